@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Raised when an environment variable has a value we cannot use; names the variable. */
+export class ConfigError extends Error {}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v) || v.startsWith('sqlite:'), {
+      message: 'must start with postgres:// (PostgreSQL) or sqlite: (a SQLite file path)',
+    })
+    .optional(),
+  WFA_DATA_DIR: z.string().min(1).default('./data'),
+  WFA_SECRET_KEY: z
+    .string()
+    .refine((v) => decodeKey(v) !== null, {
+      message: 'must be 32 bytes as 64 hex characters or base64 (generate one with `openssl rand -base64 32`)',
+    })
+    .optional(),
+  WFA_PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://wfa.example.com' }).optional(),
+  WFA_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  WFA_SESSION_TTL_MINUTES: positiveInt.default(480),
+  WFA_LOGIN_MAX_FAILURES: positiveInt.default(5),
+  WFA_LOGIN_LOCKOUT_MINUTES: positiveInt.default(15),
+  WFA_WORKER: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  dataDir: string;
+  secretKey: Buffer | null;
+  publicUrl: string | null;
+  allowPrivateTargets: boolean;
+  sessionTtlMinutes: number;
+  loginMaxFailures: number;
+  loginLockoutMinutes: number;
+  runWorker: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+};
+
+/** Accepts 64 hex characters or base64 of exactly 32 bytes. */
+export function decodeKey(value: string): Buffer | null {
+  const v = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex');
+  if (/^[A-Za-z0-9+/_-]+=*$/.test(v)) {
+    const buf = Buffer.from(v, 'base64');
+    if (buf.length === 32) return buf;
+  }
+  return null;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const shown = name === 'WFA_SECRET_KEY' || name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(picked[name]);
+      return `  ${name}=${shown}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.WFA_DATA_DIR);
+  let database: Config['database'];
+  if (e.DATABASE_URL?.startsWith('sqlite:')) {
+    database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.slice('sqlite:'.length)) };
+  } else if (e.DATABASE_URL) {
+    database = { kind: 'postgres', url: e.DATABASE_URL };
+  } else {
+    database = { kind: 'sqlite', file: path.join(dataDir, 'wfa.db') };
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database,
+    dataDir,
+    secretKey: e.WFA_SECRET_KEY ? decodeKey(e.WFA_SECRET_KEY) : null,
+    publicUrl: e.WFA_PUBLIC_URL ? e.WFA_PUBLIC_URL.replace(/\/+$/, '') : null,
+    allowPrivateTargets: e.WFA_ALLOW_PRIVATE_TARGETS,
+    sessionTtlMinutes: e.WFA_SESSION_TTL_MINUTES,
+    loginMaxFailures: e.WFA_LOGIN_MAX_FAILURES,
+    loginLockoutMinutes: e.WFA_LOGIN_LOCKOUT_MINUTES,
+    runWorker: e.WFA_WORKER,
+    logLevel: e.LOG_LEVEL,
+  };
+}

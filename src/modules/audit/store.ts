@@ -1,0 +1,125 @@
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { AuditLogTable, DB } from '../../platform/db/types.js';
+
+export type AuditQuery = {
+  from?: string;
+  to?: string;
+  adminId?: number;
+  action?: string;
+  module?: string;
+  resource?: string;
+  search?: string;
+  page: number;
+  pageSize: number;
+};
+
+export type AuditRow = {
+  id: number;
+  createdAt: string;
+  action: string;
+  module: string;
+  resource: string;
+  resourceId: string | null;
+  adminId: number | null;
+  actor: string;
+  changeNotes: string;
+  before: unknown;
+  after: unknown;
+};
+
+function toRow(r: {
+  id: number;
+  created_at: string;
+  action: string;
+  module: string;
+  resource: string;
+  resource_id: string | null;
+  admin_id: number | null;
+  actor: string;
+  change_notes: string;
+  before_json: string | null;
+  after_json: string | null;
+}): AuditRow {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    action: r.action,
+    module: r.module,
+    resource: r.resource,
+    resourceId: r.resource_id,
+    adminId: r.admin_id,
+    actor: r.actor,
+    changeNotes: r.change_notes,
+    before: r.before_json ? JSON.parse(r.before_json) : null,
+    after: r.after_json ? JSON.parse(r.after_json) : null,
+  };
+}
+
+export class AuditStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async insert(trx: Transaction<DB> | Kysely<DB>, row: Insertable<AuditLogTable>): Promise<void> {
+    await trx.insertInto('audit_log').values(row).execute();
+  }
+
+  async list(orgId: number, q: AuditQuery): Promise<{ items: AuditRow[]; total: number }> {
+    let base = this.db.selectFrom('audit_log').where('org_id', '=', orgId);
+    if (q.from) base = base.where('created_at', '>=', q.from);
+    if (q.to) base = base.where('created_at', '<=', q.to);
+    if (q.adminId) base = base.where('admin_id', '=', q.adminId);
+    if (q.action) base = base.where('action', '=', q.action as AuditLogTable['action']);
+    if (q.module) base = base.where('module', '=', q.module);
+    if (q.resource) base = base.where('resource', '=', q.resource);
+    if (q.search) {
+      const like = `%${q.search.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      base = base.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['change_notes']), 'like', like),
+          eb(eb.fn('lower', ['actor']), 'like', like),
+          eb(eb.fn('lower', ['resource']), 'like', like),
+        ]),
+      );
+    }
+    const [{ count }] = await base.select((eb) => eb.fn.countAll<number>().as('count')).execute();
+    const rows = await base
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute();
+    return { items: rows.map(toRow), total: Number(count) };
+  }
+
+  async get(orgId: number, id: number): Promise<AuditRow | null> {
+    const r = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r ? toRow(r) : null;
+  }
+
+  async facets(orgId: number): Promise<{ modules: string[]; resources: string[]; admins: { id: number; actor: string }[] }> {
+    const modules = await this.db.selectFrom('audit_log').select('module').distinct().where('org_id', '=', orgId).execute();
+    const resources = await this.db
+      .selectFrom('audit_log')
+      .select('resource')
+      .distinct()
+      .where('org_id', '=', orgId)
+      .execute();
+    const admins = await this.db
+      .selectFrom('audit_log')
+      .select(['admin_id', 'actor'])
+      .distinct()
+      .where('org_id', '=', orgId)
+      .where('admin_id', 'is not', null)
+      .execute();
+    return {
+      modules: modules.map((m) => m.module).sort(),
+      resources: resources.map((r) => r.resource).sort(),
+      admins: admins.map((a) => ({ id: a.admin_id as number, actor: a.actor })),
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import type { ModuleMigrations } from '../schema-helpers.js';
+import { platformInit } from './0001_platform.js';
+
+/**
+ * Every migration of every module, keyed by a name that sorts in the order they must run.
+ * Prefix ranges keep modules apart: 0001-0099 platform, 0200 integrations, 0300 integration users,
+ * 0400 incidents, 0500 tickets, 0600 workflows.
+ */
+export const allMigrations: ModuleMigrations = {
+  '0001_platform': platformInit,
+};
