@@ -38,7 +38,7 @@ const envSchema = z.object({
 export type Config = {
   port: number;
   host: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
   dataDir: string;
   secretKey: Buffer | null;
   publicUrl: string | null;

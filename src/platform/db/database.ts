@@ -22,7 +22,12 @@ pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
 
 export function openDatabase(database: Config['database']): Database {
   if (database.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: database.url,
+      max: 10,
+      // Tests isolate each file in its own schema.
+      ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
+    });
     // An idle client losing its connection must not crash the process.
     pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });

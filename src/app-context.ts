@@ -1,0 +1,42 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.js';
+import type { Database } from './platform/db/database.js';
+import type { DB } from './platform/db/types.js';
+import type { Kysely } from 'kysely';
+import { SecretBox, loadSecretKey } from './platform/secrets.js';
+import { AuditService } from './modules/audit/service.js';
+import { RolesService } from './modules/roles/service.js';
+import { OrgsService } from './modules/orgs/service.js';
+import { AdminsService } from './modules/admins/service.js';
+import { AuthService } from './modules/auth/service.js';
+import { ApiKeysService } from './modules/api-keys/service.js';
+import { AlertsService } from './modules/alerts/service.js';
+
+/** Every service, built once per process and handed to routes, the worker and the CLI. */
+export type AppContext = {
+  config: Config;
+  database: Database;
+  db: Kysely<DB>;
+  secrets: SecretBox;
+  log: FastifyBaseLogger | Console;
+  audit: AuditService;
+  roles: RolesService;
+  orgs: OrgsService;
+  admins: AdminsService;
+  auth: AuthService;
+  apiKeys: ApiKeysService;
+  alerts: AlertsService;
+};
+
+export function createContext(config: Config, database: Database, log: AppContext['log'] = console): AppContext {
+  const db = database.db;
+  const secrets = new SecretBox(loadSecretKey(config));
+  const audit = new AuditService(db);
+  const roles = new RolesService(db, audit);
+  const orgs = new OrgsService(db, roles);
+  const admins = new AdminsService(db, audit, roles);
+  const auth = new AuthService(db, config, admins.store);
+  const apiKeys = new ApiKeysService(db, audit, roles);
+  const alerts = new AlertsService(db);
+  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts };
+}

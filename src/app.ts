@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from './app-context.js';
+import { installErrorHandler } from './platform/http/error-handler.js';
+import { installGuard } from './platform/http/guard.js';
+import { PUBLIC } from './platform/http/route-config.js';
+import { REDACT_PATHS } from './platform/log.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { rolesRoutes } from './modules/roles/routes.js';
+import { adminsRoutes } from './modules/admins/routes.js';
+import { apiKeysRoutes } from './modules/api-keys/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { alertsRoutes } from './modules/alerts/routes.js';
+
+const ONE_MIB = 1024 * 1024;
+
+export function webRoot(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // src/app.ts (tsx, tests) and dist/src/app.js (built) both find the repo's web build.
+  for (const candidate of [path.resolve(here, '../dist/web'), path.resolve(here, '../web')]) {
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+  }
+  return null;
+}
+
+export type BuildOptions = { logger?: boolean | object; serveWeb?: boolean };
+
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } },
+    bodyLimit: ONE_MIB,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    trustProxy: false,
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Workflow Automation API', version: '1', description: 'DLP incident workflow automation with ServiceNow and Jira Cloud ticketing.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from Setup > API Keys' },
+          session: { type: 'apiKey', in: 'cookie', name: 'wfa_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  installErrorHandler(app);
+  installGuard(app, ctx.auth);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { config: PUBLIC, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: PUBLIC, schema: { hide: true, response: { 200: z.object({ status: z.string() }), 503: z.object({ status: z.string(), reason: z.string() }) } } }, async (_req, reply) => {
+    try {
+      await ctx.database.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+
+  await app.register(
+    async (v1) => {
+      await v1.register(authRoutes(ctx));
+      await v1.register(rolesRoutes(ctx));
+      await v1.register(adminsRoutes(ctx));
+      await v1.register(apiKeysRoutes(ctx));
+      await v1.register(auditRoutes(ctx));
+      await v1.register(alertsRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const root = opts.serveWeb === false ? null : webRoot();
+  if (root) {
+    await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false });
+    const indexHtml = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
+    // The SPA owns every non-API path; unknown /api paths still get the JSON 404.
+    app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+      if (req.url.startsWith('/api/')) {
+        return reply.status(404).send({ error: { code: 'not_found', message: `No API route GET ${req.url.split('?')[0]}.`, requestId: req.id } });
+      }
+      const file = path.join(root, req.url.split('?')[0]);
+      if (file.startsWith(root + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+        return reply.sendFile(path.relative(root, file));
+      }
+      return reply.type('text/html').header('cache-control', 'no-cache').send(indexHtml);
+    });
+  }
+  return app;
+}

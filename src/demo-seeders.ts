@@ -1,0 +1,18 @@
+import type { AppContext } from './app-context.js';
+import type { Principal } from './platform/principal.js';
+
+/** What the demo needs from the sandbox (see src/sandbox). */
+export type DemoSandbox = {
+  servicenowUrl: string;
+  jiraUrl: string;
+  close(): Promise<void>;
+  [k: string]: unknown;
+};
+
+/**
+ * Each capability adds its sample data here (integrations connected to the sandbox, incidents...).
+ * A seeder must be idempotent (the demo restarts on the same database) and returns lines to print.
+ */
+export type DemoSeeder = (ctx: AppContext, actor: Principal, sandbox: DemoSandbox) => Promise<string[]>;
+
+export const DEMO_SEEDERS: DemoSeeder[] = [];

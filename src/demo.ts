@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { loadConfig } from './config.js';
+import { startServer } from './server.js';
+import { createAdmin } from './bootstrap.js';
+import { randomToken } from './platform/tokens.js';
+import { fullPermissions } from './platform/permissions.js';
+import { systemPrincipal, type Principal } from './platform/principal.js';
+import type { AppContext } from './app-context.js';
+import { DEMO_SEEDERS, type DemoSandbox } from './demo-seeders.js';
+
+export const DEMO_ADMIN_EMAIL = 'admin@demo.local';
+
+/**
+ * `npm run demo`: embedded SQLite under ./data, the sandbox ServiceNow and Jira beside the
+ * server, and sample data, so a newcomer can try everything at once. The admin's password is
+ * new on every run and printed.
+ */
+export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ stop(): Promise<void>; url: string; password: string }> {
+  const { startSandbox } = await import('./sandbox/index.js');
+  const sandbox = (await startSandbox({ host: '127.0.0.1', port: 0 })) as unknown as DemoSandbox;
+  const config = loadConfig({
+    PORT: '8080',
+    HOST: '127.0.0.1',
+    WFA_DATA_DIR: path.resolve('data'),
+    WFA_ALLOW_PRIVATE_TARGETS: 'true',
+    LOG_LEVEL: 'warn',
+    ...env,
+    DATABASE_URL: env.DATABASE_URL ?? `sqlite:${path.resolve(env.WFA_DATA_DIR ?? 'data', 'demo.db')}`,
+  });
+  const server = await startServer(config);
+  const ctx = server.ctx;
+  const password = randomToken(12);
+  const existing = await ctx.admins.store.byEmail(DEMO_ADMIN_EMAIL);
+  let actor: Principal;
+  if (existing) {
+    actor = systemPrincipal(existing.org_id, fullPermissions());
+    await ctx.admins.update(actor, existing.id, { password, status: 'active' });
+  } else {
+    const { org } = await createAdmin(ctx, { email: DEMO_ADMIN_EMAIL, name: 'Demo Admin', password, orgName: 'Demo Org' });
+    actor = systemPrincipal(org.id, fullPermissions());
+  }
+  const notes: string[] = [];
+  for (const seed of DEMO_SEEDERS) notes.push(...(await seed(ctx as AppContext, actor, sandbox)));
+
+  console.log(`
+Workflow Automation demo is running.
+
+  Open:      ${server.url}
+  Email:     ${DEMO_ADMIN_EMAIL}
+  Password:  ${password}
+
+  Sandbox ServiceNow: ${sandbox.servicenowUrl}
+  Sandbox Jira Cloud: ${sandbox.jiraUrl}
+${notes.map((n) => `  ${n}`).join('\n')}
+Press Ctrl+C to stop.`);
+  const stop = async () => {
+    await server.stop();
+    await sandbox.close();
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  return { stop, url: server.url, password };
+}

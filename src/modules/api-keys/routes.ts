@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppContext } from '../../app-context.js';
+import { idParam } from '../../platform/http/pagination.js';
+import { requires } from '../../platform/http/route-config.js';
+
+const apiKeyView = z.object({
+  id: z.number(),
+  name: z.string(),
+  prefix: z.string(),
+  roleId: z.number(),
+  roleName: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+
+const createBody = z.strictObject({
+  name: z.string().trim().min(1, 'Name is required.').max(100, 'Name must be at most 100 characters.'),
+  roleId: z.number().int().positive(),
+});
+
+export function apiKeysRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/api-keys', {
+      config: requires('API Management', 'view'),
+      schema: { tags: ['API Keys'], summary: 'List API keys', response: { 200: z.object({ items: z.array(apiKeyView) }) } },
+      handler: async (req) => ({ items: await ctx.apiKeys.list(req.principal!.orgId) }),
+    });
+    app.post('/api-keys', {
+      config: requires('API Management', 'edit'),
+      schema: {
+        tags: ['API Keys'],
+        summary: 'Create an API key (the key is shown once)',
+        body: createBody,
+        response: { 201: apiKeyView.extend({ key: z.string() }) },
+      },
+      handler: async (req, reply) => reply.status(201).send(await ctx.apiKeys.create(req.principal!, req.body)),
+    });
+    app.delete('/api-keys/:id', {
+      config: requires('API Management', 'edit'),
+      schema: { tags: ['API Keys'], summary: 'Revoke an API key', params: idParam, response: { 204: z.null() } },
+      handler: async (req, reply) => {
+        await ctx.apiKeys.revoke(req.principal!, req.params.id);
+        return reply.status(204).send(null);
+      },
+    });
+  };
+}

@@ -1,0 +1,185 @@
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import { nowIso } from '../../platform/db/database.js';
+import type { DB } from '../../platform/db/types.js';
+import { AppError, tooManyRequests, unauthorized } from '../../platform/http/errors.js';
+import type { Authenticator } from '../../platform/http/guard.js';
+import { parsePermissions } from '../../platform/permissions.js';
+import type { Principal } from '../../platform/principal.js';
+import { randomToken, sha256 } from '../../platform/tokens.js';
+import type { AdminsStore } from '../admins/store.js';
+import { LoginLimiter } from './login-limiter.js';
+import { dummyPasswordHash, verifyPassword } from './passwords.js';
+
+export const SESSION_COOKIE = 'wfa_session';
+export const API_KEY_PREFIX = 'wfa_';
+
+const BAD_LOGIN = 'Email or password is incorrect.';
+
+export class AuthService implements Authenticator {
+  readonly limiter = new LoginLimiter();
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly config: Config,
+    private readonly admins: AdminsStore,
+  ) {}
+
+  /**
+   * Checks the password; after `loginMaxFailures` wrong passwords in a row the account is locked
+   * for `loginLockoutMinutes`. The message never says whether the email exists.
+   */
+  async login(email: string, password: string, ip: string): Promise<{ token: string; csrfToken: string; adminId: number }> {
+    const wait = this.limiter.hit(ip);
+    if (wait !== null) throw tooManyRequests(`Too many sign-in attempts from your address. Try again in ${wait} seconds.`);
+    const admin = await this.admins.byEmail(email.trim().toLowerCase());
+    if (!admin) {
+      await verifyPassword(password, await dummyPasswordHash());
+      throw unauthorized(BAD_LOGIN);
+    }
+    const now = new Date();
+    if (admin.locked_until && admin.locked_until > now.toISOString()) {
+      throw new AppError(423, 'account_locked', `This account is locked after repeated failed sign-ins. Try again after ${admin.locked_until} or ask another admin to unlock it.`, { lockedUntil: admin.locked_until });
+    }
+    const ok = await verifyPassword(password, admin.password_hash);
+    if (!ok) {
+      const failures = admin.failed_logins + 1;
+      const lock = failures >= this.config.loginMaxFailures;
+      const lockedUntil = lock ? new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000).toISOString() : null;
+      await this.admins.update(this.db, admin.id, { failed_logins: lock ? 0 : failures, locked_until: lockedUntil });
+      if (lock) {
+        throw new AppError(423, 'account_locked', `Too many failed sign-ins: this account is locked for ${this.config.loginLockoutMinutes} minutes.`, { lockedUntil });
+      }
+      throw unauthorized(BAD_LOGIN);
+    }
+    if (admin.status !== 'active') throw new AppError(403, 'account_disabled', 'This account is disabled. Ask another admin to enable it.');
+    const token = randomToken();
+    const csrfToken = randomToken();
+    const nowIsoStr = now.toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await this.admins.update(trx, admin.id, { failed_logins: 0, locked_until: null, last_login_at: nowIsoStr });
+      await trx
+        .insertInto('sessions')
+        .values({
+          id: sha256(token),
+          admin_id: admin.id,
+          org_id: admin.org_id,
+          csrf_token: csrfToken,
+          created_at: nowIsoStr,
+          expires_at: new Date(now.getTime() + this.config.sessionTtlMinutes * 60_000).toISOString(),
+          last_seen_at: nowIsoStr,
+        })
+        .execute();
+    });
+    return { token, csrfToken, adminId: admin.id };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+  }
+
+  async authenticate(request: FastifyRequest): Promise<{ principal: Principal; csrfToken: string | null } | null> {
+    const header = request.headers.authorization;
+    if (header) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!m) return null;
+      return this.byApiKey(m[1]);
+    }
+    const token = request.cookies?.[SESSION_COOKIE];
+    return token ? this.bySession(token) : null;
+  }
+
+  private async bySession(token: string) {
+    const id = sha256(token);
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('admins', 'admins.id', 'sessions.admin_id')
+      .innerJoin('roles', 'roles.id', 'admins.role_id')
+      .select([
+        'sessions.id as session_id',
+        'sessions.csrf_token',
+        'sessions.expires_at',
+        'sessions.last_seen_at',
+        'admins.id as admin_id',
+        'admins.org_id',
+        'admins.email',
+        'admins.status',
+        'roles.permissions',
+      ])
+      .where('sessions.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    const now = new Date();
+    if (row.expires_at <= now.toISOString() || row.status !== 'active') {
+      await this.db.deleteFrom('sessions').where('id', '=', id).execute();
+      return null;
+    }
+    // Sliding expiry, written at most once a minute to keep reads cheap.
+    if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {
+      await this.db
+        .updateTable('sessions')
+        .set({ last_seen_at: now.toISOString(), expires_at: new Date(now.getTime() + this.config.sessionTtlMinutes * 60_000).toISOString() })
+        .where('id', '=', id)
+        .execute();
+    }
+    const principal: Principal = {
+      kind: 'admin',
+      orgId: row.org_id,
+      adminId: row.admin_id,
+      apiKeyId: null,
+      label: row.email,
+      permissions: parsePermissions(row.permissions),
+      sessionId: row.session_id,
+    };
+    return { principal, csrfToken: row.csrf_token };
+  }
+
+  private async byApiKey(key: string) {
+    if (!key.startsWith(API_KEY_PREFIX)) return null;
+    const row = await this.db
+      .selectFrom('api_keys')
+      .innerJoin('roles', 'roles.id', 'api_keys.role_id')
+      .select(['api_keys.id', 'api_keys.org_id', 'api_keys.name', 'api_keys.revoked_at', 'api_keys.last_used_at', 'roles.permissions'])
+      .where('api_keys.key_hash', '=', sha256(key))
+      .executeTakeFirst();
+    if (!row || row.revoked_at) return null;
+    const now = nowIso();
+    if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
+      await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    }
+    const principal: Principal = {
+      kind: 'api_key',
+      orgId: row.org_id,
+      adminId: null,
+      apiKeyId: row.id,
+      label: `API key ${row.name}`,
+      permissions: parsePermissions(row.permissions),
+      sessionId: null,
+    };
+    return { principal, csrfToken: null };
+  }
+
+  /** Session details for the UI, including the CSRF token it must echo on every change. */
+  async sessionInfo(principal: Principal) {
+    if (principal.kind !== 'admin' || !principal.sessionId) {
+      return { kind: principal.kind, label: principal.label, permissions: principal.permissions, csrfToken: null, admin: null, org: null };
+    }
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('admins', 'admins.id', 'sessions.admin_id')
+      .innerJoin('roles', 'roles.id', 'admins.role_id')
+      .innerJoin('orgs', 'orgs.id', 'admins.org_id')
+      .select(['sessions.csrf_token', 'sessions.expires_at', 'admins.id', 'admins.email', 'admins.name', 'roles.name as role_name', 'orgs.id as org_id', 'orgs.name as org_name'])
+      .where('sessions.id', '=', principal.sessionId)
+      .executeTakeFirstOrThrow();
+    return {
+      kind: principal.kind,
+      label: principal.label,
+      permissions: principal.permissions,
+      csrfToken: row.csrf_token,
+      expiresAt: row.expires_at,
+      admin: { id: row.id, email: row.email, name: row.name, roleName: row.role_name },
+      org: { id: row.org_id, name: row.org_name },
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import { nowIso } from '../../platform/db/database.js';
+import type { DB } from '../../platform/db/types.js';
+import type { RolesService } from '../roles/service.js';
+
+export class OrgsService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly roles: RolesService,
+  ) {}
+
+  /** A new customer with its built-in roles. */
+  async create(name: string): Promise<{ id: number; name: string; roleIds: Map<string, number> }> {
+    return this.db.transaction().execute(async (trx) => {
+      const org = await trx.insertInto('orgs').values({ name, created_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
+      const roleIds = await this.roles.createBuiltins(trx, org.id);
+      return { id: org.id, name, roleIds };
+    });
+  }
+
+  get(id: number) {
+    return this.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  first() {
+    return this.db.selectFrom('orgs').selectAll().orderBy('id').limit(1).executeTakeFirst();
+  }
+
+  listIds(): Promise<number[]> {
+    return this.db.selectFrom('orgs').select('id').execute().then((r) => r.map((x) => x.id));
+  }
+}

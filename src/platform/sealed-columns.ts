@@ -1,0 +1,5 @@
+/**
+ * Columns that hold SecretBox ciphertext. Modules list theirs here so key rotation re-encrypts
+ * every stored secret without knowing the modules.
+ */
+export const SEALED_COLUMNS: { table: string; column: string }[] = [];
