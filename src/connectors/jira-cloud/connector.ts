@@ -1,0 +1,285 @@
+import { HttpClient } from '../http.js';
+import {
+  ConnectorError,
+  type ConnectorOptions,
+  type CreateTicketInput,
+  type ExternalProject,
+  type ExternalStatus,
+  type ExternalTicket,
+  type ExternalUser,
+  type FieldMeta,
+  type JiraCredentials,
+  type TicketingConnector,
+  type UserLookup,
+} from '../types.js';
+import { textToAdf } from './adf.js';
+import {
+  pickUser,
+  readJiraError,
+  statusCategory,
+  toExternalTicket,
+  toExternalUser,
+  type JiraIssue,
+  type JiraStatus,
+  type JiraUser,
+} from './records.js';
+
+const ISSUE_FIELDS = ['status', 'assignee', 'updated'];
+const PAGE_SIZE = 50;
+
+type ProjectPage = { values: { id: string; key: string; name: string }[]; isLast?: boolean };
+type IssueTypeWithStatus = { id: string; name: string; subtask: boolean; statuses: JiraStatus[] };
+type CreateMetaTypes = { issueTypes?: { id: string; name: string; subtask?: boolean }[]; total?: number };
+type CreateMetaField = {
+  fieldId: string;
+  key: string;
+  name: string;
+  required: boolean;
+  schema: { type: string };
+  allowedValues?: { id?: string; name?: string; value?: string }[];
+};
+type CreateMetaFields = { fields?: CreateMetaField[]; results?: CreateMetaField[]; total?: number };
+
+/** Jira Cloud platform REST v3 client with email + API token (ticketing-apis.md §1). */
+export class JiraCloudConnector implements TicketingConnector {
+  readonly type = 'jira_cloud' as const;
+  private readonly http: HttpClient;
+  private readonly authHeader: string;
+
+  constructor(baseUrl: string, credentials: JiraCredentials, opts: ConnectorOptions) {
+    this.authHeader = `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`;
+    this.http = new HttpClient({
+      system: 'Jira Cloud',
+      baseUrl,
+      options: opts,
+      credentialHint: 'the account email and API token',
+      readErrorBody: readJiraError,
+      secrets: [credentials.apiToken],
+    });
+  }
+
+  private get headers() {
+    return { Authorization: this.authHeader };
+  }
+
+  async verify(): Promise<{ accountName: string }> {
+    const res = await this.http.send<JiraUser>({
+      method: 'GET',
+      path: '/rest/api/3/myself',
+      headers: this.headers,
+      action: 'checking the credentials',
+    });
+    return { accountName: res.body.displayName ?? res.body.accountId };
+  }
+
+  async lookupUserByEmail(email: string): Promise<UserLookup> {
+    const res = await this.http.send<JiraUser[]>({
+      method: 'GET',
+      path: '/rest/api/3/user/search',
+      query: { query: email.trim(), maxResults: PAGE_SIZE },
+      headers: this.headers,
+      action: 'looking up a user by email',
+    });
+    return pickUser(Array.isArray(res.body) ? res.body : [], email);
+  }
+
+  async getUser(externalId: string): Promise<ExternalUser | null> {
+    const res = await this.http.sendOrNull<JiraUser>({
+      method: 'GET',
+      path: '/rest/api/3/user',
+      query: { accountId: externalId },
+      headers: this.headers,
+      action: 'reading a user',
+    });
+    return res ? toExternalUser(res.body) : null;
+  }
+
+  async listProjects(): Promise<ExternalProject[]> {
+    const projects: ProjectPage['values'] = [];
+    for (let startAt = 0; ; startAt += PAGE_SIZE) {
+      const page = await this.http.send<ProjectPage>({
+        method: 'GET',
+        path: '/rest/api/3/project/search',
+        query: { startAt, maxResults: PAGE_SIZE },
+        headers: this.headers,
+        action: 'listing projects',
+      });
+      projects.push(...page.body.values);
+      if (page.body.isLast !== false || page.body.values.length === 0) break;
+    }
+    const out: ExternalProject[] = [];
+    // Sequential on purpose: Jira's burst limit is per endpoint, and this runs in the background.
+    for (const p of projects) out.push(await this.describeProject(p));
+    return out;
+  }
+
+  private async describeProject(p: { id: string; key: string; name: string }): Promise<ExternalProject> {
+    const statusesRes = await this.http.send<IssueTypeWithStatus[]>({
+      method: 'GET',
+      path: `/rest/api/3/project/${encodeURIComponent(p.key)}/statuses`,
+      headers: this.headers,
+      action: `reading the statuses of project ${p.key}`,
+    });
+    const statuses = new Map<string, ExternalStatus>();
+    for (const type of statusesRes.body) {
+      for (const s of type.statuses) {
+        statuses.set(s.id, { id: s.id, name: s.name, category: statusCategory(s.statusCategory?.key) });
+      }
+    }
+    const issueTypes = (await this.creatableIssueTypes(p.key)).filter((t) => !t.subtask);
+    let labelsSupported = issueTypes.length > 0;
+    for (const t of issueTypes) {
+      const fields = await this.getFields(p.key, t.id);
+      // The marker label must be settable for whichever issue type an admin maps.
+      if (!fields.some((f) => f.key === 'labels')) labelsSupported = false;
+    }
+    return {
+      id: p.id,
+      key: p.key,
+      name: p.name,
+      statuses: [...statuses.values()],
+      issueTypes: issueTypes.map((t) => ({ id: t.id, name: t.name })),
+      labelsSupported,
+    };
+  }
+
+  private async creatableIssueTypes(projectKey: string) {
+    const types: NonNullable<CreateMetaTypes['issueTypes']> = [];
+    for (let startAt = 0; ; startAt += PAGE_SIZE) {
+      const res = await this.http.send<CreateMetaTypes>({
+        method: 'GET',
+        path: `/rest/api/3/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes`,
+        query: { startAt, maxResults: PAGE_SIZE },
+        headers: this.headers,
+        action: `reading the issue types of project ${projectKey}`,
+      });
+      const batch = res.body.issueTypes ?? [];
+      types.push(...batch);
+      if (batch.length < PAGE_SIZE || types.length >= (res.body.total ?? 0)) return types;
+    }
+  }
+
+  async getFields(projectKey: string, issueTypeId: string): Promise<FieldMeta[]> {
+    const fields: CreateMetaField[] = [];
+    for (let startAt = 0; ; startAt += PAGE_SIZE) {
+      const res = await this.http.send<CreateMetaFields>({
+        method: 'GET',
+        path: `/rest/api/3/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes/${encodeURIComponent(issueTypeId)}`,
+        query: { startAt, maxResults: PAGE_SIZE },
+        headers: this.headers,
+        action: `reading the create fields of project ${projectKey}`,
+      });
+      const batch = res.body.fields ?? res.body.results ?? [];
+      fields.push(...batch);
+      if (batch.length < PAGE_SIZE || fields.length >= (res.body.total ?? 0)) break;
+    }
+    return fields.map((f) => ({
+      key: f.key,
+      name: f.name,
+      required: f.required,
+      schemaType: f.schema.type,
+      ...(f.allowedValues
+        ? {
+            allowedValues: f.allowedValues.map((v) => ({ id: String(v.id ?? ''), name: String(v.name ?? v.value ?? v.id ?? '') })),
+          }
+        : {}),
+    }));
+  }
+
+  async findTicketByMarker(marker: string, projectKey?: string): Promise<ExternalTicket | null> {
+    assertLabel(marker);
+    const scope = projectKey ? `project = ${jqlString(projectKey)} AND ` : '';
+    // POST /search/jql: the old /rest/api/3/search is being removed (CHANGE-2046). Read-only, so safe to retry.
+    const res = await this.http.send<{ issues?: JiraIssue[] }>({
+      method: 'POST',
+      path: '/rest/api/3/search/jql',
+      json: { jql: `${scope}labels = ${jqlString(marker)} ORDER BY created ASC`, fields: [...ISSUE_FIELDS, 'labels'], maxResults: 2 },
+      idempotent: true,
+      headers: this.headers,
+      action: 'looking for an existing issue',
+    });
+    const issue = (res.body.issues ?? [])[0];
+    return issue ? this.toTicket(issue) : null;
+  }
+
+  async createTicket(input: CreateTicketInput): Promise<ExternalTicket> {
+    assertLabel(input.marker);
+    if (!input.projectKey || !input.issueTypeId) {
+      throw new ConnectorError('invalid', 'A Jira ticket needs a project and an issue type: pick them in the ticket action.');
+    }
+    const link = input.incidentUrl ? { label: 'Linked security incident: ', text: input.incidentUrl, href: input.incidentUrl } : undefined;
+    const res = await this.http.send<{ id: string; key: string }>({
+      method: 'POST',
+      path: '/rest/api/3/issue',
+      json: {
+        fields: {
+          ...input.fields,
+          project: { key: input.projectKey },
+          issuetype: { id: input.issueTypeId },
+          summary: input.summary,
+          description: textToAdf(input.description, link),
+          assignee: { accountId: input.assigneeExternalId },
+          labels: [input.marker],
+        },
+      },
+      headers: this.headers,
+      action: `creating an issue in project ${input.projectKey}`,
+    });
+    const created = { id: res.body.id, key: res.body.key };
+    try {
+      const issue = await this.getTicket(created.id);
+      if (issue) return issue;
+    } catch {
+      // The issue exists already; failing here would make the caller create a second one.
+    }
+    return {
+      externalId: created.id,
+      key: created.key,
+      url: this.ticketUrl(created.key, created.id),
+      status: { id: '', name: '' },
+      closed: false,
+      assigneeExternalId: input.assigneeExternalId,
+      updatedAt: null,
+    };
+  }
+
+  async getTicket(externalId: string): Promise<ExternalTicket | null> {
+    const res = await this.http.sendOrNull<JiraIssue>({
+      method: 'GET',
+      path: `/rest/api/3/issue/${encodeURIComponent(externalId)}`,
+      query: { fields: ISSUE_FIELDS.join(',') },
+      headers: this.headers,
+      action: 'reading the issue status',
+    });
+    return res ? this.toTicket(res.body) : null;
+  }
+
+  async addComment(externalId: string, text: string): Promise<void> {
+    await this.http.send({
+      method: 'POST',
+      path: `/rest/api/3/issue/${encodeURIComponent(externalId)}/comment`,
+      json: { body: textToAdf(text) },
+      headers: this.headers,
+      action: 'adding a comment',
+    });
+  }
+
+  ticketUrl(key: string, _externalId?: string): string {
+    return `${this.http.baseUrl}/browse/${encodeURIComponent(key)}`;
+  }
+
+  private toTicket(issue: JiraIssue): ExternalTicket {
+    return toExternalTicket(issue, this.ticketUrl(issue.key));
+  }
+}
+
+/** Labels cannot contain spaces; the marker is also quoted into JQL, so keep it to a safe alphabet. */
+function assertLabel(marker: string): void {
+  if (!/^[A-Za-z0-9._:-]{1,255}$/.test(marker)) {
+    throw new ConnectorError('invalid', 'The ticket marker must be letters, digits or . _ : - (a Jira label cannot contain spaces).');
+  }
+}
+
+function jqlString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
