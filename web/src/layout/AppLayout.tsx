@@ -1,0 +1,100 @@
+import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { ActionIcon, AppShell, Badge, Burger, Group, Indicator, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { get } from '../api/client';
+import { useAuth } from '../auth';
+import { PAGES } from '../pages/registry';
+
+function Bell() {
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const allowed = can('Notification Center', 'view');
+  const { data } = useQuery({
+    queryKey: ['alerts', 'active'],
+    queryFn: () => get<{ items: unknown[] }>('/alerts'),
+    enabled: allowed,
+    refetchInterval: 60_000,
+  });
+  if (!allowed) return null;
+  const count = data?.items.length ?? 0;
+  return (
+    <Tooltip label={count ? `${count} active alert${count === 1 ? '' : 's'}` : 'Notification Center'}>
+      <Indicator disabled={!count} label={count} size={16} color="red">
+        <ActionIcon variant="subtle" size="lg" aria-label="Notification Center" onClick={() => navigate('/notifications')}>
+          <span aria-hidden style={{ fontSize: 18 }}>
+            🔔
+          </span>
+        </ActionIcon>
+      </Indicator>
+    </Tooltip>
+  );
+}
+
+export function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const { session, logout, can } = useAuth();
+  const location = useLocation();
+  const visible = PAGES.filter((p) => can(p.permission[0], p.permission[1]));
+  const main = visible.filter((p) => p.section === 'main');
+  const setup = visible.filter((p) => p.section === 'setup');
+  const inSetup = location.pathname.startsWith('/setup');
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Text fw={700}>Workflow Automation</Text>
+            {session?.org ? (
+              <Badge variant="light" visibleFrom="xs">
+                {session.org.name}
+              </Badge>
+            ) : null}
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <Bell />
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton aria-label="Account menu" data-testid="account-menu">
+                  <Text size="sm" fw={500} truncate maw={220}>
+                    {session?.admin?.name ?? session?.admin?.email}
+                  </Text>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{session?.admin?.email}</Menu.Label>
+                <Menu.Label>Role: {session?.admin?.roleName}</Menu.Label>
+                <Menu.Divider />
+                <Menu.Item onClick={() => void logout()}>Log out</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main navigation">
+        <ScrollArea>
+          {main.map((p) => (
+            <NavLink key={p.path} component={RouterNavLink} to={p.path} label={p.label} onClick={close} />
+          ))}
+          {setup.length ? (
+            <NavLink label="Setup" defaultOpened={inSetup} childrenOffset="sm">
+              {setup.map((p) => (
+                <NavLink key={p.path} component={RouterNavLink} to={p.path} label={p.label} onClick={close} />
+              ))}
+            </NavLink>
+          ) : null}
+          {!main.length && !setup.length ? (
+            <Text size="sm" c="dimmed" p="sm">
+              Your role gives access to no pages. Ask an admin to change your role.
+            </Text>
+          ) : null}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { Badge, Switch, Table } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { get } from '../../api/client';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+
+type Alert = { id: number; module: string; severity: 'High' | 'Medium' | 'Low'; summary: string; detail: string | null; firstDetected: string; lastDetected: string; active: boolean };
+
+const COLORS = { High: 'red', Medium: 'orange', Low: 'gray' } as const;
+
+export function NotificationCenterPage() {
+  const [includeCleared, setIncludeCleared] = useState(false);
+  const q = useQuery({ queryKey: ['alerts', { includeCleared }], queryFn: () => get<{ items: Alert[] }>('/alerts', { includeCleared, limit: 200 }) });
+  return (
+    <>
+      <PageHeader
+        title="Notification Center"
+        description="Problems the product detected, such as a ticketing integration that stopped working."
+        actions={<Switch label="Show cleared" checked={includeCleared} onChange={(e) => setIncludeCleared(e.currentTarget.checked)} />}
+      />
+      {q.isLoading ? <Loading /> : q.isError ? <ErrorState error={q.error} onRetry={() => void q.refetch()} /> : !q.data?.items.length ? (
+        <EmptyState title="No alerts">Everything is working.</EmptyState>
+      ) : (
+        <Table.ScrollContainer minWidth={700}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>ID</Table.Th>
+                <Table.Th>Module</Table.Th>
+                <Table.Th>Severity</Table.Th>
+                <Table.Th>Summary</Table.Th>
+                <Table.Th>First Detected</Table.Th>
+                <Table.Th>Last Detected</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {q.data.items.map((a) => (
+                <Table.Tr key={a.id} opacity={a.active ? 1 : 0.6}>
+                  <Table.Td>{a.id}</Table.Td>
+                  <Table.Td>{a.module}</Table.Td>
+                  <Table.Td>
+                    <Badge color={COLORS[a.severity]}>{a.severity}</Badge>
+                  </Table.Td>
+                  <Table.Td title={a.detail ?? undefined}>
+                    {a.summary}
+                    {a.active ? null : ' (cleared)'}
+                  </Table.Td>
+                  <Table.Td>
+                    <DateTime value={a.firstDetected} />
+                  </Table.Td>
+                  <Table.Td>
+                    <DateTime value={a.lastDetected} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </>
+  );
+}

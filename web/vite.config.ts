@@ -1,0 +1,14 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+// Vite 8 transforms TSX with oxc (automatic JSX runtime) on its own; no React plugin needed.
+export default defineConfig({
+  root: here,
+  base: '/',
+  build: { outDir: path.resolve(here, '../dist/web'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  oxc: { jsx: { runtime: 'automatic' } },
+  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+});
