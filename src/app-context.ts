@@ -11,6 +11,7 @@ import { AdminsService } from './modules/admins/service.js';
 import { AuthService } from './modules/auth/service.js';
 import { ApiKeysService } from './modules/api-keys/service.js';
 import { AlertsService } from './modules/alerts/service.js';
+import { JobQueue } from './platform/jobs/index.js';
 
 /** Every service, built once per process and handed to routes, the worker and the CLI. */
 export type AppContext = {
@@ -26,6 +27,7 @@ export type AppContext = {
   auth: AuthService;
   apiKeys: ApiKeysService;
   alerts: AlertsService;
+  jobs: JobQueue;
 };
 
 export function createContext(config: Config, database: Database, log: AppContext['log'] = console): AppContext {
@@ -38,5 +40,6 @@ export function createContext(config: Config, database: Database, log: AppContex
   const auth = new AuthService(db, config, admins.store);
   const apiKeys = new ApiKeysService(db, audit, roles);
   const alerts = new AlertsService(db);
-  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts };
+  const jobs = new JobQueue(db, database.dialect);
+  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, jobs };
 }

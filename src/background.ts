@@ -1,9 +1,38 @@
 import type { AppContext } from './app-context.js';
+import { JobWorker, enqueueDueSchedules, type Job } from './platform/jobs/index.js';
 
 /**
- * Background work of this process: the durable job worker and scheduled syncs. Modules register
- * their job handlers and schedules here.
+ * Background work of this process: the durable job worker and scheduled syncs.
+ * Modules add their job kinds to JOB_HANDLERS and their periodic work to SCHEDULES.
  */
-export function startBackground(_ctx: AppContext): { stop(): Promise<void> } {
-  return { stop: async () => {} };
+export type BackgroundHandler = (ctx: AppContext, job: Job) => Promise<void>;
+export type ScheduledTask = { name: string; everyMs: number; run: (ctx: AppContext) => Promise<void> };
+
+export const JOB_HANDLERS: Record<string, BackgroundHandler> = {};
+export const SCHEDULES: ScheduledTask[] = [];
+
+export const DAY_MS = 24 * 60 * 60_000;
+
+export function createWorker(ctx: AppContext, opts: { pollMs?: number } = {}): JobWorker {
+  const worker = new JobWorker(ctx.jobs, { pollMs: opts.pollMs, log: ctx.log as never });
+  for (const [kind, handler] of Object.entries(JOB_HANDLERS)) worker.register(kind, (job) => handler(ctx, job));
+  for (const s of SCHEDULES) worker.register(`schedule:${s.name}`, () => s.run(ctx));
+  return worker;
+}
+
+export function startBackground(ctx: AppContext): { worker: JobWorker; stop(): Promise<void> } {
+  const worker = createWorker(ctx);
+  worker.start();
+  const tick = () =>
+    enqueueDueSchedules(ctx.jobs, ctx.db, SCHEDULES).catch((err) => (ctx.log as { error: (o: unknown, m: string) => void }).error({ err }, 'could not enqueue schedules'));
+  void tick();
+  const timer = setInterval(tick, 60_000);
+  timer.unref();
+  return {
+    worker,
+    async stop() {
+      clearInterval(timer);
+      await worker.stop();
+    },
+  };
 }

@@ -1,0 +1,185 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Dialect } from '../db/database.js';
+import type { DB, JobsTable } from '../db/types.js';
+
+export type Job<P = unknown> = {
+  id: number;
+  orgId: number | null;
+  kind: string;
+  payload: P;
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  lastError: string | null;
+};
+
+export type EnqueueInput = {
+  kind: string;
+  orgId: number | null;
+  payload: unknown;
+  runAt?: Date;
+  /** At most one job ever exists per key; a second enqueue with the same key is a no-op. */
+  dedupeKey?: string;
+  maxAttempts?: number;
+};
+
+type Exec = Kysely<DB> | Transaction<DB>;
+
+function toJob(r: Omit<JobsTable, 'id' | 'attempts' | 'max_attempts'> & { id: number; attempts: number; max_attempts: number }): Job {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    kind: r.kind,
+    payload: JSON.parse(r.payload),
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    runAt: r.run_at,
+    lastError: r.last_error,
+  };
+}
+
+/**
+ * Durable queue in the application database (transactional outbox): a job enqueued inside the
+ * transaction of the change that needs it is never lost and never runs for a change that rolled
+ * back. Claims take a lease; a worker that dies leaves a lease that expires and the job runs again,
+ * so handlers must be idempotent.
+ */
+export class JobQueue {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async enqueue(exec: Exec, input: EnqueueInput): Promise<number | null> {
+    const now = new Date().toISOString();
+    const row = await exec
+      .insertInto('jobs')
+      .values({
+        org_id: input.orgId,
+        kind: input.kind,
+        payload: JSON.stringify(input.payload ?? {}),
+        dedupe_key: input.dedupeKey ?? null,
+        status: 'queued',
+        run_at: (input.runAt ?? new Date()).toISOString(),
+        max_attempts: input.maxAttempts ?? 10,
+        lease_owner: null,
+        lease_expires_at: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row?.id ?? null;
+  }
+
+  /** Takes up to `limit` due jobs (queued, or running with an expired lease) for `owner`. */
+  async claim(owner: string, kinds: string[], limit: number, leaseMs: number): Promise<Job[]> {
+    if (!kinds.length) return [];
+    const now = new Date();
+    const nowIso = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    const due = (eb: any) =>
+      eb.and([
+        eb('kind', 'in', kinds),
+        eb.or([
+          eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', nowIso)]),
+          eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowIso)]),
+        ]),
+      ]);
+    if (this.dialect === 'postgres') {
+      // SKIP LOCKED lets several app processes claim from one table without blocking each other.
+      const rows = await this.db
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: 'running',
+          lease_owner: owner,
+          lease_expires_at: leaseUntil,
+          attempts: eb('attempts', '+', 1),
+          updated_at: nowIso,
+        }))
+        .where(
+          'id',
+          'in',
+          this.db.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit).forUpdate().skipLocked(),
+        )
+        .returningAll()
+        .execute();
+      return rows.map(toJob);
+    }
+    // SQLite: one writer at a time, so select-then-update inside a transaction is atomic.
+    return this.db.transaction().execute(async (trx) => {
+      const ids = await trx.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit).execute();
+      if (!ids.length) return [];
+      const rows = await trx
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: 'running',
+          lease_owner: owner,
+          lease_expires_at: leaseUntil,
+          attempts: eb('attempts', '+', 1),
+          updated_at: nowIso,
+        }))
+        .where(
+          'id',
+          'in',
+          ids.map((r) => r.id),
+        )
+        .returningAll()
+        .execute();
+      return rows.map(toJob);
+    });
+  }
+
+  /** Only the lease holder may finish a job; a stale worker's late answer is ignored. */
+  async complete(id: number, owner: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'done', lease_owner: null, lease_expires_at: null, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  async retry(id: number, owner: string, error: string, runAt: Date): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'queued', run_at: runAt.toISOString(), last_error: error.slice(0, 2000), lease_owner: null, lease_expires_at: null, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  async bury(id: number, owner: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'dead', last_error: error.slice(0, 2000), lease_owner: null, lease_expires_at: null, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+
+  async get(id: number): Promise<(Job & { status: JobsTable['status'] }) | null> {
+    const r = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? { ...toJob(r), status: r.status } : null;
+  }
+
+  /** Re-queues a dead job now (a Retry button), keeping its history of attempts. */
+  async requeue(exec: Exec, id: number): Promise<void> {
+    await exec
+      .updateTable('jobs')
+      .set({ status: 'queued', run_at: new Date().toISOString(), attempts: 0, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async pendingCount(): Promise<number> {
+    const r = await this.db
+      .selectFrom('jobs')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}

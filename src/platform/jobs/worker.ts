@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Job, JobQueue } from './queue.js';
+
+/** Throw from a handler to run the job again after `delayMs` (e.g. a ticketing system's Retry-After). */
+export class RetryLater extends Error {
+  constructor(
+    message: string,
+    public readonly delayMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Throw from a handler when trying again cannot help (bad configuration, refused request). */
+export class PermanentJobError extends Error {}
+
+export type JobHandler = (job: Job) => Promise<void>;
+
+export type WorkerOptions = {
+  pollMs?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  /** Called when a job gives up for good, so its owner can show the failure. */
+  onDead?: (job: Job, error: Error) => Promise<void>;
+  log?: { error: (obj: unknown, msg?: string) => void };
+};
+
+/** Exponential backoff with full jitter: 5 s, 10 s, 20 s … capped at 1 h. */
+export function backoffMs(attempt: number, random = Math.random): number {
+  const cap = Math.min(60 * 60_000, 5_000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(cap / 2 + random() * (cap / 2));
+}
+
+export class JobWorker {
+  readonly owner = `worker-${randomUUID()}`;
+  private readonly handlers = new Map<string, JobHandler>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = new Set<Promise<void>>();
+  private stopped = false;
+  private polling: Promise<void> | null = null;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly opts: WorkerOptions = {},
+  ) {}
+
+  register(kind: string, handler: JobHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.polling = this.pollOnce()
+        .then(() => undefined)
+        .catch((err) => this.opts.log?.error({ err }, 'job poll failed'))
+        .finally(() => {
+          this.polling = null;
+          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 500);
+        });
+    };
+    tick();
+  }
+
+  /** Claims and runs one batch; returns how many jobs ran. Tests call this directly. */
+  async pollOnce(): Promise<number> {
+    const free = (this.opts.concurrency ?? 4) - this.running.size;
+    if (free <= 0) return 0;
+    const jobs = await this.queue.claim(this.owner, [...this.handlers.keys()], free, this.opts.leaseMs ?? 5 * 60_000);
+    await Promise.all(jobs.map((job) => this.track(this.run(job))));
+    return jobs.length;
+  }
+
+  /** Runs until no job is due (for tests and the CLI). */
+  async drain(maxRounds = 100): Promise<void> {
+    for (let i = 0; i < maxRounds; i++) if ((await this.pollOnce()) === 0) return;
+  }
+
+  private track(p: Promise<void>): Promise<void> {
+    this.running.add(p);
+    return p.finally(() => this.running.delete(p));
+  }
+
+  private async run(job: Job): Promise<void> {
+    const handler = this.handlers.get(job.kind)!;
+    try {
+      await handler(job);
+      await this.queue.complete(job.id, this.owner);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const permanent = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
+      if (permanent) {
+        await this.queue.bury(job.id, this.owner, err.message);
+        await this.opts.onDead?.(job, err).catch((hookErr) => this.opts.log?.error({ err: hookErr }, 'onDead hook failed'));
+        return;
+      }
+      const delay = err instanceof RetryLater ? Math.max(err.delayMs, 1000) : backoffMs(job.attempts);
+      await this.queue.retry(job.id, this.owner, err.message, new Date(Date.now() + delay));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.polling;
+    await Promise.allSettled([...this.running]);
+  }
+}

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { JobWorker, PermanentJobError, RetryLater, backoffMs, enqueueDueSchedules } from '../../../src/platform/jobs/index.js';
+
+describe('durable job queue', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+  beforeEach(async () => {
+    await t.ctx.db.deleteFrom('jobs').execute();
+  });
+
+  it('does not keep a job enqueued in a transaction that rolled back', async () => {
+    await expect(
+      t.ctx.db.transaction().execute(async (trx) => {
+        await t.ctx.jobs.enqueue(trx, { kind: 'k', orgId: t.orgId, payload: { a: 1 } });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(await t.ctx.jobs.pendingCount()).toBe(0);
+  });
+
+  it('enqueues a dedupe key once', async () => {
+    const a = await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'k', orgId: t.orgId, payload: {}, dedupeKey: 'same' });
+    const b = await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'k', orgId: t.orgId, payload: {}, dedupeKey: 'same' });
+    expect(a).toBeTypeOf('number');
+    expect(b).toBeNull();
+    expect(await t.ctx.jobs.pendingCount()).toBe(1);
+  });
+
+  it('gives each job to one worker only, and runs it once', async () => {
+    for (let i = 0; i < 20; i++) await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'count', orgId: t.orgId, payload: { i } });
+    const seen: number[] = [];
+    const w1 = new JobWorker(t.ctx.jobs, { concurrency: 5 });
+    const w2 = new JobWorker(t.ctx.jobs, { concurrency: 5 });
+    for (const w of [w1, w2]) w.register('count', async (job) => void seen.push((job.payload as { i: number }).i));
+    await Promise.all([w1.drain(), w2.drain()]);
+    expect(seen.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+    expect(await t.ctx.jobs.pendingCount()).toBe(0);
+  });
+
+  it('reclaims a job whose lease expired (a crashed worker) and ignores the stale worker', async () => {
+    const id = (await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'lease', orgId: t.orgId, payload: {} }))!;
+    const [claimed] = await t.ctx.jobs.claim('dead-worker', ['lease'], 1, 60_000);
+    expect(claimed.id).toBe(id);
+    expect(await t.ctx.jobs.claim('other', ['lease'], 1, 60_000)).toHaveLength(0);
+    await t.ctx.db.updateTable('jobs').set({ lease_expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
+    const [again] = await t.ctx.jobs.claim('live-worker', ['lease'], 1, 60_000);
+    expect(again.id).toBe(id);
+    expect(again.attempts).toBe(2);
+    await t.ctx.jobs.complete(id, 'dead-worker');
+    expect((await t.ctx.jobs.get(id))!.status).toBe('running');
+    await t.ctx.jobs.complete(id, 'live-worker');
+    expect((await t.ctx.jobs.get(id))!.status).toBe('done');
+  });
+
+  it('retries a failure later, honours RetryLater, and buries after max attempts or a permanent error', async () => {
+    const failing = (await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'fail', orgId: t.orgId, payload: {}, maxAttempts: 2 }))!;
+    const later = (await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'later', orgId: t.orgId, payload: {} }))!;
+    const perm = (await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'perm', orgId: t.orgId, payload: {} }))!;
+    const dead: number[] = [];
+    const w = new JobWorker(t.ctx.jobs, { onDead: async (job) => void dead.push(job.id) });
+    w.register('fail', async () => {
+      throw new Error('boom');
+    });
+    w.register('later', async () => {
+      throw new RetryLater('rate limited', 120_000);
+    });
+    w.register('perm', async () => {
+      throw new PermanentJobError('bad config');
+    });
+    const before = Date.now();
+    await w.pollOnce();
+    const f = (await t.ctx.jobs.get(failing))!;
+    expect(f.status).toBe('queued');
+    expect(f.lastError).toBe('boom');
+    expect(Date.parse(f.runAt)).toBeGreaterThan(before);
+    const l = (await t.ctx.jobs.get(later))!;
+    expect(Date.parse(l.runAt)).toBeGreaterThanOrEqual(before + 120_000);
+    expect((await t.ctx.jobs.get(perm))!.status).toBe('dead');
+    // Not due yet: nothing runs.
+    expect(await w.pollOnce()).toBe(0);
+    await t.ctx.db.updateTable('jobs').set({ run_at: new Date(0).toISOString() }).where('id', '=', failing).execute();
+    await w.pollOnce();
+    expect((await t.ctx.jobs.get(failing))!.status).toBe('dead');
+    expect(dead.sort()).toEqual([failing, perm].sort());
+  });
+
+  it('enqueues each schedule once per period', async () => {
+    const schedules = [{ name: 'daily', everyMs: 86_400_000 }];
+    await enqueueDueSchedules(t.ctx.jobs, t.ctx.db, schedules, 1_000);
+    await enqueueDueSchedules(t.ctx.jobs, t.ctx.db, schedules, 2_000);
+    expect(await t.ctx.jobs.pendingCount()).toBe(1);
+    await enqueueDueSchedules(t.ctx.jobs, t.ctx.db, schedules, 86_400_000 + 1);
+    expect(await t.ctx.jobs.pendingCount()).toBe(2);
+  });
+
+  it('backs off exponentially within bounds', () => {
+    expect(backoffMs(1, () => 0)).toBe(2_500);
+    expect(backoffMs(1, () => 1)).toBe(5_000);
+    expect(backoffMs(3, () => 1)).toBe(20_000);
+    expect(backoffMs(50, () => 1)).toBe(3_600_000);
+  });
+});
