@@ -23,6 +23,16 @@ export class LoginLimiter {
     return entry.count > this.maxPerWindow ? Math.ceil((entry.resetAt - t) / 1000) : null;
   }
 
+  /**
+   * Gives back the attempt a successful sign-in used: the budget is for wrong guesses, so an office
+   * behind one NAT address is not locked out by its own colleagues signing in. The attempt is still
+   * counted up front (in `hit`), so parallel guesses cannot outrun the limit.
+   */
+  forgive(key: string): void {
+    const entry = this.hits.get(key);
+    if (entry && entry.count > 0) entry.count -= 1;
+  }
+
   private prune(t: number) {
     for (const [k, v] of this.hits) if (v.resetAt <= t) this.hits.delete(k);
   }

@@ -71,6 +71,7 @@ export class AuthService implements Authenticator {
         })
         .execute();
     });
+    this.limiter.forgive(ip);
     return { token, csrfToken, adminId: admin.id };
   }
 

@@ -3,8 +3,10 @@ import { CATEGORIES, LEVELS, maxLevel, type Category } from '../../platform/perm
 
 export const levelSchema = z.enum(LEVELS);
 
+// partialRecord: zod 4's record with enum keys demands every category, but a role may name only
+// the categories it grants (the rest are None, see RolesService.complete).
 export const permissionsInput = z
-  .record(z.enum(CATEGORIES), levelSchema)
+  .partialRecord(z.enum(CATEGORIES), levelSchema)
   .superRefine((perms, ctx) => {
     for (const [category, level] of Object.entries(perms)) {
       if (level === 'delete' && maxLevel(category as Category) !== 'delete') {
