@@ -1,0 +1,140 @@
+import { SANDBOX_SEEDED_EMAILS } from './constants.js';
+import { adfToText } from '../connectors/jira-cloud/adf.js';
+import { NO_FAULTS, SN_STATES, type Faults, type SandboxState, type SandboxSystem } from './state.js';
+import { parseJson, type AdminHandler, type Reply, type SystemRequest } from './wire.js';
+
+/** `/__sandbox/*` on both ports: an overview page and switches for tests and demos. Not part of either real API. */
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function bodyOf(req: SystemRequest): Record<string, unknown> {
+  if (String(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(req.body));
+  }
+  const parsed = parseJson(req.body || '{}');
+  return parsed.ok && parsed.value && typeof parsed.value === 'object' ? (parsed.value as Record<string, unknown>) : {};
+}
+
+const FAULT_NUMBERS = ['latencyMs', 'rateLimitBurst', 'retryAfterSeconds', 'errorBurst', 'hang', 'drop'] as const;
+
+function parseFaults(body: Record<string, unknown>): Partial<Faults> | string {
+  const out: Partial<Faults> = {};
+  for (const key of FAULT_NUMBERS) {
+    if (body[key] === undefined) continue;
+    const n = Number(body[key]);
+    if (!Number.isInteger(n) || n < 0) return `${key} must be a whole number ≥ 0`;
+    out[key] = n;
+  }
+  if (body.retryAfterFormat !== undefined) {
+    if (body.retryAfterFormat !== 'seconds' && body.retryAfterFormat !== 'http-date') return 'retryAfterFormat must be "seconds" or "http-date"';
+    out.retryAfterFormat = body.retryAfterFormat;
+  }
+  if (body.ignoreQueryFields !== undefined) {
+    if (!Array.isArray(body.ignoreQueryFields) || body.ignoreQueryFields.some((f) => typeof f !== 'string')) return 'ignoreQueryFields must be a list of field names';
+    out.ignoreQueryFields = body.ignoreQueryFields as string[];
+  }
+  return out;
+}
+
+export function summary(state: SandboxState) {
+  return {
+    servicenow: {
+      incidents: state.servicenow.incidents.map((i) => ({
+        sys_id: i.sys_id,
+        number: i.number,
+        short_description: i.short_description,
+        state: i.state,
+        stateName: SN_STATES.find(([v]) => v === i.state)?.[1] ?? i.state,
+        assigned_to: i.assigned_to,
+        correlation_id: i.correlation_id,
+        notes: (state.servicenow.journal.get(i.sys_id) ?? []).map((j) => ({ field: j.field, value: j.value })),
+      })),
+      users: state.servicenow.users.map((u) => ({ sys_id: u.sys_id, name: u.name, user_name: u.user_name, email: u.email, active: u.active })),
+    },
+    jira: {
+      issues: state.jira.issues.map((i) => {
+        const project = state.jira.projects.find((p) => p.key === i.projectKey)!;
+        return {
+          id: i.id,
+          key: i.key,
+          summary: i.summary,
+          status: project.statuses.find((s) => s.id === i.statusId)!.name,
+          statuses: project.statuses.map((s) => s.name),
+          labels: i.labels,
+          assignee: i.assigneeAccountId,
+          description: adfToText(i.description),
+          comments: i.comments.map((c) => adfToText(c.body)),
+        };
+      }),
+      users: state.jira.accounts.map((a) => ({ accountId: a.accountId, displayName: a.displayName, email: a.email, emailVisible: a.emailVisible, active: a.active, accountType: a.accountType })),
+    },
+    seededEmails: SANDBOX_SEEDED_EMAILS,
+    faults: state.faults,
+  };
+}
+
+function overviewPage(state: SandboxState): string {
+  const s = summary(state);
+  const statusForm = (id: string, options: string[], current: string) =>
+    `<form method="post" action="/__sandbox/tickets/${encodeURIComponent(id)}/status"><select name="status">${options
+      .map((o) => `<option${o === current ? ' selected' : ''}>${esc(o)}</option>`)
+      .join('')}</select> <button>Move</button></form>`;
+  const snRows = s.servicenow.incidents
+    .map((i) => `<tr><td><a href="/incident.do?sys_id=${i.sys_id}">${esc(i.number)}</a></td><td>${esc(i.short_description)}</td><td>${esc(i.stateName)}</td><td>${esc(i.correlation_id)}</td><td>${statusForm(i.sys_id, SN_STATES.map(([, n]) => n), i.stateName)}</td></tr>`)
+    .join('');
+  const jiraRows = s.jira.issues
+    .map((i) => `<tr><td>${esc(i.key)}</td><td>${esc(i.summary)}</td><td>${esc(i.status)}</td><td>${esc(i.labels.join(' '))}</td><td>${statusForm(i.id, i.statuses, i.status)}</td></tr>`)
+    .join('');
+  const emails = (o: Record<string, readonly string[]>) =>
+    Object.entries(o).map(([k, v]) => `<li><b>${esc(k)}</b>: ${v.map(esc).join(', ')}</li>`).join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Workflow Automation sandbox</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}form{margin:0}</style></head><body>
+<h1>Ticketing sandbox</h1><p>A fake ServiceNow and Jira Cloud for demos and tests. Data lives in memory.</p>
+<h2>ServiceNow incidents (${s.servicenow.incidents.length})</h2><table><tr><th>Number</th><th>Short description</th><th>State</th><th>Correlation ID</th><th>Move to</th></tr>${snRows}</table>
+<h2>Jira issues (${s.jira.issues.length})</h2><table><tr><th>Key</th><th>Summary</th><th>Status</th><th>Labels</th><th>Move to</th></tr>${jiraRows}</table>
+<h2>Seeded emails</h2><h3>ServiceNow</h3><ul>${emails(s.seededEmails.servicenow)}</ul><h3>Jira Cloud</h3><ul>${emails(s.seededEmails.jira)}</ul>
+</body></html>`;
+}
+
+export function adminHandler(state: SandboxState): AdminHandler {
+  return (req, portSystem): Reply => {
+    const path = req.path.replace(/\/+$/, '') || '/';
+    const body = req.method === 'POST' ? bodyOf(req) : {};
+    const system: SandboxSystem = body.system === 'jira' || body.system === 'servicenow' ? body.system : portSystem;
+    if (req.method === 'GET' && path === '/__sandbox') return { status: 200, html: overviewPage(state) };
+    if (req.method === 'GET' && path === '/__sandbox/state') return { status: 200, json: summary(state) };
+    if (req.method === 'GET' && path === '/__sandbox/requests') return { status: 200, json: state.requests() };
+    if (req.method === 'POST' && path === '/__sandbox/faults') {
+      const faults = parseFaults(body);
+      if (typeof faults === 'string') return { status: 400, json: { error: faults } };
+      return { status: 200, json: { system, faults: state.setFaults(system, faults) } };
+    }
+    if (req.method === 'DELETE' && path === '/__sandbox/faults') {
+      state.clearFaults();
+      return { status: 200, json: { faults: { servicenow: NO_FAULTS, jira: NO_FAULTS } } };
+    }
+    if (req.method === 'POST' && path === '/__sandbox/reset') {
+      state.reset();
+      return { status: 200, json: { reset: true } };
+    }
+    if (req.method === 'POST' && path === '/__sandbox/oauth/expire-access-tokens') {
+      state.expireAccessTokens();
+      return { status: 200, json: { expired: true } };
+    }
+    if (req.method === 'POST' && path === '/__sandbox/oauth/revoke-refresh-tokens') {
+      state.revokeRefreshTokens();
+      return { status: 200, json: { revoked: true } };
+    }
+    const m = path.match(/^\/__sandbox\/tickets\/([^/]+)\/status$/);
+    if (req.method === 'POST' && m) {
+      try {
+        const moved = state.setTicketStatus(decodeURIComponent(m[1]), String(body.status ?? ''));
+        const fromForm = String(req.headers['content-type'] ?? '').includes('form-urlencoded');
+        return fromForm ? { status: 303, headers: { Location: '/__sandbox/' }, text: '' } : { status: 200, json: moved };
+      } catch (err) {
+        return { status: 404, json: { error: (err as Error).message } };
+      }
+    }
+    return { status: 404, json: { error: 'Unknown sandbox admin route' } };
+  };
+}

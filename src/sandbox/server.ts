@@ -1,0 +1,51 @@
+import { adminHandler } from './admin.js';
+import { SANDBOX_JIRA_CREDENTIALS, SANDBOX_SEEDED_EMAILS, SANDBOX_SERVICENOW_CREDENTIALS } from './constants.js';
+import { jiraSystem } from './jira.js';
+import { serviceNowSystem } from './servicenow.js';
+import { SandboxState } from './state.js';
+import { startSystemServer } from './wire.js';
+
+export type SandboxOptions = {
+  /** ServiceNow listens here and Jira on port + 1; 0 (default) picks two free ports. */
+  port?: number;
+  host?: string;
+};
+
+export type Sandbox = {
+  servicenowUrl: string;
+  jiraUrl: string;
+  credentials: { servicenow: typeof SANDBOX_SERVICENOW_CREDENTIALS; jira: typeof SANDBOX_JIRA_CREDENTIALS };
+  seededEmails: typeof SANDBOX_SEEDED_EMAILS;
+  /** Live in-memory state: data, faults (`state.setFaults`), request log (`state.log`), `state.reset()`. */
+  state: SandboxState;
+  close(): Promise<void>;
+};
+
+/**
+ * Starts both fake systems. Each needs to be at a site root (`/api/now/...`, `/rest/api/3/...`),
+ * so they get a port each and share one in-memory state.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  const state = new SandboxState();
+  const admin = adminHandler(state);
+  const servicenow = await startSystemServer(serviceNowSystem(state), state, admin, { port, host });
+  let jira;
+  try {
+    jira = await startSystemServer(jiraSystem(state), state, admin, { port: port === 0 ? 0 : port + 1, host });
+  } catch (err) {
+    await servicenow.close();
+    throw err;
+  }
+  return {
+    servicenowUrl: servicenow.url,
+    jiraUrl: jira.url,
+    credentials: { servicenow: SANDBOX_SERVICENOW_CREDENTIALS, jira: SANDBOX_JIRA_CREDENTIALS },
+    seededEmails: SANDBOX_SEEDED_EMAILS,
+    state,
+    close: async () => {
+      await Promise.all([servicenow.close(), jira.close()]);
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import {
+  seedJiraAccounts,
+  seedJiraProjects,
+  seedServiceNowUsers,
+  type JiraAccount,
+  type JiraProjectDef,
+  type JournalEntry,
+  type SnIncident,
+  type SnUser,
+} from './seed.js';
+
+export type SandboxSystem = 'servicenow' | 'jira';
+
+/** Switches that make the next requests misbehave; counters go down as requests consume them. */
+export type Faults = {
+  latencyMs: number;
+  /** Next n requests get 429 with Retry-After. */
+  rateLimitBurst: number;
+  retryAfterSeconds: number;
+  /** 'http-date' sends Retry-After as an HTTP date instead of seconds. */
+  retryAfterFormat: 'seconds' | 'http-date';
+  /** Next n requests get 503. */
+  errorBurst: number;
+  /** Next n requests are never answered. */
+  hang: number;
+  /** Next n requests have their connection destroyed. */
+  drop: number;
+  /** ServiceNow: fields treated as invalid, so query parts using them are silently dropped like a real instance does. */
+  ignoreQueryFields: string[];
+};
+
+export const NO_FAULTS: Faults = {
+  latencyMs: 0,
+  rateLimitBurst: 0,
+  retryAfterSeconds: 1,
+  retryAfterFormat: 'seconds',
+  errorBurst: 0,
+  hang: 0,
+  drop: 0,
+  ignoreQueryFields: [],
+};
+
+/** One request as it crossed the wire, for contract tests and debugging. Authorization is masked. */
+export type LoggedRequest = {
+  seq: number;
+  system: SandboxSystem;
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+  response?: { status: number; headers: Record<string, string>; body: string };
+  /** What a fault did instead of answering. */
+  fault?: 'hang' | 'drop';
+};
+
+export type JiraIssueRecord = {
+  id: string;
+  key: string;
+  projectKey: string;
+  issueTypeId: string;
+  statusId: string;
+  summary: string;
+  description: unknown;
+  labels: string[];
+  assigneeAccountId: string | null;
+  extraFields: Record<string, unknown>;
+  created: string;
+  updated: string;
+  comments: { id: string; body: unknown; created: string; authorAccountId: string }[];
+};
+
+export type OAuthToken = { value: string; expiresAt: number; username: string };
+
+export class SandboxState {
+  servicenow!: {
+    users: SnUser[];
+    incidents: SnIncident[];
+    journal: Map<string, JournalEntry[]>;
+    accessTokens: Map<string, OAuthToken>;
+    refreshTokens: Map<string, OAuthToken>;
+    tokenTtlSeconds: number;
+    nextNumber: number;
+  };
+  jira!: { accounts: JiraAccount[]; projects: JiraProjectDef[]; issues: JiraIssueRecord[]; nextIssueId: number };
+  faults!: Record<SandboxSystem, Faults>;
+  log: LoggedRequest[] = [];
+  private seq = 0;
+
+  constructor() {
+    this.reset();
+  }
+
+  /** Back to the seeded data, no faults, empty log. */
+  reset(): void {
+    this.servicenow = {
+      users: seedServiceNowUsers(),
+      incidents: [],
+      journal: new Map(),
+      accessTokens: new Map(),
+      refreshTokens: new Map(),
+      tokenTtlSeconds: 1800,
+      nextNumber: 10001,
+    };
+    this.jira = { accounts: seedJiraAccounts(), projects: seedJiraProjects(), issues: [], nextIssueId: 10100 };
+    this.faults = { servicenow: { ...NO_FAULTS }, jira: { ...NO_FAULTS } };
+    this.log = [];
+  }
+
+  setFaults(system: SandboxSystem, faults: Partial<Faults>): Faults {
+    this.faults[system] = { ...this.faults[system], ...faults };
+    return this.faults[system];
+  }
+
+  clearFaults(system?: SandboxSystem): void {
+    for (const s of system ? [system] : (['servicenow', 'jira'] as const)) this.faults[s] = { ...NO_FAULTS };
+  }
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  requests(system?: SandboxSystem): LoggedRequest[] {
+    return system ? this.log.filter((r) => r.system === system) : [...this.log];
+  }
+
+  /** Every access token stops working now (as if its lifetime ran out); refresh tokens still work. */
+  expireAccessTokens(): void {
+    for (const t of this.servicenow.accessTokens.values()) t.expiresAt = 0;
+  }
+
+  /** Refresh tokens stop working, so the next refresh fails and the integration needs re-authorization. */
+  revokeRefreshTokens(): void {
+    this.servicenow.refreshTokens.clear();
+  }
+
+  /**
+   * Moves a ticket to another status, as a person working it would (drives status sync).
+   * `id` is a ServiceNow sys_id or number, or a Jira issue id or key; `status` a state value/name or status id/name.
+   */
+  setTicketStatus(id: string, status: string): { system: SandboxSystem; status: string } {
+    const wanted = status.trim().toLowerCase();
+    const incident = this.servicenow.incidents.find((i) => i.sys_id === id || i.number === id);
+    if (incident) {
+      const value = SN_STATES.find(([v, name]) => v === wanted || name.toLowerCase() === wanted)?.[0];
+      if (!value) throw new Error(`Unknown ServiceNow state "${status}"; use one of ${SN_STATES.map(([v, n]) => `${v} ${n}`).join(', ')}`);
+      incident.state = value;
+      incident.incident_state = value;
+      incident.active = value === '6' || value === '7' || value === '8' ? 'false' : 'true';
+      incident.sys_updated_on = snNow();
+      return { system: 'servicenow', status: value };
+    }
+    const issue = this.jira.issues.find((i) => i.id === id || i.key.toLowerCase() === id.toLowerCase());
+    if (issue) {
+      const project = this.jira.projects.find((p) => p.key === issue.projectKey)!;
+      const target = project.statuses.find((s) => s.id === wanted || s.name.toLowerCase() === wanted);
+      if (!target) throw new Error(`Unknown status "${status}" in ${project.key}; use one of ${project.statuses.map((s) => s.name).join(', ')}`);
+      issue.statusId = target.id;
+      issue.updated = new Date().toISOString();
+      return { system: 'jira', status: target.name };
+    }
+    throw new Error(`No ticket with id or key "${id}"`);
+  }
+}
+
+export const SN_STATES: [string, string][] = [
+  ['1', 'New'],
+  ['2', 'In Progress'],
+  ['3', 'On Hold'],
+  ['6', 'Resolved'],
+  ['7', 'Closed'],
+  ['8', 'Canceled'],
+];
+
+/** ServiceNow's glide date-time format, UTC: "2026-11-27 10:00:00". */
+export function snNow(): string {
+  return new Date().toISOString().slice(0, 19).replace('T', ' ');
+}
