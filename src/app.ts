@@ -31,11 +31,20 @@ export function webRoot(): string | null {
   return null;
 }
 
-export type BuildOptions = { logger?: boolean | object; serveWeb?: boolean };
+export type BuildOptions = {
+  logger?: boolean | object;
+  serveWeb?: boolean;
+  /** Where the production logger (with its redaction) writes; tests pass a stream to read the log. */
+  logStream?: NodeJS.WritableStream;
+};
 
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? { level: ctx.config.logLevel, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } },
+    logger: opts.logger ?? {
+      level: ctx.config.logLevel,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
     bodyLimit: ONE_MIB,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
