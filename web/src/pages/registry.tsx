@@ -1,5 +1,9 @@
 import type { ComponentType } from 'react';
 import { NotificationCenterPage } from './alerts/NotificationCenterPage';
+import { AdminsPage } from './admins/AdminsPage';
+import { RolesPage } from './roles/RolesPage';
+import { ApiKeysPage } from './api-keys/ApiKeysPage';
+import { AuditLogsPage } from './audit-logs/AuditLogsPage';
 
 /**
  * Every page of the app, in navigation order. `permission` hides the page (and its link) from
@@ -15,4 +19,8 @@ export type PageDef = {
 
 export const PAGES: PageDef[] = [
   { path: '/notifications', label: 'Notification Center', section: 'hidden', permission: ['Notification Center', 'view'], component: NotificationCenterPage },
+  { path: '/setup/admins', label: 'Admins', section: 'setup', permission: ['Account Settings', 'view'], component: AdminsPage },
+  { path: '/setup/roles', label: 'Roles and Permissions', section: 'setup', permission: ['Account Settings', 'view'], component: RolesPage },
+  { path: '/setup/api-keys', label: 'API Keys', section: 'setup', permission: ['API Management', 'view'], component: ApiKeysPage },
+  { path: '/setup/audit-logs', label: 'Audit Logs', section: 'setup', permission: ['Audit Logs', 'view'], component: AuditLogsPage },
 ];

@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { errorMessage } from './common';
+
+export type ConfirmDialogProps = {
+  opened: boolean;
+  title: string;
+  /** What will happen, in a sentence the admin can judge. */
+  children: ReactNode;
+  confirmLabel: string;
+  /** Red for destructive actions (the default), another Mantine colour otherwise. */
+  color?: string;
+  /** True while the request is running: the confirm button spins and closing is blocked. */
+  busy?: boolean;
+  /** The server's refusal, shown inside the dialog so the admin can read it. */
+  error?: unknown;
+  onConfirm(): void;
+  onClose(): void;
+};
+
+/** A yes/no confirmation window for destructive or important actions (delete, disable, revoke). */
+export function ConfirmDialog({ opened, title, children, confirmLabel, color = 'red', busy, error, onConfirm, onClose }: ConfirmDialogProps) {
+  return (
+    <Modal opened={opened} onClose={busy ? () => undefined : onClose} title={title} centered>
+      <Stack>
+        <Text size="sm" component="div">
+          {children}
+        </Text>
+        {error ? (
+          <Alert color="red" role="alert">
+            {errorMessage(error)}
+          </Alert>
+        ) : null}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} disabled={busy}>
+            Cancel
+          </Button>
+          <Button color={color} onClick={onConfirm} loading={busy} data-autofocus>
+            {confirmLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

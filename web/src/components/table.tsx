@@ -1,0 +1,57 @@
+import type { ReactNode } from 'react';
+import { Table, UnstyledButton, Group, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { ApiError } from '../api/client';
+
+export type SortOrder = 'asc' | 'desc';
+
+/**
+ * A column header that sorts the list when clicked (a real button inside the <th>, with
+ * aria-sort on the header so screen readers announce the current order).
+ */
+export function SortableTh<K extends string>({
+  field,
+  sort,
+  order,
+  onSort,
+  children,
+}: {
+  field: K;
+  sort: K;
+  order: SortOrder;
+  onSort(field: K, order: SortOrder): void;
+  children: ReactNode;
+}) {
+  const active = sort === field;
+  const next: SortOrder = active && order === 'asc' ? 'desc' : 'asc';
+  return (
+    <Table.Th aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <UnstyledButton onClick={() => onSort(field, next)} aria-label={`Sort by ${typeof children === 'string' ? children : field} ${next === 'asc' ? 'ascending' : 'descending'}`}>
+        <Group gap={4} wrap="nowrap">
+          <Text fw={700} size="sm">
+            {children}
+          </Text>
+          <Text size="xs" c={active ? undefined : 'dimmed'} aria-hidden>
+            {active ? (order === 'asc' ? '▲' : '▼') : '↕'}
+          </Text>
+        </Group>
+      </UnstyledButton>
+    </Table.Th>
+  );
+}
+
+/** Modals go full screen on phone-sized windows so forms stay usable at 400px. */
+export function useNarrow(): boolean {
+  return useMediaQuery('(max-width: 36em)') ?? false;
+}
+
+/** Field → message from the API's validation error details (`[{ field, message }]`). */
+export function fieldErrors(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (err instanceof ApiError && Array.isArray(err.details)) {
+    for (const d of err.details as { field?: string | null; message?: string }[]) {
+      if (d?.field && d.message && !out[d.field]) out[d.field] = d.message;
+    }
+  }
+  return out;
+}

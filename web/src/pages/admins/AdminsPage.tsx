@@ -1,0 +1,425 @@
+import { useState, type FormEvent } from 'react';
+import { ActionIcon, Alert, Badge, Button, Group, Menu, Modal, NativeSelect, PasswordInput, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { get, patch, post } from '../../api/client';
+import type { AdminView, Paged, RoleView } from '../../api/types';
+import { useAuth } from '../../auth';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Paginator } from '../../components/Paginator';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
+import { SortableTh, fieldErrors, useNarrow, type SortOrder } from '../../components/table';
+
+type SortField = 'name' | 'email' | 'createdAt' | 'lastLoginAt';
+const MIN_PASSWORD = 12;
+
+export function useRoles(enabled = true) {
+  return useQuery({ queryKey: ['roles'], queryFn: () => get<{ items: RoleView[] }>('/roles'), enabled });
+}
+
+function passwordProblem(pw: string): string | null {
+  if (!pw) return 'Password is required.';
+  if (pw.length < MIN_PASSWORD) return `Password must be at least ${MIN_PASSWORD} characters.`;
+  if (pw.length > 256) return 'Password must be at most 256 characters.';
+  return null;
+}
+
+function RoleSelect({ value, onChange, error, label = 'Role' }: { value: string; onChange(v: string): void; error?: string; label?: string }) {
+  const roles = useRoles();
+  const data = [{ value: '', label: roles.isLoading ? 'Loading roles…' : 'Select a role', disabled: true }, ...(roles.data?.items ?? []).map((r) => ({ value: String(r.id), label: r.name }))];
+  return (
+    <NativeSelect
+      label={label}
+      required
+      data={data}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+      error={error ?? (roles.isError ? `Cannot load roles: ${errorMessage(roles.error)}` : undefined)}
+    />
+  );
+}
+
+function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
+  const qc = useQueryClient();
+  const narrow = useNarrow();
+  const [form, setForm] = useState({ email: '', name: '', roleId: '', password: '', confirm: '' });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [serverError, setServerError] = useState<string | null>(null);
+  const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
+
+  const create = useMutation({
+    mutationFn: () => post<AdminView>('/admins', { email: form.email.trim(), name: form.name.trim(), roleId: Number(form.roleId), password: form.password }),
+    onSuccess: (a) => {
+      notifications.show({ color: 'green', title: 'Admin added', message: `${a.email} can now sign in with the role ${a.roleName}.` });
+      void qc.invalidateQueries({ queryKey: ['admins'] });
+      void qc.invalidateQueries({ queryKey: ['roles'] });
+      close();
+    },
+    onError: (err) => {
+      setErrors(fieldErrors(err));
+      setServerError(errorMessage(err));
+    },
+  });
+
+  function close() {
+    setForm({ email: '', name: '', roleId: '', password: '', confirm: '' });
+    setErrors({});
+    setServerError(null);
+    onClose();
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    const email = form.email.trim();
+    if (!email) errs.email = 'Email is required.';
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errs.email = 'Enter a valid email address, such as jane@example.com.';
+    if (!form.name.trim()) errs.name = 'Name is required.';
+    if (!form.roleId) errs.roleId = 'Choose a role.';
+    const pw = passwordProblem(form.password);
+    if (pw) errs.password = pw;
+    else if (form.confirm !== form.password) errs.confirm = 'The passwords do not match.';
+    setErrors(errs);
+    setServerError(null);
+    if (Object.keys(errs).length === 0) create.mutate();
+  }
+
+  return (
+    <Modal opened={opened} onClose={close} title="Add Admin" fullScreen={narrow} centered>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {serverError ? (
+            <Alert color="red" role="alert">
+              {serverError}
+            </Alert>
+          ) : null}
+          <TextInput label="Email" type="email" required autoComplete="off" value={form.email} onChange={(e) => set('email')(e.currentTarget.value)} error={errors.email} data-autofocus />
+          <TextInput label="Name" required value={form.name} onChange={(e) => set('name')(e.currentTarget.value)} error={errors.name} />
+          <RoleSelect value={form.roleId} onChange={set('roleId')} error={errors.roleId} />
+          <PasswordInput
+            label="Initial password"
+            description={`At least ${MIN_PASSWORD} characters. Share it with the admin securely.`}
+            required
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => set('password')(e.currentTarget.value)}
+            error={errors.password}
+          />
+          <PasswordInput label="Confirm password" required autoComplete="new-password" value={form.confirm} onChange={(e) => set('confirm')(e.currentTarget.value)} error={errors.confirm} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Add Admin
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ChangeRoleModal({ admin, onClose }: { admin: AdminView | null; onClose(): void }) {
+  const qc = useQueryClient();
+  const [roleId, setRoleId] = useState('');
+  const current = admin ? String(admin.roleId) : '';
+  const value = roleId || current;
+  const m = useMutation({
+    mutationFn: () => patch<AdminView>(`/admins/${admin!.id}`, { roleId: Number(value) }),
+    onSuccess: (a) => {
+      notifications.show({ color: 'green', title: 'Role changed', message: `${a.email} now has the role ${a.roleName}. Their open sessions were ended.` });
+      void qc.invalidateQueries({ queryKey: ['admins'] });
+      void qc.invalidateQueries({ queryKey: ['roles'] });
+      close();
+    },
+  });
+  function close() {
+    setRoleId('');
+    m.reset();
+    onClose();
+  }
+  return (
+    <Modal opened={!!admin} onClose={close} title="Change Role" centered>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          m.mutate();
+        }}
+      >
+        <Stack>
+          <Text size="sm">
+            Choose the role for <b>{admin?.email}</b>. They will be signed out and get the new permissions at their next sign-in.
+          </Text>
+          {m.isError ? (
+            <Alert color="red" role="alert">
+              {errorMessage(m.error)}
+            </Alert>
+          ) : null}
+          <RoleSelect value={value} onChange={setRoleId} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={m.isPending} disabled={value === current}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ResetPasswordModal({ admin, onClose }: { admin: AdminView | null; onClose(): void }) {
+  const [pw, setPw] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const m = useMutation({
+    mutationFn: () => patch<AdminView>(`/admins/${admin!.id}`, { password: pw }),
+    onSuccess: (a) => {
+      notifications.show({ color: 'green', title: 'Password reset', message: `${a.email} must sign in with the new password.` });
+      close();
+    },
+  });
+  function close() {
+    setPw('');
+    setConfirm('');
+    setErrors({});
+    m.reset();
+    onClose();
+  }
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    const p = passwordProblem(pw);
+    if (p) errs.password = p;
+    else if (pw !== confirm) errs.confirm = 'The passwords do not match.';
+    setErrors(errs);
+    if (!Object.keys(errs).length) m.mutate();
+  }
+  return (
+    <Modal opened={!!admin} onClose={close} title="Reset Password" centered>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <Text size="sm">
+            Set a new password for <b>{admin?.email}</b>. Their open sessions end at once.
+          </Text>
+          {m.isError ? (
+            <Alert color="red" role="alert">
+              {errorMessage(m.error)}
+            </Alert>
+          ) : null}
+          <PasswordInput label="New password" description={`At least ${MIN_PASSWORD} characters.`} required autoComplete="new-password" value={pw} onChange={(e) => setPw(e.currentTarget.value)} error={errors.password} data-autofocus />
+          <PasswordInput label="Confirm password" required autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={errors.confirm} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={m.isPending}>
+              Reset Password
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function AdminsPage() {
+  const { can, session } = useAuth();
+  const canEdit = can('Account Settings', 'edit');
+  const qc = useQueryClient();
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search.trim(), 300);
+  const [sort, setSort] = useState<SortField>('name');
+  const [order, setOrder] = useState<SortOrder>('asc');
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(25);
+  const [adding, setAdding] = useState(false);
+  const [roleFor, setRoleFor] = useState<AdminView | null>(null);
+  const [passwordFor, setPasswordFor] = useState<AdminView | null>(null);
+  const [statusFor, setStatusFor] = useState<{ admin: AdminView; verb: 'Disable' | 'Enable' | 'Unlock' } | null>(null);
+
+  const q = useQuery({
+    queryKey: ['admins', { search: debounced, sort, order, page, pageSize }],
+    queryFn: () => get<Paged<AdminView>>('/admins', { search: debounced, sort, order, page, pageSize }),
+    placeholderData: keepPreviousData,
+  });
+
+  const setStatus = useMutation({
+    mutationFn: (t: { admin: AdminView; verb: 'Disable' | 'Enable' | 'Unlock' }) => patch<AdminView>(`/admins/${t.admin.id}`, { status: t.verb === 'Disable' ? 'disabled' : 'active' }),
+    onSuccess: (a, t) => {
+      const verb = t.verb === 'Disable' ? 'disabled' : t.verb === 'Unlock' ? 'unlocked' : 'enabled';
+      notifications.show({ color: 'green', title: `Admin ${verb}`, message: a.status === 'disabled' ? `${a.email} can no longer sign in.` : `${a.email} can sign in again.` });
+      void qc.invalidateQueries({ queryKey: ['admins'] });
+      setStatusFor(null);
+    },
+  });
+
+  const onSort = (f: SortField, o: SortOrder) => {
+    setSort(f);
+    setOrder(o);
+    setPage(1);
+  };
+
+  const statusAction = statusFor?.verb ?? 'Disable';
+  const statusEmail = statusFor?.admin.email;
+
+  return (
+    <>
+      <PageHeader
+        title="Admins"
+        description="People who can sign in to this organization, and the role that decides what they can see and change."
+        actions={canEdit ? <Button onClick={() => setAdding(true)}>Add Admin</Button> : null}
+      />
+      <Group mb="sm" align="flex-end" wrap="wrap">
+        <TextInput
+          label="Search"
+          placeholder="Name or email"
+          value={search}
+          onChange={(e) => {
+            setSearch(e.currentTarget.value);
+            setPage(1);
+          }}
+          w={{ base: '100%', xs: 320 }}
+        />
+        {!canEdit ? (
+          <Text size="sm" c="dimmed">
+            Your role can view admins but not change them.
+          </Text>
+        ) : null}
+      </Group>
+      {q.isLoading ? (
+        <Loading label="Loading admins…" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : !q.data?.items.length ? (
+        <EmptyState title={debounced ? 'No matching admins' : 'No admins yet'}>{debounced ? `No admin's name or email contains “${debounced}”.` : 'Add an admin to get started.'}</EmptyState>
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={820}>
+            <Table striped highlightOnHover aria-label="Admins" aria-busy={q.isFetching}>
+              <Table.Thead>
+                <Table.Tr>
+                  <SortableTh field="name" sort={sort} order={order} onSort={onSort}>
+                    Name
+                  </SortableTh>
+                  <SortableTh field="email" sort={sort} order={order} onSort={onSort}>
+                    Email
+                  </SortableTh>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <SortableTh field="lastLoginAt" sort={sort} order={order} onSort={onSort}>
+                    Last Login
+                  </SortableTh>
+                  <SortableTh field="createdAt" sort={sort} order={order} onSort={onSort}>
+                    Created
+                  </SortableTh>
+                  {canEdit ? <Table.Th w={60}>Actions</Table.Th> : null}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {q.data.items.map((a) => {
+                  const self = session?.admin?.id === a.id;
+                  return (
+                    <Table.Tr key={a.id} data-testid={`admin-row-${a.email}`}>
+                      <Table.Td>
+                        {a.name}
+                        {self ? (
+                          <Text span size="xs" c="dimmed">
+                            {' '}
+                            (you)
+                          </Text>
+                        ) : null}
+                      </Table.Td>
+                      <Table.Td>{a.email}</Table.Td>
+                      <Table.Td>{a.roleName}</Table.Td>
+                      <Table.Td>
+                        <Group gap={4} wrap="nowrap">
+                          <Badge color={a.status === 'active' ? 'green' : 'gray'} variant="light">
+                            {a.status === 'active' ? 'Active' : 'Disabled'}
+                          </Badge>
+                          {a.locked ? (
+                            <Tooltip label="Too many failed sign-ins. Unlock the admin or wait for the lock-out to end.">
+                              <Badge color="orange" variant="light" tabIndex={0}>
+                                Locked
+                              </Badge>
+                            </Tooltip>
+                          ) : null}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>{a.lastLoginAt ? <DateTime value={a.lastLoginAt} /> : <Text span c="dimmed" size="sm">Never</Text>}</Table.Td>
+                      <Table.Td>
+                        <DateTime value={a.createdAt} />
+                      </Table.Td>
+                      {canEdit ? (
+                        <Table.Td>
+                          <Menu position="bottom-end" withinPortal>
+                            <Menu.Target>
+                              <ActionIcon variant="subtle" aria-label={`Actions for ${a.email}`}>
+                                <span aria-hidden>⋯</span>
+                              </ActionIcon>
+                            </Menu.Target>
+                            <Menu.Dropdown>
+                              <Menu.Item onClick={() => setRoleFor(a)} disabled={self} title={self ? 'You cannot change your own role.' : undefined}>
+                                Change role
+                              </Menu.Item>
+                              <Menu.Item onClick={() => setPasswordFor(a)}>Reset password</Menu.Item>
+                              {a.locked && a.status === 'active' ? <Menu.Item onClick={() => setStatusFor({ admin: a, verb: 'Unlock' })}>Unlock</Menu.Item> : null}
+                              {a.status === 'active' ? (
+                                <Menu.Item color="red" onClick={() => setStatusFor({ admin: a, verb: 'Disable' })} disabled={self} title={self ? 'You cannot disable your own account.' : undefined}>
+                                  Disable
+                                </Menu.Item>
+                              ) : (
+                                <Menu.Item onClick={() => setStatusFor({ admin: a, verb: 'Enable' })}>Enable</Menu.Item>
+                              )}
+                            </Menu.Dropdown>
+                          </Menu>
+                        </Table.Td>
+                      ) : null}
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Paginator
+            noun="admins"
+            page={page}
+            pageSize={pageSize}
+            total={q.data.total}
+            onPageChange={setPage}
+            onPageSizeChange={(s) => {
+              setPageSize(s);
+              setPage(1);
+            }}
+          />
+        </>
+      )}
+      <AddAdminModal opened={adding} onClose={() => setAdding(false)} />
+      <ChangeRoleModal admin={roleFor} onClose={() => setRoleFor(null)} />
+      <ResetPasswordModal admin={passwordFor} onClose={() => setPasswordFor(null)} />
+      <ConfirmDialog
+        opened={!!statusFor}
+        title={`${statusAction} admin`}
+        confirmLabel={statusAction}
+        color={statusAction === 'Disable' ? 'red' : 'indigo'}
+        busy={setStatus.isPending}
+        error={setStatus.error}
+        onConfirm={() => statusFor && setStatus.mutate(statusFor)}
+        onClose={() => {
+          setStatusFor(null);
+          setStatus.reset();
+        }}
+      >
+        {statusAction === 'Disable'
+          ? `Disable ${statusEmail}? They are signed out at once and cannot sign in until an admin enables them again.`
+          : statusAction === 'Unlock'
+            ? `Unlock ${statusEmail}? They can try signing in again right away.`
+            : `Enable ${statusEmail}? They can sign in again with their current password.`}
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,201 @@
+import { useState, type FormEvent } from 'react';
+import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, NativeSelect, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { del, get, post } from '../../api/client';
+import type { ApiKeyView, RoleView } from '../../api/types';
+import { useAuth } from '../../auth';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
+import { fieldErrors, useNarrow } from '../../components/table';
+
+type Created = ApiKeyView & { key: string };
+
+function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
+  const qc = useQueryClient();
+  const narrow = useNarrow();
+  const { can } = useAuth();
+  const roles = useQuery({ queryKey: ['roles'], queryFn: () => get<{ items: RoleView[] }>('/roles'), enabled: opened && can('Account Settings', 'view') });
+  const [name, setName] = useState('');
+  const [roleId, setRoleId] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [created, setCreated] = useState<Created | null>(null);
+
+  const create = useMutation({
+    mutationFn: () => post<Created>('/api-keys', { name: name.trim(), roleId: Number(roleId) }),
+    onSuccess: (k) => {
+      setCreated(k);
+      notifications.show({ color: 'green', title: 'API key created', message: `Copy the key for ${k.name} now; it is not shown again.` });
+      void qc.invalidateQueries({ queryKey: ['api-keys'] });
+    },
+    onError: (err) => setErrors(fieldErrors(err)),
+  });
+
+  function close() {
+    setName('');
+    setRoleId('');
+    setErrors({});
+    setCreated(null);
+    create.reset();
+    onClose();
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!name.trim()) errs.name = 'Name is required.';
+    else if (name.trim().length > 100) errs.name = 'Name must be at most 100 characters.';
+    if (!roleId) errs.roleId = 'Choose the role the key acts with.';
+    setErrors(errs);
+    if (!Object.keys(errs).length) create.mutate();
+  }
+
+  const roleCannotList = !can('Account Settings', 'view');
+
+  return (
+    <Modal opened={opened} onClose={close} title={created ? 'API key created' : 'Create API Key'} size="lg" fullScreen={narrow} centered={!narrow} closeOnClickOutside={!created}>
+      {created ? (
+        <Stack>
+          <Alert color="orange" title="Copy this key now" role="alert">
+            This is the only time the key is shown. It is stored hashed and cannot be recovered; if you lose it, revoke it and create a new one.
+          </Alert>
+          <Text size="sm">
+            Key for <b>{created.name}</b> (role {created.roleName}). Send it as <Code>Authorization: Bearer &lt;key&gt;</Code>.
+          </Text>
+          <Group gap="xs" wrap="nowrap" align="stretch">
+            <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="new-api-key">
+              {created.key}
+            </Code>
+            <CopyButton value={created.key}>
+              {({ copied, copy }) => (
+                <Button color={copied ? 'teal' : 'indigo'} onClick={copy} variant={copied ? 'filled' : 'light'}>
+                  {copied ? 'Copied' : 'Copy'}
+                </Button>
+              )}
+            </CopyButton>
+          </Group>
+          <Group justify="flex-end">
+            <Button onClick={close}>I have copied the key</Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            {create.isError && !Object.keys(fieldErrors(create.error)).length ? (
+              <Alert color="red" role="alert">
+                {errorMessage(create.error)}
+              </Alert>
+            ) : null}
+            <TextInput label="Name" description="What uses this key, e.g. SIEM export." required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} maxLength={100} data-autofocus />
+            <NativeSelect
+              label="Role"
+              description="The key can do what this role allows."
+              required
+              value={roleId}
+              onChange={(e) => setRoleId(e.currentTarget.value)}
+              error={errors.roleId ?? (roles.isError ? `Cannot load roles: ${errorMessage(roles.error)}` : roleCannotList ? 'Your role cannot list roles (Account Settings: View is needed).' : undefined)}
+              data={[{ value: '', label: roles.isLoading ? 'Loading roles…' : 'Select a role', disabled: true }, ...(roles.data?.items ?? []).map((r) => ({ value: String(r.id), label: r.name }))]}
+            />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                Create
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+export function ApiKeysPage() {
+  const { can } = useAuth();
+  const canEdit = can('API Management', 'edit');
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['api-keys'], queryFn: () => get<{ items: ApiKeyView[] }>('/api-keys') });
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
+  const revoke = useMutation({
+    mutationFn: (k: ApiKeyView) => del(`/api-keys/${k.id}`),
+    onSuccess: (_v, k) => {
+      notifications.show({ color: 'green', title: 'API key revoked', message: `${k.name} (${k.prefix}…) no longer works.` });
+      void qc.invalidateQueries({ queryKey: ['api-keys'] });
+      setRevoking(null);
+    },
+    onError: (err) => notifications.show({ color: 'red', title: 'Could not revoke the key', message: errorMessage(err) }),
+  });
+
+  return (
+    <>
+      <PageHeader
+        title="API Keys"
+        description="Keys for machine access to the API with Authorization: Bearer. Each key acts with the permissions of its role."
+        actions={canEdit ? <Button onClick={() => setCreating(true)}>Create API Key</Button> : null}
+      />
+      {q.isLoading ? (
+        <Loading label="Loading API keys…" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : !q.data?.items.length ? (
+        <EmptyState title="No API keys">{canEdit ? 'Create a key to let another system use the API.' : 'No keys have been created.'}</EmptyState>
+      ) : (
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped highlightOnHover aria-label="API keys">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Key</Table.Th>
+                <Table.Th>Role</Table.Th>
+                <Table.Th>Created</Table.Th>
+                <Table.Th>Last Used</Table.Th>
+                {canEdit ? <Table.Th w={90}>Actions</Table.Th> : null}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {q.data.items.map((k) => (
+                <Table.Tr key={k.id} data-testid={`api-key-row-${k.name}`}>
+                  <Table.Td>{k.name}</Table.Td>
+                  <Table.Td>
+                    <Code>{k.prefix}…</Code>
+                  </Table.Td>
+                  <Table.Td>{k.roleName}</Table.Td>
+                  <Table.Td>
+                    <DateTime value={k.createdAt} />
+                  </Table.Td>
+                  <Table.Td>{k.lastUsedAt ? <DateTime value={k.lastUsedAt} /> : <Text span size="sm" c="dimmed">Never</Text>}</Table.Td>
+                  {canEdit ? (
+                    <Table.Td>
+                      <Tooltip label="Revoke">
+                        <ActionIcon variant="subtle" color="red" aria-label={`Revoke ${k.name}`} onClick={() => setRevoking(k)}>
+                          <span aria-hidden>🗑</span>
+                        </ActionIcon>
+                      </Tooltip>
+                    </Table.Td>
+                  ) : null}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <CreateKeyModal opened={creating} onClose={() => setCreating(false)} />
+      <ConfirmDialog
+        opened={!!revoking}
+        title="Revoke API key"
+        confirmLabel="Revoke"
+        busy={revoke.isPending}
+        error={revoke.error}
+        onConfirm={() => revoking && revoke.mutate(revoking)}
+        onClose={() => {
+          setRevoking(null);
+          revoke.reset();
+        }}
+      >
+        Revoke <b>{revoking?.name}</b> ({revoking?.prefix}…)? Systems using it get 401 from now on. This cannot be undone.
+      </ConfirmDialog>
+    </>
+  );
+}

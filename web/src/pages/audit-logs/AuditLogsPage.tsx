@@ -1,0 +1,302 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { ActionIcon, Alert, Badge, Button, Group, Modal, NativeSelect, SimpleGrid, Stack, Switch, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { get } from '../../api/client';
+import type { AuditEntry, AuditFacets, Paged } from '../../api/types';
+import { Paginator } from '../../components/Paginator';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader, formatDateTime } from '../../components/common';
+import { useNarrow } from '../../components/table';
+import { diffSnapshots, type DiffRow } from './diff';
+
+type Preset = '24h' | '7d' | '30d' | 'custom';
+const PRESETS: { value: Preset; label: string; ms?: number }[] = [
+  { value: '24h', label: 'Last 24 Hours', ms: 24 * 3600_000 },
+  { value: '7d', label: 'Last 7 Days', ms: 7 * 24 * 3600_000 },
+  { value: '30d', label: 'Last 30 Days', ms: 30 * 24 * 3600_000 },
+  { value: 'custom', label: 'Custom range' },
+];
+const ACTION_COLOR: Record<string, string> = { Insert: 'green', Update: 'blue', Delete: 'red' };
+
+/** `<input type="datetime-local">` value (local time, no zone) for a Date. */
+function toLocalInput(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function localToIso(v: string): string | null {
+  if (!v) return null;
+  const d = new Date(v); // datetime-local strings parse as the viewer's local time
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+type Filters = { preset: Preset; customFrom: string; customTo: string; adminId: string; action: string; module: string; resource: string; search: string };
+const DEFAULT_FILTERS: Filters = { preset: '7d', customFrom: '', customTo: '', adminId: '', action: '', module: '', resource: '', search: '' };
+
+function Value({ v }: { v: unknown }) {
+  if (v === undefined) return <Text span size="sm" c="dimmed">—</Text>;
+  if (v === null || v === '') return <Text span size="sm" c="dimmed" fs="italic">empty</Text>;
+  if (v === '[REDACTED]') return <Text span size="sm" c="dimmed" fs="italic">[redacted]</Text>;
+  return <Text span size="sm" style={{ wordBreak: 'break-word' }}>{typeof v === 'string' ? v : JSON.stringify(v)}</Text>;
+}
+
+const CHANGE_LABEL: Record<DiffRow['change'], string> = { added: 'Added', removed: 'Removed', changed: 'Changed', same: '' };
+
+function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): void }) {
+  const narrow = useNarrow();
+  const [onlyChanged, setOnlyChanged] = useState(false);
+  const rows = useMemo(() => (entry ? diffSnapshots(entry.before, entry.after) : []), [entry]);
+  const shown = onlyChanged ? rows.filter((r) => r.change !== 'same') : rows;
+  const changedCount = rows.filter((r) => r.change !== 'same').length;
+  return (
+    <Modal opened={!!entry} onClose={onClose} title="Change" size="xl" fullScreen={narrow} centered={!narrow}>
+      {entry ? (
+        <Stack>
+          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing={4}>
+            <Text size="sm"><b>Timestamp:</b> {formatDateTime(entry.createdAt)}</Text>
+            <Text size="sm"><b>Action:</b> {entry.action}</Text>
+            <Text size="sm"><b>Module:</b> {entry.module}</Text>
+            <Text size="sm"><b>Resource:</b> {entry.resource}{entry.resourceId ? ` #${entry.resourceId}` : ''}</Text>
+            <Text size="sm"><b>Admin:</b> {entry.actor}{entry.adminId ? ` (ID ${entry.adminId})` : ''}</Text>
+            <Text size="sm"><b>Change Notes:</b> {entry.changeNotes}</Text>
+          </SimpleGrid>
+          {rows.length ? (
+            <>
+              <Group justify="space-between" wrap="wrap">
+                <Text size="sm" c="dimmed">
+                  {changedCount} of {rows.length} field{rows.length === 1 ? '' : 's'} changed. Changed values are highlighted.
+                </Text>
+                <Switch label="Only changed fields" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.currentTarget.checked)} />
+              </Group>
+              <Table.ScrollContainer minWidth={480}>
+                <Table withTableBorder aria-label="Before and after" data-testid="audit-diff">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Field</Table.Th>
+                      <Table.Th>Before</Table.Th>
+                      <Table.Th>After</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {shown.map((r) => (
+                      <Table.Tr key={r.field} data-change={r.change} bg={r.change === 'same' ? undefined : 'var(--mantine-color-yellow-light)'}>
+                        <Table.Td>
+                          <Group gap={6} wrap="nowrap">
+                            <Text size="sm" ff="monospace">{r.field}</Text>
+                            {r.change !== 'same' ? (
+                              <Badge size="xs" color={r.change === 'removed' ? 'red' : r.change === 'added' ? 'green' : 'yellow'} variant="light">
+                                {CHANGE_LABEL[r.change]}
+                              </Badge>
+                            ) : null}
+                          </Group>
+                        </Table.Td>
+                        <Table.Td style={r.change === 'changed' || r.change === 'removed' ? { textDecoration: 'line-through', textDecorationColor: 'var(--mantine-color-red-6)' } : undefined}>
+                          <Value v={r.before} />
+                        </Table.Td>
+                        <Table.Td fw={r.change === 'same' ? undefined : 600}>
+                          <Value v={r.after} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </>
+          ) : (
+            <EmptyState title="No recorded values">This entry has no before/after snapshot.</EmptyState>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Close
+            </Button>
+          </Group>
+        </Stack>
+      ) : null}
+    </Modal>
+  );
+}
+
+export function AuditLogsPage() {
+  const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
+  const [searchText, setSearchText] = useState('');
+  // The moment the relative range is measured from; refreshed by Search and Reset.
+  const [anchor, setAnchor] = useState(() => Date.now());
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(25);
+  const [viewing, setViewing] = useState<AuditEntry | null>(null);
+
+  const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => {
+    setFilters((f) => {
+      const next = { ...f, [k]: v };
+      if (k === 'preset' && v === 'custom' && !f.customFrom) {
+        next.customFrom = toLocalInput(new Date(Date.now() - 24 * 3600_000));
+        next.customTo = toLocalInput(new Date());
+      }
+      return next;
+    });
+    setPage(1);
+  };
+
+  const range = useMemo((): { from?: string; to?: string; error?: string } => {
+    if (filters.preset !== 'custom') {
+      const ms = PRESETS.find((p) => p.value === filters.preset)!.ms!;
+      return { from: new Date(anchor - ms).toISOString() };
+    }
+    const from = localToIso(filters.customFrom);
+    const to = localToIso(filters.customTo);
+    if (filters.customFrom && !from) return { error: 'Enter a valid start date and time.' };
+    if (filters.customTo && !to) return { error: 'Enter a valid end date and time.' };
+    if (from && to && from > to) return { error: 'The start of the range must be before its end.' };
+    return { from: from ?? undefined, to: to ?? undefined };
+  }, [filters.preset, filters.customFrom, filters.customTo, anchor]);
+
+  const query = {
+    from: range.from,
+    to: range.to,
+    adminId: filters.adminId || undefined,
+    action: filters.action || undefined,
+    module: filters.module || undefined,
+    resource: filters.resource || undefined,
+    search: filters.search || undefined,
+    page,
+    pageSize,
+  };
+  const q = useQuery({
+    queryKey: ['audit-logs', query],
+    queryFn: () => get<Paged<AuditEntry>>('/audit-logs', query),
+    enabled: !range.error,
+    placeholderData: keepPreviousData,
+  });
+  const facets = useQuery({ queryKey: ['audit-logs', 'facets'], queryFn: () => get<AuditFacets>('/audit-logs/facets') });
+
+  function search(e: FormEvent) {
+    e.preventDefault();
+    setFilters((f) => ({ ...f, search: searchText.trim() }));
+    setAnchor(Date.now());
+    setPage(1);
+    void facets.refetch();
+    if (filters.search === searchText.trim()) void q.refetch();
+  }
+
+  function reset() {
+    setFilters(DEFAULT_FILTERS);
+    setSearchText('');
+    setAnchor(Date.now());
+    setPage(1);
+  }
+
+  const opt = (values: string[], all: string) => [{ value: '', label: all }, ...values.map((v) => ({ value: v, label: v }))];
+  const filtered = Object.entries(filters).some(([k, v]) => k !== 'preset' && !k.startsWith('custom') && v !== '');
+
+  return (
+    <>
+      <PageHeader title="Audit Logs" description="Every change made by an admin or an API key, with what it looked like before and after. Times are in your time zone." />
+      <form onSubmit={search} aria-label="Audit log filters">
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" mb="sm">
+          <NativeSelect label="Time range" value={filters.preset} onChange={(e) => setFilter('preset', e.currentTarget.value as Preset)} data={PRESETS.map((p) => ({ value: p.value, label: p.label }))} />
+          {filters.preset === 'custom' ? (
+            <>
+              <TextInput type="datetime-local" label="From" value={filters.customFrom} onChange={(e) => setFilter('customFrom', e.currentTarget.value)} error={range.error && range.error.includes('start') ? range.error : undefined} />
+              <TextInput type="datetime-local" label="To" value={filters.customTo} onChange={(e) => setFilter('customTo', e.currentTarget.value)} error={range.error && !range.error.includes('start') ? range.error : undefined} />
+            </>
+          ) : null}
+          <NativeSelect
+            label="Admin"
+            value={filters.adminId}
+            onChange={(e) => setFilter('adminId', e.currentTarget.value)}
+            data={[{ value: '', label: 'All admins' }, ...(facets.data?.admins ?? []).map((a) => ({ value: String(a.id), label: `${a.actor} (ID ${a.id})` }))]}
+          />
+          <NativeSelect label="Action" value={filters.action} onChange={(e) => setFilter('action', e.currentTarget.value)} data={opt(['Insert', 'Update', 'Delete'], 'All actions')} />
+          <NativeSelect label="Module" value={filters.module} onChange={(e) => setFilter('module', e.currentTarget.value)} data={opt(facets.data?.modules ?? [], 'All modules')} />
+          <NativeSelect label="Resource" value={filters.resource} onChange={(e) => setFilter('resource', e.currentTarget.value)} data={opt(facets.data?.resources ?? [], 'All resources')} />
+          <TextInput label="Search" placeholder="Change notes, admin, resource" value={searchText} onChange={(e) => setSearchText(e.currentTarget.value)} />
+        </SimpleGrid>
+        <Group mb="md" gap="xs">
+          <Button type="submit">Search</Button>
+          <Button variant="default" onClick={reset}>
+            Reset
+          </Button>
+          {facets.isError ? (
+            <Text size="sm" c="red">
+              Filter values could not be loaded.
+            </Text>
+          ) : null}
+        </Group>
+      </form>
+      {range.error ? (
+        <Alert color="yellow" role="alert" mb="md">
+          {range.error}
+        </Alert>
+      ) : q.isLoading ? (
+        <Loading label="Loading audit entries…" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : !q.data?.items.length ? (
+        <EmptyState title="No audit entries">{filtered ? 'Nothing matches these filters. Widen the time range or press Reset.' : 'No changes were made in this time range.'}</EmptyState>
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={900}>
+            <Table striped highlightOnHover aria-label="Audit log entries" aria-busy={q.isFetching}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w={170}>Timestamp</Table.Th>
+                  <Table.Th>Action</Table.Th>
+                  <Table.Th>Module</Table.Th>
+                  <Table.Th>Resource</Table.Th>
+                  <Table.Th>Admin ID</Table.Th>
+                  <Table.Th>Change Notes</Table.Th>
+                  <Table.Th w={60}>View</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {q.data.items.map((e) => (
+                  <Table.Tr key={e.id} data-testid="audit-row">
+                    <Table.Td>
+                      <DateTime value={e.createdAt} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light" color={ACTION_COLOR[e.action] ?? 'gray'}>
+                        {e.action}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>{e.module}</Table.Td>
+                    <Table.Td>{e.resource}</Table.Td>
+                    <Table.Td>
+                      <Tooltip label={e.actor} disabled={!e.actor}>
+                        <Text span size="sm">{e.adminId ?? ''}</Text>
+                      </Tooltip>
+                      {e.adminId === null ? (
+                        <Text span size="xs" c="dimmed">
+                          {e.actor}
+                        </Text>
+                      ) : null}
+                    </Table.Td>
+                    <Table.Td>{e.changeNotes}</Table.Td>
+                    <Table.Td>
+                      <Tooltip label="View change">
+                        <ActionIcon variant="subtle" aria-label={`View change: ${e.changeNotes}`} onClick={() => setViewing(e)}>
+                          <span aria-hidden>👁</span>
+                        </ActionIcon>
+                      </Tooltip>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Paginator
+            noun="entries"
+            page={page}
+            pageSize={pageSize}
+            total={q.data.total}
+            onPageChange={setPage}
+            onPageSizeChange={(s) => {
+              setPageSize(s);
+              setPage(1);
+            }}
+          />
+        </>
+      )}
+      <ChangeModal entry={viewing} onClose={() => setViewing(null)} />
+    </>
+  );
+}
