@@ -17,6 +17,8 @@ export type GuardedRoute = {
   url: string;
   access?: 'public' | 'authenticated';
   permission?: { category: Category; level: Level };
+  /** Whether the route validates a request body (tests send bad bodies to exactly these). */
+  body: boolean;
 };
 
 const registries = new WeakMap<FastifyInstance, GuardedRoute[]>();
@@ -41,12 +43,12 @@ export function installGuard(app: FastifyInstance, auth: Authenticator): void {
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
     if (route.url.startsWith('/api/docs') || route.url === '/api/openapi.json') return;
-    const cfg = (route.config ?? {}) as GuardedRoute;
+    const cfg = (route.config ?? {}) as Omit<GuardedRoute, 'method' | 'url' | 'body'>;
     if (!cfg.access && !cfg.permission) {
       throw new Error(`Route ${route.method} ${route.url} declares neither access nor permission`);
     }
     for (const method of [route.method].flat()) {
-      registry.push({ method, url: route.url, access: cfg.access, permission: cfg.permission });
+      registry.push({ method, url: route.url, access: cfg.access, permission: cfg.permission, body: !!route.schema?.body });
     }
   });
   app.addHook('onRequest', async (request) => {
