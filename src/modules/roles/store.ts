@@ -34,6 +34,10 @@ export class RolesStore {
   }
 
   async delete(exec: Exec, orgId: number, id: number): Promise<void> {
+    // Revoked API keys do not hold a role (see holders) but their rows still reference it, so the
+    // delete failed on the foreign key (a 500). They can never authenticate again and their
+    // history is in the audit log, so they go with the role.
+    await exec.deleteFrom('api_keys').where('org_id', '=', orgId).where('role_id', '=', id).where('revoked_at', 'is not', null).execute();
     await exec.deleteFrom('roles').where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 
