@@ -11,6 +11,7 @@ import { AdminsService } from './modules/admins/service.js';
 import { AuthService } from './modules/auth/service.js';
 import { ApiKeysService } from './modules/api-keys/service.js';
 import { AlertsService } from './modules/alerts/service.js';
+import { IntegrationsService } from './modules/integrations/service.js';
 import { JobQueue } from './platform/jobs/index.js';
 
 /** Every service, built once per process and handed to routes, the worker and the CLI. */
@@ -27,6 +28,7 @@ export type AppContext = {
   auth: AuthService;
   apiKeys: ApiKeysService;
   alerts: AlertsService;
+  integrations: IntegrationsService;
   jobs: JobQueue;
 };
 
@@ -40,6 +42,7 @@ export function createContext(config: Config, database: Database, log: AppContex
   const auth = new AuthService(db, config, admins.store);
   const apiKeys = new ApiKeysService(db, audit, roles);
   const alerts = new AlertsService(db);
+  const integrations = new IntegrationsService(db, audit, alerts, secrets, config, log);
   const jobs = new JobQueue(db, database.dialect);
-  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, jobs };
+  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, jobs };
 }

@@ -19,6 +19,7 @@ import { adminsRoutes } from './modules/admins/routes.js';
 import { apiKeysRoutes } from './modules/api-keys/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { alertsRoutes } from './modules/alerts/routes.js';
+import { integrationsRoutes } from './modules/integrations/routes.js';
 
 const ONE_MIB = 1024 * 1024;
 
@@ -97,6 +98,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await v1.register(apiKeysRoutes(ctx));
       await v1.register(auditRoutes(ctx));
       await v1.register(alertsRoutes(ctx));
+      await v1.register(integrationsRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

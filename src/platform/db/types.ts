@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { IntegrationsTables } from '../../modules/integrations/tables.js';
 
 /** Platform tables. Each module declares its own tables in its folder and adds them to `DB` below. */
 export interface OrgsTable {
@@ -107,4 +108,4 @@ export interface PlatformTables {
 }
 
 // Modules extend this interface with their own table interfaces (one line each).
-export interface DB extends PlatformTables {}
+export interface DB extends PlatformTables, IntegrationsTables {}

@@ -1,5 +1,6 @@
 import type { ModuleMigrations } from '../schema-helpers.js';
 import { platformInit } from './0001_platform.js';
+import { integrationsInit } from '../../../modules/integrations/migrations.js';
 
 /**
  * Every migration of every module, keyed by a name that sorts in the order they must run.
@@ -8,4 +9,5 @@ import { platformInit } from './0001_platform.js';
  */
 export const allMigrations: ModuleMigrations = {
   '0001_platform': platformInit,
+  '0200_integrations': integrationsInit,
 };

@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../../platform/db/database.js';
+import { withId } from '../../platform/db/schema-helpers.js';
+
+export async function integrationsInit(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  await withId(db.schema.createTable('integrations'), dialect)
+    .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('name_lower', 'text', (c) => c.notNull())
+    .addColumn('base_url', 'text', (c) => c.notNull())
+    .addColumn('auth_method', 'text', (c) => c.notNull())
+    .addColumn('account_info', 'text', (c) => c.notNull())
+    .addColumn('credentials', 'text', (c) => c.notNull())
+    .addColumn('account_name', 'text')
+    .addColumn('sync_ticket_status', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('close_incident_on_ticket_closed', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('sync_project_list', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('last_error', 'text')
+    .addColumn('last_error_at', 'text')
+    .addColumn('last_success_at', 'text')
+    .addColumn('last_project_sync_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('modified_at', 'text', (c) => c.notNull())
+    .addColumn('modified_by', 'text', (c) => c.notNull())
+    .addUniqueConstraint('integrations_org_name_unique', ['org_id', 'name_lower'])
+    .execute();
+
+  await withId(db.schema.createTable('jira_projects'), dialect)
+    .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('integration_id', 'integer', (c) => c.notNull().references('integrations.id').onDelete('cascade'))
+    .addColumn('external_id', 'text', (c) => c.notNull())
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('statuses', 'text', (c) => c.notNull())
+    .addColumn('issue_types', 'text', (c) => c.notNull())
+    .addColumn('labels_supported', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('complete_status_id', 'text')
+    .addColumn('synced_at', 'text', (c) => c.notNull())
+    .addColumn('modified_at', 'text', (c) => c.notNull())
+    .addColumn('modified_by', 'text', (c) => c.notNull())
+    .addUniqueConstraint('jira_projects_integration_external_unique', ['integration_id', 'external_id'])
+    .execute();
+  await db.schema.createIndex('jira_projects_org_idx').on('jira_projects').columns(['org_id', 'integration_id']).execute();
+
+  await withId(db.schema.createTable('jira_field_mappings'), dialect)
+    .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('project_id', 'integer', (c) => c.notNull().references('jira_projects.id').onDelete('cascade'))
+    .addColumn('issue_type_id', 'text', (c) => c.notNull())
+    .addColumn('issue_type_name', 'text', (c) => c.notNull())
+    .addColumn('field_key', 'text', (c) => c.notNull())
+    .addColumn('field_name', 'text', (c) => c.notNull())
+    .addColumn('required', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('schema_type', 'text', (c) => c.notNull())
+    .addColumn('allowed_values', 'text')
+    .addColumn('incident_field', 'text')
+    .addColumn('default_value', 'text')
+    .addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('modified_at', 'text', (c) => c.notNull())
+    .addColumn('modified_by', 'text', (c) => c.notNull())
+    .addUniqueConstraint('jira_field_mappings_unique', ['project_id', 'issue_type_id', 'field_key'])
+    .execute();
+}

@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { INCIDENT_FIELD_KEYS } from './incident-fields.js';
+
+export const INTEGRATION_TYPES = ['servicenow', 'jira_cloud'] as const;
+export const INTEGRATION_STATUSES = ['Active', 'Inactive', 'Validation Failed', 'Reauthorization Required'] as const;
+/** Labels used in lists and drop-downs ("Integration Type" column). */
+export const TYPE_LABELS = { servicenow: 'ServiceNow', jira_cloud: 'JiraCloud' } as const;
+
+export const integrationType = z.enum(INTEGRATION_TYPES);
+export type IntegrationTypeValue = z.infer<typeof integrationType>;
+
+export const tenantName = z
+  .string()
+  .trim()
+  .min(1, 'Integration name is required.')
+  .max(100, 'Integration name must be at most 100 characters.')
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Integration name cannot contain control characters.');
+
+export const baseUrl = z
+  .string()
+  .trim()
+  .min(1, 'The URL is required.')
+  .max(500, 'The URL must be at most 500 characters.')
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password && !u.search && !u.hash;
+    } catch {
+      return false;
+    }
+  }, 'Enter the address as https://your-instance.example.com (no user name, query or fragment).');
+
+const secretText = (label: string) => z.string().min(1, `${label} is required.`).max(2000, `${label} must be at most 2000 characters.`);
+const plainText = (label: string) => z.string().trim().min(1, `${label} is required.`).max(254, `${label} must be at most 254 characters.`);
+const emailText = (label: string) =>
+  z.string().trim().max(254, `${label} must be at most 254 characters.`).pipe(z.email({ message: `Enter a valid ${label.toLowerCase()}, such as jane@example.com.` }));
+
+export const settingsInput = z.strictObject({
+  syncTicketStatus: z.boolean().optional(),
+  closeIncidentOnTicketClosed: z.boolean().optional(),
+  syncProjectList: z.boolean().optional(),
+});
+
+const serviceNowCredentials = z.discriminatedUnion('authMethod', [
+  z.strictObject({ authMethod: z.literal('basic'), username: plainText('User ID'), password: secretText('User Password') }),
+  z.strictObject({
+    authMethod: z.literal('oauth'),
+    clientId: plainText('Client ID'),
+    clientSecret: secretText('Client Secret'),
+    username: plainText('User ID'),
+    password: secretText('User Password'),
+  }),
+]);
+
+export const connectBody = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('servicenow'),
+    name: tenantName,
+    baseUrl,
+    adminEmail: emailText('Admin Email ID').optional(),
+    credentials: serviceNowCredentials,
+    settings: settingsInput.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('jira_cloud'),
+    name: tenantName,
+    baseUrl,
+    credentials: z.strictObject({ email: emailText('Account email'), apiToken: secretText('API token') }),
+    settings: settingsInput.optional(),
+  }),
+]);
+export type ConnectInput = z.infer<typeof connectBody>;
+
+/** Credentials are write-only: a field left blank (or absent) keeps what is stored. */
+const optionalSecret = z.string().max(2000).optional();
+const optionalPlain = z.string().trim().max(254).optional();
+export const updateBody = z.strictObject({
+  name: tenantName.optional(),
+  baseUrl: baseUrl.optional(),
+  adminEmail: z.union([z.literal(''), emailText('Admin Email ID')]).optional(),
+  credentials: z
+    .strictObject({
+      authMethod: z.enum(['basic', 'oauth']).optional(),
+      username: optionalPlain,
+      password: optionalSecret,
+      clientId: optionalPlain,
+      clientSecret: optionalSecret,
+      email: optionalPlain,
+      apiToken: optionalSecret,
+    })
+    .optional(),
+  settings: settingsInput.optional(),
+});
+export type UpdateInput = z.infer<typeof updateBody>;
+
+export const listQuery = z.strictObject({
+  type: integrationType.optional(),
+  enabledOnly: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
+
+export const integrationView = z.object({
+  id: z.number(),
+  type: integrationType,
+  typeLabel: z.string(),
+  name: z.string(),
+  baseUrl: z.string(),
+  authMethod: z.enum(['basic', 'oauth', 'api_token']),
+  /** Never a secret: user name, account email, OAuth client id, admin email. */
+  account: z.object({
+    username: z.string().nullable(),
+    email: z.string().nullable(),
+    clientId: z.string().nullable(),
+    adminEmail: z.string().nullable(),
+  }),
+  accountName: z.string().nullable(),
+  hasCredentials: z.boolean(),
+  status: z.enum(INTEGRATION_STATUSES),
+  enabled: z.boolean(),
+  settings: z.object({ syncTicketStatus: z.boolean(), closeIncidentOnTicketClosed: z.boolean(), syncProjectList: z.boolean() }),
+  health: z.object({
+    consecutiveFailures: z.number(),
+    lastError: z.string().nullable(),
+    lastErrorAt: z.string().nullable(),
+    lastSuccessAt: z.string().nullable(),
+  }),
+  projects: z.object({ total: z.number(), mapped: z.number(), lastSyncAt: z.string().nullable() }).nullable(),
+  createdAt: z.string(),
+  modifiedAt: z.string(),
+  modifiedBy: z.string(),
+});
+export type IntegrationView = z.infer<typeof integrationView>;
+
+export const statusView = z.object({ id: z.string(), name: z.string(), category: z.enum(['new', 'indeterminate', 'done']) });
+
+export const jiraProjectView = z.object({
+  id: z.number(),
+  integrationId: z.number(),
+  externalId: z.string(),
+  key: z.string(),
+  name: z.string(),
+  statuses: z.array(statusView),
+  issueTypes: z.array(z.object({ id: z.string(), name: z.string() })),
+  labelsSupported: z.boolean(),
+  completeStatus: statusView.nullable(),
+  mappedIssueTypes: z.array(z.object({ id: z.string(), name: z.string() })),
+  autoSync: z.object({ enabled: z.boolean(), reason: z.enum(['Mapping is Empty', 'Labels Not Supported']).nullable() }),
+  syncedAt: z.string(),
+  modifiedAt: z.string(),
+  modifiedBy: z.string(),
+});
+export type JiraProjectView = z.infer<typeof jiraProjectView>;
+
+export const projectParams = z.strictObject({
+  id: z.coerce.number().int().positive().max(2_147_483_647),
+  projectId: z.coerce.number().int().positive().max(2_147_483_647),
+});
+export const mappingParams = projectParams.extend({
+  issueTypeId: z.string().trim().min(1).max(50).regex(/^[A-Za-z0-9_-]+$/, 'Issue type id must be letters, digits, - or _.'),
+});
+
+export const updateProjectBody = z.strictObject({
+  completeStatusId: z.string().trim().min(1, 'Choose a Complete Status.').max(50).nullable(),
+});
+
+export const fieldMetaView = z.object({
+  key: z.string(),
+  name: z.string(),
+  required: z.boolean(),
+  schemaType: z.string(),
+  allowedValues: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
+  /** Incident fields that fit this Jira field. */
+  compatibleIncidentFields: z.array(z.string()),
+  locked: z.boolean(),
+});
+
+export const mappingRowView = z.object({
+  fieldKey: z.string(),
+  fieldName: z.string(),
+  required: z.boolean(),
+  schemaType: z.string(),
+  allowedValues: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
+  incidentField: z.string().nullable(),
+  defaultValue: z.string().nullable(),
+  locked: z.boolean(),
+  modifiedAt: z.string(),
+  modifiedBy: z.string(),
+});
+export type MappingRowView = z.infer<typeof mappingRowView>;
+
+export const mappingView = z.object({
+  projectId: z.number(),
+  issueType: z.object({ id: z.string(), name: z.string() }),
+  /** Fields Jira offers for this project + issue type right now (createmeta). */
+  fields: z.array(fieldMetaView),
+  /** Saved rows; empty until the required rows are saved. */
+  rows: z.array(mappingRowView),
+  complete: z.boolean(),
+});
+export type MappingView = z.infer<typeof mappingView>;
+
+export const saveMappingBody = z.strictObject({
+  rows: z
+    .array(
+      z.strictObject({
+        fieldKey: z.string().trim().min(1).max(200),
+        incidentField: z.enum(INCIDENT_FIELD_KEYS).nullable().optional(),
+        defaultValue: z.string().trim().max(2000).nullable().optional(),
+      }),
+    )
+    .max(200),
+});
+export type SaveMappingInput = z.infer<typeof saveMappingBody>;
+
+export const incidentFieldsView = z.object({
+  items: z.array(z.object({ key: z.string(), label: z.string(), kind: z.string() })),
+});
+
+export const syncResultView = z.object({ total: z.number(), added: z.number(), removed: z.number(), updated: z.number() });
