@@ -12,6 +12,10 @@ import { AuthService } from './modules/auth/service.js';
 import { ApiKeysService } from './modules/api-keys/service.js';
 import { AlertsService } from './modules/alerts/service.js';
 import { IntegrationsService } from './modules/integrations/service.js';
+import { IntegrationUsersService } from './modules/integration-users/service.js';
+import { integrationsPort } from './modules/integration-users/integrations-port.js';
+import { IncidentsService } from './modules/incidents/service.js';
+import { LabelsService } from './modules/labels/service.js';
 import { JobQueue } from './platform/jobs/index.js';
 
 /** Every service, built once per process and handed to routes, the worker and the CLI. */
@@ -29,6 +33,9 @@ export type AppContext = {
   apiKeys: ApiKeysService;
   alerts: AlertsService;
   integrations: IntegrationsService;
+  integrationUsers: IntegrationUsersService;
+  incidents: IncidentsService;
+  labels: LabelsService;
   jobs: JobQueue;
 };
 
@@ -43,6 +50,11 @@ export function createContext(config: Config, database: Database, log: AppContex
   const apiKeys = new ApiKeysService(db, audit, roles);
   const alerts = new AlertsService(db);
   const integrations = new IntegrationsService(db, audit, alerts, secrets, config, log);
+  const labels = new LabelsService(db, audit);
+  const incidents = new IncidentsService(db, admins, roles, labels);
   const jobs = new JobQueue(db, database.dialect);
-  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, jobs };
+  const integrationUsersPort = integrationsPort(integrations);
+  const integrationUsers = new IntegrationUsersService(db, audit, jobs, () => integrationUsersPort);
+  integrations.registerUsage('integration users', (orgId, id, exec) => integrationUsers.countForIntegration(orgId, id, exec));
+  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs };
 }

@@ -20,6 +20,9 @@ import { apiKeysRoutes } from './modules/api-keys/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { alertsRoutes } from './modules/alerts/routes.js';
 import { integrationsRoutes } from './modules/integrations/routes.js';
+import { integrationUsersRoutes } from './modules/integration-users/routes.js';
+import { incidentsRoutes } from './modules/incidents/routes.js';
+import { labelsRoutes } from './modules/labels/routes.js';
 
 const ONE_MIB = 1024 * 1024;
 
@@ -99,6 +102,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await v1.register(auditRoutes(ctx));
       await v1.register(alertsRoutes(ctx));
       await v1.register(integrationsRoutes(ctx));
+      await v1.register(integrationUsersRoutes(ctx));
+      await v1.register(incidentsRoutes(ctx));
+      await v1.register(labelsRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

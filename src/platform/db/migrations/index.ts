@@ -1,6 +1,9 @@
 import type { ModuleMigrations } from '../schema-helpers.js';
 import { platformInit } from './0001_platform.js';
 import { integrationsInit } from '../../../modules/integrations/migrations.js';
+import { integrationUsersInit } from '../../../modules/integration-users/migrations.js';
+import { incidentsInit } from '../../../modules/incidents/migrations.js';
+import { labelsInit } from '../../../modules/labels/migrations.js';
 
 /**
  * Every migration of every module, keyed by a name that sorts in the order they must run.
@@ -10,4 +13,7 @@ import { integrationsInit } from '../../../modules/integrations/migrations.js';
 export const allMigrations: ModuleMigrations = {
   '0001_platform': platformInit,
   '0200_integrations': integrationsInit,
+  '0300_integration_users': integrationUsersInit,
+  '0400_incidents': incidentsInit,
+  '0410_labels': labelsInit,
 };

@@ -1,0 +1,178 @@
+import { sql, type Generated, type Kysely } from 'kysely';
+import type { Dialect } from '../../platform/db/database.js';
+import { withId } from '../../platform/db/schema-helpers.js';
+
+/**
+ * Incidents. What the list filters, sorts and counts on is a real column (indexed for keyset
+ * pagination and the count widgets); the bulky per-source-type violation detail is JSON text.
+ * Severity and priority are stored as ranks (higher = more severe) so they sort correctly.
+ */
+export interface IncidentsTable {
+  id: Generated<number>;
+  org_id: number;
+  transaction_id: string;
+  incident_date: string;
+  created_at: string;
+  updated_at: string;
+  last_change: string | null;
+  status: string;
+  severity: number;
+  priority: number;
+  source_type: string;
+  dlp_type: string | null;
+  action: string;
+  dlp_admin_id: number | null;
+  /** JSON arrays */
+  rules: string;
+  engines: string;
+  dictionaries: string;
+  user_name: string;
+  user_email: string;
+  department: string | null;
+  file_name: string;
+  destination: string;
+  host: string | null;
+  /** md5(host|email|md5|file name) for Inline incidents that have all four; null otherwise. */
+  dup_key: string | null;
+  duplicate_of: number | null;
+  duplicate_count: Generated<number>;
+  resolution_date: string | null;
+  resolution_label: string | null;
+  resolution_value: string | null;
+  false_positive: Generated<number>;
+  notes: string | null;
+  awaiting_user: string | null;
+  /** Lower-cased text the "All" search matches against. */
+  search_text: string;
+  details: string;
+}
+export interface IncidentEventsTable {
+  id: Generated<number>;
+  org_id: number;
+  incident_id: number;
+  state: string;
+  action: string;
+  created_at: string;
+  changed_by: string;
+  admin_id: number | null;
+  comment: string;
+}
+export interface IncidentLabelsTable {
+  id: Generated<number>;
+  org_id: number;
+  incident_id: number;
+  /** No foreign key: a deleted label stays on incidents until removed (PRODUCT.md §13). */
+  label_id: number;
+  label_name: string;
+  /** '' when the label has no value. */
+  value: string;
+  created_at: string;
+}
+/** Distinct values seen per org (rules, engines, departments, actions, DLP types) for the Filters window. */
+export interface IncidentFacetsTable {
+  org_id: number;
+  kind: string;
+  value: string;
+}
+export interface IncidentsTables {
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  incident_labels: IncidentLabelsTable;
+  incident_facets: IncidentFacetsTable;
+}
+
+export async function incidentsInit(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  await withId(db.schema.createTable('incidents'), dialect)
+    .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('transaction_id', 'text', (c) => c.notNull())
+    .addColumn('incident_date', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('last_change', 'text')
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('severity', 'integer', (c) => c.notNull())
+    .addColumn('priority', 'integer', (c) => c.notNull())
+    .addColumn('source_type', 'text', (c) => c.notNull())
+    .addColumn('dlp_type', 'text')
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('dlp_admin_id', 'integer', (c) => c.references('admins.id').onDelete('set null'))
+    .addColumn('rules', 'text', (c) => c.notNull())
+    .addColumn('engines', 'text', (c) => c.notNull())
+    .addColumn('dictionaries', 'text', (c) => c.notNull())
+    .addColumn('user_name', 'text', (c) => c.notNull())
+    .addColumn('user_email', 'text', (c) => c.notNull())
+    .addColumn('department', 'text')
+    .addColumn('file_name', 'text', (c) => c.notNull())
+    .addColumn('destination', 'text', (c) => c.notNull())
+    .addColumn('host', 'text')
+    .addColumn('dup_key', 'text')
+    .addColumn('duplicate_of', 'integer', (c) => c.references('incidents.id').onDelete('cascade'))
+    .addColumn('duplicate_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('resolution_date', 'text')
+    .addColumn('resolution_label', 'text')
+    .addColumn('resolution_value', 'text')
+    .addColumn('false_positive', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('notes', 'text')
+    .addColumn('awaiting_user', 'text')
+    .addColumn('search_text', 'text', (c) => c.notNull())
+    .addColumn('details', 'text', (c) => c.notNull())
+    .addUniqueConstraint('incidents_org_txn_unique', ['org_id', 'transaction_id'])
+    .execute();
+  // The list (keyset on incident date, newest first) and the count widgets only look at parents.
+  await db.schema
+    .createIndex('incidents_list_idx')
+    .on('incidents')
+    .columns(['org_id', 'incident_date', 'id'])
+    .where(sql.ref('duplicate_of'), 'is', null)
+    .execute();
+  // Covers the grouped count and the common enum filters without touching the table.
+  await db.schema
+    .createIndex('incidents_counts_idx')
+    .on('incidents')
+    .columns(['org_id', 'incident_date', 'status', 'dlp_admin_id', 'severity', 'priority', 'source_type'])
+    .where(sql.ref('duplicate_of'), 'is', null)
+    .execute();
+  await db.schema
+    .createIndex('incidents_dup_idx')
+    .on('incidents')
+    .columns(['org_id', 'dup_key', 'incident_date'])
+    .where(sql.ref('dup_key'), 'is not', null)
+    .execute();
+  await db.schema
+    .createIndex('incidents_parent_idx')
+    .on('incidents')
+    .columns(['duplicate_of', 'incident_date'])
+    .where(sql.ref('duplicate_of'), 'is not', null)
+    .execute();
+
+  await withId(db.schema.createTable('incident_events'), dialect)
+    .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('incident_id', 'integer', (c) => c.notNull().references('incidents.id').onDelete('cascade'))
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('changed_by', 'text', (c) => c.notNull())
+    .addColumn('admin_id', 'integer')
+    .addColumn('comment', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('incident_events_incident_idx').on('incident_events').columns(['incident_id', 'id']).execute();
+
+  await withId(db.schema.createTable('incident_labels'), dialect)
+    .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('incident_id', 'integer', (c) => c.notNull().references('incidents.id').onDelete('cascade'))
+    .addColumn('label_id', 'integer', (c) => c.notNull())
+    .addColumn('label_name', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('incident_labels_unique', ['incident_id', 'label_id', 'value'])
+    .execute();
+  await db.schema.createIndex('incident_labels_label_idx').on('incident_labels').columns(['org_id', 'label_id', 'incident_id']).execute();
+
+  await db.schema
+    .createTable('incident_facets')
+    .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('incident_facets_pk', ['org_id', 'kind', 'value'])
+    .execute();
+}

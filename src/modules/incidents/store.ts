@@ -1,0 +1,407 @@
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import type { DB } from '../../platform/db/types.js';
+import type { IncidentsTable } from './migrations.js';
+import { TOTAL_CAP, type ListFilters, type SortField, type Widget } from './schemas.js';
+
+type Exec = Kysely<DB> | Transaction<DB>;
+export type IncidentRow = Insertable<IncidentsTable>;
+export type IncidentRecord = Omit<IncidentsTable, 'id' | 'duplicate_count' | 'false_positive'> & {
+  id: number;
+  duplicate_count: number;
+  false_positive: number;
+};
+/** List columns: everything but the bulky detail JSON and the search text. */
+export type IncidentListRecord = Omit<IncidentRecord, 'details' | 'search_text'> & { admin_name: string | null; admin_email: string | null };
+
+const LIST_COLUMNS = [
+  'incidents.id',
+  'incidents.org_id',
+  'incidents.transaction_id',
+  'incidents.incident_date',
+  'incidents.created_at',
+  'incidents.updated_at',
+  'incidents.last_change',
+  'incidents.status',
+  'incidents.severity',
+  'incidents.priority',
+  'incidents.source_type',
+  'incidents.dlp_type',
+  'incidents.action',
+  'incidents.dlp_admin_id',
+  'incidents.rules',
+  'incidents.engines',
+  'incidents.dictionaries',
+  'incidents.user_name',
+  'incidents.user_email',
+  'incidents.department',
+  'incidents.file_name',
+  'incidents.destination',
+  'incidents.host',
+  'incidents.dup_key',
+  'incidents.duplicate_of',
+  'incidents.duplicate_count',
+  'incidents.resolution_date',
+  'incidents.resolution_label',
+  'incidents.resolution_value',
+  'incidents.false_positive',
+  'incidents.notes',
+  'incidents.awaiting_user',
+] as const;
+
+export const SORT_COLUMNS = {
+  incidentDate: 'incident_date',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  transactionId: 'transaction_id',
+  priority: 'priority',
+  severity: 'severity',
+  status: 'status',
+  sourceType: 'source_type',
+  userName: 'user_name',
+  fileName: 'file_name',
+  destination: 'destination',
+} as const satisfies Record<SortField, keyof IncidentsTable>;
+
+export const WIDGET_STATUSES: Record<Exclude<Widget, 'all' | 'unassigned'>, string[]> = {
+  open: ['New', 'Investigating', 'Received Justification Response'],
+  resolved: ['Resolved'],
+  waitingFeedback: ['Validating with User', 'Escalated'],
+  escalated: ['Escalated'],
+  responseAvailable: ['Received Justification Response'],
+};
+
+/** Keyset position: the sort value and id of a row, and which way to read from it. */
+export type Keyset = { v: string | number; id: number; dir: 'next' | 'prev' };
+
+export type ListSpec = {
+  orgId: number;
+  filters: ListFilters;
+  /** Already-normalised time range, or null (Transaction ID search ignores it). */
+  range: { from: string; to: string } | null;
+  /** Parent ids a Transaction ID search resolved to. */
+  ids?: number[];
+  /** Severity/priority filters are given as ranks. */
+  severityRanks?: number[];
+  priorityRanks?: number[];
+};
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+const like = (col: string, pattern: string) => sql<SqlBool>`${sql.ref(col)} like ${pattern} escape '\\'`;
+
+function chunk<T>(arr: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < arr.length; i += size) out.push(arr.slice(i, i + size));
+  return out;
+}
+
+export class IncidentsStore {
+  constructor(readonly db: Kysely<DB>) {}
+
+  /* -------------------------------------------------------------- filtering */
+
+  private where(eb: ExpressionBuilder<DB, 'incidents'>, spec: ListSpec): Expression<SqlBool> {
+    const f = spec.filters;
+    const ex = new Set(f.exclude ?? []);
+    const c: Expression<SqlBool>[] = [eb('incidents.org_id', '=', spec.orgId), eb('incidents.duplicate_of', 'is', null)];
+    if (spec.ids) c.push(spec.ids.length ? eb('incidents.id', 'in', spec.ids) : sql<SqlBool>`1 = 0`);
+    if (spec.range) {
+      c.push(eb('incidents.incident_date', '>=', spec.range.from));
+      c.push(eb('incidents.incident_date', '<', spec.range.to));
+    }
+    if (f.widget && f.widget !== 'all') {
+      if (f.widget === 'unassigned') c.push(eb('incidents.dlp_admin_id', 'is', null));
+      else c.push(eb('incidents.status', 'in', WIDGET_STATUSES[f.widget]));
+    }
+    const inList = <V extends string | number>(key: (typeof f.exclude & {})[number], col: 'incidents.status' | 'incidents.severity' | 'incidents.priority' | 'incidents.source_type', values: V[] | undefined) => {
+      if (!values?.length) return;
+      c.push(ex.has(key) ? eb(col, 'not in', values as never) : eb(col, 'in', values as never));
+    };
+    inList('status', 'incidents.status', f.status);
+    inList('severity', 'incidents.severity', spec.severityRanks);
+    inList('priority', 'incidents.priority', spec.priorityRanks);
+    inList('sourceType', 'incidents.source_type', f.sourceType);
+    const nullableIn = (key: 'department' | 'action', col: 'incidents.department' | 'incidents.action', values: string[] | undefined) => {
+      if (!values?.length) return;
+      c.push(ex.has(key) ? eb.or([eb(col, 'is', null), eb(col, 'not in', values)]) : eb(col, 'in', values));
+    };
+    nullableIn('department', 'incidents.department', f.department);
+    nullableIn('action', 'incidents.action', f.action);
+    if (f.dlpAdmin?.length) {
+      const ids = f.dlpAdmin.filter((n) => n > 0);
+      const unassigned = f.dlpAdmin.includes(0);
+      if (!ex.has('dlpAdmin')) {
+        const any: Expression<SqlBool>[] = [];
+        if (ids.length) any.push(eb('incidents.dlp_admin_id', 'in', ids));
+        if (unassigned) any.push(eb('incidents.dlp_admin_id', 'is', null));
+        c.push(eb.or(any));
+      } else {
+        if (ids.length) c.push(eb.or([eb('incidents.dlp_admin_id', 'is', null), eb('incidents.dlp_admin_id', 'not in', ids)]));
+        if (unassigned) c.push(eb('incidents.dlp_admin_id', 'is not', null));
+      }
+    }
+    const jsonList = (key: 'rule' | 'engine', col: 'incidents.rules' | 'incidents.engines', values: string[] | undefined) => {
+      if (!values?.length) return;
+      const any = eb.or(values.map((v) => like(col, `%${likeEscape(JSON.stringify(v))}%`)));
+      c.push(ex.has(key) ? eb.not(any) : any);
+    };
+    jsonList('rule', 'incidents.rules', f.rule);
+    jsonList('engine', 'incidents.engines', f.engine);
+    if (f.label?.length) {
+      const has = eb.exists(
+        eb
+          .selectFrom('incident_labels')
+          .select(sql.lit(1).as('one'))
+          .whereRef('incident_labels.incident_id', '=', 'incidents.id')
+          .where('incident_labels.label_id', 'in', f.label),
+      );
+      c.push(ex.has('label') ? eb.not(has) : has);
+    }
+    if (f.duplicated) {
+      const yes = (f.duplicated === 'yes') !== ex.has('duplicated');
+      c.push(eb('incidents.duplicate_count', yes ? '>' : '=', 0));
+    }
+    if (f.user) c.push(eb('incidents.user_email', '=', f.user.toLowerCase()));
+    if (f.search && f.searchMode === 'all') {
+      const terms = f.search.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 20);
+      for (const t of terms) c.push(like('incidents.search_text', `%${likeEscape(t)}%`));
+    }
+    return eb.and(c);
+  }
+
+  /** Parent ids of up to 10 transaction ids (a duplicate resolves to its parent). */
+  async resolveTransactionIds(orgId: number, txns: string[]): Promise<number[]> {
+    if (!txns.length) return [];
+    const rows = await this.db
+      .selectFrom('incidents')
+      .select(['id', 'duplicate_of'])
+      .where('org_id', '=', orgId)
+      .where('transaction_id', 'in', txns)
+      .execute();
+    return [...new Set(rows.map((r) => r.duplicate_of ?? r.id))];
+  }
+
+  /**
+   * One keyset page. Reads `limit + 1` rows to know whether another page follows; a `prev` keyset
+   * reads backwards and returns the rows in list order.
+   */
+  async page(spec: ListSpec, sort: SortField, order: 'asc' | 'desc', limit: number, keyset?: Keyset): Promise<{ rows: IncidentListRecord[]; more: boolean }> {
+    const col = `incidents.${SORT_COLUMNS[sort]}` as const;
+    const backwards = keyset?.dir === 'prev';
+    const dir = backwards ? (order === 'asc' ? 'desc' : 'asc') : order;
+    let q = this.db
+      .selectFrom('incidents')
+      .leftJoin('admins', 'admins.id', 'incidents.dlp_admin_id')
+      .select([...LIST_COLUMNS, 'admins.name as admin_name', 'admins.email as admin_email'])
+      .where((eb) => this.where(eb, spec));
+    if (keyset) {
+      q = q.where((eb) => eb(eb.refTuple(col, 'incidents.id'), dir === 'asc' ? '>' : '<', eb.tuple(keyset.v as never, keyset.id)));
+    }
+    const rows = (await q
+      .orderBy(col, dir)
+      .orderBy('incidents.id', dir)
+      .limit(limit + 1)
+      .execute()) as IncidentListRecord[];
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    if (backwards) rows.reverse();
+    return { rows, more };
+  }
+
+  /** Number of matching incidents, counting at most `TOTAL_CAP + 1`. */
+  async total(spec: ListSpec): Promise<{ total: number; capped: boolean }> {
+    const inner = this.db
+      .selectFrom('incidents')
+      .select(sql.lit(1).as('one'))
+      .where((eb) => this.where(eb, spec))
+      .limit(TOTAL_CAP + 1);
+    const r = await this.db.selectFrom(inner.as('t')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = Number(r.n);
+    return { total: Math.min(n, TOTAL_CAP), capped: n > TOTAL_CAP };
+  }
+
+  /** The count widgets: one grouped pass over the time range's index entries. */
+  async statusCounts(orgId: number, range: { from: string; to: string }): Promise<{ status: string; unassigned: number; n: number }[]> {
+    const rows = await this.db
+      .selectFrom('incidents')
+      .select((eb) => [
+        'status',
+        eb.case().when('dlp_admin_id', 'is', null).then(1).else(0).end().as('unassigned'),
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .where('org_id', '=', orgId)
+      .where('duplicate_of', 'is', null)
+      .where('incident_date', '>=', range.from)
+      .where('incident_date', '<', range.to)
+      .groupBy(['status', sql`2`])
+      .execute();
+    return rows.map((r) => ({ status: r.status, unassigned: Number(r.unassigned), n: Number(r.n) }));
+  }
+
+  async labelsOf(orgId: number, ids: number[], exec: Exec = this.db) {
+    if (!ids.length) return [];
+    return exec
+      .selectFrom('incident_labels')
+      .select(['incident_id', 'label_id', 'label_name', 'value'])
+      .where('org_id', '=', orgId)
+      .where('incident_id', 'in', ids)
+      .orderBy('incident_id')
+      .orderBy('id')
+      .execute();
+  }
+
+  /* -------------------------------------------------------------- single rows */
+
+  get(orgId: number, id: number, exec: Exec = this.db): Promise<IncidentRecord | undefined> {
+    return exec.selectFrom('incidents').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst() as Promise<IncidentRecord | undefined>;
+  }
+
+  async getListRecord(orgId: number, id: number, exec: Exec = this.db): Promise<(IncidentListRecord & { details: string }) | undefined> {
+    return (await exec
+      .selectFrom('incidents')
+      .leftJoin('admins', 'admins.id', 'incidents.dlp_admin_id')
+      .select([...LIST_COLUMNS, 'incidents.details', 'admins.name as admin_name', 'admins.email as admin_email'])
+      .where('incidents.org_id', '=', orgId)
+      .where('incidents.id', '=', id)
+      .executeTakeFirst()) as (IncidentListRecord & { details: string }) | undefined;
+  }
+
+  async many(orgId: number, ids: number[], exec: Exec): Promise<IncidentRecord[]> {
+    const out: IncidentRecord[] = [];
+    for (const part of chunk(ids, 500)) {
+      out.push(...((await exec.selectFrom('incidents').selectAll().where('org_id', '=', orgId).where('id', 'in', part).execute()) as IncidentRecord[]));
+    }
+    return out;
+  }
+
+  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'org_id'>>): Promise<void> {
+    await exec.updateTable('incidents').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
+  }
+
+  async delete(exec: Exec, orgId: number, id: number): Promise<void> {
+    await exec.deleteFrom('incidents').where('org_id', '=', orgId).where('id', '=', id).execute();
+  }
+
+  async adjustDuplicateCount(exec: Exec, orgId: number, parentId: number, delta: number): Promise<void> {
+    await exec
+      .updateTable('incidents')
+      .set((eb) => ({ duplicate_count: eb('duplicate_count', '+', delta) }))
+      .where('org_id', '=', orgId)
+      .where('id', '=', parentId)
+      .execute();
+  }
+
+  async duplicates(orgId: number, parentId: number, page: number, pageSize: number) {
+    const base = this.db.selectFrom('incidents').where('org_id', '=', orgId).where('duplicate_of', '=', parentId);
+    const [{ n }] = await base.select((eb) => eb.fn.countAll<number>().as('n')).execute();
+    const items = await base
+      .select(['id', 'transaction_id', 'incident_date'])
+      .orderBy('incident_date', 'desc')
+      .orderBy('id', 'desc')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute();
+    return { items, total: Number(n) };
+  }
+
+  /* -------------------------------------------------------------- events and labels */
+
+  async addEvents(
+    exec: Exec,
+    rows: { org_id: number; incident_id: number; state: string; action: string; created_at: string; changed_by: string; admin_id: number | null; comment: string }[],
+  ): Promise<void> {
+    for (const part of chunk(rows, 500)) await exec.insertInto('incident_events').values(part).execute();
+  }
+
+  events(orgId: number, incidentId: number, limit = 500) {
+    return this.db
+      .selectFrom('incident_events')
+      .select(['id', 'state', 'action', 'created_at', 'changed_by', 'comment'])
+      .where('org_id', '=', orgId)
+      .where('incident_id', '=', incidentId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  async setLabels(exec: Exec, orgId: number, incidentId: number, labels: { labelId: number; name: string; value: string | null }[], mode: 'replace' | 'add', now: string): Promise<void> {
+    if (mode === 'replace') await exec.deleteFrom('incident_labels').where('org_id', '=', orgId).where('incident_id', '=', incidentId).execute();
+    if (!labels.length) return;
+    await exec
+      .insertInto('incident_labels')
+      .values(labels.map((l) => ({ org_id: orgId, incident_id: incidentId, label_id: l.labelId, label_name: l.name, value: l.value ?? '', created_at: now })))
+      .onConflict((oc) => oc.columns(['incident_id', 'label_id', 'value']).doNothing())
+      .execute();
+  }
+
+  /* -------------------------------------------------------------- ingestion */
+
+  async existingByTxn(exec: Exec, orgId: number, txns: string[]): Promise<Map<string, { id: number; duplicate_of: number | null }>> {
+    const out = new Map<string, { id: number; duplicate_of: number | null }>();
+    for (const part of chunk(txns, 500)) {
+      if (!part.length) continue;
+      const rows = await exec
+        .selectFrom('incidents')
+        .select(['id', 'transaction_id', 'duplicate_of'])
+        .where('org_id', '=', orgId)
+        .where('transaction_id', 'in', part)
+        .execute();
+      for (const r of rows) out.set(r.transaction_id, { id: r.id, duplicate_of: r.duplicate_of });
+    }
+    return out;
+  }
+
+  /** Parent incidents (not duplicates themselves) with these duplicate keys in [from, to]. */
+  async parentsByDupKey(exec: Exec, orgId: number, keys: string[], from: string, to: string) {
+    const out: { id: number; dup_key: string; incident_date: string }[] = [];
+    for (const part of chunk(keys, 500)) {
+      if (!part.length) continue;
+      const rows = await exec
+        .selectFrom('incidents')
+        .select(['id', 'dup_key', 'incident_date'])
+        .where('org_id', '=', orgId)
+        .where('dup_key', 'in', part)
+        .where('incident_date', '>=', from)
+        .where('incident_date', '<=', to)
+        .where('duplicate_of', 'is', null)
+        .execute();
+      for (const r of rows) out.push({ id: r.id, dup_key: r.dup_key!, incident_date: r.incident_date });
+    }
+    return out;
+  }
+
+  /**
+   * Multi-row insert that skips transaction ids already stored (a concurrent ingest); returns the
+   * ids of the rows it did insert, by transaction id. 400 rows per statement stays under SQLite's
+   * bound-parameter limit.
+   */
+  async insertMany(exec: Exec, rows: IncidentRow[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const part of chunk(rows, 400)) {
+      const inserted = await exec
+        .insertInto('incidents')
+        .values(part)
+        .onConflict((oc) => oc.columns(['org_id', 'transaction_id']).doNothing())
+        .returning(['id', 'transaction_id'])
+        .execute();
+      for (const r of inserted) out.set(r.transaction_id, r.id);
+    }
+    return out;
+  }
+
+  async addFacets(exec: Exec, orgId: number, facets: { kind: string; value: string }[]): Promise<void> {
+    for (const part of chunk(facets, 500)) {
+      await exec
+        .insertInto('incident_facets')
+        .values(part.map((f) => ({ org_id: orgId, ...f })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  }
+
+  async facets(orgId: number): Promise<Map<string, string[]>> {
+    const rows = await this.db.selectFrom('incident_facets').select(['kind', 'value']).where('org_id', '=', orgId).orderBy('kind').orderBy('value').execute();
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.kind, [...(out.get(r.kind) ?? []), r.value]);
+    return out;
+  }
+}
