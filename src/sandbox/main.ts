@@ -30,5 +30,14 @@ export async function sandboxMain(
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  return sandbox;
+  // Closing programmatically (tests, the demo command) must not leave exit handlers behind.
+  const close = sandbox.close;
+  return {
+    ...sandbox,
+    close: async () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await close();
+    },
+  };
 }

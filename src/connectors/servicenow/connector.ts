@@ -86,13 +86,10 @@ export class ServiceNowConnector implements TicketingConnector {
     // ServiceNow silently drops invalid query parts and may then return unrelated users, so every
     // row is re-checked and a limit of 2 is enough to tell one from many.
     const matching = (rows: SnRecord[]) => rows.filter((r) => raw(r.email).trim().toLowerCase() === wanted);
-    const active = matching(await this.queryUsers(`email=${wanted}^active=true`));
+    // `active` is re-checked too: that query part could have been dropped as well.
+    const active = matching(await this.queryUsers(`email=${wanted}^active=true`)).filter((r) => raw(r.active) === 'true');
     if (active.length > 1) return { outcome: 'ambiguous', count: active.length };
-    if (active.length === 1) {
-      const user = toExternalUser(active[0]);
-      // Re-checked because the active=true part could have been dropped as well.
-      return user.active ? { outcome: 'found', user } : { outcome: 'inactive', user };
-    }
+    if (active.length === 1) return { outcome: 'found', user: toExternalUser(active[0]) };
     const any = matching(await this.queryUsers(`email=${wanted}`));
     if (any.length === 0) return { outcome: 'not_found' };
     return { outcome: 'inactive', user: toExternalUser(any[0]) };

@@ -42,6 +42,14 @@ describe('ServiceNow user lookup', () => {
     expect(await serviceNow(sandbox).lookupUserByEmail('abel.tuter@example.com')).toEqual({ outcome: 'not_found' });
   });
 
+  it('re-checks the active flag when the instance drops the active part of the query', async () => {
+    sandbox.state.setFaults('servicenow', { ignoreQueryFields: ['active'] });
+    expect(await serviceNow(sandbox).lookupUserByEmail('ivan.inactive@example.com')).toMatchObject({ outcome: 'inactive' });
+    // One active and one inactive row now share an address: only the active one counts.
+    sandbox.state.servicenow.users.find((u) => u.user_name === 'shared.mailbox2')!.active = 'false';
+    expect(await serviceNow(sandbox).lookupUserByEmail('shared.mailbox@example.com')).toMatchObject({ outcome: 'found', user: { username: 'shared.mailbox' } });
+  });
+
   it('sends the documented query: email and active terms, limit 2, all values read as strings', async () => {
     await serviceNow(sandbox).lookupUserByEmail('abel.tuter@example.com');
     const [req] = sandbox.state.requests('servicenow');
