@@ -8,29 +8,42 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const positiveInt = z.coerce.number().int().positive();
+/**
+ * A whole number written plainly: `z.coerce.number()` alone accepted `0x50`, `1e3` and ` 80 `,
+ * and its NaN message did not say what to write. The upper bounds keep dates computable
+ * (a huge session TTL made every sign-in fail with a RangeError).
+ */
+function wholeNumber(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be a whole number from ${min} to ${max}`).max(max, `must be a whole number from ${min} to ${max}`));
+}
+const MINUTES_PER_YEAR = 525_600;
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: wholeNumber(0, 65535).default(8080),
+  HOST: z.string().trim().min(1, 'must be a host name or address').default('0.0.0.0'),
   DATABASE_URL: z
     .string()
-    .refine((v) => /^postgres(ql)?:\/\//.test(v) || v.startsWith('sqlite:'), {
-      message: 'must start with postgres:// (PostgreSQL) or sqlite: (a SQLite file path)',
+    .refine((v) => /^postgres(ql)?:\/\/./.test(v) || /^sqlite:\S/.test(v), {
+      message: 'must start with postgres:// (PostgreSQL) or sqlite: followed by a SQLite file path',
     })
     .optional(),
-  WFA_DATA_DIR: z.string().min(1).default('./data'),
+  WFA_DATA_DIR: z.string().trim().min(1, 'must be a folder path').default('./data'),
   WFA_SECRET_KEY: z
     .string()
     .refine((v) => decodeKey(v) !== null, {
       message: 'must be 32 bytes as 64 hex characters or base64 (generate one with `openssl rand -base64 32`)',
     })
     .optional(),
-  WFA_PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://wfa.example.com' }).optional(),
+  // http(s) only: the URL becomes links in the UI and in tickets, where javascript: would be a hole.
+  WFA_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL such as https://wfa.example.com' }).optional(),
   WFA_ALLOW_PRIVATE_TARGETS: bool.default(false),
-  WFA_SESSION_TTL_MINUTES: positiveInt.default(480),
-  WFA_LOGIN_MAX_FAILURES: positiveInt.default(5),
-  WFA_LOGIN_LOCKOUT_MINUTES: positiveInt.default(15),
+  WFA_SESSION_TTL_MINUTES: wholeNumber(1, MINUTES_PER_YEAR).default(480),
+  WFA_LOGIN_MAX_FAILURES: wholeNumber(1, 1000).default(5),
+  WFA_LOGIN_LOCKOUT_MINUTES: wholeNumber(1, MINUTES_PER_YEAR).default(15),
   WFA_WORKER: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
