@@ -1,5 +1,8 @@
 import type { ComponentType } from 'react';
 import { NotificationCenterPage } from './alerts/NotificationCenterPage';
+import { IncidentsPage } from './incidents/IncidentsPage';
+import { IncidentDetailsPage } from './incidents/IncidentDetailsPage';
+import { LabelsPage } from './labels/LabelsPage';
 import { AdminsPage } from './admins/AdminsPage';
 import { RolesPage } from './roles/RolesPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
@@ -18,9 +21,12 @@ export type PageDef = {
 };
 
 export const PAGES: PageDef[] = [
+  { path: '/incidents', label: 'Incidents', section: 'main', permission: ['Incidents', 'view'], component: IncidentsPage },
+  { path: '/incidents/:id', label: 'Incident Details', section: 'hidden', permission: ['Incidents', 'view'], component: IncidentDetailsPage },
   { path: '/notifications', label: 'Notification Center', section: 'hidden', permission: ['Notification Center', 'view'], component: NotificationCenterPage },
   { path: '/setup/admins', label: 'Admins', section: 'setup', permission: ['Account Settings', 'view'], component: AdminsPage },
   { path: '/setup/roles', label: 'Roles and Permissions', section: 'setup', permission: ['Account Settings', 'view'], component: RolesPage },
   { path: '/setup/api-keys', label: 'API Keys', section: 'setup', permission: ['API Management', 'view'], component: ApiKeysPage },
   { path: '/setup/audit-logs', label: 'Audit Logs', section: 'setup', permission: ['Audit Logs', 'view'], component: AuditLogsPage },
+  { path: '/setup/labels', label: 'Labels', section: 'setup', permission: ['Labels', 'view'], component: LabelsPage },
 ];

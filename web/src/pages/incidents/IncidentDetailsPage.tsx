@@ -1,0 +1,492 @@
+import { useMemo, useState, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { Alert, Anchor, Badge, Button, Group, Menu, Modal, Paper, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { get } from '../../api/client';
+import { useAuth } from '../../auth';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Paginator } from '../../components/Paginator';
+import { DateTime, EmptyState, ErrorState, Loading, errorMessage } from '../../components/common';
+import { fieldErrors, useNarrow } from '../../components/table';
+import { ActionDialog, type DialogAction } from './ActionDialogs';
+import { PriorityBadge, SeverityBadge, StatusBadge, labelText } from './columns';
+import { TicketSection } from './TicketSection';
+import { deleteIncident, incidentKeys, listQueryString, runAction, type DuplicatesPage, type IncidentDetail } from './api';
+import { apiFilters, parseListState, resolveRange } from './urlState';
+
+const NOTES_MAX = 4000;
+
+function Section({ title, children, actions, testId }: { title: string; children: ReactNode; actions?: ReactNode; testId?: string }) {
+  return (
+    <Paper withBorder p="md" component="section" aria-label={title} data-testid={testId}>
+      <Group justify="space-between" mb="sm" wrap="wrap">
+        <Title order={3} size="h4">
+          {title}
+        </Title>
+        {actions}
+      </Group>
+      {children}
+    </Paper>
+  );
+}
+
+type Field = [label: string, value: ReactNode];
+/** Label/value pairs; empty values are left out so each section shows what the engine reported. */
+function Fields({ fields, cols = 3 }: { fields: Field[]; cols?: number }) {
+  const present = fields.filter(([, v]) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0));
+  if (!present.length)
+    return (
+      <Text size="sm" c="dimmed">
+        Not reported.
+      </Text>
+    );
+  return (
+    <SimpleGrid cols={{ base: 1, xs: 2, md: cols }} spacing="sm" verticalSpacing="xs" component="dl" style={{ margin: 0 }}>
+      {present.map(([label, value]) => (
+        <div key={label} style={{ minWidth: 0 }}>
+          <Text component="dt" size="xs" c="dimmed">
+            {label}
+          </Text>
+          <Text component="dd" size="sm" m={0} style={{ overflowWrap: 'anywhere' }}>
+            {value}
+          </Text>
+        </div>
+      ))}
+    </SimpleGrid>
+  );
+}
+
+function join(v: string[] | undefined): string | undefined {
+  return v && v.length ? v.join(', ') : undefined;
+}
+function fileSize(n: number | undefined): string | undefined {
+  if (n === undefined) return undefined;
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function DuplicatesDialog({ incident, opened, onClose }: { incident: IncidentDetail; opened: boolean; onClose(): void }) {
+  const narrow = useNarrow();
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(10);
+  const q = useQuery({
+    queryKey: [...incidentKeys.duplicates(incident.id, page), pageSize],
+    queryFn: () => get<DuplicatesPage>(`/incidents/${incident.id}/duplicates`, { page, pageSize }),
+    enabled: opened,
+    placeholderData: keepPreviousData,
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title="Duplicate Incidents" size="lg" fullScreen={narrow} centered>
+      {q.isLoading ? (
+        <Loading />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : !q.data?.items.length ? (
+        <EmptyState title="No duplicate incidents" />
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={320}>
+            <Table striped aria-label="Duplicate Incidents">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Transaction ID</Table.Th>
+                  <Table.Th>Transaction Time</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {q.data.items.map((d) => (
+                  <Table.Tr key={d.id}>
+                    <Table.Td ff="monospace">{d.transactionId}</Table.Td>
+                    <Table.Td>
+                      <DateTime value={d.transactionTime} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Paginator
+            page={page}
+            pageSize={pageSize}
+            total={q.data.total}
+            onPageChange={setPage}
+            onPageSizeChange={(s) => {
+              setPageSize(s);
+              setPage(1);
+            }}
+            noun="duplicates"
+          />
+        </>
+      )}
+    </Modal>
+  );
+}
+
+function NotesSection({ incident, canEdit }: { incident: IncidentDetail; canEdit: boolean }) {
+  const qc = useQueryClient();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const m = useMutation({
+    mutationFn: () => runAction(incident.id, { kind: 'notes', notes: text.trim() }),
+    onSuccess: () => {
+      notifications.show({ color: 'green', title: 'Note added', message: 'The note was saved and logged in State Changes.' });
+      setText('');
+      void qc.invalidateQueries({ queryKey: incidentKeys.all });
+    },
+    onError: (err) => {
+      setError(fieldErrors(err).notes ?? errorMessage(err));
+      notifications.show({ color: 'red', title: 'Could not add the note', message: errorMessage(err) });
+    },
+  });
+  return (
+    <Section title="Notes" testId="notes-section">
+      <Stack gap="sm">
+        {incident.notes ? (
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="incident-notes">
+            {incident.notes}
+          </Text>
+        ) : (
+          <Text size="sm" c="dimmed">
+            No notes yet.
+          </Text>
+        )}
+        {canEdit ? (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!text.trim()) return setError('Write a note first.');
+              if (text.length > NOTES_MAX) return setError(`Notes must be at most ${NOTES_MAX} characters.`);
+              setError(null);
+              m.mutate();
+            }}
+            noValidate
+          >
+            <Stack gap="xs">
+              <Textarea label="Add a note" autosize minRows={2} maxRows={8} value={text} onChange={(e) => setText(e.currentTarget.value)} error={error} />
+              <Group justify="flex-end">
+                <Button type="submit" loading={m.isPending} variant="light">
+                  Add Note
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        ) : null}
+      </Stack>
+    </Section>
+  );
+}
+
+export function IncidentDetailsPage() {
+  const { id: idParam } = useParams();
+  const id = Number(idParam);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const { can } = useAuth();
+  const canEdit = can('Incidents', 'edit');
+  const canDelete = can('Incidents', 'delete');
+  const [dialog, setDialog] = useState<DialogAction | null>(null);
+  const [dupsOpen, setDupsOpen] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+
+  // The list's filters and sort travel in the query string; they give Next / Previous Incident.
+  const listParams = useMemo(() => {
+    const s = parseListState(new URLSearchParams(location.search));
+    return apiFilters(s, resolveRange(s));
+  }, [location.search]);
+  const valid = Number.isInteger(id) && id > 0;
+  const q = useQuery({
+    queryKey: incidentKeys.detail(id, listParams),
+    queryFn: () => get<IncidentDetail>(`/incidents/${id}${listQueryString(listParams)}`),
+    enabled: valid,
+  });
+
+  const del = useMutation({
+    mutationFn: () => deleteIncident(id),
+    onSuccess: () => {
+      notifications.show({ color: 'green', title: 'Incident deleted', message: `Incident ${q.data?.transactionId ?? id} was deleted permanently.` });
+      qc.removeQueries({ queryKey: ['incidents', 'detail', id] });
+      void qc.invalidateQueries({ queryKey: incidentKeys.all });
+      navigate(`/incidents${location.search}`);
+    },
+    onError: (err) => notifications.show({ color: 'red', title: 'Delete failed', message: errorMessage(err) }),
+  });
+
+  const back = (
+    <Anchor component={Link} to={`/incidents${location.search}`} size="sm">
+      ‹ Incidents
+    </Anchor>
+  );
+  if (!valid) return <EmptyState title="Incident not found">The address does not name an incident. {back}</EmptyState>;
+  if (q.isLoading) return <Loading label="Loading incident…" />;
+  if (q.isError)
+    return (
+      <Stack>
+        {back}
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      </Stack>
+    );
+  const inc = q.data!;
+  const d = inc.details;
+  const resolved = inc.status === 'Resolved';
+  const go = (to: number | null) => to && navigate(`/incidents/${to}${location.search}`);
+
+  const actions: { action: DialogAction; label: string; show: boolean }[] = [
+    { action: 'close', label: 'Close Incident', show: !resolved },
+    { action: 'investigating', label: 'Investigating', show: !resolved },
+    { action: 'assign-to-me', label: 'Assign to Me', show: true },
+    { action: 'assign', label: 'Assign DLP Admin', show: true },
+    { action: 'priority', label: 'Assign Priority', show: true },
+    { action: 'labels', label: 'Label', show: true },
+    { action: 'reopen', label: 'Reopen', show: resolved },
+  ];
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" wrap="wrap" gap="sm">
+        <Stack gap={2} style={{ minWidth: 0 }}>
+          {back}
+          <Title order={2} style={{ overflowWrap: 'anywhere' }}>
+            Incident <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{inc.transactionId}</span>
+          </Title>
+          <Group gap="xs">
+            <StatusBadge value={inc.status} />
+            <PriorityBadge value={inc.priority} />
+            <SeverityBadge value={inc.severity} />
+          </Group>
+        </Stack>
+        <Group gap="xs" wrap="wrap">
+          <Button variant="default" onClick={() => go(inc.previousId)} disabled={!inc.previousId} aria-label="Previous Incident">
+            ‹ Previous Incident
+          </Button>
+          <Button variant="default" onClick={() => go(inc.nextId)} disabled={!inc.nextId} aria-label="Next Incident">
+            Next Incident ›
+          </Button>
+          {canEdit ? (
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Button>Actions</Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {actions
+                  .filter((a) => a.show)
+                  .map((a) => (
+                    <Menu.Item key={a.action} onClick={() => setDialog(a.action)}>
+                      {a.label}
+                    </Menu.Item>
+                  ))}
+                {canDelete ? (
+                  <>
+                    <Menu.Divider />
+                    <Menu.Item color="red" onClick={() => setDeleting(true)}>
+                      Delete
+                    </Menu.Item>
+                  </>
+                ) : null}
+              </Menu.Dropdown>
+            </Menu>
+          ) : null}
+        </Group>
+      </Group>
+
+      {inc.duplicateCount > 0 ? (
+        <Alert color="grape" title="Duplicate incidents" data-testid="duplicate-banner">
+          <Group justify="space-between" gap="xs" wrap="wrap">
+            <Text size="sm">
+              {inc.duplicateCount} more transaction{inc.duplicateCount === 1 ? '' : 's'} by the same user violated the same rule with the same content and were counted on this incident.
+            </Text>
+            <Button size="xs" variant="light" color="grape" onClick={() => setDupsOpen(true)}>
+              Duplicate Incidents
+            </Button>
+          </Group>
+        </Alert>
+      ) : null}
+      {inc.duplicateParent ? (
+        <Alert color="grape" title="Duplicate incident">
+          This incident is a duplicate of{' '}
+          <Anchor component={Link} to={`/incidents/${inc.duplicateParent.id}${location.search}`}>
+            {inc.duplicateParent.transactionId}
+          </Anchor>
+          .
+        </Alert>
+      ) : null}
+
+      <Section title="Overview" testId="overview">
+        <Fields
+          cols={4}
+          fields={[
+            ['Incident ID', inc.id],
+            ['Transaction ID', inc.transactionId],
+            ['System Creation Date', <DateTime value={inc.createdAt} />],
+            ['Incident Date', <DateTime value={inc.incidentDate} />],
+            ['Last Change Date', <DateTime value={inc.updatedAt} />],
+            ['Severity', inc.severity],
+            ['Priority', inc.priority],
+            ['Action', inc.action],
+            ['DLP Admin', inc.dlpAdmin ? `${inc.dlpAdmin.name} (${inc.dlpAdmin.email})` : 'Unassigned'],
+            ['Source DLP Type', inc.sourceType],
+            ['DLP Type', inc.dlpType],
+            [
+              'Labels',
+              inc.labels.length ? (
+                <Group gap={4} component="span">
+                  {inc.labels.map((l, i) => (
+                    <Badge key={i} variant="default" size="sm" styles={{ label: { textTransform: 'none' } }}>
+                      {labelText(l)}
+                    </Badge>
+                  ))}
+                </Group>
+              ) : (
+                'None'
+              ),
+            ],
+            ['Action Recipient Count', inc.sourceType === 'Email' && d.recipients ? d.recipients.triggered.length : undefined],
+            ['Resolution Date', resolved ? <DateTime value={inc.resolutionDate} /> : undefined],
+            ['Integration', d.integration],
+          ]}
+        />
+      </Section>
+
+      <Section title="Violation Details" testId="violation-details">
+        <Stack gap="md">
+          <div>
+            <Title order={4} size="h5" mb={6}>
+              Originating User
+            </Title>
+            <Fields
+              fields={[
+                [
+                  'Name',
+                  <Anchor component={Link} to={`/incidents?user=${encodeURIComponent(inc.userEmail)}`} size="sm">
+                    {d.user.name ?? inc.userName}
+                  </Anchor>,
+                ],
+                ['Email', d.user.email ?? inc.userEmail],
+                ['Client IP', d.user.clientIp],
+                ['Device Name', d.user.deviceName],
+                ['Device OS', d.user.deviceOs],
+                ['Device Trust Level', d.user.deviceTrustLevel],
+                ['Manager Name', d.user.manager?.name],
+                ['Manager Email', d.user.manager?.email],
+                ['Employee Number', d.user.employeeNumber],
+                ['Job Title', d.user.jobTitle],
+                ['Department', d.user.department ?? inc.department],
+                ['Home Location', d.user.homeLocation],
+                ['Work Location', d.user.workLocation],
+              ]}
+            />
+          </div>
+          <div>
+            <Title order={4} size="h5" mb={6}>
+              Policy
+            </Title>
+            <Fields
+              fields={[
+                ['Rules', join(inc.rules)],
+                ['Other Matched Rules', join(d.otherRules)],
+                ['Triggered Engines', join(inc.engines)],
+                ['Triggered Dictionaries', inc.dictionaries.length ? inc.dictionaries.map((x) => `${x.name} [${x.matchCount}]`).join(', ') : undefined],
+              ]}
+            />
+          </div>
+          <div>
+            <Title order={4} size="h5" mb={6}>
+              Content
+            </Title>
+            <Fields
+              fields={[
+                ['File Name', d.file?.name ?? inc.fileName],
+                ['File Type', d.file?.type],
+                ['File MD5', d.file?.md5],
+                ['File Size', fileSize(d.file?.size)],
+                ['File Source Location', d.file?.sourceLocation],
+                ['File Modification Time', d.file?.modifiedAt ? <DateTime value={d.file.modifiedAt} /> : undefined],
+                ['Document Type', d.file?.documentType],
+                ['Message ID', d.email?.messageId],
+                ['Subject', d.email?.subject],
+                ['Triggered Recipients', join(d.recipients?.triggered)],
+                ['Internal Recipients', join(d.recipients?.internal)],
+                ['External Recipients', join(d.recipients?.external)],
+                ...Object.entries(d.saas ?? {}).map(([k, v]): Field => [k.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()), Array.isArray(v) ? v.join(', ') : String(v ?? '')]),
+              ]}
+            />
+          </div>
+          <div>
+            <Title order={4} size="h5" mb={6}>
+              Application
+            </Title>
+            <Fields
+              fields={[
+                ['URL', d.url],
+                ['Referrer URL', d.referrerUrl],
+                ['Host', inc.host],
+                ['Destination', inc.destination],
+                ['Application Name', d.application?.name],
+                ['Application Category', d.application?.category],
+                ['Channel', d.channel],
+              ]}
+            />
+          </div>
+        </Stack>
+      </Section>
+
+      <Section title="Current State Details" testId="current-state">
+        <Fields
+          fields={[
+            ['Status', <StatusBadge value={inc.currentState.status} />],
+            ['User', inc.currentState.user ?? '—'],
+            ['Resolution Label', inc.resolution?.label ? (inc.resolution.value ? `${inc.resolution.label}: ${inc.resolution.value}` : inc.resolution.label) : undefined],
+            ['False Positive', inc.resolution ? (inc.resolution.falsePositive ? 'Yes' : 'No') : undefined],
+          ]}
+        />
+      </Section>
+
+      <TicketSection incident={inc} />
+
+      <NotesSection incident={inc} canEdit={canEdit} />
+
+      <Section title="State Changes" testId="state-changes">
+        {inc.events.length ? (
+          <Table.ScrollContainer minWidth={560}>
+            <Table striped aria-label="State Changes">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>State</Table.Th>
+                  <Table.Th>Date</Table.Th>
+                  <Table.Th>Changed By</Table.Th>
+                  <Table.Th>Comment</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {inc.events.map((e) => (
+                  <Table.Tr key={e.id}>
+                    <Table.Td>
+                      <StatusBadge value={e.state} />
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <DateTime value={e.date} />
+                    </Table.Td>
+                    <Table.Td>{e.changedBy}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{e.comment}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        ) : (
+          <Text size="sm" c="dimmed">
+            No state changes yet.
+          </Text>
+        )}
+      </Section>
+
+      <ActionDialog action={dialog} target={{ mode: 'single', id: inc.id, labels: inc.labels, priority: inc.priority }} onClose={() => setDialog(null)} />
+      <DuplicatesDialog incident={inc} opened={dupsOpen} onClose={() => setDupsOpen(false)} />
+      <ConfirmDialog opened={deleting} title="Delete Incidents" confirmLabel="Delete" busy={del.isPending} error={del.error} onConfirm={() => del.mutate()} onClose={() => setDeleting(false)}>
+        Delete incident <b>{inc.transactionId}</b> permanently? It cannot be recovered, and the deletion is not logged in State Changes.
+      </ConfirmDialog>
+    </Stack>
+  );
+}

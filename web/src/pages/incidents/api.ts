@@ -1,0 +1,202 @@
+/**
+ * Incidents API for the web app. Types come from the server's zod schemas (type-only imports are
+ * erased by the bundler); the few runtime constants are repeated here and checked against those
+ * types with `satisfies`, so a server-side rename breaks the type-check instead of the page.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { api, get } from '../../api/client';
+import type {
+  BulkAction,
+  BulkResult,
+  Counts,
+  FilterKey,
+  FilterOptions,
+  IncidentDetail,
+  IncidentEvent,
+  IncidentLabel,
+  IncidentListItem,
+  IncidentPage,
+  Priority,
+  Severity,
+  SortField,
+  SourceType,
+  Status,
+  Widget,
+} from '../../../../src/modules/incidents/schemas';
+import type { LabelView } from '../../../../src/modules/labels/schemas';
+
+export type {
+  BulkAction,
+  BulkResult,
+  Counts,
+  FilterKey,
+  FilterOptions,
+  IncidentDetail,
+  IncidentEvent,
+  IncidentLabel,
+  IncidentListItem,
+  IncidentPage,
+  LabelView,
+  Priority,
+  Severity,
+  SortField,
+  SourceType,
+  Status,
+};
+export type { Widget };
+
+export const STATUSES = ['New', 'Investigating', 'Validating with User', 'Received Justification Response', 'Escalated', 'Resolved'] as const satisfies readonly Status[];
+export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'] as const satisfies readonly Severity[];
+export const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const satisfies readonly Priority[];
+export const SOURCE_TYPES = ['Inline', 'Email', 'Endpoint', 'SaaS Security'] as const satisfies readonly SourceType[];
+export const PAGE_SIZES = [10, 20, 25, 50, 100] as const;
+
+export const WIDGETS = ['all', 'open', 'unassigned', 'resolved', 'waitingFeedback', 'escalated', 'responseAvailable'] as const satisfies readonly Widget[];
+export const WIDGET_LABELS: Record<Widget, string> = {
+  all: 'All',
+  open: 'Open',
+  unassigned: 'Unassigned',
+  resolved: 'Resolved',
+  waitingFeedback: 'Waiting Feedback',
+  escalated: 'Escalated',
+  responseAvailable: 'Response Available',
+};
+
+export const SORT_FIELDS = [
+  'incidentDate',
+  'createdAt',
+  'updatedAt',
+  'transactionId',
+  'priority',
+  'severity',
+  'status',
+  'sourceType',
+  'userName',
+  'fileName',
+  'destination',
+] as const satisfies readonly SortField[];
+
+/** Query parameters accepted by GET /incidents, /incidents/export.csv and /incidents/:id (neighbours). */
+export type ListParams = {
+  from?: string;
+  to?: string;
+  widget?: Widget;
+  status?: string[];
+  severity?: string[];
+  priority?: string[];
+  sourceType?: string[];
+  dlpAdmin?: string[];
+  label?: string[];
+  rule?: string[];
+  engine?: string[];
+  department?: string[];
+  action?: string[];
+  duplicated?: 'yes' | 'no';
+  user?: string;
+  exclude?: FilterKey[];
+  search?: string;
+  searchMode?: 'all' | 'transactionId';
+  sort?: SortField;
+  order?: 'asc' | 'desc';
+  pageSize?: number;
+  cursor?: string;
+  withCounts?: boolean;
+};
+
+/**
+ * Builds the query string. Free-text filters (rule, engine, department, action) may contain commas,
+ * so every multi-valued parameter is sent as a repeated parameter (`rule=a&rule=b`), which the
+ * server accepts for all of them.
+ */
+export function listQueryString(p: ListParams): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(p)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) for (const item of v) qs.append(k, String(item));
+    else qs.set(k, String(v));
+  }
+  const s = qs.toString();
+  return s ? `?${s}` : '';
+}
+
+export const incidentKeys = {
+  all: ['incidents'] as const,
+  list: (p: ListParams) => ['incidents', 'list', p] as const,
+  detail: (id: number, p: ListParams) => ['incidents', 'detail', id, p] as const,
+  filters: ['incidents', 'filter-options'] as const,
+  duplicates: (id: number, page: number) => ['incidents', 'duplicates', id, page] as const,
+};
+
+export function fetchIncidents(p: ListParams) {
+  return api<IncidentPage>('GET', `/incidents${listQueryString(p)}`);
+}
+
+/** Values for the Filters window and the action dialogs (DLP Admin choices are the admins who can edit incidents). */
+export function useFilterOptions(enabled = true) {
+  return useQuery({
+    queryKey: incidentKeys.filters,
+    queryFn: () => get<FilterOptions>('/incidents/filter-options'),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+export function useLabels(enabled = true) {
+  return useQuery({ queryKey: ['labels'], queryFn: () => get<{ items: LabelView[] }>('/labels'), enabled, staleTime: 30_000 });
+}
+
+export type DuplicatesPage = {
+  items: { id: number; transactionId: string; transactionTime: string }[];
+  total: number;
+  page: number;
+  pageSize: number;
+};
+
+/* ------------------------------------------------------------------ actions */
+
+export type LabelPick = { labelId: number; value?: string | null };
+export type ActionBody =
+  | { kind: 'assign-to-me'; notes?: string }
+  | { kind: 'assign'; adminId: number; notes?: string }
+  | { kind: 'priority'; priority: Priority; notes?: string }
+  | { kind: 'investigating'; notes?: string }
+  | { kind: 'close'; notes?: string; resolutionLabelId?: number; resolutionValue?: string | null; falsePositive: boolean }
+  | { kind: 'labels'; labels: LabelPick[]; notes?: string; mode?: 'replace' | 'add' }
+  | { kind: 'reopen'; notes?: string }
+  | { kind: 'notes'; notes: string };
+export type ActionKind = ActionBody['kind'];
+
+export const ACTION_TITLES: Record<ActionKind, string> = {
+  'assign-to-me': 'Assign to Me',
+  assign: 'Assign DLP Admin',
+  priority: 'Assign Priority',
+  investigating: 'Investigating',
+  close: 'Close Incident',
+  labels: 'Label',
+  reopen: 'Reopen',
+  notes: 'Notes',
+};
+
+function strip<T extends { kind: string }>(b: T): Omit<T, 'kind'> {
+  const { kind: _kind, ...rest } = b;
+  void _kind;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== '') out[k] = v;
+  return out as Omit<T, 'kind'>;
+}
+
+/** One incident: POST /incidents/:id/<action>. */
+export function runAction(id: number, body: ActionBody) {
+  return api<IncidentDetail>('POST', `/incidents/${id}/${body.kind}`, strip(body));
+}
+
+/** Several incidents: POST /incidents/bulk/<action> with `ids`. Bulk Label always adds. */
+export function runBulkAction(ids: number[], body: Exclude<ActionBody, { kind: 'reopen' | 'notes' }>) {
+  const rest = strip(body) as Record<string, unknown>;
+  delete rest.mode;
+  return api<BulkResult>('POST', `/incidents/bulk/${body.kind satisfies BulkAction}`, { ids, ...rest });
+}
+
+export function deleteIncident(id: number) {
+  return api<void>('DELETE', `/incidents/${id}`);
+}

@@ -1,0 +1,170 @@
+import type { ReactNode } from 'react';
+import { Badge, Group, Text, Tooltip } from '@mantine/core';
+import { DateTime } from '../../components/common';
+import type { IncidentListItem, Priority, Severity, SortField, Status } from './api';
+
+export const PRIORITY_COLOR: Record<Priority, string> = { Critical: 'red', High: 'orange', Medium: 'yellow', Low: 'gray' };
+export const SEVERITY_COLOR: Record<Severity, string> = { Critical: 'red', High: 'orange', Medium: 'yellow', Low: 'gray', Info: 'blue' };
+export const STATUS_COLOR: Record<Status, string> = {
+  New: 'blue',
+  Investigating: 'violet',
+  'Validating with User': 'cyan',
+  'Received Justification Response': 'teal',
+  Escalated: 'orange',
+  Resolved: 'green',
+};
+
+export function PriorityBadge({ value }: { value: Priority }) {
+  return (
+    <Badge color={PRIORITY_COLOR[value]} variant="light" size="sm">
+      {value}
+    </Badge>
+  );
+}
+export function SeverityBadge({ value }: { value: Severity }) {
+  return (
+    <Badge color={SEVERITY_COLOR[value]} variant="outline" size="sm">
+      {value}
+    </Badge>
+  );
+}
+export function StatusBadge({ value }: { value: Status }) {
+  return (
+    <Badge color={STATUS_COLOR[value]} variant="dot" size="sm" styles={{ label: { textTransform: 'none' } }}>
+      {value}
+    </Badge>
+  );
+}
+
+/** "Financial Statements [10], SSN [2]" */
+export function dictionaryText(d: { name: string; matchCount: number }[]): string {
+  return d.map((x) => `${x.name} [${x.matchCount}]`).join(', ');
+}
+
+export function labelText(l: { name: string; value: string | null }): string {
+  return l.value ? `${l.name}: ${l.value}` : l.name;
+}
+
+function List({ values }: { values: string[] }) {
+  if (!values.length) return <Text span c="dimmed">—</Text>;
+  const text = values.join(', ');
+  return (
+    <Text span size="sm" lineClamp={2} title={text}>
+      {text}
+    </Text>
+  );
+}
+
+export type ColumnKey =
+  | 'transactionId'
+  | 'incidentDate'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'priority'
+  | 'severity'
+  | 'status'
+  | 'dlpAdmin'
+  | 'sourceType'
+  | 'rules'
+  | 'engines'
+  | 'dictionaries'
+  | 'userName'
+  | 'fileName'
+  | 'destination'
+  | 'labels';
+
+export type CellContext = {
+  /** Renders the Transaction ID link (it needs the list's query string). */
+  link(item: IncidentListItem): ReactNode;
+  /** Renders the Username link (pre-filters the list by this user). */
+  user(item: IncidentListItem): ReactNode;
+};
+
+export type Column = {
+  key: ColumnKey;
+  label: string;
+  sort?: SortField;
+  /** Always shown; cannot be hidden in the column chooser. */
+  fixed?: boolean;
+  defaultVisible: boolean;
+  width?: number;
+  render(item: IncidentListItem, ctx: CellContext): ReactNode;
+};
+
+export const COLUMNS: Column[] = [
+  { key: 'transactionId', label: 'Transaction ID', sort: 'transactionId', fixed: true, defaultVisible: true, width: 200, render: (i, c) => c.link(i) },
+  { key: 'incidentDate', label: 'Incident Date', sort: 'incidentDate', defaultVisible: true, width: 150, render: (i) => <DateTime value={i.incidentDate} /> },
+  { key: 'createdAt', label: 'System Creation Date', sort: 'createdAt', defaultVisible: false, width: 150, render: (i) => <DateTime value={i.createdAt} /> },
+  { key: 'updatedAt', label: 'Last Change Date', sort: 'updatedAt', defaultVisible: true, width: 150, render: (i) => <DateTime value={i.updatedAt} /> },
+  { key: 'priority', label: 'Priority', sort: 'priority', defaultVisible: true, render: (i) => <PriorityBadge value={i.priority} /> },
+  { key: 'severity', label: 'Severity', sort: 'severity', defaultVisible: true, render: (i) => <SeverityBadge value={i.severity} /> },
+  { key: 'status', label: 'Status', sort: 'status', defaultVisible: true, width: 150, render: (i) => <StatusBadge value={i.status} /> },
+  {
+    key: 'dlpAdmin',
+    label: 'DLP Admin',
+    defaultVisible: true,
+    render: (i) =>
+      i.dlpAdmin ? (
+        <Tooltip label={i.dlpAdmin.email}>
+          <Text span size="sm">
+            {i.dlpAdmin.name}
+          </Text>
+        </Tooltip>
+      ) : (
+        <Text span size="sm" c="dimmed">
+          Unassigned
+        </Text>
+      ),
+  },
+  { key: 'sourceType', label: 'Source DLP Type', sort: 'sourceType', defaultVisible: true, render: (i) => i.sourceType },
+  { key: 'rules', label: 'Rules', defaultVisible: true, width: 160, render: (i) => <List values={i.rules} /> },
+  { key: 'engines', label: 'Engines', defaultVisible: false, width: 160, render: (i) => <List values={i.engines} /> },
+  { key: 'dictionaries', label: 'Dictionary Match Counts', defaultVisible: false, width: 200, render: (i) => <List values={i.dictionaries.map((d) => `${d.name} [${d.matchCount}]`)} /> },
+  { key: 'userName', label: 'Username', sort: 'userName', defaultVisible: true, width: 160, render: (i, c) => c.user(i) },
+  { key: 'fileName', label: 'File Name', sort: 'fileName', defaultVisible: false, width: 160, render: (i) => <List values={i.fileName ? [i.fileName] : []} /> },
+  { key: 'destination', label: 'Destination', sort: 'destination', defaultVisible: false, width: 180, render: (i) => <List values={i.destination ? [i.destination] : []} /> },
+  {
+    key: 'labels',
+    label: 'Labels',
+    defaultVisible: false,
+    width: 160,
+    render: (i) =>
+      i.labels.length ? (
+        <Group gap={4}>
+          {i.labels.map((l, n) => (
+            <Badge key={n} variant="default" size="sm" styles={{ label: { textTransform: 'none' } }}>
+              {labelText(l)}
+            </Badge>
+          ))}
+        </Group>
+      ) : (
+        <Text span c="dimmed">
+          —
+        </Text>
+      ),
+  },
+];
+
+const STORAGE_KEY = 'wfa.incidents.columns';
+export function loadColumns(): ColumnKey[] {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (raw) {
+      const keys = (JSON.parse(raw) as string[]).filter((k): k is ColumnKey => COLUMNS.some((c) => c.key === k));
+      if (keys.length) return keys.includes('transactionId') ? keys : ['transactionId', ...keys];
+    }
+  } catch {
+    /* fall back to the defaults */
+  }
+  return COLUMNS.filter((c) => c.defaultVisible).map((c) => c.key);
+}
+export function saveColumns(keys: ColumnKey[]) {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(keys));
+  } catch {
+    /* private mode: the choice lasts for this visit only */
+  }
+}
+export function defaultColumns(): ColumnKey[] {
+  return COLUMNS.filter((c) => c.defaultVisible).map((c) => c.key);
+}
