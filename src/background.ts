@@ -1,5 +1,6 @@
 import type { AppContext } from './app-context.js';
 import { JobWorker, enqueueDueSchedules, type Job } from './platform/jobs/index.js';
+import { IMPORT_JOB, VERIFY_SCHEDULE, runImportJob, verifyAllUsers } from './modules/integration-users/background.js';
 
 /**
  * Background work of this process: the durable job worker and scheduled syncs.
@@ -8,10 +9,14 @@ import { JobWorker, enqueueDueSchedules, type Job } from './platform/jobs/index.
 export type BackgroundHandler = (ctx: AppContext, job: Job) => Promise<void>;
 export type ScheduledTask = { name: string; everyMs: number; run: (ctx: AppContext) => Promise<void> };
 
-export const JOB_HANDLERS: Record<string, BackgroundHandler> = {};
-export const SCHEDULES: ScheduledTask[] = [];
-
 export const DAY_MS = 24 * 60 * 60_000;
+
+export const JOB_HANDLERS: Record<string, BackgroundHandler> = {
+  [IMPORT_JOB]: runImportJob,
+};
+export const SCHEDULES: ScheduledTask[] = [
+  { name: VERIFY_SCHEDULE, everyMs: DAY_MS, run: verifyAllUsers },
+];
 
 export function createWorker(ctx: AppContext, opts: { pollMs?: number } = {}): JobWorker {
   const worker = new JobWorker(ctx.jobs, { pollMs: opts.pollMs, log: ctx.log as never });

@@ -1,0 +1,242 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../platform/db/types.js';
+import type { ImportRowResult, IntegrationUserImportRowsTable, IntegrationUserImportsTable, IntegrationUsersTable } from './tables.js';
+import type { SortField } from './schemas.js';
+
+type Exec = Kysely<DB> | Transaction<DB>;
+export type UserRecord = Omit<IntegrationUsersTable, 'id'> & { id: number };
+export type ImportRecord = Omit<IntegrationUserImportsTable, 'id'> & { id: number };
+export type ImportRowRecord = Omit<IntegrationUserImportRowsTable, 'id'> & { id: number };
+
+export type StoreFilter = {
+  search?: string;
+  /** Restrict to these integrations (a filter by integration or by type); [] matches nothing. */
+  integrationIds?: number[];
+  status?: IntegrationUsersTable['status'];
+};
+
+/** `like` with the user's text taken literally. */
+function likePattern(s: string): string {
+  return `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class IntegrationUsersStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  private filtered(exec: Exec, orgId: number, f: StoreFilter) {
+    let q = exec.selectFrom('integration_users').where('org_id', '=', orgId).where('removed_at', 'is', null);
+    if (f.search) {
+      const like = likePattern(f.search);
+      q = q.where((eb) =>
+        eb.or([eb(sql`email_lower`, 'like', sql`${like} escape '\\'`), eb(sql`lower(name)`, 'like', sql`${like} escape '\\'`)]),
+      );
+    }
+    if (f.integrationIds) q = f.integrationIds.length ? q.where('integration_id', 'in', f.integrationIds) : q.where(sql<boolean>`1 = 0`);
+    if (f.status) q = q.where('status', '=', f.status);
+    return q;
+  }
+
+  /**
+   * A page of users. Sorting by integration or type uses `integrationRank` (integration id → its
+   * position in that order), computed from the integrations module's list, so this store never
+   * reads another module's table.
+   */
+  async list(
+    orgId: number,
+    f: StoreFilter,
+    sort: { field: SortField; order: 'asc' | 'desc'; integrationRank?: Map<number, number> },
+    page: { limit: number; offset: number } | null,
+  ): Promise<{ rows: UserRecord[]; total: number }> {
+    const base = this.filtered(this.db, orgId, f);
+    const countRow = page ? await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow() : null;
+    let q = base.selectAll();
+    const dir = sort.order;
+    switch (sort.field) {
+      case 'name':
+        q = q.orderBy(sql`lower(name)`, dir);
+        break;
+      case 'email':
+        q = q.orderBy('email_lower', dir);
+        break;
+      case 'status':
+        q = q.orderBy('status', dir);
+        break;
+      case 'createdAt':
+        q = q.orderBy('created_at', dir);
+        break;
+      case 'lastVerifiedAt':
+        q = q.orderBy('last_verified_at', dir);
+        break;
+      case 'integration':
+      case 'integrationType': {
+        const rank = sort.integrationRank ?? new Map();
+        if (rank.size) {
+          const cases = sql.join([...rank].map(([id, r]) => sql`when ${sql.lit(id)} then ${sql.lit(r)}`), sql` `);
+          q = q.orderBy(sql`case integration_id ${cases} else ${sql.lit(rank.size)} end`, dir);
+        }
+        q = q.orderBy(sql`lower(name)`, dir);
+        break;
+      }
+    }
+    q = q.orderBy('id', dir);
+    if (page) q = q.limit(page.limit).offset(page.offset);
+    const rows = await q.execute();
+    return { rows, total: countRow ? Number(countRow.n) : rows.length };
+  }
+
+  get(orgId: number, id: number, exec: Exec = this.db, opts: { includeRemoved?: boolean } = {}): Promise<UserRecord | undefined> {
+    let q = exec.selectFrom('integration_users').selectAll().where('org_id', '=', orgId).where('id', '=', id);
+    if (!opts.includeRemoved) q = q.where('removed_at', 'is', null);
+    return q.executeTakeFirst();
+  }
+
+  getMany(orgId: number, ids: number[]): Promise<UserRecord[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.selectFrom('integration_users').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).where('removed_at', 'is', null).execute();
+  }
+
+  /** Any row for this email, removed or not. */
+  byEmail(orgId: number, integrationId: number, emailLower: string, exec: Exec = this.db): Promise<UserRecord | undefined> {
+    return exec
+      .selectFrom('integration_users')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('integration_id', '=', integrationId)
+      .where('email_lower', '=', emailLower)
+      .executeTakeFirst();
+  }
+
+  async insert(exec: Exec, row: Omit<UserRecord, 'id'>): Promise<number> {
+    const r = await exec.insertInto('integration_users').values(row).returning('id').executeTakeFirstOrThrow();
+    return r.id;
+  }
+
+  /** Brings a removed row back; false when someone else already did (so the caller reports a duplicate). */
+  async revive(exec: Exec, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<boolean> {
+    const r = await exec
+      .updateTable('integration_users')
+      .set({ ...patch, removed_at: null })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .where('removed_at', 'is not', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<void> {
+    await exec.updateTable('integration_users').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
+  }
+
+  async remove(exec: Exec, orgId: number, id: number, at: string): Promise<boolean> {
+    const r = await exec
+      .updateTable('integration_users')
+      .set({ removed_at: at, updated_at: at })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .where('removed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  assignable(orgId: number, integrationId: number): Promise<UserRecord[]> {
+    return this.db
+      .selectFrom('integration_users')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('integration_id', '=', integrationId)
+      .where('removed_at', 'is', null)
+      .where('status', '=', 'active')
+      .orderBy(sql`lower(name)`)
+      .orderBy('id')
+      .execute();
+  }
+
+  async countByIntegration(orgId: number, integrationId: number, exec: Exec = this.db): Promise<number> {
+    const r = await exec
+      .selectFrom('integration_users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('org_id', '=', orgId)
+      .where('integration_id', '=', integrationId)
+      .where('removed_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Every (org, integration) pair with users, for the daily re-verification. */
+  integrationsWithUsers(): Promise<{ org_id: number; integration_id: number }[]> {
+    return this.db.selectFrom('integration_users').select(['org_id', 'integration_id']).where('removed_at', 'is', null).distinct().execute();
+  }
+
+  usersOf(orgId: number, integrationId: number, afterId: number, limit: number): Promise<UserRecord[]> {
+    return this.db
+      .selectFrom('integration_users')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('integration_id', '=', integrationId)
+      .where('removed_at', 'is', null)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  // Imports
+
+  async insertImport(exec: Exec, row: Omit<ImportRecord, 'id'>): Promise<number> {
+    const r = await exec.insertInto('integration_user_imports').values(row).returning('id').executeTakeFirstOrThrow();
+    return r.id;
+  }
+
+  async insertImportRows(exec: Exec, rows: Omit<ImportRowRecord, 'id'>[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 200) await exec.insertInto('integration_user_import_rows').values(rows.slice(i, i + 200)).execute();
+  }
+
+  getImport(orgId: number, id: number, exec: Exec = this.db): Promise<ImportRecord | undefined> {
+    return exec.selectFrom('integration_user_imports').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+  }
+
+  importRows(orgId: number, importId: number, limit?: number): Promise<ImportRowRecord[]> {
+    let q = this.db.selectFrom('integration_user_import_rows').selectAll().where('org_id', '=', orgId).where('import_id', '=', importId).orderBy('line');
+    if (limit) q = q.limit(limit);
+    return q.execute();
+  }
+
+  pendingImportRows(importId: number, limit: number): Promise<ImportRowRecord[]> {
+    return this.db
+      .selectFrom('integration_user_import_rows')
+      .selectAll()
+      .where('import_id', '=', importId)
+      .where('result', 'is', null)
+      .orderBy('line')
+      .limit(limit)
+      .execute();
+  }
+
+  async updateImport(exec: Exec, id: number, patch: Partial<Omit<ImportRecord, 'id' | 'org_id'>>): Promise<void> {
+    await exec.updateTable('integration_user_imports').set(patch).where('id', '=', id).execute();
+  }
+
+  /** Records one row's result and bumps the import's counters; false if the row was already done. */
+  async finishImportRow(exec: Exec, importId: number, rowId: number, result: ImportRowResult, message: string, userId: number | null): Promise<boolean> {
+    const r = await exec
+      .updateTable('integration_user_import_rows')
+      .set({ result, message, user_id: userId })
+      .where('id', '=', rowId)
+      .where('result', 'is', null)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    const counter = result === 'error' ? 'errors' : result;
+    await exec
+      .updateTable('integration_user_imports')
+      .set((eb) => ({ processed: eb('processed', '+', 1), [counter]: eb(counter, '+', 1) }))
+      .where('id', '=', importId)
+      .execute();
+    return true;
+  }
+}
+
+/** SQLite and PostgreSQL both report a unique index violation, each in its own way. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  return !!e && (e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? ''));
+}
