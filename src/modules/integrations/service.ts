@@ -678,6 +678,11 @@ export class IntegrationsService {
       const { accountName } = await connector.verify();
       return { accountName, tokens };
     } catch (err) {
+      // Nothing retries a connect form later: tell the admin what to check instead.
+      if (err instanceof ConnectorError && err.transient) {
+        const message = err.message.replace(/\s*It will be retried\.?$/, '');
+        throw badGateway(`${message} Check the URL and that this server can reach it, then try again.`, { kind: err.kind });
+      }
       throw connectorFailure(err);
     }
   }
