@@ -1,5 +1,6 @@
 import type { AppContext } from './app-context.js';
 import type { Principal } from './platform/principal.js';
+import { seedDemoIncidents } from './modules/incidents/generator.js';
 
 /** What the demo needs from the sandbox (see src/sandbox). */
 export type DemoSandbox = {
@@ -15,4 +16,6 @@ export type DemoSandbox = {
  */
 export type DemoSeeder = (ctx: AppContext, actor: Principal, sandbox: DemoSandbox) => Promise<string[]>;
 
-export const DEMO_SEEDERS: DemoSeeder[] = [];
+export const DEMO_SEEDERS: DemoSeeder[] = [
+  (ctx, actor) => seedDemoIncidents(ctx, actor),
+];

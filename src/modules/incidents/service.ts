@@ -718,6 +718,16 @@ export class IncidentsService {
   addNotes = (actor: Principal, id: number, notes: string) =>
     this.one(actor, id, () => ({ action: 'notes', summary: 'Notes updated', notes, patch: { notes } }));
 
+  /**
+   * Moves an open incident to a state that waits on a person (Validating with User, Escalated,
+   * Received Justification Response). Used by the demo now and by Notify User / Escalate later.
+   */
+  markWaiting = (actor: Principal, id: number, status: 'Validating with User' | 'Escalated' | 'Received Justification Response', summary: string, user?: string) =>
+    this.one(actor, id, (row) => {
+      if (row.status === 'Resolved') throw refused(`Incident ${row.transaction_id} is Resolved. Reopen it first.`);
+      return { action: 'status', status, summary, patch: { awaiting_user: status === 'Received Justification Response' ? null : (user ?? row.user_email) } };
+    });
+
   bulk = {
     assignToMe: async (actor: Principal, ids: number[], notes?: string) => this.run(actor, ids, await this.assignPlanner(actor, this.selfId(actor), notes, 'adminId', true), true),
     assign: async (actor: Principal, ids: number[], adminId: number, notes?: string) => this.run(actor, ids, await this.assignPlanner(actor, adminId, notes, 'adminId', false), true),
