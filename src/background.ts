@@ -1,6 +1,7 @@
 import type { AppContext } from './app-context.js';
 import { JobWorker, enqueueDueSchedules, type Job } from './platform/jobs/index.js';
 import { IMPORT_JOB, VERIFY_SCHEDULE, runImportJob, verifyAllUsers } from './modules/integration-users/background.js';
+import { PROJECT_SYNC_SCHEDULE, syncJiraProjectLists } from './modules/integrations/background.js';
 
 /**
  * Background work of this process: the durable job worker and scheduled syncs.
@@ -16,6 +17,7 @@ export const JOB_HANDLERS: Record<string, BackgroundHandler> = {
 };
 export const SCHEDULES: ScheduledTask[] = [
   { name: VERIFY_SCHEDULE, everyMs: DAY_MS, run: verifyAllUsers },
+  { name: PROJECT_SYNC_SCHEDULE, everyMs: DAY_MS, run: syncJiraProjectLists },
 ];
 
 export function createWorker(ctx: AppContext, opts: { pollMs?: number } = {}): JobWorker {

@@ -1,5 +1,6 @@
 import type { AppContext } from './app-context.js';
 import type { Principal } from './platform/principal.js';
+import { seedDemoIntegrations } from './modules/integrations/demo.js';
 import { seedDemoIncidents } from './modules/incidents/generator.js';
 
 /** What the demo needs from the sandbox (see src/sandbox). */
@@ -17,5 +18,6 @@ export type DemoSandbox = {
 export type DemoSeeder = (ctx: AppContext, actor: Principal, sandbox: DemoSandbox) => Promise<string[]>;
 
 export const DEMO_SEEDERS: DemoSeeder[] = [
+  seedDemoIntegrations,
   (ctx, actor) => seedDemoIncidents(ctx, actor),
 ];

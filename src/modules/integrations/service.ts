@@ -242,6 +242,10 @@ export class IntegrationsService {
     const connectionChanged = merged.changed || baseUrl !== current.base_url;
     let creds = merged.credentials;
     let verified: { accountName: string; tokens?: OAuthTokens } | null = null;
+    if (connectionChanged && 'authMethod' in creds && creds.authMethod === 'oauth') {
+      // Tokens belong to the instance that issued them: a new address or account needs a new grant.
+      creds = { ...creds, accessToken: undefined, refreshToken: undefined, accessTokenExpiresAt: undefined };
+    }
     if (connectionChanged) {
       // New credentials or a new address are checked against the system before anything is saved.
       verified = await this.verifyCandidate(current.type, baseUrl, creds);
