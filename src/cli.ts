@@ -9,6 +9,7 @@ import { startServer } from './server.js';
 import { createAdmin } from './bootstrap.js';
 import { AppError } from './platform/http/errors.js';
 import { passwordProblem } from './modules/auth/passwords.js';
+import { email } from './modules/admins/schemas.js';
 
 const USAGE = `Usage: wfa <command>
 
@@ -82,8 +83,14 @@ async function main(argv: string[]): Promise<number> {
         allowPositionals: true,
         options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, org: { type: 'string' } },
       });
-      if (positionals[0] !== 'create' || !values.email || !values.name) {
+      if (positionals[0] !== 'create' || !values.email || !values.name?.trim()) {
         console.error(USAGE);
+        return 2;
+      }
+      // The same rule the API applies, so the CLI cannot create an admin the UI would refuse.
+      const checkedEmail = email.safeParse(values.email);
+      if (!checkedEmail.success) {
+        console.error(`--email: ${checkedEmail.error.issues[0]?.message ?? 'not a valid email address.'}`);
         return 2;
       }
       const password = process.env.WFA_ADMIN_PASSWORD ?? (await promptPassword());
@@ -98,8 +105,8 @@ async function main(argv: string[]): Promise<number> {
       const ctx = createContext(config, database);
       try {
         const { org, admin } = await createAdmin(ctx, {
-          email: values.email,
-          name: values.name,
+          email: checkedEmail.data,
+          name: values.name.trim(),
           password,
           roleName: values.role,
           orgName: values.org,
@@ -116,8 +123,14 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'sandbox': {
+      const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, host: { type: 'string' } } });
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+        console.error('--port must be a whole number from 0 to 65535.');
+        return 2;
+      }
       const { sandboxMain } = await import('./sandbox/index.js');
-      await sandboxMain(rest);
+      await sandboxMain({ port, host: values.host });
       return -1;
     }
     case 'rotate-key': {
