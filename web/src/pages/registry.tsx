@@ -7,6 +7,7 @@ import { AdminsPage } from './admins/AdminsPage';
 import { RolesPage } from './roles/RolesPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
 import { AuditLogsPage } from './audit-logs/AuditLogsPage';
+import { IntegrationUsersPage } from './integration-users/IntegrationUsersPage';
 
 /**
  * Every page of the app, in navigation order. `permission` hides the page (and its link) from
@@ -29,4 +30,5 @@ export const PAGES: PageDef[] = [
   { path: '/setup/api-keys', label: 'API Keys', section: 'setup', permission: ['API Management', 'view'], component: ApiKeysPage },
   { path: '/setup/audit-logs', label: 'Audit Logs', section: 'setup', permission: ['Audit Logs', 'view'], component: AuditLogsPage },
   { path: '/setup/labels', label: 'Labels', section: 'setup', permission: ['Labels', 'view'], component: LabelsPage },
+  { path: '/setup/integration-users', label: 'Integration Users', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationUsersPage },
 ];

@@ -1,0 +1,160 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { Alert, Anchor, Badge, Button, FileInput, Group, Modal, Progress, Stack, Table, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { get, post } from '../../api/client';
+import { errorMessage } from '../../components/common';
+import { useNarrow } from '../../components/table';
+import { IMPORT_RESULT_LABELS, type ImportView } from './api';
+
+const TEMPLATE = `data:text/csv;charset=utf-8,${encodeURIComponent('email,integration\r\njane.doe@example.com,My ServiceNow\r\n')}`;
+const RESULT_COLORS = { added: 'green', not_found: 'gray', inactive: 'orange', duplicate: 'blue', error: 'red' } as const;
+
+/** Import CSV: uploads the file, then follows the background import with a progress bar and per-row results. */
+export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
+  const qc = useQueryClient();
+  const narrow = useNarrow();
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [importId, setImportId] = useState<number | null>(null);
+
+  const start = useMutation({
+    mutationFn: async (f: File) => post<ImportView>('/integration-users/imports', { csv: await f.text(), fileName: f.name }),
+    onSuccess: (imp) => setImportId(imp.id),
+  });
+
+  const progress = useQuery({
+    queryKey: ['integration-users', 'import', importId],
+    queryFn: () => get<ImportView>(`/integration-users/imports/${importId}`),
+    enabled: importId !== null,
+    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'done' || q.state.data.status === 'failed') ? false : 700),
+  });
+  const imp = progress.data;
+  const finished = imp?.status === 'done' || imp?.status === 'failed';
+
+  useEffect(() => {
+    if (finished) void qc.invalidateQueries({ queryKey: ['integration-users', 'list'] });
+  }, [finished, qc]);
+
+  function close() {
+    setFile(null);
+    setFileError(null);
+    setImportId(null);
+    start.reset();
+    onClose();
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!file) return setFileError('Choose a CSV file.');
+    if (file.size > 900_000) return setFileError('The file is larger than 900 KB; split it into smaller files.');
+    setFileError(null);
+    start.mutate(file);
+  }
+
+  const pct = imp && imp.total ? Math.round((imp.processed / imp.total) * 100) : 0;
+  return (
+    <Modal opened={opened} onClose={close} title="Import CSV" fullScreen={narrow} centered size="xl">
+      {importId === null ? (
+        <form onSubmit={submit} noValidate aria-label="Import CSV">
+          <Stack>
+            <Text size="sm">
+              The first line must be the header <code>email,integration</code>; then one person per line, with the email and the Integration&apos;s name. Each person is looked up in that ticketing system, as in the Add User window.{' '}
+              <Anchor href={TEMPLATE} download="integration-users-template.csv">
+                Download a template
+              </Anchor>
+            </Text>
+            <FileInput label="CSV file" placeholder="Choose a file" accept=".csv,text/csv" required value={file} onChange={setFile} error={fileError} clearable data-autofocus />
+            {start.isError ? (
+              <Alert color="red" role="alert">
+                {errorMessage(start.error)}
+              </Alert>
+            ) : null}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={start.isPending}>
+                Import
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      ) : (
+        <Stack>
+          {progress.isError ? (
+            <Alert color="red" role="alert">
+              {errorMessage(progress.error)}
+            </Alert>
+          ) : null}
+          <Text size="sm" aria-live="polite">
+            {!imp
+              ? 'Starting…'
+              : imp.status === 'queued'
+                ? `Waiting to start (${imp.total} people)…`
+                : imp.status === 'running'
+                  ? `Importing: ${imp.processed} of ${imp.total} done`
+                  : imp.status === 'done'
+                    ? `Import finished: ${imp.processed} of ${imp.total} rows processed.`
+                    : `Import stopped: ${imp.error ?? 'unknown error'}`}
+          </Text>
+          <Progress value={pct} size="lg" animated={!finished} aria-label="Import progress" color={imp?.status === 'failed' ? 'red' : undefined} />
+          {imp ? (
+            <Group gap="xs" data-testid="import-counts">
+              {(Object.keys(IMPORT_RESULT_LABELS) as (keyof typeof IMPORT_RESULT_LABELS)[]).map((k) => (
+                <Badge key={k} color={RESULT_COLORS[k]} variant="light">
+                  {IMPORT_RESULT_LABELS[k]}: {imp.counts[k]}
+                </Badge>
+              ))}
+            </Group>
+          ) : null}
+          {imp && finished ? (
+            <>
+              <Table.ScrollContainer minWidth={600} mah={320}>
+                <Table striped aria-label="Import results">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Line</Table.Th>
+                      <Table.Th>Email</Table.Th>
+                      <Table.Th>Integration</Table.Th>
+                      <Table.Th>Result</Table.Th>
+                      <Table.Th>Details</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {imp.rows.map((r) => (
+                      <Table.Tr key={r.line}>
+                        <Table.Td>{r.line}</Table.Td>
+                        <Table.Td>{r.email}</Table.Td>
+                        <Table.Td>{r.integration}</Table.Td>
+                        <Table.Td>
+                          {r.result ? (
+                            <Badge color={RESULT_COLORS[r.result]} variant="light">
+                              {IMPORT_RESULT_LABELS[r.result]}
+                            </Badge>
+                          ) : (
+                            'Pending'
+                          )}
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="xs">{r.message}</Text>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </>
+          ) : null}
+          <Group justify="flex-end">
+            {imp ? (
+              <Button component="a" variant="light" href={`/api/v1/integration-users/imports/${imp.id}/result.csv`} download>
+                Download results (CSV)
+              </Button>
+            ) : null}
+            <Button onClick={close}>{finished ? 'Done' : 'Close (the import continues)'}</Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,302 @@
+import { useState } from 'react';
+import { ActionIcon, Badge, Button, Checkbox, Group, Menu, NativeSelect, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { del, get, post } from '../../api/client';
+import type { Paged } from '../../api/types';
+import { useAuth } from '../../auth';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Paginator } from '../../components/Paginator';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { SortableTh, type SortOrder } from '../../components/table';
+import { AddUserModal } from './AddUserModal';
+import { ImportModal } from './ImportModal';
+import { STATUS_BADGE, exportUrl, type IntegrationRefView, type SortField, type UserStatus, type UserView, type VerifyResult } from './api';
+
+type BulkResult = { items: VerifyResult[]; summary: Record<'active' | 'inactive' | 'deleted_in_system' | 'unverified' | 'error' | 'changed', number> };
+
+function StatusBadge({ u }: { u: UserView }) {
+  const b = STATUS_BADGE[u.status];
+  const help = u.lastVerifyError ?? b.help;
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Tooltip label={help} multiline w={280}>
+        <Badge color={b.color} variant="light" tabIndex={0} aria-label={`${b.label}: ${help}`}>
+          {b.label}
+        </Badge>
+      </Tooltip>
+      {u.lastVerifyError && u.status !== 'unverified' ? (
+        <Tooltip label={u.lastVerifyError} multiline w={280}>
+          <Badge color="gray" variant="outline" tabIndex={0} aria-label={`Last check failed: ${u.lastVerifyError}`}>
+            Check failed
+          </Badge>
+        </Tooltip>
+      ) : null}
+    </Group>
+  );
+}
+
+export function IntegrationUsersPage() {
+  const { can } = useAuth();
+  const canEdit = can('Integrations', 'edit');
+  const qc = useQueryClient();
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search.trim(), 300);
+  const [integrationId, setIntegrationId] = useState('');
+  const [type, setType] = useState('');
+  const [status, setStatus] = useState('');
+  const [sort, setSort] = useState<SortField>('name');
+  const [order, setOrder] = useState<SortOrder>('asc');
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(25);
+  const [adding, setAdding] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [removing, setRemoving] = useState<UserView | null>(null);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+
+  const integrations = useQuery({ queryKey: ['integration-users', 'integrations'], queryFn: () => get<{ items: IntegrationRefView[] }>('/integration-users/integrations') });
+  const filters = { search: debounced, integrationId: integrationId || undefined, type: type || undefined, status: status || undefined, sort, order };
+  const q = useQuery({
+    queryKey: ['integration-users', 'list', { ...filters, page, pageSize }],
+    queryFn: () => get<Paged<UserView>>('/integration-users', { ...filters, page, pageSize }),
+    placeholderData: keepPreviousData,
+  });
+
+  const refreshList = () => void qc.invalidateQueries({ queryKey: ['integration-users', 'list'] });
+  const verifyOne = useMutation({
+    mutationFn: (u: UserView) => post<VerifyResult>(`/integration-users/${u.id}/verify`),
+    onSuccess: (r) => {
+      notifications.show({ color: r.result === 'active' ? 'green' : r.result === 'error' ? 'red' : 'orange', title: r.result === 'error' ? 'Could not verify' : 'Verified', message: r.message });
+      refreshList();
+    },
+    onError: (err) => notifications.show({ color: 'red', title: 'Could not verify', message: (err as Error).message }),
+  });
+  const verifyMany = useMutation({
+    mutationFn: (ids: number[]) => post<BulkResult>('/integration-users/verify', { ids }),
+    onSuccess: (r) => {
+      const s = r.summary;
+      const parts = [`${s.active} active`, s.inactive ? `${s.inactive} inactive` : '', s.deleted_in_system ? `${s.deleted_in_system} deleted in the system` : '', s.unverified ? `${s.unverified} unverified` : '', s.error ? `${s.error} could not be checked` : '']
+        .filter(Boolean)
+        .join(', ');
+      notifications.show({ color: s.error ? 'orange' : 'green', title: `Verified ${r.items.length} integration user${r.items.length === 1 ? '' : 's'}`, message: `${parts}. ${s.changed} changed.` });
+      setSelected(new Set());
+      refreshList();
+    },
+    onError: (err) => notifications.show({ color: 'red', title: 'Could not verify', message: (err as Error).message }),
+  });
+  const remove = useMutation({
+    mutationFn: (u: UserView) => del(`/integration-users/${u.id}`),
+    onSuccess: (_r, u) => {
+      notifications.show({ color: 'green', title: 'Integration user removed', message: `${u.name} (${u.email}) can no longer be picked for new tickets. Existing tickets keep their assignee.` });
+      setSelected((s) => {
+        const n = new Set(s);
+        n.delete(u.id);
+        return n;
+      });
+      setRemoving(null);
+      refreshList();
+    },
+  });
+
+  const onSort = (f: SortField, o: SortOrder) => {
+    setSort(f);
+    setOrder(o);
+    setPage(1);
+  };
+  const resetPage = <T,>(fn: (v: T) => void) => (v: T) => {
+    fn(v);
+    setPage(1);
+  };
+  const items = q.data?.items ?? [];
+  const allOnPage = items.length > 0 && items.every((u) => selected.has(u.id));
+  const filtered = !!(debounced || integrationId || type || status);
+  const integrationList = integrations.data?.items ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title="Integration Users"
+        description="The people tickets can be assigned to in ServiceNow and Jira Cloud. Everyone listed here exists in the selected ticketing system."
+        actions={
+          <>
+            <Button component="a" variant="default" href={exportUrl(filters)} download>
+              Export CSV
+            </Button>
+            {canEdit ? (
+              <>
+                <Button variant="default" onClick={() => setImporting(true)}>
+                  Import CSV
+                </Button>
+                <Button onClick={() => setAdding(true)}>Add More</Button>
+              </>
+            ) : null}
+          </>
+        }
+      />
+      <Group mb="sm" align="flex-end" wrap="wrap">
+        <TextInput label="Search" placeholder="Name or email" value={search} onChange={(e) => resetPage(setSearch)(e.currentTarget.value)} w={{ base: '100%', xs: 260 }} />
+        <NativeSelect
+          label="Integration"
+          value={integrationId}
+          onChange={(e) => resetPage(setIntegrationId)(e.currentTarget.value)}
+          data={[{ value: '', label: 'All integrations' }, ...integrationList.map((i) => ({ value: String(i.id), label: i.name }))]}
+        />
+        <NativeSelect
+          label="Integration Type"
+          value={type}
+          onChange={(e) => resetPage(setType)(e.currentTarget.value)}
+          data={[
+            { value: '', label: 'All types' },
+            { value: 'servicenow', label: 'ServiceNow' },
+            { value: 'jira_cloud', label: 'JiraCloud' },
+          ]}
+        />
+        <NativeSelect
+          label="Status"
+          value={status}
+          onChange={(e) => resetPage(setStatus)(e.currentTarget.value)}
+          data={[{ value: '', label: 'All statuses' }, ...(Object.keys(STATUS_BADGE) as UserStatus[]).map((s) => ({ value: s, label: STATUS_BADGE[s].label }))]}
+        />
+        {canEdit && selected.size ? (
+          <Button variant="light" onClick={() => verifyMany.mutate([...selected])} loading={verifyMany.isPending}>
+            Verify selected ({selected.size})
+          </Button>
+        ) : null}
+        {!canEdit ? (
+          <Text size="sm" c="dimmed">
+            Your role can view integration users but not change them.
+          </Text>
+        ) : null}
+      </Group>
+      {q.isLoading ? (
+        <Loading label="Loading integration users…" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : !items.length ? (
+        <EmptyState title={filtered ? 'No matching integration users' : 'No integration users yet'}>
+          {filtered ? 'Nobody matches these filters.' : canEdit ? 'Click Add More to add the first person tickets can be assigned to.' : 'An admin with Edit access to Integrations can add them.'}
+        </EmptyState>
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={900}>
+            <Table striped highlightOnHover aria-label="Integration Users" aria-busy={q.isFetching}>
+              <Table.Thead>
+                <Table.Tr>
+                  {canEdit ? (
+                    <Table.Th w={40}>
+                      <Checkbox
+                        aria-label="Select all on this page"
+                        checked={allOnPage}
+                        indeterminate={!allOnPage && items.some((u) => selected.has(u.id))}
+                        onChange={() =>
+                          setSelected((s) => {
+                            const n = new Set(s);
+                            for (const u of items) allOnPage ? n.delete(u.id) : n.add(u.id);
+                            return n;
+                          })
+                        }
+                      />
+                    </Table.Th>
+                  ) : null}
+                  <SortableTh field="name" sort={sort} order={order} onSort={onSort}>
+                    Name
+                  </SortableTh>
+                  <SortableTh field="email" sort={sort} order={order} onSort={onSort}>
+                    Email ID
+                  </SortableTh>
+                  <SortableTh field="integrationType" sort={sort} order={order} onSort={onSort}>
+                    Integration Type
+                  </SortableTh>
+                  <SortableTh field="integration" sort={sort} order={order} onSort={onSort}>
+                    Integration
+                  </SortableTh>
+                  <SortableTh field="status" sort={sort} order={order} onSort={onSort}>
+                    Status
+                  </SortableTh>
+                  <SortableTh field="lastVerifiedAt" sort={sort} order={order} onSort={onSort}>
+                    Last Verified
+                  </SortableTh>
+                  {canEdit ? <Table.Th w={60}>Actions</Table.Th> : null}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((u) => (
+                  <Table.Tr key={u.id} data-testid={`integration-user-row-${u.email.toLowerCase()}-${u.integrationId}`}>
+                    {canEdit ? (
+                      <Table.Td>
+                        <Checkbox
+                          aria-label={`Select ${u.email} (${u.integration})`}
+                          checked={selected.has(u.id)}
+                          onChange={() =>
+                            setSelected((s) => {
+                              const n = new Set(s);
+                              n.has(u.id) ? n.delete(u.id) : n.add(u.id);
+                              return n;
+                            })
+                          }
+                        />
+                      </Table.Td>
+                    ) : null}
+                    <Table.Td>{u.name}</Table.Td>
+                    <Table.Td>{u.email}</Table.Td>
+                    <Table.Td>{u.integrationTypeLabel}</Table.Td>
+                    <Table.Td>{u.integration}</Table.Td>
+                    <Table.Td>
+                      <StatusBadge u={u} />
+                    </Table.Td>
+                    <Table.Td>{u.lastVerifiedAt ? <DateTime value={u.lastVerifiedAt} /> : <Text span c="dimmed" size="sm">Never</Text>}</Table.Td>
+                    {canEdit ? (
+                      <Table.Td>
+                        <Menu position="bottom-end" withinPortal>
+                          <Menu.Target>
+                            <ActionIcon variant="subtle" aria-label={`Actions for ${u.email} (${u.integration})`} loading={verifyOne.isPending && verifyOne.variables?.id === u.id}>
+                              <span aria-hidden>⋯</span>
+                            </ActionIcon>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            <Menu.Item onClick={() => verifyOne.mutate(u)}>Verify now</Menu.Item>
+                            <Menu.Item color="red" onClick={() => setRemoving(u)}>
+                              Remove
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        </Menu>
+                      </Table.Td>
+                    ) : null}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Paginator
+            noun="integration users"
+            page={page}
+            pageSize={pageSize}
+            total={q.data?.total ?? 0}
+            onPageChange={setPage}
+            onPageSizeChange={(s) => {
+              setPageSize(s);
+              setPage(1);
+            }}
+          />
+        </>
+      )}
+      <AddUserModal opened={adding} onClose={() => setAdding(false)} integrations={integrationList} integrationsLoading={integrations.isLoading} />
+      <ImportModal opened={importing} onClose={() => setImporting(false)} />
+      <ConfirmDialog
+        opened={!!removing}
+        title="Remove integration user"
+        confirmLabel="Remove"
+        busy={remove.isPending}
+        error={remove.error}
+        onConfirm={() => removing && remove.mutate(removing)}
+        onClose={() => {
+          setRemoving(null);
+          remove.reset();
+        }}
+      >
+        Remove {removing?.name} ({removing?.email}) of {removing?.integration}? They can no longer be picked for new tickets. Tickets already assigned to them keep their assignee.
+      </ConfirmDialog>
+    </>
+  );
+}
