@@ -217,6 +217,10 @@ export type E2E = {
   login(page: Page, who?: Credentials): Promise<void>;
   /** Account menu → Log out; waits for the login form. */
   logout(page: Page): Promise<void>;
+  /** Clicks a left-navigation link by its label, opening the Setup group first when needed. */
+  navigate(page: Page, label: string): Promise<void>;
+  /** Labels of the left-navigation links the signed-in admin has (Setup group opened first). */
+  navLabels(page: Page): Promise<string[]>;
   /** Waits until the text is visible somewhere on the page (first match). */
   see(page: Page, text: string | RegExp, timeoutMs?: number): Promise<void>;
   /** Full-page screenshot to test-results/<name>.png (or an absolute path). */
@@ -308,6 +312,22 @@ export function describeE2E(name: string, fn: (h: E2E) => void, opts: { env?: Re
         await page.getByTestId('account-menu').click();
         await page.getByRole('menuitem', { name: 'Log out' }).click();
         await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      },
+      async navigate(page, label) {
+        const navEl = page.getByRole('navigation', { name: 'Main navigation' });
+        const link = navEl.getByRole('link', { name: label, exact: true });
+        if (!(await link.isVisible())) {
+          const setup = navEl.getByText('Setup', { exact: true });
+          if (await setup.isVisible()) await setup.click();
+        }
+        await link.click();
+      },
+      async navLabels(page) {
+        const navEl = page.getByRole('navigation', { name: 'Main navigation' });
+        await navEl.waitFor();
+        const closedSetup = navEl.locator('[aria-expanded="false"]', { hasText: 'Setup' });
+        if (await closedSetup.count()) await closedSetup.first().click();
+        return (await navEl.getByRole('link').allTextContents()).map((t) => t.trim());
       },
       async see(page, text, timeoutMs) {
         await page.getByText(text).first().waitFor({ state: 'visible', timeout: timeoutMs });

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { ActionIcon, AppShell, Badge, Burger, Group, Indicator, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
@@ -5,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { get } from '../api/client';
 import { useAuth } from '../auth';
 import { PAGES } from '../pages/registry';
+import { IconBell } from '../components/icons';
 
 function Bell() {
   const { can } = useAuth();
@@ -22,9 +24,7 @@ function Bell() {
     <Tooltip label={count ? `${count} active alert${count === 1 ? '' : 's'}` : 'Notification Center'}>
       <Indicator disabled={!count} label={count} size={16} color="red">
         <ActionIcon variant="subtle" size="lg" aria-label="Notification Center" onClick={() => navigate('/notifications')}>
-          <span aria-hidden style={{ fontSize: 18 }}>
-            🔔
-          </span>
+          <IconBell size={20} />
         </ActionIcon>
       </Indicator>
     </Tooltip>
@@ -39,6 +39,11 @@ export function AppLayout() {
   const main = visible.filter((p) => p.section === 'main');
   const setup = visible.filter((p) => p.section === 'setup');
   const inSetup = location.pathname.startsWith('/setup');
+  // Open the Setup group whenever a Setup page is shown (also after the redirect from "/").
+  const [setupOpen, setSetupOpen] = useState(inSetup);
+  useEffect(() => {
+    if (inSetup) setSetupOpen(true);
+  }, [inSetup]);
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -79,7 +84,7 @@ export function AppLayout() {
             <NavLink key={p.path} component={RouterNavLink} to={p.path} label={p.label} onClick={close} />
           ))}
           {setup.length ? (
-            <NavLink label="Setup" defaultOpened={inSetup} childrenOffset="sm">
+            <NavLink label="Setup" opened={setupOpen} onChange={setSetupOpen} childrenOffset="sm">
               {setup.map((p) => (
                 <NavLink key={p.path} component={RouterNavLink} to={p.path} label={p.label} onClick={close} />
               ))}

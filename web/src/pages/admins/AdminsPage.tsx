@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { SortableTh, fieldErrors, useNarrow, type SortOrder } from '../../components/table';
+import { IconDots } from '../../components/icons';
 
 type SortField = 'name' | 'email' | 'createdAt' | 'lastLoginAt';
 const MIN_PASSWORD = 12;
@@ -359,7 +360,7 @@ export function AdminsPage() {
                           <Menu position="bottom-end" withinPortal>
                             <Menu.Target>
                               <ActionIcon variant="subtle" aria-label={`Actions for ${a.email}`}>
-                                <span aria-hidden>⋯</span>
+                                <IconDots />
                               </ActionIcon>
                             </Menu.Target>
                             <Menu.Dropdown>

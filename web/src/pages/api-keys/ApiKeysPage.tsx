@@ -8,6 +8,7 @@ import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { fieldErrors, useNarrow } from '../../components/table';
+import { IconTrash } from '../../components/icons';
 
 type Created = ApiKeyView & { key: string };
 
@@ -170,7 +171,7 @@ export function ApiKeysPage() {
                     <Table.Td>
                       <Tooltip label="Revoke">
                         <ActionIcon variant="subtle" color="red" aria-label={`Revoke ${k.name}`} onClick={() => setRevoking(k)}>
-                          <span aria-hidden>🗑</span>
+                          <IconTrash />
                         </ActionIcon>
                       </Tooltip>
                     </Table.Td>

@@ -6,6 +6,7 @@ import type { AuditEntry, AuditFacets, Paged } from '../../api/types';
 import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader, formatDateTime } from '../../components/common';
 import { useNarrow } from '../../components/table';
+import { IconEye } from '../../components/icons';
 import { diffSnapshots, type DiffRow } from './diff';
 
 type Preset = '24h' | '7d' | '30d' | 'custom';
@@ -274,7 +275,7 @@ export function AuditLogsPage() {
                     <Table.Td>
                       <Tooltip label="View change">
                         <ActionIcon variant="subtle" aria-label={`View change: ${e.changeNotes}`} onClick={() => setViewing(e)}>
-                          <span aria-hidden>👁</span>
+                          <IconEye />
                         </ActionIcon>
                       </Tooltip>
                     </Table.Td>

@@ -8,6 +8,7 @@ import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { fieldErrors, useNarrow } from '../../components/table';
+import { IconEye, IconPencil, IconTrash } from '../../components/icons';
 
 const LEVEL_LABEL: Record<PermissionLevel, string> = { none: 'None', view: 'View', edit: 'Edit', delete: 'Delete' };
 const LEVEL_COLOR: Record<PermissionLevel, string> = { none: 'gray', view: 'blue', edit: 'green', delete: 'red' };
@@ -243,7 +244,7 @@ export function RolesPage() {
                     <Group gap={4} wrap="nowrap">
                       <Tooltip label="View Permissions">
                         <ActionIcon variant="subtle" aria-label={`View permissions of ${r.name}`} onClick={() => setViewing(r)}>
-                          <span aria-hidden>👁</span>
+                          <IconEye />
                         </ActionIcon>
                       </Tooltip>
                       {canEdit ? (
@@ -252,14 +253,14 @@ export function RolesPage() {
                             {/* A disabled button gets no hover/focus events; the wrapper keeps the explanation reachable. */}
                             <span tabIndex={r.builtin ? 0 : -1}>
                               <ActionIcon variant="subtle" aria-label={`Edit permissions of ${r.name}`} disabled={r.builtin} onClick={() => setEditing(r)}>
-                                <span aria-hidden>✎</span>
+                                <IconPencil />
                               </ActionIcon>
                             </span>
                           </Tooltip>
                           <Tooltip label={r.builtin ? BUILTIN_REASON : 'Delete'} multiline w={r.builtin ? 260 : undefined}>
                             <span tabIndex={r.builtin ? 0 : -1}>
                               <ActionIcon variant="subtle" color="red" aria-label={`Delete ${r.name}`} disabled={r.builtin} onClick={() => setDeleting(r)}>
-                                <span aria-hidden>🗑</span>
+                                <IconTrash />
                               </ActionIcon>
                             </span>
                           </Tooltip>
