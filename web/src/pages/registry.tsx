@@ -7,6 +7,9 @@ import { AdminsPage } from './admins/AdminsPage';
 import { RolesPage } from './roles/RolesPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
 import { AuditLogsPage } from './audit-logs/AuditLogsPage';
+import { IntegrationsPage } from './integrations/IntegrationsPage';
+import { AppDetailsPage } from './integrations/AppDetailsPage';
+import { AccountEditPage } from './integrations/AccountEditPage';
 import { IntegrationUsersPage } from './integration-users/IntegrationUsersPage';
 
 /**
@@ -30,5 +33,8 @@ export const PAGES: PageDef[] = [
   { path: '/setup/api-keys', label: 'API Keys', section: 'setup', permission: ['API Management', 'view'], component: ApiKeysPage },
   { path: '/setup/audit-logs', label: 'Audit Logs', section: 'setup', permission: ['Audit Logs', 'view'], component: AuditLogsPage },
   { path: '/setup/labels', label: 'Labels', section: 'setup', permission: ['Labels', 'view'], component: LabelsPage },
+  { path: '/setup/integrations', label: 'Integrations', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationsPage },
+  { path: '/setup/integrations/:app', label: 'Integration Details', section: 'hidden', permission: ['Integrations', 'view'], component: AppDetailsPage },
+  { path: '/setup/integrations/:app/:id', label: 'Integration Account', section: 'hidden', permission: ['Integrations', 'view'], component: AccountEditPage },
   { path: '/setup/integration-users', label: 'Integration Users', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationUsersPage },
 ];

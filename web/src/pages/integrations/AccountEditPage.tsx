@@ -1,0 +1,282 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Alert, Anchor, Button, Checkbox, Divider, Group, PasswordInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { del, get, patch, post } from '../../api/client';
+import { useAuth } from '../../auth';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
+import { integrationsKey } from './IntegrationsPage';
+import { ProjectsTable } from './ProjectsTable';
+import { APPS, StatusBadge, isAppKey, type IntegrationView } from './shared';
+
+type Form = {
+  name: string;
+  baseUrl: string;
+  adminEmail: string;
+  authMethod: 'basic' | 'oauth';
+  username: string;
+  password: string;
+  clientId: string;
+  clientSecret: string;
+  email: string;
+  apiToken: string;
+  syncTicketStatus: boolean;
+  closeIncidentOnTicketClosed: boolean;
+  syncProjectList: boolean;
+};
+
+function formOf(i: IntegrationView): Form {
+  return {
+    name: i.name,
+    baseUrl: i.baseUrl,
+    adminEmail: i.account.adminEmail ?? '',
+    authMethod: i.authMethod === 'oauth' ? 'oauth' : 'basic',
+    username: i.account.username ?? '',
+    password: '',
+    clientId: i.account.clientId ?? '',
+    clientSecret: '',
+    email: i.account.email ?? '',
+    apiToken: '',
+    ...i.settings,
+  };
+}
+
+/** "ServiceNow Integration" / "Jira Integration" editing page. */
+export function AccountEditPage() {
+  const { app, id } = useParams();
+  const { can } = useAuth();
+  const canEdit = can('Integrations', 'edit');
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const key = ['integrations', Number(id)] as const;
+  const q = useQuery({ queryKey: key, queryFn: () => get<IntegrationView>(`/integrations/${id}`), enabled: /^\d+$/.test(id ?? '') });
+  const [f, setF] = useState<Form | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  useEffect(() => {
+    if (q.data) setF(formOf(q.data));
+  }, [q.data]);
+
+  const applied = (i: IntegrationView, message: string) => {
+    qc.setQueryData(key, i);
+    void qc.invalidateQueries({ queryKey: integrationsKey });
+    notifications.show({ color: 'green', message });
+  };
+  const save = useMutation({
+    mutationFn: (body: unknown) => patch<IntegrationView>(`/integrations/${id}`, body),
+    onSuccess: (i) => applied(i, 'Changes saved.'),
+  });
+  const toggle = useMutation({
+    mutationFn: (enable: boolean) => post<IntegrationView>(`/integrations/${id}/${enable ? 'enable' : 'disable'}`),
+    onSuccess: (i) => applied(i, i.enabled ? `${i.name} is enabled.` : `${i.name} is disabled.`),
+  });
+  const verify = useMutation({
+    mutationFn: () => post<IntegrationView>(`/integrations/${id}/verify`),
+    onSuccess: (i) => applied(i, `${i.name} is working.`),
+    onError: () => void q.refetch(),
+  });
+  const remove = useMutation({
+    mutationFn: () => del(`/integrations/${id}`),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: integrationsKey });
+      notifications.show({ color: 'green', message: 'Integration deleted.' });
+      navigate(`/setup/integrations/${app}`);
+    },
+  });
+
+  if (!isAppKey(app)) return <EmptyState title="Unknown app">Go back to Setup &gt; Integrations.</EmptyState>;
+  if (q.isLoading || (q.data && !f)) return <Loading />;
+  if (q.isError || !q.data || !f) return <ErrorState error={q.error ?? new Error('Integration not found.')} onRetry={() => void q.refetch()} />;
+  const i = q.data;
+  const isSn = i.type === 'servicenow';
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => setF((prev) => (prev ? { ...prev, [k]: v } : prev));
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const creds: Record<string, string> = {};
+    if (isSn) {
+      if (f.authMethod !== i.authMethod) creds.authMethod = f.authMethod;
+      if (f.username.trim() && f.username.trim() !== (i.account.username ?? '')) creds.username = f.username.trim();
+      if (f.password) creds.password = f.password;
+      if (f.authMethod === 'oauth') {
+        if (f.clientId.trim() && f.clientId.trim() !== (i.account.clientId ?? '')) creds.clientId = f.clientId.trim();
+        if (f.clientSecret) creds.clientSecret = f.clientSecret;
+      }
+    } else {
+      if (f.email.trim() && f.email.trim() !== (i.account.email ?? '')) creds.email = f.email.trim();
+      if (f.apiToken) creds.apiToken = f.apiToken;
+    }
+    save.mutate({
+      ...(f.name.trim() !== i.name ? { name: f.name } : {}),
+      ...(f.baseUrl.trim().replace(/\/+$/, '') !== i.baseUrl ? { baseUrl: f.baseUrl } : {}),
+      ...(isSn && f.adminEmail.trim() !== (i.account.adminEmail ?? '') ? { adminEmail: f.adminEmail.trim() } : {}),
+      ...(Object.keys(creds).length ? { credentials: creds } : {}),
+      settings: {
+        syncTicketStatus: f.syncTicketStatus,
+        closeIncidentOnTicketClosed: f.syncTicketStatus && f.closeIncidentOnTicketClosed,
+        ...(isSn ? {} : { syncProjectList: f.syncProjectList }),
+      },
+    });
+    setF((prev) => (prev ? { ...prev, password: '', clientSecret: '', apiToken: '' } : prev));
+  };
+  const keep = 'Leave blank to keep the stored value';
+  const nameError = !f.name.trim() ? 'Integration name is required.' : undefined;
+
+  return (
+    <>
+      <Anchor component={Link} to={`/setup/integrations/${app}`} size="sm">
+        ← {APPS[app].title}
+      </Anchor>
+      <PageHeader
+        title={APPS[app].editTitle}
+        description={
+          <>
+            {i.name} · last modified <DateTime value={i.modifiedAt} /> by {i.modifiedBy}
+          </>
+        }
+        actions={<StatusBadge integration={i} />}
+      />
+      <Stack maw={720}>
+        {i.status === 'Reauthorization Required' ? (
+          <Alert color="orange" title="Reauthorization Required" role="alert">
+            ServiceNow no longer accepts the stored OAuth token. Click Reauthorize to sign in again with the stored account, or enter new credentials below.
+          </Alert>
+        ) : null}
+        {i.status === 'Validation Failed' ? (
+          <Alert color="red" title="Validation Failed" role="alert">
+            The stored credentials were rejected. Enter working credentials below and save.
+          </Alert>
+        ) : null}
+        {i.health.lastError && i.health.consecutiveFailures > 0 ? (
+          <Alert color="red" title={`Not working: ${i.health.consecutiveFailures} failed call${i.health.consecutiveFailures === 1 ? '' : 's'} in a row`} role="status" data-testid="health-error">
+            <Text size="sm">{i.health.lastError}</Text>
+            <Text size="xs" c="dimmed">
+              Last failure <DateTime value={i.health.lastErrorAt} />
+              {i.health.lastSuccessAt ? (
+                <>
+                  {' '}
+                  · last success <DateTime value={i.health.lastSuccessAt} />
+                </>
+              ) : null}
+            </Text>
+          </Alert>
+        ) : null}
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <TextInput label="Integration Name" value={f.name} onChange={(e) => set('name', e.currentTarget.value)} error={nameError} disabled={!canEdit} required />
+            <TextInput label={isSn ? 'Instance URL' : 'Atlassian site URL'} value={f.baseUrl} onChange={(e) => set('baseUrl', e.currentTarget.value)} disabled={!canEdit} required />
+            <Divider label="Credentials (write-only)" labelPosition="left" />
+            {isSn ? (
+              <>
+                <Stack gap={4}>
+                  <Text size="sm" fw={500} id="edit-auth-label">
+                    Authentication method
+                  </Text>
+                  <SegmentedControl
+                    aria-labelledby="edit-auth-label"
+                    value={f.authMethod}
+                    onChange={(v) => set('authMethod', v as Form['authMethod'])}
+                    disabled={!canEdit}
+                    data={[
+                      { value: 'basic', label: 'Basic' },
+                      { value: 'oauth', label: 'OAuth 2.0' },
+                    ]}
+                  />
+                </Stack>
+                {f.authMethod === 'oauth' ? (
+                  <>
+                    <TextInput label="Client ID" value={f.clientId} onChange={(e) => set('clientId', e.currentTarget.value)} disabled={!canEdit} autoComplete="off" />
+                    <PasswordInput label="Client Secret" placeholder={keep} value={f.clientSecret} onChange={(e) => set('clientSecret', e.currentTarget.value)} disabled={!canEdit} autoComplete="new-password" />
+                  </>
+                ) : null}
+                <TextInput label="User ID" value={f.username} onChange={(e) => set('username', e.currentTarget.value)} disabled={!canEdit} autoComplete="off" />
+                <PasswordInput label="User Password" placeholder={keep} value={f.password} onChange={(e) => set('password', e.currentTarget.value)} disabled={!canEdit} autoComplete="new-password" />
+                <TextInput label="Admin Email ID" value={f.adminEmail} onChange={(e) => set('adminEmail', e.currentTarget.value)} disabled={!canEdit} />
+              </>
+            ) : (
+              <>
+                <TextInput label="Account email" value={f.email} onChange={(e) => set('email', e.currentTarget.value)} disabled={!canEdit} autoComplete="off" />
+                <PasswordInput label="API token" placeholder={keep} value={f.apiToken} onChange={(e) => set('apiToken', e.currentTarget.value)} disabled={!canEdit} autoComplete="new-password" />
+              </>
+            )}
+            <Divider label="Settings" labelPosition="left" />
+            {!isSn ? (
+              <Checkbox label="Sync project list" description="Pull the project list from Jira once a day." checked={f.syncProjectList} onChange={(e) => set('syncProjectList', e.currentTarget.checked)} disabled={!canEdit} />
+            ) : null}
+            <Checkbox
+              label="Sync ticket status"
+              description={isSn ? 'Once a day; only the Closed state of a ticket is shown.' : 'Once a day; only the project’s Complete Status is shown.'}
+              checked={f.syncTicketStatus}
+              onChange={(e) => set('syncTicketStatus', e.currentTarget.checked)}
+              disabled={!canEdit}
+            />
+            {f.syncTicketStatus ? (
+              <Checkbox
+                label="Close incident when ticket is closed"
+                description="Resolve the incident automatically when the daily sync sees the ticket closed."
+                checked={f.closeIncidentOnTicketClosed}
+                onChange={(e) => set('closeIncidentOnTicketClosed', e.currentTarget.checked)}
+                disabled={!canEdit}
+                ml="lg"
+              />
+            ) : null}
+            {save.error ? (
+              <Alert color="red" role="alert" title="Not saved">
+                {errorMessage(save.error)}
+              </Alert>
+            ) : null}
+            {verify.error ? (
+              <Alert color="red" role="alert" title="Connection check failed">
+                {errorMessage(verify.error)}
+              </Alert>
+            ) : null}
+            {toggle.error ? (
+              <Alert color="red" role="alert">
+                {errorMessage(toggle.error)}
+              </Alert>
+            ) : null}
+            {canEdit ? (
+              <Group justify="space-between">
+                <Group gap="xs">
+                  <Button type="submit" loading={save.isPending} disabled={!!nameError}>
+                    Save Changes
+                  </Button>
+                  <Button variant="light" color={i.enabled ? 'orange' : 'green'} loading={toggle.isPending} onClick={() => toggle.mutate(!i.enabled)}>
+                    {i.enabled ? 'Disable Integration' : 'Enable Integration'}
+                  </Button>
+                  <Button variant="default" loading={verify.isPending} onClick={() => verify.mutate()}>
+                    {i.status === 'Reauthorization Required' ? 'Reauthorize' : 'Test Connection'}
+                  </Button>
+                </Group>
+                <Button variant="subtle" color="red" onClick={() => setConfirmDelete(true)}>
+                  Delete
+                </Button>
+              </Group>
+            ) : null}
+          </Stack>
+        </form>
+      </Stack>
+      {!isSn ? (
+        <Stack mt="xl">
+          <Title order={4}>Projects</Title>
+          <ProjectsTable integration={i} />
+        </Stack>
+      ) : null}
+      <ConfirmDialog
+        opened={confirmDelete}
+        title={`Delete ${i.name}?`}
+        confirmLabel="Delete"
+        busy={remove.isPending}
+        error={remove.error}
+        onConfirm={() => remove.mutate()}
+        onClose={() => {
+          setConfirmDelete(false);
+          remove.reset();
+        }}
+      >
+        The stored credentials{isSn ? '' : ', projects and field mappings'} of this integration are removed. This is refused while integration users, tickets or workflows still use it; disable it instead to keep them.
+      </ConfirmDialog>
+    </>
+  );
+}

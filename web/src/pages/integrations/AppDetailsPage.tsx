@@ -1,0 +1,162 @@
+import { Fragment, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ActionIcon, Anchor, Button, Group, List, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
+import { useAuth } from '../../auth';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { ConnectModal } from './ConnectModal';
+import { useIntegrations } from './IntegrationsPage';
+import { ProjectsTable } from './ProjectsTable';
+import { APPS, StatusBadge, isAppKey } from './shared';
+
+/** One app's details: "Configuration Steps" and "Configuration" (the Connected Accounts list). */
+export function AppDetailsPage() {
+  const { app } = useParams();
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const q = useIntegrations();
+  const [tab, setTab] = useState<string | null>('configuration');
+  const [connecting, setConnecting] = useState(false);
+  const [expanded, setExpanded] = useState<number | null>(null);
+  if (!isAppKey(app)) return <EmptyState title="Unknown app">Go back to Setup &gt; Integrations.</EmptyState>;
+  const meta = APPS[app];
+  const accounts = (q.data?.items ?? []).filter((i) => i.type === app);
+  const canEdit = can('Integrations', 'edit');
+  const isJira = app === 'jira_cloud';
+
+  return (
+    <>
+      <Anchor component={Link} to="/setup/integrations" size="sm">
+        ← Integrations
+      </Anchor>
+      <PageHeader
+        title={meta.title}
+        description={meta.blurb}
+        actions={
+          canEdit ? (
+            <Button onClick={() => setConnecting(true)} data-testid="connect-account">
+              Connect Account
+            </Button>
+          ) : null
+        }
+      />
+      <Tabs value={tab} onChange={setTab}>
+        <Tabs.List>
+          <Tabs.Tab value="steps">Configuration Steps</Tabs.Tab>
+          <Tabs.Tab value="configuration">Configuration</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="steps" pt="md">
+          <List type="ordered" spacing="sm">
+            {meta.steps.map((s) => (
+              <List.Item key={s}>{s}</List.Item>
+            ))}
+          </List>
+        </Tabs.Panel>
+        <Tabs.Panel value="configuration" pt="md">
+          <Text fw={600} mb="xs">
+            Connected Accounts
+          </Text>
+          {q.isLoading ? (
+            <Loading />
+          ) : q.isError ? (
+            <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+          ) : accounts.length === 0 ? (
+            <EmptyState title="No connected accounts">
+              {canEdit ? 'Click "Connect Account" to connect one.' : 'An admin with Edit access to Integrations can connect one.'}
+            </EmptyState>
+          ) : (
+            <Table.ScrollContainer minWidth={700}>
+              <Table highlightOnHover>
+                <Table.Thead>
+                  <Table.Tr>
+                    {isJira ? <Table.Th w={40} /> : null}
+                    <Table.Th>Integration</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>Last Modified</Table.Th>
+                    <Table.Th>Modified By</Table.Th>
+                    {isJira ? <Table.Th>Projects</Table.Th> : null}
+                    <Table.Th>Problem</Table.Th>
+                    <Table.Th w={60} />
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {accounts.map((i) => (
+                    <Fragment key={i.id}>
+                      <Table.Tr data-testid={`account-${i.name}`}>
+                        {isJira ? (
+                          <Table.Td>
+                            <Tooltip label={expanded === i.id ? 'Collapse' : 'Expand'}>
+                              <ActionIcon
+                                variant="subtle"
+                                aria-label={`${expanded === i.id ? 'Collapse' : 'Expand'} ${i.name}`}
+                                aria-expanded={expanded === i.id}
+                                onClick={() => setExpanded(expanded === i.id ? null : i.id)}
+                              >
+                                {expanded === i.id ? '▾' : '▸'}
+                              </ActionIcon>
+                            </Tooltip>
+                          </Table.Td>
+                        ) : null}
+                        <Table.Td fw={500}>
+                          <Anchor component={Link} to={`/setup/integrations/${app}/${i.id}`}>
+                            {i.name}
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td>
+                          <StatusBadge integration={i} />
+                        </Table.Td>
+                        <Table.Td>
+                          <DateTime value={i.modifiedAt} />
+                        </Table.Td>
+                        <Table.Td>{i.modifiedBy}</Table.Td>
+                        {isJira ? <Table.Td>{i.projects ? `${i.projects.total} total, ${i.projects.mapped} mapped` : '—'}</Table.Td> : null}
+                        <Table.Td maw={320}>
+                          {i.health.consecutiveFailures > 0 && i.health.lastError ? (
+                            <Text size="xs" c="red" lineClamp={2} title={i.health.lastError}>
+                              {i.health.lastError}
+                            </Text>
+                          ) : (
+                            <Text size="xs" c="dimmed">
+                              —
+                            </Text>
+                          )}
+                        </Table.Td>
+                        <Table.Td>
+                          <Tooltip label="Edit">
+                            <ActionIcon variant="subtle" aria-label={`Edit ${i.name}`} onClick={() => navigate(`/setup/integrations/${app}/${i.id}`)}>
+                              ✎
+                            </ActionIcon>
+                          </Tooltip>
+                        </Table.Td>
+                      </Table.Tr>
+                      {isJira && expanded === i.id ? (
+                        <Table.Tr>
+                          <Table.Td colSpan={8} bg="var(--mantine-color-gray-0)">
+                            <Stack p="xs">
+                              <ProjectsTable integration={i} />
+                            </Stack>
+                          </Table.Td>
+                        </Table.Tr>
+                      ) : null}
+                    </Fragment>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Tabs.Panel>
+      </Tabs>
+      {canEdit ? (
+        <ConnectModal
+          app={app}
+          opened={connecting}
+          onClose={() => setConnecting(false)}
+          onConnected={(i) => {
+            setConnecting(false);
+            setTab('configuration');
+            if (i.type === 'jira_cloud') setExpanded(i.id);
+          }}
+        />
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,144 @@
+import { useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { get } from '../../api/client';
+import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { APPS, StatusBadge, type AppKey, type IntegrationView } from './shared';
+
+export const integrationsKey = ['integrations'] as const;
+export const useIntegrations = () =>
+  useQuery({ queryKey: integrationsKey, queryFn: () => get<{ items: IntegrationView[] }>('/integrations') });
+
+/** Setup > Integrations: the dashboard of ticketing apps with their connected accounts. */
+export function IntegrationsPage() {
+  const q = useIntegrations();
+  const navigate = useNavigate();
+  const [filter, setFilter] = useState<'all' | 'connected'>('all');
+  const [view, setView] = useState<'tile' | 'list'>('tile');
+  const [search, setSearch] = useState('');
+
+  const apps = useMemo(() => {
+    const items = q.data?.items ?? [];
+    const term = search.trim().toLowerCase();
+    return (Object.keys(APPS) as AppKey[])
+      .map((key) => ({ key, ...APPS[key], accounts: items.filter((i) => i.type === key) }))
+      .filter((a) => filter === 'all' || a.accounts.length > 0)
+      .filter((a) => !term || a.title.toLowerCase().includes(term) || a.accounts.some((i) => i.name.toLowerCase().includes(term)));
+  }, [q.data, filter, search]);
+
+  return (
+    <>
+      <PageHeader title="Integrations" description="Connect the ticketing systems incidents can be sent to." />
+      <Group mb="md" justify="space-between" wrap="wrap">
+        <Group>
+          <SegmentedControl
+            aria-label="Show apps"
+            value={filter}
+            onChange={(v) => setFilter(v as 'all' | 'connected')}
+            data={[
+              { value: 'all', label: 'All' },
+              { value: 'connected', label: 'Connected' },
+            ]}
+          />
+          <SegmentedControl
+            aria-label="Layout"
+            value={view}
+            onChange={(v) => setView(v as 'tile' | 'list')}
+            data={[
+              { value: 'tile', label: 'Tile View' },
+              { value: 'list', label: 'List View' },
+            ]}
+          />
+        </Group>
+        <TextInput aria-label="Search" placeholder="Search" value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={260} />
+      </Group>
+      {q.isLoading ? (
+        <Loading />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : apps.length === 0 ? (
+        <EmptyState title={filter === 'connected' ? 'No connected apps' : 'No matching apps'}>
+          {filter === 'connected' ? 'Switch to All and connect ServiceNow or Jira Cloud.' : 'Try another search.'}
+        </EmptyState>
+      ) : view === 'tile' ? (
+        <>
+          {filter === 'connected' || apps.some((a) => a.accounts.length) ? (
+            <Text fw={600} mb="xs">
+              {filter === 'connected' ? 'Connected Apps' : 'Ticketing'}
+            </Text>
+          ) : null}
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
+            {apps.map((a) => (
+              <Card key={a.key} withBorder padding="lg" data-testid={`tile-${a.key}`}>
+                <Stack gap="xs">
+                  <Group justify="space-between">
+                    <Text fw={700} size="lg">
+                      {a.title}
+                    </Text>
+                    {a.accounts.length ? (
+                      <Badge radius="xl" variant="outline">
+                        {a.accounts.length} Connected
+                      </Badge>
+                    ) : null}
+                  </Group>
+                  <Text size="sm" c="dimmed">
+                    {a.blurb}
+                  </Text>
+                  {a.accounts.length ? (
+                    <Text size="sm">
+                      <Text span fw={500}>
+                        Account Details:{' '}
+                      </Text>
+                      {a.accounts.map((i) => i.name).join(', ')}
+                    </Text>
+                  ) : null}
+                  <Group>
+                    <Button component={Link} to={`/setup/integrations/${a.key}`} variant={a.accounts.length ? 'light' : 'filled'}>
+                      {a.accounts.length ? 'View Details' : 'Connect'}
+                    </Button>
+                  </Group>
+                </Stack>
+              </Card>
+            ))}
+          </SimpleGrid>
+        </>
+      ) : (
+        <Table.ScrollContainer minWidth={700}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>App Integration</Table.Th>
+                <Table.Th>Account Details</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Account Connected</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {apps.map((a) => (
+                <Table.Tr key={a.key}>
+                  <Table.Td fw={500}>{a.title}</Table.Td>
+                  <Table.Td>{a.accounts.map((i) => i.name).join(', ') || '—'}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {a.accounts.map((i) => (
+                        <StatusBadge key={i.id} integration={i} />
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{a.accounts.length ? `${a.accounts.length} Connected` : 'Not connected'}</Table.Td>
+                  <Table.Td>
+                    <Button size="xs" variant="light" onClick={() => navigate(`/setup/integrations/${a.key}`)}>
+                      {a.accounts.length ? 'View Details' : 'Connect'}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,215 @@
+import { useEffect, useMemo, useState } from 'react';
+import { ActionIcon, Alert, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { get, put } from '../../api/client';
+import { useAuth } from '../../auth';
+import { ErrorState, Loading, errorMessage } from '../../components/common';
+import type { IntegrationView, JiraProjectView, MappingView } from './shared';
+
+type Row = { fieldKey: string; incidentField: string | null; defaultValue: string };
+type IncidentField = { key: string; label: string; kind: string };
+
+/** "Required Fields Mappings": per issue type, every required Jira field gets an incident field or a default value. */
+export function MappingModal({ integration, project, onClose, onSaved }: { integration: IntegrationView; project: JiraProjectView; onClose: () => void; onSaved: () => void }) {
+  const { can } = useAuth();
+  const canEdit = can('Integrations', 'edit');
+  const qc = useQueryClient();
+  const [issueType, setIssueType] = useState<string | null>(project.mappedIssueTypes[0]?.id ?? project.issueTypes[0]?.id ?? null);
+  const [rows, setRows] = useState<Row[]>([]);
+  const [adding, setAdding] = useState<string | null>(null);
+  const fieldsQ = useQuery({ queryKey: ['incident-fields'], queryFn: () => get<{ items: IncidentField[] }>('/integrations/incident-fields'), staleTime: Infinity });
+  const key = ['integrations', integration.id, 'mapping', project.id, issueType] as const;
+  const q = useQuery({
+    queryKey: key,
+    queryFn: () => get<MappingView>(`/integrations/${integration.id}/projects/${project.id}/mappings/${issueType}`),
+    enabled: !!issueType,
+  });
+
+  // Required (and locked) rows always; saved optional rows after them.
+  useEffect(() => {
+    const m = q.data;
+    if (!m) return;
+    const saved = new Map(m.rows.map((r) => [r.fieldKey, r]));
+    const base = m.fields.filter((f) => f.required || f.locked || saved.has(f.key));
+    base.sort((a, b) => Number(b.locked) - Number(a.locked) || Number(b.required) - Number(a.required));
+    setRows(base.map((f) => ({ fieldKey: f.key, incidentField: saved.get(f.key)?.incidentField ?? null, defaultValue: saved.get(f.key)?.defaultValue ?? '' })));
+  }, [q.data]);
+
+  const meta = useMemo(() => new Map((q.data?.fields ?? []).map((f) => [f.key, f])), [q.data]);
+  const labels = useMemo(() => new Map((fieldsQ.data?.items ?? []).map((f) => [f.key, f.label])), [fieldsQ.data]);
+  const optionalLeft = (q.data?.fields ?? []).filter((f) => !f.required && !f.locked && !rows.some((r) => r.fieldKey === f.key));
+
+  const save = useMutation({
+    mutationFn: () =>
+      put<MappingView>(`/integrations/${integration.id}/projects/${project.id}/mappings/${issueType}`, {
+        rows: rows
+          .filter((r) => !meta.get(r.fieldKey)?.locked)
+          .map((r) => ({ fieldKey: r.fieldKey, incidentField: r.incidentField, defaultValue: r.defaultValue.trim() || null })),
+      }),
+    onSuccess: (m) => {
+      qc.setQueryData(key, m);
+      onSaved();
+      notifications.show({ color: 'green', message: `Field mappings of ${m.issueType.name} in ${project.name} saved.` });
+    },
+  });
+
+  const update = (fieldKey: string, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.fieldKey === fieldKey ? { ...r, ...patch } : r)));
+  const savedOnce = (q.data?.rows.length ?? 0) > 0;
+
+  return (
+    <Modal opened onClose={onClose} title={`Required Fields Mappings — ${project.name}`} size="xl" centered>
+      <Stack>
+        <Select
+          label="Issue Type"
+          data={project.issueTypes.map((t) => ({ value: t.id, label: t.name }))}
+          value={issueType}
+          onChange={(v) => {
+            setIssueType(v);
+            save.reset();
+          }}
+          allowDeselect={false}
+          w={300}
+        />
+        {!issueType ? (
+          <Text c="dimmed">This project has no issue types. Sync the project list.</Text>
+        ) : q.isLoading ? (
+          <Loading label="Reading the fields from Jira…" />
+        ) : q.isError ? (
+          <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+        ) : (
+          <>
+            <Table withTableBorder>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Jira Fields</Table.Th>
+                  <Table.Th>Zscaler Fields</Table.Th>
+                  <Table.Th>Default Value</Table.Th>
+                  <Table.Th w={70}>Action</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((r) => {
+                  const f = meta.get(r.fieldKey);
+                  if (!f) return null;
+                  const locked = f.locked;
+                  const options = [{ value: '', label: 'None' }, ...f.compatibleIncidentFields.map((k) => ({ value: k, label: labels.get(k) ?? k }))];
+                  return (
+                    <Table.Tr key={r.fieldKey} data-testid={`mapping-row-${r.fieldKey}`}>
+                      <Table.Td>
+                        <Group gap={6}>
+                          <Text size="sm">{f.name}</Text>
+                          {f.required ? (
+                            <Badge size="xs" color="red" variant="light">
+                              Required
+                            </Badge>
+                          ) : null}
+                          {locked ? (
+                            <Badge size="xs" color="gray" variant="light">
+                              Locked
+                            </Badge>
+                          ) : null}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        <Select
+                          aria-label={`Zscaler field for ${f.name}`}
+                          data={options}
+                          value={locked ? '' : (r.incidentField ?? '')}
+                          onChange={(v) => update(r.fieldKey, { incidentField: v || null })}
+                          disabled={locked || !canEdit || options.length === 1}
+                          allowDeselect={false}
+                          size="xs"
+                        />
+                      </Table.Td>
+                      <Table.Td>
+                        {locked ? (
+                          <Text size="sm">{f.key === 'issuetype' ? q.data!.issueType.name : project.name}</Text>
+                        ) : f.allowedValues?.length ? (
+                          <Select
+                            aria-label={`Default value for ${f.name}`}
+                            placeholder="Choose a value"
+                            data={f.allowedValues.map((v) => v.name)}
+                            value={r.defaultValue || null}
+                            onChange={(v) => update(r.fieldKey, { defaultValue: v ?? '' })}
+                            clearable
+                            disabled={!canEdit}
+                            size="xs"
+                          />
+                        ) : (
+                          <TextInput
+                            aria-label={`Default value for ${f.name}`}
+                            value={r.defaultValue}
+                            onChange={(e) => update(r.fieldKey, { defaultValue: e.currentTarget.value })}
+                            disabled={!canEdit}
+                            size="xs"
+                          />
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {!f.required && !locked && canEdit ? (
+                          <Tooltip label="Delete">
+                            <ActionIcon variant="subtle" color="red" aria-label={`Delete ${f.name} row`} onClick={() => setRows((rs) => rs.filter((x) => x.fieldKey !== r.fieldKey))}>
+                              ✕
+                            </ActionIcon>
+                          </Tooltip>
+                        ) : null}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+            {save.error ? (
+              <Alert color="red" role="alert" title="Not saved">
+                {errorMessage(save.error)}
+              </Alert>
+            ) : null}
+            {canEdit ? (
+              <Group justify="space-between">
+                <Group gap="xs">
+                  <Select
+                    aria-label="Optional Jira field to add"
+                    placeholder={savedOnce ? 'Optional field' : 'Save the required fields first'}
+                    data={optionalLeft.map((f) => ({ value: f.key, label: f.name }))}
+                    value={adding}
+                    onChange={setAdding}
+                    disabled={!savedOnce || optionalLeft.length === 0}
+                    size="xs"
+                    w={220}
+                  />
+                  <Button
+                    size="xs"
+                    variant="light"
+                    disabled={!savedOnce || !adding}
+                    onClick={() => {
+                      if (!adding) return;
+                      setRows((rs) => [...rs, { fieldKey: adding, incidentField: null, defaultValue: '' }]);
+                      setAdding(null);
+                    }}
+                  >
+                    Add More
+                  </Button>
+                </Group>
+                <Group gap="xs">
+                  <Button variant="default" onClick={onClose}>
+                    Close
+                  </Button>
+                  <Button onClick={() => save.mutate()} loading={save.isPending}>
+                    Save
+                  </Button>
+                </Group>
+              </Group>
+            ) : (
+              <Group justify="flex-end">
+                <Button variant="default" onClick={onClose}>
+                  Close
+                </Button>
+              </Group>
+            )}
+          </>
+        )}
+      </Stack>
+    </Modal>
+  );
+}

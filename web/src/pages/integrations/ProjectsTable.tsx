@@ -1,0 +1,162 @@
+import { useState } from 'react';
+import { Badge, Button, Group, SegmentedControl, Select, Table, Text, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { get, patch, post } from '../../api/client';
+import { useAuth } from '../../auth';
+import { DateTime, EmptyState, ErrorState, Loading, errorMessage } from '../../components/common';
+import { integrationsKey } from './IntegrationsPage';
+import { MappingModal } from './MappingModal';
+import type { IntegrationView, JiraProjectView } from './shared';
+
+export const projectsKey = (id: number) => ['integrations', id, 'projects'] as const;
+
+/** A Jira account's projects: Complete Status, Auto Sync and Field Mappings per project. */
+export function ProjectsTable({ integration }: { integration: IntegrationView }) {
+  const { can } = useAuth();
+  const canEdit = can('Integrations', 'edit');
+  const qc = useQueryClient();
+  const [only, setOnly] = useState<'all' | 'mapped'>('all');
+  const [mapping, setMapping] = useState<JiraProjectView | null>(null);
+  const q = useQuery({ queryKey: projectsKey(integration.id), queryFn: () => get<{ items: JiraProjectView[] }>(`/integrations/${integration.id}/projects`) });
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: projectsKey(integration.id) });
+    void qc.invalidateQueries({ queryKey: integrationsKey });
+  };
+  const sync = useMutation({
+    mutationFn: () => post<{ total: number; added: number; removed: number }>(`/integrations/${integration.id}/projects/sync`),
+    onSuccess: (r) => {
+      refresh();
+      notifications.show({ color: 'green', message: `Project list synced: ${r.total} projects (${r.added} added, ${r.removed} removed).` });
+    },
+    onError: (e) => {
+      refresh();
+      notifications.show({ color: 'red', title: 'Sync failed', message: errorMessage(e) });
+    },
+  });
+  const setStatus = useMutation({
+    mutationFn: (v: { projectId: number; statusId: string | null }) => patch<JiraProjectView>(`/integrations/${integration.id}/projects/${v.projectId}`, { completeStatusId: v.statusId }),
+    onSuccess: (p) => {
+      refresh();
+      notifications.show({ color: 'green', message: `Complete Status of ${p.name} is ${p.completeStatus?.name ?? 'not set'}.` });
+    },
+    onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
+  });
+
+  const items = (q.data?.items ?? []).filter((p) => only === 'all' || p.mappedIssueTypes.length > 0);
+  return (
+    <>
+      <Group justify="space-between" wrap="wrap">
+        <Group gap="xs">
+          <Text fw={600}>Projects of {integration.name}</Text>
+          {integration.projects?.lastSyncAt ? (
+            <Text size="xs" c="dimmed">
+              Last synced <DateTime value={integration.projects.lastSyncAt} />
+            </Text>
+          ) : null}
+        </Group>
+        <Group gap="xs">
+          <SegmentedControl
+            size="xs"
+            aria-label="Which projects"
+            value={only}
+            onChange={(v) => setOnly(v as 'all' | 'mapped')}
+            data={[
+              { value: 'all', label: 'All' },
+              { value: 'mapped', label: 'Only Mapped' },
+            ]}
+          />
+          {canEdit ? (
+            <Button size="xs" variant="light" loading={sync.isPending} onClick={() => sync.mutate()} disabled={!integration.enabled}>
+              Sync Project List
+            </Button>
+          ) : null}
+        </Group>
+      </Group>
+      {q.isLoading ? (
+        <Loading label="Loading projects…" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState title={only === 'mapped' ? 'No mapped projects' : 'No projects'}>
+          {only === 'mapped' ? 'Map the required fields of a project to see it here.' : 'Click "Sync Project List" to pull the projects from Jira.'}
+        </EmptyState>
+      ) : (
+        <Table.ScrollContainer minWidth={760}>
+          <Table withTableBorder>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Project</Table.Th>
+                <Table.Th>Modified By</Table.Th>
+                <Table.Th>Complete Status</Table.Th>
+                <Table.Th>Auto Sync</Table.Th>
+                <Table.Th>Field Mappings</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((p) => (
+                <Table.Tr key={p.id} data-testid={`project-${p.key}`}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {p.name}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {p.key}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{p.modifiedBy}</Text>
+                    <Text size="xs" c="dimmed">
+                      <DateTime value={p.modifiedAt} />
+                    </Text>
+                  </Table.Td>
+                  <Table.Td miw={200}>
+                    <Select
+                      aria-label={`Complete Status of ${p.name}`}
+                      placeholder="Click to change status"
+                      data={p.statuses.map((s) => ({ value: s.id, label: s.name }))}
+                      value={p.completeStatus?.id ?? null}
+                      onChange={(v) => v && v !== p.completeStatus?.id && setStatus.mutate({ projectId: p.id, statusId: v })}
+                      disabled={!canEdit || setStatus.isPending}
+                      allowDeselect={false}
+                      size="xs"
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    {p.autoSync.enabled ? (
+                      <Badge color="green" variant="light">
+                        Enabled
+                      </Badge>
+                    ) : (
+                      <Tooltip label={p.autoSync.reason}>
+                        <Group gap={4} wrap="nowrap">
+                          <Badge color="gray" variant="light">
+                            Disabled
+                          </Badge>
+                          <Text size="xs" c="dimmed" aria-label={`Reason: ${p.autoSync.reason}`}>
+                            ⓘ {p.autoSync.reason}
+                          </Text>
+                        </Group>
+                      </Tooltip>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Button size="xs" variant="subtle" onClick={() => setMapping(p)} aria-label={`${p.mappedIssueTypes.length ? 'View' : 'Add'} Field Mapping for ${p.name}`}>
+                      {p.mappedIssueTypes.length ? 'View Field Mapping' : 'Add Field Mapping'}
+                    </Button>
+                    {p.mappedIssueTypes.length ? (
+                      <Text size="xs" c="dimmed">
+                        {p.mappedIssueTypes.map((t) => t.name).join(', ')}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {mapping ? <MappingModal integration={integration} project={mapping} onClose={() => setMapping(null)} onSaved={refresh} /> : null}
+    </>
+  );
+}
