@@ -1,6 +1,7 @@
 import type { AppContext } from './app-context.js';
 import type { Principal } from './platform/principal.js';
 import { seedDemoIntegrations } from './modules/integrations/demo.js';
+import { seedDemoIntegrationUsers } from './modules/integration-users/demo.js';
 import { seedDemoIncidents } from './modules/incidents/generator.js';
 
 /** What the demo needs from the sandbox (see src/sandbox). */
@@ -19,5 +20,6 @@ export type DemoSeeder = (ctx: AppContext, actor: Principal, sandbox: DemoSandbo
 
 export const DEMO_SEEDERS: DemoSeeder[] = [
   seedDemoIntegrations,
+  seedDemoIntegrationUsers,
   (ctx, actor) => seedDemoIncidents(ctx, actor),
 ];
