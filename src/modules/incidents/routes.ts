@@ -108,7 +108,12 @@ export function incidentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: TAGS, summary: 'CSV of the filtered set (streamed; same parameters as the list)', querystring: filtersQuery, produces: ['text/csv'] },
       handler: async (req, reply) => {
         // Validate parameters (range, transaction ids) before the first byte goes out.
-        resolveRange(req.query.search && req.query.searchMode === 'transactionId' ? {} : req.query);
+        const q = req.query;
+        if (q.search && q.searchMode === 'transactionId') {
+          if (new Set(q.search.split(',').map((x) => x.trim()).filter(Boolean)).size > 10) {
+            throw badRequest('search: search by at most 10 transaction IDs at a time.', [{ field: 'search', message: 'Too many transaction IDs.' }]);
+          }
+        } else resolveRange(q);
         const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
         reply
           .type('text/csv; charset=utf-8')
