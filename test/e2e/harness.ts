@@ -223,8 +223,13 @@ export type E2E = {
   navLabels(page: Page): Promise<string[]>;
   /** Waits until the text is visible somewhere on the page (first match). */
   see(page: Page, text: string | RegExp, timeoutMs?: number): Promise<void>;
-  /** Full-page screenshot to test-results/<name>.png (or an absolute path). */
-  screenshot(page: Page, name: string): Promise<string>;
+  /**
+   * Screenshot to test-results/<name>.png (or an absolute path); full page by default, pass
+   * { fullPage: false } while a modal is open (fixed overlays do not stitch into a full page).
+   */
+  screenshot(page: Page, name: string, opts?: { fullPage?: boolean }): Promise<string>;
+  /** Waits until open modals (and their overlays) have finished their open transition. */
+  settled(page: Page): Promise<void>;
   /** Signed-in API client (default: the super admin). */
   api(who?: Credentials): Promise<ApiClient>;
   /** `wfa admin create` on this server's database. */
@@ -332,11 +337,19 @@ export function describeE2E(name: string, fn: (h: E2E) => void, opts: { env?: Re
       async see(page, text, timeoutMs) {
         await page.getByText(text).first().waitFor({ state: 'visible', timeout: timeoutMs });
       },
-      async screenshot(page, name) {
+      async screenshot(page, name, opts = {}) {
         const file = path.isAbsolute(name) ? name : path.join(RESULTS_DIR, `${safeName(name)}.png`);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        await page.screenshot({ path: file, fullPage: true });
+        await h.settled(page);
+        await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
         return file;
+      },
+      async settled(page) {
+        // A string, not a function: the root tsconfig has no DOM types.
+        await page.waitForFunction(`[...document.querySelectorAll('.mantine-Modal-content, .mantine-Modal-overlay')].every((el) => {
+          const st = getComputedStyle(el);
+          return st.opacity === '1' && (st.transform === 'none' || st.transform === 'matrix(1, 0, 0, 1, 0, 0)');
+        })`);
       },
       api: (who = h.server.superAdmin) => apiLogin(h.server.url, who),
       createAdmin: (a) => createAdminWithCli(h.server.dataDir, a, opts.env),

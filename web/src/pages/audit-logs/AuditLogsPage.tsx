@@ -24,10 +24,16 @@ function toLocalInput(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-function localToIso(v: string): string | null {
+/**
+ * A datetime-local value (the viewer's local time) as ISO UTC. With `endOfMinute` an end bound
+ * without seconds covers its whole minute, so "To: now" includes what happened this minute.
+ */
+function localToIso(v: string, endOfMinute = false): string | null {
   if (!v) return null;
   const d = new Date(v); // datetime-local strings parse as the viewer's local time
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  if (Number.isNaN(d.getTime())) return null;
+  if (endOfMinute && /T\d{2}:\d{2}$/.test(v)) d.setSeconds(59, 999);
+  return d.toISOString();
 }
 
 type Filters = { preset: Preset; customFrom: string; customTo: string; adminId: string; action: string; module: string; resource: string; search: string };
@@ -143,7 +149,7 @@ export function AuditLogsPage() {
       return { from: new Date(anchor - ms).toISOString() };
     }
     const from = localToIso(filters.customFrom);
-    const to = localToIso(filters.customTo);
+    const to = localToIso(filters.customTo, true);
     if (filters.customFrom && !from) return { error: 'Enter a valid start date and time.' };
     if (filters.customTo && !to) return { error: 'Enter a valid end date and time.' };
     if (from && to && from > to) return { error: 'The start of the range must be before its end.' };
@@ -240,10 +246,10 @@ export function AuditLogsPage() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th w={170}>Timestamp</Table.Th>
-                  <Table.Th>Action</Table.Th>
+                  <Table.Th w={100}>Action</Table.Th>
                   <Table.Th>Module</Table.Th>
                   <Table.Th>Resource</Table.Th>
-                  <Table.Th>Admin ID</Table.Th>
+                  <Table.Th style={{ whiteSpace: 'nowrap' }}>Admin ID</Table.Th>
                   <Table.Th>Change Notes</Table.Th>
                   <Table.Th w={60}>View</Table.Th>
                 </Table.Tr>
@@ -255,11 +261,11 @@ export function AuditLogsPage() {
                       <DateTime value={e.createdAt} />
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={ACTION_COLOR[e.action] ?? 'gray'}>
+                      <Badge variant="light" color={ACTION_COLOR[e.action] ?? 'gray'} style={{ overflow: 'visible' }}>
                         {e.action}
                       </Badge>
                     </Table.Td>
-                    <Table.Td>{e.module}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{e.module}</Table.Td>
                     <Table.Td>{e.resource}</Table.Td>
                     <Table.Td>
                       <Tooltip label={e.actor} disabled={!e.actor}>
