@@ -23,8 +23,8 @@ export interface IntegrationsPort {
 }
 
 /** The integration's page in the web app, where its credentials and status are fixed. */
-export function integrationPath(id: number): string {
-  return `/setup/integrations/${id}`;
+export function integrationPath(type: IntegrationType, id: number): string {
+  return `/setup/integrations/${type}/${id}`;
 }
 
 /** Adapts the integrations module's service (its views carry more than this module needs). */

@@ -45,7 +45,7 @@ export type AssigneeRecord = { id: number; integrationId: number; email: string;
 const SYSTEM_NAMES = { servicenow: 'ServiceNow', jira_cloud: 'Jira Cloud' } as const;
 
 function refView(r: IntegrationRef): IntegrationRefView {
-  return { id: r.id, name: r.name, type: r.type, typeLabel: TYPE_LABELS[r.type], enabled: r.enabled, status: r.status, path: integrationPath(r.id) };
+  return { id: r.id, name: r.name, type: r.type, typeLabel: TYPE_LABELS[r.type], enabled: r.enabled, status: r.status, path: integrationPath(r.type, r.id) };
 }
 
 function isTicketing(r: IntegrationRef): boolean {
@@ -184,7 +184,7 @@ export class IntegrationUsersService {
   private async integrationFor(orgId: number, integrationId: number): Promise<IntegrationRef> {
     const ref = await this.integrations().get(orgId, integrationId);
     if (!ref || !isTicketing(ref)) throw notFound('Integration');
-    if (!ref.enabled) throw badRequest(`The integration "${ref.name}" is disabled. Enable it on its page before adding or checking integration users.`, { integrationPath: integrationPath(ref.id) });
+    if (!ref.enabled) throw badRequest(`The integration "${ref.name}" is disabled. Enable it on its page before adding or checking integration users.`, { integrationPath: integrationPath(ref.type, ref.id) });
     return ref;
   }
 
@@ -313,7 +313,7 @@ export class IntegrationUsersService {
   }
 
   private refusal(ref: IntegrationRef, email: string, r: Exclude<Resolved, { outcome: 'found' }>): AppError {
-    return new AppError(REFUSAL_STATUS[r.outcome], r.outcome, this.message(ref, email, r), { outcome: r.outcome, integrationPath: integrationPath(ref.id) });
+    return new AppError(REFUSAL_STATUS[r.outcome], r.outcome, this.message(ref, email, r), { outcome: r.outcome, integrationPath: integrationPath(ref.type, ref.id) });
   }
 
   /** Add User: the lookup is done again here; nothing the client says about the person is trusted. */

@@ -67,7 +67,7 @@ describe.each([
     const body = (await lookup(integ().id, emails().found[0])).json();
     expect(body.outcome).toBe('unreachable');
     expect(body.message).toMatch(/Could not reach/);
-    expect(body.integration.path).toBe(`/setup/integrations/${integ().id}`);
+    expect(body.integration.path).toBe(`/setup/integrations/${label === 'ServiceNow' ? 'servicenow' : 'jira_cloud'}/${integ().id}`);
     const add = await s.post('/api/v1/integration-users', { integrationId: integ().id, email: emails().found[0] });
     expect(add.statusCode).toBe(502);
     expect(add.json().error.code).toBe('unreachable');
@@ -79,7 +79,7 @@ describe.each([
       const body = (await lookup(integ().id, emails().found[0])).json();
       expect(body.outcome).toBe('credentials_refused');
       expect(body.message).toMatch(/refused our credentials/);
-      expect(body.integration.path).toBe(`/setup/integrations/${integ().id}`);
+      expect(body.integration.path).toBe(`/setup/integrations/${label === 'ServiceNow' ? 'servicenow' : 'jira_cloud'}/${integ().id}`);
     } finally {
       restore();
     }

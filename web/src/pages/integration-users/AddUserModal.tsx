@@ -71,7 +71,8 @@ export function AddUserModal({ opened, onClose, integrations, integrationsLoadin
   const result = settled && emailValid && integrationId ? lookup.data : undefined;
   const looking = !!integrationId && emailValid && (lookup.isFetching || !settled);
   const emailError =
-    touched && debounced && !emailValid && settled ? 'Enter a valid email address, such as jane@example.com.' : touched && !email.trim() ? 'Email is required.' : undefined;
+    // Shown once the admin pauses typing, not on every keystroke.
+    debounced && !emailValid && settled ? 'Enter a valid email address, such as jane@example.com.' : touched && !email.trim() ? 'Email is required.' : undefined;
   const integrationError = touched && !integrationId && email.trim() ? 'Choose an Integration first.' : undefined;
   const canAdd = !!result?.addable && settled && !lookup.isFetching;
 
