@@ -79,3 +79,12 @@ export function parsePermissions(json: string): Permissions {
   }
   return out;
 }
+
+/**
+ * Categories where `wanted` goes beyond `held`. An admin may only hand out (through a role, an
+ * admin's role or an API key) access they have themselves; otherwise Account Settings: Edit alone
+ * would let anyone mint a super admin.
+ */
+export function exceeding(held: Permissions, wanted: Permissions): Category[] {
+  return CATEGORIES.filter((c) => !allows(held, c, wanted[c] ?? 'none'));
+}

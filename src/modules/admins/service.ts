@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/service.js';
 import { hashPassword } from '../auth/passwords.js';
+import { parsePermissions } from '../../platform/permissions.js';
 import type { RolesService } from '../roles/service.js';
 import type { AdminView } from './schemas.js';
 import { AdminsStore, type AdminRecord } from './store.js';
@@ -60,6 +61,7 @@ export class AdminsService {
     const passwordHash = await hashPassword(input.password);
     const id = await this.db.transaction().execute(async (trx) => {
       const role = await this.roles.requireInOrg(actor.orgId, input.roleId, trx);
+      this.roles.assertWithinActor(actor, parsePermissions(role.permissions), 'add an admin');
       if (await this.store.byEmail(input.email.toLowerCase(), trx)) throw conflict(`An admin with email ${input.email} already exists.`);
       const now = nowIso();
       const row = {
@@ -106,6 +108,9 @@ export class AdminsService {
         throw badRequest('You cannot change your own role; ask another admin.');
       const oldRole = await this.roles.requireInOrg(actor.orgId, current.role_id, trx);
       const newRole = input.roleId ? await this.roles.requireInOrg(actor.orgId, input.roleId, trx) : oldRole;
+      // Editing a more powerful admin (say, resetting a super admin's password) would be a way up.
+      this.roles.assertWithinActor(actor, parsePermissions(oldRole.permissions), 'edit an admin');
+      this.roles.assertWithinActor(actor, parsePermissions(newRole.permissions), 'give an admin a role');
       const patch: Partial<AdminRecord> = { updated_at: nowIso() };
       if (input.name !== undefined) patch.name = input.name;
       if (input.roleId !== undefined) patch.role_id = newRole.id;

@@ -6,6 +6,7 @@ import type { Principal } from '../../platform/principal.js';
 import { randomToken, sha256 } from '../../platform/tokens.js';
 import type { AuditService } from '../audit/service.js';
 import { API_KEY_PREFIX } from '../auth/service.js';
+import { parsePermissions } from '../../platform/permissions.js';
 import type { RolesService } from '../roles/service.js';
 
 const MODULE = 'API Keys';
@@ -55,6 +56,7 @@ export class ApiKeysService {
     const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
     const id = await this.db.transaction().execute(async (trx) => {
       const role = await this.roles.requireInOrg(actor.orgId, input.roleId, trx);
+      this.roles.assertWithinActor(actor, parsePermissions(role.permissions), 'create an API key');
       const dup = await trx
         .selectFrom('api_keys')
         .select('id')

@@ -1,10 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
 import type { DB } from '../../platform/db/types.js';
-import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import {
   BUILTIN_ROLES,
   CATEGORIES,
+  exceeding,
   noPermissions,
   parsePermissions,
   type Category,
@@ -90,6 +91,12 @@ export class RolesService {
     return r;
   }
 
+  /** Refuses when `wanted` grants more than the actor holds (see `exceeding`). */
+  assertWithinActor(actor: Principal, wanted: Permissions, what: string): void {
+    const over = exceeding(actor.permissions, wanted);
+    if (over.length) throw forbidden(`You cannot ${what} with more access than you have yourself (${over.join(', ')}).`);
+  }
+
   async findByName(orgId: number, name: string) {
     return this.store.findByName(orgId, name);
   }
@@ -99,6 +106,7 @@ export class RolesService {
       if (await this.store.findByName(actor.orgId, input.name, trx)) throw conflict(`A role named "${input.name}" already exists.`);
       const now = nowIso();
       const permissions = complete(input.permissions);
+      this.assertWithinActor(actor, permissions, 'create a role');
       const id = await this.store.insert(trx, {
         org_id: actor.orgId,
         name: input.name,
@@ -138,6 +146,8 @@ export class RolesService {
         name: input.name ?? current.name,
         permissions: input.permissions ? complete(input.permissions) : before.permissions,
       };
+      this.assertWithinActor(actor, after.permissions, 'give a role');
+      this.assertWithinActor(actor, before.permissions, 'edit a role');
       await this.store.update(trx, actor.orgId, id, {
         name: after.name,
         name_lower: after.name.toLowerCase(),

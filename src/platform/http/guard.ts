@@ -19,6 +19,8 @@ export type GuardedRoute = {
   permission?: { category: Category; level: Level };
   /** Whether the route validates a request body (tests send bad bodies to exactly these). */
   body: boolean;
+  /** The route's own body limit when it overrides the app's 1 MiB. */
+  bodyLimit?: number;
 };
 
 const registries = new WeakMap<FastifyInstance, GuardedRoute[]>();
@@ -43,12 +45,12 @@ export function installGuard(app: FastifyInstance, auth: Authenticator): void {
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
     if (route.url.startsWith('/api/docs') || route.url === '/api/openapi.json') return;
-    const cfg = (route.config ?? {}) as Omit<GuardedRoute, 'method' | 'url' | 'body'>;
+    const cfg = (route.config ?? {}) as Omit<GuardedRoute, 'method' | 'url' | 'body' | 'bodyLimit'>;
     if (!cfg.access && !cfg.permission) {
       throw new Error(`Route ${route.method} ${route.url} declares neither access nor permission`);
     }
     for (const method of [route.method].flat()) {
-      registry.push({ method, url: route.url, access: cfg.access, permission: cfg.permission, body: !!route.schema?.body });
+      registry.push({ method, url: route.url, access: cfg.access, permission: cfg.permission, body: !!route.schema?.body, bodyLimit: route.bodyLimit });
     }
   });
   app.addHook('onRequest', async (request) => {

@@ -174,3 +174,31 @@ describe('admins acting on themselves', () => {
     expect(JSON.stringify(page)).not.toMatch(/password|scrypt/i);
   });
 });
+
+describe('no granting more than you hold', () => {
+  it('Account Settings: Edit alone cannot mint a more powerful role, admin or API key', async () => {
+    const limited = await t.sessionWith({ 'Account Settings': 'edit', 'API Management': 'edit', Incidents: 'view' });
+    const before = await snapshot(t);
+    const superId = role('DLP Super Admin').id;
+    const r1 = await limited.post('/api/v1/roles', { name: 'Escalate', permissions: { 'Audit Logs': 'view' } });
+    expectErrorShape(r1, 403);
+    expect(r1.json().error.message).toContain('Audit Logs');
+    expectErrorShape(await limited.post('/api/v1/roles', { name: 'Escalate', permissions: { Incidents: 'edit' } }), 403);
+    expectErrorShape(await limited.post('/api/v1/admins', { email: 'puppet@example.com', name: 'Puppet', roleId: superId, password: TEST_PASSWORD }), 403);
+    expectErrorShape(await limited.post('/api/v1/api-keys', { name: 'Backdoor', roleId: superId }), 403);
+    // Nor take over a more powerful admin (password reset) or raise an existing one.
+    expectErrorShape(await limited.patch(`/api/v1/admins/${t.admin.id}`, { password: 'taken-over-password' }), 403);
+    const im = (await s.post('/api/v1/admins', { email: 'im-holder@example.com', name: 'IM', roleId: role('DLP Incident Manager').id, password: TEST_PASSWORD })).json().id;
+    const afterCreate = await snapshot(t);
+    expectErrorShape(await limited.patch(`/api/v1/admins/${im}`, { name: 'x' }), 403); // IM has Incidents: edit
+    expect(await snapshot(t)).toEqual(afterCreate);
+    expect(Object.keys(before)).toEqual(Object.keys(afterCreate));
+
+    // Within its own reach it works.
+    const ok = await limited.post('/api/v1/roles', { name: 'Smaller', permissions: { Incidents: 'view' } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect((await limited.post('/api/v1/admins', { email: 'smaller@example.com', name: 'Smaller', roleId: ok.json().id, password: TEST_PASSWORD })).statusCode).toBe(201);
+    expect((await limited.post('/api/v1/api-keys', { name: 'Smaller key', roleId: ok.json().id })).statusCode).toBe(201);
+    expectErrorShape(await limited.patch(`/api/v1/roles/${ok.json().id}`, { permissions: { Incidents: 'delete' } }), 403);
+  });
+});
