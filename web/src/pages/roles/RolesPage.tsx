@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Badge, Button, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post } from '../../api/client';
@@ -173,9 +173,79 @@ function ViewPermissionsModal({ role, onClose }: { role: RoleView | null; onClos
   );
 }
 
+function RoleActions({ role: r, canEdit, onView, onEdit, onDelete }: { role: RoleView; canEdit: boolean; onView(r: RoleView): void; onEdit(r: RoleView): void; onDelete(r: RoleView): void }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Tooltip label="View Permissions">
+        <ActionIcon variant="subtle" aria-label={`View permissions of ${r.name}`} onClick={() => onView(r)}>
+          <IconEye />
+        </ActionIcon>
+      </Tooltip>
+      {canEdit ? (
+        <>
+          <Tooltip label={r.builtin ? BUILTIN_REASON : 'Edit Permissions'} multiline w={r.builtin ? 260 : undefined}>
+            {/* A disabled button gets no hover/focus events; the wrapper keeps the explanation reachable. */}
+            <span tabIndex={r.builtin ? 0 : -1}>
+              <ActionIcon variant="subtle" aria-label={`Edit permissions of ${r.name}`} disabled={r.builtin} onClick={() => onEdit(r)}>
+                <IconPencil />
+              </ActionIcon>
+            </span>
+          </Tooltip>
+          <Tooltip label={r.builtin ? BUILTIN_REASON : 'Delete'} multiline w={r.builtin ? 260 : undefined}>
+            <span tabIndex={r.builtin ? 0 : -1}>
+              <ActionIcon variant="subtle" color="red" aria-label={`Delete ${r.name}`} disabled={r.builtin} onClick={() => onDelete(r)}>
+                <IconTrash />
+              </ActionIcon>
+            </span>
+          </Tooltip>
+        </>
+      ) : null}
+    </Group>
+  );
+}
+
+/** Phone-width layout: one card per role instead of a wide table. */
+function RoleCards({ roles, ...actions }: { roles: RoleView[]; canEdit: boolean; onView(r: RoleView): void; onEdit(r: RoleView): void; onDelete(r: RoleView): void }) {
+  return (
+    <Stack gap="sm" role="list" aria-label="Roles">
+      {roles.map((r) => (
+        <Paper key={r.id} withBorder p="sm" role="listitem" data-testid={`role-row-${r.name}`}>
+          <Group justify="space-between" wrap="nowrap" align="flex-start">
+            <Stack gap={2}>
+              <Text fw={600} size="sm">
+                {r.name}
+              </Text>
+              <Group gap={6}>
+                {r.builtin ? (
+                  <Badge size="xs" variant="outline">
+                    Built-in
+                  </Badge>
+                ) : null}
+                <Text size="xs" c="dimmed">
+                  {r.adminCount} admin{r.adminCount === 1 ? '' : 's'}
+                </Text>
+              </Group>
+            </Stack>
+            <RoleActions role={r} {...actions} />
+          </Group>
+          <Text size="xs" fw={700} mt="xs">
+            Edit Access
+          </Text>
+          <AccessList items={r.editAccess} total={CATEGORIES.length} />
+          <Text size="xs" fw={700} mt={6}>
+            View Only Access
+          </Text>
+          <AccessList items={r.viewOnlyAccess} total={CATEGORIES.length} />
+        </Paper>
+      ))}
+    </Stack>
+  );
+}
+
 export function RolesPage() {
   const { can } = useAuth();
   const canEdit = can('Account Settings', 'edit');
+  const narrow = useNarrow();
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ['roles'], queryFn: () => get<{ items: RoleView[] }>('/roles') });
   const [adding, setAdding] = useState(false);
@@ -206,6 +276,8 @@ export function RolesPage() {
         <ErrorState error={q.error} onRetry={() => void q.refetch()} />
       ) : !q.data?.items.length ? (
         <EmptyState title="No roles">Add a role to get started.</EmptyState>
+      ) : narrow ? (
+        <RoleCards roles={q.data.items} canEdit={canEdit} onView={setViewing} onEdit={setEditing} onDelete={setDeleting} />
       ) : (
         <Table.ScrollContainer minWidth={760}>
           <Table striped highlightOnHover aria-label="Roles" verticalSpacing="sm">
@@ -241,32 +313,7 @@ export function RolesPage() {
                   </Table.Td>
                   <Table.Td>{r.adminCount}</Table.Td>
                   <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Tooltip label="View Permissions">
-                        <ActionIcon variant="subtle" aria-label={`View permissions of ${r.name}`} onClick={() => setViewing(r)}>
-                          <IconEye />
-                        </ActionIcon>
-                      </Tooltip>
-                      {canEdit ? (
-                        <>
-                          <Tooltip label={r.builtin ? BUILTIN_REASON : 'Edit Permissions'} multiline w={r.builtin ? 260 : undefined}>
-                            {/* A disabled button gets no hover/focus events; the wrapper keeps the explanation reachable. */}
-                            <span tabIndex={r.builtin ? 0 : -1}>
-                              <ActionIcon variant="subtle" aria-label={`Edit permissions of ${r.name}`} disabled={r.builtin} onClick={() => setEditing(r)}>
-                                <IconPencil />
-                              </ActionIcon>
-                            </span>
-                          </Tooltip>
-                          <Tooltip label={r.builtin ? BUILTIN_REASON : 'Delete'} multiline w={r.builtin ? 260 : undefined}>
-                            <span tabIndex={r.builtin ? 0 : -1}>
-                              <ActionIcon variant="subtle" color="red" aria-label={`Delete ${r.name}`} disabled={r.builtin} onClick={() => setDeleting(r)}>
-                                <IconTrash />
-                              </ActionIcon>
-                            </span>
-                          </Tooltip>
-                        </>
-                      ) : null}
-                    </Group>
+                    <RoleActions role={r} canEdit={canEdit} onView={setViewing} onEdit={setEditing} onDelete={setDeleting} />
                   </Table.Td>
                 </Table.Tr>
               ))}
