@@ -53,7 +53,8 @@ export class IntegrationUsersStore {
     const dir = sort.order;
     switch (sort.field) {
       case 'name':
-        q = q.orderBy(sql`lower(name)`, dir);
+        // The plain column, so the (org_id, name, id) index serves the sort.
+        q = q.orderBy('name', dir);
         break;
       case 'email':
         q = q.orderBy('email_lower', dir);

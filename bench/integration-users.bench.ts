@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { createContext } from '../src/app-context.js';
+import { createAdmin } from '../src/bootstrap.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase, nowIso } from '../src/platform/db/database.js';
+import { migrateToLatest } from '../src/platform/db/migrate.js';
+import { fullPermissions } from '../src/platform/permissions.js';
+import { systemPrincipal } from '../src/platform/principal.js';
+import { startSandbox } from '../src/sandbox/index.js';
+import { stableHex } from '../src/sandbox/seed.js';
+
+/**
+ * Integration users:
+ *  (a) GET /api/v1/integration-users (signed in, page of 50, 10,000 users) in requests/s, as a
+ *      ratio of a bare Fastify route returning the same JSON page, both through inject with the
+ *      same concurrency in the same run (goal ≥ 0.4);
+ *  (b) Add User round trip (POST /api/v1/integration-users, which looks the person up in the
+ *      sandbox ServiceNow) minus the sandbox lookup measured on its own for the same kind of email,
+ *      i.e. our overhead above the ticketing system (goal p95 ≤ 10 ms).
+ * SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set.
+ */
+const USERS = Number(process.env.BENCH_IU_USERS ?? 10_000);
+const LIST_REQUESTS = Number(process.env.BENCH_IU_LIST_REQUESTS ?? 2_000);
+const ADDS = Number(process.env.BENCH_IU_ADDS ?? 300);
+const CONCURRENCY = 8;
+const silent = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child: () => silent, level: 'silent', silent() {} } as never;
+
+const pct = (values: number[], q: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+async function rps(total: number, fn: () => Promise<void>): Promise<number> {
+  let left = total;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (left-- > 0) await fn();
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
+}
+
+async function target(kind: 'sqlite' | 'postgres') {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-bench-iu-'));
+  let schema: string | undefined;
+  if (kind === 'postgres') {
+    schema = `bench_iu_${Date.now().toString(36)}`;
+    const c = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+    await c.connect();
+    await c.query(`create schema ${schema}`);
+    await c.end();
+  }
+  const config = loadConfig({
+    WFA_DATA_DIR: dataDir,
+    DATABASE_URL: kind === 'postgres' ? process.env.BENCH_DATABASE_URL! : `sqlite:${path.join(dataDir, 'bench.db')}`,
+    LOG_LEVEL: 'silent',
+    WFA_ALLOW_PRIVATE_TARGETS: 'true',
+    WFA_PUBLIC_URL: 'http://localhost:8080',
+  });
+  if (schema && config.database.kind === 'postgres') config.database.schema = schema;
+  const database = openDatabase(config.database);
+  await migrateToLatest(database);
+  const ctx = createContext(config, database, silent);
+  const app = await buildApp(ctx, { logger: false, serveWeb: false });
+  await app.ready();
+  const cleanup = async () => {
+    await app.close();
+    await database.close();
+    if (schema) {
+      const c = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { ctx, app, cleanup };
+}
+
+async function runOn(kind: 'sqlite' | 'postgres') {
+  console.log(`\n--- ${kind} ---`);
+  const sb = await startSandbox({ port: 0, host: '127.0.0.1' });
+  const { ctx, app, cleanup } = await target(kind);
+  try {
+    const password = 'bench-password-123456';
+    const { org } = await createAdmin(ctx, { email: 'bench@example.com', name: 'Bench', password, orgName: 'Bench' });
+    const actor = systemPrincipal(org.id, fullPermissions());
+    const integ = await ctx.integrations.connect(actor, {
+      type: 'servicenow',
+      name: 'Bench ServiceNow',
+      baseUrl: sb.servicenowUrl,
+      credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic },
+    });
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'bench@example.com', password } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0];
+    const csrf = login.json().csrfToken as string;
+    const headers = { cookie, 'x-csrf-token': csrf };
+
+    // (a) 10,000 users, listed a page of 50 at a time.
+    const now = nowIso();
+    const rows = Array.from({ length: USERS }, (_, i) => ({
+      org_id: org.id,
+      integration_id: integ.id,
+      email: `person${i}@bench.example.com`,
+      email_lower: `person${i}@bench.example.com`,
+      name: `Person ${String(i).padStart(5, '0')}`,
+      username: `person${i}`,
+      external_id: stableHex(`bench-${i}`),
+      active_in_system: 1,
+      status: 'active' as const,
+      last_verified_at: now,
+      last_verify_error: null,
+      created_by: 'bench',
+      created_at: now,
+      updated_at: now,
+      removed_at: null,
+    }));
+    for (let i = 0; i < rows.length; i += 500) await ctx.db.insertInto('integration_users').values(rows.slice(i, i + 500)).execute();
+    const url = '/api/v1/integration-users?page=37&pageSize=50&sort=name';
+    const sample = await app.inject({ method: 'GET', url, headers });
+    if (sample.statusCode !== 200 || sample.json().items.length !== 50) throw new Error(`list failed: ${sample.statusCode} ${sample.body.slice(0, 200)}`);
+    const payload = sample.json();
+    const bare = Fastify({ logger: false });
+    bare.get('/bare', async () => payload);
+    await bare.ready();
+    // Warm up both.
+    await rps(200, async () => void (await bare.inject({ method: 'GET', url: '/bare' })));
+    await rps(200, async () => void (await app.inject({ method: 'GET', url, headers })));
+    const bareRps = await rps(LIST_REQUESTS, async () => void (await bare.inject({ method: 'GET', url: '/bare' })));
+    let failures = 0;
+    const listRps = await rps(LIST_REQUESTS, async () => {
+      const r = await app.inject({ method: 'GET', url, headers });
+      if (r.statusCode !== 200) failures++;
+    });
+    await bare.close();
+    const ratio = listRps / bareRps;
+    console.log(`  (a) list, ${USERS.toLocaleString()} users, page of 50 (${LIST_REQUESTS} requests, concurrency ${CONCURRENCY}):`);
+    console.log(`      bare Fastify route (same JSON): ${bareRps.toFixed(0)} req/s; GET /integration-users: ${listRps.toFixed(0)} req/s${failures ? ` (${failures} failed!)` : ''}`);
+    console.log(`      ratio ${ratio.toFixed(2)} (goal ≥ 0.4) ${ratio >= 0.4 ? 'OK' : 'BELOW GOAL'}`);
+
+    // (b) Add User overhead above the sandbox's own lookup time.
+    for (let i = 0; i < ADDS + 20; i++) {
+      sb.state.servicenow.users.push({
+        sys_id: stableHex(`bench-sn-${i}`),
+        name: `Bench Person ${i}`,
+        user_name: `bench.person${i}`,
+        email: `bench.person${i}@example.com`,
+        active: 'true',
+        canWrite: false,
+      });
+    }
+    const connector = await ctx.integrations.connectorFor(org.id, integ.id);
+    const overhead: number[] = [];
+    const sandboxMs: number[] = [];
+    const addMs: number[] = [];
+    for (let i = 0; i < ADDS + 20; i++) {
+      const email = `bench.person${i}@example.com`;
+      // The sandbox alone: the same lookup the add does, straight through the connector.
+      const t0 = performance.now();
+      const direct = await connector.lookupUserByEmail(email);
+      const t1 = performance.now();
+      if (direct.outcome !== 'found') throw new Error(`sandbox lookup: ${direct.outcome}`);
+      const res = await app.inject({ method: 'POST', url: '/api/v1/integration-users', headers, payload: { integrationId: integ.id, email } });
+      const t2 = performance.now();
+      if (res.statusCode !== 201) throw new Error(`add failed: ${res.statusCode} ${res.body}`);
+      if (i < 20) continue; // warm-up
+      sandboxMs.push(t1 - t0);
+      addMs.push(t2 - t1);
+      overhead.push(t2 - t1 - (t1 - t0));
+    }
+    const p95 = pct(overhead, 0.95);
+    console.log(`  (b) Add User round trip (${ADDS} adds, sequential):`);
+    console.log(`      sandbox lookup alone p50 ${ms(pct(sandboxMs, 0.5))} p95 ${ms(pct(sandboxMs, 0.95))}; add round trip p50 ${ms(pct(addMs, 0.5))} p95 ${ms(pct(addMs, 0.95))}`);
+    console.log(`      overhead above the sandbox p50 ${ms(pct(overhead, 0.5))} p95 ${ms(p95)} (goal p95 ≤ 10 ms) ${p95 <= 10 ? 'OK' : 'ABOVE GOAL'}`);
+  } finally {
+    await cleanup();
+    await sb.close();
+  }
+}
+
+export async function run(): Promise<void> {
+  console.log(`integration-users: BENCH_IU_USERS=${USERS.toLocaleString()}, BENCH_IU_LIST_REQUESTS=${LIST_REQUESTS}, BENCH_IU_ADDS=${ADDS}`);
+  await runOn('sqlite');
+  if (process.env.BENCH_DATABASE_URL) await runOn('postgres');
+  else console.log('\n(set BENCH_DATABASE_URL=postgres://… to run on PostgreSQL too)');
+}
