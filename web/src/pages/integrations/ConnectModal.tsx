@@ -25,7 +25,11 @@ export function ConnectModal({ app, opened, onClose, onConnected }: { app: AppKe
   const qc = useQueryClient();
   const [f, setF] = useState<Fields>({ authMethod: 'basic' });
   const [errors, setErrors] = useState<Fields>({});
-  const set = (k: string) => (e: { currentTarget: { value: string } }) => setF((prev) => ({ ...prev, [k]: e.currentTarget.value }));
+  const set = (k: string) => (e: { currentTarget: { value: string } }) => {
+    // Read now: the event's currentTarget is gone by the time React runs the updater.
+    const value = e.currentTarget.value;
+    setF((prev) => ({ ...prev, [k]: value }));
+  };
 
   const isSn = app === 'servicenow';
   const oauth = isSn && f.authMethod === 'oauth';

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { describeE2E } from './harness.js';
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = await startSandbox({ port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  await sb?.close();
+});
+
+async function pick(page: Page, label: string, option: string) {
+  await page.getByLabel(label, { exact: true }).first().click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+describeE2E(
+  'Setup > Integrations',
+  (h) => {
+    it('connects ServiceNow (wrong credentials refused first) and edits its settings', async () => {
+      const page = await h.newPage();
+      await h.login(page);
+      await page.goto('/setup/integrations');
+      await h.see(page, 'Connect the ticketing systems incidents can be sent to.');
+      await page.getByRole('link', { name: 'Integrations', exact: true }).waitFor();
+      await page.getByTestId('tile-servicenow').getByRole('link', { name: 'Connect' }).click();
+      await page.getByRole('tab', { name: 'Configuration Steps' }).click();
+      await h.see(page, 'Application Registry');
+      await page.getByRole('tab', { name: 'Configuration', exact: true }).click();
+      await h.see(page, 'No connected accounts');
+      await page.getByTestId('connect-account').click();
+      const dialog = page.getByRole('dialog');
+      // Required fields are checked before anything is sent.
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      await h.see(page, 'Integration name is required.');
+      await dialog.getByLabel('Integration Name').fill('snowtest');
+      await dialog.getByLabel('Instance URL').fill(sb.servicenowUrl);
+      await dialog.getByLabel('User ID').fill(sb.credentials.servicenow.basic.username);
+      await dialog.getByLabel('User Password').fill('definitely-wrong');
+      await dialog.getByLabel('Admin Email ID').fill('admin@example.com');
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      const alert = dialog.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain('ServiceNow rejected the credentials');
+      await dialog.getByLabel('User Password').fill(sb.credentials.servicenow.basic.password);
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      await page.getByTestId('account-snowtest').waitFor();
+      expect(await page.getByTestId('account-snowtest').textContent()).toContain('Enabled');
+
+      await page.getByRole('button', { name: 'Edit snowtest' }).click();
+      await h.see(page, 'ServiceNow Integration');
+      expect(await page.getByLabel('Close incident when ticket is closed').count()).toBe(0);
+      await page.getByLabel('Sync ticket status').check();
+      await page.getByLabel('Close incident when ticket is closed').check();
+      await page.getByRole('button', { name: 'Save Changes' }).click();
+      await h.see(page, 'Changes saved.');
+      await page.getByRole('button', { name: 'Disable Integration' }).click();
+      await page.getByRole('button', { name: 'Enable Integration' }).waitFor();
+      await page.getByRole('button', { name: 'Enable Integration' }).click();
+      await page.getByRole('button', { name: 'Disable Integration' }).waitFor();
+
+      const api = await h.api();
+      const list = await api.get<{ items: { name: string; settings: Record<string, boolean>; enabled: boolean }[] }>('/integrations');
+      expect(list.items.find((i) => i.name === 'snowtest')).toMatchObject({ enabled: true, settings: { syncTicketStatus: true, closeIncidentOnTicketClosed: true } });
+    });
+
+    it('connects Jira Cloud, syncs projects, sets a Complete Status and maps the required fields', async () => {
+      const page = await h.newPage();
+      await h.login(page);
+      await page.goto('/setup/integrations/jira_cloud');
+      await page.getByTestId('connect-account').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Integration Name').fill('jiratest');
+      await dialog.getByLabel('Atlassian site URL').fill(sb.jiraUrl);
+      await dialog.getByLabel('Account email').fill(sb.credentials.jira.email);
+      await dialog.getByLabel('API token').fill('wrong-token');
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      await dialog.getByRole('alert').waitFor();
+      expect(await dialog.getByRole('alert').textContent()).toContain('Jira Cloud rejected the credentials');
+      await dialog.getByLabel('API token').fill(sb.credentials.jira.apiToken);
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      await page.getByTestId('account-jiratest').waitFor();
+
+      // The new account is expanded with its projects.
+      await page.getByTestId('project-SEC').waitFor();
+      expect(await page.getByTestId('project-OPS').textContent()).toContain('Labels Not Supported');
+      expect(await page.getByTestId('project-SEC').textContent()).toContain('Mapping is Empty');
+      await page.getByRole('button', { name: 'Sync Project List' }).click();
+      await h.see(page, /Project list synced: 2 projects/);
+
+      await pick(page, 'Complete Status of Security Incidents', 'Done');
+      await h.see(page, 'Complete Status of Security Incidents is Done.');
+
+      await page.getByRole('button', { name: 'Add Field Mapping for Security Incidents' }).click();
+      const modal = page.getByRole('dialog');
+      await h.see(page, 'Required Fields Mappings — Security Incidents');
+      await pick(page, 'Issue Type', 'Security Incident');
+      await modal.getByTestId('mapping-row-customfield_10050').waitFor();
+      expect(await modal.getByRole('button', { name: 'Add More' }).isDisabled()).toBe(true);
+      await modal.getByRole('button', { name: 'Save' }).click();
+      await modal.getByRole('alert').waitFor();
+      expect(await modal.getByRole('alert').textContent()).toContain('is required by Jira');
+      await pick(page, 'Zscaler field for Summary', 'Description/Summary');
+      await pick(page, 'Default value for Data Classification', 'Confidential');
+      await modal.getByRole('button', { name: 'Save' }).click();
+      await h.see(page, 'Field mappings of Security Incident in Security Incidents saved.');
+      // Optional rows come after the required ones.
+      await pick(page, 'Optional Jira field to add', 'Priority');
+      await modal.getByRole('button', { name: 'Add More' }).click();
+      await modal.getByTestId('mapping-row-priority').waitFor();
+      await modal.getByRole('button', { name: 'Close' }).first().click();
+      await page.getByTestId('project-SEC').getByText('Enabled').waitFor();
+
+      const api = await h.api();
+      const jira = (await api.get<{ items: { id: number; name: string }[] }>('/integrations')).items.find((i) => i.name === 'jiratest')!;
+      const projects = await api.get<{ items: { key: string; completeStatus: { name: string } | null; autoSync: { enabled: boolean } }[] }>(`/integrations/${jira.id}/projects`);
+      expect(projects.items.find((p) => p.key === 'SEC')).toMatchObject({ completeStatus: { name: 'Done' }, autoSync: { enabled: true } });
+    });
+  },
+  { env: { WFA_ALLOW_PRIVATE_TARGETS: 'true' } },
+);
