@@ -22,3 +22,24 @@ describe('smoke', () => {
     expect(Object.keys(res.json().paths)).toContain('/api/v1/roles');
   });
 });
+
+// PostgreSQL only: another schema in the same database that already holds Kysely's bookkeeping
+// tables (a crashed test run, another app) must not make our migrations skip creating ours.
+if (process.env.TEST_DATABASE_URL) {
+  describe('migrations beside another schema', () => {
+    it('migrates into the current schema', async () => {
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await client.connect();
+      const other = `zz_other_${process.pid}`;
+      await client.query(`create schema ${other}; create table ${other}.kysely_migration_lock (id text); create table ${other}.kysely_migration (name text)`);
+      try {
+        const t = await createTestApp();
+        await t.close();
+      } finally {
+        await client.query(`drop schema ${other} cascade`);
+        await client.end();
+      }
+    });
+  });
+}
