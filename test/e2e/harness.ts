@@ -325,7 +325,18 @@ export function describeE2E(name: string, fn: (h: E2E) => void, opts: { env?: Re
           const setup = navEl.getByText('Setup', { exact: true });
           if (await setup.isVisible()) await setup.click();
         }
-        await link.click();
+        const href = await link.getAttribute('href');
+        // A page that is still settling (e.g. writing its filters into the URL) can replace the
+        // location right after the click; check that we arrived and click again if not.
+        for (let attempt = 1; ; attempt++) {
+          await link.click();
+          if (!href) return;
+          const arrived = await page
+            .waitForURL((u) => u.pathname === href, { timeout: 5_000 })
+            .then(() => true)
+            .catch(() => false);
+          if (arrived || attempt === 3) return;
+        }
       },
       async navLabels(page) {
         const navEl = page.getByRole('navigation', { name: 'Main navigation' });
