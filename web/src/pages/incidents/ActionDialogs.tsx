@@ -280,6 +280,16 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
               Cannot load labels: {errorMessage(labels.error)}
             </Alert>
           ) : null}
+          {rows.length ? (
+            <Group gap="xs" wrap="nowrap" pr={42} aria-hidden>
+              <Text size="sm" fw={500} style={{ flex: 1 }}>
+                Label
+              </Text>
+              <Text size="sm" fw={500} style={{ flex: 1 }}>
+                Value
+              </Text>
+            </Group>
+          ) : null}
           {rows.map((r, i) => {
             const lbl = r.labelId ? labelById.get(Number(r.labelId)) : undefined;
             return (

@@ -12,7 +12,7 @@ import { fieldErrors, useNarrow } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
 import { PriorityBadge, SeverityBadge, StatusBadge, labelText } from './columns';
 import { TicketSection } from './TicketSection';
-import { deleteIncident, incidentKeys, listQueryString, runAction, type DuplicatesPage, type IncidentDetail } from './api';
+import { deleteIncident, incidentKeys, listQueryString, runAction, type DuplicatesPage, type IncidentDetail, type IncidentEvent } from './api';
 import { apiFilters, parseListState, resolveRange } from './urlState';
 
 const NOTES_MAX = 4000;
@@ -42,7 +42,7 @@ function Fields({ fields, cols = 3 }: { fields: Field[]; cols?: number }) {
       </Text>
     );
   return (
-    <SimpleGrid cols={{ base: 1, xs: 2, md: cols }} spacing="sm" verticalSpacing="xs" component="dl" style={{ margin: 0 }}>
+    <SimpleGrid cols={{ base: 2, md: cols }} spacing="sm" verticalSpacing="xs" component="dl" style={{ margin: 0 }}>
       {present.map(([label, value]) => (
         <div key={label} style={{ minWidth: 0 }}>
           <Text component="dt" size="xs" c="dimmed">
@@ -121,6 +121,69 @@ function DuplicatesDialog({ incident, opened, onClose }: { incident: IncidentDet
         </>
       )}
     </Modal>
+  );
+}
+
+const preciseTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+function EventTime({ iso }: { iso: string }) {
+  return (
+    <time dateTime={iso} title={iso} style={{ whiteSpace: 'nowrap' }}>
+      {preciseTime.format(new Date(iso))}
+    </time>
+  );
+}
+
+/** State Changes, newest first: a table on wide screens, one card per change on a phone. */
+function StateChanges({ events }: { events: IncidentEvent[] }) {
+  const narrow = useNarrow();
+  if (narrow)
+    return (
+      <Stack gap="xs" role="list" aria-label="State Changes">
+        {events.map((e) => (
+          <Paper key={e.id} withBorder p="xs" role="listitem">
+            <Group justify="space-between" gap="xs" mb={4}>
+              <StatusBadge value={e.state} />
+              <Text size="xs" c="dimmed">
+                <EventTime iso={e.date} />
+              </Text>
+            </Group>
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+              {e.comment}
+            </Text>
+            <Text size="xs" c="dimmed" mt={4}>
+              Changed By {e.changedBy}
+            </Text>
+          </Paper>
+        ))}
+      </Stack>
+    );
+  return (
+    <Table.ScrollContainer minWidth={560}>
+      <Table striped aria-label="State Changes">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>State</Table.Th>
+            <Table.Th>Date</Table.Th>
+            <Table.Th>Changed By</Table.Th>
+            <Table.Th>Comment</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {events.map((e) => (
+            <Table.Tr key={e.id}>
+              <Table.Td>
+                <StatusBadge value={e.state} />
+              </Table.Td>
+              <Table.Td>
+                <EventTime iso={e.date} />
+              </Table.Td>
+              <Table.Td>{e.changedBy}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{e.comment}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
 
@@ -251,10 +314,20 @@ export function IncidentDetailsPage() {
           <Title order={2} style={{ overflowWrap: 'anywhere' }}>
             Incident <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{inc.transactionId}</span>
           </Title>
-          <Group gap="xs">
+          <Group gap="xs" aria-label="Status, priority and severity">
             <StatusBadge value={inc.status} />
-            <PriorityBadge value={inc.priority} />
-            <SeverityBadge value={inc.severity} />
+            <Group gap={4}>
+              <Text size="xs" c="dimmed">
+                Priority
+              </Text>
+              <PriorityBadge value={inc.priority} />
+            </Group>
+            <Group gap={4}>
+              <Text size="xs" c="dimmed">
+                Severity
+              </Text>
+              <SeverityBadge value={inc.severity} />
+            </Group>
           </Group>
         </Stack>
         <Group gap="xs" wrap="wrap">
@@ -449,32 +522,7 @@ export function IncidentDetailsPage() {
 
       <Section title="State Changes" testId="state-changes">
         {inc.events.length ? (
-          <Table.ScrollContainer minWidth={560}>
-            <Table striped aria-label="State Changes">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>State</Table.Th>
-                  <Table.Th>Date</Table.Th>
-                  <Table.Th>Changed By</Table.Th>
-                  <Table.Th>Comment</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {inc.events.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td>
-                      <StatusBadge value={e.state} />
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <DateTime value={e.date} />
-                    </Table.Td>
-                    <Table.Td>{e.changedBy}</Table.Td>
-                    <Table.Td style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{e.comment}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <StateChanges events={inc.events} />
         ) : (
           <Text size="sm" c="dimmed">
             No state changes yet.

@@ -10,6 +10,7 @@ import {
   Menu,
   NativeSelect,
   Paper,
+  Popover,
   SimpleGrid,
   Stack,
   Switch,
@@ -208,30 +209,36 @@ function SearchBox({ state, onSearch }: { state: ListState; onSearch(search: str
 
 function ColumnChooser({ visible, onChange }: { visible: ColumnKey[]; onChange(keys: ColumnKey[]): void }) {
   return (
-    <Menu closeOnItemClick={false} position="bottom-end" withinPortal>
-      <Menu.Target>
+    <Popover position="bottom-end" withinPortal shadow="md" trapFocus>
+      <Popover.Target>
         <Button variant="default" aria-label="Modify the table and its columns">
           Columns
         </Button>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Label>Modify the table and its columns</Menu.Label>
-        {COLUMNS.map((c) => (
-          <Menu.Item
-            key={c.key}
-            disabled={c.fixed}
-            role="menuitemcheckbox"
-            aria-checked={visible.includes(c.key)}
-            leftSection={<Checkbox size="xs" checked={visible.includes(c.key)} readOnly tabIndex={-1} aria-hidden />}
-            onClick={() => onChange(visible.includes(c.key) ? visible.filter((k) => k !== c.key) : COLUMNS.filter((x) => x.key === c.key || visible.includes(x.key)).map((x) => x.key))}
-          >
-            {c.label}
-          </Menu.Item>
-        ))}
-        <Menu.Divider />
-        <Menu.Item onClick={() => onChange(defaultColumns())}>Reset columns</Menu.Item>
-      </Menu.Dropdown>
-    </Menu>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap={6} role="group" aria-label="Modify the table and its columns">
+          <Text size="xs" c="dimmed" fw={500}>
+            Modify the table and its columns
+          </Text>
+          {COLUMNS.map((c) => (
+            <Checkbox
+              key={c.key}
+              size="xs"
+              label={c.label}
+              disabled={c.fixed}
+              checked={visible.includes(c.key)}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                onChange(COLUMNS.filter((x) => (x.key === c.key ? on : visible.includes(x.key))).map((x) => x.key));
+              }}
+            />
+          ))}
+          <Button size="compact-xs" variant="subtle" onClick={() => onChange(defaultColumns())} mt={4}>
+            Reset columns
+          </Button>
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
   );
 }
 
@@ -409,7 +416,7 @@ export function IncidentsPage() {
         <>
           {list.isError ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
           <Table.ScrollContainer minWidth={900}>
-            <Table striped highlightOnHover verticalSpacing="xs" aria-label="Incidents" aria-busy={list.isFetching}>
+            <Table striped highlightOnHover verticalSpacing="xs" aria-label="Incidents" aria-busy={list.isFetching} style={{ opacity: list.isPlaceholderData ? 0.6 : 1, transition: "opacity 150ms" }}>
               <Table.Thead>
                 <Table.Tr>
                   {canEdit ? (
@@ -429,7 +436,9 @@ export function IncidentsPage() {
                         {c.label}
                       </SortableTh>
                     ) : (
-                      <Table.Th key={c.key}>{c.label}</Table.Th>
+                      <Table.Th key={c.key} style={{ whiteSpace: 'nowrap' }}>
+                        {c.label}
+                      </Table.Th>
                     ),
                   )}
                 </Table.Tr>

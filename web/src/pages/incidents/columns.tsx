@@ -14,23 +14,26 @@ export const STATUS_COLOR: Record<Status, string> = {
   Resolved: 'green',
 };
 
+/** Badges keep the product's capitalisation ("Received Justification Response") and never truncate. */
+const NO_CAPS = { root: { overflow: 'visible' }, label: { textTransform: 'none' as const, overflow: 'visible' } };
+
 export function PriorityBadge({ value }: { value: Priority }) {
   return (
-    <Badge color={PRIORITY_COLOR[value]} variant="light" size="sm">
+    <Badge color={PRIORITY_COLOR[value]} variant="light" size="sm" styles={NO_CAPS}>
       {value}
     </Badge>
   );
 }
 export function SeverityBadge({ value }: { value: Severity }) {
   return (
-    <Badge color={SEVERITY_COLOR[value]} variant="outline" size="sm">
+    <Badge color={SEVERITY_COLOR[value]} variant="outline" size="sm" styles={NO_CAPS}>
       {value}
     </Badge>
   );
 }
 export function StatusBadge({ value }: { value: Status }) {
   return (
-    <Badge color={STATUS_COLOR[value]} variant="dot" size="sm" styles={{ label: { textTransform: 'none' } }}>
+    <Badge color={STATUS_COLOR[value]} variant="dot" size="sm" styles={NO_CAPS}>
       {value}
     </Badge>
   );
@@ -43,6 +46,10 @@ export function dictionaryText(d: { name: string; matchCount: number }[]): strin
 
 export function labelText(l: { name: string; value: string | null }): string {
   return l.value ? `${l.name}: ${l.value}` : l.name;
+}
+
+function NoWrap({ children }: { children: ReactNode }) {
+  return <span style={{ whiteSpace: 'nowrap' }}>{children}</span>;
 }
 
 function List({ values }: { values: string[] }) {
@@ -92,10 +99,10 @@ export type Column = {
 };
 
 export const COLUMNS: Column[] = [
-  { key: 'transactionId', label: 'Transaction ID', sort: 'transactionId', fixed: true, defaultVisible: true, width: 200, render: (i, c) => c.link(i) },
-  { key: 'incidentDate', label: 'Incident Date', sort: 'incidentDate', defaultVisible: true, width: 150, render: (i) => <DateTime value={i.incidentDate} /> },
-  { key: 'createdAt', label: 'System Creation Date', sort: 'createdAt', defaultVisible: false, width: 150, render: (i) => <DateTime value={i.createdAt} /> },
-  { key: 'updatedAt', label: 'Last Change Date', sort: 'updatedAt', defaultVisible: true, width: 150, render: (i) => <DateTime value={i.updatedAt} /> },
+  { key: 'transactionId', label: 'Transaction ID', sort: 'transactionId', fixed: true, defaultVisible: true, width: 170, render: (i, c) => c.link(i) },
+  { key: 'incidentDate', label: 'Incident Date', sort: 'incidentDate', defaultVisible: true, width: 150, render: (i) => <NoWrap><DateTime value={i.incidentDate} /></NoWrap> },
+  { key: 'createdAt', label: 'System Creation Date', sort: 'createdAt', defaultVisible: false, width: 150, render: (i) => <NoWrap><DateTime value={i.createdAt} /></NoWrap> },
+  { key: 'updatedAt', label: 'Last Change Date', sort: 'updatedAt', defaultVisible: true, width: 150, render: (i) => <NoWrap><DateTime value={i.updatedAt} /></NoWrap> },
   { key: 'priority', label: 'Priority', sort: 'priority', defaultVisible: true, render: (i) => <PriorityBadge value={i.priority} /> },
   { key: 'severity', label: 'Severity', sort: 'severity', defaultVisible: true, render: (i) => <SeverityBadge value={i.severity} /> },
   { key: 'status', label: 'Status', sort: 'status', defaultVisible: true, width: 150, render: (i) => <StatusBadge value={i.status} /> },

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Badge, Button, Group, Modal, Stack, Table, TagsInput, Text, TextInput, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, Stack, Table, TagsInput, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -189,7 +189,7 @@ export function LabelsPage() {
                 <Table.Th>Label Name</Table.Th>
                 <Table.Th>Label Value</Table.Th>
                 {canEdit ? (
-                  <Table.Th w={96}>
+                  <Table.Th w={140}>
                     <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>Actions</span>
                   </Table.Th>
                 ) : null}
@@ -217,16 +217,12 @@ export function LabelsPage() {
                   {canEdit ? (
                     <Table.Td>
                       <Group gap={4} wrap="nowrap">
-                        <Tooltip label="Edit Label">
-                          <ActionIcon variant="subtle" aria-label={`Edit ${l.name}`} onClick={() => setEditing(l)}>
-                            ✎
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label="Delete">
-                          <ActionIcon variant="subtle" color="red" aria-label={`Delete ${l.name}`} onClick={() => setDeleting(l)}>
-                            🗑
-                          </ActionIcon>
-                        </Tooltip>
+                        <Button size="compact-sm" variant="subtle" aria-label={`Edit ${l.name}`} onClick={() => setEditing(l)}>
+                          Edit
+                        </Button>
+                        <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${l.name}`} onClick={() => setDeleting(l)}>
+                          Delete
+                        </Button>
                       </Group>
                     </Table.Td>
                   ) : null}
