@@ -1,4 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { lookup as dnsLookupCallback } from 'node:dns';
 import { isIP } from 'node:net';
 import { ConnectorError } from './types.js';
 
@@ -114,4 +115,30 @@ export async function assertAllowedTarget(
     throw new ConnectorError('unavailable', `The ${opts.system} host ${url.hostname} could not be resolved (DNS): check the URL.`);
   }
   if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) throw refuse();
+}
+
+/** Error code a connect-time refusal carries, so the HTTP client can report it as a guard refusal. */
+export const PRIVATE_TARGET_CODE = 'EPRIVATETARGET';
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupAddress = { address: string; family: number };
+export type DnsLookup = (hostname: string, options: { all: true }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+/**
+ * The lookup the socket itself uses when private targets are not allowed. Checking a host before
+ * the request is not enough: DNS can answer differently a moment later (rebinding), so the
+ * addresses are checked again here, on the very answer the connection is made to.
+ */
+export function guardedLookup(resolve: DnsLookup = dnsLookupCallback as DnsLookup) {
+  return (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback): void => {
+    resolve(hostname, { all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      if (!addresses.length || addresses.some((a) => isPrivateAddress(a.address))) {
+        const refused = Object.assign(new Error(`${hostname} resolves to a private address`), { code: PRIVATE_TARGET_CODE });
+        return callback(refused, []);
+      }
+      if (options.all) return callback(null, addresses);
+      return callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
 }

@@ -1,4 +1,5 @@
-import { assertAllowedTarget, type LookupAll } from './address-guard.js';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { PRIVATE_TARGET_CODE, assertAllowedTarget, guardedLookup, type DnsLookup, type LookupAll } from './address-guard.js';
 import { backoffDelay, parseRateLimitReset, parseRetryAfter } from './backoff.js';
 import { errorForNetworkFailure, errorForStatus, type ErrorDetail } from './http-errors.js';
 import { ConnectorError, type ConnectorOptions } from './types.js';
@@ -24,7 +25,17 @@ export type HttpClientConfig = {
   /** Test seams. */
   random?: () => number;
   lookup?: LookupAll;
+  /** Test seam: the resolver the socket uses at connect time (DNS rebinding tests). */
+  connectLookup?: DnsLookup;
 };
+
+// One pooled agent for every public-only client; its sockets resolve through the guard.
+let publicOnlyAgent: Agent | null = null;
+function agentFor(connectLookup?: DnsLookup): Agent {
+  if (connectLookup) return new Agent({ connect: { lookup: guardedLookup(connectLookup) as never } });
+  publicOnlyAgent ??= new Agent({ connect: { lookup: guardedLookup() as never } });
+  return publicOnlyAgent;
+}
 
 export type HttpRequest = {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT';
@@ -177,7 +188,29 @@ export class HttpClient {
     // The same signal bounds reading the body, so a server that stalls mid-response also times out.
     const signal = AbortSignal.timeout(this.timeoutMs);
     // Redirects are not followed: a redirect could lead past the address guard.
-    const res = await fetch(url, { method: req.method, headers, body, signal, redirect: 'manual' });
+    // Without private targets allowed, the request goes through an agent whose socket lookup
+    // re-checks the address it connects to, so DNS cannot swap in a private one after the check.
+    let res: Response;
+    try {
+      res = this.cfg.options.allowPrivateTargets
+        ? await fetch(url, { method: req.method, headers, body, signal, redirect: 'manual' })
+        : ((await undiciFetch(url, {
+            method: req.method,
+            headers,
+            body,
+            signal,
+            redirect: 'manual',
+            dispatcher: agentFor(this.cfg.connectLookup),
+          })) as unknown as Response);
+    } catch (err) {
+      if (hasCode(err, PRIVATE_TARGET_CODE)) {
+        throw new ConnectorError(
+          'invalid',
+          `The ${this.cfg.system} host ${url.hostname} resolved to a private, loopback or link-local network address when connecting, which is refused for safety. Use the public address of the instance.`,
+        );
+      }
+      throw err;
+    }
     const text = await res.text();
     const parsed = parseBody(text);
     if (res.status < 300 && text.length > 0 && parsed === undefined) {
@@ -189,6 +222,13 @@ export class HttpClient {
     }
     return { status: res.status, headers: res.headers, body: parsed, text };
   }
+}
+
+function hasCode(err: unknown, code: string): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === code) return true;
+  }
+  return false;
 }
 
 function parseBody(text: string): unknown {

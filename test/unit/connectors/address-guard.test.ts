@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertAllowedTarget, isPrivateAddress } from '../../../src/connectors/address-guard.js';
+import { assertAllowedTarget, guardedLookup, isPrivateAddress } from '../../../src/connectors/address-guard.js';
+import { HttpClient } from '../../../src/connectors/http.js';
 import { ConnectorError } from '../../../src/connectors/types.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
 import { failure, jira, serviceNow } from './fixture.js';
@@ -89,5 +90,54 @@ describe('connectors refuse private targets before sending anything', () => {
     expect(sandbox.state.log.length).toBe(before);
     // Same sandbox, allowed: proves the refusal came from the guard, not from the target.
     await expect(jira(sandbox).verify()).resolves.toBeTruthy();
+  });
+});
+
+describe('DNS rebinding: the connection re-checks the address it connects to', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+  });
+  afterAll(() => sandbox.close());
+
+  const client = (connectAnswer: string) =>
+    new HttpClient({
+      system: 'Jira Cloud',
+      baseUrl: `https://rebind.example:${new URL(sandbox.jiraUrl).port}`,
+      options: { allowPrivateTargets: false, maxRetries: 0 },
+      credentialHint: '',
+      readErrorBody: () => ({}),
+      secrets: [],
+      // The pre-flight check sees a public address...
+      lookup: async () => [{ address: '93.184.216.34', family: 4 }],
+      // ...and by connect time DNS answers with a private one.
+      connectLookup: (_host, _opts, cb) => cb(null, [{ address: connectAnswer, family: 4 }]),
+    });
+
+  it('refuses when the answer changed to loopback after the check, and sends nothing', async () => {
+    const before = sandbox.state.log.length;
+    const err = await failure(client('127.0.0.1').send({ method: 'GET', path: '/rest/api/3/myself', action: 'checking the account' }));
+    expect(err.kind).toBe('invalid');
+    expect(err.message).toMatch(/when connecting/);
+    expect(sandbox.state.log.length).toBe(before);
+  });
+
+  it('passes public answers through unchanged', () => {
+    const results: unknown[] = [];
+    const lookup = guardedLookup((_h, _o, cb) => cb(null, [{ address: '8.8.8.8', family: 4 }, { address: '1.1.1.1', family: 4 }]));
+    lookup('x.example', { all: true }, (err, addresses) => results.push([err, addresses]));
+    lookup('x.example', {}, (err, address, family) => results.push([err, address, family]));
+    expect(results).toEqual([
+      [null, [{ address: '8.8.8.8', family: 4 }, { address: '1.1.1.1', family: 4 }]],
+      [null, '8.8.8.8', 4],
+    ]);
+  });
+
+  it('refuses a mixed answer that includes a private address', () => {
+    let code: string | undefined;
+    guardedLookup((_h, _o, cb) => cb(null, [{ address: '8.8.8.8', family: 4 }, { address: '10.0.0.5', family: 4 }]))('x.example', {}, (err) => {
+      code = (err as NodeJS.ErrnoException | null)?.code;
+    });
+    expect(code).toBe('EPRIVATETARGET');
   });
 });
