@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import type { DB, JobsTable } from '../db/types.js';
 
@@ -88,46 +88,36 @@ export class JobQueue {
           eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowIso)]),
         ]),
       ]);
-    if (this.dialect === 'postgres') {
-      // SKIP LOCKED lets several app processes claim from one table without blocking each other.
-      const rows = await this.db
+    // Marks the chosen jobs as leased to `owner` and returns them.
+    const take = (exec: Exec, ids: number[] | SelectQueryBuilder<DB, 'jobs', { id: number }>) =>
+      exec
         .updateTable('jobs')
         .set((eb) => ({
-          status: 'running',
+          status: 'running' as const,
           lease_owner: owner,
           lease_expires_at: leaseUntil,
           attempts: eb('attempts', '+', 1),
           updated_at: nowIso,
         }))
-        .where(
-          'id',
-          'in',
-          this.db.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit).forUpdate().skipLocked(),
-        )
+        .where('id', 'in', ids)
         .returningAll()
         .execute();
+    if (this.dialect === 'postgres') {
+      // SKIP LOCKED lets several app processes claim from one table without blocking each other.
+      const rows = await take(
+        this.db,
+        this.db.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit).forUpdate().skipLocked(),
+      );
       return rows.map(toJob);
     }
     // SQLite: one writer at a time, so select-then-update inside a transaction is atomic.
     return this.db.transaction().execute(async (trx) => {
       const ids = await trx.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit).execute();
       if (!ids.length) return [];
-      const rows = await trx
-        .updateTable('jobs')
-        .set((eb) => ({
-          status: 'running',
-          lease_owner: owner,
-          lease_expires_at: leaseUntil,
-          attempts: eb('attempts', '+', 1),
-          updated_at: nowIso,
-        }))
-        .where(
-          'id',
-          'in',
-          ids.map((r) => r.id),
-        )
-        .returningAll()
-        .execute();
+      const rows = await take(
+        trx,
+        ids.map((r) => r.id),
+      );
       return rows.map(toJob);
     });
   }
