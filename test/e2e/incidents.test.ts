@@ -425,4 +425,24 @@ describeE2E('incidents', (h) => {
       expect(d.events[0]!.comment).toMatch(/Bulk review done/);
     }
   });
+
+  it('a View-only role sees incidents and labels but no actions', async () => {
+    const role = await api.post<{ id: number }>('/roles', { name: 'Incident Viewer', permissions: { Incidents: 'view', Labels: 'view' } });
+    const viewer = { email: 'viewer@example.com', password: 'viewer-password-1' };
+    await api.post('/admins', { ...viewer, name: 'Vera Viewer', roleId: role.id });
+    const page = await h.newPage();
+    await h.login(page, viewer);
+    await page.waitForURL(/\/incidents$/);
+    await page.getByRole('table', { name: 'Incidents' }).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Select All' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Actions/ }).count()).toBe(0);
+    await page.goto(`/incidents/${ids['E2E-TARGET-1']}`);
+    await page.getByRole('heading', { name: 'State Changes' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Actions' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Add Note' }).count()).toBe(0);
+    await page.goto('/setup/labels');
+    await page.getByRole('row', { name: /Resolution/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Add More' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Edit / }).count()).toBe(0);
+  });
 });

@@ -121,6 +121,9 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
     },
   });
 
+  /** A field's message goes away as soon as the admin changes that field. */
+  const clear = (k: string) => setErrors((e) => (e[k] ? { ...e, [k]: '' } : e));
+
   const labelById = new Map<number, LabelView>((labels.data?.items ?? []).map((l) => [l.id, l]));
   const notesError = notes.length > NOTES_MAX ? `Notes must be at most ${NOTES_MAX} characters.` : errors.notes;
   const n = notes.trim() || undefined;
@@ -175,7 +178,7 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
       }
     }
     setErrors(errs);
-    return Object.keys(errs).length ? null : body;
+    return Object.values(errs).some(Boolean) ? null : body;
   }
 
   function submit(e: FormEvent) {
@@ -205,8 +208,8 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
           required
           data-autofocus
           value={adminId}
-          onChange={(e) => setAdminId(e.currentTarget.value)}
-          error={errors.adminId ?? (options.isError ? `Cannot load admins: ${errorMessage(options.error)}` : undefined)}
+          onChange={(e) => (setAdminId(e.currentTarget.value), clear('adminId'))}
+          error={errors.adminId || (options.isError ? `Cannot load admins: ${errorMessage(options.error)}` : undefined)}
           data={[
             { value: '', label: options.isLoading ? 'Loading admins…' : 'Select a DLP Admin', disabled: true },
             ...(options.data?.dlpAdmins ?? []).map((a) => ({ value: String(a.id), label: `${a.name} (${a.email})` })),
@@ -221,8 +224,8 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
           required
           data-autofocus
           value={priority}
-          onChange={(e) => setPriority(e.currentTarget.value)}
-          error={errors.priority}
+          onChange={(e) => (setPriority(e.currentTarget.value), clear('priority'))}
+          error={errors.priority || undefined}
           data={[{ value: '', label: 'Select a priority', disabled: true }, ...PRIORITIES]}
         />
       );
@@ -244,6 +247,7 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
             onChange={(e) => {
               setResLabel(e.currentTarget.value);
               setResValue('');
+              clear('resolutionValue');
             }}
             error={labels.isError ? `Cannot load labels: ${errorMessage(labels.error)}` : errors.resolutionLabelId}
             data={[{ value: '', label: labels.isLoading ? 'Loading labels…' : 'None' }, ...(labels.data?.items ?? []).map((l) => ({ value: String(l.id), label: l.name }))]}
@@ -253,8 +257,8 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
               label="Resolution Value"
               required
               value={resValue}
-              onChange={(e) => setResValue(e.currentTarget.value)}
-              error={errors.resolutionValue}
+              onChange={(e) => (setResValue(e.currentTarget.value), clear('resolutionValue'))}
+              error={errors.resolutionValue || undefined}
               data={[{ value: '', label: 'Select a value', disabled: true }, ...lbl.values]}
             />
           ) : null}
@@ -301,8 +305,10 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
                   onChange={(e) => {
                     const v = e.currentTarget.value;
                     setRows((rs) => rs.map((x) => (x.key === r.key ? { ...x, labelId: v, value: '' } : x)));
+                    clear(`row${i}`);
+                    clear('rows');
                   }}
-                  error={errors[`row${i}`]}
+                  error={errors[`row${i}`] || undefined}
                   data={[{ value: '', label: labels.isLoading ? 'Loading…' : 'Select a label', disabled: true }, ...(labels.data?.items ?? []).map((l) => ({ value: String(l.id), label: l.name }))]}
                 />
                 <NativeSelect
@@ -313,6 +319,7 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
                   onChange={(e) => {
                     const v = e.currentTarget.value;
                     setRows((rs) => rs.map((x) => (x.key === r.key ? { ...x, value: v } : x)));
+                    clear(`row${i}`);
                   }}
                   data={[{ value: '', label: lbl && !lbl.values.length ? 'No values' : 'Select a value', disabled: true }, ...(lbl?.values ?? [])]}
                 />

@@ -10,7 +10,7 @@ import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading, errorMessage } from '../../components/common';
 import { fieldErrors, useNarrow } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
-import { PriorityBadge, SeverityBadge, StatusBadge, labelText } from './columns';
+import { PriorityBadge, SeverityBadge, StatusBadge, WRAPPING_BADGE, labelText } from './columns';
 import { TicketSection } from './TicketSection';
 import { deleteIncident, incidentKeys, listQueryString, runAction, type DuplicatesPage, type IncidentDetail, type IncidentEvent } from './api';
 import { apiFilters, parseListState, resolveRange } from './urlState';
@@ -406,7 +406,7 @@ export function IncidentDetailsPage() {
               inc.labels.length ? (
                 <Group gap={4} component="span">
                   {inc.labels.map((l, i) => (
-                    <Badge key={i} variant="default" size="sm" styles={{ label: { textTransform: 'none' } }}>
+                    <Badge key={i} variant="default" size="sm" styles={WRAPPING_BADGE}>
                       {labelText(l)}
                     </Badge>
                   ))}

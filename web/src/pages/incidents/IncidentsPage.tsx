@@ -175,7 +175,7 @@ function SearchBox({ state, onSearch }: { state: ListState; onSearch(search: str
             { value: 'transactionId', label: 'Transaction ID' },
           ]}
           styles={{ input: { borderTopRightRadius: 0, borderBottomRightRadius: 0 } }}
-          w={150}
+          w={{ base: 96, sm: 150 }}
         />
         <TextInput
           aria-label="Search incidents"

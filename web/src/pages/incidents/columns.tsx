@@ -16,6 +16,11 @@ export const STATUS_COLOR: Record<Status, string> = {
 
 /** Badges keep the product's capitalisation ("Received Justification Response") and never truncate. */
 const NO_CAPS = { root: { overflow: 'visible' }, label: { textTransform: 'none' as const, overflow: 'visible' } };
+/** Free-text badges (labels, values) wrap instead of being cut off on narrow screens. */
+export const WRAPPING_BADGE = {
+  root: { height: 'auto', maxWidth: '100%', paddingBlock: 2 },
+  label: { textTransform: 'none' as const, whiteSpace: 'normal' as const, overflow: 'visible', overflowWrap: 'anywhere' as const },
+};
 
 export function PriorityBadge({ value }: { value: Priority }) {
   return (
@@ -139,7 +144,7 @@ export const COLUMNS: Column[] = [
       i.labels.length ? (
         <Group gap={4}>
           {i.labels.map((l, n) => (
-            <Badge key={n} variant="default" size="sm" styles={{ label: { textTransform: 'none' } }}>
+            <Badge key={n} variant="default" size="sm" styles={WRAPPING_BADGE}>
               {labelText(l)}
             </Badge>
           ))}

@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { fieldErrors, useNarrow } from '../../components/table';
 import type { LabelView } from '../../../../src/modules/labels/schemas';
+import { WRAPPING_BADGE } from '../incidents/columns';
 
 const NAME_MAX = 100;
 const VALUE_MAX = 100;
@@ -113,8 +114,19 @@ function LabelModal({ label, opened, onClose }: { label: LabelView | null; opene
               {serverError}
             </Alert>
           ) : null}
-          <TextInput label="Label Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} data-autofocus maxLength={NAME_MAX + 20} />
-          <ValuesInput value={values} onChange={setValues} error={errors.values} />
+          <TextInput label="Label Name" required value={name} onChange={(e) => {
+              setName(e.currentTarget.value);
+              if (errors.name) setErrors((x) => ({ ...x, name: '' }));
+            }}
+            error={errors.name || undefined} data-autofocus maxLength={NAME_MAX + 20} />
+          <ValuesInput
+            value={values}
+            onChange={(v) => {
+              setValues(v);
+              if (errors.values) setErrors((x) => ({ ...x, values: '' }));
+            }}
+            error={errors.values || undefined}
+          />
           {editing && label!.values.some((v) => !values.includes(v)) ? (
             <Text size="xs" c="dimmed">
               Incidents that carry a deleted value keep it until someone changes their labels.
@@ -203,7 +215,7 @@ export function LabelsPage() {
                     {l.values.length ? (
                       <Group gap={4}>
                         {l.values.map((v) => (
-                          <Badge key={v} variant="light" color="gray" styles={{ label: { textTransform: 'none' } }}>
+                          <Badge key={v} variant="light" color="gray" styles={WRAPPING_BADGE}>
                             {v}
                           </Badge>
                         ))}
