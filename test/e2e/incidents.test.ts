@@ -247,6 +247,17 @@ describeE2E('incidents', (h) => {
     await page.waitForURL(/pageSize=25/);
     await page.getByRole('button', { name: 'Reset' }).click();
 
+    // "Select All" selects the page; "Select All Incidents" then takes the whole filtered set.
+    const selectedCount = async () => Number(/\((\d+)\)/.exec(await page.getByRole('button', { name: /^Actions \(\d+\)/ }).innerText())![1]);
+    await page.getByRole('checkbox', { name: 'Select All' }).check();
+    const onPage = await page.getByTestId('incident-link').count();
+    await expect.poll(selectedCount).toBe(onPage);
+    await page.getByRole('button', { name: /^Select All Incidents/ }).click();
+    await h.see(page, /All \d+ incidents are selected/);
+    expect(await selectedCount()).toBeGreaterThan(onPage);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.getByRole('button', { name: 'Actions', exact: true }).waitFor();
+
     // Column chooser: show Dictionary Match Counts ("Name [n]").
     await page.getByRole('button', { name: 'Modify the table and its columns' }).click();
     await page.getByRole('checkbox', { name: 'Dictionary Match Counts' }).check();

@@ -20,10 +20,11 @@ import {
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../auth';
 import { CursorPaginator } from '../../components/CursorPaginator';
-import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { SortableTh } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
 import { COLUMNS, defaultColumns, loadColumns, saveColumns, type CellContext, type ColumnKey } from './columns';
@@ -35,6 +36,8 @@ import { apiFilters, countActiveFilters, resolveRange, serializeListState, useLi
 
 const HIGH_ONLY = ['Critical', 'High'];
 const MAX_TX_IDS = 10;
+/** The bulk endpoints take at most this many ids (MAX_BULK in the incidents schemas). */
+const MAX_BULK = 1000;
 
 function isHighOnly(s: ListState, k: 'priority' | 'severity'): boolean {
   const v = s.filters[k] ?? [];
@@ -318,6 +321,27 @@ export function IncidentsPage() {
   }
 
   const noResults = list.isSuccess && items.length === 0;
+  const total = list.data?.total ?? 0;
+
+  /** "Select All Incidents": every incident of the filtered set (across pages), up to the bulk limit. */
+  const [selectingAll, setSelectingAll] = useState(false);
+  async function selectAllMatching() {
+    setSelectingAll(true);
+    try {
+      const all: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const pg = await fetchIncidents({ ...filters, pageSize: 100, cursor });
+        all.push(...pg.items.map((i) => i.id));
+        cursor = pg.nextCursor ?? undefined;
+      } while (cursor && all.length < MAX_BULK);
+      setSelected(new Set(all.slice(0, MAX_BULK)));
+    } catch (err) {
+      notifications.show({ color: 'red', title: 'Could not select all incidents', message: errorMessage(err) });
+    } finally {
+      setSelectingAll(false);
+    }
+  }
   const target = { mode: 'bulk' as const, ids: [...selected] };
 
   return (
@@ -415,6 +439,29 @@ export function IncidentsPage() {
       ) : (
         <>
           {list.isError ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
+          {canEdit && allOnPage && total > items.length ? (
+            <Group gap="xs" mb="xs" p="xs" bg="var(--mantine-color-indigo-light)" style={{ borderRadius: 'var(--mantine-radius-sm)' }} aria-live="polite">
+              {selected.size > items.length ? (
+                <>
+                  <Text size="sm">
+                    All {selected.size.toLocaleString()} incidents are selected
+                    {total > selected.size ? ` (bulk actions take at most ${MAX_BULK.toLocaleString()} at a time)` : ''}.
+                  </Text>
+                  <Button size="compact-sm" variant="subtle" onClick={() => setSelected(new Set())}>
+                    Clear selection
+                  </Button>
+                </>
+              ) : (
+                <>
+                  <Text size="sm">All {items.length} incidents on this page are selected.</Text>
+                  <Button size="compact-sm" variant="subtle" onClick={() => void selectAllMatching()} loading={selectingAll}>
+                    Select All Incidents ({Math.min(total, MAX_BULK).toLocaleString()}
+                    {total > MAX_BULK ? ` of ${total.toLocaleString()}` : ''})
+                  </Button>
+                </>
+              )}
+            </Group>
+          ) : null}
           <Table.ScrollContainer minWidth={900}>
             <Table striped highlightOnHover verticalSpacing="xs" aria-label="Incidents" aria-busy={list.isFetching} style={{ opacity: list.isPlaceholderData ? 0.6 : 1, transition: "opacity 150ms" }}>
               <Table.Thead>
