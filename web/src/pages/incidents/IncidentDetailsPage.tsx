@@ -3,7 +3,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { Alert, Anchor, Badge, Button, Group, Menu, Modal, Paper, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { get } from '../../api/client';
+import { ApiError, get } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Paginator } from '../../components/Paginator';
@@ -284,6 +284,13 @@ export function IncidentDetailsPage() {
   );
   if (!valid) return <EmptyState title="Incident not found">The address does not name an incident. {back}</EmptyState>;
   if (q.isLoading) return <Loading label="Loading incident…" />;
+  if (q.isError && q.error instanceof ApiError && q.error.status === 404)
+    return (
+      <Stack>
+        {back}
+        <EmptyState title="Incident not found">It was deleted, or it belongs to another organization.</EmptyState>
+      </Stack>
+    );
   if (q.isError)
     return (
       <Stack>
@@ -368,7 +375,7 @@ export function IncidentDetailsPage() {
         <Alert color="grape" title="Duplicate incidents" data-testid="duplicate-banner">
           <Group justify="space-between" gap="xs" wrap="wrap">
             <Text size="sm">
-              {inc.duplicateCount} more transaction{inc.duplicateCount === 1 ? '' : 's'} by the same user violated the same rule with the same content and were counted on this incident.
+              {inc.duplicateCount === 1 ? "1 more transaction" : `${inc.duplicateCount} more transactions`} by the same user violated the same rule with the same content and {inc.duplicateCount === 1 ? "was" : "were"} counted on this incident.
             </Text>
             <Button size="xs" variant="light" color="grape" onClick={() => setDupsOpen(true)}>
               Duplicate Incidents

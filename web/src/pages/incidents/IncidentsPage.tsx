@@ -350,7 +350,12 @@ export function IncidentsPage() {
         title="Incidents"
         description={
           <>
-            {range.from && range.to ? describeRange(new Date(range.from), new Date(range.to)) : null} · times in {VIEWER_TIME_ZONE}
+            {state.search && state.searchMode === 'transactionId'
+              ? 'Transaction ID search covers all dates'
+              : range.from && range.to
+                ? describeRange(new Date(range.from), new Date(range.to))
+                : null}{' '}
+            · times in {VIEWER_TIME_ZONE}
           </>
         }
         actions={
