@@ -247,6 +247,21 @@ describeE2E('incidents', (h) => {
     await page.waitForURL(/pageSize=25/);
     await page.getByRole('button', { name: 'Reset' }).click();
 
+    // Keyset pages: Next, Previous and the browser's Back button.
+    await page.getByRole('combobox', { name: 'Rows per page' }).selectOption('10');
+    await h.see(page, /Showing 1–10 of \d+ incidents/);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await h.see(page, /Showing 11–20 of \d+ incidents/);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await h.see(page, /Showing 21–30 of \d+ incidents/);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await h.see(page, /Showing 11–20 of \d+ incidents/);
+    await page.goBack();
+    await h.see(page, /Showing 21–30 of \d+ incidents/);
+    await page.reload();
+    await h.see(page, /Showing 21–30 of \d+ incidents/);
+    await page.getByRole('button', { name: 'Reset' }).click();
+
     // "Select All" selects the page; "Select All Incidents" then takes the whole filtered set.
     const selectedCount = async () => Number(/\((\d+)\)/.exec(await page.getByRole('button', { name: /^Actions \(\d+\)/ }).innerText())![1]);
     await page.getByRole('checkbox', { name: 'Select All' }).check();
