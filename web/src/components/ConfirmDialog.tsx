@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
 import { errorMessage } from './common';
 
 export type ConfirmDialogProps = {
@@ -42,4 +43,39 @@ export function ConfirmDialog({ opened, title, children, confirmLabel, color = '
       </Stack>
     </Modal>
   );
+}
+
+/**
+ * A row action that asks first (Delete, Revoke, Disable…): `ask(row)` opens the dialog, Confirm runs
+ * the mutation for that row, success closes it, and closing clears the server's refusal.
+ * Spread `dialog` into a `ConfirmDialog` and add its title, label and sentence.
+ */
+export function useConfirmAction<T, R = unknown>({ mutationFn, onSuccess, onError }: { mutationFn(target: T): Promise<R>; onSuccess?(result: R, target: T): void; onError?(err: Error, target: T): void }) {
+  const [target, setTarget] = useState<T | null>(null);
+  const mutation = useMutation({
+    mutationFn,
+    onSuccess: (result, t) => {
+      onSuccess?.(result, t);
+      setTarget(null);
+    },
+    onError,
+  });
+  return {
+    /** The row the dialog is open for, or null. */
+    target,
+    ask: (t: T) => setTarget(t),
+    mutation,
+    dialog: {
+      opened: target !== null,
+      busy: mutation.isPending,
+      error: mutation.error,
+      onConfirm: () => {
+        if (target !== null) mutation.mutate(target);
+      },
+      onClose: () => {
+        setTarget(null);
+        mutation.reset();
+      },
+    },
+  };
 }

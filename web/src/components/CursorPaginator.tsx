@@ -1,5 +1,5 @@
-import { Button, Group, NativeSelect, Text } from '@mantine/core';
-import { PAGE_SIZES } from './Paginator';
+import { Button, Group } from '@mantine/core';
+import { PAGE_SIZES, PaginatorBar } from './Paginator';
 
 export type CursorPaginatorProps = {
   /** 1-based page number the caller keeps next to the cursor (for "Showing 11–20"). */
@@ -28,28 +28,15 @@ export function CursorPaginator({ page, pageSize, rows, total, totalCapped, hasP
   const last = rows === 0 ? 0 : first + rows - 1;
   const totalText = `${total.toLocaleString()}${totalCapped ? '+' : ''}`;
   return (
-    <Group justify="space-between" mt="md" gap="sm" wrap="wrap" role="navigation" aria-label={`Pages of ${noun}`} data-testid="paginator">
-      <Text size="sm" c="dimmed" aria-live="polite">
-        {rows === 0 ? `No ${noun}` : `Showing ${first.toLocaleString()}–${last.toLocaleString()} of ${totalText} ${noun}`}
-      </Text>
-      <Group gap="sm" wrap="wrap">
-        <NativeSelect
-          size="xs"
-          label="Rows per page"
-          styles={{ root: { display: 'flex', alignItems: 'center', gap: 6 }, label: { fontWeight: 400, whiteSpace: 'nowrap' } }}
-          value={String(pageSize)}
-          data={pageSizes.map((s) => String(s))}
-          onChange={(e) => onPageSizeChange(Number(e.currentTarget.value))}
-        />
-        <Group gap={4}>
-          <Button size="xs" variant="default" onClick={onPrevious} disabled={!hasPrevious} aria-label="Previous page">
-            ‹ Previous
-          </Button>
-          <Button size="xs" variant="default" onClick={onNext} disabled={!hasNext} aria-label="Next page">
-            Next ›
-          </Button>
-        </Group>
+    <PaginatorBar noun={noun} summary={rows === 0 ? `No ${noun}` : `Showing ${first.toLocaleString()}–${last.toLocaleString()} of ${totalText} ${noun}`} pageSize={pageSize} pageSizes={pageSizes} onPageSizeChange={onPageSizeChange}>
+      <Group gap={4}>
+        <Button size="xs" variant="default" onClick={onPrevious} disabled={!hasPrevious} aria-label="Previous page">
+          ‹ Previous
+        </Button>
+        <Button size="xs" variant="default" onClick={onNext} disabled={!hasNext} aria-label="Next page">
+          Next ›
+        </Button>
       </Group>
-    </Group>
+    </PaginatorBar>
   );
 }

@@ -1,7 +1,33 @@
+import type { ReactNode } from 'react';
 import { Group, NativeSelect, Pagination, Text } from '@mantine/core';
 
 /** The page sizes every list offers; the API accepts 1..100. */
 export const PAGE_SIZES = [10, 20, 25, 50, 100] as const;
+
+/**
+ * What `Paginator` and `CursorPaginator` share: the navigation landmark, the summary
+ * ("Showing 26–50 of 120 admins"), "Rows per page" and, after it, the page controls.
+ */
+export function PaginatorBar({ noun, summary, pageSize, pageSizes, onPageSizeChange, children }: { noun: string; summary: string; pageSize: number; pageSizes: readonly number[]; onPageSizeChange(pageSize: number): void; children: ReactNode }) {
+  return (
+    <Group justify="space-between" mt="md" gap="sm" wrap="wrap" role="navigation" aria-label={`Pages of ${noun}`} data-testid="paginator">
+      <Text size="sm" c="dimmed" aria-live="polite">
+        {summary}
+      </Text>
+      <Group gap="sm" wrap="wrap">
+        <NativeSelect
+          size="xs"
+          label="Rows per page"
+          styles={{ root: { display: 'flex', alignItems: 'center', gap: 6 }, label: { fontWeight: 400, whiteSpace: 'nowrap' } }}
+          value={String(pageSize)}
+          data={pageSizes.map((s) => String(s))}
+          onChange={(e) => onPageSizeChange(Number(e.currentTarget.value))}
+        />
+        {children}
+      </Group>
+    </Group>
+  );
+}
 
 export type PaginatorProps = {
   /** 1-based current page. */
@@ -26,30 +52,17 @@ export function Paginator({ page, pageSize, total, onPageChange, onPageSizeChang
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
   return (
-    <Group justify="space-between" mt="md" gap="sm" wrap="wrap" role="navigation" aria-label={`Pages of ${noun}`} data-testid="paginator">
-      <Text size="sm" c="dimmed" aria-live="polite">
-        {total === 0 ? `No ${noun}` : `Showing ${first}–${last} of ${total} ${noun}`}
-      </Text>
-      <Group gap="sm" wrap="wrap">
-        <NativeSelect
-          size="xs"
-          label="Rows per page"
-          styles={{ root: { display: 'flex', alignItems: 'center', gap: 6 }, label: { fontWeight: 400, whiteSpace: 'nowrap' } }}
-          value={String(pageSize)}
-          data={pageSizes.map((s) => String(s))}
-          onChange={(e) => onPageSizeChange(Number(e.currentTarget.value))}
-        />
-        <Pagination
-          size="sm"
-          total={pages}
-          value={Math.min(page, pages)}
-          onChange={onPageChange}
-          siblings={1}
-          boundaries={1}
-          getControlProps={(control) => ({ 'aria-label': `${control[0]!.toUpperCase()}${control.slice(1)} page` })}
-          getItemProps={(p) => ({ 'aria-label': `Page ${p}`, 'aria-current': p === page ? 'page' : undefined })}
-        />
-      </Group>
-    </Group>
+    <PaginatorBar noun={noun} summary={total === 0 ? `No ${noun}` : `Showing ${first}–${last} of ${total} ${noun}`} pageSize={pageSize} pageSizes={pageSizes} onPageSizeChange={onPageSizeChange}>
+      <Pagination
+        size="sm"
+        total={pages}
+        value={Math.min(page, pages)}
+        onChange={onPageChange}
+        siblings={1}
+        boundaries={1}
+        getControlProps={(control) => ({ 'aria-label': `${control[0]!.toUpperCase()}${control.slice(1)} page` })}
+        getItemProps={(p) => ({ 'aria-label': `Page ${p}`, 'aria-current': p === page ? 'page' : undefined })}
+      />
+    </PaginatorBar>
   );
 }

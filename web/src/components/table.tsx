@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
-import { Table, UnstyledButton, Group, Text } from '@mantine/core';
+import { ActionIcon, Menu, Table, UnstyledButton, Group, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { ApiError } from '../api/client';
+import { IconDots } from './icons';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -54,4 +55,32 @@ export function fieldErrors(err: unknown): Record<string, string> {
     }
   }
   return out;
+}
+
+/** A row's "⋯" button opening its actions (`Menu.Item`s as children); `label` names the row, e.g. "Actions for jane@example.com". */
+export function RowActionsMenu({ label, loading, children }: { label: string; loading?: boolean; children: ReactNode }) {
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <ActionIcon variant="subtle" aria-label={label} loading={loading}>
+          <IconDots />
+        </ActionIcon>
+      </Menu.Target>
+      <Menu.Dropdown>{children}</Menu.Dropdown>
+    </Menu>
+  );
+}
+
+/** The row above a list: search and filter fields, bottom-aligned, then why the viewer cannot change anything (if so). */
+export function ListToolbar({ readOnlyNote, children }: { readOnlyNote?: string | null; children: ReactNode }) {
+  return (
+    <Group mb="sm" align="flex-end" wrap="wrap">
+      {children}
+      {readOnlyNote ? (
+        <Text size="sm" c="dimmed">
+          {readOnlyNote}
+        </Text>
+      ) : null}
+    </Group>
+  );
 }

@@ -1,23 +1,21 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Badge, Button, Group, Menu, Modal, NativeSelect, PasswordInput, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Menu, Modal, NativeSelect, PasswordInput, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, patch, post } from '../../api/client';
-import type { AdminView, Paged, RoleView } from '../../api/types';
+import { useRoles } from '../../api/queries';
+import type { AdminView, Paged } from '../../api/types';
 import { useAuth } from '../../auth';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
 import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
-import { SortableTh, fieldErrors, useNarrow, type SortOrder } from '../../components/table';
-import { IconDots } from '../../components/icons';
+import { FormButtons, FormError } from '../../components/forms';
+import { usePaging, useSorting } from '../../components/listState';
+import { notifySuccess } from '../../components/notify';
+import { ListToolbar, RowActionsMenu, SortableTh, fieldErrors, useNarrow } from '../../components/table';
 
 type SortField = 'name' | 'email' | 'createdAt' | 'lastLoginAt';
 const MIN_PASSWORD = 12;
-
-export function useRoles(enabled = true) {
-  return useQuery({ queryKey: ['roles'], queryFn: () => get<{ items: RoleView[] }>('/roles'), enabled });
-}
 
 function passwordProblem(pw: string): string | null {
   if (!pw) return 'Password is required.';
@@ -52,7 +50,7 @@ function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }
   const create = useMutation({
     mutationFn: () => post<AdminView>('/admins', { email: form.email.trim(), name: form.name.trim(), roleId: Number(form.roleId), password: form.password }),
     onSuccess: (a) => {
-      notifications.show({ color: 'green', title: 'Admin added', message: `${a.email} can now sign in with the role ${a.roleName}.` });
+      notifySuccess('Admin added', `${a.email} can now sign in with the role ${a.roleName}.`);
       void qc.invalidateQueries({ queryKey: ['admins'] });
       void qc.invalidateQueries({ queryKey: ['roles'] });
       close();
@@ -90,11 +88,7 @@ function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }
     <Modal opened={opened} onClose={close} title="Add Admin" fullScreen={narrow} centered>
       <form onSubmit={submit} noValidate>
         <Stack>
-          {serverError ? (
-            <Alert color="red" role="alert">
-              {serverError}
-            </Alert>
-          ) : null}
+          <FormError error={serverError} />
           <TextInput label="Email" type="email" required autoComplete="off" value={form.email} onChange={(e) => set('email')(e.currentTarget.value)} error={errors.email} data-autofocus />
           <TextInput label="Name" required value={form.name} onChange={(e) => set('name')(e.currentTarget.value)} error={errors.name} />
           <RoleSelect value={form.roleId} onChange={set('roleId')} error={errors.roleId} />
@@ -108,14 +102,7 @@ function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }
             error={errors.password}
           />
           <PasswordInput label="Confirm password" required autoComplete="new-password" value={form.confirm} onChange={(e) => set('confirm')(e.currentTarget.value)} error={errors.confirm} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Add Admin
-            </Button>
-          </Group>
+          <FormButtons submitLabel="Add Admin" onCancel={close} busy={create.isPending} />
         </Stack>
       </form>
     </Modal>
@@ -130,7 +117,7 @@ function ChangeRoleModal({ admin, onClose }: { admin: AdminView | null; onClose(
   const m = useMutation({
     mutationFn: () => patch<AdminView>(`/admins/${admin!.id}`, { roleId: Number(value) }),
     onSuccess: (a) => {
-      notifications.show({ color: 'green', title: 'Role changed', message: `${a.email} now has the role ${a.roleName}. Their open sessions were ended.` });
+      notifySuccess('Role changed', `${a.email} now has the role ${a.roleName}. Their open sessions were ended.`);
       void qc.invalidateQueries({ queryKey: ['admins'] });
       void qc.invalidateQueries({ queryKey: ['roles'] });
       close();
@@ -153,20 +140,9 @@ function ChangeRoleModal({ admin, onClose }: { admin: AdminView | null; onClose(
           <Text size="sm">
             Choose the role for <b>{admin?.email}</b>. They will be signed out and get the new permissions at their next sign-in.
           </Text>
-          {m.isError ? (
-            <Alert color="red" role="alert">
-              {errorMessage(m.error)}
-            </Alert>
-          ) : null}
+          <FormError error={m.error} />
           <RoleSelect value={value} onChange={setRoleId} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={m.isPending} disabled={value === current}>
-              Save
-            </Button>
-          </Group>
+          <FormButtons submitLabel="Save" onCancel={close} busy={m.isPending} submitDisabled={value === current} />
         </Stack>
       </form>
     </Modal>
@@ -180,7 +156,7 @@ function ResetPasswordModal({ admin, onClose }: { admin: AdminView | null; onClo
   const m = useMutation({
     mutationFn: () => patch<AdminView>(`/admins/${admin!.id}`, { password: pw }),
     onSuccess: (a) => {
-      notifications.show({ color: 'green', title: 'Password reset', message: `${a.email} must sign in with the new password.` });
+      notifySuccess('Password reset', `${a.email} must sign in with the new password.`);
       close();
     },
   });
@@ -207,21 +183,10 @@ function ResetPasswordModal({ admin, onClose }: { admin: AdminView | null; onClo
           <Text size="sm">
             Set a new password for <b>{admin?.email}</b>. Their open sessions end at once.
           </Text>
-          {m.isError ? (
-            <Alert color="red" role="alert">
-              {errorMessage(m.error)}
-            </Alert>
-          ) : null}
+          <FormError error={m.error} />
           <PasswordInput label="New password" description={`At least ${MIN_PASSWORD} characters.`} required autoComplete="new-password" value={pw} onChange={(e) => setPw(e.currentTarget.value)} error={errors.password} data-autofocus />
           <PasswordInput label="Confirm password" required autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={errors.confirm} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={m.isPending}>
-              Reset Password
-            </Button>
-          </Group>
+          <FormButtons submitLabel="Reset Password" onCancel={close} busy={m.isPending} />
         </Stack>
       </form>
     </Modal>
@@ -234,14 +199,11 @@ export function AdminsPage() {
   const qc = useQueryClient();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), 300);
-  const [sort, setSort] = useState<SortField>('name');
-  const [order, setOrder] = useState<SortOrder>('asc');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
+  const { page, pageSize, setPage, paginator } = usePaging();
+  const { sort, order, th } = useSorting<SortField>('name', () => setPage(1));
   const [adding, setAdding] = useState(false);
   const [roleFor, setRoleFor] = useState<AdminView | null>(null);
   const [passwordFor, setPasswordFor] = useState<AdminView | null>(null);
-  const [statusFor, setStatusFor] = useState<{ admin: AdminView; verb: 'Disable' | 'Enable' | 'Unlock' } | null>(null);
 
   const q = useQuery({
     queryKey: ['admins', { search: debounced, sort, order, page, pageSize }],
@@ -249,24 +211,17 @@ export function AdminsPage() {
     placeholderData: keepPreviousData,
   });
 
-  const setStatus = useMutation({
+  const setStatus = useConfirmAction({
     mutationFn: (t: { admin: AdminView; verb: 'Disable' | 'Enable' | 'Unlock' }) => patch<AdminView>(`/admins/${t.admin.id}`, { status: t.verb === 'Disable' ? 'disabled' : 'active' }),
     onSuccess: (a, t) => {
       const verb = t.verb === 'Disable' ? 'disabled' : t.verb === 'Unlock' ? 'unlocked' : 'enabled';
-      notifications.show({ color: 'green', title: `Admin ${verb}`, message: a.status === 'disabled' ? `${a.email} can no longer sign in.` : `${a.email} can sign in again.` });
+      notifySuccess(`Admin ${verb}`, a.status === 'disabled' ? `${a.email} can no longer sign in.` : `${a.email} can sign in again.`);
       void qc.invalidateQueries({ queryKey: ['admins'] });
-      setStatusFor(null);
     },
   });
 
-  const onSort = (f: SortField, o: SortOrder) => {
-    setSort(f);
-    setOrder(o);
-    setPage(1);
-  };
-
-  const statusAction = statusFor?.verb ?? 'Disable';
-  const statusEmail = statusFor?.admin.email;
+  const statusAction = setStatus.target?.verb ?? 'Disable';
+  const statusEmail = setStatus.target?.admin.email;
 
   return (
     <>
@@ -275,7 +230,7 @@ export function AdminsPage() {
         description="People who can sign in to this organization, and the role that decides what they can see and change."
         actions={canEdit ? <Button onClick={() => setAdding(true)}>Add Admin</Button> : null}
       />
-      <Group mb="sm" align="flex-end" wrap="wrap">
+      <ListToolbar readOnlyNote={canEdit ? null : 'Your role can view admins but not change them.'}>
         <TextInput
           label="Search"
           placeholder="Name or email"
@@ -286,12 +241,7 @@ export function AdminsPage() {
           }}
           w={{ base: '100%', xs: 320 }}
         />
-        {!canEdit ? (
-          <Text size="sm" c="dimmed">
-            Your role can view admins but not change them.
-          </Text>
-        ) : null}
-      </Group>
+      </ListToolbar>
       {q.isLoading ? (
         <Loading label="Loading admins…" />
       ) : q.isError ? (
@@ -304,18 +254,18 @@ export function AdminsPage() {
             <Table striped highlightOnHover aria-label="Admins" aria-busy={q.isFetching}>
               <Table.Thead>
                 <Table.Tr>
-                  <SortableTh field="name" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="name" {...th}>
                     Name
                   </SortableTh>
-                  <SortableTh field="email" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="email" {...th}>
                     Email
                   </SortableTh>
                   <Table.Th>Role</Table.Th>
                   <Table.Th>Status</Table.Th>
-                  <SortableTh field="lastLoginAt" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="lastLoginAt" {...th}>
                     Last Login
                   </SortableTh>
-                  <SortableTh field="createdAt" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="createdAt" {...th}>
                     Created
                   </SortableTh>
                   {canEdit ? <Table.Th w={60}>Actions</Table.Th> : null}
@@ -357,27 +307,20 @@ export function AdminsPage() {
                       </Table.Td>
                       {canEdit ? (
                         <Table.Td>
-                          <Menu position="bottom-end" withinPortal>
-                            <Menu.Target>
-                              <ActionIcon variant="subtle" aria-label={`Actions for ${a.email}`}>
-                                <IconDots />
-                              </ActionIcon>
-                            </Menu.Target>
-                            <Menu.Dropdown>
-                              <Menu.Item onClick={() => setRoleFor(a)} disabled={self} title={self ? 'You cannot change your own role.' : undefined}>
-                                Change role
+                          <RowActionsMenu label={`Actions for ${a.email}`}>
+                            <Menu.Item onClick={() => setRoleFor(a)} disabled={self} title={self ? 'You cannot change your own role.' : undefined}>
+                              Change role
+                            </Menu.Item>
+                            <Menu.Item onClick={() => setPasswordFor(a)}>Reset password</Menu.Item>
+                            {a.locked && a.status === 'active' ? <Menu.Item onClick={() => setStatus.ask({ admin: a, verb: 'Unlock' })}>Unlock</Menu.Item> : null}
+                            {a.status === 'active' ? (
+                              <Menu.Item color="red" onClick={() => setStatus.ask({ admin: a, verb: 'Disable' })} disabled={self} title={self ? 'You cannot disable your own account.' : undefined}>
+                                Disable
                               </Menu.Item>
-                              <Menu.Item onClick={() => setPasswordFor(a)}>Reset password</Menu.Item>
-                              {a.locked && a.status === 'active' ? <Menu.Item onClick={() => setStatusFor({ admin: a, verb: 'Unlock' })}>Unlock</Menu.Item> : null}
-                              {a.status === 'active' ? (
-                                <Menu.Item color="red" onClick={() => setStatusFor({ admin: a, verb: 'Disable' })} disabled={self} title={self ? 'You cannot disable your own account.' : undefined}>
-                                  Disable
-                                </Menu.Item>
-                              ) : (
-                                <Menu.Item onClick={() => setStatusFor({ admin: a, verb: 'Enable' })}>Enable</Menu.Item>
-                              )}
-                            </Menu.Dropdown>
-                          </Menu>
+                            ) : (
+                              <Menu.Item onClick={() => setStatus.ask({ admin: a, verb: 'Enable' })}>Enable</Menu.Item>
+                            )}
+                          </RowActionsMenu>
                         </Table.Td>
                       ) : null}
                     </Table.Tr>
@@ -386,35 +329,13 @@ export function AdminsPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <Paginator
-            noun="admins"
-            page={page}
-            pageSize={pageSize}
-            total={q.data.total}
-            onPageChange={setPage}
-            onPageSizeChange={(s) => {
-              setPageSize(s);
-              setPage(1);
-            }}
-          />
+          <Paginator noun="admins" {...paginator} total={q.data.total} />
         </>
       )}
       <AddAdminModal opened={adding} onClose={() => setAdding(false)} />
       <ChangeRoleModal admin={roleFor} onClose={() => setRoleFor(null)} />
       <ResetPasswordModal admin={passwordFor} onClose={() => setPasswordFor(null)} />
-      <ConfirmDialog
-        opened={!!statusFor}
-        title={`${statusAction} admin`}
-        confirmLabel={statusAction}
-        color={statusAction === 'Disable' ? 'red' : 'indigo'}
-        busy={setStatus.isPending}
-        error={setStatus.error}
-        onConfirm={() => statusFor && setStatus.mutate(statusFor)}
-        onClose={() => {
-          setStatusFor(null);
-          setStatus.reset();
-        }}
-      >
+      <ConfirmDialog {...setStatus.dialog} title={`${statusAction} admin`} confirmLabel={statusAction} color={statusAction === 'Disable' ? 'red' : 'indigo'}>
         {statusAction === 'Disable'
           ? `Disable ${statusEmail}? They are signed out at once and cannot sign in until an admin enables them again.`
           : statusAction === 'Unlock'

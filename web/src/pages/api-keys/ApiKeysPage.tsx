@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, NativeSelect, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, post } from '../../api/client';
-import type { ApiKeyView, RoleView } from '../../api/types';
+import { useRoles } from '../../api/queries';
+import type { ApiKeyView } from '../../api/types';
 import { useAuth } from '../../auth';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
+import { FormButtons, FormError } from '../../components/forms';
+import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors, useNarrow } from '../../components/table';
 import { IconTrash } from '../../components/icons';
 
@@ -16,7 +18,7 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
   const qc = useQueryClient();
   const narrow = useNarrow();
   const { can } = useAuth();
-  const roles = useQuery({ queryKey: ['roles'], queryFn: () => get<{ items: RoleView[] }>('/roles'), enabled: opened && can('Account Settings', 'view') });
+  const roles = useRoles(opened && can('Account Settings', 'view'));
   const [name, setName] = useState('');
   const [roleId, setRoleId] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -26,7 +28,7 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
     mutationFn: () => post<Created>('/api-keys', { name: name.trim(), roleId: Number(roleId) }),
     onSuccess: (k) => {
       setCreated(k);
-      notifications.show({ color: 'green', title: 'API key created', message: `Copy the key for ${k.name} now; it is not shown again.` });
+      notifySuccess('API key created', `Copy the key for ${k.name} now; it is not shown again.`);
       void qc.invalidateQueries({ queryKey: ['api-keys'] });
     },
     onError: (err) => setErrors(fieldErrors(err)),
@@ -82,11 +84,7 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack>
-            {create.isError && !Object.keys(fieldErrors(create.error)).length ? (
-              <Alert color="red" role="alert">
-                {errorMessage(create.error)}
-              </Alert>
-            ) : null}
+            <FormError error={create.isError && !Object.keys(fieldErrors(create.error)).length ? create.error : null} />
             <TextInput label="Name" description="What uses this key, e.g. SIEM export." required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} maxLength={100} data-autofocus />
             <NativeSelect
               label="Role"
@@ -97,14 +95,7 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
               error={errors.roleId ?? (roles.isError ? `Cannot load roles: ${errorMessage(roles.error)}` : roleCannotList ? 'Your role cannot list roles (Account Settings: View is needed).' : undefined)}
               data={[{ value: '', label: roles.isLoading ? 'Loading roles…' : 'Select a role', disabled: true }, ...(roles.data?.items ?? []).map((r) => ({ value: String(r.id), label: r.name }))]}
             />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create
-              </Button>
-            </Group>
+            <FormButtons submitLabel="Create" onCancel={close} busy={create.isPending} />
           </Stack>
         </form>
       )}
@@ -118,16 +109,15 @@ export function ApiKeysPage() {
   const qc = useQueryClient();
   const q = useQuery({ queryKey: ['api-keys'], queryFn: () => get<{ items: ApiKeyView[] }>('/api-keys') });
   const [creating, setCreating] = useState(false);
-  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
-  const revoke = useMutation({
+  const revoke = useConfirmAction({
     mutationFn: (k: ApiKeyView) => del(`/api-keys/${k.id}`),
     onSuccess: (_v, k) => {
-      notifications.show({ color: 'green', title: 'API key revoked', message: `${k.name} (${k.prefix}…) no longer works.` });
+      notifySuccess('API key revoked', `${k.name} (${k.prefix}…) no longer works.`);
       void qc.invalidateQueries({ queryKey: ['api-keys'] });
-      setRevoking(null);
     },
-    onError: (err) => notifications.show({ color: 'red', title: 'Could not revoke the key', message: errorMessage(err) }),
+    onError: (err) => notifyError('Could not revoke the key', err),
   });
+  const revoking = revoke.target;
 
   return (
     <>
@@ -170,7 +160,7 @@ export function ApiKeysPage() {
                   {canEdit ? (
                     <Table.Td>
                       <Tooltip label="Revoke">
-                        <ActionIcon variant="subtle" color="red" aria-label={`Revoke ${k.name}`} onClick={() => setRevoking(k)}>
+                        <ActionIcon variant="subtle" color="red" aria-label={`Revoke ${k.name}`} onClick={() => revoke.ask(k)}>
                           <IconTrash />
                         </ActionIcon>
                       </Tooltip>
@@ -183,18 +173,7 @@ export function ApiKeysPage() {
         </Table.ScrollContainer>
       )}
       <CreateKeyModal opened={creating} onClose={() => setCreating(false)} />
-      <ConfirmDialog
-        opened={!!revoking}
-        title="Revoke API key"
-        confirmLabel="Revoke"
-        busy={revoke.isPending}
-        error={revoke.error}
-        onConfirm={() => revoking && revoke.mutate(revoking)}
-        onClose={() => {
-          setRevoking(null);
-          revoke.reset();
-        }}
-      >
+      <ConfirmDialog {...revoke.dialog} title="Revoke API key" confirmLabel="Revoke">
         Revoke <b>{revoking?.name}</b> ({revoking?.prefix}…)? Systems using it get 401 from now on. This cannot be undone.
       </ConfirmDialog>
     </>

@@ -1,15 +1,17 @@
 import { useState } from 'react';
-import { ActionIcon, Badge, Button, Checkbox, Group, Menu, NativeSelect, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Menu, NativeSelect, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, post } from '../../api/client';
 import type { Paged } from '../../api/types';
 import { useAuth } from '../../auth';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
 import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
-import { SortableTh, type SortOrder } from '../../components/table';
+import { usePaging, useSorting } from '../../components/listState';
+import { notifyError, notifySuccess } from '../../components/notify';
+import { ListToolbar, RowActionsMenu, SortableTh } from '../../components/table';
 import { AddUserModal } from './AddUserModal';
 import { ImportModal } from './ImportModal';
 import { STATUS_BADGE, exportUrl, type IntegrationRefView, type SortField, type UserStatus, type UserView, type VerifyResult } from './api';
@@ -46,13 +48,10 @@ export function IntegrationUsersPage() {
   const [integrationId, setIntegrationId] = useState('');
   const [type, setType] = useState('');
   const [status, setStatus] = useState('');
-  const [sort, setSort] = useState<SortField>('name');
-  const [order, setOrder] = useState<SortOrder>('asc');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
+  const { page, pageSize, setPage, paginator } = usePaging();
+  const { sort, order, th } = useSorting<SortField>('name', () => setPage(1));
   const [adding, setAdding] = useState(false);
   const [importing, setImporting] = useState(false);
-  const [removing, setRemoving] = useState<UserView | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
 
   const integrations = useQuery({ queryKey: ['integration-users', 'integrations'], queryFn: () => get<{ items: IntegrationRefView[] }>('/integration-users/integrations') });
@@ -70,7 +69,7 @@ export function IntegrationUsersPage() {
       notifications.show({ color: r.result === 'active' ? 'green' : r.result === 'error' ? 'red' : 'orange', title: r.result === 'error' ? 'Could not verify' : 'Verified', message: r.message });
       refreshList();
     },
-    onError: (err) => notifications.show({ color: 'red', title: 'Could not verify', message: (err as Error).message }),
+    onError: (err) => notifyError('Could not verify', err),
   });
   const verifyMany = useMutation({
     mutationFn: (ids: number[]) => post<BulkResult>('/integration-users/verify', { ids }),
@@ -83,27 +82,22 @@ export function IntegrationUsersPage() {
       setSelected(new Set());
       refreshList();
     },
-    onError: (err) => notifications.show({ color: 'red', title: 'Could not verify', message: (err as Error).message }),
+    onError: (err) => notifyError('Could not verify', err),
   });
-  const remove = useMutation({
+  const remove = useConfirmAction({
     mutationFn: (u: UserView) => del(`/integration-users/${u.id}`),
     onSuccess: (_r, u) => {
-      notifications.show({ color: 'green', title: 'Integration user removed', message: `${u.name} (${u.email}) can no longer be picked for new tickets. Existing tickets keep their assignee.` });
+      notifySuccess('Integration user removed', `${u.name} (${u.email}) can no longer be picked for new tickets. Existing tickets keep their assignee.`);
       setSelected((s) => {
         const n = new Set(s);
         n.delete(u.id);
         return n;
       });
-      setRemoving(null);
       refreshList();
     },
   });
+  const removing = remove.target;
 
-  const onSort = (f: SortField, o: SortOrder) => {
-    setSort(f);
-    setOrder(o);
-    setPage(1);
-  };
   const resetPage = <T,>(fn: (v: T) => void) => (v: T) => {
     fn(v);
     setPage(1);
@@ -134,7 +128,7 @@ export function IntegrationUsersPage() {
           </>
         }
       />
-      <Group mb="sm" align="flex-end" wrap="wrap">
+      <ListToolbar readOnlyNote={canEdit ? null : 'Your role can view integration users but not change them.'}>
         <TextInput label="Search" placeholder="Name or email" value={search} onChange={(e) => resetPage(setSearch)(e.currentTarget.value)} w={{ base: '100%', xs: 260 }} />
         <NativeSelect
           label="Integration"
@@ -163,12 +157,7 @@ export function IntegrationUsersPage() {
             Verify selected ({selected.size})
           </Button>
         ) : null}
-        {!canEdit ? (
-          <Text size="sm" c="dimmed">
-            Your role can view integration users but not change them.
-          </Text>
-        ) : null}
-      </Group>
+      </ListToolbar>
       {q.isLoading ? (
         <Loading label="Loading integration users…" />
       ) : q.isError ? (
@@ -199,22 +188,22 @@ export function IntegrationUsersPage() {
                       />
                     </Table.Th>
                   ) : null}
-                  <SortableTh field="name" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="name" {...th}>
                     Name
                   </SortableTh>
-                  <SortableTh field="email" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="email" {...th}>
                     Email ID
                   </SortableTh>
-                  <SortableTh field="integrationType" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="integrationType" {...th}>
                     Integration Type
                   </SortableTh>
-                  <SortableTh field="integration" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="integration" {...th}>
                     Integration
                   </SortableTh>
-                  <SortableTh field="status" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="status" {...th}>
                     Status
                   </SortableTh>
-                  <SortableTh field="lastVerifiedAt" sort={sort} order={order} onSort={onSort}>
+                  <SortableTh field="lastVerifiedAt" {...th}>
                     Last Verified
                   </SortableTh>
                   {canEdit ? <Table.Th w={60}>Actions</Table.Th> : null}
@@ -248,19 +237,12 @@ export function IntegrationUsersPage() {
                     <Table.Td>{u.lastVerifiedAt ? <DateTime value={u.lastVerifiedAt} /> : <Text span c="dimmed" size="sm">Never</Text>}</Table.Td>
                     {canEdit ? (
                       <Table.Td>
-                        <Menu position="bottom-end" withinPortal>
-                          <Menu.Target>
-                            <ActionIcon variant="subtle" aria-label={`Actions for ${u.email} (${u.integration})`} loading={verifyOne.isPending && verifyOne.variables?.id === u.id}>
-                              <span aria-hidden>⋯</span>
-                            </ActionIcon>
-                          </Menu.Target>
-                          <Menu.Dropdown>
-                            <Menu.Item onClick={() => verifyOne.mutate(u)}>Verify now</Menu.Item>
-                            <Menu.Item color="red" onClick={() => setRemoving(u)}>
-                              Remove
-                            </Menu.Item>
-                          </Menu.Dropdown>
-                        </Menu>
+                        <RowActionsMenu label={`Actions for ${u.email} (${u.integration})`} loading={verifyOne.isPending && verifyOne.variables?.id === u.id}>
+                          <Menu.Item onClick={() => verifyOne.mutate(u)}>Verify now</Menu.Item>
+                          <Menu.Item color="red" onClick={() => remove.ask(u)}>
+                            Remove
+                          </Menu.Item>
+                        </RowActionsMenu>
                       </Table.Td>
                     ) : null}
                   </Table.Tr>
@@ -268,33 +250,12 @@ export function IntegrationUsersPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <Paginator
-            noun="integration users"
-            page={page}
-            pageSize={pageSize}
-            total={q.data?.total ?? 0}
-            onPageChange={setPage}
-            onPageSizeChange={(s) => {
-              setPageSize(s);
-              setPage(1);
-            }}
-          />
+          <Paginator noun="integration users" {...paginator} total={q.data?.total ?? 0} />
         </>
       )}
       <AddUserModal opened={adding} onClose={() => setAdding(false)} integrations={integrationList} integrationsLoading={integrations.isLoading} />
       <ImportModal opened={importing} onClose={() => setImporting(false)} />
-      <ConfirmDialog
-        opened={!!removing}
-        title="Remove integration user"
-        confirmLabel="Remove"
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={() => removing && remove.mutate(removing)}
-        onClose={() => {
-          setRemoving(null);
-          remove.reset();
-        }}
-      >
+      <ConfirmDialog {...remove.dialog} title="Remove integration user" confirmLabel="Remove">
         Remove {removing?.name} ({removing?.email}) of {removing?.integration}? They can no longer be picked for new tickets. Tickets already assigned to them keep their assignee.
       </ConfirmDialog>
     </>

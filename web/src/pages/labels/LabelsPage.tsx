@@ -1,12 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Badge, Button, Group, Modal, Stack, Table, TagsInput, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Modal, Stack, Table, TagsInput, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post } from '../../api/client';
 import { useAuth } from '../../auth';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
 import { EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
+import { FormButtons, FormError } from '../../components/forms';
+import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors, useNarrow } from '../../components/table';
 import type { LabelView } from '../../../../src/modules/labels/schemas';
 import { WRAPPING_BADGE } from '../incidents/columns';
@@ -84,7 +85,7 @@ function LabelModal({ label, opened, onClose }: { label: LabelView | null; opene
       return editing ? patch<LabelView>(`/labels/${label!.id}`, body) : post<LabelView>('/labels', body);
     },
     onSuccess: (l) => {
-      notifications.show({ color: 'green', title: editing ? 'Label updated' : 'Label added', message: `${l.name} has ${l.values.length} value${l.values.length === 1 ? '' : 's'}.` });
+      notifySuccess(editing ? 'Label updated' : 'Label added', `${l.name} has ${l.values.length} value${l.values.length === 1 ? '' : 's'}.`);
       void qc.invalidateQueries({ queryKey: ['labels'] });
       void qc.invalidateQueries({ queryKey: ['incidents', 'filter-options'] });
       onClose();
@@ -93,7 +94,7 @@ function LabelModal({ label, opened, onClose }: { label: LabelView | null; opene
       const fe = fieldErrors(err);
       const valueErr = Object.entries(fe).find(([k]) => k.startsWith('values'))?.[1];
       setErrors({ name: fe.name, values: valueErr } as Record<string, string>);
-      notifications.show({ color: 'red', title: editing ? 'Could not update the label' : 'Could not add the label', message: errorMessage(err) });
+      notifyError(editing ? 'Could not update the label' : 'Could not add the label', err);
     },
   });
 
@@ -109,11 +110,7 @@ function LabelModal({ label, opened, onClose }: { label: LabelView | null; opene
     <Modal opened={opened} onClose={m.isPending ? () => undefined : onClose} title={editing ? 'Edit Label' : 'Add Label'} fullScreen={narrow} centered>
       <form onSubmit={submit} noValidate>
         <Stack>
-          {serverError ? (
-            <Alert color="red" role="alert">
-              {serverError}
-            </Alert>
-          ) : null}
+          <FormError error={serverError} />
           <TextInput label="Label Name" required value={name} onChange={(e) => {
               setName(e.currentTarget.value);
               if (errors.name) setErrors((x) => ({ ...x, name: '' }));
@@ -132,14 +129,7 @@ function LabelModal({ label, opened, onClose }: { label: LabelView | null; opene
               Incidents that carry a deleted value keep it until someone changes their labels.
             </Text>
           ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={m.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={m.isPending}>
-              {editing ? 'Update' : 'Add'}
-            </Button>
-          </Group>
+          <FormButtons submitLabel={editing ? 'Update' : 'Add'} onCancel={onClose} busy={m.isPending} cancelDisabled={m.isPending} />
         </Stack>
       </form>
     </Modal>
@@ -154,18 +144,16 @@ export function LabelsPage() {
   const [debounced] = useDebouncedValue(search, 150);
   const [editing, setEditing] = useState<LabelView | null>(null);
   const [adding, setAdding] = useState(false);
-  const [deleting, setDeleting] = useState<LabelView | null>(null);
   const q = useQuery({ queryKey: ['labels'], queryFn: () => get<{ items: LabelView[] }>('/labels') });
 
-  const remove = useMutation({
+  const remove = useConfirmAction({
     mutationFn: (l: LabelView) => del(`/labels/${l.id}`),
     onSuccess: (_v, l) => {
-      notifications.show({ color: 'green', title: 'Label deleted', message: `${l.name} was deleted. Incidents that carry it keep it until their labels are changed.` });
+      notifySuccess('Label deleted', `${l.name} was deleted. Incidents that carry it keep it until their labels are changed.`);
       void qc.invalidateQueries({ queryKey: ['labels'] });
       void qc.invalidateQueries({ queryKey: ['incidents', 'filter-options'] });
-      setDeleting(null);
     },
-    onError: (err) => notifications.show({ color: 'red', title: 'Could not delete the label', message: errorMessage(err) }),
+    onError: (err) => notifyError('Could not delete the label', err),
   });
 
   const term = debounced.trim().toLowerCase();
@@ -232,7 +220,7 @@ export function LabelsPage() {
                         <Button size="compact-sm" variant="subtle" aria-label={`Edit ${l.name}`} onClick={() => setEditing(l)}>
                           Edit
                         </Button>
-                        <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${l.name}`} onClick={() => setDeleting(l)}>
+                        <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${l.name}`} onClick={() => remove.ask(l)}>
                           Delete
                         </Button>
                       </Group>
@@ -245,19 +233,8 @@ export function LabelsPage() {
         </Table.ScrollContainer>
       )}
       <LabelModal opened={adding || !!editing} label={editing} onClose={() => (setAdding(false), setEditing(null))} />
-      <ConfirmDialog
-        opened={!!deleting}
-        title="Delete Label"
-        confirmLabel="Delete"
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-      >
-        Delete the label <b>{deleting?.name}</b>? Incidents that carry it keep it until someone changes their labels.
+      <ConfirmDialog {...remove.dialog} title="Delete Label" confirmLabel="Delete">
+        Delete the label <b>{remove.target?.name}</b>? Incidents that carry it keep it until someone changes their labels.
       </ConfirmDialog>
     </>
   );

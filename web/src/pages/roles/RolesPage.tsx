@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Badge, Button, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { del, get, patch, post } from '../../api/client';
+import { ActionIcon, Badge, Button, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { del, patch, post } from '../../api/client';
+import { useRoles } from '../../api/queries';
 import { CATEGORIES, maxLevel, type Category, type PermissionLevel, type RoleView } from '../../api/types';
 import { useAuth } from '../../auth';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
+import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
+import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { FormButtons, FormError } from '../../components/forms';
+import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors, useNarrow } from '../../components/table';
 import { IconEye, IconPencil, IconTrash } from '../../components/icons';
 
@@ -81,7 +83,7 @@ function RoleFormModal({ opened, role, onClose }: { opened: boolean; role: RoleV
   const save = useMutation({
     mutationFn: () => (role ? patch<RoleView>(`/roles/${role.id}`, { name: name.trim(), permissions: perms }) : post<RoleView>('/roles', { name: name.trim(), permissions: perms })),
     onSuccess: (r) => {
-      notifications.show({ color: 'green', title: role ? 'Role saved' : 'Role added', message: role ? `Permissions of ${r.name} were updated.` : `${r.name} can now be given to admins and API keys.` });
+      notifySuccess(role ? 'Role saved' : 'Role added', role ? `Permissions of ${r.name} were updated.` : `${r.name} can now be given to admins and API keys.`);
       void qc.invalidateQueries({ queryKey: ['roles'] });
       onClose();
     },
@@ -102,11 +104,7 @@ function RoleFormModal({ opened, role, onClose }: { opened: boolean; role: RoleV
     <Modal opened={opened} onClose={onClose} title={role ? 'Edit Permissions' : 'Add Role'} size="lg" fullScreen={narrow} centered={!narrow}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          {save.isError && !fieldErrors(save.error).name ? (
-            <Alert color="red" role="alert">
-              {errorMessage(save.error)}
-            </Alert>
-          ) : null}
+          <FormError error={save.isError && !fieldErrors(save.error).name ? save.error : null} />
           <TextInput label="Role" placeholder="e.g. Audit Reviewer" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={nameError} maxLength={100} data-autofocus />
           <TextInput label="Product" value="DLP" readOnly disabled description="Roles apply to the DLP product." />
           <Group justify="space-between" align="flex-end" wrap="wrap">
@@ -134,14 +132,7 @@ function RoleFormModal({ opened, role, onClose }: { opened: boolean; role: RoleV
           <Table.ScrollContainer minWidth={360}>
             <PermissionGrid value={perms} onChange={setPerms} />
           </Table.ScrollContainer>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {role ? 'Save' : 'Add Role'}
-            </Button>
-          </Group>
+          <FormButtons submitLabel={role ? 'Save' : 'Add Role'} onCancel={onClose} busy={save.isPending} />
         </Stack>
       </form>
     </Modal>
@@ -247,21 +238,20 @@ export function RolesPage() {
   const canEdit = can('Account Settings', 'edit');
   const narrow = useNarrow();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['roles'], queryFn: () => get<{ items: RoleView[] }>('/roles') });
+  const q = useRoles();
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<RoleView | null>(null);
   const [viewing, setViewing] = useState<RoleView | null>(null);
-  const [deleting, setDeleting] = useState<RoleView | null>(null);
 
-  const remove = useMutation({
+  const remove = useConfirmAction({
     mutationFn: (r: RoleView) => del(`/roles/${r.id}`),
     onSuccess: (_v, r) => {
-      notifications.show({ color: 'green', title: 'Role deleted', message: `${r.name} was deleted.` });
+      notifySuccess('Role deleted', `${r.name} was deleted.`);
       void qc.invalidateQueries({ queryKey: ['roles'] });
-      setDeleting(null);
     },
-    onError: (err) => notifications.show({ color: 'red', title: 'Could not delete the role', message: errorMessage(err) }),
+    onError: (err) => notifyError('Could not delete the role', err),
   });
+  const deleting = remove.target;
 
   return (
     <>
@@ -277,7 +267,7 @@ export function RolesPage() {
       ) : !q.data?.items.length ? (
         <EmptyState title="No roles">Add a role to get started.</EmptyState>
       ) : narrow ? (
-        <RoleCards roles={q.data.items} canEdit={canEdit} onView={setViewing} onEdit={setEditing} onDelete={setDeleting} />
+        <RoleCards roles={q.data.items} canEdit={canEdit} onView={setViewing} onEdit={setEditing} onDelete={remove.ask} />
       ) : (
         <Table.ScrollContainer minWidth={760}>
           <Table striped highlightOnHover aria-label="Roles" verticalSpacing="sm">
@@ -313,7 +303,7 @@ export function RolesPage() {
                   </Table.Td>
                   <Table.Td>{r.adminCount}</Table.Td>
                   <Table.Td>
-                    <RoleActions role={r} canEdit={canEdit} onView={setViewing} onEdit={setEditing} onDelete={setDeleting} />
+                    <RoleActions role={r} canEdit={canEdit} onView={setViewing} onEdit={setEditing} onDelete={remove.ask} />
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -324,18 +314,7 @@ export function RolesPage() {
       {adding ? <RoleFormModal opened role={null} onClose={() => setAdding(false)} /> : null}
       {editing ? <RoleFormModal key={editing.id} opened role={editing} onClose={() => setEditing(null)} /> : null}
       <ViewPermissionsModal role={viewing} onClose={() => setViewing(null)} />
-      <ConfirmDialog
-        opened={!!deleting}
-        title="Delete role"
-        confirmLabel="Delete"
-        busy={remove.isPending}
-        error={remove.error}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-      >
+      <ConfirmDialog {...remove.dialog} title="Delete role" confirmLabel="Delete">
         Delete the role <b>{deleting?.name}</b>? This cannot be undone.
         {deleting?.adminCount ? ` It is assigned to ${deleting.adminCount} admin${deleting.adminCount === 1 ? '' : 's'}, so the server will refuse until they have another role.` : ''}
       </ConfirmDialog>
