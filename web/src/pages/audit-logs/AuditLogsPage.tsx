@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { get } from '../../api/client';
 import type { AuditEntry, AuditFacets, Paged } from '../../api/types';
 import { Paginator } from '../../components/Paginator';
+import { usePaging } from '../../components/listState';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader, formatDateTime } from '../../components/common';
 import { useNarrow } from '../../components/table';
 import { IconEye } from '../../components/icons';
@@ -127,8 +128,7 @@ export function AuditLogsPage() {
   const [searchText, setSearchText] = useState('');
   // The moment the relative range is measured from; refreshed by Search and Reset.
   const [anchor, setAnchor] = useState(() => Date.now());
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
+  const { page, pageSize, setPage, paginator } = usePaging();
   const [viewing, setViewing] = useState<AuditEntry | null>(null);
 
   const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => {
@@ -290,17 +290,7 @@ export function AuditLogsPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <Paginator
-            noun="entries"
-            page={page}
-            pageSize={pageSize}
-            total={q.data.total}
-            onPageChange={setPage}
-            onPageSizeChange={(s) => {
-              setPageSize(s);
-              setPage(1);
-            }}
-          />
+          <Paginator noun="entries" {...paginator} total={q.data.total} />
         </>
       )}
       <ChangeModal entry={viewing} onClose={() => setViewing(null)} />

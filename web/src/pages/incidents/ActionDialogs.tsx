@@ -8,6 +8,8 @@ import { ActionIcon, Alert, Button, Checkbox, Group, Modal, NativeSelect, Stack,
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../components/common';
+import { FormButtons, FormError } from '../../components/forms';
+import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors, useNarrow } from '../../components/table';
 import {
   ACTION_TITLES,
@@ -108,7 +110,7 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
           message: first ?? 'Some incidents could not be changed.',
         });
       } else {
-        notifications.show({ color: 'green', title, message: `${title} applied to ${plural(res?.succeeded ?? count)}.` });
+        notifySuccess(title, `${title} applied to ${plural(res?.succeeded ?? count)}.`);
       }
       void qc.invalidateQueries({ queryKey: incidentKeys.all });
       onDone?.(action!);
@@ -117,7 +119,7 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
     onError: (err) => {
       setErrors(fieldErrors(err));
       setConfirming(false);
-      notifications.show({ color: 'red', title: `${ACTION_TITLES[action!]} failed`, message: errorMessage(err) });
+      notifyError(`${ACTION_TITLES[action!]} failed`, err);
     },
   });
 
@@ -194,7 +196,7 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
 
   if (!action) return null;
   const title = action === 'labels' && target.mode === 'bulk' ? 'Add Labels' : ACTION_TITLES[action];
-  const serverError = m.isError && !Object.keys(fieldErrors(m.error)).length ? errorMessage(m.error) : null;
+  const serverError = m.isError && !Object.keys(fieldErrors(m.error)).length ? m.error : null;
 
   let body: ReactNode = null;
   switch (action) {
@@ -279,11 +281,7 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
               These labels are added to {plural(count)}; existing labels stay.
             </Text>
           )}
-          {labels.isError ? (
-            <Alert color="red" role="alert">
-              Cannot load labels: {errorMessage(labels.error)}
-            </Alert>
-          ) : null}
+          <FormError error={labels.isError ? `Cannot load labels: ${errorMessage(labels.error)}` : null} />
           {rows.length ? (
             <Group gap="xs" wrap="nowrap" pr={42} aria-hidden>
               <Text size="sm" fw={500} style={{ flex: 1 }}>
@@ -355,11 +353,7 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
               {plural(count)} selected
             </Text>
           ) : null}
-          {serverError ? (
-            <Alert color="red" role="alert">
-              {serverError}
-            </Alert>
-          ) : null}
+          <FormError error={serverError} />
           {body}
           <Textarea label="Notes" autosize minRows={2} maxRows={8} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} error={notesError} />
           {confirming ? (
@@ -379,14 +373,7 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
               </Stack>
             </Alert>
           ) : (
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose} disabled={m.isPending}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={m.isPending}>
-                {SUBMIT_LABEL[action]}
-              </Button>
-            </Group>
+            <FormButtons submitLabel={SUBMIT_LABEL[action]} onCancel={onClose} busy={m.isPending} cancelDisabled={m.isPending} />
           )}
         </Stack>
       </form>

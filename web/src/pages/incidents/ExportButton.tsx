@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Button, Group, Modal, Progress, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { notifySuccess } from '../../components/notify';
 import { listQueryString, type ListParams } from './api';
 
 /**
@@ -43,7 +44,7 @@ export function ExportButton({ params, total }: { params: ListParams; total: num
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      notifications.show({ color: 'green', title: 'Export ready', message: `${name} (${Math.max(0, lines - 1).toLocaleString()} incidents) was downloaded.` });
+      notifySuccess('Export ready', `${name} (${Math.max(0, lines - 1).toLocaleString()} incidents) was downloaded.`);
     } catch (err) {
       if (ctrl.signal.aborted) notifications.show({ color: 'gray', title: 'Export cancelled', message: 'No file was saved.' });
       else notifications.show({ color: 'red', title: 'Export failed', message: err instanceof Error ? err.message : 'The export failed.' });

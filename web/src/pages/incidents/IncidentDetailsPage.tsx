@@ -1,12 +1,13 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { Alert, Anchor, Badge, Button, Group, Menu, Modal, Paper, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Paginator } from '../../components/Paginator';
+import { usePaging } from '../../components/listState';
+import { notifyError, notifySuccess } from '../../components/notify';
 import { DateTime, EmptyState, ErrorState, Loading, errorMessage } from '../../components/common';
 import { fieldErrors, useNarrow } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
@@ -69,8 +70,7 @@ function fileSize(n: number | undefined): string | undefined {
 
 function DuplicatesDialog({ incident, opened, onClose }: { incident: IncidentDetail; opened: boolean; onClose(): void }) {
   const narrow = useNarrow();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(10);
+  const { page, pageSize, paginator } = usePaging(10);
   const q = useQuery({
     queryKey: [...incidentKeys.duplicates(incident.id, page), pageSize],
     queryFn: () => get<DuplicatesPage>(`/incidents/${incident.id}/duplicates`, { page, pageSize }),
@@ -107,17 +107,7 @@ function DuplicatesDialog({ incident, opened, onClose }: { incident: IncidentDet
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <Paginator
-            page={page}
-            pageSize={pageSize}
-            total={q.data.total}
-            onPageChange={setPage}
-            onPageSizeChange={(s) => {
-              setPageSize(s);
-              setPage(1);
-            }}
-            noun="duplicates"
-          />
+          <Paginator {...paginator} total={q.data.total} noun="duplicates" />
         </>
       )}
     </Modal>
@@ -194,13 +184,13 @@ function NotesSection({ incident, canEdit }: { incident: IncidentDetail; canEdit
   const m = useMutation({
     mutationFn: () => runAction(incident.id, { kind: 'notes', notes: text.trim() }),
     onSuccess: () => {
-      notifications.show({ color: 'green', title: 'Note added', message: 'The note was saved and logged in State Changes.' });
+      notifySuccess('Note added', 'The note was saved and logged in State Changes.');
       setText('');
       void qc.invalidateQueries({ queryKey: incidentKeys.all });
     },
     onError: (err) => {
       setError(fieldErrors(err).notes ?? errorMessage(err));
-      notifications.show({ color: 'red', title: 'Could not add the note', message: errorMessage(err) });
+      notifyError('Could not add the note', err);
     },
   });
   return (
@@ -269,12 +259,12 @@ export function IncidentDetailsPage() {
   const del = useMutation({
     mutationFn: () => deleteIncident(id),
     onSuccess: () => {
-      notifications.show({ color: 'green', title: 'Incident deleted', message: `Incident ${q.data?.transactionId ?? id} was deleted permanently.` });
+      notifySuccess('Incident deleted', `Incident ${q.data?.transactionId ?? id} was deleted permanently.`);
       qc.removeQueries({ queryKey: ['incidents', 'detail', id] });
       void qc.invalidateQueries({ queryKey: incidentKeys.all });
       navigate(`/incidents${location.search}`);
     },
-    onError: (err) => notifications.show({ color: 'red', title: 'Delete failed', message: errorMessage(err) }),
+    onError: (err) => notifyError('Delete failed', err),
   });
 
   const back = (

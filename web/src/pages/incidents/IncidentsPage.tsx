@@ -20,11 +20,11 @@ import {
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../auth';
 import { CursorPaginator } from '../../components/CursorPaginator';
-import { EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
+import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { notifyError } from '../../components/notify';
 import { SortableTh } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
 import { COLUMNS, defaultColumns, loadColumns, saveColumns, type CellContext, type ColumnKey } from './columns';
@@ -337,7 +337,7 @@ export function IncidentsPage() {
       } while (cursor && all.length < MAX_BULK);
       setSelected(new Set(all.slice(0, MAX_BULK)));
     } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not select all incidents', message: errorMessage(err) });
+      notifyError('Could not select all incidents', err);
     } finally {
       setSelectingAll(false);
     }

@@ -49,7 +49,7 @@ export const STATUSES = ['New', 'Investigating', 'Validating with User', 'Receiv
 export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'] as const satisfies readonly Severity[];
 export const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const satisfies readonly Priority[];
 export const SOURCE_TYPES = ['Inline', 'Email', 'Endpoint', 'SaaS Security'] as const satisfies readonly SourceType[];
-export const PAGE_SIZES = [10, 20, 25, 50, 100] as const;
+export { PAGE_SIZES } from '../../components/Paginator';
 
 export const WIDGETS = ['all', 'open', 'unassigned', 'resolved', 'waitingFeedback', 'escalated', 'responseAvailable'] as const satisfies readonly Widget[];
 export const WIDGET_LABELS: Record<Widget, string> = {

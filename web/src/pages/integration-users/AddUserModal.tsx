@@ -1,12 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Anchor, Button, Group, Loader, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Loader, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { post } from '../../api/client';
 import { useAuth } from '../../auth';
 import { errorMessage } from '../../components/common';
+import { FormButtons, FormError } from '../../components/forms';
+import { notifySuccess } from '../../components/notify';
 import { useNarrow } from '../../components/table';
 import { lookupUser, type IntegrationRefView, type LookupResult, type UserView } from './api';
 
@@ -51,7 +52,7 @@ export function AddUserModal({ opened, onClose, integrations, integrationsLoadin
   const add = useMutation({
     mutationFn: () => post<UserView>('/integration-users', { integrationId: Number(integrationId), email: email.trim() }),
     onSuccess: (u) => {
-      notifications.show({ color: 'green', title: 'Integration user added', message: `${u.name} (${u.email}) can now be assigned ${u.integrationTypeLabel} tickets.` });
+      notifySuccess('Integration user added', `${u.name} (${u.email}) can now be assigned ${u.integrationTypeLabel} tickets.`);
       void qc.invalidateQueries({ queryKey: ['integration-users', 'list'] });
       close();
     },
@@ -156,19 +157,8 @@ export function AddUserModal({ opened, onClose, integrations, integrationsLoadin
               <TextInput label="Username" value={result.user.username} readOnly variant="filled" description={result.integration.type === 'jira_cloud' ? 'Jira Cloud has no usernames; this is the Atlassian account ID.' : undefined} />
             </>
           ) : null}
-          {submitError ? (
-            <Alert color="red" role="alert">
-              {submitError}
-            </Alert>
-          ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={add.isPending} disabled={!canAdd}>
-              Add User
-            </Button>
-          </Group>
+          <FormError error={submitError} />
+          <FormButtons submitLabel="Add User" onCancel={close} busy={add.isPending} submitDisabled={!canAdd} />
         </Stack>
       </form>
     </Modal>

@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Anchor, Badge, Button, FileInput, Group, Modal, Progress, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, FileInput, Group, Modal, Progress, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, post } from '../../api/client';
-import { errorMessage } from '../../components/common';
+import { FormButtons, FormError } from '../../components/forms';
 import { useNarrow } from '../../components/table';
 import { IMPORT_RESULT_LABELS, type ImportView } from './api';
 
@@ -64,28 +64,13 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
               </Anchor>
             </Text>
             <FileInput label="CSV file" placeholder="Choose a file" accept=".csv,text/csv" required value={file} onChange={setFile} error={fileError} clearable data-autofocus />
-            {start.isError ? (
-              <Alert color="red" role="alert">
-                {errorMessage(start.error)}
-              </Alert>
-            ) : null}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={start.isPending}>
-                Import
-              </Button>
-            </Group>
+            <FormError error={start.error} />
+            <FormButtons submitLabel="Import" onCancel={close} busy={start.isPending} />
           </Stack>
         </form>
       ) : (
         <Stack>
-          {progress.isError ? (
-            <Alert color="red" role="alert">
-              {errorMessage(progress.error)}
-            </Alert>
-          ) : null}
+          <FormError error={progress.error} />
           <Text size="sm" aria-live="polite">
             {!imp
               ? 'Starting…'

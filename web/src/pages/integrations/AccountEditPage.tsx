@@ -1,12 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, Anchor, Button, Checkbox, Divider, Group, PasswordInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { FormError } from '../../components/forms';
+import { notifySuccess } from '../../components/notify';
 import { integrationsKey } from './IntegrationsPage';
 import { ProjectsTable } from './ProjectsTable';
 import { APPS, StatusBadge, isAppKey, type IntegrationView } from './shared';
@@ -61,7 +62,7 @@ export function AccountEditPage() {
   const applied = (i: IntegrationView, message: string) => {
     qc.setQueryData(key, i);
     void qc.invalidateQueries({ queryKey: integrationsKey });
-    notifications.show({ color: 'green', message });
+    notifySuccess(undefined, message);
   };
   const save = useMutation({
     mutationFn: (body: unknown) => patch<IntegrationView>(`/integrations/${id}`, body),
@@ -80,7 +81,7 @@ export function AccountEditPage() {
     mutationFn: () => del(`/integrations/${id}`),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: integrationsKey });
-      notifications.show({ color: 'green', message: 'Integration deleted.' });
+      notifySuccess(undefined, 'Integration deleted.');
       navigate(`/setup/integrations/${app}`);
     },
   });
@@ -221,21 +222,9 @@ export function AccountEditPage() {
                 ml="lg"
               />
             ) : null}
-            {save.error ? (
-              <Alert color="red" role="alert" title="Not saved">
-                {errorMessage(save.error)}
-              </Alert>
-            ) : null}
-            {verify.error ? (
-              <Alert color="red" role="alert" title="Connection check failed">
-                {errorMessage(verify.error)}
-              </Alert>
-            ) : null}
-            {toggle.error ? (
-              <Alert color="red" role="alert">
-                {errorMessage(toggle.error)}
-              </Alert>
-            ) : null}
+            <FormError error={save.error} title="Not saved" />
+            <FormError error={verify.error} title="Connection check failed" />
+            <FormError error={toggle.error} />
             {canEdit ? (
               <Group justify="space-between">
                 <Group gap="xs">

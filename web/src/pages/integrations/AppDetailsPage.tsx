@@ -1,6 +1,6 @@
 import { Fragment, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ActionIcon, Anchor, Button, Group, List, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Button, List, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { ConnectModal } from './ConnectModal';

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Alert, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiError, post } from '../../api/client';
 import { errorMessage } from '../../components/common';
+import { FormButtons } from '../../components/forms';
+import { notifySuccess } from '../../components/notify';
 import { integrationsKey } from './IntegrationsPage';
 import type { AppKey, IntegrationView } from './shared';
 
@@ -52,7 +53,7 @@ export function ConnectModal({ app, opened, onClose, onConnected }: { app: AppKe
     },
     onSuccess: (i) => {
       void qc.invalidateQueries({ queryKey: integrationsKey });
-      notifications.show({ color: 'green', message: `${i.name} is connected.` });
+      notifySuccess(undefined, `${i.name} is connected.`);
       setF({ authMethod: 'basic' });
       onConnected(i);
     },
@@ -135,14 +136,7 @@ export function ConnectModal({ app, opened, onClose, onConnected }: { app: AppKe
               ) : null}
             </Alert>
           ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose} disabled={m.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={m.isPending}>
-              {oauth ? 'Authorize' : 'Connect'}
-            </Button>
-          </Group>
+          <FormButtons submitLabel={oauth ? 'Authorize' : 'Connect'} onCancel={onClose} busy={m.isPending} cancelDisabled={m.isPending} />
           <Text size="xs" c="dimmed">
             The credentials are checked against {isSn ? 'ServiceNow' : 'Jira Cloud'} before anything is saved, stored encrypted, and never shown again.
           </Text>

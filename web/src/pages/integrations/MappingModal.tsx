@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { ActionIcon, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, put } from '../../api/client';
 import { useAuth } from '../../auth';
-import { ErrorState, Loading, errorMessage } from '../../components/common';
+import { ErrorState, Loading } from '../../components/common';
+import { FormError } from '../../components/forms';
+import { notifySuccess } from '../../components/notify';
 import type { IntegrationView, JiraProjectView, MappingView } from './shared';
 
 type Row = { fieldKey: string; incidentField: string | null; defaultValue: string };
@@ -50,7 +51,7 @@ export function MappingModal({ integration, project, onClose, onSaved }: { integ
     onSuccess: (m) => {
       qc.setQueryData(key, m);
       onSaved();
-      notifications.show({ color: 'green', message: `Field mappings of ${m.issueType.name} in ${project.name} saved.` });
+      notifySuccess(undefined, `Field mappings of ${m.issueType.name} in ${project.name} saved.`);
     },
   });
 
@@ -160,11 +161,7 @@ export function MappingModal({ integration, project, onClose, onSaved }: { integ
                 })}
               </Table.Tbody>
             </Table>
-            {save.error ? (
-              <Alert color="red" role="alert" title="Not saved">
-                {errorMessage(save.error)}
-              </Alert>
-            ) : null}
+            <FormError error={save.error} title="Not saved" />
             {canEdit ? (
               <Group justify="space-between">
                 <Group gap="xs">

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Badge, Button, Group, SegmentedControl, Select, Table, Text, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, patch, post } from '../../api/client';
 import { useAuth } from '../../auth';
-import { DateTime, EmptyState, ErrorState, Loading, errorMessage } from '../../components/common';
+import { DateTime, EmptyState, ErrorState, Loading } from '../../components/common';
+import { notifyError, notifySuccess } from '../../components/notify';
 import { integrationsKey } from './IntegrationsPage';
 import { MappingModal } from './MappingModal';
 import type { IntegrationView, JiraProjectView } from './shared';
@@ -27,20 +27,20 @@ export function ProjectsTable({ integration }: { integration: IntegrationView })
     mutationFn: () => post<{ total: number; added: number; removed: number }>(`/integrations/${integration.id}/projects/sync`),
     onSuccess: (r) => {
       refresh();
-      notifications.show({ color: 'green', message: `Project list synced: ${r.total} projects (${r.added} added, ${r.removed} removed).` });
+      notifySuccess(undefined, `Project list synced: ${r.total} projects (${r.added} added, ${r.removed} removed).`);
     },
     onError: (e) => {
       refresh();
-      notifications.show({ color: 'red', title: 'Sync failed', message: errorMessage(e) });
+      notifyError('Sync failed', e);
     },
   });
   const setStatus = useMutation({
     mutationFn: (v: { projectId: number; statusId: string | null }) => patch<JiraProjectView>(`/integrations/${integration.id}/projects/${v.projectId}`, { completeStatusId: v.statusId }),
     onSuccess: (p) => {
       refresh();
-      notifications.show({ color: 'green', message: `Complete Status of ${p.name} is ${p.completeStatus?.name ?? 'not set'}.` });
+      notifySuccess(undefined, `Complete Status of ${p.name} is ${p.completeStatus?.name ?? 'not set'}.`);
     },
-    onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
+    onError: (e) => notifyError(undefined, e),
   });
 
   const items = (q.data?.items ?? []).filter((p) => only === 'all' || p.mappedIssueTypes.length > 0);
