@@ -1,15 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { Badge, Button, Group, Menu, Modal, NativeSelect, PasswordInput, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Menu, Modal, PasswordInput, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, patch, post } from '../../api/client';
-import { useRoles } from '../../api/queries';
 import type { AdminView, Paged } from '../../api/types';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
 import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
+import { RoleSelect } from '../../components/RoleSelect';
 import { usePaging, useSorting } from '../../components/listState';
 import { notifySuccess } from '../../components/notify';
 import { ListToolbar, RowActionsMenu, SortableTh, fieldErrors, useNarrow } from '../../components/table';
@@ -22,21 +22,6 @@ function passwordProblem(pw: string): string | null {
   if (pw.length < MIN_PASSWORD) return `Password must be at least ${MIN_PASSWORD} characters.`;
   if (pw.length > 256) return 'Password must be at most 256 characters.';
   return null;
-}
-
-function RoleSelect({ value, onChange, error, label = 'Role' }: { value: string; onChange(v: string): void; error?: string; label?: string }) {
-  const roles = useRoles();
-  const data = [{ value: '', label: roles.isLoading ? 'Loading roles…' : 'Select a role', disabled: true }, ...(roles.data?.items ?? []).map((r) => ({ value: String(r.id), label: r.name }))];
-  return (
-    <NativeSelect
-      label={label}
-      required
-      data={data}
-      value={value}
-      onChange={(e) => onChange(e.currentTarget.value)}
-      error={error ?? (roles.isError ? `Cannot load roles: ${errorMessage(roles.error)}` : undefined)}
-    />
-  );
 }
 
 function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }) {

@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, NativeSelect, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, post } from '../../api/client';
-import { useRoles } from '../../api/queries';
 import type { ApiKeyView } from '../../api/types';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
-import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
+import { RoleSelect } from '../../components/RoleSelect';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors, useNarrow } from '../../components/table';
 import { IconTrash } from '../../components/icons';
@@ -18,7 +18,6 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
   const qc = useQueryClient();
   const narrow = useNarrow();
   const { can } = useAuth();
-  const roles = useRoles(opened && can('Account Settings', 'view'));
   const [name, setName] = useState('');
   const [roleId, setRoleId] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -86,14 +85,13 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
           <Stack>
             <FormError error={create.isError && !Object.keys(fieldErrors(create.error)).length ? create.error : null} />
             <TextInput label="Name" description="What uses this key, e.g. SIEM export." required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} maxLength={100} data-autofocus />
-            <NativeSelect
-              label="Role"
+            <RoleSelect
               description="The key can do what this role allows."
-              required
               value={roleId}
-              onChange={(e) => setRoleId(e.currentTarget.value)}
-              error={errors.roleId ?? (roles.isError ? `Cannot load roles: ${errorMessage(roles.error)}` : roleCannotList ? 'Your role cannot list roles (Account Settings: View is needed).' : undefined)}
-              data={[{ value: '', label: roles.isLoading ? 'Loading roles…' : 'Select a role', disabled: true }, ...(roles.data?.items ?? []).map((r) => ({ value: String(r.id), label: r.name }))]}
+              onChange={setRoleId}
+              error={errors.roleId}
+              enabled={opened && !roleCannotList}
+              unavailable={roleCannotList ? 'Your role cannot list roles (Account Settings: View is needed).' : undefined}
             />
             <FormButtons submitLabel="Create" onCancel={close} busy={create.isPending} />
           </Stack>
