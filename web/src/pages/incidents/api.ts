@@ -4,11 +4,13 @@
  * types with `satisfies`, so a server-side rename breaks the type-check instead of the page.
  */
 import { useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
 import { api, get } from '../../api/client';
 import type {
   BulkAction,
   BulkResult,
   Counts,
+  duplicatesPage,
   FilterKey,
   FilterOptions,
   IncidentDetail,
@@ -16,6 +18,7 @@ import type {
   IncidentLabel,
   IncidentListItem,
   IncidentPage,
+  LabelPick,
   Priority,
   Severity,
   SortField,
@@ -36,6 +39,7 @@ export type {
   IncidentLabel,
   IncidentListItem,
   IncidentPage,
+  LabelPick,
   LabelView,
   Priority,
   Severity,
@@ -145,16 +149,11 @@ export function useLabels(enabled = true) {
   return useQuery({ queryKey: ['labels'], queryFn: () => get<{ items: LabelView[] }>('/labels'), enabled, staleTime: 30_000 });
 }
 
-export type DuplicatesPage = {
-  items: { id: number; transactionId: string; transactionTime: string }[];
-  total: number;
-  page: number;
-  pageSize: number;
-};
+/** GET /incidents/:id/duplicates (`duplicatesPage` in the incidents schemas). */
+export type DuplicatesPage = z.infer<typeof duplicatesPage>;
 
 /* ------------------------------------------------------------------ actions */
 
-export type LabelPick = { labelId: number; value?: string | null };
 export type ActionBody =
   | { kind: 'assign-to-me'; notes?: string }
   | { kind: 'assign'; adminId: number; notes?: string }
