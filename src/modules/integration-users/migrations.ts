@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../../platform/db/database.js';
 import { withId } from '../../platform/db/schema-helpers.js';
 
@@ -57,4 +57,68 @@ export async function integrationUsersInit(db: Kysely<unknown>, dialect: Dialect
     .addColumn('user_id', 'integer')
     .execute();
   await db.schema.createIndex('integration_user_import_rows_idx').on('integration_user_import_rows').columns(['import_id', 'line']).execute();
+}
+
+/**
+ * 0310: what the list needs to stay fast with thousands of users.
+ * - Partial indexes over live rows (`removed_at is null`, which every list query has) matching the
+ *   sorts: by name case-insensitively (`lower(name)`, as the list orders), by email, and by name
+ *   within one integration (the integration and type filters). Removed rows no longer have to be
+ *   fetched and skipped while walking the index. They replace the two 0300 indexes that led with
+ *   `org_id` (one on the case-sensitive name, which no query orders by).
+ * - `integration_user_counts`: live users per (org, integration, status), kept exact by triggers in
+ *   the same transaction as the row change (inserts, updates, removals, revivals and cascading
+ *   deletes alike), so the list's total is a sum over a few rows instead of counting every user.
+ */
+export async function integrationUsersIndexes(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  await db.schema.dropIndex('integration_users_org_name_idx').execute();
+  await db.schema.dropIndex('integration_users_org_email_idx').execute();
+  await sql`create index integration_users_live_name_idx on integration_users (org_id, lower(name), id) where removed_at is null`.execute(db);
+  await sql`create index integration_users_live_email_idx on integration_users (org_id, email_lower, id) where removed_at is null`.execute(db);
+  await sql`create index integration_users_live_integration_idx on integration_users (integration_id, lower(name), id) where removed_at is null`.execute(db);
+
+  await db.schema
+    .createTable('integration_user_counts')
+    .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('integration_id', 'integer', (c) => c.notNull().references('integrations.id').onDelete('cascade'))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('n', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('integration_user_counts_pk', ['org_id', 'integration_id', 'status'])
+    .execute();
+  await sql`insert into integration_user_counts (org_id, integration_id, status, n)
+    select org_id, integration_id, status, count(*) from integration_users where removed_at is null group by org_id, integration_id, status`.execute(db);
+
+  const changed = sql.raw(
+    '(old.removed_at is null) <> (new.removed_at is null) or old.status <> new.status or old.integration_id <> new.integration_id or old.org_id <> new.org_id',
+  );
+  if (dialect === 'postgres') {
+    await sql`create function integration_users_count() returns trigger language plpgsql as $$
+      begin
+        if tg_op <> 'INSERT' then
+          if old.removed_at is null then
+            update integration_user_counts set n = n - 1 where org_id = old.org_id and integration_id = old.integration_id and status = old.status;
+          end if;
+        end if;
+        if tg_op <> 'DELETE' then
+          if new.removed_at is null then
+            insert into integration_user_counts (org_id, integration_id, status, n) values (new.org_id, new.integration_id, new.status, 1)
+              on conflict (org_id, integration_id, status) do update set n = integration_user_counts.n + 1;
+          end if;
+        end if;
+        return null;
+      end $$`.execute(db);
+    await sql`create trigger integration_users_count_insert_delete after insert or delete on integration_users
+      for each row execute function integration_users_count()`.execute(db);
+    await sql`create trigger integration_users_count_update after update on integration_users
+      for each row when (${changed}) execute function integration_users_count()`.execute(db);
+    return;
+  }
+  const inc = sql.raw(`insert into integration_user_counts (org_id, integration_id, status, n)
+      select new.org_id, new.integration_id, new.status, 1 where new.removed_at is null
+      on conflict (org_id, integration_id, status) do update set n = n + 1;`);
+  const dec = sql.raw(`update integration_user_counts set n = n - 1
+      where old.removed_at is null and org_id = old.org_id and integration_id = old.integration_id and status = old.status;`);
+  await sql`create trigger integration_users_count_insert after insert on integration_users begin ${inc} end`.execute(db);
+  await sql`create trigger integration_users_count_delete after delete on integration_users begin ${dec} end`.execute(db);
+  await sql`create trigger integration_users_count_update after update on integration_users when ${changed} begin ${dec} ${inc} end`.execute(db);
 }

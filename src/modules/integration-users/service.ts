@@ -270,7 +270,7 @@ export class IntegrationUsersService {
   }
 
   /** Stores a found user; throws the already-added conflict when the row exists (unique index). */
-  private async insertFound(trx: Transaction<DB>, actor: Principal, ref: IntegrationRef, email: string, user: ExternalUser, createdBy: string): Promise<number> {
+  private async insertFound(trx: Transaction<DB>, actor: Principal, ref: IntegrationRef, email: string, user: ExternalUser, createdBy: string): Promise<UserRecord> {
     const now = nowIso();
     const emailLower = email.toLowerCase();
     const row = {
@@ -309,7 +309,8 @@ export class IntegrationUsersService {
       notes: `Added integration user ${row.email} (${user.name}) for ${TYPE_LABELS[ref.type]} integration ${ref.name}`,
       after: { email: row.email, name: user.name, username: user.username, externalId: user.externalId, integration: ref.name, integrationType: TYPE_LABELS[ref.type] },
     });
-    return id;
+    // Exactly what the insert or revive wrote, so the caller need not read it back.
+    return { ...row, id, org_id: actor.orgId, integration_id: ref.id, removed_at: null };
   }
 
   private refusal(ref: IntegrationRef, email: string, r: Exclude<Resolved, { outcome: 'found' }>): AppError {
@@ -321,8 +322,8 @@ export class IntegrationUsersService {
     const ref = await this.integrationFor(actor.orgId, input.integrationId);
     const r = await this.resolve(actor.orgId, ref, input.email);
     if (r.outcome !== 'found') throw this.refusal(ref, input.email, r);
-    const id = await this.db.transaction().execute((trx) => this.insertFound(trx, actor, ref, input.email, r.user, actor.label));
-    return this.get(actor.orgId, id);
+    const rec = await this.db.transaction().execute((trx) => this.insertFound(trx, actor, ref, input.email, r.user, actor.label));
+    return this.view(rec, new Map([[ref.id, ref]]));
   }
 
   // ---------- remove ----------
@@ -611,8 +612,8 @@ export class IntegrationUsersService {
         }
         try {
           await this.db.transaction().execute(async (trx) => {
-            const userId = await this.insertFound(trx, actor, ref, email.data, r.user, createdBy);
-            if (!(await finish(trx, 'added', `Added ${r.user.name}.`, userId))) throw new Error('row already done');
+            const added = await this.insertFound(trx, actor, ref, email.data, r.user, createdBy);
+            if (!(await finish(trx, 'added', `Added ${r.user.name}.`, added.id))) throw new Error('row already done');
           });
         } catch (err) {
           if (err instanceof AppError && err.code === 'already_added') await finish(this.db, 'duplicate', err.message);

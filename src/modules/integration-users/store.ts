@@ -47,14 +47,12 @@ export class IntegrationUsersStore {
     sort: { field: SortField; order: 'asc' | 'desc'; integrationRank?: Map<number, number> },
     page: { limit: number; offset: number } | null,
   ): Promise<{ rows: UserRecord[]; total: number }> {
-    const base = this.filtered(this.db, orgId, f);
-    const countRow = page ? await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow() : null;
-    let q = base.selectAll();
+    let q = this.filtered(this.db, orgId, f).selectAll();
     const dir = sort.order;
     switch (sort.field) {
       case 'name':
-        // The plain column, so the (org_id, name, id) index serves the sort.
-        q = q.orderBy('name', dir);
+        // Case-insensitive; the live (org_id, lower(name), id) index serves it (migration 0310).
+        q = q.orderBy(sql`lower(name)`, dir);
         break;
       case 'email':
         q = q.orderBy('email_lower', dir);
@@ -80,9 +78,35 @@ export class IntegrationUsersStore {
       }
     }
     q = q.orderBy('id', dir);
-    if (page) q = q.limit(page.limit).offset(page.offset);
-    const rows = await q.execute();
-    return { rows, total: countRow ? Number(countRow.n) : rows.length };
+    if (!page) {
+      const rows = await q.execute();
+      return { rows, total: rows.length };
+    }
+    q = q.limit(page.limit).offset(page.offset);
+    const [rows, total] = await Promise.all([q.execute(), this.count(orgId, f)]);
+    return { rows, total };
+  }
+
+  /**
+   * How many users match. Without a search this sums the trigger-kept per-(integration, status)
+   * counts (a few rows) instead of counting every user; a search counts the matching rows.
+   */
+  async count(orgId: number, f: StoreFilter): Promise<number> {
+    if (f.search) {
+      const r = await this.filtered(this.db, orgId, f)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    }
+    if (f.integrationIds && !f.integrationIds.length) return 0;
+    let q = this.db
+      .selectFrom('integration_user_counts')
+      .select((eb) => eb.fn.sum<number>('n').as('n'))
+      .where('org_id', '=', orgId);
+    if (f.integrationIds) q = q.where('integration_id', 'in', f.integrationIds);
+    if (f.status) q = q.where('status', '=', f.status);
+    const r = await q.executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   get(orgId: number, id: number, exec: Exec = this.db, opts: { includeRemoved?: boolean } = {}): Promise<UserRecord | undefined> {

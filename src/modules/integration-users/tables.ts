@@ -67,8 +67,17 @@ export interface IntegrationUserImportRowsTable {
   user_id: number | null;
 }
 
+/** Live (not removed) users per integration and status, kept by triggers (migration 0310). */
+export interface IntegrationUserCountsTable {
+  org_id: number;
+  integration_id: number;
+  status: UserStatus;
+  n: number;
+}
+
 export interface IntegrationUsersTables {
   integration_users: IntegrationUsersTable;
+  integration_user_counts: IntegrationUserCountsTable;
   integration_user_imports: IntegrationUserImportsTable;
   integration_user_import_rows: IntegrationUserImportRowsTable;
 }

@@ -19,7 +19,11 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
     database.dialect === 'postgres'
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema
       : undefined;
-  const migrator = new Migrator({ db: database.db, provider, migrationTableSchema });
+  // Names sort by module range (0300 integration users, 0400 incidents, ...), so a module's second
+  // migration (e.g. 0310) sorts before another module's already applied first one (0400): an existing
+  // database applies it after them, which is safe because a module's migrations only touch its own
+  // tables (and the ones that sort before them). Fresh databases still run everything in name order.
+  const migrator = new Migrator({ db: database.db, provider, migrationTableSchema, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -242,3 +242,27 @@ describe('permissions and org isolation', () => {
     expect((await s.get(`/api/v1/integration-users/${mine.id}`)).statusCode).toBe(200);
   });
 });
+
+describe('list totals', () => {
+  it('stay exact through adds, removals, re-adds and status changes, with every filter', async () => {
+    // Totals without a search come from per-integration counts kept by triggers; a search counts
+    // the rows themselves (every email contains "@"). Both must agree with the rows listed.
+    const check = async () => {
+      for (const filter of ['', 'status=active', 'status=inactive', 'status=deleted_in_system', 'type=servicenow', 'type=jira_cloud', `integrationId=${sn.id}`, `integrationId=${jira.id}`]) {
+        const page = (await s.get(`/api/v1/integration-users?pageSize=100&${filter}`)).json();
+        const searched = (await s.get(`/api/v1/integration-users?pageSize=100&search=%40&${filter}`)).json();
+        expect({ filter, total: page.total }).toEqual({ filter, total: page.items.length });
+        expect({ filter, total: searched.total }).toEqual({ filter, total: page.items.length });
+      }
+    };
+    await check();
+    const before = (await s.get(`/api/v1/integration-users?integrationId=${sn.id}&status=active`)).json();
+    const u = before.items[0] as { id: number; email: string };
+    expect((await s.delete(`/api/v1/integration-users/${u.id}`)).statusCode).toBe(204);
+    expect((await s.get(`/api/v1/integration-users?integrationId=${sn.id}&status=active`)).json().total).toBe(before.total - 1);
+    await check();
+    await add(sn.id, u.email);
+    expect((await s.get(`/api/v1/integration-users?integrationId=${sn.id}&status=active`)).json().total).toBe(before.total);
+    await check();
+  });
+});

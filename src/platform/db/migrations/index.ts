@@ -1,7 +1,7 @@
 import type { ModuleMigrations } from '../schema-helpers.js';
 import { platformInit } from './0001_platform.js';
 import { integrationsInit } from '../../../modules/integrations/migrations.js';
-import { integrationUsersInit } from '../../../modules/integration-users/migrations.js';
+import { integrationUsersIndexes, integrationUsersInit } from '../../../modules/integration-users/migrations.js';
 import { incidentsInit } from '../../../modules/incidents/migrations.js';
 import { labelsInit } from '../../../modules/labels/migrations.js';
 
@@ -14,6 +14,7 @@ export const allMigrations: ModuleMigrations = {
   '0001_platform': platformInit,
   '0200_integrations': integrationsInit,
   '0300_integration_users': integrationUsersInit,
+  '0310_integration_users_indexes': integrationUsersIndexes,
   '0400_incidents': incidentsInit,
   '0410_labels': labelsInit,
 };
