@@ -1,0 +1,34 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../platform/db/types.js';
+import type { Principal } from '../../platform/principal.js';
+import type { AuditEntryInput, AuditService } from '../audit/service.js';
+import type { AccountInfo } from './credentials.js';
+import { TYPE_LABELS } from './schemas.js';
+import { settingsOf } from './settings.js';
+import type { IntegrationRecord } from './store.js';
+import { parseJson } from './text.js';
+
+/** Module name on audit entries and Notification Center alerts. */
+export const MODULE = 'Integrations';
+const RESOURCE = 'Integration Configuration';
+
+/** Every change to an integration, its projects or mappings is audited against the integration. */
+export function recordIntegrationChange(audit: AuditService, trx: Transaction<DB>, actor: Principal, integrationId: number, entry: Omit<AuditEntryInput, 'module' | 'resource' | 'resourceId'>): Promise<void> {
+  return audit.record(trx, actor, { ...entry, module: MODULE, resource: RESOURCE, resourceId: integrationId });
+}
+
+/** An integration as the audit log shows it before and after a change. */
+export function snapshot(r: Omit<IntegrationRecord, 'id'>) {
+  return {
+    type: TYPE_LABELS[r.type],
+    name: r.name,
+    baseUrl: r.base_url,
+    authMethod: r.auth_method,
+    account: parseJson<AccountInfo>(r.account_info, {}),
+    settings: settingsOf(r),
+    enabled: r.enabled === 1,
+    status: r.status,
+    // Never the value: redact() blanks this key, and only the fact is recorded.
+    credentials: 'stored',
+  };
+}
