@@ -46,7 +46,7 @@ export function openDatabase(database: Config['database']): Database {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -54,6 +54,34 @@ export function openDatabase(database: Config['database']): Database {
       await sql`select 1`.execute(db);
     },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query afresh; compiling the SQL costs about as much as running a small
+ * indexed query. Our queries come from a bounded set of shapes, so reuse prepared statements
+ * (least recently used out past `max`). SQLite re-prepares a cached statement itself after a
+ * schema change, and Kysely runs one query at a time per connection, so a statement is never
+ * used by two queries at once.
+ */
+export function withStatementCache(sqlite: SQLite.Database, max = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare(query: string) {
+      let stmt = cache.get(query);
+      if (stmt) {
+        cache.delete(query);
+      } else {
+        stmt = sqlite.prepare(query);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(query, stmt);
+      return stmt;
+    },
   };
 }
 
