@@ -74,8 +74,17 @@ export interface IncidentFacetsTable {
   kind: string;
   value: string;
 }
+/** SQLite only (0420): parents per org, hour of incident date ('YYYY-MM-DDTHH'), status and unassigned. */
+export interface IncidentHourCountsTable {
+  org_id: number;
+  hour: string;
+  status: string;
+  unassigned: number;
+  n: number;
+}
 export interface IncidentsTables {
   incidents: IncidentsTable;
+  incident_hour_counts: IncidentHourCountsTable;
   incident_events: IncidentEventsTable;
   incident_labels: IncidentLabelsTable;
   incident_facets: IncidentFacetsTable;
@@ -175,4 +184,68 @@ export async function incidentsInit(db: Kysely<unknown>, dialect: Dialect): Prom
     .addColumn('value', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('incident_facets_pk', ['org_id', 'kind', 'value'])
     .execute();
+}
+
+/**
+ * 0420: one covering index for the Incidents page on SQLite. Everything the count widgets, the
+ * enum filters, the rule/engine filters and the All search read is in the index, so the time
+ * range is scanned index-only (no row lookup per incident), and the list reads full rows only for
+ * the page it returns. Replaces incidents_counts_idx and incidents_list_idx (both prefixes of it),
+ * so ingestion maintains one index fewer. PostgreSQL keeps both: a btree entry there is limited
+ * to about 2.7 kB, which the unbounded rules/search text could exceed.
+ */
+export async function incidentsPerf(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  if (dialect !== 'sqlite') return;
+  await db.schema
+    .createIndex('incidents_filter_idx')
+    .on('incidents')
+    .columns([
+      'org_id',
+      'incident_date',
+      'status',
+      'dlp_admin_id',
+      'severity',
+      'priority',
+      'source_type',
+      'action',
+      'department',
+      'duplicate_count',
+      'rules',
+      'engines',
+      'search_text',
+    ])
+    .where(sql.ref('duplicate_of'), 'is', null)
+    .execute();
+  await db.schema.dropIndex('incidents_counts_idx').execute();
+  // Also a prefix of the new index: left in place, SQLite walks it in date order for a filtered page
+  // and reads a table row per entry to test the filters.
+  await db.schema.dropIndex('incidents_list_idx').execute();
+
+  // Count widgets per hour of incident date, kept by triggers so every write path (ingestion,
+  // actions, deletes, FK cascades and set-nulls) stays counted. The widgets read whole hours here
+  // and only the partial hours at the range's ends from the index. SQLite only: it has one writer
+  // at a time, whereas on PostgreSQL concurrent ingests would queue (or deadlock) on shared rows.
+  await sql`create table incident_hour_counts (
+    org_id integer not null,
+    hour text not null,
+    status text not null,
+    unassigned integer not null,
+    n integer not null,
+    primary key (org_id, hour, status, unassigned)
+  ) without rowid`.execute(db);
+  await sql`insert into incident_hour_counts (org_id, hour, status, unassigned, n)
+    select org_id, substr(incident_date, 1, 13), status, dlp_admin_id is null, count(*)
+    from incidents where duplicate_of is null group by 1, 2, 3, 4`.execute(db);
+  const add = (r: 'new') => sql.raw(`insert into incident_hour_counts (org_id, hour, status, unassigned, n)
+      select ${r}.org_id, substr(${r}.incident_date, 1, 13), ${r}.status, ${r}.dlp_admin_id is null, 1 where ${r}.duplicate_of is null
+      on conflict (org_id, hour, status, unassigned) do update set n = n + 1;`);
+  const sub = (r: 'old') => sql.raw(`update incident_hour_counts set n = n - 1
+      where ${r}.duplicate_of is null and org_id = ${r}.org_id and hour = substr(${r}.incident_date, 1, 13)
+        and status = ${r}.status and unassigned = (${r}.dlp_admin_id is null);`);
+  await sql`create trigger incidents_hour_counts_ins after insert on incidents when new.duplicate_of is null begin ${add('new')} end`.execute(db);
+  await sql`create trigger incidents_hour_counts_del after delete on incidents when old.duplicate_of is null begin ${sub('old')} end`.execute(db);
+  await sql`create trigger incidents_hour_counts_upd after update of org_id, incident_date, status, dlp_admin_id, duplicate_of on incidents
+    when old.org_id is not new.org_id or old.incident_date is not new.incident_date or old.status is not new.status
+      or (old.dlp_admin_id is null) <> (new.dlp_admin_id is null) or old.duplicate_of is not new.duplicate_of
+    begin ${sub('old')} ${add('new')} end`.execute(db);
 }

@@ -12,7 +12,6 @@ import {
   MAX_BATCH,
   PRIORITIES,
   SEVERITIES,
-  WIDGETS,
   incidentInput,
   type BulkResult,
   type CloseBody,
@@ -469,17 +468,7 @@ export class IncidentsService {
   }
 
   async counts(orgId: number, range: { from: string; to: string }): Promise<Counts> {
-    const rows = await this.store.statusCounts(orgId, range);
-    const c: Counts = { all: 0, open: 0, unassigned: 0, resolved: 0, waitingFeedback: 0, escalated: 0, responseAvailable: 0 };
-    for (const r of rows) {
-      c.all += r.n;
-      if (r.unassigned) c.unassigned += r.n;
-      for (const w of WIDGETS) {
-        if (w === 'all' || w === 'unassigned') continue;
-        if (WIDGET_STATUSES[w].includes(r.status)) c[w] += r.n;
-      }
-    }
-    return c;
+    return this.store.widgetCounts(orgId, range);
   }
 
   /** The filtered set as CSV, read in keyset chunks so memory stays flat. */

@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { SqliteAdapter, sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.js';
 import type { IncidentsTable } from './migrations.js';
 import { TOTAL_CAP, type ListFilters, type SortField, type Widget } from './schemas.js';
@@ -95,7 +95,11 @@ function chunk<T>(arr: T[], size: number): T[][] {
 }
 
 export class IncidentsStore {
-  constructor(readonly db: Kysely<DB>) {}
+  /** SQLite keeps incident_hour_counts (migration 0420); PostgreSQL counts from its index. */
+  private readonly sqlite: boolean;
+  constructor(readonly db: Kysely<DB>) {
+    this.sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+  }
 
   /* -------------------------------------------------------------- filtering */
 
@@ -147,14 +151,14 @@ export class IncidentsStore {
     jsonList('rule', 'incidents.rules', f.rule);
     jsonList('engine', 'incidents.engines', f.engine);
     if (f.label?.length) {
-      const has = eb.exists(
-        eb
-          .selectFrom('incident_labels')
-          .select(sql.lit(1).as('one'))
-          .whereRef('incident_labels.incident_id', '=', 'incidents.id')
-          .where('incident_labels.label_id', 'in', f.label),
-      );
-      c.push(ex.has('label') ? eb.not(has) : has);
+      // One set of labelled incident ids (from incident_labels_label_idx), probed per row in memory,
+      // instead of one index lookup per incident in the range.
+      const labelled = eb
+        .selectFrom('incident_labels')
+        .select('incident_labels.incident_id')
+        .where('incident_labels.org_id', '=', spec.orgId)
+        .where('incident_labels.label_id', 'in', f.label);
+      c.push(eb('incidents.id', ex.has('label') ? 'not in' : 'in', labelled));
     }
     if (f.duplicated) {
       const yes = (f.duplicated === 'yes') !== ex.has('duplicated');
@@ -188,23 +192,33 @@ export class IncidentsStore {
     const col = `incidents.${SORT_COLUMNS[sort]}` as const;
     const backwards = keyset?.dir === 'prev';
     const dir = backwards ? (order === 'asc' ? 'desc' : 'asc') : order;
+    // First the ids of the page: filters and sort key come from the covering index on SQLite, so
+    // only the page's rows are read from the table (not every match the sort has to look at).
     let q = this.db
       .selectFrom('incidents')
-      .leftJoin('admins', 'admins.id', 'incidents.dlp_admin_id')
-      .select([...LIST_COLUMNS, 'admins.name as admin_name', 'admins.email as admin_email'])
+      .select(['incidents.id'])
       .where((eb) => this.where(eb, spec));
     if (keyset) {
       q = q.where((eb) => eb(eb.refTuple(col, 'incidents.id'), dir === 'asc' ? '>' : '<', eb.tuple(keyset.v as never, keyset.id)));
     }
-    const rows = (await q
-      .orderBy(col, dir)
-      .orderBy('incidents.id', dir)
-      .limit(limit + 1)
-      .execute()) as IncidentListRecord[];
-    const more = rows.length > limit;
-    if (more) rows.pop();
-    if (backwards) rows.reverse();
-    return { rows, more };
+    const ids = (await q.orderBy(col, dir).orderBy('incidents.id', dir).limit(limit + 1).execute()).map((r) => r.id);
+    const more = ids.length > limit;
+    if (more) ids.pop();
+    if (backwards) ids.reverse();
+    if (!ids.length) return { rows: [], more };
+    const byId = new Map<number, IncidentListRecord>();
+    for (const part of chunk(ids, 500)) {
+      const rows = (await this.db
+        .selectFrom('incidents')
+        .leftJoin('admins', 'admins.id', 'incidents.dlp_admin_id')
+        .select([...LIST_COLUMNS, 'admins.name as admin_name', 'admins.email as admin_email'])
+        .where('incidents.org_id', '=', spec.orgId)
+        .where('incidents.id', 'in', part)
+        .execute()) as IncidentListRecord[];
+      for (const r of rows) byId.set(r.id, r);
+    }
+    // A row deleted between the two reads is simply left out.
+    return { rows: ids.map((id) => byId.get(id)).filter((r): r is IncidentListRecord => !!r), more };
   }
 
   /** Number of matching incidents, counting at most `TOTAL_CAP + 1`. */
@@ -219,22 +233,53 @@ export class IncidentsStore {
     return { total: Math.min(n, TOTAL_CAP), capped: n > TOTAL_CAP };
   }
 
-  /** The count widgets: one grouped pass over the time range's index entries. */
-  async statusCounts(orgId: number, range: { from: string; to: string }): Promise<{ status: string; unassigned: number; n: number }[]> {
-    const rows = await this.db
-      .selectFrom('incidents')
-      .select((eb) => [
-        'status',
-        eb.case().when('dlp_admin_id', 'is', null).then(1).else(0).end().as('unassigned'),
-        eb.fn.countAll<number>().as('n'),
-      ])
-      .where('org_id', '=', orgId)
-      .where('duplicate_of', 'is', null)
-      .where('incident_date', '>=', range.from)
-      .where('incident_date', '<', range.to)
-      .groupBy(['status', sql`2`])
-      .execute();
-    return rows.map((r) => ({ status: r.status, unassigned: Number(r.unassigned), n: Number(r.n) }));
+  /**
+   * The count widgets. PostgreSQL: one pass over the range's index entries, one sum per widget.
+   * SQLite: whole hours from incident_hour_counts (kept by triggers), and the partial hours at the
+   * two ends of the range from the covering index, so the cost no longer grows with the range.
+   */
+  async widgetCounts(orgId: number, range: { from: string; to: string }): Promise<Record<Widget, number>> {
+    const groups: { status: string; unassigned: number; n: number }[] = [];
+    const scan = async (from: string, to: string) => {
+      if (from >= to) return;
+      const rows = await this.db
+        .selectFrom('incidents')
+        .select((eb) => ['status', sql<number>`case when ${sql.ref('dlp_admin_id')} is null then 1 else 0 end`.as('unassigned'), eb.fn.countAll<number>().as('n')])
+        .where('org_id', '=', orgId)
+        .where('duplicate_of', 'is', null)
+        .where('incident_date', '>=', from)
+        .where('incident_date', '<', to)
+        .groupBy(['status', sql`2`])
+        .execute();
+      groups.push(...rows);
+    };
+    const hour = 3_600_000;
+    const firstWhole = new Date(Math.ceil(Date.parse(range.from) / hour) * hour).toISOString();
+    const endWhole = new Date(Math.floor(Date.parse(range.to) / hour) * hour).toISOString();
+    if (this.sqlite && firstWhole < endWhole) {
+      await scan(range.from, firstWhole);
+      groups.push(
+        ...(await this.db
+          .selectFrom('incident_hour_counts')
+          .select((eb) => ['status', 'unassigned', eb.fn.sum<number>('n').as('n')])
+          .where('org_id', '=', orgId)
+          .where('hour', '>=', firstWhole.slice(0, 13))
+          .where('hour', '<', endWhole.slice(0, 13))
+          .groupBy(['status', 'unassigned'])
+          .execute()),
+      );
+      await scan(endWhole, range.to);
+    } else {
+      await scan(range.from, range.to);
+    }
+    const c: Record<Widget, number> = { all: 0, open: 0, unassigned: 0, resolved: 0, waitingFeedback: 0, escalated: 0, responseAvailable: 0 };
+    for (const g of groups) {
+      const n = Number(g.n);
+      c.all += n;
+      if (Number(g.unassigned)) c.unassigned += n;
+      for (const [w, statuses] of Object.entries(WIDGET_STATUSES) as [keyof typeof WIDGET_STATUSES, string[]][]) if (statuses.includes(g.status)) c[w] += n;
+    }
+    return c;
   }
 
   async labelsOf(orgId: number, ids: number[], exec: Exec = this.db) {

@@ -2,7 +2,7 @@ import type { ModuleMigrations } from '../schema-helpers.js';
 import { platformInit } from './0001_platform.js';
 import { integrationsInit } from '../../../modules/integrations/migrations.js';
 import { integrationUsersIndexes, integrationUsersInit } from '../../../modules/integration-users/migrations.js';
-import { incidentsInit } from '../../../modules/incidents/migrations.js';
+import { incidentsInit, incidentsPerf } from '../../../modules/incidents/migrations.js';
 import { labelsInit } from '../../../modules/labels/migrations.js';
 
 /**
@@ -17,4 +17,5 @@ export const allMigrations: ModuleMigrations = {
   '0310_integration_users_indexes': integrationUsersIndexes,
   '0400_incidents': incidentsInit,
   '0410_labels': labelsInit,
+  '0420_incidents_perf': incidentsPerf,
 };
