@@ -27,32 +27,15 @@ export function integrationPath(type: IntegrationType, id: number): string {
   return `/setup/integrations/${type}/${id}`;
 }
 
-type IntegrationView = { id: number; type: IntegrationType; name: string; enabled: boolean; status: string };
-
-/**
- * Adapts the integrations module's service. Its `summaries`/`summary` (id, type, name, enabled,
- * status, without the Jira project counts `list`/`get` add) are preferred: the list reads them on
- * every request and Add User once; `list`/`get` remain the fallback.
- */
+/** Adapts the integrations module's service; its summaries skip the Jira project counts the list does not need. */
 export function integrationsPort(svc: {
-  get(orgId: number, id: number): Promise<IntegrationView>;
-  list(orgId: number): Promise<IntegrationView[]>;
-  summary?(orgId: number, id: number): Promise<IntegrationRef | null>;
-  summaries?(orgId: number): Promise<IntegrationRef[]>;
+  summary(orgId: number, id: number): Promise<IntegrationRef | null>;
+  summaries(orgId: number): Promise<IntegrationRef[]>;
   connectorFor(orgId: number, id: number): Promise<TicketingConnector>;
 }): IntegrationsPort {
-  const ref = (v: IntegrationView): IntegrationRef => ({ id: v.id, type: v.type, name: v.name, enabled: v.enabled, status: v.status });
   return {
-    async get(orgId, id) {
-      if (svc.summary) return svc.summary(orgId, id);
-      try {
-        return ref(await svc.get(orgId, id));
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404) return null;
-        throw err;
-      }
-    },
-    list: async (orgId) => (svc.summaries ? svc.summaries(orgId) : (await svc.list(orgId)).map(ref)),
+    get: (orgId, id) => svc.summary(orgId, id),
+    list: (orgId) => svc.summaries(orgId),
     connectorFor: (orgId, id) => svc.connectorFor(orgId, id),
   };
 }
