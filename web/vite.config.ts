@@ -8,7 +8,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   root: here,
   base: '/',
-  build: { outDir: path.resolve(here, '../dist/web'), emptyOutDir: true, chunkSizeWarningLimit: 2000 },
+  build: {
+    outDir: path.resolve(here, '../dist/web'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 2000,
+    rolldownOptions: {
+      // Mantine marks its modules "use client" for server-component frameworks; in a plain SPA
+      // bundle the directive means nothing, and the warning per module buried real output.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
+  },
   oxc: { jsx: { runtime: 'automatic' } },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
 });
