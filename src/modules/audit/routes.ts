@@ -4,20 +4,7 @@ import type { AppContext } from '../../app-context.js';
 import { notFound } from '../../platform/http/errors.js';
 import { idParam, pageQuery, paged } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
-
-const auditEntry = z.object({
-  id: z.number(),
-  createdAt: z.string(),
-  action: z.string(),
-  module: z.string(),
-  resource: z.string(),
-  resourceId: z.string().nullable(),
-  adminId: z.number().nullable(),
-  actor: z.string(),
-  changeNotes: z.string(),
-  before: z.unknown(),
-  after: z.unknown(),
-});
+import { auditEntry, auditFacets } from './schemas.js';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 time such as 2026-11-27T00:00:00Z.' });
 
@@ -49,13 +36,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: {
         tags: ['Audit Logs'],
         summary: 'Values for the Admin, Module and Resource filters',
-        response: {
-          200: z.object({
-            modules: z.array(z.string()),
-            resources: z.array(z.string()),
-            admins: z.array(z.object({ id: z.number(), actor: z.string() })),
-          }),
-        },
+        response: { 200: auditFacets },
       },
       handler: async (req) => ctx.audit.facets(req.principal!.orgId),
     });

@@ -1,5 +1,6 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { AuditLogTable, DB } from '../../platform/db/types.js';
+import type { AuditEntry, AuditFacets } from './schemas.js';
 
 export type AuditQuery = {
   from?: string;
@@ -13,33 +14,10 @@ export type AuditQuery = {
   pageSize: number;
 };
 
-export type AuditRow = {
-  id: number;
-  createdAt: string;
-  action: string;
-  module: string;
-  resource: string;
-  resourceId: string | null;
-  adminId: number | null;
-  actor: string;
-  changeNotes: string;
-  before: unknown;
-  after: unknown;
-};
+/** What the API returns for an entry; the store builds it from a row. */
+export type AuditRow = AuditEntry;
 
-function toRow(r: {
-  id: number;
-  created_at: string;
-  action: string;
-  module: string;
-  resource: string;
-  resource_id: string | null;
-  admin_id: number | null;
-  actor: string;
-  change_notes: string;
-  before_json: string | null;
-  after_json: string | null;
-}): AuditRow {
+function toRow(r: Selectable<AuditLogTable>): AuditRow {
   return {
     id: r.id,
     createdAt: r.created_at,
@@ -101,7 +79,7 @@ export class AuditStore {
     return r ? toRow(r) : null;
   }
 
-  async facets(orgId: number): Promise<{ modules: string[]; resources: string[]; admins: { id: number; actor: string }[] }> {
+  async facets(orgId: number): Promise<AuditFacets> {
     const modules = await this.db.selectFrom('audit_log').select('module').distinct().where('org_id', '=', orgId).execute();
     const resources = await this.db
       .selectFrom('audit_log')

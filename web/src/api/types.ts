@@ -17,22 +17,4 @@ export type ApiKeyView = { id: number; name: string; prefix: string; roleId: num
 /** Every paged list: `pageQuery` + `paged(item)` on the server. */
 export type Paged<T> = { items: T[]; total: number; page: number; pageSize: number };
 
-export type AuditEntry = {
-  id: number;
-  createdAt: string;
-  action: string;
-  module: string;
-  resource: string;
-  resourceId: string | null;
-  adminId: number | null;
-  actor: string;
-  changeNotes: string;
-  before: unknown;
-  after: unknown;
-};
-
-export type AuditFacets = {
-  modules: string[];
-  resources: string[];
-  admins: { id: number; actor: string }[];
-};
+export type { AuditEntry, AuditFacets } from '../../../src/modules/audit/schemas';
