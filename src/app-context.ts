@@ -46,10 +46,10 @@ export function createContext(config: Config, database: Database, log: AppContex
   const roles = new RolesService(db, audit);
   const orgs = new OrgsService(db, roles);
   const admins = new AdminsService(db, audit, roles);
-  const auth = new AuthService(db, config, admins.store);
+  const auth = new AuthService(db, config, admins.store, database.writes);
   const apiKeys = new ApiKeysService(db, audit, roles);
   const alerts = new AlertsService(db);
-  const integrations = new IntegrationsService(db, audit, alerts, secrets, config, log);
+  const integrations = new IntegrationsService(db, audit, alerts, secrets, config, log, database.writes);
   const labels = new LabelsService(db, audit);
   const incidents = new IncidentsService(db, admins, roles, labels);
   const jobs = new JobQueue(db, database.dialect);

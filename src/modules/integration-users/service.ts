@@ -24,7 +24,7 @@ import {
   type UserView,
   type VerifyResult,
 } from './schemas.js';
-import { IntegrationUsersStore, isUniqueViolation, type UserRecord } from './store.js';
+import { IntegrationUsersStore, isUniqueViolation, type ListedUser, type UserRecord } from './store.js';
 import type { ImportRowResult, UserStatus } from './tables.js';
 
 const MODULE = 'Integrations';
@@ -106,7 +106,7 @@ export class IntegrationUsersService {
     return new Map((await this.integrations().list(orgId)).map((r) => [r.id, r]));
   }
 
-  private view(r: UserRecord, refs: Map<number, IntegrationRef>): UserView {
+  private view(r: ListedUser, refs: Map<number, IntegrationRef>): UserView {
     const ref = refs.get(r.integration_id);
     const type = ref?.type ?? 'servicenow';
     return {

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { ConnectorError, type OAuthTokens } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
+import type { TableWrites } from '../../platform/db/table-writes.js';
 import type { DB } from '../../platform/db/types.js';
 import { conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
@@ -26,6 +27,7 @@ import { requireIntegration } from './lookups.js';
 import { TYPE_LABELS, type ConnectInput, type IntegrationView, type UpdateInput } from './schemas.js';
 import { resolveSettings, settingsColumns, settingsOf } from './settings.js';
 import type { IntegrationRecord, IntegrationsStore } from './store.js';
+import { SummaryCache } from './summary-cache.js';
 import { parseJson } from './text.js';
 
 type Exec = Kysely<DB> | Transaction<DB>;
@@ -40,6 +42,7 @@ function duplicateName(name: string) {
 /** An integration's connection to its system: reading, connecting, editing, enabling, verifying and deleting it. */
 export class IntegrationConnections {
   private readonly usages = new Map<string, UsageCounter>();
+  private readonly summaryCache: SummaryCache;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -49,7 +52,10 @@ export class IntegrationConnections {
     private readonly secrets: SecretBox,
     private readonly connectors: IntegrationConnectors,
     private readonly projects: JiraProjects,
-  ) {}
+    writes: TableWrites,
+  ) {
+    this.summaryCache = new SummaryCache(store, writes);
+  }
 
   registerUsage(name: string, count: UsageCounter): void {
     this.usages.set(name, count);
@@ -66,8 +72,9 @@ export class IntegrationConnections {
     return integrationView(r, counts.get(r.id));
   }
 
-  async summaries(orgId: number): Promise<IntegrationSummary[]> {
-    return (await this.store.list(orgId)).map(summaryOf);
+  /** Cached for at most a second, dropped on every write in this process (see summary-cache.ts). */
+  summaries(orgId: number): Promise<IntegrationSummary[]> {
+    return this.summaryCache.summaries(orgId);
   }
 
   async summary(orgId: number, id: number): Promise<IntegrationSummary | null> {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../../app-context.js';
 import type { Config } from '../../config.js';
 import type { ConnectorOptions, TicketingConnector } from '../../connectors/index.js';
+import type { TableWrites } from '../../platform/db/table-writes.js';
 import type { DB } from '../../platform/db/types.js';
 import type { Principal } from '../../platform/principal.js';
 import type { SecretBox } from '../../platform/secrets.js';
@@ -42,13 +43,14 @@ export class IntegrationsService {
     secrets: SecretBox,
     config: Pick<Config, 'allowPrivateTargets'>,
     log: AppContext['log'],
+    writes: TableWrites,
   ) {
     this.store = new IntegrationsStore(db);
     this.health = new IntegrationHealth(db, this.store, alerts, log);
     this.connectors = new IntegrationConnectors(db, this.store, secrets, this.health, config);
     this.jiraProjects = new JiraProjects(db, this.store, audit, this.connectors, log);
     this.mappings = new FieldMappings(db, this.store, audit, this.connectors);
-    this.connections = new IntegrationConnections(db, this.store, audit, alerts, secrets, this.connectors, this.jiraProjects);
+    this.connections = new IntegrationConnections(db, this.store, audit, alerts, secrets, this.connectors, this.jiraProjects, writes);
   }
 
   /** Test seam and tuning: merged into every connector's options (e.g. a no-wait `sleep`). */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
 import { parseCsv } from '../../../src/modules/integration-users/csv.js';
+import { userPage } from '../../../src/modules/integration-users/schemas.js';
 import { auditCount, connectBoth, drainJobs, noWait, rowCount, startTestSandbox, type Sandbox } from './helpers.js';
 
 let t: TestApp;
@@ -264,5 +265,31 @@ describe('list totals', () => {
     await add(sn.id, u.email);
     expect((await s.get(`/api/v1/integration-users?integrationId=${sn.id}&status=active`)).json().total).toBe(before.total);
     await check();
+  });
+
+  it('are the same on every page, past the end included, with and without a search', async () => {
+    // The total rides on the page's rows; a page past the end has none and counts separately.
+    const all = (await s.get('/api/v1/integration-users?pageSize=100')).json();
+    for (const search of ['', '&search=%40']) {
+      for (const page of [1, 2, all.total, all.total + 1]) {
+        const res = (await s.get(`/api/v1/integration-users?pageSize=1&page=${page}${search}`)).json();
+        expect({ search, page, total: res.total, items: res.items.length }).toEqual({ search, page, total: all.total, items: page <= all.total ? 1 : 0 });
+      }
+    }
+  });
+});
+
+describe('list reads', () => {
+  it('show an integration rename at once, and the body is exactly the documented schema', async () => {
+    // The list serializes without re-validating (fast-serializer.ts) and reads cached integration
+    // summaries (summary-cache.ts): check both here.
+    for (const name of ['Acme Jira Renamed', 'Acme Jira']) {
+      const res = await s.patch(`/api/v1/integrations/${jira.id}`, { name });
+      expect(res.statusCode, res.body).toBe(200);
+      const body = (await s.get(`/api/v1/integration-users?integrationId=${jira.id}`)).json();
+      expect(body.items.length).toBeGreaterThan(0);
+      expect(body.items.map((u: { integration: string }) => u.integration)).toEqual(body.items.map(() => name));
+      expect(userPage.parse(body)).toEqual(body);
+    }
   });
 });

@@ -21,3 +21,22 @@ describe('SQLite statement cache', () => {
     expect(raw.open).toBe(false);
   });
 });
+
+describe('SQLite statement cache rows', () => {
+  it('builds the same row objects as better-sqlite3 for explicit columns; `*` keeps its own (names follow the schema)', () => {
+    const raw = new SQLite(':memory:');
+    const db = withStatementCache(raw);
+    raw.exec(`create table t (a integer, b text, c real); insert into t values (1, 'x', 1.5), (2, null, null)`);
+    for (const q of ['select a, b, c from t order by a', 'select a as "x y", b as a, lower(b), a as a from t order by a', 'select * from t order by a', 'select t.* from t order by a']) {
+      const rows = db.prepare(q).all();
+      expect(rows).toEqual(raw.prepare(q).all());
+      expect(Object.keys(rows[0] as object)).toEqual(Object.keys(raw.prepare(q).all()[0] as object));
+      expect([...db.prepare(q).iterate()]).toEqual(rows);
+    }
+    expect(db.prepare("insert into t values (3, 'z', 0) returning a, b").all()).toEqual([{ a: 3, b: 'z' }]);
+    expect(db.prepare('update t set b = ? where a = ?').run('q', 3).changes).toBe(1);
+    raw.exec('alter table t add column d text');
+    expect(Object.keys(db.prepare('select * from t order by a').all()[0] as object)).toEqual(['a', 'b', 'c', 'd']);
+    db.close();
+  });
+});
