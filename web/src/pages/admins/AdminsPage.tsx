@@ -10,6 +10,7 @@ import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { RoleSelect } from '../../components/RoleSelect';
+import { CardList, RowCard } from '../../components/RowCard';
 import { usePaging, useSorting } from '../../components/listState';
 import { notifySuccess } from '../../components/notify';
 import { ListToolbar, RowActionsMenu, SortableTh, fieldErrors, useNarrow } from '../../components/table';
@@ -178,9 +179,99 @@ function ResetPasswordModal({ admin, onClose }: { admin: AdminView | null; onClo
   );
 }
 
+function AdminName({ admin: a, self }: { admin: AdminView; self: boolean }) {
+  return (
+    <>
+      {a.name}
+      {self ? (
+        <Text span size="xs" c="dimmed">
+          {' '}
+          (you)
+        </Text>
+      ) : null}
+    </>
+  );
+}
+
+function AdminStatus({ admin: a }: { admin: AdminView }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Badge color={a.status === 'active' ? 'green' : 'gray'} variant="light">
+        {a.status === 'active' ? 'Active' : 'Disabled'}
+      </Badge>
+      {a.locked ? (
+        <Tooltip label="Too many failed sign-ins. Unlock the admin or wait for the lock-out to end.">
+          <Badge color="orange" variant="light" tabIndex={0}>
+            Locked
+          </Badge>
+        </Tooltip>
+      ) : null}
+    </Group>
+  );
+}
+
+function LastLogin({ admin: a }: { admin: AdminView }) {
+  return a.lastLoginAt ? <DateTime value={a.lastLoginAt} /> : <Text span c="dimmed" size="sm">Never</Text>;
+}
+
+type StatusVerb = 'Disable' | 'Enable' | 'Unlock';
+type AdminActionHandlers = { onChangeRole(a: AdminView): void; onResetPassword(a: AdminView): void; onSetStatus(a: AdminView, verb: StatusVerb): void };
+
+/** The row's "⋯" menu, in the table and in the narrow-window card. */
+function AdminActions({ admin: a, self, onChangeRole, onResetPassword, onSetStatus }: { admin: AdminView; self: boolean } & AdminActionHandlers) {
+  return (
+    <RowActionsMenu label={`Actions for ${a.email}`}>
+      <Menu.Item onClick={() => onChangeRole(a)} disabled={self} title={self ? 'You cannot change your own role.' : undefined}>
+        Change role
+      </Menu.Item>
+      <Menu.Item onClick={() => onResetPassword(a)}>Reset password</Menu.Item>
+      {a.locked && a.status === 'active' ? <Menu.Item onClick={() => onSetStatus(a, 'Unlock')}>Unlock</Menu.Item> : null}
+      {a.status === 'active' ? (
+        <Menu.Item color="red" onClick={() => onSetStatus(a, 'Disable')} disabled={self} title={self ? 'You cannot disable your own account.' : undefined}>
+          Disable
+        </Menu.Item>
+      ) : (
+        <Menu.Item onClick={() => onSetStatus(a, 'Enable')}>Enable</Menu.Item>
+      )}
+    </RowActionsMenu>
+  );
+}
+
+/** Phone-width layout: one card per admin instead of a wide table. */
+function AdminCards({ admins, selfId, actions }: { admins: AdminView[]; selfId: number | undefined; actions: AdminActionHandlers | null }) {
+  return (
+    <CardList label="Admins">
+      {admins.map((a) => {
+        const self = selfId === a.id;
+        return (
+          <RowCard
+            key={a.id}
+            testId={`admin-row-${a.email}`}
+            cols={2}
+            title={
+              <Text fw={600} size="sm">
+                <AdminName admin={a} self={self} />
+              </Text>
+            }
+            actions={actions ? <AdminActions admin={a} self={self} {...actions} /> : null}
+            fields={[
+              { label: 'Email', value: a.email, full: true },
+              { label: 'Role', value: a.roleName },
+              { label: 'Status', value: <AdminStatus admin={a} /> },
+              { label: 'Last Login', value: <LastLogin admin={a} /> },
+              { label: 'Created', value: <DateTime value={a.createdAt} /> },
+            ]}
+          />
+        );
+      })}
+    </CardList>
+  );
+}
+
 export function AdminsPage() {
   const { can, session } = useAuth();
   const canEdit = can('Account Settings', 'edit');
+  const narrow = useNarrow();
   const qc = useQueryClient();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), 300);
@@ -197,7 +288,7 @@ export function AdminsPage() {
   });
 
   const setStatus = useConfirmAction({
-    mutationFn: (t: { admin: AdminView; verb: 'Disable' | 'Enable' | 'Unlock' }) => patch<AdminView>(`/admins/${t.admin.id}`, { status: t.verb === 'Disable' ? 'disabled' : 'active' }),
+    mutationFn: (t: { admin: AdminView; verb: StatusVerb }) => patch<AdminView>(`/admins/${t.admin.id}`, { status: t.verb === 'Disable' ? 'disabled' : 'active' }),
     onSuccess: (a, t) => {
       const verb = t.verb === 'Disable' ? 'disabled' : t.verb === 'Unlock' ? 'unlocked' : 'enabled';
       notifySuccess(`Admin ${verb}`, a.status === 'disabled' ? `${a.email} can no longer sign in.` : `${a.email} can sign in again.`);
@@ -205,6 +296,7 @@ export function AdminsPage() {
     },
   });
 
+  const actions: AdminActionHandlers | null = canEdit ? { onChangeRole: setRoleFor, onResetPassword: setPasswordFor, onSetStatus: (admin, verb) => setStatus.ask({ admin, verb }) } : null;
   const statusAction = setStatus.target?.verb ?? 'Disable';
   const statusEmail = setStatus.target?.admin.email;
 
@@ -235,85 +327,61 @@ export function AdminsPage() {
         <EmptyState title={debounced ? 'No matching admins' : 'No admins yet'}>{debounced ? `No admin's name or email contains “${debounced}”.` : 'Add an admin to get started.'}</EmptyState>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={820}>
-            <Table striped highlightOnHover aria-label="Admins" aria-busy={q.isFetching}>
-              <Table.Thead>
-                <Table.Tr>
-                  <SortableTh field="name" {...th}>
-                    Name
-                  </SortableTh>
-                  <SortableTh field="email" {...th}>
-                    Email
-                  </SortableTh>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <SortableTh field="lastLoginAt" {...th}>
-                    Last Login
-                  </SortableTh>
-                  <SortableTh field="createdAt" {...th}>
-                    Created
-                  </SortableTh>
-                  {canEdit ? <Table.Th w={60}>Actions</Table.Th> : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {q.data.items.map((a) => {
-                  const self = session?.admin?.id === a.id;
-                  return (
-                    <Table.Tr key={a.id} data-testid={`admin-row-${a.email}`}>
-                      <Table.Td>
-                        {a.name}
-                        {self ? (
-                          <Text span size="xs" c="dimmed">
-                            {' '}
-                            (you)
-                          </Text>
-                        ) : null}
-                      </Table.Td>
-                      <Table.Td>{a.email}</Table.Td>
-                      <Table.Td>{a.roleName}</Table.Td>
-                      <Table.Td>
-                        <Group gap={4} wrap="nowrap">
-                          <Badge color={a.status === 'active' ? 'green' : 'gray'} variant="light">
-                            {a.status === 'active' ? 'Active' : 'Disabled'}
-                          </Badge>
-                          {a.locked ? (
-                            <Tooltip label="Too many failed sign-ins. Unlock the admin or wait for the lock-out to end.">
-                              <Badge color="orange" variant="light" tabIndex={0}>
-                                Locked
-                              </Badge>
-                            </Tooltip>
-                          ) : null}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>{a.lastLoginAt ? <DateTime value={a.lastLoginAt} /> : <Text span c="dimmed" size="sm">Never</Text>}</Table.Td>
-                      <Table.Td>
-                        <DateTime value={a.createdAt} />
-                      </Table.Td>
-                      {canEdit ? (
+          {narrow ? (
+            <AdminCards admins={q.data.items} selfId={session?.admin?.id} actions={actions} />
+          ) : (
+            <Table.ScrollContainer minWidth={820}>
+              <Table striped highlightOnHover aria-label="Admins" aria-busy={q.isFetching}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <SortableTh field="name" {...th}>
+                      Name
+                    </SortableTh>
+                    <SortableTh field="email" {...th}>
+                      Email
+                    </SortableTh>
+                    <Table.Th>Role</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <SortableTh field="lastLoginAt" {...th}>
+                      Last Login
+                    </SortableTh>
+                    <SortableTh field="createdAt" {...th}>
+                      Created
+                    </SortableTh>
+                    {canEdit ? <Table.Th w={60}>Actions</Table.Th> : null}
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {q.data.items.map((a) => {
+                    const self = session?.admin?.id === a.id;
+                    return (
+                      <Table.Tr key={a.id} data-testid={`admin-row-${a.email}`}>
                         <Table.Td>
-                          <RowActionsMenu label={`Actions for ${a.email}`}>
-                            <Menu.Item onClick={() => setRoleFor(a)} disabled={self} title={self ? 'You cannot change your own role.' : undefined}>
-                              Change role
-                            </Menu.Item>
-                            <Menu.Item onClick={() => setPasswordFor(a)}>Reset password</Menu.Item>
-                            {a.locked && a.status === 'active' ? <Menu.Item onClick={() => setStatus.ask({ admin: a, verb: 'Unlock' })}>Unlock</Menu.Item> : null}
-                            {a.status === 'active' ? (
-                              <Menu.Item color="red" onClick={() => setStatus.ask({ admin: a, verb: 'Disable' })} disabled={self} title={self ? 'You cannot disable your own account.' : undefined}>
-                                Disable
-                              </Menu.Item>
-                            ) : (
-                              <Menu.Item onClick={() => setStatus.ask({ admin: a, verb: 'Enable' })}>Enable</Menu.Item>
-                            )}
-                          </RowActionsMenu>
+                          <AdminName admin={a} self={self} />
                         </Table.Td>
-                      ) : null}
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+                        <Table.Td>{a.email}</Table.Td>
+                        <Table.Td>{a.roleName}</Table.Td>
+                        <Table.Td>
+                          <AdminStatus admin={a} />
+                        </Table.Td>
+                        <Table.Td>
+                          <LastLogin admin={a} />
+                        </Table.Td>
+                        <Table.Td>
+                          <DateTime value={a.createdAt} />
+                        </Table.Td>
+                        {actions ? (
+                          <Table.Td>
+                            <AdminActions admin={a} self={self} {...actions} />
+                          </Table.Td>
+                        ) : null}
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
           <Paginator noun="admins" {...paginator} total={q.data.total} />
         </>
       )}

@@ -6,6 +6,7 @@ import type { AuditEntry, AuditFacets, Paged } from '../../api/types';
 import { Paginator } from '../../components/Paginator';
 import { usePaging } from '../../components/listState';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader, formatDateTime } from '../../components/common';
+import { CardList, RowCard } from '../../components/RowCard';
 import { useNarrow } from '../../components/table';
 import { IconEye } from '../../components/icons';
 import { diffSnapshots, type DiffRow } from './diff';
@@ -123,6 +124,68 @@ function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): 
   );
 }
 
+function ActionBadge({ entry: e }: { entry: AuditEntry }) {
+  return (
+    <Badge variant="light" color={ACTION_COLOR[e.action] ?? 'gray'} style={{ overflow: 'visible' }}>
+      {e.action}
+    </Badge>
+  );
+}
+
+/** The admin's ID (their name on hover), or who made the change when no admin did (e.g. an API key). */
+function AdminId({ entry: e }: { entry: AuditEntry }) {
+  return (
+    <>
+      <Tooltip label={e.actor} disabled={!e.actor}>
+        <Text span size="sm">{e.adminId ?? ''}</Text>
+      </Tooltip>
+      {e.adminId === null ? (
+        <Text span size="xs" c="dimmed">
+          {e.actor}
+        </Text>
+      ) : null}
+    </>
+  );
+}
+
+function ViewChangeButton({ entry: e, onView }: { entry: AuditEntry; onView(e: AuditEntry): void }) {
+  return (
+    <Tooltip label="View change">
+      <ActionIcon variant="subtle" aria-label={`View change: ${e.changeNotes}`} onClick={() => onView(e)}>
+        <IconEye />
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+/** Phone-width layout: one card per entry instead of a wide table. */
+function AuditCards({ entries, onView }: { entries: AuditEntry[]; onView(e: AuditEntry): void }) {
+  return (
+    <CardList label="Audit log entries">
+      {entries.map((e) => (
+        <RowCard
+          key={e.id}
+          testId="audit-row"
+          cols={2}
+          title={
+            <Text fw={600} size="sm">
+              {e.changeNotes}
+            </Text>
+          }
+          actions={<ViewChangeButton entry={e} onView={onView} />}
+          fields={[
+            { label: 'Timestamp', value: <DateTime value={e.createdAt} /> },
+            { label: 'Action', value: <ActionBadge entry={e} /> },
+            { label: 'Module', value: e.module },
+            { label: 'Resource', value: e.resource },
+            { label: 'Admin ID', value: <AdminId entry={e} /> },
+          ]}
+        />
+      ))}
+    </CardList>
+  );
+}
+
 export function AuditLogsPage() {
   const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
   const [searchText, setSearchText] = useState('');
@@ -130,6 +193,7 @@ export function AuditLogsPage() {
   const [anchor, setAnchor] = useState(() => Date.now());
   const { page, pageSize, setPage, paginator } = usePaging();
   const [viewing, setViewing] = useState<AuditEntry | null>(null);
+  const narrow = useNarrow();
 
   const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => {
     setFilters((f) => {
@@ -241,55 +305,46 @@ export function AuditLogsPage() {
         <EmptyState title="No audit entries">{filtered ? 'Nothing matches these filters. Widen the time range or press Reset.' : 'No changes were made in this time range.'}</EmptyState>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={900}>
-            <Table striped highlightOnHover aria-label="Audit log entries" aria-busy={q.isFetching}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={170}>Timestamp</Table.Th>
-                  <Table.Th w={100}>Action</Table.Th>
-                  <Table.Th>Module</Table.Th>
-                  <Table.Th>Resource</Table.Th>
-                  <Table.Th style={{ whiteSpace: 'nowrap' }}>Admin ID</Table.Th>
-                  <Table.Th>Change Notes</Table.Th>
-                  <Table.Th w={60}>View</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {q.data.items.map((e) => (
-                  <Table.Tr key={e.id} data-testid="audit-row">
-                    <Table.Td>
-                      <DateTime value={e.createdAt} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light" color={ACTION_COLOR[e.action] ?? 'gray'} style={{ overflow: 'visible' }}>
-                        {e.action}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{e.module}</Table.Td>
-                    <Table.Td>{e.resource}</Table.Td>
-                    <Table.Td>
-                      <Tooltip label={e.actor} disabled={!e.actor}>
-                        <Text span size="sm">{e.adminId ?? ''}</Text>
-                      </Tooltip>
-                      {e.adminId === null ? (
-                        <Text span size="xs" c="dimmed">
-                          {e.actor}
-                        </Text>
-                      ) : null}
-                    </Table.Td>
-                    <Table.Td>{e.changeNotes}</Table.Td>
-                    <Table.Td>
-                      <Tooltip label="View change">
-                        <ActionIcon variant="subtle" aria-label={`View change: ${e.changeNotes}`} onClick={() => setViewing(e)}>
-                          <IconEye />
-                        </ActionIcon>
-                      </Tooltip>
-                    </Table.Td>
+          {narrow ? (
+            <AuditCards entries={q.data.items} onView={setViewing} />
+          ) : (
+            <Table.ScrollContainer minWidth={900}>
+              <Table striped highlightOnHover aria-label="Audit log entries" aria-busy={q.isFetching}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th w={170}>Timestamp</Table.Th>
+                    <Table.Th w={100}>Action</Table.Th>
+                    <Table.Th>Module</Table.Th>
+                    <Table.Th>Resource</Table.Th>
+                    <Table.Th style={{ whiteSpace: 'nowrap' }}>Admin ID</Table.Th>
+                    <Table.Th>Change Notes</Table.Th>
+                    <Table.Th w={60}>View</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+                </Table.Thead>
+                <Table.Tbody>
+                  {q.data.items.map((e) => (
+                    <Table.Tr key={e.id} data-testid="audit-row">
+                      <Table.Td>
+                        <DateTime value={e.createdAt} />
+                      </Table.Td>
+                      <Table.Td>
+                        <ActionBadge entry={e} />
+                      </Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{e.module}</Table.Td>
+                      <Table.Td>{e.resource}</Table.Td>
+                      <Table.Td>
+                        <AdminId entry={e} />
+                      </Table.Td>
+                      <Table.Td>{e.changeNotes}</Table.Td>
+                      <Table.Td>
+                        <ViewChangeButton entry={e} onView={setViewing} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
           <Paginator noun="entries" {...paginator} total={q.data.total} />
         </>
       )}

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Badge, Button, Group, Modal, Paper, SegmentedControl, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { del, patch, post } from '../../api/client';
 import { useRoles } from '../../api/queries';
@@ -9,6 +9,7 @@ import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog'
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
+import { CardList, RowCard } from '../../components/RowCard';
 import { fieldErrors, useNarrow } from '../../components/table';
 import { IconEye, IconPencil, IconTrash } from '../../components/icons';
 
@@ -198,10 +199,12 @@ function RoleActions({ role: r, canEdit, onView, onEdit, onDelete }: { role: Rol
 /** Phone-width layout: one card per role instead of a wide table. */
 function RoleCards({ roles, ...actions }: { roles: RoleView[]; canEdit: boolean; onView(r: RoleView): void; onEdit(r: RoleView): void; onDelete(r: RoleView): void }) {
   return (
-    <Stack gap="sm" role="list" aria-label="Roles">
+    <CardList label="Roles">
       {roles.map((r) => (
-        <Paper key={r.id} withBorder p="sm" role="listitem" data-testid={`role-row-${r.name}`}>
-          <Group justify="space-between" wrap="nowrap" align="flex-start">
+        <RowCard
+          key={r.id}
+          testId={`role-row-${r.name}`}
+          title={
             <Stack gap={2}>
               <Text fw={600} size="sm">
                 {r.name}
@@ -217,19 +220,15 @@ function RoleCards({ roles, ...actions }: { roles: RoleView[]; canEdit: boolean;
                 </Text>
               </Group>
             </Stack>
-            <RoleActions role={r} {...actions} />
-          </Group>
-          <Text size="xs" fw={700} mt="xs">
-            Edit Access
-          </Text>
-          <AccessList items={r.editAccess} total={CATEGORIES.length} />
-          <Text size="xs" fw={700} mt={6}>
-            View Only Access
-          </Text>
-          <AccessList items={r.viewOnlyAccess} total={CATEGORIES.length} />
-        </Paper>
+          }
+          actions={<RoleActions role={r} {...actions} />}
+          fields={[
+            { label: 'Edit Access', value: <AccessList items={r.editAccess} total={CATEGORIES.length} /> },
+            { label: 'View Only Access', value: <AccessList items={r.viewOnlyAccess} total={CATEGORIES.length} /> },
+          ]}
+        />
       ))}
-    </Stack>
+    </CardList>
   );
 }
 
