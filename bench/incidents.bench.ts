@@ -1,15 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
-import { buildApp } from '../src/app.js';
 import { createContext } from '../src/app-context.js';
 import { createAdmin } from '../src/bootstrap.js';
-import { loadConfig } from '../src/config.js';
-import { openDatabase, nowIso } from '../src/platform/db/database.js';
-import { migrateToLatest } from '../src/platform/db/migrate.js';
+import { nowIso } from '../src/platform/db/database.js';
+import { openBenchApp } from './target.js';
 import { fullPermissions } from '../src/platform/permissions.js';
 import { systemPrincipal } from '../src/platform/principal.js';
 import { generateIncidents, rng } from '../src/modules/incidents/generator.js';
@@ -32,7 +26,6 @@ const SPREAD_DAYS = 180;
 const BATCH = 1000;
 const GOAL_RATIO = 0.3;
 const GOAL_P95_MS = 50;
-const silent = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child: () => silent, level: 'silent', silent() {} } as never;
 
 function p(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -40,43 +33,7 @@ function p(values: number[], q: number): number {
 }
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
-async function target(kind: 'sqlite' | 'postgres') {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-bench-'));
-  let schema: string | undefined;
-  if (kind === 'postgres') {
-    schema = `bench_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
-    await c.connect();
-    await c.query(`create schema ${schema}`);
-    await c.end();
-  }
-  const config = loadConfig({
-    WFA_DATA_DIR: dataDir,
-    DATABASE_URL: kind === 'postgres' ? process.env.BENCH_DATABASE_URL! : `sqlite:${path.join(dataDir, 'bench.db')}`,
-    LOG_LEVEL: 'silent',
-    WFA_PUBLIC_URL: 'http://localhost:8080',
-  });
-  if (schema && config.database.kind === 'postgres') config.database.schema = schema;
-  const database = openDatabase(config.database);
-  const sqliteFile = config.database.kind === 'sqlite' ? config.database.file : null;
-  await migrateToLatest(database);
-  const ctx = createContext(config, database, silent);
-  const app = await buildApp(ctx, { logger: false, serveWeb: false });
-  await app.ready();
-  const cleanup = async () => {
-    await app.close();
-    await database.close();
-    if (schema && !process.env.BENCH_KEEP) {
-      const c = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    }
-    if (process.env.BENCH_KEEP) console.log(`    kept ${sqliteFile ?? `schema ${schema}`}`);
-    else fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-  return { ctx, app, database, sqliteFile, cleanup };
-}
+const target = (kind: 'sqlite' | 'postgres') => openBenchApp(kind, 'incidents');
 
 /**
  * The volume loader (not the measured raw baseline): raw multi-row inserts, one transaction per

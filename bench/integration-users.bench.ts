@@ -1,15 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
-import pg from 'pg';
-import { buildApp } from '../src/app.js';
-import { createContext } from '../src/app-context.js';
 import { createAdmin } from '../src/bootstrap.js';
-import { loadConfig } from '../src/config.js';
-import { openDatabase, nowIso } from '../src/platform/db/database.js';
-import { migrateToLatest } from '../src/platform/db/migrate.js';
+import { nowIso } from '../src/platform/db/database.js';
+import { openBenchApp } from './target.js';
 import { fullPermissions } from '../src/platform/permissions.js';
 import { systemPrincipal } from '../src/platform/principal.js';
 import { startSandbox } from '../src/sandbox/index.js';
@@ -29,7 +22,6 @@ const USERS = Number(process.env.BENCH_IU_USERS ?? 10_000);
 const LIST_REQUESTS = Number(process.env.BENCH_IU_LIST_REQUESTS ?? 2_000);
 const ADDS = Number(process.env.BENCH_IU_ADDS ?? 300);
 const CONCURRENCY = 8;
-const silent = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {}, child: () => silent, level: 'silent', silent() {} } as never;
 
 const pct = (values: number[], q: number) => {
   const s = [...values].sort((a, b) => a - b);
@@ -53,42 +45,7 @@ async function rps(total: number, fn: () => Promise<void>): Promise<number> {
   return total / ((performance.now() - t0) / 1000);
 }
 
-async function target(kind: 'sqlite' | 'postgres') {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-bench-iu-'));
-  let schema: string | undefined;
-  if (kind === 'postgres') {
-    schema = `bench_iu_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
-    await c.connect();
-    await c.query(`create schema ${schema}`);
-    await c.end();
-  }
-  const config = loadConfig({
-    WFA_DATA_DIR: dataDir,
-    DATABASE_URL: kind === 'postgres' ? process.env.BENCH_DATABASE_URL! : `sqlite:${path.join(dataDir, 'bench.db')}`,
-    LOG_LEVEL: 'silent',
-    WFA_ALLOW_PRIVATE_TARGETS: 'true',
-    WFA_PUBLIC_URL: 'http://localhost:8080',
-  });
-  if (schema && config.database.kind === 'postgres') config.database.schema = schema;
-  const database = openDatabase(config.database);
-  await migrateToLatest(database);
-  const ctx = createContext(config, database, silent);
-  const app = await buildApp(ctx, { logger: false, serveWeb: false });
-  await app.ready();
-  const cleanup = async () => {
-    await app.close();
-    await database.close();
-    if (schema) {
-      const c = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-  return { ctx, app, cleanup };
-}
+const target = (kind: 'sqlite' | 'postgres') => openBenchApp(kind, 'iu', { WFA_ALLOW_PRIVATE_TARGETS: 'true' });
 
 async function runOn(kind: 'sqlite' | 'postgres') {
   console.log(`\n--- ${kind} ---`);
