@@ -1,34 +1,15 @@
 import { z } from 'zod';
 import { PAGE_SIZES } from '../../platform/http/pagination.js';
+import { FILTER_KEYS, PRIORITIES, SEVERITIES, SORT_FIELDS, SOURCE_TYPES, STATUSES, WIDGETS } from './vocabulary.js';
 
-/* ------------------------------------------------------------------ vocabularies (PRODUCT.md §4–§5) */
+export * from './vocabulary.js';
 
-export const STATUSES = ['New', 'Investigating', 'Validating with User', 'Received Justification Response', 'Escalated', 'Resolved'] as const;
-export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'] as const;
-export const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
-export const SOURCE_TYPES = ['Inline', 'Email', 'Endpoint', 'SaaS Security'] as const;
-export type Status = (typeof STATUSES)[number];
-export type Severity = (typeof SEVERITIES)[number];
-export type Priority = (typeof PRIORITIES)[number];
-export type SourceType = (typeof SOURCE_TYPES)[number];
-
+/* ------------------------------------------------------------------ vocabularies (vocabulary.ts) */
 export const statusSchema = z.enum(STATUSES);
 export const severitySchema = z.enum(SEVERITIES);
 export const prioritySchema = z.enum(PRIORITIES);
 export const sourceTypeSchema = z.enum(SOURCE_TYPES);
 
-/** The count widgets on the Incidents page; each also works as a list filter (`widget=`). */
-export const WIDGETS = ['all', 'open', 'unassigned', 'resolved', 'waitingFeedback', 'escalated', 'responseAvailable'] as const;
-export type Widget = (typeof WIDGETS)[number];
-export const WIDGET_LABELS: Record<Widget, string> = {
-  all: 'All',
-  open: 'Open',
-  unassigned: 'Unassigned',
-  resolved: 'Resolved',
-  waitingFeedback: 'Waiting Feedback',
-  escalated: 'Escalated',
-  responseAvailable: 'Response Available',
-};
 
 /* ------------------------------------------------------------------ ingestion */
 
@@ -272,23 +253,7 @@ const multiText = z.preprocess((v) => {
   return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
 }, z.array(z.string().max(500)).max(200).optional());
 
-export const FILTER_KEYS = ['status', 'severity', 'priority', 'sourceType', 'dlpAdmin', 'label', 'rule', 'engine', 'department', 'action', 'duplicated'] as const;
-export type FilterKey = (typeof FILTER_KEYS)[number];
 
-export const SORT_FIELDS = [
-  'incidentDate',
-  'createdAt',
-  'updatedAt',
-  'transactionId',
-  'priority',
-  'severity',
-  'status',
-  'sourceType',
-  'userName',
-  'fileName',
-  'destination',
-] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
 
 /**
  * GET /api/v1/incidents (and the same parameters for /counts, /export.csv and /:id neighbours).

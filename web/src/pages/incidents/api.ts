@@ -1,7 +1,6 @@
 /**
  * Incidents API for the web app. Types come from the server's zod schemas (type-only imports are
- * erased by the bundler); the few runtime constants are repeated here and checked against those
- * types with `satisfies`, so a server-side rename breaks the type-check instead of the page.
+ * erased by the bundler); runtime constants come from the server's zod-free vocabulary module.
  */
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
@@ -49,36 +48,9 @@ export type {
 };
 export type { Widget };
 
-export const STATUSES = ['New', 'Investigating', 'Validating with User', 'Received Justification Response', 'Escalated', 'Resolved'] as const satisfies readonly Status[];
-export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'] as const satisfies readonly Severity[];
-export const PRIORITIES = ['Critical', 'High', 'Medium', 'Low'] as const satisfies readonly Priority[];
-export const SOURCE_TYPES = ['Inline', 'Email', 'Endpoint', 'SaaS Security'] as const satisfies readonly SourceType[];
 export { PAGE_SIZES } from '../../components/Paginator';
-
-export const WIDGETS = ['all', 'open', 'unassigned', 'resolved', 'waitingFeedback', 'escalated', 'responseAvailable'] as const satisfies readonly Widget[];
-export const WIDGET_LABELS: Record<Widget, string> = {
-  all: 'All',
-  open: 'Open',
-  unassigned: 'Unassigned',
-  resolved: 'Resolved',
-  waitingFeedback: 'Waiting Feedback',
-  escalated: 'Escalated',
-  responseAvailable: 'Response Available',
-};
-
-export const SORT_FIELDS = [
-  'incidentDate',
-  'createdAt',
-  'updatedAt',
-  'transactionId',
-  'priority',
-  'severity',
-  'status',
-  'sourceType',
-  'userName',
-  'fileName',
-  'destination',
-] as const satisfies readonly SortField[];
+// The same lists the server validates with: a plain module with no zod, safe to bundle.
+export { PRIORITIES, SEVERITIES, SORT_FIELDS, SOURCE_TYPES, STATUSES, WIDGET_LABELS, WIDGETS } from '../../../../src/modules/incidents/vocabulary';
 
 /** Query parameters accepted by GET /incidents, /incidents/export.csv and /incidents/:id (neighbours). */
 export type ListParams = {
