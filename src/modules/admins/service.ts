@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { DB } from '../../platform/db/types.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
@@ -78,7 +79,7 @@ export class AdminsService {
         updated_at: now,
       };
       const id = await this.store.insert(trx, row).catch((e: unknown) => {
-        if (/unique|duplicate/i.test(String((e as Error).message))) throw conflict(`An admin with email ${input.email} already exists.`);
+        if (isUniqueViolation(e)) throw conflict(`An admin with email ${input.email} already exists.`);
         throw e;
       });
       await this.audit.record(trx, actor, {

@@ -24,7 +24,8 @@ import {
   type UserView,
   type VerifyResult,
 } from './schemas.js';
-import { IntegrationUsersStore, isUniqueViolation, type ListedUser, type UserRecord } from './store.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
+import { IntegrationUsersStore, type ListedUser, type UserRecord } from './store.js';
 import type { ImportRowResult, UserStatus } from './tables.js';
 
 const MODULE = 'Integrations';

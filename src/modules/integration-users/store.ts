@@ -289,9 +289,3 @@ export class IntegrationUsersStore {
     return true;
   }
 }
-
-/** SQLite and PostgreSQL both report a unique index violation, each in its own way. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
-  return !!e && (e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? ''));
-}

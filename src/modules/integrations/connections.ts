@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { ConnectorError, type OAuthTokens } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
 import type { DB } from '../../platform/db/types.js';
 import { conflict, notFound } from '../../platform/http/errors.js';
@@ -122,7 +123,7 @@ export class IntegrationConnections {
         modified_by: actor.label,
       };
       const id = await this.store.insert(trx, row).catch((e: unknown) => {
-        if (/unique|duplicate/i.test(String((e as Error).message))) throw duplicateName(name);
+        if (isUniqueViolation(e)) throw duplicateName(name);
         throw e;
       });
       await recordIntegrationChange(this.audit, trx, actor, id, {

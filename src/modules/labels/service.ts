@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { DB } from '../../platform/db/types.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
@@ -16,9 +17,6 @@ function view(r: LabelRecord, values: string[]): LabelView {
   return { id: r.id, name: r.name, values, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
-function isUniqueViolation(e: unknown): boolean {
-  return /unique|duplicate/i.test(String((e as Error)?.message));
-}
 
 export class LabelsService {
   private readonly store: LabelsStore;
