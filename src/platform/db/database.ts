@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Config } from '../../config.js';
+import { SqliteLiteralLimitDialect } from './sqlite-compiler.js';
 import { TableWrites } from './table-writes.js';
 import type { DB } from './types.js';
 
@@ -52,7 +53,7 @@ export function openDatabase(database: Config['database']): Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const writes = new TableWrites();
-  const db = new Kysely<DB>({ dialect: writes.watch(new SqliteDialect({ database: withStatementCache(sqlite) })) });
+  const db = new Kysely<DB>({ dialect: writes.watch(new SqliteLiteralLimitDialect({ database: withStatementCache(sqlite) })) });
   return {
     db,
     dialect: 'sqlite',

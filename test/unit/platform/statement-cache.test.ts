@@ -40,3 +40,26 @@ describe('SQLite statement cache rows', () => {
     db.close();
   });
 });
+
+describe('SQLite LIMIT', () => {
+  it('is written into the SQL, so a cached statement is not prepared again on every run; OFFSET stays bound', async () => {
+    const { openDatabase } = await import('../../../src/platform/db/database.js');
+    const { sql } = await import('kysely');
+    const database = openDatabase({ kind: 'sqlite', file: ':memory:' } as never);
+    try {
+      const db = database.db;
+      await sql`create table t (a integer)`.execute(db);
+      await sql`insert into t values (1), (2), (3)`.execute(db);
+      const q = (db as unknown as import('kysely').Kysely<{ t: { a: number } }>).selectFrom('t').select('a').orderBy('a').limit(2).offset(1);
+      const compiled = q.compile();
+      expect(compiled.sql).toBe('select "a" from "t" order by "a" limit 2 offset ?');
+      expect(compiled.parameters).toEqual([1]);
+      expect(await q.execute()).toEqual([{ a: 2 }, { a: 3 }]);
+      // A LIMIT that is an expression is left to the default compiler.
+      const expr = (db as unknown as import('kysely').Kysely<{ t: { a: number } }>).selectFrom('t').select('a').limit(sql<number>`1 + 1`).compile();
+      expect(expr.sql).toBe('select "a" from "t" limit 1 + 1');
+    } finally {
+      await database.close();
+    }
+  });
+});
