@@ -1,3 +1,4 @@
+import { decodeCursor as decodeListCursor, encodeCursor as encodeListCursor } from '../../platform/http/cursor.js';
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
@@ -187,16 +188,11 @@ export function resolveRange(q: { from?: string; to?: string }): { from: string;
 }
 
 function encodeCursor(k: Keyset): string {
-  return Buffer.from(JSON.stringify([k.v, k.id, k.dir === 'prev' ? 'p' : 'n'])).toString('base64url');
+  return encodeListCursor([k.v, k.id, k.dir === 'prev' ? 'p' : 'n']);
 }
 function decodeCursor(s: string): Keyset {
-  try {
-    const [v, id, d] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [unknown, unknown, unknown];
-    if ((typeof v !== 'string' && typeof v !== 'number') || typeof id !== 'number' || (d !== 'p' && d !== 'n')) throw new Error();
-    return { v, id, dir: d === 'p' ? 'prev' : 'next' };
-  } catch {
-    throw badRequest('cursor: this page link is not valid. Go back to the first page.', [{ field: 'cursor', message: 'Invalid cursor.' }]);
-  }
+  const [v, id, d] = decodeListCursor(s, (p): p is [string | number, number, 'p' | 'n'] => p.length === 3 && (typeof p[0] === 'string' || typeof p[0] === 'number') && typeof p[1] === 'number' && (p[2] === 'p' || p[2] === 'n'));
+  return { v, id, dir: d === 'p' ? 'prev' : 'next' };
 }
 function sortValue(r: IncidentListRecord, sort: SortField): string | number {
   return r[SORT_COLUMNS[sort]] as string | number;
