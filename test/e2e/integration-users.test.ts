@@ -180,6 +180,39 @@ describeE2E(
       await h.see(page, 'Your role can view integration users but not change them.');
       expect(await page.getByRole('button', { name: 'Add More' }).count()).toBe(0);
     });
+
+    it('pages through many users, next and previous reading from where the last page ended', async () => {
+      const api = await h.api();
+      for (let i = 0; i < 30; i++) {
+        const email = `paging.${String(i).padStart(2, '0')}@example.com`;
+        sb.state.servicenow.users.push({ sys_id: `${i}`.padStart(32, 'd'), name: `Paging ${String(i).padStart(2, '0')}`, user_name: `paging.${i}`, email, active: 'true', canWrite: false });
+        await api.post('/integration-users', { integrationId: ids.sn, email });
+      }
+      const page = await h.newPage();
+      await goToPage(page);
+      await page.getByLabel('Search').fill('paging.');
+      const pager = page.getByRole('navigation', { name: 'Pages of integration users' });
+      await pager.getByText('Showing 1–25 of 30 integration users').waitFor();
+      await pager.getByLabel('Rows per page').selectOption('10');
+      await pager.getByText('Showing 1–10 of 30 integration users').waitFor();
+      const table = page.getByRole('table', { name: 'Integration Users' });
+      const listed = (u: string) => page.waitForRequest((r) => r.url().includes('/api/v1/integration-users?') && new URL(r.url()).searchParams.get('page') === u);
+      for (const [control, expectPage, showing, first] of [
+        ['Next page', '2', 'Showing 11–20', 'Paging 10'],
+        ['Next page', '3', 'Showing 21–30', 'Paging 20'],
+        ['Previous page', '2', 'Showing 11–20', 'Paging 10'],
+        ['Next page', '3', 'Showing 21–30', 'Paging 20'],
+      ] as const) {
+        const [request] = await Promise.all([listed(expectPage), pager.getByRole('button', { name: control }).click()]);
+        expect(new URL(request.url()).searchParams.get('cursor')).toBeTruthy();
+        await pager.getByText(`${showing} of 30 integration users`).waitFor();
+        await table.getByRole('row').nth(1).getByText(first).waitFor();
+      }
+      // A jump from page 3 to page 1 reads by number.
+      const [jump] = await Promise.all([listed('1'), pager.getByRole('button', { name: 'Page 1' }).click()]);
+      expect(new URL(jump.url()).searchParams.get('cursor')).toBeNull();
+      await table.getByRole('row').nth(1).getByText('Paging 00').waitFor();
+    });
   },
   { env: { WFA_ALLOW_PRIVATE_TARGETS: 'true' } },
 );

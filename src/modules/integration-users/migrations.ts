@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../../platform/db/database.js';
+import { jsonObjectSql, type JsonMember } from '../../platform/db/json-text.js';
 import { withId } from '../../platform/db/schema-helpers.js';
 
 export async function integrationUsersInit(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
@@ -121,4 +122,57 @@ export async function integrationUsersIndexes(db: Kysely<unknown>, dialect: Dial
   await sql`create trigger integration_users_count_insert after insert on integration_users begin ${inc} end`.execute(db);
   await sql`create trigger integration_users_count_delete after delete on integration_users begin ${dec} end`.execute(db);
   await sql`create trigger integration_users_count_update after update on integration_users when ${changed} begin ${dec} ${inc} end`.execute(db);
+}
+
+/**
+ * 0320: each live user's list entry as JSON text, kept by triggers in the same statement as every
+ * change to the row, so a page of the list reads one text per user instead of fourteen columns and
+ * nothing is built or serialized per row on the way out. The integration's name and type are not
+ * in it (a rename must show at once): the list appends them from the integrations module.
+ * Measured on SQLite, page 37 of 50 out of 10,000: the page statement ~130 µs → ~65 µs, and the
+ * page's JSON.stringify (~37 µs) is gone.
+ *
+ * The members are written out here, not imported, so this migration means the same thing forever;
+ * a test holds every listed entry equal to the service's `view` of that user, so changing the view
+ * without a migration that rewrites these triggers (and the column) fails the tests.
+ */
+const LIST_JSON_0320: JsonMember[] = [
+  ['id', { column: 'id' }],
+  ['name', { column: 'name' }],
+  ['email', { column: 'email' }],
+  ['username', { column: 'username' }],
+  ['externalId', { column: 'external_id' }],
+  ['integrationId', { column: 'integration_id' }],
+  ['activeInSystem', { condition: (c) => `${c('active_in_system')} = 1` }],
+  ['status', { column: 'status' }],
+  ['assignable', { condition: (c) => `${c('status')} = 'active' and ${c('removed_at')} is null` }],
+  ['lastVerifiedAt', { column: 'last_verified_at' }],
+  ['lastVerifyError', { column: 'last_verify_error' }],
+  ['createdBy', { column: 'created_by' }],
+  ['createdAt', { column: 'created_at' }],
+  ['updatedAt', { column: 'updated_at' }],
+];
+
+export async function integrationUsersListJson(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  await db.schema.alterTable('integration_users').addColumn('list_json', 'text').execute();
+  const render = sql.raw(jsonObjectSql(dialect, LIST_JSON_0320));
+  if (dialect === 'postgres') {
+    const renderNew = sql.raw(jsonObjectSql(dialect, LIST_JSON_0320, 'new'));
+    await sql`create function integration_users_list_json() returns trigger language plpgsql as $$
+      begin
+        new.list_json := ${renderNew};
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger integration_users_list_json before insert or update on integration_users
+      for each row execute function integration_users_list_json()`.execute(db);
+  } else {
+    // SQLite cannot change NEW in a trigger: the row is rewritten right after the change. Only a
+    // change to a rendered column fires the update trigger, so its own write does not.
+    const columns = sql.raw([...new Set(LIST_JSON_0320.flatMap(([, v]) => ('column' in v ? [v.column] : [])).concat('active_in_system', 'removed_at'))].join(', '));
+    await sql`create trigger integration_users_list_json_insert after insert on integration_users
+      begin update integration_users set list_json = ${render} where id = new.id; end`.execute(db);
+    await sql`create trigger integration_users_list_json_update after update of ${columns} on integration_users
+      begin update integration_users set list_json = ${render} where id = new.id; end`.execute(db);
+  }
+  await sql`update integration_users set list_json = ${render}`.execute(db);
 }

@@ -91,12 +91,25 @@ export const filterQuery = {
   sort: z.enum(SORT_FIELDS).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
 };
-export const listQuery = z.strictObject({ ...filterQuery, ...pageQuery });
+export const listQuery = z.strictObject({
+  ...filterQuery,
+  ...pageQuery,
+  cursor: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe("A previous page's `nextCursor` or `prevCursor`: reads the page after or before that one without counting the rows in front of it (`page` then names the page it leads to). Not for sorts by integration or type."),
+});
 export type ListQuery = z.infer<typeof listQuery>;
 export const exportQuery = z.strictObject(filterQuery);
 export type ExportQuery = z.infer<typeof exportQuery>;
 
-export const userPage = paged(userView);
+export const userPage = paged(userView).extend({
+  /** For `cursor`, to read the next page; null on the last page and for sorts by integration or type. */
+  nextCursor: z.string().nullable(),
+  /** For `cursor`, to read the previous page; null on the first page and for sorts by integration or type. */
+  prevCursor: z.string().nullable(),
+});
 
 export const verifyResult = z.object({
   id: z.number(),

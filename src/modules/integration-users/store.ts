@@ -1,10 +1,10 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../platform/db/types.js';
 import type { ImportRowResult, IntegrationUserImportRowsTable, IntegrationUserImportsTable, IntegrationUsersTable } from './tables.js';
 import type { SortField } from './schemas.js';
 
 type Exec = Kysely<DB> | Transaction<DB>;
-export type UserRecord = Omit<IntegrationUsersTable, 'id'> & { id: number };
+export type UserRecord = Omit<IntegrationUsersTable, 'id' | 'list_json'> & { id: number };
 export type ImportRecord = Omit<IntegrationUserImportsTable, 'id'> & { id: number };
 export type ImportRowRecord = Omit<IntegrationUserImportRowsTable, 'id'> & { id: number };
 
@@ -39,6 +39,36 @@ export type StoreFilter = {
   status?: IntegrationUsersTable['status'];
 };
 
+export type SortSpec = { field: SortField; order: 'asc' | 'desc'; integrationRank?: Map<number, number> };
+/** A user's list entry: JSON text without the integration's name and type, which the service adds; `k` is the sort key. */
+export type ListEntry = { list_json: string | null; integration_id: number; id: number; k: string | null };
+/** Where a keyset page starts: just past the row with this sort key and id, in either direction. */
+export type Keyset = { key: string; id: number; dir: 'next' | 'prev' };
+
+/**
+ * The sort key a keyset cursor can carry: one non-null value per row, ordered with `id` by an
+ * index. Sorting by integration or type orders by a rank that changes when an integration is
+ * renamed, so those sorts page by offset only.
+ */
+export function keysetKey(field: SortField): RawBuilder<string> | null {
+  switch (field) {
+    case 'name':
+      return sql<string>`lower(name)`;
+    case 'email':
+      return sql<string>`email_lower`;
+    case 'status':
+      return sql<string>`status`;
+    case 'createdAt':
+      return sql<string>`created_at`;
+    case 'lastVerifiedAt':
+      return sql<string>`coalesce(last_verified_at, '')`;
+    default:
+      return null;
+  }
+}
+type Page = { limit: number; offset: number };
+type TotalQuery = SelectQueryBuilder<DB, 'integration_users' | 'integration_user_counts', { n: number }>;
+
 /** `like` with the user's text taken literally. */
 function likePattern(s: string): string {
   return `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -65,54 +95,86 @@ export class IntegrationUsersStore {
    * position in that order), computed from the integrations module's list, so this store never
    * reads another module's table.
    */
-  async list(
-    orgId: number,
-    f: StoreFilter,
-    sort: { field: SortField; order: 'asc' | 'desc'; integrationRank?: Map<number, number> },
-    page: { limit: number; offset: number } | null,
-  ): Promise<{ rows: ListedUser[]; total: number }> {
-    let q = this.filtered(this.db, orgId, f).select(LISTED_COLUMNS);
+  async list(orgId: number, f: StoreFilter, sort: SortSpec, page: Page | null): Promise<{ rows: ListedUser[]; total: number }> {
+    const q = this.ordered(this.filtered(this.db, orgId, f).select(LISTED_COLUMNS), sort);
+    if (!page) {
+      const rows = await q.execute();
+      return { rows, total: rows.length };
+    }
+    return this.paged(orgId, f, page, q);
+  }
+
+  /**
+   * The same page as `list`, each user as the list entry the database keeps (migration 0320), with
+   * the sort key and id that a keyset cursor carries. With `after`, the page is read from just past
+   * that row (forwards, or backwards for `dir: 'prev'`, rows still returned in list order) instead
+   * of counting the rows in front of it, so a deep page costs what the first does.
+   */
+  async listEntries(orgId: number, f: StoreFilter, sort: SortSpec, page: Page, after?: Keyset): Promise<{ rows: ListEntry[]; total: number; more: boolean }> {
+    const key = keysetKey(sort.field);
+    if (after && !key) throw new Error(`No keyset for sort ${sort.field}`);
+    const backwards = after?.dir === 'prev';
+    const order = backwards ? (sort.order === 'asc' ? 'desc' : 'asc') : sort.order;
+    let q = this.filtered(this.db, orgId, f).select(['list_json', 'integration_id', 'id', (key ?? sql<string | null>`null`).as('k')]);
+    if (after && key) {
+      const op = order === 'asc' ? '>' : '<';
+      // `k >= v and (k > v or id > i)`: the first part is an index range the second refines.
+      q = q.where((eb) => eb.and([eb(key, `${op}=`, after.key), eb.or([eb(key, op, after.key), eb('id', op, after.id)])]));
+    }
+    // One row more than the page says whether another follows in the reading direction.
+    const { rows, total } = await this.paged(orgId, f, { limit: page.limit + 1, offset: after ? 0 : page.offset }, this.ordered(q, { ...sort, order }));
+    const more = rows.length > page.limit;
+    if (more) rows.pop();
+    if (backwards) rows.reverse();
+    return { rows, total, more };
+  }
+
+  /**
+   * Runs a page query with the total riding along as a scalar subquery (evaluated once): one
+   * statement per page instead of two. Measured on a page of 50 of 10,000: SQLite ~10 µs less per
+   * request, PostgreSQL one query and pool connection less. An empty page (past the end) has no
+   * row to carry it, so that case counts on its own.
+   */
+  private async paged<R>(orgId: number, f: StoreFilter, page: Page, q: SelectQueryBuilder<DB, 'integration_users', R>): Promise<{ rows: R[]; total: number }> {
+    const totalQ = this.totalQuery(orgId, f);
+    const rows = (await (totalQ ? q.select(totalQ.as('total')) : q).limit(page.limit).offset(page.offset).execute()) as R[];
+    const total = !totalQ ? 0 : rows.length ? Number((rows[0] as { total?: number | null }).total ?? 0) : await this.count(orgId, f);
+    return { rows, total };
+  }
+
+  private ordered<Q extends SelectQueryBuilder<DB, 'integration_users', object>>(q: Q, sort: SortSpec): Q {
     const dir = sort.order;
+    let o = q as SelectQueryBuilder<DB, 'integration_users', object>;
     switch (sort.field) {
       case 'name':
         // Case-insensitive; the live (org_id, lower(name), id) index serves it (migration 0310).
-        q = q.orderBy(sql`lower(name)`, dir);
+        o = o.orderBy(sql`lower(name)`, dir);
         break;
       case 'email':
-        q = q.orderBy('email_lower', dir);
+        o = o.orderBy('email_lower', dir);
         break;
       case 'status':
-        q = q.orderBy('status', dir);
+        o = o.orderBy('status', dir);
         break;
       case 'createdAt':
-        q = q.orderBy('created_at', dir);
+        o = o.orderBy('created_at', dir);
         break;
       case 'lastVerifiedAt':
-        q = q.orderBy('last_verified_at', dir);
+        // Never verified first (ascending) on both databases: PostgreSQL would put NULLs last.
+        o = o.orderBy(sql`coalesce(last_verified_at, '')`, dir);
         break;
       case 'integration':
       case 'integrationType': {
         const rank = sort.integrationRank ?? new Map();
         if (rank.size) {
           const cases = sql.join([...rank].map(([id, r]) => sql`when ${sql.lit(id)} then ${sql.lit(r)}`), sql` `);
-          q = q.orderBy(sql`case integration_id ${cases} else ${sql.lit(rank.size)} end`, dir);
+          o = o.orderBy(sql`case integration_id ${cases} else ${sql.lit(rank.size)} end`, dir);
         }
-        q = q.orderBy(sql`lower(name)`, dir);
+        o = o.orderBy(sql`lower(name)`, dir);
         break;
       }
     }
-    q = q.orderBy('id', dir);
-    if (!page) {
-      const rows = await q.execute();
-      return { rows, total: rows.length };
-    }
-    // The total rides along as a scalar subquery (evaluated once): one statement per page instead
-    // of two. Measured on a page of 50 of 10,000: SQLite ~10 µs less per request, PostgreSQL one
-    // query and pool connection less. An empty page (past the end) has no row to carry it.
-    const totalQ = this.totalQuery(orgId, f);
-    const rows = await (totalQ ? q.select(totalQ.as('total')) : q).limit(page.limit).offset(page.offset).execute();
-    const total = !totalQ ? 0 : rows.length ? Number((rows[0] as { total?: number | null }).total ?? 0) : await this.count(orgId, f);
-    return { rows, total };
+    return o.orderBy('id', dir) as Q;
   }
 
   /**
@@ -127,7 +189,7 @@ export class IntegrationUsersStore {
   }
 
   /** The query `count` runs (one row, column `n`); null when nothing can match. */
-  private totalQuery(orgId: number, f: StoreFilter) {
+  private totalQuery(orgId: number, f: StoreFilter): TotalQuery | null {
     if (f.search) return this.filtered(this.db, orgId, f).select((eb) => eb.fn.countAll<number>().as('n'));
     if (f.integrationIds && !f.integrationIds.length) return null;
     let q = this.db

@@ -27,6 +27,8 @@ export interface IntegrationUsersTable {
   updated_at: string;
   /** Set by Remove: the row stays so tickets created for this person keep their assignee. */
   removed_at: string | null;
+  /** The row's list entry as JSON, written by triggers (migration 0320); never written by the application. */
+  list_json: Generated<string | null>;
 }
 
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';

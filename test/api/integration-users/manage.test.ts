@@ -281,8 +281,8 @@ describe('list totals', () => {
 
 describe('list reads', () => {
   it('show an integration rename at once, and the body is exactly the documented schema', async () => {
-    // The list serializes without re-validating (fast-serializer.ts) and reads cached integration
-    // summaries (summary-cache.ts): check both here.
+    // The list is sent as JSON text built from the database's entries (list-entries.test.ts) and
+    // reads cached integration summaries (summary-cache.ts): check both here.
     for (const name of ['Acme Jira Renamed', 'Acme Jira']) {
       const res = await s.patch(`/api/v1/integrations/${jira.id}`, { name });
       expect(res.statusCode, res.body).toBe(200);

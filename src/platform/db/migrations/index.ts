@@ -1,7 +1,7 @@
 import type { ModuleMigrations } from '../schema-helpers.js';
 import { platformInit } from './0001_platform.js';
 import { integrationsInit } from '../../../modules/integrations/migrations.js';
-import { integrationUsersIndexes, integrationUsersInit } from '../../../modules/integration-users/migrations.js';
+import { integrationUsersIndexes, integrationUsersInit, integrationUsersListJson } from '../../../modules/integration-users/migrations.js';
 import { incidentsInit, incidentsPerf } from '../../../modules/incidents/migrations.js';
 import { labelsInit } from '../../../modules/labels/migrations.js';
 
@@ -15,6 +15,7 @@ export const allMigrations: ModuleMigrations = {
   '0200_integrations': integrationsInit,
   '0300_integration_users': integrationUsersInit,
   '0310_integration_users_indexes': integrationUsersIndexes,
+  '0320_integration_users_list_json': integrationUsersListJson,
   '0400_incidents': incidentsInit,
   '0410_labels': labelsInit,
   '0420_incidents_perf': incidentsPerf,

@@ -56,11 +56,23 @@ export function IntegrationUsersPage() {
 
   const integrations = useQuery({ queryKey: ['integration-users', 'integrations'], queryFn: () => get<{ items: IntegrationRefView[] }>('/integration-users/integrations') });
   const filters = { search: debounced, integrationId: integrationId || undefined, type: type || undefined, status: status || undefined, sort, order };
+  // Moving to the next or previous page hands back that page's cursor, so a deep page is read
+  // from where the last one ended instead of counting every row in front of it. A jump to another
+  // page number, or any change of filters, sort or page size, reads by number.
+  const listKey = JSON.stringify({ ...filters, pageSize });
+  const [step, setStep] = useState<{ page: number; listKey: string; cursor: string } | null>(null);
+  const cursor = step && step.page === page && step.listKey === listKey ? step.cursor : undefined;
   const q = useQuery({
-    queryKey: ['integration-users', 'list', { ...filters, page, pageSize }],
-    queryFn: () => get<Paged<UserView>>('/integration-users', { ...filters, page, pageSize }),
+    queryKey: ['integration-users', 'list', { ...filters, page, pageSize, cursor }],
+    queryFn: () => get<Paged<UserView> & { nextCursor: string | null; prevCursor: string | null }>('/integration-users', { ...filters, page, pageSize, cursor }),
     placeholderData: keepPreviousData,
   });
+  const onPageChange = (p: number) => {
+    const shown = q.data && q.data.page === page ? q.data : undefined;
+    const next = p === page + 1 ? shown?.nextCursor : p === page - 1 ? shown?.prevCursor : null;
+    setStep(next ? { page: p, listKey, cursor: next } : null);
+    setPage(p);
+  };
 
   const refreshList = () => void qc.invalidateQueries({ queryKey: ['integration-users', 'list'] });
   const verifyOne = useMutation({
@@ -250,7 +262,7 @@ export function IntegrationUsersPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <Paginator noun="integration users" {...paginator} total={q.data?.total ?? 0} />
+          <Paginator noun="integration users" {...paginator} onPageChange={onPageChange} total={q.data?.total ?? 0} />
         </>
       )}
       <AddUserModal opened={adding} onClose={() => setAdding(false)} integrations={integrationList} integrationsLoading={integrations.isLoading} />
