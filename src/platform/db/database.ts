@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Config } from '../../config.js';
+import { prepareRepeatedQueries } from './pg-prepared.js';
 import { SqliteLiteralLimitDialect } from './sqlite-compiler.js';
 import { TableWrites } from './table-writes.js';
 import type { DB } from './types.js';
@@ -29,11 +30,13 @@ export function openDatabase(database: Config['database']): Database {
     const pool = new pg.Pool({
       connectionString: database.url,
       max: 10,
+      // Prepared statements planned for each run's values, as unnamed ones are (pg-prepared.ts).
       // Tests isolate each file in its own schema.
-      ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
+      options: ['-c plan_cache_mode=force_custom_plan', ...(database.schema ? [`-c search_path=${database.schema}`] : [])].join(' '),
     });
     // An idle client losing its connection must not crash the process.
     pool.on('error', () => {});
+    prepareRepeatedQueries(pool);
     const writes = new TableWrites();
     const db = new Kysely<DB>({ dialect: writes.watch(new PostgresDialect({ pool })) });
     return {
