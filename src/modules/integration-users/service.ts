@@ -43,6 +43,12 @@ function decodeListCursor(s: string, sort: SortField, order: 'asc' | 'desc'): Ke
   return { key, id, dir: d === 'p' ? 'prev' : 'next' };
 }
 
+/** The integration's members of a user's view (the list appends them to the stored entry). */
+function integrationFields(ref: IntegrationRef | undefined, integrationId: number): Pick<UserView, 'integration' | 'integrationType' | 'integrationTypeLabel'> {
+  const type = ref?.type ?? 'servicenow';
+  return { integration: ref?.name ?? `Integration ${integrationId}`, integrationType: type, integrationTypeLabel: TYPE_LABELS[type] };
+}
+
 const MODULE = 'Integrations';
 const RESOURCE = 'Integration User';
 export const IMPORT_JOB = 'integration-users.import';
@@ -123,8 +129,6 @@ export class IntegrationUsersService {
   }
 
   private view(r: ListedUser, refs: Map<number, IntegrationRef>): UserView {
-    const ref = refs.get(r.integration_id);
-    const type = ref?.type ?? 'servicenow';
     return {
       id: r.id,
       name: r.name,
@@ -132,9 +136,7 @@ export class IntegrationUsersService {
       username: r.username,
       externalId: r.external_id,
       integrationId: r.integration_id,
-      integration: ref?.name ?? `Integration ${r.integration_id}`,
-      integrationType: type,
-      integrationTypeLabel: TYPE_LABELS[type],
+      ...integrationFields(refs.get(r.integration_id), r.integration_id),
       activeInSystem: r.active_in_system === 1,
       status: r.status,
       assignable: r.status === 'active' && !r.removed_at,
@@ -179,15 +181,11 @@ export class IntegrationUsersService {
     const keyed = !!keysetKey(q.sort);
     const after = q.cursor ? decodeListCursor(q.cursor, q.sort, q.order) : undefined;
     const { rows, total, more } = await this.store.listEntries(orgId, filter, sort, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize }, after);
+    // Each entry ends with the integration's members: `,"integration":…,"integrationTypeLabel":…}`.
     const tails = new Map<number, string>();
     const tail = (integrationId: number) => {
       let t = tails.get(integrationId);
-      if (t === undefined) {
-        const ref = refs.get(integrationId);
-        const type = ref?.type ?? 'servicenow';
-        t = `,"integration":${JSON.stringify(ref?.name ?? `Integration ${integrationId}`)},"integrationType":${JSON.stringify(type)},"integrationTypeLabel":${JSON.stringify(TYPE_LABELS[type])}}`;
-        tails.set(integrationId, t);
-      }
+      if (t === undefined) tails.set(integrationId, (t = `,${JSON.stringify(integrationFields(refs.get(integrationId), integrationId)).slice(1)}`));
       return t;
     };
     let items = '';
