@@ -74,6 +74,13 @@ describeE2E('screenshots of Setup pages', (h) => {
       await page.getByRole('button', { name: 'View change: Edited permissions of role Audit Reviewer' }).click();
       await page.getByRole('dialog', { name: 'Change' }).getByTestId('audit-diff').waitFor();
       await shot('audit-logs-change');
+      // Nothing in the Change window scrolls sideways, at either width.
+      const sideways = await page.getByRole('dialog', { name: 'Change' }).evaluate((dialog) =>
+        [dialog, ...dialog.querySelectorAll('*')]
+          .filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+          .map((el) => el.className || el.tagName),
+      );
+      expect({ width, sideways }).toEqual({ width, sideways: [] });
       await page.keyboard.press('Escape');
 
       await narrowMenu(page, width, shot);

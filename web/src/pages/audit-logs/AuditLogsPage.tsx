@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Badge, Button, Group, Modal, NativeSelect, SimpleGrid, Stack, Switch, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Box, Button, Group, Modal, NativeSelect, SimpleGrid, Stack, Switch, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { get } from '../../api/client';
 import type { AuditEntry, AuditFacets, Paged } from '../../api/types';
@@ -50,6 +50,27 @@ function Value({ v }: { v: unknown }) {
 
 const CHANGE_LABEL: Record<DiffRow['change'], string> = { added: 'Added', removed: 'Removed', changed: 'Changed', same: '' };
 
+/** The field's path, with a badge saying how it changed. */
+function FieldName({ row }: { row: DiffRow }) {
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+        {row.field}
+      </Text>
+      {row.change !== 'same' ? (
+        <Badge size="xs" color={row.change === 'removed' ? 'red' : row.change === 'added' ? 'green' : 'yellow'} variant="light">
+          {CHANGE_LABEL[row.change]}
+        </Badge>
+      ) : null}
+    </Group>
+  );
+}
+
+/** A value that was replaced or removed is struck through. */
+function strikeIfReplaced(row: DiffRow) {
+  return row.change === 'changed' || row.change === 'removed' ? { textDecoration: 'line-through', textDecorationColor: 'var(--mantine-color-red-6)' } : undefined;
+}
+
 function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): void }) {
   const narrow = useNarrow();
   const [onlyChanged, setOnlyChanged] = useState(false);
@@ -76,6 +97,24 @@ function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): 
                 </Text>
                 <Switch label="Only changed fields" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.currentTarget.checked)} />
               </Group>
+              {narrow ? (
+                // Phone width: one card per field, before above after, so nothing scrolls sideways.
+                <Box data-testid="audit-diff">
+                  <CardList label="Before and after">
+                    {shown.map((r) => (
+                      <RowCard
+                        key={r.field}
+                        highlighted={r.change !== 'same'}
+                        title={<FieldName row={r} />}
+                        fields={[
+                          { label: 'Before', value: <Box style={strikeIfReplaced(r)}><Value v={r.before} /></Box> },
+                          { label: 'After', value: <Box fw={r.change === 'same' ? undefined : 600}><Value v={r.after} /></Box> },
+                        ]}
+                      />
+                    ))}
+                  </CardList>
+                </Box>
+              ) : (
               <Table.ScrollContainer minWidth={480}>
                 <Table withTableBorder aria-label="Before and after" data-testid="audit-diff">
                   <Table.Thead>
@@ -89,16 +128,9 @@ function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): 
                     {shown.map((r) => (
                       <Table.Tr key={r.field} data-change={r.change} bg={r.change === 'same' ? undefined : 'var(--mantine-color-yellow-light)'}>
                         <Table.Td>
-                          <Group gap={6} wrap="nowrap">
-                            <Text size="sm" ff="monospace">{r.field}</Text>
-                            {r.change !== 'same' ? (
-                              <Badge size="xs" color={r.change === 'removed' ? 'red' : r.change === 'added' ? 'green' : 'yellow'} variant="light">
-                                {CHANGE_LABEL[r.change]}
-                              </Badge>
-                            ) : null}
-                          </Group>
+                          <FieldName row={r} />
                         </Table.Td>
-                        <Table.Td style={r.change === 'changed' || r.change === 'removed' ? { textDecoration: 'line-through', textDecorationColor: 'var(--mantine-color-red-6)' } : undefined}>
+                        <Table.Td style={strikeIfReplaced(r)}>
                           <Value v={r.before} />
                         </Table.Td>
                         <Table.Td fw={r.change === 'same' ? undefined : 600}>
@@ -109,6 +141,7 @@ function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): 
                   </Table.Tbody>
                 </Table>
               </Table.ScrollContainer>
+              )}
             </>
           ) : (
             <EmptyState title="No recorded values">This entry has no before/after snapshot.</EmptyState>
