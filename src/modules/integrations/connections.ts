@@ -62,7 +62,7 @@ export class IntegrationConnections {
     this.usages.set(name, count);
   }
 
-  async list(orgId: number, q: { type?: IntegrationRecord['type']; enabledOnly?: boolean } = {}): Promise<IntegrationView[]> {
+  async list(orgId: number, q: { type?: IntegrationRecord['type']; enabledOnly?: boolean; includeDeleted?: boolean } = {}): Promise<IntegrationView[]> {
     const [rows, counts] = await Promise.all([this.store.list(orgId, q), this.store.projectCounts(orgId)]);
     return rows.map((r) => integrationView(r, counts.get(r.id)));
   }
@@ -121,6 +121,8 @@ export class IntegrationConnections {
         created_by: actor.label,
         modified_at: now,
         modified_by: actor.label,
+        deleted_at: null,
+        deleted_by: null,
       };
       const id = await this.store.insert(trx, row).catch((e: unknown) => {
         if (isUniqueViolation(e)) throw duplicateName(name);
@@ -183,7 +185,10 @@ export class IntegrationConnections {
         patch.last_success_at = now;
         if (fresh.enabled) patch.status = 'Active';
       }
-      await this.store.update(trx, actor.orgId, id, patch);
+      await this.store.update(trx, actor.orgId, id, patch).catch((e: unknown) => {
+        if (isUniqueViolation(e)) throw duplicateName(name);
+        throw e;
+      });
       if (connectionChanged) await this.alerts.clear(actor.orgId, alertKey(id), trx);
       const after = { ...fresh, ...patch };
       const changes: string[] = [];
@@ -267,6 +272,11 @@ export class IntegrationConnections {
     return this.get(actor.orgId, id);
   }
 
+  /**
+   * Deleting keeps the row as a Deleted account ("Show Deleted Accounts") but erases its
+   * credentials, disables it and frees its name; from then on every read but the list with
+   * deleted accounts treats it as unknown. Its Jira projects and mappings go, as nothing can use them.
+   */
   async delete(actor: Principal, id: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const current = await this.store.get(actor.orgId, id, trx);
@@ -284,11 +294,11 @@ export class IntegrationConnections {
       }
       const projects = await this.store.projects(actor.orgId, id, trx);
       for (const p of projects) await this.store.deleteProject(trx, actor.orgId, p.id);
-      await this.store.delete(trx, actor.orgId, id);
+      if (!(await this.store.markDeleted(trx, actor.orgId, id, actor.label, nowIso()))) throw notFound('Integration');
       await this.alerts.clear(actor.orgId, alertKey(id), trx);
       await recordIntegrationChange(this.audit, trx, actor, id, {
         action: 'Delete',
-        notes: `Deleted ${TYPE_LABELS[current.type]} integration ${current.name}`,
+        notes: `Deleted ${TYPE_LABELS[current.type]} integration ${current.name}; its stored credentials were erased`,
         before: snapshot(current),
       });
     });

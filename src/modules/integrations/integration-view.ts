@@ -27,7 +27,7 @@ export function integrationView(r: IntegrationRecord, counts?: { total: number; 
     },
     accountName: r.account_name,
     hasCredentials: !!r.credentials,
-    status: r.status,
+    status: r.deleted_at ? 'Deleted' : r.status,
     enabled: r.enabled === 1,
     settings: settingsOf(r),
     health: {
@@ -40,5 +40,8 @@ export function integrationView(r: IntegrationRecord, counts?: { total: number; 
     createdAt: r.created_at,
     modifiedAt: r.modified_at,
     modifiedBy: r.modified_by,
+    deleted: !!r.deleted_at,
+    deletedAt: r.deleted_at,
+    deletedBy: r.deleted_by,
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../../platform/db/database.js';
 import { withId } from '../../platform/db/schema-helpers.js';
 
@@ -65,3 +65,109 @@ export async function integrationsInit(db: Kysely<unknown>, dialect: Dialect): P
     .addUniqueConstraint('jira_field_mappings_unique', ['project_id', 'issue_type_id', 'field_key'])
     .execute();
 }
+
+/**
+ * Deleted accounts stay listed ("Show Deleted Accounts") while their tenant name becomes free
+ * again: the per-org unique name turns into a unique index over the rows not deleted. On both
+ * databases a duplicate live name is still refused by the index itself, so two concurrent
+ * connects with one name cannot both succeed.
+ */
+export async function integrationsSoftDelete(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') {
+    await db.schema.alterTable('integrations').addColumn('deleted_at', 'text').addColumn('deleted_by', 'text').execute();
+    await db.schema.alterTable('integrations').dropConstraint('integrations_org_name_unique').execute();
+  } else {
+    await rebuildSqliteIntegrations(db);
+  }
+  await db.schema
+    .createIndex('integrations_org_name_live_unique')
+    .on('integrations')
+    .columns(['org_id', 'name_lower'])
+    .unique()
+    .where(sql.ref('deleted_at'), 'is', null)
+    .execute();
+}
+
+/**
+ * SQLite cannot drop a constraint written into CREATE TABLE, so the table is rebuilt the way
+ * sqlite.org/lang_altertable.html describes. Foreign keys are off during the swap because dropping
+ * the old table with them on would cascade into jira_projects and integration_users; the
+ * foreign_key_check before commit proves every reference still lands. The AUTOINCREMENT counter is
+ * carried over so an id of a row deleted long ago is never handed out again (audit entries name it).
+ * The Kysely migrator runs SQLite migrations outside a transaction, which is what lets the pragma
+ * take effect.
+ */
+async function rebuildSqliteIntegrations(db: Kysely<unknown>): Promise<void> {
+  const seq = (await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'integrations'`.execute(db)).rows[0]?.seq;
+  await sql`pragma foreign_keys = off`.execute(db);
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx.schema
+        .createTable('integrations_rebuilt')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_lower', 'text', (c) => c.notNull())
+        .addColumn('base_url', 'text', (c) => c.notNull())
+        .addColumn('auth_method', 'text', (c) => c.notNull())
+        .addColumn('account_info', 'text', (c) => c.notNull())
+        .addColumn('credentials', 'text', (c) => c.notNull())
+        .addColumn('account_name', 'text')
+        .addColumn('sync_ticket_status', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('close_incident_on_ticket_closed', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('sync_project_list', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('last_error_at', 'text')
+        .addColumn('last_success_at', 'text')
+        .addColumn('last_project_sync_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('modified_at', 'text', (c) => c.notNull())
+        .addColumn('modified_by', 'text', (c) => c.notNull())
+        .addColumn('deleted_at', 'text')
+        .addColumn('deleted_by', 'text')
+        .execute();
+      const columns = sql.raw(COLUMNS_0200.join(', '));
+      await sql`insert into integrations_rebuilt (${columns}) select ${columns} from integrations`.execute(trx);
+      await sql`drop table integrations`.execute(trx);
+      await sql`alter table integrations_rebuilt rename to integrations`.execute(trx);
+      if (seq !== undefined) await sql`update sqlite_sequence set seq = max(seq, ${seq}) where name = 'integrations'`.execute(trx);
+      const dangling = (await sql<{ table: string }>`pragma foreign_key_check`.execute(trx)).rows;
+      if (dangling.length) throw new Error(`Rebuilding integrations left ${dangling.length} broken reference(s) (first in ${dangling[0].table}); nothing was changed.`);
+    });
+  } finally {
+    await sql`pragma foreign_keys = on`.execute(db);
+  }
+}
+
+/** The columns of integrations as migration 0200 made them, copied as they are by the rebuild. */
+const COLUMNS_0200 = [
+  'id',
+  'org_id',
+  'type',
+  'name',
+  'name_lower',
+  'base_url',
+  'auth_method',
+  'account_info',
+  'credentials',
+  'account_name',
+  'sync_ticket_status',
+  'close_incident_on_ticket_closed',
+  'sync_project_list',
+  'status',
+  'enabled',
+  'consecutive_failures',
+  'last_error',
+  'last_error_at',
+  'last_success_at',
+  'last_project_sync_at',
+  'created_at',
+  'created_by',
+  'modified_at',
+  'modified_by',
+];

@@ -27,7 +27,13 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/integrations', {
       config: VIEW,
-      schema: { tags, summary: 'List ServiceNow and Jira Cloud integrations', querystring: listQuery, response: { 200: z.object({ items: z.array(integrationView) }) } },
+      schema: {
+        tags,
+        summary: 'List ServiceNow and Jira Cloud integrations',
+        description: 'Deleted accounts are left out unless includeDeleted=true; the "N Connected" count is of the default list.',
+        querystring: listQuery,
+        response: { 200: z.object({ items: z.array(integrationView) }) },
+      },
       handler: async (req) => ({ items: await ctx.integrations.list(req.principal!.orgId, req.query) }),
     });
     app.get('/integrations/incident-fields', {
@@ -37,7 +43,13 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
     app.get('/integrations/:id', {
       config: VIEW,
-      schema: { tags, summary: 'View an integration (never its credentials)', params: idParam, response: { 200: integrationView } },
+      schema: {
+        tags,
+        summary: 'View an integration (never its credentials)',
+        description: 'A deleted integration is a 404 here; list with includeDeleted=true to see it.',
+        params: idParam,
+        response: { 200: integrationView },
+      },
       handler: async (req) => ctx.integrations.get(req.principal!.orgId, req.params.id),
     });
     app.post('/integrations', {
@@ -86,7 +98,14 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
     app.delete('/integrations/:id', {
       config: EDIT,
-      schema: { tags, summary: 'Delete an integration (refused while something uses it)', params: idParam, response: { 204: z.null() } },
+      schema: {
+        tags,
+        summary: 'Delete an integration (refused while something uses it)',
+        description:
+          'The account is kept as Deleted (listed with includeDeleted=true) with its credentials erased, its Jira projects and mappings removed and its name free for a new account. It can no longer be viewed by id, edited, enabled or used.',
+        params: idParam,
+        response: { 204: z.null() },
+      },
       handler: async (req, reply) => {
         await ctx.integrations.delete(req.principal!, req.params.id);
         return reply.status(204).send(null);

@@ -93,12 +93,15 @@ export const updateBody = z.strictObject({
 });
 export type UpdateInput = z.infer<typeof updateBody>;
 
+const flag = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
+
 export const listQuery = z.strictObject({
   type: integrationType.optional(),
-  enabledOnly: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
+  enabledOnly: flag,
+  includeDeleted: flag.describe('true also lists deleted accounts ("Show Deleted Accounts"), each with deleted: true and status "Deleted".'),
 });
 
 export const integrationView = z.object({
@@ -117,7 +120,9 @@ export const integrationView = z.object({
   }),
   accountName: z.string().nullable(),
   hasCredentials: z.boolean(),
-  status: z.enum(INTEGRATION_STATUSES),
+  status: z
+    .enum([...INTEGRATION_STATUSES, 'Deleted'])
+    .describe('"Deleted" only for a deleted account, which only a list with includeDeleted=true returns.'),
   enabled: z.boolean(),
   settings: z.object({ syncTicketStatus: z.boolean(), closeIncidentOnTicketClosed: z.boolean(), syncProjectList: z.boolean() }),
   health: z.object({
@@ -130,6 +135,13 @@ export const integrationView = z.object({
   createdAt: z.string(),
   modifiedAt: z.string(),
   modifiedBy: z.string(),
+  /**
+   * A deleted account is kept read-only for the Connected Accounts list: disabled, its credentials
+   * erased, its name free for a new account. Every other endpoint treats its id as unknown (404).
+   */
+  deleted: z.boolean().describe('True for a deleted account (listed only with includeDeleted=true); it cannot be viewed by id, edited, enabled or used.'),
+  deletedAt: z.string().nullable().describe('When the account was deleted (ISO-8601 UTC); null unless deleted.'),
+  deletedBy: z.string().nullable().describe('Who deleted the account; null unless deleted.'),
 });
 export type IntegrationView = z.infer<typeof integrationView>;
 

@@ -73,10 +73,12 @@ export class IntegrationsService {
     this.connections.registerUsage(name, count);
   }
 
-  list(orgId: number, q: { type?: IntegrationRecord['type']; enabledOnly?: boolean } = {}): Promise<IntegrationView[]> {
+  /** Deleted accounts only with `includeDeleted` (the Connected Accounts list's "Show Deleted Accounts"). */
+  list(orgId: number, q: { type?: IntegrationRecord['type']; enabledOnly?: boolean; includeDeleted?: boolean } = {}): Promise<IntegrationView[]> {
     return this.connections.list(orgId, q);
   }
 
+  /** A deleted integration is a 404 here, as in every other call but `list` with `includeDeleted`. */
   get(orgId: number, id: number): Promise<IntegrationView> {
     return this.connections.get(orgId, id);
   }
@@ -90,7 +92,7 @@ export class IntegrationsService {
     return this.connections.summaries(orgId);
   }
 
-  /** One integration's summary; null when the org has no such integration. */
+  /** One integration's summary; null when the org has no such integration (or it was deleted). */
   summary(orgId: number, id: number): Promise<IntegrationSummary | null> {
     return this.connections.summary(orgId, id);
   }
@@ -138,6 +140,7 @@ export class IntegrationsService {
     return this.connections.verify(actor, id);
   }
 
+  /** Soft delete: the account stays listed as Deleted, without credentials; see connections.ts. */
   delete(actor: Principal, id: number): Promise<void> {
     return this.connections.delete(actor, id);
   }

@@ -11,8 +11,14 @@ export type MappingRecord = Omit<JiraFieldMappingsTable, 'id'> & { id: number };
 export class IntegrationsStore {
   constructor(private readonly db: Kysely<DB>) {}
 
-  list(orgId: number, q: { type?: IntegrationsTable['type']; enabledOnly?: boolean } = {}, exec: Exec = this.db): Promise<IntegrationRecord[]> {
+  /** Deleted rows only when `includeDeleted` (Show Deleted Accounts); every other read below skips them. */
+  list(
+    orgId: number,
+    q: { type?: IntegrationsTable['type']; enabledOnly?: boolean; includeDeleted?: boolean } = {},
+    exec: Exec = this.db,
+  ): Promise<IntegrationRecord[]> {
     let query = exec.selectFrom('integrations').selectAll().where('org_id', '=', orgId);
+    if (!q.includeDeleted) query = query.where('deleted_at', 'is', null);
     if (q.type) query = query.where('type', '=', q.type);
     if (q.enabledOnly) query = query.where('enabled', '=', 1);
     return query.orderBy('name_lower').orderBy('id').execute();
@@ -20,13 +26,14 @@ export class IntegrationsStore {
 
   /** Every org's integrations of a type (background syncs). */
   listAllOrgs(q: { type: IntegrationsTable['type']; enabledOnly: boolean }): Promise<IntegrationRecord[]> {
-    let query = this.db.selectFrom('integrations').selectAll().where('type', '=', q.type);
+    let query = this.db.selectFrom('integrations').selectAll().where('type', '=', q.type).where('deleted_at', 'is', null);
     if (q.enabledOnly) query = query.where('enabled', '=', 1);
     return query.orderBy('id').execute();
   }
 
+  /** A deleted integration reads as missing, so everything that uses one refuses it like an unknown id. */
   get(orgId: number, id: number, exec: Exec = this.db): Promise<IntegrationRecord | undefined> {
-    return exec.selectFrom('integrations').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return exec.selectFrom('integrations').selectAll().where('org_id', '=', orgId).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   }
 
   findByName(orgId: number, name: string, exec: Exec = this.db): Promise<IntegrationRecord | undefined> {
@@ -35,6 +42,7 @@ export class IntegrationsStore {
       .selectAll()
       .where('org_id', '=', orgId)
       .where('name_lower', '=', name.trim().toLowerCase())
+      .where('deleted_at', 'is', null)
       .executeTakeFirst();
   }
 
@@ -43,12 +51,36 @@ export class IntegrationsStore {
     return r.id;
   }
 
-  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<IntegrationRecord, 'id' | 'org_id'>>): Promise<void> {
-    await exec.updateTable('integrations').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
+  /**
+   * Never touches a deleted row: a call that was in flight when the account was deleted must not
+   * write refreshed OAuth tokens (or anything else) back into it.
+   */
+  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<IntegrationRecord, 'id' | 'org_id' | 'deleted_at' | 'deleted_by'>>): Promise<void> {
+    await exec.updateTable('integrations').set(patch).where('org_id', '=', orgId).where('id', '=', id).where('deleted_at', 'is', null).execute();
   }
 
-  async delete(exec: Exec, orgId: number, id: number): Promise<void> {
-    await exec.deleteFrom('integrations').where('org_id', '=', orgId).where('id', '=', id).execute();
+  /**
+   * Marks a live integration deleted with its credentials erased ('' is what key rotation skips).
+   * False when it was already deleted or is unknown, so of two concurrent deletes one reports 404.
+   */
+  async markDeleted(exec: Exec, orgId: number, id: number, by: string, at: string): Promise<boolean> {
+    const r = await exec
+      .updateTable('integrations')
+      .set({
+        deleted_at: at,
+        deleted_by: by,
+        credentials: '',
+        enabled: 0,
+        status: 'Inactive',
+        consecutive_failures: 0,
+        modified_at: at,
+        modified_by: by,
+      })
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Counts one more failed call and returns the new count. */
@@ -63,6 +95,7 @@ export class IntegrationsStore {
       .set({ ...patch, consecutive_failures: sql<number>`consecutive_failures + 1` })
       .where('org_id', '=', orgId)
       .where('id', '=', id)
+      .where('deleted_at', 'is', null)
       .execute();
     return this.get(orgId, id, exec);
   }

@@ -1,18 +1,18 @@
 import type { Generated } from 'kysely';
 
-/** Tables owned by the integrations module (migration 0200_integrations). */
+/** Tables owned by the integrations module (migrations 0200_integrations, 0220_integrations_soft_delete). */
 export interface IntegrationsTable {
   id: Generated<number>;
   org_id: number;
   type: 'servicenow' | 'jira_cloud';
-  /** The tenant name shown everywhere as "Integration" / "Ticketing Integration"; unique per org, case-insensitive. */
+  /** The tenant name shown everywhere as "Integration" / "Ticketing Integration"; unique per org among live rows, case-insensitive. */
   name: string;
   name_lower: string;
   base_url: string;
   auth_method: 'basic' | 'oauth' | 'api_token';
   /** Non-secret identifiers for display: username, email, client id, admin email (JSON). */
   account_info: string;
-  /** SecretBox ciphertext of the full credentials JSON (passwords, secrets, OAuth tokens). Listed in SEALED_COLUMNS. */
+  /** SecretBox ciphertext of the full credentials JSON (passwords, secrets, OAuth tokens). Listed in SEALED_COLUMNS. '' once deleted. */
   credentials: string;
   /** Display name of the account the credentials belong to, as the system reported it on verify. */
   account_name: string | null;
@@ -30,6 +30,12 @@ export interface IntegrationsTable {
   created_by: string;
   modified_at: string;
   modified_by: string;
+  /**
+   * Set when an admin deletes the account: the row stays for "Show Deleted Accounts" and the audit
+   * trail, but every store read except a list asking for deleted rows skips it.
+   */
+  deleted_at: string | null;
+  deleted_by: string | null;
 }
 
 export interface JiraProjectsTable {

@@ -179,9 +179,13 @@ it('never lets a stored secret out: API responses, audit rows, logs, database pl
     expect(logText, 'log lines').not.toContain(secret);
   }
 
-  // Database: the credentials column holds ciphertext only, and no plaintext anywhere.
-  const rows = await ctx.db.selectFrom('integrations').select(['name', 'credentials']).execute();
-  for (const r of rows) expect(r.credentials).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]*$/);
+  // Database: the credentials column holds ciphertext only (nothing at all once deleted), and no plaintext anywhere.
+  const rows = await ctx.db.selectFrom('integrations').select(['name', 'credentials', 'deleted_at']).execute();
+  expect(rows.filter((r) => r.deleted_at).map((r) => r.name)).toEqual(['canary-oauth']);
+  for (const r of rows) {
+    if (r.deleted_at) expect(r.credentials).toBe('');
+    else expect(r.credentials).toMatch(/^v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]*$/);
+  }
   let everything: string;
   if (dbFile) {
     await database.close();

@@ -1,6 +1,6 @@
 import type { ModuleMigrations } from '../schema-helpers.js';
 import { platformInit } from './0001_platform.js';
-import { integrationsInit } from '../../../modules/integrations/migrations.js';
+import { integrationsInit, integrationsSoftDelete } from '../../../modules/integrations/migrations.js';
 import { integrationUsersIndexes, integrationUsersInit, integrationUsersListJson } from '../../../modules/integration-users/migrations.js';
 import { incidentsInit, incidentsPerf } from '../../../modules/incidents/migrations.js';
 import { labelsInit } from '../../../modules/labels/migrations.js';
@@ -13,6 +13,7 @@ import { labelsInit } from '../../../modules/labels/migrations.js';
 export const allMigrations: ModuleMigrations = {
   '0001_platform': platformInit,
   '0200_integrations': integrationsInit,
+  '0220_integrations_soft_delete': integrationsSoftDelete,
   '0300_integration_users': integrationUsersInit,
   '0310_integration_users_indexes': integrationUsersIndexes,
   '0320_integration_users_list_json': integrationUsersListJson,

@@ -39,6 +39,7 @@ const STATUS_COLORS: Record<IntegrationView['status'], string> = {
   Inactive: 'gray',
   'Validation Failed': 'red',
   'Reauthorization Required': 'orange',
+  Deleted: 'dark',
 };
 
 export function StatusBadge({ integration }: { integration: Pick<IntegrationView, 'status' | 'enabled'> }) {
