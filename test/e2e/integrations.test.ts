@@ -118,6 +118,50 @@ describeE2E(
       const projects = await api.get<{ items: { key: string; completeStatus: { name: string } | null; autoSync: { enabled: boolean } }[] }>(`/integrations/${jira.id}/projects`);
       expect(projects.items.find((p) => p.key === 'SEC')).toMatchObject({ completeStatus: { name: 'Done' }, autoSync: { enabled: true } });
     });
+
+    it('deletes an account after confirmation; it shows again, marked Deleted, under "Show Deleted Accounts"', async () => {
+      const api = await h.api();
+      const body = (name: string) => ({ type: 'servicenow', name, baseUrl: sb.servicenowUrl, credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic } });
+      await api.post('/integrations', body('snow-keep'));
+      await api.post('/integrations', body('snow-gone'));
+      const page = await h.newPage();
+      await h.login(page);
+      await page.goto('/setup/integrations/servicenow');
+      await page.getByTestId('account-snow-gone').waitFor();
+
+      await page.getByRole('button', { name: 'Edit snow-gone' }).click();
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete snow-gone?' });
+      await h.see(page, 'stays listed under "Show Deleted Accounts"');
+      await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+      await h.see(page, 'snow-gone is deleted.');
+      await page.getByTestId('account-snow-keep').waitFor();
+      await page.getByTestId('account-snow-gone').waitFor({ state: 'detached' });
+      expect(await page.getByTestId('deleted-account-snow-gone').count()).toBe(0);
+
+      // The switch works from the keyboard.
+      const toggle = page.getByRole('switch', { name: 'Show Deleted Accounts' });
+      expect(await toggle.isChecked()).toBe(false);
+      await toggle.focus();
+      await page.keyboard.press('Space');
+      const row = page.getByTestId('deleted-account-snow-gone');
+      await row.waitFor();
+      expect(await toggle.isChecked()).toBe(true);
+      expect(await row.textContent()).toContain('Deleted');
+      expect(await row.locator('time').count()).toBe(1);
+      expect(await row.getByRole('button').count()).toBe(0);
+      expect(await row.getByRole('link').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Edit snow-gone' }).count()).toBe(0);
+      await page.getByTestId('account-snow-keep').waitFor();
+      await page.keyboard.press('Space');
+      await row.waitFor({ state: 'detached' });
+
+      // The tile counts connected accounts only.
+      const connected = (await api.get<{ items: { type: string }[] }>('/integrations')).items.filter((i) => i.type === 'servicenow').length;
+      await page.goto('/setup/integrations');
+      await page.getByTestId('tile-servicenow').getByText(`${connected} Connected`).waitFor();
+      expect(await page.getByTestId('tile-servicenow').textContent()).not.toContain('snow-gone');
+    });
   },
   { env: { WFA_ALLOW_PRIVATE_TARGETS: 'true' } },
 );

@@ -80,8 +80,8 @@ export function AccountEditPage() {
   const remove = useMutation({
     mutationFn: () => del(`/integrations/${id}`),
     onSuccess: () => {
+      notifySuccess(undefined, `${q.data?.name ?? 'The integration'} is deleted. Turn on "Show Deleted Accounts" to see it in the list.`);
       void qc.invalidateQueries({ queryKey: integrationsKey });
-      notifySuccess(undefined, 'Integration deleted.');
       navigate(`/setup/integrations/${app}`);
     },
   });
@@ -264,7 +264,7 @@ export function AccountEditPage() {
           remove.reset();
         }}
       >
-        The stored credentials{isSn ? '' : ', projects and field mappings'} of this integration are removed. This is refused while integration users, tickets or workflows still use it; disable it instead to keep them.
+        Its stored credentials{isSn ? '' : ', projects and field mappings'} are erased and it can no longer be used, edited or enabled; it stays listed under &quot;Show Deleted Accounts&quot; and its name can be given to a new account. This is refused while integration users, tickets or workflows still use it; disable it instead to keep them.
       </ConfirmDialog>
     </>
   );

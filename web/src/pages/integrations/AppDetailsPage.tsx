@@ -1,19 +1,20 @@
 import { Fragment, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ActionIcon, Anchor, Button, List, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Group, List, Stack, Switch, Table, Tabs, Text, Tooltip } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { ConnectModal } from './ConnectModal';
 import { useIntegrations } from './IntegrationsPage';
 import { ProjectsTable } from './ProjectsTable';
-import { APPS, StatusBadge, isAppKey } from './shared';
+import { APPS, StatusBadge, isAppKey, type IntegrationView } from './shared';
 
 /** One app's details: "Configuration Steps" and "Configuration" (the Connected Accounts list). */
 export function AppDetailsPage() {
   const { app } = useParams();
   const { can } = useAuth();
   const navigate = useNavigate();
-  const q = useIntegrations();
+  const [showDeleted, setShowDeleted] = useState(false);
+  const q = useIntegrations({ includeDeleted: showDeleted });
   const [tab, setTab] = useState<string | null>('configuration');
   const [connecting, setConnecting] = useState(false);
   const [expanded, setExpanded] = useState<number | null>(null);
@@ -52,15 +53,16 @@ export function AppDetailsPage() {
           </List>
         </Tabs.Panel>
         <Tabs.Panel value="configuration" pt="md">
-          <Text fw={600} mb="xs">
-            Connected Accounts
-          </Text>
+          <Group justify="space-between" mb="xs">
+            <Text fw={600}>Connected Accounts</Text>
+            <Switch label="Show Deleted Accounts" checked={showDeleted} onChange={(e) => setShowDeleted(e.currentTarget.checked)} />
+          </Group>
           {q.isLoading ? (
             <Loading />
           ) : q.isError ? (
             <ErrorState error={q.error} onRetry={() => void q.refetch()} />
           ) : accounts.length === 0 ? (
-            <EmptyState title="No connected accounts">
+            <EmptyState title={showDeleted ? 'No connected or deleted accounts' : 'No connected accounts'}>
               {canEdit ? 'Click "Connect Account" to connect one.' : 'An admin with Edit access to Integrations can connect one.'}
             </EmptyState>
           ) : (
@@ -79,66 +81,70 @@ export function AppDetailsPage() {
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {accounts.map((i) => (
-                    <Fragment key={i.id}>
-                      <Table.Tr data-testid={`account-${i.name}`}>
-                        {isJira ? (
+                  {accounts.map((i) =>
+                    i.deleted ? (
+                      <DeletedRow key={i.id} integration={i} isJira={isJira} />
+                    ) : (
+                      <Fragment key={i.id}>
+                        <Table.Tr data-testid={`account-${i.name}`}>
+                          {isJira ? (
+                            <Table.Td>
+                              <Tooltip label={expanded === i.id ? 'Collapse' : 'Expand'}>
+                                <ActionIcon
+                                  variant="subtle"
+                                  aria-label={`${expanded === i.id ? 'Collapse' : 'Expand'} ${i.name}`}
+                                  aria-expanded={expanded === i.id}
+                                  onClick={() => setExpanded(expanded === i.id ? null : i.id)}
+                                >
+                                  {expanded === i.id ? '▾' : '▸'}
+                                </ActionIcon>
+                              </Tooltip>
+                            </Table.Td>
+                          ) : null}
+                          <Table.Td fw={500}>
+                            <Anchor component={Link} to={`/setup/integrations/${app}/${i.id}`}>
+                              {i.name}
+                            </Anchor>
+                          </Table.Td>
                           <Table.Td>
-                            <Tooltip label={expanded === i.id ? 'Collapse' : 'Expand'}>
-                              <ActionIcon
-                                variant="subtle"
-                                aria-label={`${expanded === i.id ? 'Collapse' : 'Expand'} ${i.name}`}
-                                aria-expanded={expanded === i.id}
-                                onClick={() => setExpanded(expanded === i.id ? null : i.id)}
-                              >
-                                {expanded === i.id ? '▾' : '▸'}
+                            <StatusBadge integration={i} />
+                          </Table.Td>
+                          <Table.Td>
+                            <DateTime value={i.modifiedAt} />
+                          </Table.Td>
+                          <Table.Td>{i.modifiedBy}</Table.Td>
+                          {isJira ? <Table.Td>{i.projects ? `${i.projects.total} total, ${i.projects.mapped} mapped` : '—'}</Table.Td> : null}
+                          <Table.Td maw={320}>
+                            {i.health.consecutiveFailures > 0 && i.health.lastError ? (
+                              <Text size="xs" c="red" lineClamp={2} title={i.health.lastError}>
+                                {i.health.lastError}
+                              </Text>
+                            ) : (
+                              <Text size="xs" c="dimmed">
+                                —
+                              </Text>
+                            )}
+                          </Table.Td>
+                          <Table.Td>
+                            <Tooltip label="Edit">
+                              <ActionIcon variant="subtle" aria-label={`Edit ${i.name}`} onClick={() => navigate(`/setup/integrations/${app}/${i.id}`)}>
+                                ✎
                               </ActionIcon>
                             </Tooltip>
                           </Table.Td>
-                        ) : null}
-                        <Table.Td fw={500}>
-                          <Anchor component={Link} to={`/setup/integrations/${app}/${i.id}`}>
-                            {i.name}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td>
-                          <StatusBadge integration={i} />
-                        </Table.Td>
-                        <Table.Td>
-                          <DateTime value={i.modifiedAt} />
-                        </Table.Td>
-                        <Table.Td>{i.modifiedBy}</Table.Td>
-                        {isJira ? <Table.Td>{i.projects ? `${i.projects.total} total, ${i.projects.mapped} mapped` : '—'}</Table.Td> : null}
-                        <Table.Td maw={320}>
-                          {i.health.consecutiveFailures > 0 && i.health.lastError ? (
-                            <Text size="xs" c="red" lineClamp={2} title={i.health.lastError}>
-                              {i.health.lastError}
-                            </Text>
-                          ) : (
-                            <Text size="xs" c="dimmed">
-                              —
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <Tooltip label="Edit">
-                            <ActionIcon variant="subtle" aria-label={`Edit ${i.name}`} onClick={() => navigate(`/setup/integrations/${app}/${i.id}`)}>
-                              ✎
-                            </ActionIcon>
-                          </Tooltip>
-                        </Table.Td>
-                      </Table.Tr>
-                      {isJira && expanded === i.id ? (
-                        <Table.Tr>
-                          <Table.Td colSpan={8} bg="var(--mantine-color-gray-0)">
-                            <Stack p="xs">
-                              <ProjectsTable integration={i} />
-                            </Stack>
-                          </Table.Td>
                         </Table.Tr>
-                      ) : null}
-                    </Fragment>
-                  ))}
+                        {isJira && expanded === i.id ? (
+                          <Table.Tr>
+                            <Table.Td colSpan={8} bg="var(--mantine-color-gray-0)">
+                              <Stack p="xs">
+                                <ProjectsTable integration={i} />
+                              </Stack>
+                            </Table.Td>
+                          </Table.Tr>
+                        ) : null}
+                      </Fragment>
+                    ),
+                  )}
                 </Table.Tbody>
               </Table>
             </Table.ScrollContainer>
@@ -158,5 +164,28 @@ export function AppDetailsPage() {
         />
       ) : null}
     </>
+  );
+}
+
+/**
+ * A deleted account: read-only, with when and by whom it was deleted. It has no page, projects or
+ * actions any more (the API answers 404 for its id), so nothing here links or expands.
+ */
+function DeletedRow({ integration: i, isJira }: { integration: IntegrationView; isJira: boolean }) {
+  return (
+    <Table.Tr data-testid={`deleted-account-${i.name}`} c="dimmed">
+      {isJira ? <Table.Td /> : null}
+      <Table.Td fw={500}>{i.name}</Table.Td>
+      <Table.Td>
+        <StatusBadge integration={i} />
+      </Table.Td>
+      <Table.Td>
+        Deleted <DateTime value={i.deletedAt} />
+      </Table.Td>
+      <Table.Td>{i.deletedBy ?? '—'}</Table.Td>
+      {isJira ? <Table.Td>—</Table.Td> : null}
+      <Table.Td>—</Table.Td>
+      <Table.Td />
+    </Table.Tr>
   );
 }

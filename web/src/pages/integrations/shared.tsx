@@ -42,6 +42,7 @@ const STATUS_COLORS: Record<IntegrationView['status'], string> = {
   Deleted: 'dark',
 };
 
+/** Enabled / Disabled, or the problem or "Deleted" the API reports as the status. */
 export function StatusBadge({ integration }: { integration: Pick<IntegrationView, 'status' | 'enabled'> }) {
   const label = integration.status === 'Active' ? 'Enabled' : integration.status === 'Inactive' ? 'Disabled' : integration.status;
   return (
