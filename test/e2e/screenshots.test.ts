@@ -77,7 +77,7 @@ describeE2E('screenshots of Setup pages', (h) => {
       // Nothing in the Change window scrolls sideways, at either width.
       const sideways = await page.getByRole('dialog', { name: 'Change' }).evaluate((dialog) =>
         [dialog, ...dialog.querySelectorAll('*')]
-          .filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+          .filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(el.ownerDocument.defaultView!.getComputedStyle(el).overflowX))
           .map((el) => el.className || el.tagName),
       );
       expect({ width, sideways }).toEqual({ width, sideways: [] });
