@@ -3,7 +3,7 @@
  * page — in the URL query string, so a reload, a shared link and the Back button all show the same
  * list. Multi-valued filters are repeated parameters (`rule=a&rule=b`).
  */
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router';
 import { PAGE_SIZES, SORT_FIELDS, WIDGETS, type FilterKey, type ListParams, type SortField, type Widget } from './api';
 import { DEFAULT_RANGE, isPreset, presetRange, type RangePreset } from './timeRange';
@@ -125,21 +125,25 @@ export function countActiveFilters(s: ListState): number {
 export function useListState() {
   const [sp, setSp] = useSearchParams();
   const state = useMemo(() => parseListState(sp), [sp]);
+  // The newest list state asked for, even before the URL change has rendered. React Router's
+  // function form of setSearchParams starts from the params of the last render, so two quick
+  // changes (Reset, then Rows per page at once) would let the second undo the first.
+  const latest = useRef(sp);
+  const rendered = useRef(sp);
+  if (rendered.current !== sp) {
+    rendered.current = sp;
+    latest.current = sp;
+  }
   /** Any change but paging goes back to the first page. */
   const update = useCallback(
     (patch: Partial<ListState>, opts: { keepPage?: boolean; replace?: boolean } = {}) => {
-      setSp(
-        (prev) => {
-          const cur = parseListState(prev);
-          const next: ListState = { ...cur, ...patch };
-          if (!opts.keepPage) {
-            next.cursor = undefined;
-            next.page = 1;
-          }
-          return serializeListState(next);
-        },
-        { replace: opts.replace },
-      );
+      const next: ListState = { ...parseListState(latest.current), ...patch };
+      if (!opts.keepPage) {
+        next.cursor = undefined;
+        next.page = 1;
+      }
+      latest.current = serializeListState(next);
+      setSp(latest.current, { replace: opts.replace });
     },
     [setSp],
   );
