@@ -185,10 +185,12 @@ export class IntegrationConnections {
         patch.last_success_at = now;
         if (fresh.enabled) patch.status = 'Active';
       }
-      await this.store.update(trx, actor.orgId, id, patch).catch((e: unknown) => {
+      const updated = await this.store.update(trx, actor.orgId, id, patch).catch((e: unknown) => {
         if (isUniqueViolation(e)) throw duplicateName(name);
         throw e;
       });
+      // Deleted since it was read (another admin, another process): nothing changed, nothing to audit.
+      if (!updated) throw notFound('Integration');
       if (connectionChanged) await this.alerts.clear(actor.orgId, alertKey(id), trx);
       const after = { ...fresh, ...patch };
       const changes: string[] = [];
@@ -240,7 +242,7 @@ export class IntegrationConnections {
         ...(enabled && lastError && lastError !== current.last_error ? { last_error_at: now } : {}),
         ...(enabled && !lastError ? { last_success_at: now } : {}),
       };
-      await this.store.update(trx, actor.orgId, id, patch);
+      if (!(await this.store.update(trx, actor.orgId, id, patch))) throw notFound('Integration');
       // A disabled integration is not "not working"; an enabled one starts with a clean count.
       await this.alerts.clear(actor.orgId, alertKey(id), trx);
       await recordIntegrationChange(this.audit, trx, actor, id, {

@@ -53,10 +53,12 @@ export class IntegrationsStore {
 
   /**
    * Never touches a deleted row: a call that was in flight when the account was deleted must not
-   * write refreshed OAuth tokens (or anything else) back into it.
+   * write refreshed OAuth tokens (or anything else) back into it. False when no live row changed,
+   * so an admin's edit that lost a race with a delete can refuse instead of auditing a change.
    */
-  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<IntegrationRecord, 'id' | 'org_id' | 'deleted_at' | 'deleted_by'>>): Promise<void> {
-    await exec.updateTable('integrations').set(patch).where('org_id', '=', orgId).where('id', '=', id).where('deleted_at', 'is', null).execute();
+  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<IntegrationRecord, 'id' | 'org_id' | 'deleted_at' | 'deleted_by'>>): Promise<boolean> {
+    const r = await exec.updateTable('integrations').set(patch).where('org_id', '=', orgId).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /**

@@ -283,3 +283,30 @@ describe('audit, isolation and key rotation', () => {
     expect((await admin.post(`/api/v1/integrations/${live.id}/verify`)).statusCode).toBe(200);
   });
 });
+
+describe('an edit that loses a race with a delete', () => {
+  it('changes nothing and writes no audit entry (edit, disable and enable alike)', async () => {
+    const v = await connect(admin, jiraBody(sb));
+    const store = t.ctx.integrations.store;
+    const update = store.update.bind(store);
+    const audited = async () =>
+      Number((await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('resource_id', '=', String(v.id)).executeTakeFirstOrThrow()).n);
+    for (const [method, url, body] of [
+      ['patch', `/api/v1/integrations/${v.id}`, { name: `${v.name} renamed` }],
+      ['post', `/api/v1/integrations/${v.id}/disable`, {}],
+    ] as const) {
+      const entries = await audited();
+      // Another admin's delete lands between this request's read and its write (same transaction,
+      // so the test is the same on both databases; it is rolled back with the refused request).
+      store.update = async (exec, orgId, id, patch) => {
+        store.update = update;
+        await exec.updateTable('integrations').set({ deleted_at: new Date().toISOString(), deleted_by: 'someone else' }).where('id', '=', id).execute();
+        return update(exec, orgId, id, patch);
+      };
+      const res = method === 'patch' ? await admin.patch(url, body) : await admin.post(url, body);
+      expect({ url, status: res.statusCode }).toEqual({ url, status: 404 });
+      expect(await audited()).toBe(entries);
+      expect(await row(v.id)).toMatchObject({ name: v.name, deleted_at: null });
+    }
+  });
+});
