@@ -1,8 +1,4 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
 import { buildApp } from '../../src/app.js';
 import { createContext, type AppContext } from '../../src/app-context.js';
@@ -12,6 +8,7 @@ import { createAdmin } from '../../src/bootstrap.js';
 import { randomToken } from '../../src/platform/tokens.js';
 import { fullPermissions, type Category, type Level } from '../../src/platform/permissions.js';
 import { systemPrincipal } from '../../src/platform/principal.js';
+import { testDatabasePlace } from './test-database.js';
 
 /**
  * Test database: SQLite in a temp file by default; PostgreSQL when TEST_DATABASE_URL is set, each
@@ -52,28 +49,16 @@ export type Session = {
 let counter = 0;
 
 export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-test-'));
-  let schema: string | undefined;
-  let dbUrl: string;
-  if (process.env.TEST_DATABASE_URL) {
-    schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-    const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
-    dbUrl = process.env.TEST_DATABASE_URL;
-  } else {
-    dbUrl = `sqlite:${path.join(dataDir, 'test.db')}`;
-  }
+  const place = await testDatabasePlace('t');
   const config = loadConfig({
-    WFA_DATA_DIR: dataDir,
-    DATABASE_URL: dbUrl,
+    WFA_DATA_DIR: place.dataDir,
+    DATABASE_URL: place.url,
     WFA_ALLOW_PRIVATE_TARGETS: 'true',
     LOG_LEVEL: 'silent',
     WFA_PUBLIC_URL: 'http://localhost:8080',
     ...overrides,
   });
-  if (schema && config.database.kind === 'postgres') config.database.schema = schema;
+  if (place.schema && config.database.kind === 'postgres') config.database.schema = place.schema;
   const database = openDatabase(config.database);
   await migrateToLatest(database);
   const ctx = createContext(config, database, silentLog);
@@ -135,13 +120,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     async close() {
       await app.close();
       await database.close();
-      if (schema) {
-        const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-        await client.connect();
-        await client.query(`drop schema ${schema} cascade`);
-        await client.end();
-      }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await place.drop();
     },
   };
 }

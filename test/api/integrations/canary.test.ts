@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
@@ -14,6 +12,7 @@ import { migrateToLatest } from '../../../src/platform/db/migrate.js';
 import { createAdmin } from '../../../src/bootstrap.js';
 import { REDACT_PATHS } from '../../../src/platform/log.js';
 import { TEST_PASSWORD } from '../../helpers/test-app.js';
+import { testDatabasePlace, type TestDatabasePlace } from '../../helpers/test-database.js';
 import { sandbox, type Sandbox } from './helpers.js';
 
 /**
@@ -34,7 +33,7 @@ let sb: Sandbox;
 let app: FastifyInstance;
 let ctx: AppContext;
 let database: Database;
-let dataDir: string;
+let place: TestDatabasePlace;
 let dbFile: string | null = null;
 let schema: string | undefined;
 const logs: string[] = [];
@@ -49,20 +48,10 @@ beforeAll(async () => {
   sb.state.jira.accounts.push({ ...jiraTemplate, accountId: 'canary-account', email: 'canary@example.com', apiToken: CANARY.jiraToken });
   sb.state.jira.accounts.push({ ...jiraTemplate, accountId: 'canary-account-2', email: 'canary2@example.com', apiToken: CANARY.jiraToken2 });
 
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-canary-'));
-  let url: string;
-  if (process.env.TEST_DATABASE_URL) {
-    schema = `canary_${stamp}`.toLowerCase();
-    const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await c.connect();
-    await c.query(`create schema ${schema}`);
-    await c.end();
-    url = process.env.TEST_DATABASE_URL;
-  } else {
-    dbFile = path.join(dataDir, 'canary.db');
-    url = `sqlite:${dbFile}`;
-  }
-  const config = loadConfig({ WFA_DATA_DIR: dataDir, DATABASE_URL: url, WFA_ALLOW_PRIVATE_TARGETS: 'true', LOG_LEVEL: 'trace' });
+  place = await testDatabasePlace('canary');
+  schema = place.schema;
+  if (!schema) dbFile = place.url.slice('sqlite:'.length);
+  const config = loadConfig({ WFA_DATA_DIR: place.dataDir, DATABASE_URL: place.url, WFA_ALLOW_PRIVATE_TARGETS: 'true', LOG_LEVEL: 'trace' });
   if (schema && config.database.kind === 'postgres') config.database.schema = schema;
   database = openDatabase(config.database);
   await migrateToLatest(database);
@@ -83,13 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await database?.close();
-  if (schema) {
-    const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await c.connect();
-    await c.query(`drop schema ${schema} cascade`);
-    await c.end();
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await place?.drop();
   await sb?.close();
 });
 

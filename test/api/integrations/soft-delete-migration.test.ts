@@ -1,13 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Migrator, sql, type Migration } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/platform/db/database.js';
 import { isUniqueViolation } from '../../../src/platform/db/errors.js';
 import { migrateToLatest } from '../../../src/platform/db/migrate.js';
 import { allMigrations } from '../../../src/platform/db/migrations/index.js';
+import { testDatabasePlace, type TestDatabasePlace } from '../../helpers/test-database.js';
 
 /**
  * Migration 0220 on a database that already holds integrations (applied after 0300-0420, as on
@@ -17,38 +15,22 @@ import { allMigrations } from '../../../src/platform/db/migrations/index.js';
 
 const SOFT_DELETE = '0220_integrations_soft_delete';
 let database: Database;
-let dataDir: string;
-let schema: string | undefined;
+let place: TestDatabasePlace;
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-0220-'));
-  if (process.env.TEST_DATABASE_URL) {
-    schema = `m0220_${process.pid}_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await c.connect();
-    await c.query(`create schema ${schema}`);
-    await c.end();
-    database = openDatabase({ kind: 'postgres', url: process.env.TEST_DATABASE_URL, schema });
-  } else {
-    database = openDatabase({ kind: 'sqlite', file: path.join(dataDir, 'old.db') });
-  }
+  place = await testDatabasePlace('m0220');
+  database = openDatabase(place.schema ? { kind: 'postgres', url: place.url, schema: place.schema } : { kind: 'sqlite', file: path.join(place.dataDir, 'm0220.db') });
 });
 afterAll(async () => {
   await database?.close();
-  if (schema) {
-    const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await c.connect();
-    await c.query(`drop schema ${schema} cascade`);
-    await c.end();
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await place?.drop();
 });
 
 it('0220 keeps every integration and what references it, and makes names unique among live rows only', async () => {
   const db = database.db;
   const before: Record<string, Migration> = {};
   for (const [name, fn] of Object.entries(allMigrations)) if (name !== SOFT_DELETE) before[name] = { up: (k) => fn(k, database.dialect) };
-  const migrationTableSchema = schema;
+  const migrationTableSchema = place.schema;
   const old = await new Migrator({ db, provider: { getMigrations: async () => before }, migrationTableSchema }).migrateToLatest();
   expect(old.error).toBeUndefined();
 
