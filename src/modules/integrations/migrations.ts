@@ -1,9 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
 import type { Dialect } from '../../platform/db/database.js';
 import { withId } from '../../platform/db/schema-helpers.js';
 
-export async function integrationsInit(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  await withId(db.schema.createTable('integrations'), dialect)
+/**
+ * The columns of `integrations` after its id, as migration 0200 made them; the 0220 SQLite
+ * rebuild makes the same ones again, so both take them from here.
+ */
+function integrationColumns0200<T extends string, C extends string>(table: CreateTableBuilder<T, C>) {
+  return table
     .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -26,7 +30,12 @@ export async function integrationsInit(db: Kysely<unknown>, dialect: Dialect): P
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('modified_at', 'text', (c) => c.notNull())
-    .addColumn('modified_by', 'text', (c) => c.notNull())
+    .addColumn('modified_by', 'text', (c) => c.notNull());
+}
+
+export async function integrationsInit(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  await withId(db.schema.createTable('integrations'), dialect)
+    .$call(integrationColumns0200)
     .addUniqueConstraint('integrations_org_name_unique', ['org_id', 'name_lower'])
     .execute();
 
@@ -99,39 +108,17 @@ export async function integrationsSoftDelete(db: Kysely<unknown>, dialect: Diale
  */
 async function rebuildSqliteIntegrations(db: Kysely<unknown>): Promise<void> {
   const seq = (await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'integrations'`.execute(db)).rows[0]?.seq;
+  // Every column the table has now is copied as it is (the rebuilt table has them all, plus two).
+  const copied = (await sql<{ name: string }>`select name from pragma_table_info('integrations')`.execute(db)).rows.map((r) => r.name);
   await sql`pragma foreign_keys = off`.execute(db);
   try {
     await db.transaction().execute(async (trx) => {
-      await trx.schema
-        .createTable('integrations_rebuilt')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-        .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('name_lower', 'text', (c) => c.notNull())
-        .addColumn('base_url', 'text', (c) => c.notNull())
-        .addColumn('auth_method', 'text', (c) => c.notNull())
-        .addColumn('account_info', 'text', (c) => c.notNull())
-        .addColumn('credentials', 'text', (c) => c.notNull())
-        .addColumn('account_name', 'text')
-        .addColumn('sync_ticket_status', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('close_incident_on_ticket_closed', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('sync_project_list', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
-        .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
-        .addColumn('last_error', 'text')
-        .addColumn('last_error_at', 'text')
-        .addColumn('last_success_at', 'text')
-        .addColumn('last_project_sync_at', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('created_by', 'text', (c) => c.notNull())
-        .addColumn('modified_at', 'text', (c) => c.notNull())
-        .addColumn('modified_by', 'text', (c) => c.notNull())
+      await withId(trx.schema.createTable('integrations_rebuilt'), 'sqlite')
+        .$call(integrationColumns0200)
         .addColumn('deleted_at', 'text')
         .addColumn('deleted_by', 'text')
         .execute();
-      const columns = sql.raw(COLUMNS_0200.join(', '));
+      const columns = sql.raw(copied.map((c) => `"${c}"`).join(', '));
       await sql`insert into integrations_rebuilt (${columns}) select ${columns} from integrations`.execute(trx);
       await sql`drop table integrations`.execute(trx);
       await sql`alter table integrations_rebuilt rename to integrations`.execute(trx);
@@ -143,31 +130,3 @@ async function rebuildSqliteIntegrations(db: Kysely<unknown>): Promise<void> {
     await sql`pragma foreign_keys = on`.execute(db);
   }
 }
-
-/** The columns of integrations as migration 0200 made them, copied as they are by the rebuild. */
-const COLUMNS_0200 = [
-  'id',
-  'org_id',
-  'type',
-  'name',
-  'name_lower',
-  'base_url',
-  'auth_method',
-  'account_info',
-  'credentials',
-  'account_name',
-  'sync_ticket_status',
-  'close_incident_on_ticket_closed',
-  'sync_project_list',
-  'status',
-  'enabled',
-  'consecutive_failures',
-  'last_error',
-  'last_error_at',
-  'last_success_at',
-  'last_project_sync_at',
-  'created_at',
-  'created_by',
-  'modified_at',
-  'modified_by',
-];
