@@ -1,0 +1,69 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
+import type { Dialect } from './db/database.js';
+import type { Job } from './jobs/index.js';
+import type { Principal } from './principal.js';
+
+/**
+ * What one capability contributes, declared in one place (`src/modules/<m>/module.ts`) and listed
+ * once in `src/modules/index.ts`. The composition root, the migrator, the worker, the demo and key
+ * rotation loop over that list, so adding a capability is one folder plus one line.
+ *
+ * The platform knows nothing of any module: a module's service type, its dependencies and its
+ * tables are its own business. Dependencies are typed by the module, narrowly (only what it uses);
+ * the root passes every service built so far plus the platform pieces, keyed by module `key`.
+ */
+
+/** A migration: forward-only, given the dialect so it can write SQLite- or PostgreSQL-specific SQL. */
+export type MigrationFn = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
+
+/** Any query executor: the database or a transaction. Modules narrow it to their own tables. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the platform cannot name module tables
+export type AnyExec = Kysely<any> | Transaction<any>;
+
+/** What the demo needs from the sandbox (see src/sandbox). */
+export type DemoSandbox = {
+  servicenowUrl: string;
+  jiraUrl: string;
+  close(): Promise<void>;
+  [k: string]: unknown;
+};
+
+/**
+ * "Refuse delete while in use": counts the rows of this module that use an integration or an
+ * integration user. `name` is a plural noun for the refusal message ("open tickets").
+ */
+export type UsageChecks = {
+  integration?: { name: string; count(orgId: number, integrationId: number, exec: AnyExec): Promise<number> };
+  integrationUser?: { name: string; count(orgId: number, integrationUserId: number, exec: AnyExec): Promise<number> };
+};
+
+export type ScheduleDef<S> = { name: string; everyMs: number; run(service: S): Promise<void> };
+
+export interface ModuleDefinition<Key extends string = string, Deps = never, Service = unknown> {
+  /** The service's key in the composed context (`integrationUsers`); also names its routes' log scope. */
+  key: Key;
+  /** Migration name → function. Names carry the module's prefix range (0500 tickets) and sort in order. */
+  migrations?: Record<string, MigrationFn>;
+  /** Tables this module owns (only its store reads or writes them). */
+  tables?: readonly string[];
+  /** Columns holding SecretBox ciphertext, re-encrypted by `wfa rotate-key`. */
+  sealedColumns?: readonly { table: string; column: string }[];
+  /** Builds the service from its narrowly typed dependencies. */
+  create(deps: Deps): Service;
+  /** Routes under /api/v1; they receive the module's own service. */
+  routes?: (service: Service) => FastifyPluginAsync;
+  /** Job kind → handler, run by the durable worker. */
+  jobs?: Record<string, (service: Service, job: Job) => Promise<void>>;
+  /** Periodic work, enqueued once per period across processes. */
+  schedules?: readonly ScheduleDef<Service>[];
+  /** Idempotent sample data for `npm run demo`; returns lines to print. */
+  demo?: (service: Service, actor: Principal, sandbox: DemoSandbox) => Promise<string[]>;
+  /** Checks that refuse deleting an integration or integration user this module still uses. */
+  usage?: (service: Service) => UsageChecks;
+}
+
+/** Identity function that keeps a module's types (Key, Deps, Service) for the list in `modules/index.ts`. */
+export function defineModule<Key extends string, Deps, Service>(def: ModuleDefinition<Key, Deps, Service>): ModuleDefinition<Key, Deps, Service> {
+  return def;
+}
