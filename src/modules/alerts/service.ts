@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
 import type { AlertsTables } from './migrations.js';
 import type { AlertsTable } from './migrations.js';

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AuditTables } from './migrations.js';
 import type { Principal } from '../../platform/principal.js';
 import { redact } from '../../platform/redact.js';

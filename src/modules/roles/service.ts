@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
 import type { RolesDb } from './db.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
