@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { JobQueue } from '../../platform/jobs/index.js';
+import { DAY_MS, type JobQueue } from '../../platform/jobs/index.js';
 import { defineModule } from '../../platform/module.js';
 import type { AuditRecorder } from '../audit/service.js';
 import { IMPORT_JOB, VERIFY_SCHEDULE, runImportJob, verifyAllUsers } from './background.js';
@@ -9,8 +9,6 @@ import { integrationUsersIndexes, integrationUsersInit, integrationUsersListJson
 import { integrationUsersRoutes } from './routes.js';
 import { IntegrationUsersService } from './service.js';
 import type { IntegrationUsersTables } from './tables.js';
-
-const DAY_MS = 24 * 60 * 60_000;
 
 type Deps = {
   db: Kysely<IntegrationUsersTables>;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
+import { DAY_MS } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/log.js';
 import { defineModule } from '../../platform/module.js';
 import type { SecretBox } from '../../platform/secrets.js';
@@ -12,8 +13,6 @@ import { integrationsInit, integrationsSoftDelete } from './migrations.js';
 import { integrationsRoutes } from './routes.js';
 import { IntegrationsService } from './service.js';
 import type { IntegrationsTables } from './tables.js';
-
-const DAY_MS = 24 * 60 * 60_000;
 
 type Deps = {
   db: Kysely<IntegrationsTables>;
