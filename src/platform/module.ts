@@ -20,9 +20,7 @@ import type { SecretBox } from './secrets.js';
  * deps are satisfied (src/app-context.ts).
  */
 
-export type { MigrationFn };
-
-export type { AnyExec, SharedDb };
+export type { AnyExec, MigrationFn, SharedDb };
 
 /** What the root gives every module besides the services of the modules before it. */
 export type PlatformDeps = {
@@ -55,15 +53,18 @@ export type UsageChecks = {
 export type ScheduleDef<S> = { name: string; everyMs: number; run(service: S, log: Logger): Promise<void> };
 
 export interface ModuleDefinition<Key extends string = string, Deps = never, Service = unknown> {
-  /** The service's key in the composed context (`integrationUsers`); also names its routes' log scope. */
+  /** The service's key in the composed context (`ctx.integrationUsers`) and in other modules' deps. */
   key: Key;
   /** Migration name → function. Names carry the module's prefix range (0500 tickets) and sort in order. */
   migrations?: Record<string, MigrationFn>;
-  /** Tables this module owns (only its store reads or writes them). */
+  /** Tables this module owns (only its store writes them; other modules read them through its service or a join declared in their `db.ts`). */
   tables?: readonly string[];
   /** Columns holding SecretBox ciphertext, re-encrypted by `wfa rotate-key`. */
   sealedColumns?: readonly { table: string; column: string }[];
-  /** Builds the service from its narrowly typed dependencies. */
+  /**
+   * Builds the service from its narrowly typed dependencies. Its `db: Kysely<Tables>` names the
+   * tables it queries; the root composes its `DB` type from them (src/db.ts).
+   */
   create(deps: Deps): Service;
   /** Routes under /api/v1; they receive the module's own service. */
   routes?: (service: Service) => FastifyPluginAsync;
