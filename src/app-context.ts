@@ -1,60 +1,79 @@
-import type { FastifyBaseLogger } from 'fastify';
-import type { Config } from './config.js';
-import type { Database } from './platform/db/database.js';
-import type { DB } from './platform/db/types.js';
 import type { Kysely } from 'kysely';
-import { SecretBox, loadSecretKey } from './platform/secrets.js';
-import { AuditService } from './modules/audit/service.js';
-import { RolesService } from './modules/roles/service.js';
-import { OrgsService } from './modules/orgs/service.js';
-import { AdminsService } from './modules/admins/service.js';
-import { AuthService } from './modules/auth/service.js';
-import { ApiKeysService } from './modules/api-keys/service.js';
-import { AlertsService } from './modules/alerts/service.js';
-import { IntegrationsService } from './modules/integrations/service.js';
-import { IntegrationUsersService } from './modules/integration-users/service.js';
-import { integrationsPort } from './modules/integration-users/integrations-port.js';
-import { IncidentsService } from './modules/incidents/service.js';
-import { LabelsService } from './modules/labels/service.js';
+import type { Config } from './config.js';
+import type { DB } from './db.js';
+import type { AnyExec, Database } from './platform/db/database.js';
 import { JobQueue } from './platform/jobs/index.js';
+import type { Logger } from './platform/log.js';
+import type { AnyModule, PlatformDeps, UsageChecks } from './platform/module.js';
+import { SecretBox, loadSecretKey } from './platform/secrets.js';
+import { MODULES, type AppModule } from './modules/index.js';
 
-/** Every service, built once per process and handed to routes, the worker and the CLI. */
-export type AppContext = {
-  config: Config;
-  database: Database;
-  db: Kysely<DB>;
-  secrets: SecretBox;
-  log: FastifyBaseLogger | Console;
-  audit: AuditService;
-  roles: RolesService;
-  orgs: OrgsService;
-  admins: AdminsService;
-  auth: AuthService;
-  apiKeys: ApiKeysService;
-  alerts: AlertsService;
-  integrations: IntegrationsService;
-  integrationUsers: IntegrationUsersService;
-  incidents: IncidentsService;
-  labels: LabelsService;
-  jobs: JobQueue;
-};
+type ServiceOf<M extends AppModule> = ReturnType<M['create']>;
+type DepsOf<M extends AppModule> = Parameters<M['create']>[0];
 
-export function createContext(config: Config, database: Database, log: AppContext['log'] = console): AppContext {
-  const db = database.db;
-  const secrets = new SecretBox(loadSecretKey(config));
-  const audit = new AuditService(db);
-  const roles = new RolesService(db, audit);
-  const orgs = new OrgsService(db, roles);
-  const admins = new AdminsService(db, audit, roles);
-  const auth = new AuthService(db, config, admins.store, database.writes);
-  const apiKeys = new ApiKeysService(db, audit, roles);
-  const alerts = new AlertsService(db);
-  const integrations = new IntegrationsService(db, audit, alerts, secrets, config, log, database.writes);
-  const labels = new LabelsService(db, audit);
-  const incidents = new IncidentsService(db, admins, roles, labels);
-  const jobs = new JobQueue(db, database.dialect);
-  const integrationUsersPort = integrationsPort(integrations);
-  const integrationUsers = new IntegrationUsersService(db, audit, jobs, () => integrationUsersPort);
-  integrations.registerUsage('integration users', (orgId, id, exec) => integrationUsers.countForIntegration(orgId, id, exec));
-  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs };
+/** Each module's service under its key (`ctx.integrationUsers`). */
+export type AppServices = { [M in AppModule as M['key']]: ServiceOf<M> };
+
+/** Every service, built once per process and handed to the server, the worker, the CLI and tests. */
+export type AppContext = Omit<PlatformDeps, 'db'> &
+  AppServices & {
+    database: Database;
+    /** Every table (src/db.ts): for the root's own queries and tests. */
+    db: Kysely<DB>;
+    /** The modules with the service each built, in list order: what the root's loops go over. */
+    modules: readonly { definition: AnyModule; service: unknown }[];
+  };
+
+/**
+ * Compile-time check that what the root hands over satisfies every module's `create(deps)`: a
+ * module whose deps name a service that does not exist, or with a method it lacks, appears here.
+ * (The order is checked when the context is built.)
+ */
+type Provided = PlatformDeps & AppServices;
+type UnsatisfiedDeps = { [M in AppModule as Provided extends DepsOf<M> ? never : M['key']]: Exclude<keyof DepsOf<M>, keyof Provided> };
+const everyModuleDepsSatisfied: { [K in keyof UnsatisfiedDeps]: never } = {};
+void everyModuleDepsSatisfied;
+
+export function createContext(config: Config, database: Database, log: Logger = console): AppContext {
+  const platform: PlatformDeps = {
+    db: database.db,
+    config,
+    secrets: new SecretBox(loadSecretKey(config)),
+    log,
+    jobs: new JobQueue(database.db, database.dialect),
+    writes: database.writes,
+  };
+  const built: Record<string, unknown> = { ...platform };
+  const modules: AppContext['modules'] = MODULES.map((definition: AnyModule) => {
+    const service: unknown = definition.create(depsFor(definition.key, built));
+    built[definition.key] = service;
+    return { definition, service };
+  });
+  const ctx = { ...built, database, modules } as AppContext;
+  for (const { definition, service } of modules) registerUsage(ctx, definition.usage?.(service) ?? {});
+  return ctx;
+}
+
+/** The deps a module is built with; naming a service not built yet is a list-order mistake, said at startup. */
+function depsFor(key: string, built: Record<string, unknown>): Record<string, unknown> {
+  return new Proxy(built, {
+    get(target, name) {
+      if (typeof name === 'string' && !(name in target)) {
+        throw new Error(`Module "${key}" needs "${name}", which is not built before it: list the module "${name}" before "${key}" in src/modules/index.ts.`);
+      }
+      return Reflect.get(target, name);
+    },
+  });
+}
+
+/** "Refuse delete while in use": a module's usage checks join the integrations' and integration users' delete rules. */
+function registerUsage(ctx: AppContext, checks: UsageChecks): void {
+  const { integration, integrationUser } = checks;
+  if (integration) ctx.integrations.registerUsage(integration.name, integration.count);
+  if (integrationUser) {
+    ctx.integrationUsers.registerUsage(integrationUser.name, async (exec: AnyExec, orgId, user) => {
+      const n = await integrationUser.count(orgId, user.id, exec);
+      return n > 0 ? [`${n} ${integrationUser.name}`] : [];
+    });
+  }
 }

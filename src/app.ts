@@ -13,16 +13,6 @@ import { installErrorHandler } from './platform/http/error-handler.js';
 import { installGuard } from './platform/http/guard.js';
 import { PUBLIC } from './platform/http/route-config.js';
 import { REDACT_PATHS } from './platform/log.js';
-import { authRoutes } from './modules/auth/routes.js';
-import { rolesRoutes } from './modules/roles/routes.js';
-import { adminsRoutes } from './modules/admins/routes.js';
-import { apiKeysRoutes } from './modules/api-keys/routes.js';
-import { auditRoutes } from './modules/audit/routes.js';
-import { alertsRoutes } from './modules/alerts/routes.js';
-import { integrationsRoutes } from './modules/integrations/routes.js';
-import { integrationUsersRoutes } from './modules/integration-users/routes.js';
-import { incidentsRoutes } from './modules/incidents/routes.js';
-import { labelsRoutes } from './modules/labels/routes.js';
 
 const ONE_MIB = 1024 * 1024;
 
@@ -94,16 +84,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
 
   await app.register(
     async (v1) => {
-      await v1.register(authRoutes(ctx));
-      await v1.register(rolesRoutes(ctx));
-      await v1.register(adminsRoutes(ctx));
-      await v1.register(apiKeysRoutes(ctx));
-      await v1.register(auditRoutes(ctx));
-      await v1.register(alertsRoutes(ctx));
-      await v1.register(integrationsRoutes(ctx));
-      await v1.register(integrationUsersRoutes(ctx));
-      await v1.register(incidentsRoutes(ctx));
-      await v1.register(labelsRoutes(ctx));
+      for (const { definition, service } of ctx.modules) {
+        if (definition.routes) await v1.register(definition.routes(service));
+      }
     },
     { prefix: '/api/v1' },
   );

@@ -1,37 +1,24 @@
 import type { AppContext } from './app-context.js';
-import { JobWorker, enqueueDueSchedules, type Job } from './platform/jobs/index.js';
-import { IMPORT_JOB, VERIFY_SCHEDULE, runImportJob, verifyAllUsers } from './modules/integration-users/background.js';
-import { PROJECT_SYNC_SCHEDULE, syncJiraProjectLists } from './modules/integrations/background.js';
+import { JobWorker, enqueueDueSchedules } from './platform/jobs/index.js';
 
 /**
- * Background work of this process: the durable job worker and scheduled syncs.
- * Modules add their job kinds to JOB_HANDLERS and their periodic work to SCHEDULES.
+ * Background work of this process: the durable job worker and scheduled syncs. Each module
+ * declares its job kinds (`jobs`) and periodic work (`schedules`) in its manifest.
  */
-export type BackgroundHandler = (ctx: AppContext, job: Job) => Promise<void>;
-export type ScheduledTask = { name: string; everyMs: number; run: (ctx: AppContext) => Promise<void> };
-
-export const DAY_MS = 24 * 60 * 60_000;
-
-export const JOB_HANDLERS: Record<string, BackgroundHandler> = {
-  [IMPORT_JOB]: runImportJob,
-};
-export const SCHEDULES: ScheduledTask[] = [
-  { name: VERIFY_SCHEDULE, everyMs: DAY_MS, run: verifyAllUsers },
-  { name: PROJECT_SYNC_SCHEDULE, everyMs: DAY_MS, run: syncJiraProjectLists },
-];
-
 export function createWorker(ctx: AppContext, opts: { pollMs?: number } = {}): JobWorker {
-  const worker = new JobWorker(ctx.jobs, { pollMs: opts.pollMs, log: ctx.log as never });
-  for (const [kind, handler] of Object.entries(JOB_HANDLERS)) worker.register(kind, (job) => handler(ctx, job));
-  for (const s of SCHEDULES) worker.register(`schedule:${s.name}`, () => s.run(ctx));
+  const worker = new JobWorker(ctx.jobs, { pollMs: opts.pollMs, log: ctx.log });
+  for (const { definition, service } of ctx.modules) {
+    for (const [kind, handler] of Object.entries(definition.jobs ?? {})) worker.register(kind, (job) => handler(service, job, ctx.log));
+    for (const s of definition.schedules ?? []) worker.register(`schedule:${s.name}`, () => s.run(service, ctx.log));
+  }
   return worker;
 }
 
 export function startBackground(ctx: AppContext): { worker: JobWorker; stop(): Promise<void> } {
   const worker = createWorker(ctx);
   worker.start();
-  const tick = () =>
-    enqueueDueSchedules(ctx.jobs, ctx.db, SCHEDULES).catch((err) => (ctx.log as { error: (o: unknown, m: string) => void }).error({ err }, 'could not enqueue schedules'));
+  const schedules = ctx.modules.flatMap(({ definition }) => definition.schedules ?? []);
+  const tick = () => enqueueDueSchedules(ctx.jobs, ctx.db, schedules).catch((err) => ctx.log.error({ err }, 'could not enqueue schedules'));
   void tick();
   const timer = setInterval(tick, 60_000);
   timer.unref();

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './platform/db/database.js';
-import { migrateToLatest } from './platform/db/migrate.js';
+import { migrateToLatest } from './db.js';
 import { createContext } from './app-context.js';
 import { startServer } from './server.js';
 import { createAdmin } from './bootstrap.js';

@@ -4,9 +4,8 @@ import { startServer } from './server.js';
 import { createAdmin } from './bootstrap.js';
 import { randomToken } from './platform/tokens.js';
 import { fullPermissions } from './platform/permissions.js';
+import type { DemoSandbox } from './platform/module.js';
 import { systemPrincipal, type Principal } from './platform/principal.js';
-import type { AppContext } from './app-context.js';
-import { DEMO_SEEDERS, type DemoSandbox } from './demo-seeders.js';
 
 export const DEMO_ADMIN_EMAIL = 'admin@demo.local';
 
@@ -30,7 +29,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ s
   const server = await startServer(config);
   const ctx = server.ctx;
   const password = randomToken(12);
-  const existing = await ctx.admins.store.byEmail(DEMO_ADMIN_EMAIL);
+  const existing = await ctx.admins.findByEmail(DEMO_ADMIN_EMAIL);
   let actor: Principal;
   if (existing) {
     actor = systemPrincipal(existing.org_id, fullPermissions());
@@ -40,7 +39,8 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ s
     actor = systemPrincipal(org.id, fullPermissions());
   }
   const notes: string[] = [];
-  for (const seed of DEMO_SEEDERS) notes.push(...(await seed(ctx as AppContext, actor, sandbox)));
+  // Each module's sample data, in list order (a module's demo may use data of the modules before it).
+  for (const { definition, service } of ctx.modules) if (definition.demo) notes.push(...(await definition.demo(service, actor, sandbox)));
 
   console.log(`
 Workflow Automation demo is running.

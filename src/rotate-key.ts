@@ -1,10 +1,15 @@
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { decodeKey, loadConfig } from './config.js';
-import { openDatabase } from './platform/db/database.js';
-import { migrateToLatest } from './platform/db/migrate.js';
-import { SEALED_COLUMNS } from './platform/sealed-columns.js';
+import { migrateToLatest } from './db.js';
+import { openDatabase, type SharedDb } from './platform/db/database.js';
+import type { AnyModule } from './platform/module.js';
 import { SecretBox, loadSecretKey } from './platform/secrets.js';
+import { MODULES } from './modules/index.js';
+
+/** Columns holding SecretBox ciphertext, as the modules declare them. */
+const modules: readonly AnyModule[] = MODULES;
+export const SEALED_COLUMNS = modules.flatMap((m) => m.sealedColumns ?? []);
 
 /**
  * Re-encrypts every sealed column from the current key (WFA_SECRET_KEY or the data folder's key
@@ -22,17 +27,16 @@ export async function rotateKeyCommand(args: string[]): Promise<number> {
   const newBox = new SecretBox(newKey);
   const database = openDatabase(config.database);
   await migrateToLatest(database);
-  const count = await rotateSealedColumns(database.db as never, oldBox, newBox);
+  const count = await rotateSealedColumns(database.db, oldBox, newBox);
   await database.close();
   console.log(`Re-encrypted ${count} stored secret(s). Now start the server with WFA_SECRET_KEY set to the new key${config.secretKey ? '' : ' (and delete data/secret.key)'}.`);
   return 0;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- sealed columns live in every module's tables, which the platform cannot name
-export async function rotateSealedColumns(db: import('kysely').Kysely<any>, oldBox: SecretBox, newBox: SecretBox): Promise<number> {
+export async function rotateSealedColumns(db: SharedDb, oldBox: SecretBox, newBox: SecretBox, columns = SEALED_COLUMNS): Promise<number> {
   return db.transaction().execute(async (trx) => {
     let count = 0;
-    for (const { table, column } of SEALED_COLUMNS) {
+    for (const { table, column } of columns) {
       const rows = await sql<{ id: number; value: string | null }>`select id, ${sql.ref(column)} as value from ${sql.table(table)}`.execute(trx);
       for (const row of rows.rows) {
         if (!row.value) continue;

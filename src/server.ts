@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { buildApp } from './app.js';
 import { createContext, type AppContext } from './app-context.js';
 import { openDatabase } from './platform/db/database.js';
-import { migrateToLatest } from './platform/db/migrate.js';
+import { migrateToLatest } from './db.js';
 import { startBackground } from './background.js';
 
 export type RunningServer = { app: FastifyInstance; ctx: AppContext; url: string; stop(): Promise<void> };

@@ -12,3 +12,10 @@ export const REDACT_PATHS = [
   '*.secret',
   '*.credentials',
 ];
+
+/** What code outside HTTP handlers logs with: pino's logger (the app's) or the console (CLI, tests). */
+export type Logger = {
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+};

@@ -1,8 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Kysely, Transaction } from 'kysely';
-import type { Dialect } from './db/database.js';
-import type { Job } from './jobs/index.js';
+import type { Config } from '../config.js';
+import type { AnyExec, SharedDb } from './db/database.js';
+import type { MigrationFn } from './db/schema-helpers.js';
+import type { TableWrites } from './db/table-writes.js';
+import type { Job, JobQueue } from './jobs/index.js';
+import type { Logger } from './log.js';
 import type { Principal } from './principal.js';
+import type { SecretBox } from './secrets.js';
 
 /**
  * What one capability contributes, declared in one place (`src/modules/<m>/module.ts`) and listed
@@ -10,16 +14,24 @@ import type { Principal } from './principal.js';
  * rotation loop over that list, so adding a capability is one folder plus one line.
  *
  * The platform knows nothing of any module: a module's service type, its dependencies and its
- * tables are its own business. Dependencies are typed by the module, narrowly (only what it uses);
- * the root passes every service built so far plus the platform pieces, keyed by module `key`.
+ * tables are its own business. Dependencies are typed by the module, narrowly (only what it uses,
+ * `Pick<OtherService, 'method'>`); the root passes every service built so far plus the platform
+ * pieces (PlatformDeps), keyed by module `key`, and checks at compile time that each module's
+ * deps are satisfied (src/app-context.ts).
  */
 
-/** A migration: forward-only, given the dialect so it can write SQLite- or PostgreSQL-specific SQL. */
-export type MigrationFn = (db: Kysely<unknown>, dialect: Dialect) => Promise<void>;
+export type { AnyExec, MigrationFn, SharedDb };
 
-/** Any query executor: the database or a transaction. Modules narrow it to their own tables. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the platform cannot name module tables
-export type AnyExec = Kysely<any> | Transaction<any>;
+/** What the root gives every module besides the services of the modules before it. */
+export type PlatformDeps = {
+  db: SharedDb;
+  config: Config;
+  secrets: SecretBox;
+  log: Logger;
+  jobs: JobQueue;
+  /** Tables written by this process (caches drop what a write changed). */
+  writes: TableWrites;
+};
 
 /** What the demo needs from the sandbox (see src/sandbox). */
 export type DemoSandbox = {
@@ -38,23 +50,26 @@ export type UsageChecks = {
   integrationUser?: { name: string; count(orgId: number, integrationUserId: number, exec: AnyExec): Promise<number> };
 };
 
-export type ScheduleDef<S> = { name: string; everyMs: number; run(service: S): Promise<void> };
+export type ScheduleDef<S> = { name: string; everyMs: number; run(service: S, log: Logger): Promise<void> };
 
 export interface ModuleDefinition<Key extends string = string, Deps = never, Service = unknown> {
-  /** The service's key in the composed context (`integrationUsers`); also names its routes' log scope. */
+  /** The service's key in the composed context (`ctx.integrationUsers`) and in other modules' deps. */
   key: Key;
   /** Migration name → function. Names carry the module's prefix range (0500 tickets) and sort in order. */
   migrations?: Record<string, MigrationFn>;
-  /** Tables this module owns (only its store reads or writes them). */
+  /** Tables this module owns (only its store writes them; other modules read them through its service or a join declared in their `db.ts`). */
   tables?: readonly string[];
   /** Columns holding SecretBox ciphertext, re-encrypted by `wfa rotate-key`. */
   sealedColumns?: readonly { table: string; column: string }[];
-  /** Builds the service from its narrowly typed dependencies. */
+  /**
+   * Builds the service from its narrowly typed dependencies. Its `db: Kysely<Tables>` names the
+   * tables it queries; the root composes its `DB` type from them (src/db.ts).
+   */
   create(deps: Deps): Service;
   /** Routes under /api/v1; they receive the module's own service. */
   routes?: (service: Service) => FastifyPluginAsync;
   /** Job kind → handler, run by the durable worker. */
-  jobs?: Record<string, (service: Service, job: Job) => Promise<void>>;
+  jobs?: Record<string, (service: Service, job: Job, log: Logger) => Promise<void>>;
   /** Periodic work, enqueued once per period across processes. */
   schedules?: readonly ScheduleDef<Service>[];
   /** Idempotent sample data for `npm run demo`; returns lines to print. */
@@ -62,6 +77,13 @@ export interface ModuleDefinition<Key extends string = string, Deps = never, Ser
   /** Checks that refuse deleting an integration or integration user this module still uses. */
   usage?: (service: Service) => UsageChecks;
 }
+
+/**
+ * Any module, as the root's loops see it (routes, jobs, demo...). Each module's own types are
+ * checked where it is declared and, for its dependencies, in src/app-context.ts.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of modules with different services and deps
+export type AnyModule = ModuleDefinition<string, any, any>;
 
 /** Identity function that keeps a module's types (Key, Deps, Service) for the list in `modules/index.ts`. */
 export function defineModule<Key extends string, Deps, Service>(def: ModuleDefinition<Key, Deps, Service>): ModuleDefinition<Key, Deps, Service> {

@@ -3,7 +3,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { buildApp } from '../../src/app.js';
 import { createContext, type AppContext } from '../../src/app-context.js';
 import { openDatabase } from '../../src/platform/db/database.js';
-import { migrateToLatest } from '../../src/platform/db/migrate.js';
+import { migrateToLatest } from '../../src/db.js';
 import { createAdmin } from '../../src/bootstrap.js';
 import { randomToken } from '../../src/platform/tokens.js';
 import { fullPermissions, type Category, type Level } from '../../src/platform/permissions.js';

@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
-import type { DB } from '../../platform/db/types.js';
+import type { AdminsDb } from './db.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditRecorder } from '../audit/service.js';
 import { hashPassword } from '../auth/passwords.js';
-import { parsePermissions } from '../../platform/permissions.js';
+import { allows, parsePermissions, type Category, type Level } from '../../platform/permissions.js';
+import type { AnyExec } from '../../platform/db/database.js';
 import type { RolesService } from '../roles/service.js';
 import type { AdminView } from './schemas.js';
 import { AdminsStore, type AdminRecord } from './store.js';
@@ -19,13 +20,29 @@ function snapshot(a: Pick<AdminRecord, 'email' | 'name' | 'role_id' | 'status'>,
 }
 
 export class AdminsService {
-  readonly store: AdminsStore;
+  private readonly store: AdminsStore;
   constructor(
-    private readonly db: Kysely<DB>,
-    private readonly audit: AuditService,
-    private readonly roles: RolesService,
+    private readonly db: Kysely<AdminsDb>,
+    private readonly audit: AuditRecorder,
+    private readonly roles: Pick<RolesService, 'requireInOrg' | 'assertWithinActor'>,
   ) {
     this.store = new AdminsStore(db);
+  }
+
+  /** The full record (password hash and lockout fields included) for signing in; null-ish when no admin has this email. */
+  findByEmail(email: string): Promise<AdminRecord | undefined> {
+    return this.store.byEmail(email.trim().toLowerCase());
+  }
+
+  /** Records a failed or successful sign-in; `exec` is the caller's transaction when it also opens a session. */
+  recordSignIn(id: number, patch: Partial<Pick<AdminRecord, 'failed_logins' | 'locked_until' | 'last_login_at'>>, exec: AnyExec = this.db): Promise<void> {
+    return this.store.update(exec, id, patch);
+  }
+
+  /** Active admins of the org whose role grants `level` on `category`, by name (e.g. who can be assigned incidents). */
+  async withPermission(orgId: number, category: Category, level: Level): Promise<{ id: number; name: string; email: string }[]> {
+    const rows = await this.store.activeWithRoles(orgId);
+    return rows.filter((r) => allows(parsePermissions(r.permissions), category, level)).map((r) => ({ id: r.id, name: r.name, email: r.email }));
   }
 
   private view(a: AdminRecord & { role_name: string }): AdminView {

@@ -1,13 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { AdminsTable, DB } from '../../platform/db/types.js';
+import type { AdminsDb } from './db.js';
+import type { AdminsTable } from './migrations.js';
 
-type Exec = Kysely<DB> | Transaction<DB>;
+type Exec = Kysely<AdminsDb> | Transaction<AdminsDb>;
 export type AdminRecord = Omit<AdminsTable, 'id' | 'failed_logins'> & { id: number; failed_logins: number };
 
 const SORT_COLUMNS = { name: 'admins.name', email: 'admins.email_lower', createdAt: 'admins.created_at', lastLoginAt: 'admins.last_login_at' } as const;
 
 export class AdminsStore {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<AdminsDb>) {}
 
   byEmail(emailLower: string, exec: Exec = this.db): Promise<AdminRecord | undefined> {
     return exec.selectFrom('admins').selectAll().where('email_lower', '=', emailLower).executeTakeFirst();
@@ -36,6 +37,18 @@ export class AdminsStore {
       .offset((q.page - 1) * q.pageSize)
       .execute();
     return { items, total: Number(total) };
+  }
+
+  /** Active admins with their role's permissions JSON, by name. */
+  activeWithRoles(orgId: number): Promise<{ id: number; name: string; email: string; permissions: string }[]> {
+    return this.db
+      .selectFrom('admins')
+      .innerJoin('roles', 'roles.id', 'admins.role_id')
+      .select(['admins.id', 'admins.name', 'admins.email', 'roles.permissions'])
+      .where('admins.org_id', '=', orgId)
+      .where('admins.status', '=', 'active')
+      .orderBy('admins.name')
+      .execute();
   }
 
   async insert(exec: Exec, row: Omit<AdminRecord, 'id' | 'failed_logins'>): Promise<number> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app-context.js';
 import { requires } from '../../platform/http/route-config.js';
+import type { AlertsService } from './service.js';
 
 const alertView = z.object({
   id: z.number(),
@@ -14,7 +14,7 @@ const alertView = z.object({
   active: z.boolean(),
 });
 
-export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+export function alertsRoutes(alerts: AlertsService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/alerts', {
       config: requires('Notification Center', 'view'),
@@ -27,7 +27,7 @@ export function alertsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         }),
         response: { 200: z.object({ items: z.array(alertView) }) },
       },
-      handler: async (req) => ({ items: await ctx.alerts.list(req.principal!.orgId, req.query) }),
+      handler: async (req) => ({ items: await alerts.list(req.principal!.orgId, req.query) }),
     });
   };
 }

@@ -1,6 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
-import type { AlertsTable, DB } from '../../platform/db/types.js';
+import type { AlertsTables } from './migrations.js';
+import type { AlertsTable } from './migrations.js';
+import type { AnyExec } from '../../platform/db/database.js';
 
 export type AlertView = {
   id: number;
@@ -17,13 +19,16 @@ export type AlertView = {
  * Notification Center. An alert is keyed (e.g. `integration:12`) so a condition that keeps
  * happening updates one row's Last Detected instead of flooding the list.
  */
+/** What other modules need from the Notification Center: raising and clearing their alerts. */
+export type AlertsRaiser = Pick<AlertsService, 'raise' | 'clear'>;
+
 export class AlertsService {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<AlertsTables>) {}
 
   async raise(
     orgId: number,
     a: { key: string; module: string; severity: AlertsTable['severity']; summary: string; detail?: string },
-    exec: Kysely<DB> | Transaction<DB> = this.db,
+    exec: AnyExec = this.db,
   ): Promise<void> {
     const now = nowIso();
     const open = await exec
@@ -43,7 +48,7 @@ export class AlertsService {
       .execute();
   }
 
-  async clear(orgId: number, key: string, exec: Kysely<DB> | Transaction<DB> = this.db): Promise<void> {
+  async clear(orgId: number, key: string, exec: AnyExec = this.db): Promise<void> {
     await exec.updateTable('alerts').set({ cleared_at: nowIso() }).where('org_id', '=', orgId).where('key', '=', key).where('cleared_at', 'is', null).execute();
   }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app-context.js';
 import { idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
+import type { ApiKeysService } from './service.js';
 
 const apiKeyView = z.object({
   id: z.number(),
@@ -19,12 +19,12 @@ const createBody = z.strictObject({
   roleId: z.number().int().positive(),
 });
 
-export function apiKeysRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+export function apiKeysRoutes(apiKeys: ApiKeysService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api-keys', {
       config: requires('API Management', 'view'),
       schema: { tags: ['API Keys'], summary: 'List API keys', response: { 200: z.object({ items: z.array(apiKeyView) }) } },
-      handler: async (req) => ({ items: await ctx.apiKeys.list(req.principal!.orgId) }),
+      handler: async (req) => ({ items: await apiKeys.list(req.principal!.orgId) }),
     });
     app.post('/api-keys', {
       config: requires('API Management', 'edit'),
@@ -34,13 +34,13 @@ export function apiKeysRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: createBody,
         response: { 201: apiKeyView.extend({ key: z.string() }) },
       },
-      handler: async (req, reply) => reply.status(201).send(await ctx.apiKeys.create(req.principal!, req.body)),
+      handler: async (req, reply) => reply.status(201).send(await apiKeys.create(req.principal!, req.body)),
     });
     app.delete('/api-keys/:id', {
       config: requires('API Management', 'edit'),
       schema: { tags: ['API Keys'], summary: 'Revoke an API key', params: idParam, response: { 204: z.null() } },
       handler: async (req, reply) => {
-        await ctx.apiKeys.revoke(req.principal!, req.params.id);
+        await apiKeys.revoke(req.principal!, req.params.id);
         return reply.status(204).send(null);
       },
     });

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/types.js';
+import type { ApiKeysDb } from './db.js';
 import { conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import { randomToken, sha256 } from '../../platform/tokens.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditRecorder } from '../audit/service.js';
 import { API_KEY_PREFIX } from '../auth/service.js';
 import { parsePermissions } from '../../platform/permissions.js';
 import type { RolesService } from '../roles/service.js';
@@ -24,9 +24,9 @@ export type ApiKeyView = {
 
 export class ApiKeysService {
   constructor(
-    private readonly db: Kysely<DB>,
-    private readonly audit: AuditService,
-    private readonly roles: RolesService,
+    private readonly db: Kysely<ApiKeysDb>,
+    private readonly audit: AuditRecorder,
+    private readonly roles: Pick<RolesService, 'requireInOrg' | 'assertWithinActor'>,
   ) {}
 
   async list(orgId: number): Promise<ApiKeyView[]> {

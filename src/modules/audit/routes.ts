@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app-context.js';
 import { notFound } from '../../platform/http/errors.js';
 import { idParam, pageQuery, paged } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import { auditEntry, auditFacets } from './schemas.js';
+import type { AuditService } from './service.js';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 time such as 2026-11-27T00:00:00Z.' });
 
@@ -19,7 +19,7 @@ const listQuery = z.strictObject({
   search: z.string().trim().max(200).optional(),
 });
 
-export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+export function auditRoutes(audit: AuditService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/audit-logs', {
       config: requires('Audit Logs', 'view'),
@@ -27,7 +27,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       handler: async (req) => {
         const q = req.query;
         const norm = (t?: string) => (t ? new Date(t).toISOString() : undefined);
-        const { items, total } = await ctx.audit.list(req.principal!.orgId, { ...q, from: norm(q.from), to: norm(q.to) });
+        const { items, total } = await audit.list(req.principal!.orgId, { ...q, from: norm(q.from), to: norm(q.to) });
         return { items, total, page: q.page, pageSize: q.pageSize };
       },
     });
@@ -38,13 +38,13 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         summary: 'Values for the Admin, Module and Resource filters',
         response: { 200: auditFacets },
       },
-      handler: async (req) => ctx.audit.facets(req.principal!.orgId),
+      handler: async (req) => audit.facets(req.principal!.orgId),
     });
     app.get('/audit-logs/:id', {
       config: requires('Audit Logs', 'view'),
       schema: { tags: ['Audit Logs'], summary: 'One audit entry with its before/after', params: idParam, response: { 200: auditEntry } },
       handler: async (req) => {
-        const e = await ctx.audit.get(req.principal!.orgId, req.params.id);
+        const e = await audit.get(req.principal!.orgId, req.params.id);
         if (!e) throw notFound('Audit entry');
         return e;
       },

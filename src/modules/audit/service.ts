@@ -1,8 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../platform/db/types.js';
+import type { Kysely } from 'kysely';
+import type { AuditTables } from './migrations.js';
 import type { Principal } from '../../platform/principal.js';
 import { redact } from '../../platform/redact.js';
 import { AuditStore, type AuditQuery } from './store.js';
+import type { AnyExec } from '../../platform/db/database.js';
 
 export type AuditAction = 'Insert' | 'Update' | 'Delete';
 
@@ -16,9 +17,12 @@ export type AuditEntryInput = {
   after?: unknown;
 };
 
+/** What other modules need from the audit log: recording their changes. */
+export type AuditRecorder = Pick<AuditService, 'record'>;
+
 export class AuditService {
   private readonly store: AuditStore;
-  constructor(db: Kysely<DB>) {
+  constructor(db: Kysely<AuditTables>) {
     this.store = new AuditStore(db);
   }
 
@@ -26,7 +30,8 @@ export class AuditService {
    * Must be called inside the transaction of the change it describes, so a change never lands
    * without its entry. Secrets are redacted before anything is written.
    */
-  async record(trx: Transaction<DB> | Kysely<DB>, actor: Principal, entry: AuditEntryInput): Promise<void> {
+  /** `trx`: the caller's transaction, whose module has other tables. */
+  async record(trx: AnyExec, actor: Principal, entry: AuditEntryInput): Promise<void> {
     await this.store.insert(trx, {
       org_id: actor.orgId,
       created_at: new Date().toISOString(),

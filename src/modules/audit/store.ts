@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
-import type { AuditLogTable, DB } from '../../platform/db/types.js';
+import type { AuditTables } from './migrations.js';
+import type { AuditLogTable } from './migrations.js';
 import type { AuditEntry, AuditFacets } from './schemas.js';
 
 export type AuditQuery = {
@@ -34,9 +35,9 @@ function toRow(r: Selectable<AuditLogTable>): AuditRow {
 }
 
 export class AuditStore {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<AuditTables>) {}
 
-  async insert(trx: Transaction<DB> | Kysely<DB>, row: Insertable<AuditLogTable>): Promise<void> {
+  async insert(trx: Transaction<AuditTables> | Kysely<AuditTables>, row: Insertable<AuditLogTable>): Promise<void> {
     await trx.insertInto('audit_log').values(row).execute();
   }
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app-context.js';
 import { AUTHENTICATED, PUBLIC } from '../../platform/http/route-config.js';
-import { SESSION_COOKIE } from './service.js';
+import { SESSION_COOKIE, type AuthService } from './service.js';
 
 const loginBody = z.strictObject({
   email: z.string().trim().min(1, 'Email is required.').max(254),
@@ -19,14 +18,14 @@ const sessionView = z.object({
   org: z.object({ id: z.number(), name: z.string() }).nullable(),
 });
 
-export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  const secureCookie = ctx.config.publicUrl?.startsWith('https://') ?? false;
+export function authRoutes(auth: AuthService): FastifyPluginAsyncZod {
+  const secureCookie = auth.secureCookies;
   return async (app) => {
     app.post('/auth/login', {
       config: PUBLIC,
       schema: { tags: ['Auth'], summary: 'Sign in with email and password', body: loginBody, response: { 200: sessionView } },
       handler: async (req, reply) => {
-        const { token } = await ctx.auth.login(req.body.email, req.body.password, req.ip);
+        const { token } = await auth.login(req.body.email, req.body.password, req.ip);
         reply.setCookie(SESSION_COOKIE, token, {
           httpOnly: true,
           sameSite: 'strict',
@@ -35,15 +34,15 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           // No Max-Age: the server slides the session's expiry on activity, and a cookie fixed at
           // sign-in time would end an active admin's session anyway. It also ends with the browser.
         });
-        const resolved = await ctx.auth.authenticate({ headers: {}, cookies: { [SESSION_COOKIE]: token } } as never);
-        return ctx.auth.sessionInfo(resolved!.principal);
+        const resolved = await auth.authenticate({ headers: {}, cookies: { [SESSION_COOKIE]: token } } as never);
+        return auth.sessionInfo(resolved!.principal);
       },
     });
     app.post('/auth/logout', {
       config: AUTHENTICATED,
       schema: { tags: ['Auth'], summary: 'Sign out', response: { 204: z.null() } },
       handler: async (req, reply) => {
-        if (req.principal?.sessionId) await ctx.auth.logout(req.principal.sessionId);
+        if (req.principal?.sessionId) await auth.logout(req.principal.sessionId);
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.status(204).send(null);
       },
@@ -51,7 +50,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/auth/session', {
       config: AUTHENTICATED,
       schema: { tags: ['Auth'], summary: 'The signed-in admin, permissions and CSRF token', response: { 200: sessionView } },
-      handler: async (req) => ctx.auth.sessionInfo(req.principal!),
+      handler: async (req) => auth.sessionInfo(req.principal!),
     });
   };
 }

@@ -3,13 +3,13 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
-import type { DB } from '../../platform/db/types.js';
+import type { AuthDb } from './db.js';
 import { AppError, tooManyRequests, unauthorized } from '../../platform/http/errors.js';
 import type { Authenticator } from '../../platform/http/guard.js';
 import { parsePermissions, type Permissions } from '../../platform/permissions.js';
 import type { Principal } from '../../platform/principal.js';
 import { randomToken, sha256 } from '../../platform/tokens.js';
-import type { AdminsStore } from '../admins/store.js';
+import type { AdminsService } from '../admins/service.js';
 import { LoginLimiter } from './login-limiter.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
@@ -46,11 +46,16 @@ export class AuthService implements Authenticator {
   private readonly sessionCache = new Map<string, { at: number; version: number; row: SessionRow }>();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Kysely<AuthDb>,
     private readonly config: Config,
-    private readonly admins: AdminsStore,
+    private readonly admins: Pick<AdminsService, 'findByEmail' | 'recordSignIn'>,
     private readonly writes: TableWrites,
   ) {}
+
+  /** Cookies are marked Secure when the app is served over HTTPS (WFA_PUBLIC_URL). */
+  get secureCookies(): boolean {
+    return this.config.publicUrl?.startsWith('https://') ?? false;
+  }
 
   /**
    * Checks the password; after `loginMaxFailures` wrong passwords in a row the account is locked
@@ -59,7 +64,7 @@ export class AuthService implements Authenticator {
   async login(email: string, password: string, ip: string): Promise<{ token: string; csrfToken: string; adminId: number }> {
     const wait = this.limiter.hit(ip);
     if (wait !== null) throw tooManyRequests(`Too many sign-in attempts from your address. Try again in ${wait} seconds.`);
-    const admin = await this.admins.byEmail(email.trim().toLowerCase());
+    const admin = await this.admins.findByEmail(email);
     if (!admin) {
       await verifyPassword(password, await dummyPasswordHash());
       throw unauthorized(BAD_LOGIN);
@@ -73,7 +78,7 @@ export class AuthService implements Authenticator {
       const failures = admin.failed_logins + 1;
       const lock = failures >= this.config.loginMaxFailures;
       const lockedUntil = lock ? new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000).toISOString() : null;
-      await this.admins.update(this.db, admin.id, { failed_logins: lock ? 0 : failures, locked_until: lockedUntil });
+      await this.admins.recordSignIn(admin.id, { failed_logins: lock ? 0 : failures, locked_until: lockedUntil });
       if (lock) {
         throw new AppError(423, 'account_locked', `Too many failed sign-ins: this account is locked for ${this.config.loginLockoutMinutes} minutes.`, { lockedUntil });
       }
@@ -84,7 +89,7 @@ export class AuthService implements Authenticator {
     const csrfToken = randomToken();
     const nowIsoStr = now.toISOString();
     await this.db.transaction().execute(async (trx) => {
-      await this.admins.update(trx, admin.id, { failed_logins: 0, locked_until: null, last_login_at: nowIsoStr });
+      await this.admins.recordSignIn(admin.id, { failed_logins: 0, locked_until: null, last_login_at: nowIsoStr }, trx);
       await trx
         .insertInto('sessions')
         .values({

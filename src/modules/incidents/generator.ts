@@ -1,6 +1,6 @@
-import type { AppContext } from '../../app-context.js';
 import type { Principal } from '../../platform/principal.js';
 import type { IncidentInput, Priority, Severity, SourceType } from './schemas.js';
+import type { IncidentsService } from './service.js';
 
 /**
  * Realistic DLP incidents for the demo, tests and the bench: a stable population of users,
@@ -179,53 +179,38 @@ export function generateBatch(o: GenerateOptions): IncidentInput[] {
   return [...generateIncidents(o)];
 }
 
-const DEMO_LABELS: { name: string; values: string[] }[] = [
-  { name: 'Resolution', values: ['Policy Violation', 'Business Justified', 'False Positive', 'User Educated'] },
-  { name: 'Region', values: ['AMER', 'EMEA', 'APAC'] },
-  { name: 'Reviewed', values: [] },
-];
-
 /**
- * Demo data: labels, and a few hundred incidents over the last four weeks in various states with
- * their State Changes. Idempotent: does nothing once the demo incidents exist.
+ * Demo data: a few hundred incidents over the last four weeks in various states with their State
+ * Changes, using the labels module's demo labels (Resolution, Region; its demo runs first).
+ * Idempotent: the incidents have fixed transaction ids, so a second run creates none and stops.
  */
-export async function seedDemoIncidents(ctx: AppContext, actor: Principal): Promise<string[]> {
-  const existingLabels = await ctx.labels.list(actor.orgId);
-  for (const l of DEMO_LABELS) {
-    if (!existingLabels.some((x) => x.name.toLowerCase() === l.name.toLowerCase())) await ctx.labels.create(actor, l);
-  }
-  const already = await ctx.db
-    .selectFrom('incidents')
-    .select('id')
-    .where('org_id', '=', actor.orgId)
-    .where('transaction_id', '=', 'demo-00000000')
-    .executeTakeFirst();
-  if (already) return [];
+export async function seedDemoIncidents(incidents: IncidentsService, actor: Principal): Promise<string[]> {
   const to = new Date();
   const from = new Date(to.getTime() - 28 * 86_400_000);
   const inputs = generateBatch({ count: 400, seed: 7, from, to, prefix: 'demo', duplicateRate: 0.08 });
-  const ingested = await ctx.incidents.ingestBatch(actor, inputs);
+  const ingested = await incidents.ingestBatch(actor, inputs);
+  if (!ingested.created) return [];
   const ids = ingested.results.filter((x) => x.result === 'created' && x.duplicateOf === null).map((x) => x.id!);
-  const labels = await ctx.labels.list(actor.orgId);
-  const resolution = labels.find((l) => l.name === 'Resolution')!;
-  const region = labels.find((l) => l.name === 'Region')!;
-  const admins = await ctx.incidents.assignableAdmins(actor.orgId);
+  const { labels, dlpAdmins: admins } = await incidents.filterOptions(actor.orgId);
+  const resolution = labels.find((l) => l.name === 'Resolution');
+  const region = labels.find((l) => l.name === 'Region');
+  if (!resolution || !region) throw new Error('The demo incidents use the labels Resolution and Region: list the labels module before incidents in src/modules/index.ts.');
   const r = rng(11);
   const sys = actor;
   for (const id of ids) {
     const x = r();
     if (x < 0.35) continue; // stays New
-    if (admins.length && r() < 0.8) await ctx.incidents.assign(sys, id, admins[Math.floor(r() * admins.length)].id, 'Auto-assigned by the demo');
-    if (r() < 0.3) await ctx.incidents.setLabels(sys, id, [{ labelId: region.id, value: region.values[Math.floor(r() * 3)] }], 'add');
-    if (x < 0.6) await ctx.incidents.investigating(sys, id, 'Looking into it.');
+    if (admins.length && r() < 0.8) await incidents.assign(sys, id, admins[Math.floor(r() * admins.length)].id, 'Auto-assigned by the demo');
+    if (r() < 0.3) await incidents.setLabels(sys, id, [{ labelId: region.id, value: region.values[Math.floor(r() * 3)] }], 'add');
+    if (x < 0.6) await incidents.investigating(sys, id, 'Looking into it.');
     else if (x < 0.85) {
-      await ctx.incidents.investigating(sys, id, 'Checked with the user’s manager.');
+      await incidents.investigating(sys, id, 'Checked with the user’s manager.');
       const value = resolution.values[Math.floor(r() * resolution.values.length)];
-      await ctx.incidents.close(sys, id, { notes: 'Closed after review.', resolutionLabelId: resolution.id, resolutionValue: value, falsePositive: value === 'False Positive' });
+      await incidents.close(sys, id, { notes: 'Closed after review.', resolutionLabelId: resolution.id, resolutionValue: value, falsePositive: value === 'False Positive' });
     } else {
       // Awaiting the user or an approver (the Notify User / Escalate flows arrive with workflows).
       const status = x < 0.92 ? 'Validating with User' : x < 0.96 ? 'Escalated' : 'Received Justification Response';
-      await ctx.incidents.markWaiting(sys, id, status, 'Demo data: waiting for the user’s justification');
+      await incidents.markWaiting(sys, id, status, 'Demo data: waiting for the user’s justification');
     }
   }
   return [`Incidents: ${ingested.created} demo incidents over the last 4 weeks (${ids.length} parents).`];

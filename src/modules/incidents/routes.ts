@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app-context.js';
 import { badRequest } from '../../platform/http/errors.js';
 import { idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
@@ -34,7 +33,7 @@ import {
   priorityBody,
   requiredNotesBody,
 } from './schemas.js';
-import { resolveRange } from './service.js';
+import { resolveRange, type IncidentsService } from './service.js';
 
 const TAGS = ['Incidents'];
 const EDIT = requires('Incidents', 'edit');
@@ -43,9 +42,9 @@ const VIEW = requires('Incidents', 'view');
 /** Big enough for 1,000 richly described incidents. */
 const INGEST_BODY_LIMIT = 16 * 1024 * 1024;
 
-export function incidentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsyncZod {
   return async (app) => {
-    const svc = ctx.incidents;
+    const svc = incidents;
 
     app.post('/incidents', {
       config: EDIT,

@@ -2,9 +2,9 @@ import { decodeCursor as decodeListCursor, encodeCursor as encodeListCursor } fr
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/types.js';
+import type { IncidentsDb as DB } from './db.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/http/errors.js';
-import { allows, parsePermissions } from '../../platform/permissions.js';
+import { allows } from '../../platform/permissions.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AdminsService } from '../admins/service.js';
 import type { LabelsService } from '../labels/service.js';
@@ -280,9 +280,9 @@ export class IncidentsService {
   readonly store: IncidentsStore;
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly admins: AdminsService,
-    private readonly roles: RolesService,
-    private readonly labels: LabelsService,
+    private readonly admins: Pick<AdminsService, 'get' | 'withPermission'>,
+    private readonly roles: Pick<RolesService, 'permissionsOf'>,
+    private readonly labels: Pick<LabelsService, 'list' | 'resolve'>,
   ) {
     this.store = new IncidentsStore(db);
   }
@@ -554,15 +554,7 @@ export class IncidentsService {
 
   /** Active admins of the org whose role can edit incidents: the DLP Admin choices. */
   async assignableAdmins(orgId: number): Promise<{ id: number; name: string; email: string }[]> {
-    const rows = await this.db
-      .selectFrom('admins')
-      .innerJoin('roles', 'roles.id', 'admins.role_id')
-      .select(['admins.id', 'admins.name', 'admins.email', 'roles.permissions'])
-      .where('admins.org_id', '=', orgId)
-      .where('admins.status', '=', 'active')
-      .orderBy('admins.name')
-      .execute();
-    return rows.filter((r) => allows(parsePermissions(r.permissions), 'Incidents', 'edit')).map((r) => ({ id: r.id, name: r.name, email: r.email }));
+    return this.admins.withPermission(orgId, 'Incidents', 'edit');
   }
 
   /* -------------------------------------------------------------- actions */

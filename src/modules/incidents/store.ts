@@ -1,9 +1,9 @@
 import { SqliteAdapter, sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
-import type { DB } from '../../platform/db/types.js';
+import type { IncidentsDb } from './db.js';
 import type { IncidentsTable } from './migrations.js';
 import { TOTAL_CAP, type ListFilters, type SortField, type Widget } from './schemas.js';
 
-type Exec = Kysely<DB> | Transaction<DB>;
+type Exec = Kysely<IncidentsDb> | Transaction<IncidentsDb>;
 export type IncidentRow = Insertable<IncidentsTable>;
 export type IncidentRecord = Omit<IncidentsTable, 'id' | 'duplicate_count' | 'false_positive'> & {
   id: number;
@@ -97,13 +97,13 @@ function chunk<T>(arr: T[], size: number): T[][] {
 export class IncidentsStore {
   /** SQLite keeps incident_hour_counts (migration 0420); PostgreSQL counts from its index. */
   private readonly sqlite: boolean;
-  constructor(readonly db: Kysely<DB>) {
+  constructor(readonly db: Kysely<IncidentsDb>) {
     this.sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   }
 
   /* -------------------------------------------------------------- filtering */
 
-  private where(eb: ExpressionBuilder<DB, 'incidents'>, spec: ListSpec): Expression<SqlBool> {
+  private where(eb: ExpressionBuilder<IncidentsDb, 'incidents'>, spec: ListSpec): Expression<SqlBool> {
     const f = spec.filters;
     const ex = new Set(f.exclude ?? []);
     const c: Expression<SqlBool>[] = [eb('incidents.org_id', '=', spec.orgId), eb('incidents.duplicate_of', 'is', null)];

@@ -1,22 +1,22 @@
-import type { AppContext } from '../../app-context.js';
 import type { Job } from '../../platform/jobs/index.js';
-import { IMPORT_JOB } from './service.js';
+import type { Logger } from '../../platform/log.js';
+import { IMPORT_JOB, type IntegrationUsersService } from './service.js';
 
 export { IMPORT_JOB };
 export const VERIFY_SCHEDULE = 'integration-users.verify';
 
-/** Job handler for CSV imports (registered in src/background.ts). */
-export async function runImportJob(ctx: AppContext, job: Job): Promise<void> {
+/** Job handler for CSV imports (declared in this module's manifest). */
+export async function runImportJob(service: IntegrationUsersService, job: Job): Promise<void> {
   const { importId } = job.payload as { importId: number };
   try {
-    await ctx.integrationUsers.runImport(importId, job.orgId!);
+    await service.runImport(importId, job.orgId!);
   } catch (err) {
-    if (job.attempts >= job.maxAttempts) await ctx.integrationUsers.failImport(importId, job.orgId!, `The import stopped: ${(err as Error).message}`);
+    if (job.attempts >= job.maxAttempts) await service.failImport(importId, job.orgId!, `The import stopped: ${(err as Error).message}`);
     throw err;
   }
 }
 
 /** Daily: refresh names, mark users who became inactive or were deleted in their ticketing system. */
-export async function verifyAllUsers(ctx: AppContext): Promise<void> {
-  await ctx.integrationUsers.verifyAll(ctx.log as never);
+export async function verifyAllUsers(service: IntegrationUsersService, log: Logger): Promise<void> {
+  await service.verifyAll(log);
 }

@@ -1,20 +1,20 @@
-import type { AppContext } from '../../app-context.js';
 import type { Principal } from '../../platform/principal.js';
 import { SANDBOX_SEEDED_EMAILS } from '../../sandbox/constants.js';
+import type { IntegrationUsersService } from './service.js';
 
 /**
  * Demo data: one integration user per sandbox integration (so a ticket can be assigned at once),
  * and the emails a newcomer can try in the Add User window, one line per outcome.
  * Idempotent: an already-added user is left as is.
  */
-export async function seedDemoIntegrationUsers(ctx: AppContext, actor: Principal): Promise<string[]> {
-  const integrations = (await ctx.integrationUsers.listIntegrations(actor.orgId)).filter((i) => i.enabled);
+export async function seedDemoIntegrationUsers(service: IntegrationUsersService, actor: Principal): Promise<string[]> {
+  const integrations = (await service.listIntegrations(actor.orgId)).filter((i) => i.enabled);
   const added: string[] = [];
   for (const i of integrations) {
     const email = i.type === 'servicenow' ? SANDBOX_SEEDED_EMAILS.servicenow.found[0] : SANDBOX_SEEDED_EMAILS.jira.found[0];
-    const r = await ctx.integrationUsers.lookup(actor, { integrationId: i.id, email }).catch(() => null);
+    const r = await service.lookup(actor, { integrationId: i.id, email }).catch(() => null);
     if (r?.outcome === 'found') {
-      await ctx.integrationUsers.add(actor, { integrationId: i.id, email }).catch(() => undefined);
+      await service.add(actor, { integrationId: i.id, email }).catch(() => undefined);
       added.push(`${email} (${i.name})`);
     } else if (r?.outcome === 'already_added') added.push(`${email} (${i.name})`);
   }

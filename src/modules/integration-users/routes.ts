@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app-context.js';
 import { errorBody, idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import {
@@ -18,6 +17,7 @@ import {
   userView,
   verifyResult,
 } from './schemas.js';
+import type { IntegrationUsersService } from './service.js';
 
 const TAGS = ['Integration Users'];
 const csvText = z.string().describe('text/csv');
@@ -26,8 +26,7 @@ function csvFileName(prefix: string): string {
   return `${prefix}-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`;
 }
 
-export function integrationUsersRoutes(ctx: AppContext): FastifyPluginAsyncZod {
-  const svc = () => ctx.integrationUsers;
+export function integrationUsersRoutes(integrationUsers: IntegrationUsersService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/integration-users', {
       config: requires('Integrations', 'view'),
@@ -40,20 +39,20 @@ export function integrationUsersRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       // The hot read: the page arrives as JSON text (service `listJson`), and Fastify sends a string
       // with a JSON content type as it is. The schema above still documents it; tests parse with it.
-      handler: async (req, reply) => reply.type('application/json; charset=utf-8').send((await svc().listJson(req.principal!.orgId, req.query)) as never),
+      handler: async (req, reply) => reply.type('application/json; charset=utf-8').send((await integrationUsers.listJson(req.principal!.orgId, req.query)) as never),
     });
     app.get('/integration-users/export.csv', {
       config: requires('Integrations', 'view'),
       schema: { tags: TAGS, summary: 'Export integration users as CSV', description: 'Same filters and order as the list, every matching row.', querystring: exportQuery, produces: ['text/csv'], response: { 200: csvText } },
       handler: async (req, reply) => {
-        const text = await svc().exportCsv(req.principal!.orgId, req.query);
+        const text = await integrationUsers.exportCsv(req.principal!.orgId, req.query);
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${csvFileName('integration-users')}"`).send(text);
       },
     });
     app.get('/integration-users/integrations', {
       config: requires('Integrations', 'view'),
       schema: { tags: TAGS, summary: 'Integrations users can be added for', description: "The organization's ServiceNow and Jira Cloud integrations (the Add User window offers the enabled ones).", response: { 200: integrationsList } },
-      handler: async (req) => ({ items: await svc().listIntegrations(req.principal!.orgId) }),
+      handler: async (req) => ({ items: await integrationUsers.listIntegrations(req.principal!.orgId) }),
     });
     app.post('/integration-users/lookup', {
       config: requires('Integrations', 'edit'),
@@ -64,7 +63,7 @@ export function integrationUsersRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: lookupBody,
         response: { 200: lookupResult, 400: errorBody, 404: errorBody },
       },
-      handler: async (req) => svc().lookup(req.principal!, req.body),
+      handler: async (req) => integrationUsers.lookup(req.principal!, req.body),
     });
     app.post('/integration-users', {
       config: requires('Integrations', 'edit'),
@@ -76,12 +75,12 @@ export function integrationUsersRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: addBody,
         response: { 201: userView, 400: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 502: errorBody },
       },
-      handler: async (req, reply) => reply.status(201).send(await svc().add(req.principal!, req.body)),
+      handler: async (req, reply) => reply.status(201).send(await integrationUsers.add(req.principal!, req.body)),
     });
     app.post('/integration-users/verify', {
       config: requires('Integrations', 'edit'),
       schema: { tags: TAGS, summary: 'Verify several integration users now', description: 'Refreshes names and marks users who became inactive or were deleted in the ticketing system.', body: bulkVerifyBody, response: { 200: bulkVerifyResult } },
-      handler: async (req) => svc().verifyMany(req.principal!, req.body.ids),
+      handler: async (req) => integrationUsers.verifyMany(req.principal!, req.body.ids),
     });
     app.post('/integration-users/imports', {
       config: requires('Integrations', 'edit'),
@@ -92,25 +91,25 @@ export function integrationUsersRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: importBody,
         response: { 202: importView, 400: errorBody },
       },
-      handler: async (req, reply) => reply.status(202).send(await svc().startImport(req.principal!, req.body)),
+      handler: async (req, reply) => reply.status(202).send(await integrationUsers.startImport(req.principal!, req.body)),
     });
     app.get('/integration-users/imports/:id', {
       config: requires('Integrations', 'view'),
       schema: { tags: TAGS, summary: 'Progress and results of an import', params: idParam, response: { 200: importView } },
-      handler: async (req) => svc().getImport(req.principal!.orgId, req.params.id),
+      handler: async (req) => integrationUsers.getImport(req.principal!.orgId, req.params.id),
     });
     app.get('/integration-users/imports/:id/result.csv', {
       config: requires('Integrations', 'view'),
       schema: { tags: TAGS, summary: 'Per-row results of an import as CSV', params: idParam, produces: ['text/csv'], response: { 200: csvText } },
       handler: async (req, reply) => {
-        const text = await svc().importResultCsv(req.principal!.orgId, req.params.id);
+        const text = await integrationUsers.importResultCsv(req.principal!.orgId, req.params.id);
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="integration-users-import-${req.params.id}.csv"`).send(text);
       },
     });
     app.get('/integration-users/:id', {
       config: requires('Integrations', 'view'),
       schema: { tags: TAGS, summary: 'View an integration user', params: idParam, response: { 200: userView } },
-      handler: async (req) => svc().get(req.principal!.orgId, req.params.id),
+      handler: async (req) => integrationUsers.get(req.principal!.orgId, req.params.id),
     });
     app.delete('/integration-users/:id', {
       config: requires('Integrations', 'edit'),
@@ -122,14 +121,14 @@ export function integrationUsersRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 204: z.null(), 409: errorBody },
       },
       handler: async (req, reply) => {
-        await svc().remove(req.principal!, req.params.id);
+        await integrationUsers.remove(req.principal!, req.params.id);
         return reply.status(204).send(null);
       },
     });
     app.post('/integration-users/:id/verify', {
       config: requires('Integrations', 'edit'),
       schema: { tags: TAGS, summary: 'Verify an integration user now', params: idParam, response: { 200: verifyResult } },
-      handler: async (req) => svc().verify(req.principal!, req.params.id),
+      handler: async (req) => integrationUsers.verify(req.principal!, req.params.id),
     });
   };
 }

@@ -1,13 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import { ConnectorError, type ExternalUser, type TicketingConnector } from '../../connectors/types.js';
 import { nowIso } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/types.js';
+import type { IntegrationUsersTables as DB } from './tables.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import { noPermissions } from '../../platform/permissions.js';
 import { systemPrincipal, type Principal } from '../../platform/principal.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditRecorder } from '../audit/service.js';
 import { CsvError, parseCsv, toCsv } from './csv.js';
 import { integrationPath, type IntegrationRef, type IntegrationsPort } from './integrations-port.js';
 import {
@@ -99,8 +99,8 @@ export class IntegrationUsersService {
 
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly audit: AuditService,
-    private readonly jobs: JobQueue,
+    private readonly audit: AuditRecorder,
+    private readonly jobs: Pick<JobQueue, 'enqueue'>,
     /** Resolved on use: the integrations service is built beside this one. */
     private readonly integrations: () => IntegrationsPort,
   ) {

@@ -1,9 +1,9 @@
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
-import type { DB } from '../../platform/db/types.js';
+import type { IntegrationUsersTables } from './tables.js';
 import type { ImportRowResult, IntegrationUserImportRowsTable, IntegrationUserImportsTable, IntegrationUsersTable } from './tables.js';
 import type { SortField } from './schemas.js';
 
-type Exec = Kysely<DB> | Transaction<DB>;
+type Exec = Kysely<IntegrationUsersTables> | Transaction<IntegrationUsersTables>;
 export type UserRecord = Omit<IntegrationUsersTable, 'id' | 'list_json'> & { id: number };
 export type ImportRecord = Omit<IntegrationUserImportsTable, 'id'> & { id: number };
 export type ImportRowRecord = Omit<IntegrationUserImportRowsTable, 'id'> & { id: number };
@@ -67,7 +67,7 @@ export function keysetKey(field: SortField): RawBuilder<string> | null {
   }
 }
 type Page = { limit: number; offset: number };
-type TotalQuery = SelectQueryBuilder<DB, 'integration_users' | 'integration_user_counts', { n: number }>;
+type TotalQuery = SelectQueryBuilder<IntegrationUsersTables, 'integration_users' | 'integration_user_counts', { n: number }>;
 
 /** `like` with the user's text taken literally. */
 function likePattern(s: string): string {
@@ -75,7 +75,7 @@ function likePattern(s: string): string {
 }
 
 export class IntegrationUsersStore {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<IntegrationUsersTables>) {}
 
   private filtered(exec: Exec, orgId: number, f: StoreFilter) {
     let q = exec.selectFrom('integration_users').where('org_id', '=', orgId).where('removed_at', 'is', null);
@@ -135,16 +135,16 @@ export class IntegrationUsersStore {
    * request, PostgreSQL one query and pool connection less. An empty page (past the end) has no
    * row to carry it, so that case counts on its own.
    */
-  private async paged<R>(orgId: number, f: StoreFilter, page: Page, q: SelectQueryBuilder<DB, 'integration_users', R>): Promise<{ rows: R[]; total: number }> {
+  private async paged<R>(orgId: number, f: StoreFilter, page: Page, q: SelectQueryBuilder<IntegrationUsersTables, 'integration_users', R>): Promise<{ rows: R[]; total: number }> {
     const totalQ = this.totalQuery(orgId, f);
     const rows = (await (totalQ ? q.select(totalQ.as('total')) : q).limit(page.limit).offset(page.offset).execute()) as R[];
     const total = !totalQ ? 0 : rows.length ? Number((rows[0] as { total?: number | null }).total ?? 0) : await this.count(orgId, f);
     return { rows, total };
   }
 
-  private ordered<Q extends SelectQueryBuilder<DB, 'integration_users', object>>(q: Q, sort: SortSpec): Q {
+  private ordered<Q extends SelectQueryBuilder<IntegrationUsersTables, 'integration_users', object>>(q: Q, sort: SortSpec): Q {
     const dir = sort.order;
-    let o = q as SelectQueryBuilder<DB, 'integration_users', object>;
+    let o = q as SelectQueryBuilder<IntegrationUsersTables, 'integration_users', object>;
     switch (sort.field) {
       case 'name':
         // Case-insensitive; the live (org_id, lower(name), id) index serves it (migration 0310).

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
-import type { DB } from '../../platform/db/types.js';
+import type { IntegrationsTables } from './tables.js';
 import type { Principal } from '../../platform/principal.js';
-import type { AuditEntryInput, AuditService } from '../audit/service.js';
+import type { AuditEntryInput, AuditRecorder } from '../audit/service.js';
 import type { AccountInfo } from './credentials.js';
 import { TYPE_LABELS } from './schemas.js';
 import { settingsOf } from './settings.js';
@@ -13,7 +13,7 @@ export const MODULE = 'Integrations';
 const RESOURCE = 'Integration Configuration';
 
 /** Every change to an integration, its projects or mappings is audited against the integration. */
-export function recordIntegrationChange(audit: AuditService, trx: Transaction<DB>, actor: Principal, integrationId: number, entry: Omit<AuditEntryInput, 'module' | 'resource' | 'resourceId'>): Promise<void> {
+export function recordIntegrationChange(audit: AuditRecorder, trx: Transaction<IntegrationsTables>, actor: Principal, integrationId: number, entry: Omit<AuditEntryInput, 'module' | 'resource' | 'resourceId'>): Promise<void> {
   return audit.record(trx, actor, { ...entry, module: MODULE, resource: RESOURCE, resourceId: integrationId });
 }
 

@@ -3,12 +3,12 @@ import { ConnectorError, type OAuthTokens } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
-import type { DB } from '../../platform/db/types.js';
+import type { IntegrationsTables } from './tables.js';
 import { conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { SecretBox } from '../../platform/secrets.js';
-import type { AlertsService } from '../alerts/service.js';
-import type { AuditService } from '../audit/service.js';
+import type { AlertsRaiser } from '../alerts/service.js';
+import type { AuditRecorder } from '../audit/service.js';
 import { recordIntegrationChange, snapshot } from './audit-entries.js';
 import type { IntegrationConnectors } from './connectors.js';
 import {
@@ -31,7 +31,7 @@ import type { IntegrationRecord, IntegrationsStore } from './store.js';
 import { SummaryCache } from './summary-cache.js';
 import { parseJson } from './text.js';
 
-type Exec = Kysely<DB> | Transaction<DB>;
+type Exec = Kysely<IntegrationsTables> | Transaction<IntegrationsTables>;
 
 /** Counts how many records of another module use an integration; a used integration cannot be deleted. */
 export type UsageCounter = (orgId: number, integrationId: number, exec: Exec) => Promise<number>;
@@ -46,10 +46,10 @@ export class IntegrationConnections {
   private readonly summaryCache: SummaryCache;
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Kysely<IntegrationsTables>,
     private readonly store: IntegrationsStore,
-    private readonly audit: AuditService,
-    private readonly alerts: AlertsService,
+    private readonly audit: AuditRecorder,
+    private readonly alerts: AlertsRaiser,
     private readonly secrets: SecretBox,
     private readonly connectors: IntegrationConnectors,
     private readonly projects: JiraProjects,

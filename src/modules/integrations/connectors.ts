@@ -10,7 +10,7 @@ import {
   type ServiceNowCredentials,
   type TicketingConnector,
 } from '../../connectors/index.js';
-import type { DB } from '../../platform/db/types.js';
+import type { IntegrationsTables } from './tables.js';
 import { badGateway, conflict, unprocessable } from '../../platform/http/errors.js';
 import type { SecretBox } from '../../platform/secrets.js';
 import { withoutTokens, type StoredCredentials } from './credentials.js';
@@ -38,7 +38,7 @@ export class IntegrationConnectors {
   overrides: Partial<ConnectorOptions> = {};
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Kysely<IntegrationsTables>,
     private readonly store: IntegrationsStore,
     private readonly secrets: SecretBox,
     private readonly health: IntegrationHealth,

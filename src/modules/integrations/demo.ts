@@ -1,7 +1,7 @@
-import type { AppContext } from '../../app-context.js';
-import type { DemoSandbox } from '../../demo-seeders.js';
+import type { DemoSandbox } from '../../platform/module.js';
 import type { Principal } from '../../platform/principal.js';
 import { SANDBOX_JIRA_CREDENTIALS, SANDBOX_SERVICENOW_CREDENTIALS } from '../../sandbox/constants.js';
+import type { IntegrationsService } from './service.js';
 
 export const DEMO_SERVICENOW_NAME = 'snowtest';
 export const DEMO_JIRA_NAME = 'jiratest';
@@ -11,8 +11,7 @@ export const DEMO_JIRA_NAME = 'jiratest';
  * and maps project SEC (Complete Status Done, required fields of both issue types) so tickets can
  * be created at once. Idempotent: existing integrations are pointed at the sandbox's new address.
  */
-export async function seedDemoIntegrations(ctx: AppContext, actor: Principal, sandbox: DemoSandbox): Promise<string[]> {
-  const svc = ctx.integrations;
+export async function seedDemoIntegrations(svc: IntegrationsService, actor: Principal, sandbox: DemoSandbox): Promise<string[]> {
   const ensure = async (name: string, body: Parameters<typeof svc.connect>[1]) => {
     const existing = (await svc.list(actor.orgId)).find((i) => i.name.toLowerCase() === name.toLowerCase());
     if (!existing) return svc.connect(actor, body);

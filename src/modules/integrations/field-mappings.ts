@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { FieldMeta } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/types.js';
+import type { IntegrationsTables } from './tables.js';
 import { badRequest, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditRecorder } from '../audit/service.js';
 import { recordIntegrationChange } from './audit-entries.js';
 import type { IntegrationConnectors } from './connectors.js';
 import { LOCKED_JIRA_FIELDS, compatibleIncidentFields } from './incident-fields.js';
@@ -63,9 +63,9 @@ function auditedRows(project: JiraProjectRecord, issueTypeName: string, rows: Pi
 /** Required Fields Mappings: which incident field or default value fills each Jira field of a project + issue type. */
 export class FieldMappings {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Kysely<IntegrationsTables>,
     private readonly store: IntegrationsStore,
-    private readonly audit: AuditService,
+    private readonly audit: AuditRecorder,
     private readonly connectors: IntegrationConnectors,
   ) {}
 

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { AppContext } from '../../app-context.js';
+import type { Logger } from '../../platform/log.js';
 import type { ConnectorError } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/types.js';
-import type { AlertsService } from '../alerts/service.js';
+import type { IntegrationsTables } from './tables.js';
+import type { AlertsRaiser } from '../alerts/service.js';
 import { MODULE } from './audit-entries.js';
 import type { IntegrationRecord, IntegrationsStore } from './store.js';
 
@@ -30,10 +30,10 @@ export class IntegrationHealth {
   private readonly chains = new Map<number, Promise<void>>();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Kysely<IntegrationsTables>,
     private readonly store: IntegrationsStore,
-    private readonly alerts: AlertsService,
-    private readonly log: AppContext['log'],
+    private readonly alerts: AlertsRaiser,
+    private readonly log: Logger,
   ) {}
 
   track(orgId: number, id: number, ok: boolean, error?: ConnectorError): void {

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { AppContext } from '../../app-context.js';
+import type { Logger } from '../../platform/log.js';
 import type { ExternalProject, ExternalStatus } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/types.js';
+import type { IntegrationsTables } from './tables.js';
 import { AppError, badRequest } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditRecorder } from '../audit/service.js';
 import { recordIntegrationChange } from './audit-entries.js';
 import type { IntegrationConnectors } from './connectors.js';
 import { requireIntegration, requireJira, requireProject } from './lookups.js';
@@ -43,11 +43,11 @@ function projectView(p: JiraProjectRecord, mappings: MappingRecord[]): JiraProje
 /** The Jira projects of an integration: the synced list and each project's Complete Status. */
 export class JiraProjects {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Kysely<IntegrationsTables>,
     private readonly store: IntegrationsStore,
-    private readonly audit: AuditService,
+    private readonly audit: AuditRecorder,
     private readonly connectors: IntegrationConnectors,
-    private readonly log: AppContext['log'],
+    private readonly log: Logger,
   ) {}
 
   /** Jira projects of an integration (for the ticket action's Project drop-down). */

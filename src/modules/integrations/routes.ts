@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppContext } from '../../app-context.js';
 import { idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import { INCIDENT_FIELDS } from './incident-fields.js';
@@ -18,12 +17,13 @@ import {
   updateBody,
   updateProjectBody,
 } from './schemas.js';
+import type { IntegrationsService } from './service.js';
 
 const tags = ['Integrations'];
 const VIEW = requires('Integrations', 'view');
 const EDIT = requires('Integrations', 'edit');
 
-export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+export function integrationsRoutes(integrations: IntegrationsService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/integrations', {
       config: VIEW,
@@ -34,7 +34,7 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         querystring: listQuery,
         response: { 200: z.object({ items: z.array(integrationView) }) },
       },
-      handler: async (req) => ({ items: await ctx.integrations.list(req.principal!.orgId, req.query) }),
+      handler: async (req) => ({ items: await integrations.list(req.principal!.orgId, req.query) }),
     });
     app.get('/integrations/incident-fields', {
       config: VIEW,
@@ -50,7 +50,7 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         params: idParam,
         response: { 200: integrationView },
       },
-      handler: async (req) => ctx.integrations.get(req.principal!.orgId, req.params.id),
+      handler: async (req) => integrations.get(req.principal!.orgId, req.params.id),
     });
     app.post('/integrations', {
       config: EDIT,
@@ -61,7 +61,7 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: connectBody,
         response: { 201: integrationView },
       },
-      handler: async (req, reply) => reply.status(201).send(await ctx.integrations.connect(req.principal!, req.body)),
+      handler: async (req, reply) => reply.status(201).send(await integrations.connect(req.principal!, req.body)),
     });
     app.patch('/integrations/:id', {
       config: EDIT,
@@ -73,17 +73,17 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: updateBody,
         response: { 200: integrationView },
       },
-      handler: async (req) => ctx.integrations.update(req.principal!, req.params.id, req.body),
+      handler: async (req) => integrations.update(req.principal!, req.params.id, req.body),
     });
     app.post('/integrations/:id/disable', {
       config: EDIT,
       schema: { tags, summary: 'Disable Integration', params: idParam, response: { 200: integrationView } },
-      handler: async (req) => ctx.integrations.setEnabled(req.principal!, req.params.id, false),
+      handler: async (req) => integrations.setEnabled(req.principal!, req.params.id, false),
     });
     app.post('/integrations/:id/enable', {
       config: EDIT,
       schema: { tags, summary: 'Enable Integration', params: idParam, response: { 200: integrationView } },
-      handler: async (req) => ctx.integrations.setEnabled(req.principal!, req.params.id, true),
+      handler: async (req) => integrations.setEnabled(req.principal!, req.params.id, true),
     });
     app.post('/integrations/:id/verify', {
       config: EDIT,
@@ -94,7 +94,7 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         params: idParam,
         response: { 200: integrationView },
       },
-      handler: async (req) => ctx.integrations.verify(req.principal!, req.params.id),
+      handler: async (req) => integrations.verify(req.principal!, req.params.id),
     });
     app.delete('/integrations/:id', {
       config: EDIT,
@@ -107,7 +107,7 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 204: z.null() },
       },
       handler: async (req, reply) => {
-        await ctx.integrations.delete(req.principal!, req.params.id);
+        await integrations.delete(req.principal!, req.params.id);
         return reply.status(204).send(null);
       },
     });
@@ -115,22 +115,22 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/integrations/:id/projects', {
       config: VIEW,
       schema: { tags, summary: 'Jira projects of an integration', params: idParam, response: { 200: z.object({ items: z.array(jiraProjectView) }) } },
-      handler: async (req) => ({ items: await ctx.integrations.listProjects(req.principal!.orgId, req.params.id) }),
+      handler: async (req) => ({ items: await integrations.listProjects(req.principal!.orgId, req.params.id) }),
     });
     app.post('/integrations/:id/projects/sync', {
       config: EDIT,
       schema: { tags, summary: 'Sync Project List', params: idParam, response: { 200: syncResultView } },
-      handler: async (req) => ctx.integrations.syncProjects(req.principal!, req.params.id),
+      handler: async (req) => integrations.syncProjects(req.principal!, req.params.id),
     });
     app.patch('/integrations/:id/projects/:projectId', {
       config: EDIT,
       schema: { tags, summary: 'Set a project’s Complete Status', params: projectParams, body: updateProjectBody, response: { 200: jiraProjectView } },
-      handler: async (req) => ctx.integrations.setCompleteStatus(req.principal!, req.params.id, req.params.projectId, req.body.completeStatusId),
+      handler: async (req) => integrations.setCompleteStatus(req.principal!, req.params.id, req.params.projectId, req.body.completeStatusId),
     });
     app.get('/integrations/:id/projects/:projectId/mappings/:issueTypeId', {
       config: VIEW,
       schema: { tags, summary: 'Required Fields Mappings of a project + issue type', params: mappingParams, response: { 200: mappingView } },
-      handler: async (req) => ctx.integrations.getMapping(req.principal!.orgId, req.params.id, req.params.projectId, req.params.issueTypeId),
+      handler: async (req) => integrations.getMapping(req.principal!.orgId, req.params.id, req.params.projectId, req.params.issueTypeId),
     });
     app.put('/integrations/:id/projects/:projectId/mappings/:issueTypeId', {
       config: EDIT,
@@ -142,13 +142,13 @@ export function integrationsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: saveMappingBody,
         response: { 200: mappingView },
       },
-      handler: async (req) => ctx.integrations.saveMapping(req.principal!, req.params.id, req.params.projectId, req.params.issueTypeId, req.body),
+      handler: async (req) => integrations.saveMapping(req.principal!, req.params.id, req.params.projectId, req.params.issueTypeId, req.body),
     });
     app.delete('/integrations/:id/projects/:projectId/mappings/:issueTypeId', {
       config: EDIT,
       schema: { tags, summary: 'Remove the field mappings of a project + issue type', params: mappingParams, response: { 204: z.null() } },
       handler: async (req, reply) => {
-        await ctx.integrations.deleteMapping(req.principal!, req.params.id, req.params.projectId, req.params.issueTypeId);
+        await integrations.deleteMapping(req.principal!, req.params.id, req.params.projectId, req.params.issueTypeId);
         return reply.status(204).send(null);
       },
     });

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { AppContext } from '../../app-context.js';
+import type { Logger } from '../../platform/log.js';
 import type { Config } from '../../config.js';
 import type { ConnectorOptions, TicketingConnector } from '../../connectors/index.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
-import type { DB } from '../../platform/db/types.js';
+import type { IntegrationsTables } from './tables.js';
 import type { Principal } from '../../platform/principal.js';
 import type { SecretBox } from '../../platform/secrets.js';
-import type { AlertsService } from '../alerts/service.js';
-import type { AuditService } from '../audit/service.js';
+import type { AlertsRaiser } from '../alerts/service.js';
+import type { AuditRecorder } from '../audit/service.js';
 import { IntegrationConnections, type UsageCounter } from './connections.js';
 import { IntegrationConnectors } from './connectors.js';
 import { FieldMappings } from './field-mappings.js';
@@ -37,12 +37,12 @@ export class IntegrationsService {
   private readonly mappings: FieldMappings;
 
   constructor(
-    db: Kysely<DB>,
-    audit: AuditService,
-    alerts: AlertsService,
+    db: Kysely<IntegrationsTables>,
+    audit: AuditRecorder,
+    alerts: AlertsRaiser,
     secrets: SecretBox,
     config: Pick<Config, 'allowPrivateTargets'>,
-    log: AppContext['log'],
+    log: Logger,
     writes: TableWrites,
   ) {
     this.store = new IntegrationsStore(db);

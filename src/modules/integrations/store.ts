@@ -1,15 +1,15 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../../platform/db/types.js';
+import type { IntegrationsTables } from './tables.js';
 import type { IntegrationsTable, JiraFieldMappingsTable, JiraProjectsTable } from './tables.js';
 
-type Exec = Kysely<DB> | Transaction<DB>;
+type Exec = Kysely<IntegrationsTables> | Transaction<IntegrationsTables>;
 export type IntegrationRecord = Omit<IntegrationsTable, 'id'> & { id: number };
 export type JiraProjectRecord = Omit<JiraProjectsTable, 'id'> & { id: number };
 export type MappingRecord = Omit<JiraFieldMappingsTable, 'id'> & { id: number };
 
 /** The only code that touches the integrations module's tables; every query filters by org. */
 export class IntegrationsStore {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<IntegrationsTables>) {}
 
   /** Deleted rows only when `includeDeleted` (Show Deleted Accounts); every other read below skips them. */
   list(

@@ -1,17 +1,17 @@
 import type { Kysely, Transaction } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
-import type { DB } from '../../platform/db/types.js';
+import type { LabelsTables } from './migrations.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditRecorder } from '../audit/service.js';
 import type { CreateLabelBody, LabelView, UpdateLabelBody } from './schemas.js';
 import { LabelsStore, type LabelRecord } from './store.js';
 
 const MODULE = 'Labels';
 const RESOURCE = 'Label';
 
-type Exec = Kysely<DB> | Transaction<DB>;
+type Exec = Kysely<LabelsTables> | Transaction<LabelsTables>;
 
 function view(r: LabelRecord, values: string[]): LabelView {
   return { id: r.id, name: r.name, values, createdAt: r.created_at, updatedAt: r.updated_at };
@@ -21,8 +21,8 @@ function view(r: LabelRecord, values: string[]): LabelView {
 export class LabelsService {
   private readonly store: LabelsStore;
   constructor(
-    private readonly db: Kysely<DB>,
-    private readonly audit: AuditService,
+    private readonly db: Kysely<LabelsTables>,
+    private readonly audit: AuditRecorder,
   ) {
     this.store = new LabelsStore(db);
   }

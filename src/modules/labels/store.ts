@@ -1,11 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../platform/db/types.js';
+import type { LabelsTables } from './migrations.js';
 
-type Exec = Kysely<DB> | Transaction<DB>;
+type Exec = Kysely<LabelsTables> | Transaction<LabelsTables>;
 export type LabelRecord = { id: number; org_id: number; name: string; name_lower: string; created_at: string; updated_at: string };
 
 export class LabelsStore {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<LabelsTables>) {}
 
   list(orgId: number, exec: Exec = this.db): Promise<LabelRecord[]> {
     return exec.selectFrom('labels').selectAll().where('org_id', '=', orgId).orderBy('name_lower').orderBy('id').execute();

@@ -1,12 +1,15 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/types.js';
+import type { PlatformTables } from '../../platform/db/types.js';
 import type { RolesService } from '../roles/service.js';
+
+/** The orgs table is the platform's; this module creates and lists orgs. */
+export type OrgsDb = Pick<PlatformTables, 'orgs'>;
 
 export class OrgsService {
   constructor(
-    private readonly db: Kysely<DB>,
-    private readonly roles: RolesService,
+    private readonly db: Kysely<OrgsDb>,
+    private readonly roles: Pick<RolesService, 'createBuiltins'>,
   ) {}
 
   /** A new customer with its built-in roles. */

@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
-import type { DB } from '../../platform/db/types.js';
+import type { RolesDb } from './db.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import {
   BUILTIN_ROLES,
@@ -13,9 +13,10 @@ import {
   type Permissions,
 } from '../../platform/permissions.js';
 import type { Principal } from '../../platform/principal.js';
-import type { AuditService } from '../audit/service.js';
+import type { AuditRecorder } from '../audit/service.js';
 import type { RoleView } from './schemas.js';
 import { RolesStore, type RoleRecord } from './store.js';
+import type { AnyExec } from '../../platform/db/database.js';
 
 const MODULE = 'Roles';
 const RESOURCE = 'Role';
@@ -42,14 +43,14 @@ function complete(input: Partial<Record<Category, Level>>): Permissions {
 export class RolesService {
   private readonly store: RolesStore;
   constructor(
-    private readonly db: Kysely<DB>,
-    private readonly audit: AuditService,
+    private readonly db: Kysely<RolesDb>,
+    private readonly audit: AuditRecorder,
   ) {
     this.store = new RolesStore(db);
   }
 
   /** Called when an org is created: the documented built-in roles, not editable. */
-  async createBuiltins(trx: Transaction<DB> | Kysely<DB>, orgId: number): Promise<Map<string, number>> {
+  async createBuiltins(trx: AnyExec, orgId: number): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     const now = nowIso();
     for (const r of BUILTIN_ROLES) {
@@ -80,12 +81,12 @@ export class RolesService {
   }
 
   /** Permissions of a role, for the auth layer. */
-  async permissionsOf(orgId: number, id: number, exec: Kysely<DB> | Transaction<DB> = this.db): Promise<Permissions | null> {
+  async permissionsOf(orgId: number, id: number, exec: AnyExec = this.db): Promise<Permissions | null> {
     const r = await this.store.get(orgId, id, exec);
     return r ? parsePermissions(r.permissions) : null;
   }
 
-  async requireInOrg(orgId: number, id: number, exec: Kysely<DB> | Transaction<DB> = this.db): Promise<RoleRecord> {
+  async requireInOrg(orgId: number, id: number, exec: AnyExec = this.db): Promise<RoleRecord> {
     const r = await this.store.get(orgId, id, exec);
     if (!r) throw badRequest(`Role ${id} does not exist in your organization.`);
     return r;

@@ -1,11 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, RolesTable } from '../../platform/db/types.js';
+import type { RolesDb } from './db.js';
+import type { RolesTable } from './migrations.js';
 
-type Exec = Kysely<DB> | Transaction<DB>;
+type Exec = Kysely<RolesDb> | Transaction<RolesDb>;
 export type RoleRecord = Omit<RolesTable, 'id'> & { id: number };
 
 export class RolesStore {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<RolesDb>) {}
 
   list(orgId: number): Promise<RoleRecord[]> {
     return this.db.selectFrom('roles').selectAll().where('org_id', '=', orgId).orderBy('builtin', 'desc').orderBy('name').execute();

@@ -2,17 +2,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import type { Config } from '../../config.js';
 import { prepareRepeatedQueries } from './pg-prepared.js';
 import { SqliteLiteralLimitDialect } from './sqlite-compiler.js';
 import { TableWrites } from './table-writes.js';
-import type { DB } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/**
+ * The one database, as the platform and the modules receive it. Kysely<T> is invariant in T, so
+ * the root's Kysely<DB> (every table, src/db.ts) is not a Kysely<ModuleTables>: this is the single
+ * place where table types are let go. A module declares `db: Kysely<ItsTables>` in its deps (the
+ * tables it owns, plus any it reads by a documented join) and gets the shared database there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the platform cannot name module tables
+export type SharedDb = Kysely<any>;
+
+/**
+ * Any query executor: the database or a transaction. Methods that another module calls inside its
+ * transaction (audit.record, alerts.raise, ...) take this, as their caller's tables differ.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the platform cannot name module tables
+export type AnyExec = Kysely<any> | Transaction<any>;
+
 export type Database = {
-  db: Kysely<DB>;
+  /** Typed with every table by the root (src/db.ts); see SharedDb. */
+  db: SharedDb;
   dialect: Dialect;
   /** Tables written by this process, for caches that must drop what a write changed (table-writes.ts). */
   writes: TableWrites;
@@ -38,7 +54,7 @@ export function openDatabase(database: Config['database']): Database {
     pool.on('error', () => {});
     prepareRepeatedQueries(pool);
     const writes = new TableWrites();
-    const db = new Kysely<DB>({ dialect: writes.watch(new PostgresDialect({ pool })) });
+    const db = new Kysely<unknown>({ dialect: writes.watch(new PostgresDialect({ pool })) });
     return {
       db,
       dialect: 'postgres',
@@ -56,7 +72,7 @@ export function openDatabase(database: Config['database']): Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const writes = new TableWrites();
-  const db = new Kysely<DB>({ dialect: writes.watch(new SqliteLiteralLimitDialect({ database: withStatementCache(sqlite) })) });
+  const db = new Kysely<unknown>({ dialect: writes.watch(new SqliteLiteralLimitDialect({ database: withStatementCache(sqlite) })) });
   return {
     db,
     dialect: 'sqlite',

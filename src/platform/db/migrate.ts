@@ -1,9 +1,47 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
-import { allMigrations } from './migrations/index.js';
+import type { MigrationFn } from './schema-helpers.js';
+
+/**
+ * The first migration, applied by every existing database under this name. It created the
+ * platform's tables and the identity, audit and alerts tables in one step; those tables now live
+ * beside their modules, and each owner contributes its part under this same name. The parts run
+ * in one migration, platform first then in module list order, so the name and its effect are
+ * unchanged and an existing database does not run it again.
+ */
+export const BASELINE_MIGRATION = '0001_platform';
+
+/** Everything that declares migrations: the platform and each module, in list order. */
+export type MigrationOwner = { owner: string; migrations?: Record<string, MigrationFn> };
+
+/**
+ * Every migration of every owner, by name. Two owners may not share a name (each has its prefix
+ * range), except the baseline, whose parts are chained in owner order.
+ */
+export function composeMigrations(owners: readonly MigrationOwner[]): Record<string, MigrationFn> {
+  const out: Record<string, MigrationFn> = {};
+  const ownerOf = new Map<string, string>();
+  for (const { owner, migrations = {} } of owners) {
+    for (const [name, fn] of Object.entries(migrations)) {
+      const before = out[name];
+      if (!before) {
+        out[name] = fn;
+        ownerOf.set(name, owner);
+      } else if (name === BASELINE_MIGRATION) {
+        out[name] = async (db, dialect) => {
+          await before(db, dialect);
+          await fn(db, dialect);
+        };
+      } else {
+        throw new Error(`Migration ${name} is declared by both ${ownerOf.get(name)} and ${owner}: give ${owner}'s a name in its own prefix range.`);
+      }
+    }
+  }
+  return out;
+}
 
 /** Forward-only: migrations are applied in name order and never rolled back. */
-export async function migrateToLatest(database: Database): Promise<string[]> {
+export async function migrateToLatest(database: Database, allMigrations: Record<string, MigrationFn>): Promise<string[]> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};

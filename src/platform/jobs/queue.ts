@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Dialect } from '../db/database.js';
-import type { DB, JobsTable } from '../db/types.js';
+import type { AnyExec, SharedDb } from '../db/database.js';
+import type { JobsTable, PlatformTables } from '../db/types.js';
 
 export type Job<P = unknown> = {
   id: number;
@@ -23,7 +24,7 @@ export type EnqueueInput = {
   maxAttempts?: number;
 };
 
-type Exec = Kysely<DB> | Transaction<DB>;
+type Exec = Kysely<PlatformTables> | Transaction<PlatformTables>;
 
 function toJob(r: Omit<JobsTable, 'id' | 'attempts' | 'max_attempts'> & { id: number; attempts: number; max_attempts: number }): Job {
   return {
@@ -45,12 +46,18 @@ function toJob(r: Omit<JobsTable, 'id' | 'attempts' | 'max_attempts'> & { id: nu
  * so handlers must be idempotent.
  */
 export class JobQueue {
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly dialect: Dialect,
-  ) {}
+  private readonly db: Kysely<PlatformTables>;
 
-  async enqueue(exec: Exec, input: EnqueueInput): Promise<number | null> {
+  constructor(
+    db: SharedDb,
+    private readonly dialect: Dialect,
+  ) {
+    this.db = db;
+  }
+
+  /** `callerExec`: the caller's transaction, whose module has other tables. */
+  async enqueue(callerExec: AnyExec, input: EnqueueInput): Promise<number | null> {
+    const exec: Exec = callerExec;
     const now = new Date().toISOString();
     const row = await exec
       .insertInto('jobs')
@@ -80,7 +87,7 @@ export class JobQueue {
     const now = new Date();
     const nowIso = now.toISOString();
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-    const due = (eb: ExpressionBuilder<DB, 'jobs'>) =>
+    const due = (eb: ExpressionBuilder<PlatformTables, 'jobs'>) =>
       eb.and([
         eb('kind', 'in', kinds),
         eb.or([
@@ -89,7 +96,7 @@ export class JobQueue {
         ]),
       ]);
     // Marks the chosen jobs as leased to `owner` and returns them.
-    const take = (exec: Exec, ids: number[] | SelectQueryBuilder<DB, 'jobs', { id: number }>) =>
+    const take = (exec: Exec, ids: number[] | SelectQueryBuilder<PlatformTables, 'jobs', { id: number }>) =>
       exec
         .updateTable('jobs')
         .set((eb) => ({

@@ -2,6 +2,8 @@ import type { JobQueue } from './queue.js';
 
 export type Schedule = { name: string; everyMs: number };
 
+export const DAY_MS = 24 * 60 * 60_000;
+
 /**
  * Periodic work (daily syncs) rides on the queue: each period gets one job whose dedupe key names
  * the period, so several app processes enqueue it at most once and a missed run is picked up late

@@ -120,7 +120,7 @@ describe('incident actions and State Changes', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(/cannot edit incidents/);
     const other = await t.newOrg();
-    const otherAdmin = await t.ctx.admins.store.byEmail(other.adminEmail);
+    const otherAdmin = await t.ctx.admins.findByEmail(other.adminEmail);
     res = await s.post(`/api/v1/incidents/${id}/assign`, { adminId: otherAdmin!.id });
     expect(res.statusCode).toBe(400);
     res = await s.post(`/api/v1/incidents/${id}/assign`, { adminId: t.admin.id, notes: 'yours' });

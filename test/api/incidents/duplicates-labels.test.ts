@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
 import { seedDemoIncidents } from '../../../src/modules/incidents/generator.js';
+import { seedDemoLabels } from '../../../src/modules/labels/demo.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
 import { fullPermissions } from '../../../src/platform/permissions.js';
 import { apiKey, incident } from './helpers.js';
@@ -116,9 +117,11 @@ describe('demo seeder', () => {
     const t = await createTestApp();
     try {
       const actor = systemPrincipal(t.orgId, fullPermissions());
-      const lines = await seedDemoIncidents(t.ctx, actor);
+      await seedDemoLabels(t.ctx.labels, actor);
+      const lines = await seedDemoIncidents(t.ctx.incidents, actor);
       expect(lines[0]).toMatch(/Incidents: \d+ demo incidents/);
-      const again = await seedDemoIncidents(t.ctx, actor);
+      await seedDemoLabels(t.ctx.labels, actor);
+      const again = await seedDemoIncidents(t.ctx.incidents, actor);
       expect(again).toEqual([]);
       const rows = await t.ctx.db.selectFrom('incidents').select(['status']).where('org_id', '=', t.orgId).execute();
       expect(rows.length).toBe(400);

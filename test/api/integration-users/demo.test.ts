@@ -19,10 +19,10 @@ afterAll(async () => {
 it('the demo seeder adds one user per integration, lists emails to try, and is idempotent', async () => {
   await connectBoth(await t.login(t.admin.email), sb);
   const actor = systemPrincipal(t.orgId, fullPermissions());
-  const lines = await seedDemoIntegrationUsers(t.ctx, actor);
+  const lines = await seedDemoIntegrationUsers(t.ctx.integrationUsers, actor);
   expect(lines.join('\n')).toMatch(/hidden email: hidden\.user@example\.com/);
   expect(lines.join('\n')).toMatch(/inactive: ivan\.inactive@example\.com/);
   expect(await rowCount(t)).toBe(2);
-  await seedDemoIntegrationUsers(t.ctx, actor);
+  await seedDemoIntegrationUsers(t.ctx.integrationUsers, actor);
   expect(await rowCount(t)).toBe(2);
 });

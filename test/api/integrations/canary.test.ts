@@ -8,7 +8,7 @@ import { loadConfig } from '../../../src/config.js';
 import { buildApp } from '../../../src/app.js';
 import { createContext, type AppContext } from '../../../src/app-context.js';
 import { openDatabase, type Database } from '../../../src/platform/db/database.js';
-import { migrateToLatest } from '../../../src/platform/db/migrate.js';
+import { migrateToLatest } from '../../../src/db.js';
 import { createAdmin } from '../../../src/bootstrap.js';
 import { REDACT_PATHS } from '../../../src/platform/log.js';
 import { TEST_PASSWORD } from '../../helpers/test-app.js';

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 import { fullPermissions } from '../../../src/platform/permissions.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
 import { seedDemoIntegrations } from '../../../src/modules/integrations/demo.js';
-import type { DemoSandbox } from '../../../src/demo-seeders.js';
+import type { DemoSandbox } from '../../../src/platform/module.js';
 import { noWait, sandbox, type Sandbox } from './helpers.js';
 
 let t: TestApp;
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 it('connects ServiceNow and Jira to the sandbox with a mapped project, idempotently (also after the sandbox moves)', async () => {
   const actor = systemPrincipal(t.orgId, fullPermissions());
-  const lines = await seedDemoIntegrations(t.ctx, actor, sb as unknown as DemoSandbox);
+  const lines = await seedDemoIntegrations(t.ctx.integrations, actor, sb as unknown as DemoSandbox);
   expect(lines[0]).toContain('snowtest');
   const check = async () => {
     const list = await t.ctx.integrations.list(t.orgId);
@@ -37,13 +37,13 @@ it('connects ServiceNow and Jira to the sandbox with a mapped project, idempoten
     return list;
   };
   const first = await check();
-  await seedDemoIntegrations(t.ctx, actor, sb as unknown as DemoSandbox);
+  await seedDemoIntegrations(t.ctx.integrations, actor, sb as unknown as DemoSandbox);
   expect((await check()).map((i) => i.id)).toEqual(first.map((i) => i.id));
 
   // A demo restart: a new sandbox on new ports, same database.
   const moved = await sandbox();
   try {
-    await seedDemoIntegrations(t.ctx, actor, moved as unknown as DemoSandbox);
+    await seedDemoIntegrations(t.ctx.integrations, actor, moved as unknown as DemoSandbox);
     const list = await check();
     expect(list.find((i) => i.type === 'servicenow')!.baseUrl).toBe(moved.servicenowUrl);
   } finally {

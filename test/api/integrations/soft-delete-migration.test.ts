@@ -3,8 +3,8 @@ import { Migrator, sql, type Migration } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/platform/db/database.js';
 import { isUniqueViolation } from '../../../src/platform/db/errors.js';
-import { migrateToLatest } from '../../../src/platform/db/migrate.js';
-import { allMigrations } from '../../../src/platform/db/migrations/index.js';
+import { migrateToLatest } from '../../../src/db.js';
+import { allMigrations } from '../../../src/db.js';
 import { testDatabasePlace, type TestDatabasePlace } from '../../helpers/test-database.js';
 
 /**

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { createContext } from '../../../src/app-context.js';
 import { openDatabase } from '../../../src/platform/db/database.js';
-import { migrateToLatest } from '../../../src/platform/db/migrate.js';
-import { allMigrations } from '../../../src/platform/db/migrations/index.js';
+import { migrateToLatest } from '../../../src/db.js';
+import { allMigrations } from '../../../src/db.js';
 import { createTestApp, silentLog, testDatabaseKind, type TestApp } from '../../helpers/test-app.js';
 import { count, snapshot, tableNames } from './helpers.js';
 

@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { rotateSealedColumns } from '../../../src/rotate-key.js';
-import { SEALED_COLUMNS } from '../../../src/platform/sealed-columns.js';
+import { SEALED_COLUMNS, rotateSealedColumns } from '../../../src/rotate-key.js';
 import { KEY_FILE, SecretBox, loadSecretKey } from '../../../src/platform/secrets.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
@@ -66,14 +65,12 @@ describe('loadSecretKey', () => {
 
 describe('rotateSealedColumns', () => {
   let t: TestApp;
-  const entry = { table: 'rotation_probe', column: 'sealed' };
+  const columns = [...SEALED_COLUMNS, { table: 'rotation_probe', column: 'sealed' }];
   beforeAll(async () => {
     t = await createTestApp();
     await sql`create table rotation_probe (id integer primary key, sealed text)`.execute(t.ctx.db);
-    SEALED_COLUMNS.push(entry);
   });
   afterAll(async () => {
-    SEALED_COLUMNS.splice(SEALED_COLUMNS.indexOf(entry), 1);
     await t?.close();
   });
 
@@ -83,7 +80,7 @@ describe('rotateSealedColumns', () => {
     const oldBox = new SecretBox(randomBytes(32));
     const newBox = new SecretBox(randomBytes(32));
     await sql`insert into rotation_probe (id, sealed) values (1, ${oldBox.seal('alpha')}), (2, ${oldBox.seal('beta')}), (3, null)`.execute(t.ctx.db);
-    const count = await rotateSealedColumns(t.ctx.db, oldBox, newBox);
+    const count = await rotateSealedColumns(t.ctx.db, oldBox, newBox, columns);
     expect(count).toBe(2);
     const rows = await values();
     expect(rows.map((r) => (r.sealed ? newBox.open(r.sealed) : null))).toEqual(['alpha', 'beta', null]);
@@ -93,7 +90,7 @@ describe('rotateSealedColumns', () => {
     const third = new SecretBox(randomBytes(32));
     await sql`insert into rotation_probe (id, sealed) values (4, ${oldBox.seal('stranger')})`.execute(t.ctx.db);
     const before = await values();
-    await expect(rotateSealedColumns(t.ctx.db, newBox, third)).rejects.toThrow();
+    await expect(rotateSealedColumns(t.ctx.db, newBox, third, columns)).rejects.toThrow();
     expect(await values()).toEqual(before);
   });
 });

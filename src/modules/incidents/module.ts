@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import { defineModule } from '../../platform/module.js';
+import type { AdminsService } from '../admins/service.js';
+import type { LabelsService } from '../labels/service.js';
+import type { RolesService } from '../roles/service.js';
+import type { IncidentsDb } from './db.js';
+import { seedDemoIncidents } from './generator.js';
+import { incidentsInit, incidentsPerf } from './migrations.js';
+import { incidentsRoutes } from './routes.js';
+import { IncidentsService } from './service.js';
+
+type Deps = {
+  db: Kysely<IncidentsDb>;
+  admins: Pick<AdminsService, 'get' | 'withPermission'>;
+  roles: Pick<RolesService, 'permissionsOf'>;
+  labels: Pick<LabelsService, 'list' | 'resolve'>;
+};
+
+export const incidentsModule = defineModule({
+  key: 'incidents',
+  migrations: { '0400_incidents': incidentsInit, '0420_incidents_perf': incidentsPerf },
+  tables: ['incidents', 'incident_hour_counts', 'incident_events', 'incident_labels', 'incident_facets'],
+  create: ({ db, admins, roles, labels }: Deps) => new IncidentsService(db, admins, roles, labels),
+  routes: incidentsRoutes,
+  demo: seedDemoIncidents,
+});

@@ -1,0 +1,32 @@
+import { adminsModule } from './admins/module.js';
+import { alertsModule } from './alerts/module.js';
+import { apiKeysModule } from './api-keys/module.js';
+import { auditModule } from './audit/module.js';
+import { authModule } from './auth/module.js';
+import { incidentsModule } from './incidents/module.js';
+import { integrationUsersModule } from './integration-users/module.js';
+import { integrationsModule } from './integrations/module.js';
+import { labelsModule } from './labels/module.js';
+import { orgsModule } from './orgs/module.js';
+import { rolesModule } from './roles/module.js';
+
+/**
+ * Every capability, in the order they are built: a module comes after the modules whose services
+ * it takes (the root refuses to start otherwise). The same order runs their parts of the first
+ * migration, registers their routes, runs their demo data and lists their jobs.
+ */
+export const MODULES = [
+  auditModule,
+  alertsModule,
+  rolesModule,
+  orgsModule,
+  adminsModule,
+  authModule,
+  apiKeysModule,
+  integrationsModule,
+  integrationUsersModule,
+  labelsModule,
+  incidentsModule,
+] as const;
+
+export type AppModule = (typeof MODULES)[number];

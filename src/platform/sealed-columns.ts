@@ -1,5 +1,0 @@
-/**
- * Columns that hold SecretBox ciphertext. Modules list theirs here so key rotation re-encrypts
- * every stored secret without knowing the modules.
- */
-export const SEALED_COLUMNS: { table: string; column: string }[] = [{ table: 'integrations', column: 'credentials' }];
