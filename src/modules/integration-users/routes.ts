@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app-context.js';
+import { systemNames } from '../../connectors/descriptors.js';
 import { errorBody, idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import {
@@ -52,7 +53,7 @@ export function integrationUsersRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
     app.get('/integration-users/integrations', {
       config: requires('Integrations', 'view'),
-      schema: { tags: TAGS, summary: 'Integrations users can be added for', description: "The organization's ServiceNow and Jira Cloud integrations (the Add User window offers the enabled ones).", response: { 200: integrationsList } },
+      schema: { tags: TAGS, summary: 'Integrations users can be added for', description: `The organization's ${systemNames('and')} integrations (the Add User window offers the enabled ones).`, response: { 200: integrationsList } },
       handler: async (req) => ({ items: await svc().listIntegrations(req.principal!.orgId) }),
     });
     app.post('/integration-users/lookup', {
