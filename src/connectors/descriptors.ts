@@ -25,6 +25,11 @@ export function isIntegrationType(value: unknown): value is IntegrationType {
   return typeof value === 'string' && Object.hasOwn(BY_TYPE, value);
 }
 
+/** The keys a system's credentials may carry: its fields, and `authMethod` where there is a choice. */
+export function credentialKeysOf(d: SystemDescriptor): string[] {
+  return [...(d.credentials.authMethods.length > 1 ? ['authMethod'] : []), ...new Set(d.credentials.fields.map((f) => f.key))];
+}
+
 type Capability = 'projects' | 'fieldMappings';
 
 /** The systems' names joined for a sentence: "ServiceNow or Jira Cloud", or only those with a capability. */

@@ -45,7 +45,7 @@ type CreateMetaFields = { fields?: CreateMetaField[]; results?: CreateMetaField[
 
 /** Jira Cloud platform REST v3 client with email + API token (ticketing-apis.md §1). */
 export class JiraCloudConnector implements TicketingConnector {
-  readonly type = 'jira_cloud' as const;
+  readonly type = JIRA_CLOUD.type;
   private readonly http: HttpClient;
   private readonly authHeader: string;
 

@@ -26,7 +26,7 @@ type RecordResult = { result: SnRecord };
 
 /** ServiceNow Table API client (ticketing-apis.md §2). No projects or field mappings: see its descriptor. */
 export class ServiceNowConnector implements TicketingConnector {
-  readonly type = 'servicenow' as const;
+  readonly type = SERVICENOW.type;
   private readonly http: HttpClient;
   private readonly auth: ServiceNowAuth;
 

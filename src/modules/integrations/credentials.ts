@@ -1,4 +1,4 @@
-import { descriptorOf, type JiraCredentials, type OAuthTokens, type ServiceNowCredentials } from '../../connectors/index.js';
+import { credentialKeysOf, descriptorOf, type JiraCredentials, type OAuthTokens, type ServiceNowCredentials } from '../../connectors/index.js';
 import { badRequest } from '../../platform/http/errors.js';
 import type { UpdateInput } from './schemas.js';
 import type { IntegrationRecord } from './store.js';
@@ -52,8 +52,7 @@ export function mergeCredentials(
   input: NonNullable<UpdateInput['credentials']>,
 ): { credentials: StoredCredentials; changed: boolean } {
   const d = descriptorOf(type);
-  const own = new Set<string>(d.credentials.fields.map((f) => f.key));
-  if (d.credentials.authMethods.length > 1) own.add('authMethod');
+  const own = new Set(credentialKeysOf(d));
   for (const [k, v] of Object.entries(input)) {
     if (!own.has(k) && nonBlank(v)) throw badRequest(`A ${d.name} integration uses ${d.credentials.summary}; ${k} does not apply.`);
   }
