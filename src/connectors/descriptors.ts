@@ -27,7 +27,7 @@ export function isIntegrationType(value: unknown): value is IntegrationType {
 
 /** The keys a system's credentials may carry: its fields, and `authMethod` where there is a choice. */
 export function credentialKeysOf(d: SystemDescriptor): string[] {
-  return [...(d.credentials.authMethods.length > 1 ? ['authMethod'] : []), ...new Set(d.credentials.fields.map((f) => f.key))];
+  return [...(d.credentials.authMethods.length > 1 ? ['authMethod'] : []), ...d.credentials.fields.map((f) => f.key)];
 }
 
 type Capability = 'projects' | 'fieldMappings';
