@@ -3,6 +3,7 @@ import { ServiceNowConnector } from './servicenow/connector.js';
 import type { Connection, ConnectorOptions, TicketingConnector } from './types.js';
 
 export * from './types.js';
+export * from './descriptors.js';
 export { JiraCloudConnector } from './jira-cloud/connector.js';
 export { ServiceNowConnector } from './servicenow/connector.js';
 

@@ -4,7 +4,9 @@
  * They never touch our database; persisting refreshed OAuth tokens goes through `onTokens`.
  */
 
-export type IntegrationType = 'servicenow' | 'jira_cloud';
+/** Every ticketing system there is a connector and a descriptor for (`descriptors.ts`). */
+export const INTEGRATION_TYPES = ['servicenow', 'jira_cloud'] as const;
+export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
 
 export type ConnectorErrorKind = 'auth' | 'forbidden' | 'not_found' | 'rate_limited' | 'unavailable' | 'invalid';
 
@@ -145,10 +147,10 @@ export interface TicketingConnector {
   lookupUserByEmail(email: string): Promise<UserLookup>;
   /** Re-verification of an added user; null when the system no longer has them. */
   getUser(externalId: string): Promise<ExternalUser | null>;
-  /** Jira: projects with statuses and issue types. ServiceNow: []. */
-  listProjects(): Promise<ExternalProject[]>;
-  /** Jira createmeta for a project + issue type. ServiceNow: []. */
-  getFields(projectKey: string, issueTypeId: string): Promise<FieldMeta[]>;
+  /** Projects with statuses and issue types; only where the descriptor declares `capabilities.projects`. */
+  listProjects?(): Promise<ExternalProject[]>;
+  /** A project's create fields for an issue type; only where the descriptor declares `capabilities.fieldMappings`. */
+  getFields?(projectKey: string, issueTypeId: string): Promise<FieldMeta[]>;
   findTicketByMarker(marker: string, projectKey?: string): Promise<ExternalTicket | null>;
   createTicket(input: CreateTicketInput): Promise<ExternalTicket>;
   getTicket(externalId: string): Promise<ExternalTicket | null>;

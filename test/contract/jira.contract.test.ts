@@ -1,6 +1,6 @@
 import type { OpenAPIBackend } from 'openapi-backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnector } from '../../src/connectors/index.js';
+import { createConnector, projectCatalogOf } from '../../src/connectors/index.js';
 import type { TicketingConnector } from '../../src/connectors/types.js';
 import { startSandbox, type LoggedRequest, type Sandbox } from '../../src/sandbox/index.js';
 import { jiraCommentBody, jiraCreateIssueBody, jiraSearchBody } from './body-schemas.js';
@@ -33,8 +33,8 @@ async function scenario() {
   if (found.outcome !== 'found') throw new Error('seed changed');
   await j.getUser(found.user.externalId);
   await j.getUser('5b10000000000000000000ff'); // 404
-  await j.listProjects();
-  await j.getFields('SEC', '10002');
+  await projectCatalogOf(j).listProjects();
+  await projectCatalogOf(j).getFields('SEC', '10002');
   await j.findTicketByMarker('wfa-c1', 'SEC');
   const ticket = await j.createTicket({
     marker: 'wfa-c1',

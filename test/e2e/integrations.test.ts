@@ -51,6 +51,14 @@ describeE2E(
 
       await page.getByRole('button', { name: 'Edit snowtest' }).click();
       await h.see(page, 'ServiceNow Integration');
+      // Identifiers are shown as stored; secrets are write-only, and OAuth asks for its client.
+      expect(await page.getByLabel('User ID').inputValue()).toBe(sb.credentials.servicenow.basic.username);
+      expect(await page.getByLabel('Admin Email ID').inputValue()).toBe('admin@example.com');
+      expect(await page.getByLabel('User Password').inputValue()).toBe('');
+      expect(await page.getByLabel('Client ID').count()).toBe(0);
+      await page.getByText('OAuth 2.0', { exact: true }).click();
+      await page.getByLabel('Client ID').waitFor();
+      await page.getByText('Basic', { exact: true }).click();
       expect(await page.getByLabel('Close incident when ticket is closed').count()).toBe(0);
       await page.getByLabel('Sync ticket status').check();
       await page.getByLabel('Close incident when ticket is closed').check();
@@ -74,8 +82,13 @@ describeE2E(
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('Integration Name').fill('jiratest');
       await dialog.getByLabel('Atlassian site URL').fill(sb.jiraUrl);
-      await dialog.getByLabel('Account email').fill(sb.credentials.jira.email);
+      // The system's credential schema is checked before anything is sent, with the server's message.
+      await dialog.getByLabel('Account email').fill('not-an-email');
       await dialog.getByLabel('API token').fill('wrong-token');
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      await h.see(page, 'Enter a valid account email, such as jane@example.com.');
+      expect(await dialog.getByRole('alert').count()).toBe(0);
+      await dialog.getByLabel('Account email').fill(sb.credentials.jira.email);
       await dialog.getByRole('button', { name: 'Connect' }).click();
       await dialog.getByRole('alert').waitFor();
       expect(await dialog.getByRole('alert').textContent()).toContain('Jira Cloud rejected the credentials');

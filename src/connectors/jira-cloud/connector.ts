@@ -13,6 +13,7 @@ import {
   type UserLookup,
 } from '../types.js';
 import { textToAdf } from './adf.js';
+import { JIRA_CLOUD } from './descriptor.js';
 import {
   pickUser,
   readJiraError,
@@ -25,6 +26,8 @@ import {
 } from './records.js';
 
 const ISSUE_FIELDS = ['status', 'assignee', 'updated'];
+/** labels: the ticket's idempotency marker. */
+const MARKER = JIRA_CLOUD.capabilities.marker.field;
 const PAGE_SIZE = 50;
 
 type ProjectPage = { values: { id: string; key: string; name: string }[]; isLast?: boolean };
@@ -42,7 +45,7 @@ type CreateMetaFields = { fields?: CreateMetaField[]; results?: CreateMetaField[
 
 /** Jira Cloud platform REST v3 client with email + API token (ticketing-apis.md §1). */
 export class JiraCloudConnector implements TicketingConnector {
-  readonly type = 'jira_cloud' as const;
+  readonly type = JIRA_CLOUD.type;
   private readonly http: HttpClient;
   private readonly authHeader: string;
 
@@ -131,7 +134,7 @@ export class JiraCloudConnector implements TicketingConnector {
     for (const t of issueTypes) {
       const fields = await this.getFields(p.key, t.id);
       // The marker label must be settable for whichever issue type an admin maps.
-      if (!fields.some((f) => f.key === 'labels')) labelsSupported = false;
+      if (!fields.some((f) => f.key === MARKER)) labelsSupported = false;
     }
     return {
       id: p.id,
@@ -193,7 +196,7 @@ export class JiraCloudConnector implements TicketingConnector {
     const res = await this.http.send<{ issues?: JiraIssue[] }>({
       method: 'POST',
       path: '/rest/api/3/search/jql',
-      json: { jql: `${scope}labels = ${jqlString(marker)} ORDER BY created ASC`, fields: [...ISSUE_FIELDS, 'labels'], maxResults: 2 },
+      json: { jql: `${scope}${MARKER} = ${jqlString(marker)} ORDER BY created ASC`, fields: [...ISSUE_FIELDS, MARKER], maxResults: 2 },
       idempotent: true,
       headers: this.headers,
       action: 'looking for an existing issue',
@@ -219,7 +222,7 @@ export class JiraCloudConnector implements TicketingConnector {
           summary: input.summary,
           description: textToAdf(input.description, link),
           assignee: { accountId: input.assigneeExternalId },
-          labels: [input.marker],
+          [MARKER]: [input.marker],
         },
       },
       headers: this.headers,

@@ -3,29 +3,30 @@ import {
   ConnectorError,
   type ConnectorOptions,
   type CreateTicketInput,
-  type ExternalProject,
   type ExternalTicket,
   type ExternalUser,
-  type FieldMeta,
   type ServiceNowCredentials,
   type TicketingConnector,
   type UserLookup,
 } from '../types.js';
 import { createServiceNowAuth, type ServiceNowAuth } from './auth.js';
+import { SERVICENOW } from './descriptor.js';
 import { readServiceNowError } from './errors.js';
 import { raw, toExternalTicket, toExternalUser, type SnRecord } from './records.js';
 
 const USER_FIELDS = 'sys_id,name,user_name,email,active';
 const INCIDENT_FIELDS = 'sys_id,number,state,assigned_to,sys_updated_on';
+/** correlation_id: the ticket's idempotency marker. */
+const MARKER = SERVICENOW.capabilities.marker.field;
 /** Shown in ServiceNow next to correlation_id as the name of the system that owns the id. */
 export const CORRELATION_DISPLAY = 'WorkflowAutomation';
 
 type ListResult = { result: SnRecord[] };
 type RecordResult = { result: SnRecord };
 
-/** ServiceNow Table API client (ticketing-apis.md §2). */
+/** ServiceNow Table API client (ticketing-apis.md §2). No projects or field mappings: see its descriptor. */
 export class ServiceNowConnector implements TicketingConnector {
-  readonly type = 'servicenow' as const;
+  readonly type = SERVICENOW.type;
   private readonly http: HttpClient;
   private readonly auth: ServiceNowAuth;
 
@@ -121,22 +122,14 @@ export class ServiceNowConnector implements TicketingConnector {
     return res ? toExternalUser(res.body.result) : null;
   }
 
-  async listProjects(): Promise<ExternalProject[]> {
-    return []; // ServiceNow incidents have no projects.
-  }
-
-  async getFields(): Promise<FieldMeta[]> {
-    return [];
-  }
-
   async findTicketByMarker(marker: string): Promise<ExternalTicket | null> {
     assertMarker(marker);
     const res = await this.send<ListResult>({
       method: 'GET',
       path: '/api/now/table/incident',
       query: {
-        sysparm_query: `correlation_id=${marker}^ORDERBYsys_created_on`,
-        sysparm_fields: `${INCIDENT_FIELDS},correlation_id`,
+        sysparm_query: `${MARKER}=${marker}^ORDERBYsys_created_on`,
+        sysparm_fields: `${INCIDENT_FIELDS},${MARKER}`,
         sysparm_display_value: 'all',
         sysparm_exclude_reference_link: true,
         sysparm_limit: 2,
@@ -144,7 +137,7 @@ export class ServiceNowConnector implements TicketingConnector {
       action: 'looking for an existing ticket',
     });
     // Re-checked: a dropped query part would otherwise hand back an unrelated incident.
-    const hit = res.body.result.find((r) => raw(r.correlation_id) === marker);
+    const hit = res.body.result.find((r) => raw(r[MARKER]) === marker);
     return hit ? this.toTicket(hit) : null;
   }
 
@@ -162,7 +155,7 @@ export class ServiceNowConnector implements TicketingConnector {
         short_description: input.summary,
         description,
         assigned_to: input.assigneeExternalId,
-        correlation_id: input.marker,
+        [MARKER]: input.marker,
         correlation_display: CORRELATION_DISPLAY,
       },
       action: 'creating the incident',

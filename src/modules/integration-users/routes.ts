@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { systemNames } from '../../connectors/descriptors.js';
 import { errorBody, idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import {
@@ -51,7 +52,7 @@ export function integrationUsersRoutes(integrationUsers: IntegrationUsersService
     });
     app.get('/integration-users/integrations', {
       config: requires('Integrations', 'view'),
-      schema: { tags: TAGS, summary: 'Integrations users can be added for', description: "The organization's ServiceNow and Jira Cloud integrations (the Add User window offers the enabled ones).", response: { 200: integrationsList } },
+      schema: { tags: TAGS, summary: 'Integrations users can be added for', description: `The organization's ${systemNames('and')} integrations (the Add User window offers the enabled ones).`, response: { 200: integrationsList } },
       handler: async (req) => ({ items: await integrationUsers.listIntegrations(req.principal!.orgId) }),
     });
     app.post('/integration-users/lookup', {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { INTEGRATION_TYPES, SYSTEMS, systemNames } from '../../connectors/descriptors.js';
 import { pageQuery, paged } from '../../platform/http/pagination.js';
 import { USER_STATUSES } from './tables.js';
 
-export const INTEGRATION_TYPE_VALUES = ['servicenow', 'jira_cloud'] as const;
-/** The documented "Integration Type" values. */
-export const TYPE_LABELS = { servicenow: 'ServiceNow', jira_cloud: 'JiraCloud' } as const;
+/** The documented "Integration Type" values, for the API reference: "ServiceNow" or "JiraCloud". */
+const TYPE_LABELS_TEXT = SYSTEMS.map((d) => `"${d.label}"`).join(' or ');
 export const STATUS_LABELS = { active: 'Active', inactive: 'Inactive', deleted_in_system: 'Deleted in system', unverified: 'Unverified' } as const;
 
 export const LOOKUP_OUTCOMES = ['found', 'not_found', 'inactive', 'ambiguous', 'already_added', 'email_hidden', 'unreachable', 'credentials_refused'] as const;
@@ -24,7 +24,7 @@ export const emailInput = z
   .pipe(z.email({ message: 'Enter a valid email address, such as jane@example.com.' }));
 
 export const lookupBody = z.strictObject({
-  integrationId: integrationId.describe('Id of a ServiceNow or Jira Cloud integration of your organization'),
+  integrationId: integrationId.describe(`Id of a ${systemNames()} integration of your organization`),
   email: emailInput,
 });
 export type LookupInput = z.infer<typeof lookupBody>;
@@ -35,8 +35,8 @@ export const addBody = lookupBody;
 export const integrationRefView = z.object({
   id: z.number(),
   name: z.string().describe('The tenant name shown as "Integration"'),
-  type: z.enum(INTEGRATION_TYPE_VALUES),
-  typeLabel: z.string().describe('"ServiceNow" or "JiraCloud"'),
+  type: z.enum(INTEGRATION_TYPES),
+  typeLabel: z.string().describe(TYPE_LABELS_TEXT),
   enabled: z.boolean(),
   status: z.string(),
   /** Where an admin fixes the integration (UI path). */
@@ -66,8 +66,8 @@ export const userView = z.object({
   externalId: z.string(),
   integrationId: z.number(),
   integration: z.string().describe('Tenant name ("Integration" column)'),
-  integrationType: z.enum(INTEGRATION_TYPE_VALUES),
-  integrationTypeLabel: z.string().describe('"ServiceNow" or "JiraCloud" ("Integration Type" column)'),
+  integrationType: z.enum(INTEGRATION_TYPES),
+  integrationTypeLabel: z.string().describe(`${TYPE_LABELS_TEXT} ("Integration Type" column)`),
   activeInSystem: z.boolean(),
   status: z.enum(USER_STATUSES),
   /** Only active users can be picked for new tickets. */
@@ -86,7 +86,7 @@ export type SortField = (typeof SORT_FIELDS)[number];
 export const filterQuery = {
   search: z.string().trim().max(200).optional().describe('Part of the name or email'),
   integrationId: integrationId.optional(),
-  type: z.enum(INTEGRATION_TYPE_VALUES).optional(),
+  type: z.enum(INTEGRATION_TYPES).optional(),
   status: z.enum(USER_STATUSES).optional(),
   sort: z.enum(SORT_FIELDS).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),

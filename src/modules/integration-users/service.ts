@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { descriptorOf, isIntegrationType, systemNames } from '../../connectors/descriptors.js';
 import { ConnectorError, type ExternalUser, type TicketingConnector } from '../../connectors/types.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { IntegrationUsersTables as DB } from './tables.js';
@@ -13,7 +14,6 @@ import { integrationPath, type IntegrationRef, type IntegrationsPort } from './i
 import {
   MAX_IMPORT_ROWS,
   STATUS_LABELS,
-  TYPE_LABELS,
   emailInput,
   type ExportQuery,
   type ImportView,
@@ -46,7 +46,7 @@ function decodeListCursor(s: string, sort: SortField, order: 'asc' | 'desc'): Ke
 /** The integration's members of a user's view (the list appends them to the stored entry). */
 function integrationFields(ref: IntegrationRef | undefined, integrationId: number): Pick<UserView, 'integration' | 'integrationType' | 'integrationTypeLabel'> {
   const type = ref?.type ?? 'servicenow';
-  return { integration: ref?.name ?? `Integration ${integrationId}`, integrationType: type, integrationTypeLabel: TYPE_LABELS[type] };
+  return { integration: ref?.name ?? `Integration ${integrationId}`, integrationType: type, integrationTypeLabel: descriptorOf(type).label };
 }
 
 const MODULE = 'Integrations';
@@ -64,14 +64,13 @@ export type UsageCheck = (exec: Exec, orgId: number, user: { id: number; email: 
 /** An integration user as the tickets module needs it (removed ones included: old tickets keep their assignee). */
 export type AssigneeRecord = { id: number; integrationId: number; email: string; name: string; username: string; externalId: string; status: UserStatus; removed: boolean };
 
-const SYSTEM_NAMES = { servicenow: 'ServiceNow', jira_cloud: 'Jira Cloud' } as const;
-
 function refView(r: IntegrationRef): IntegrationRefView {
-  return { id: r.id, name: r.name, type: r.type, typeLabel: TYPE_LABELS[r.type], enabled: r.enabled, status: r.status, path: integrationPath(r.type, r.id) };
+  return { id: r.id, name: r.name, type: r.type, typeLabel: descriptorOf(r.type).label, enabled: r.enabled, status: r.status, path: integrationPath(r.type, r.id) };
 }
 
+/** An integration with a ticketing system (one that has a descriptor). */
 function isTicketing(r: IntegrationRef): boolean {
-  return r.type === 'servicenow' || r.type === 'jira_cloud';
+  return isIntegrationType(r.type);
 }
 
 type Resolved =
@@ -157,7 +156,7 @@ export class IntegrationUsersService {
     let integrationRank: Map<number, number> | undefined;
     if (q.sort === 'integration' || q.sort === 'integrationType') {
       const ordered = [...refs.values()].sort((a, b) =>
-        q.sort === 'integrationType' ? TYPE_LABELS[a.type].localeCompare(TYPE_LABELS[b.type]) || a.name.localeCompare(b.name) : a.name.localeCompare(b.name),
+        q.sort === 'integrationType' ? descriptorOf(a.type).label.localeCompare(descriptorOf(b.type).label) || a.name.localeCompare(b.name) : a.name.localeCompare(b.name),
       );
       integrationRank = new Map(ordered.map((r, i) => [r.id, i]));
     }
@@ -276,7 +275,7 @@ export class IntegrationUsersService {
   }
 
   private message(ref: IntegrationRef, email: string, r: Resolved): string {
-    const sys = SYSTEM_NAMES[ref.type];
+    const sys = descriptorOf(ref.type).name;
     const where = `${sys} integration "${ref.name}"`;
     const end = (s: string) => (/[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
     switch (r.outcome) {
@@ -358,8 +357,8 @@ export class IntegrationUsersService {
       module: MODULE,
       resource: RESOURCE,
       resourceId: id,
-      notes: `Added integration user ${row.email} (${user.name}) for ${TYPE_LABELS[ref.type]} integration ${ref.name}`,
-      after: { email: row.email, name: user.name, username: user.username, externalId: user.externalId, integration: ref.name, integrationType: TYPE_LABELS[ref.type] },
+      notes: `Added integration user ${row.email} (${user.name}) for ${descriptorOf(ref.type).label} integration ${ref.name}`,
+      after: { email: row.email, name: user.name, username: user.username, externalId: user.externalId, integration: ref.name, integrationType: descriptorOf(ref.type).label },
     });
     // Exactly what the insert or revive wrote, so the caller need not read it back.
     return { ...row, id, org_id: actor.orgId, integration_id: ref.id, removed_at: null };
@@ -405,7 +404,7 @@ export class IntegrationUsersService {
 
   private async verifyRecord(actor: Principal, rec: UserRecord, ref: IntegrationRef | undefined, connector: () => Promise<TicketingConnector>, refs: Map<number, IntegrationRef>): Promise<VerifyResult> {
     const now = nowIso();
-    const sys = ref ? `${SYSTEM_NAMES[ref.type]} integration "${ref.name}"` : 'the ticketing system';
+    const sys = ref ? `${descriptorOf(ref.type).name} integration "${ref.name}"` : 'the ticketing system';
     let found: ExternalUser | null;
     try {
       if (!ref) throw new Error('The integration no longer exists.');
@@ -649,7 +648,7 @@ export class IntegrationUsersService {
         }
         const ref = byName.get(row.integration.toLowerCase());
         if (!ref) {
-          await finish(this.db, 'error', row.integration ? `This organization has no ServiceNow or Jira Cloud integration named "${row.integration}".` : 'The integration is empty.');
+          await finish(this.db, 'error', row.integration ? `This organization has no ${systemNames()} integration named "${row.integration}".` : 'The integration is empty.');
           continue;
         }
         if (!ref.enabled) {

@@ -3,7 +3,7 @@ import type { IntegrationsTables } from './tables.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditEntryInput, AuditRecorder } from '../audit/service.js';
 import type { AccountInfo } from './credentials.js';
-import { TYPE_LABELS } from './schemas.js';
+import { descriptorOf } from '../../connectors/descriptors.js';
 import { settingsOf } from './settings.js';
 import type { IntegrationRecord } from './store.js';
 import { parseJson } from './text.js';
@@ -20,7 +20,7 @@ export function recordIntegrationChange(audit: AuditRecorder, trx: Transaction<I
 /** An integration as the audit log shows it before and after a change. */
 export function snapshot(r: Omit<IntegrationRecord, 'id'>) {
   return {
-    type: TYPE_LABELS[r.type],
+    type: descriptorOf(r.type).label,
     name: r.name,
     baseUrl: r.base_url,
     authMethod: r.auth_method,

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { ConnectorError, type OAuthTokens } from '../../connectors/index.js';
+import { ConnectorError, descriptorOf, type OAuthTokens } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
@@ -25,7 +25,7 @@ import { alertKey, statusAfterFailure } from './health.js';
 import { integrationView, summaryOf, type IntegrationSummary } from './integration-view.js';
 import type { JiraProjects } from './jira-projects.js';
 import { requireIntegration } from './lookups.js';
-import { TYPE_LABELS, type ConnectInput, type IntegrationView, type UpdateInput } from './schemas.js';
+import type { ConnectInput, IntegrationView, UpdateInput } from './schemas.js';
 import { resolveSettings, settingsColumns, settingsOf } from './settings.js';
 import type { IntegrationRecord, IntegrationsStore } from './store.js';
 import { SummaryCache } from './summary-cache.js';
@@ -89,12 +89,12 @@ export class IntegrationConnections {
     const baseUrl = normaliseUrl(input.baseUrl);
     const verified = await this.connectors.verifyCandidate(input.type, baseUrl, input.credentials);
     const creds = withTokens(input.credentials, verified.tokens);
-    const adminEmail = input.type === 'servicenow' ? (input.adminEmail ?? null) : null;
-    const isJira = input.type === 'jira_cloud';
+    const adminEmail = ('adminEmail' in input ? input.adminEmail : null) ?? null;
+    const hasProjects = descriptorOf(input.type).capabilities.projects;
     const settings = resolveSettings(input.type, input.settings ?? {}, {
       syncTicketStatus: false,
       closeIncidentOnTicketClosed: false,
-      syncProjectList: isJira,
+      syncProjectList: hasProjects,
     });
     const id = await this.db.transaction().execute(async (trx) => {
       if (await this.store.findByName(actor.orgId, name, trx)) throw duplicateName(name);
@@ -130,12 +130,12 @@ export class IntegrationConnections {
       });
       await recordIntegrationChange(this.audit, trx, actor, id, {
         action: 'Insert',
-        notes: `Connected ${TYPE_LABELS[input.type]} integration ${name}`,
+        notes: `Connected ${descriptorOf(input.type).label} integration ${name}`,
         after: snapshot(row),
       });
       return id;
     });
-    if (isJira) await this.projects.initialSync(actor, id);
+    if (hasProjects) await this.projects.initialSync(actor, id);
     return this.get(actor.orgId, id);
   }
 
@@ -205,7 +205,7 @@ export class IntegrationConnections {
         changes.push('settings');
       await recordIntegrationChange(this.audit, trx, actor, id, {
         action: 'Update',
-        notes: `Edited ${TYPE_LABELS[fresh.type]} integration ${name}${changes.length ? `: ${changes.join(', ')}` : ''}`,
+        notes: `Edited ${descriptorOf(fresh.type).label} integration ${name}${changes.length ? `: ${changes.join(', ')}` : ''}`,
         before: snapshot(fresh),
         after: { ...snapshot(after), ...(merged.changed ? { credentials: 'changed' } : {}) },
       });
@@ -247,12 +247,12 @@ export class IntegrationConnections {
       await this.alerts.clear(actor.orgId, alertKey(id), trx);
       await recordIntegrationChange(this.audit, trx, actor, id, {
         action: 'Update',
-        notes: `${enabled ? 'Enabled' : 'Disabled'} ${TYPE_LABELS[current.type]} integration ${current.name}`,
+        notes: `${enabled ? 'Enabled' : 'Disabled'} ${descriptorOf(current.type).label} integration ${current.name}`,
         before: snapshot(current),
         after: snapshot({ ...current, ...patch }),
       });
     });
-    if (enabled && current.type === 'jira_cloud' && status === 'Active') {
+    if (enabled && descriptorOf(current.type).capabilities.projects && status === 'Active') {
       const projects = await this.store.projects(actor.orgId, id);
       if (projects.length === 0) await this.projects.initialSync(actor, id);
     }
@@ -290,7 +290,7 @@ export class IntegrationConnections {
       }
       if (used.length) {
         throw conflict(
-          `The ${TYPE_LABELS[current.type]} integration ${current.name} is still used by ${used.join(' and ')}. Remove them first, or disable the integration instead.`,
+          `The ${descriptorOf(current.type).label} integration ${current.name} is still used by ${used.join(' and ')}. Remove them first, or disable the integration instead.`,
           { usages: used },
         );
       }
@@ -300,7 +300,7 @@ export class IntegrationConnections {
       await this.alerts.clear(actor.orgId, alertKey(id), trx);
       await recordIntegrationChange(this.audit, trx, actor, id, {
         action: 'Delete',
-        notes: `Deleted ${TYPE_LABELS[current.type]} integration ${current.name}; its stored credentials were erased`,
+        notes: `Deleted ${descriptorOf(current.type).label} integration ${current.name}; its stored credentials were erased`,
         before: snapshot(current),
       });
     });

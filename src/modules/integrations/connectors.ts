@@ -3,11 +3,10 @@ import type { Config } from '../../config.js';
 import {
   ConnectorError,
   createConnector,
+  descriptorOf,
   type Connection,
   type ConnectorOptions,
-  type JiraCredentials,
   type OAuthTokens,
-  type ServiceNowCredentials,
   type TicketingConnector,
 } from '../../connectors/index.js';
 import type { IntegrationsTables } from './tables.js';
@@ -16,7 +15,6 @@ import type { SecretBox } from '../../platform/secrets.js';
 import { withoutTokens, type StoredCredentials } from './credentials.js';
 import type { IntegrationHealth } from './health.js';
 import { requireIntegration } from './lookups.js';
-import { TYPE_LABELS } from './schemas.js';
 import type { IntegrationRecord, IntegrationsStore } from './store.js';
 
 /** A connector failure as an API error whose message tells the admin what to fix. */
@@ -26,10 +24,9 @@ export function connectorFailure(err: unknown): unknown {
   return unprocessable(err.message, { kind: err.kind, ...(err.opts.fieldErrors ? { fieldErrors: err.opts.fieldErrors } : {}) });
 }
 
+/** Stored credentials are the connector's own (written by connect for this type), so the pairing holds. */
 function connectionOf(type: IntegrationRecord['type'], baseUrl: string, creds: StoredCredentials): Connection {
-  return type === 'servicenow'
-    ? { type, baseUrl, credentials: creds as ServiceNowCredentials }
-    : { type, baseUrl, credentials: creds as JiraCredentials };
+  return { type, baseUrl, credentials: creds } as Connection;
 }
 
 /** Connectors built from stored integrations: credentials opened, refreshed tokens sealed back, calls fed to health. */
@@ -53,7 +50,7 @@ export class IntegrationConnectors {
   async connectorFor(orgId: number, id: number, opts: { allowDisabled?: boolean; freshGrant?: boolean } = {}): Promise<TicketingConnector> {
     const r = await requireIntegration(this.store, orgId, id);
     if (!r.enabled && !opts.allowDisabled) {
-      throw conflict(`The ${TYPE_LABELS[r.type]} integration ${r.name} is disabled. Enable it on Setup > Integrations first.`);
+      throw conflict(`The ${descriptorOf(r.type).label} integration ${r.name} is disabled. Enable it on Setup > Integrations first.`);
     }
     let creds = this.secrets.openJson<StoredCredentials>(r.credentials);
     if (opts.freshGrant) creds = withoutTokens(creds);

@@ -1,4 +1,4 @@
-import type { JiraCredentials, OAuthTokens, ServiceNowCredentials } from '../../connectors/index.js';
+import { credentialKeysOf, descriptorOf, type JiraCredentials, type OAuthTokens, type ServiceNowCredentials } from '../../connectors/index.js';
 import { badRequest } from '../../platform/http/errors.js';
 import type { UpdateInput } from './schemas.js';
 import type { IntegrationRecord } from './store.js';
@@ -21,15 +21,24 @@ export function withTokens(creds: StoredCredentials, tokens: OAuthTokens | undef
   return tokens && isOAuth(creds) ? { ...creds, ...tokens } : creds;
 }
 
-/** The API never sees a secret: only identifiers an admin typed in plain sight. */
+/** The API never sees a secret: only identifiers an admin typed in plain sight (the descriptor's non-secret fields). */
 export function accountInfoOf(type: IntegrationRecord['type'], creds: StoredCredentials, adminEmail?: string | null): AccountInfo {
-  if (type === 'jira_cloud') return { email: (creds as JiraCredentials).email };
-  const sn = creds as ServiceNowCredentials;
-  return { username: sn.username, clientId: sn.authMethod === 'oauth' ? sn.clientId : null, adminEmail: adminEmail ?? null };
+  const d = descriptorOf(type);
+  const method = authMethodOf(type, creds);
+  const info: AccountInfo = {};
+  for (const f of d.credentials.fields) {
+    if (f.secret) continue;
+    const value = (creds as Record<string, string | undefined>)[f.key];
+    info[f.key as keyof AccountInfo] = !f.only || f.only.includes(method) ? (value ?? null) : null;
+  }
+  for (const f of d.contact.fields) info[f.key] = adminEmail ?? null;
+  return info;
 }
 
+/** A system with one way to sign in does not store which; the others' credentials say. */
 export function authMethodOf(type: IntegrationRecord['type'], creds: StoredCredentials): IntegrationRecord['auth_method'] {
-  return type === 'jira_cloud' ? 'api_token' : (creds as ServiceNowCredentials).authMethod;
+  const methods = descriptorOf(type).credentials.authMethods;
+  return 'authMethod' in creds ? creds.authMethod : methods[0].value;
 }
 
 export function normaliseUrl(url: string): string {
@@ -42,19 +51,18 @@ export function mergeCredentials(
   stored: StoredCredentials,
   input: NonNullable<UpdateInput['credentials']>,
 ): { credentials: StoredCredentials; changed: boolean } {
-  if (type === 'jira_cloud') {
-    for (const k of ['authMethod', 'username', 'password', 'clientId', 'clientSecret'] as const) {
-      if (nonBlank(input[k])) throw badRequest(`A Jira Cloud integration uses an account email and API token; ${k} does not apply.`);
-    }
-    const s = stored as JiraCredentials;
+  const d = descriptorOf(type);
+  const own = new Set(credentialKeysOf(d));
+  for (const [k, v] of Object.entries(input)) {
+    if (!own.has(k) && nonBlank(v)) throw badRequest(`A ${d.name} integration uses ${d.credentials.summary}; ${k} does not apply.`);
+  }
+  if (!('authMethod' in stored)) {
+    const s = stored;
     const next: JiraCredentials = { email: nonBlank(input.email)?.trim() ?? s.email, apiToken: nonBlank(input.apiToken) ?? s.apiToken };
     if (nonBlank(input.email) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(next.email)) throw badRequest('Enter a valid account email, such as jane@example.com.');
     return { credentials: next, changed: next.email !== s.email || next.apiToken !== s.apiToken };
   }
-  for (const k of ['email', 'apiToken'] as const) {
-    if (nonBlank(input[k])) throw badRequest(`A ServiceNow integration uses a user ID and password (and an OAuth client); ${k} does not apply.`);
-  }
-  const s = stored as ServiceNowCredentials;
+  const s = stored;
   const method = input.authMethod ?? s.authMethod;
   const username = nonBlank(input.username)?.trim() ?? s.username;
   const password = nonBlank(input.password) ?? s.password;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { FieldMeta } from '../../connectors/index.js';
+import { projectCatalogOf, type FieldMeta } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { IntegrationsTables } from './tables.js';
 import { badRequest, notFound } from '../../platform/http/errors.js';
@@ -123,7 +123,7 @@ export class FieldMappings {
     const issueType = parseJson<IssueType[]>(project.issue_types, []).find((t) => t.id === issueTypeId);
     if (!issueType) throw notFound('Issue type');
     const connector = await this.connectors.connectorFor(orgId, id);
-    const fields = await this.connectors.settledCall(id, () => connector.getFields(project.key, issueType.id));
+    const fields = await this.connectors.settledCall(id, () => projectCatalogOf(connector).getFields(project.key, issueType.id));
     return { integration, project, issueType, fields };
   }
 }

@@ -1,5 +1,6 @@
 import type { AccountInfo } from './credentials.js';
-import { TYPE_LABELS, type IntegrationView } from './schemas.js';
+import { descriptorOf } from '../../connectors/descriptors.js';
+import type { IntegrationView } from './schemas.js';
 import { settingsOf } from './settings.js';
 import type { IntegrationRecord } from './store.js';
 import { parseJson } from './text.js';
@@ -15,7 +16,7 @@ export function integrationView(r: IntegrationRecord, counts?: { total: number; 
   return {
     id: r.id,
     type: r.type,
-    typeLabel: TYPE_LABELS[r.type],
+    typeLabel: descriptorOf(r.type).label,
     name: r.name,
     baseUrl: r.base_url,
     authMethod: r.auth_method,
@@ -36,7 +37,7 @@ export function integrationView(r: IntegrationRecord, counts?: { total: number; 
       lastErrorAt: r.last_error_at,
       lastSuccessAt: r.last_success_at,
     },
-    projects: r.type === 'jira_cloud' ? { total: counts?.total ?? 0, mapped: counts?.mapped ?? 0, lastSyncAt: r.last_project_sync_at } : null,
+    projects: descriptorOf(r.type).capabilities.projects ? { total: counts?.total ?? 0, mapped: counts?.mapped ?? 0, lastSyncAt: r.last_project_sync_at } : null,
     createdAt: r.created_at,
     modifiedAt: r.modified_at,
     modifiedBy: r.modified_by,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../platform/log.js';
-import type { ExternalProject, ExternalStatus } from '../../connectors/index.js';
+import { SYSTEMS, projectCatalogOf, type ExternalProject, type ExternalStatus } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { IntegrationsTables } from './tables.js';
 import { AppError, badRequest } from '../../platform/http/errors.js';
@@ -70,7 +70,7 @@ export class JiraProjects {
   async syncProjects(actor: Principal, id: number): Promise<ProjectSyncResult> {
     const integration = await requireJira(this.store, actor.orgId, id);
     const connector = await this.connectors.connectorFor(actor.orgId, id);
-    const external: ExternalProject[] = await this.connectors.settledCall(id, () => connector.listProjects());
+    const external: ExternalProject[] = await this.connectors.settledCall(id, () => projectCatalogOf(connector).listProjects());
     return this.db.transaction().execute(async (trx) => {
       const now = nowIso();
       const existing = new Map((await this.store.projects(actor.orgId, id, trx)).map((p) => [p.external_id, p]));
@@ -144,7 +144,8 @@ export class JiraProjects {
   async syncAllProjectLists(actorFor: (orgId: number) => Principal): Promise<{ synced: number; failed: number }> {
     let synced = 0;
     let failed = 0;
-    for (const r of await this.store.listAllOrgs({ type: 'jira_cloud', enabledOnly: true })) {
+    const withProjects = SYSTEMS.filter((d) => d.capabilities.projects);
+    for (const r of (await Promise.all(withProjects.map((d) => this.store.listAllOrgs({ type: d.type, enabledOnly: true })))).flat()) {
       if (!r.sync_project_list) continue;
       try {
         await this.syncProjects(actorFor(r.org_id), r.id);

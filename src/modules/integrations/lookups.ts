@@ -1,3 +1,4 @@
+import { descriptorOf, systemNames } from '../../connectors/descriptors.js';
 import { badRequest, notFound } from '../../platform/http/errors.js';
 import type { IntegrationRecord, IntegrationsStore, JiraProjectRecord } from './store.js';
 
@@ -9,7 +10,8 @@ export async function requireIntegration(store: IntegrationsStore, orgId: number
 
 export async function requireJira(store: IntegrationsStore, orgId: number, id: number): Promise<IntegrationRecord> {
   const r = await requireIntegration(store, orgId, id);
-  if (r.type !== 'jira_cloud') throw badRequest(`${r.name} is a ServiceNow integration; only Jira Cloud integrations have projects.`);
+  const d = descriptorOf(r.type);
+  if (!d.capabilities.projects) throw badRequest(`${r.name} is a ${d.name} integration; only ${systemNames('or', 'projects')} integrations have projects.`);
   return r;
 }
 

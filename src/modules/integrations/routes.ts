@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { systemNames } from '../../connectors/descriptors.js';
 import { idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import { INCIDENT_FIELDS } from './incident-fields.js';
@@ -29,7 +30,7 @@ export function integrationsRoutes(integrations: IntegrationsService): FastifyPl
       config: VIEW,
       schema: {
         tags,
-        summary: 'List ServiceNow and Jira Cloud integrations',
+        summary: `List ${systemNames('and')} integrations`,
         description: 'Deleted accounts are left out unless includeDeleted=true; the "N Connected" count is of the default list.',
         querystring: listQuery,
         response: { 200: z.object({ items: z.array(integrationView) }) },

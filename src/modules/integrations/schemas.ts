@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { emailText } from '../../connectors/credential-fields.js';
+import { INTEGRATION_TYPES, JIRA_CLOUD, SERVICENOW, type SystemDescriptor } from '../../connectors/descriptors.js';
 import { INCIDENT_FIELD_KEYS } from './incident-fields.js';
 
-export const INTEGRATION_TYPES = ['servicenow', 'jira_cloud'] as const;
 export const INTEGRATION_STATUSES = ['Active', 'Inactive', 'Validation Failed', 'Reauthorization Required'] as const;
-/** Labels used in lists and drop-downs ("Integration Type" column). */
-export const TYPE_LABELS = { servicenow: 'ServiceNow', jira_cloud: 'JiraCloud' } as const;
 
 export const integrationType = z.enum(INTEGRATION_TYPES);
 export type IntegrationTypeValue = z.infer<typeof integrationType>;
@@ -30,45 +29,25 @@ export const baseUrl = z
     }
   }, 'Enter the address as https://your-instance.example.com (no user name, query or fragment).');
 
-const secretText = (label: string) => z.string().min(1, `${label} is required.`).max(2000, `${label} must be at most 2000 characters.`);
-const plainText = (label: string) => z.string().trim().min(1, `${label} is required.`).max(254, `${label} must be at most 254 characters.`);
-const emailText = (label: string) =>
-  z.string().trim().max(254, `${label} must be at most 254 characters.`).pipe(z.email({ message: `Enter a valid ${label.toLowerCase()}, such as jane@example.com.` }));
-
 export const settingsInput = z.strictObject({
   syncTicketStatus: z.boolean().optional(),
   closeIncidentOnTicketClosed: z.boolean().optional(),
   syncProjectList: z.boolean().optional(),
 });
 
-const serviceNowCredentials = z.discriminatedUnion('authMethod', [
-  z.strictObject({ authMethod: z.literal('basic'), username: plainText('User ID'), password: secretText('User Password') }),
-  z.strictObject({
-    authMethod: z.literal('oauth'),
-    clientId: plainText('Client ID'),
-    clientSecret: secretText('Client Secret'),
-    username: plainText('User ID'),
-    password: secretText('User Password'),
-  }),
-]);
+/** Connecting one system: its type, a tenant name and URL, its contact fields and its credentials (from its descriptor). */
+function connectBodyOf<T extends SystemDescriptor['type'], C extends z.ZodType, E extends z.ZodRawShape>(d: SystemDescriptor<T, C, E>) {
+  return z.strictObject({
+    type: z.literal(d.type),
+    name: tenantName,
+    baseUrl,
+    ...d.contact.schema,
+    credentials: d.credentials.schema,
+    settings: settingsInput.optional(),
+  });
+}
 
-export const connectBody = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('servicenow'),
-    name: tenantName,
-    baseUrl,
-    adminEmail: emailText('Admin Email ID').optional(),
-    credentials: serviceNowCredentials,
-    settings: settingsInput.optional(),
-  }),
-  z.strictObject({
-    type: z.literal('jira_cloud'),
-    name: tenantName,
-    baseUrl,
-    credentials: z.strictObject({ email: emailText('Account email'), apiToken: secretText('API token') }),
-    settings: settingsInput.optional(),
-  }),
-]);
+export const connectBody = z.discriminatedUnion('type', [connectBodyOf(SERVICENOW), connectBodyOf(JIRA_CLOUD)]);
 export type ConnectInput = z.infer<typeof connectBody>;
 
 /** Credentials are write-only: a field left blank (or absent) keeps what is stored. */

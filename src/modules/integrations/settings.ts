@@ -1,3 +1,4 @@
+import { descriptorOf, systemNames } from '../../connectors/descriptors.js';
 import { badRequest } from '../../platform/http/errors.js';
 import type { IntegrationRecord } from './store.js';
 
@@ -21,7 +22,8 @@ export function settingsColumns(s: IntegrationSettings) {
 
 /** The settings an admin asked for on top of `current`, refused when they contradict each other or the type. */
 export function resolveSettings(type: IntegrationRecord['type'], input: Partial<IntegrationSettings>, current: IntegrationSettings): IntegrationSettings {
-  if (type === 'servicenow' && input.syncProjectList) throw badRequest('Sync project list applies to Jira Cloud integrations only.');
+  const hasProjects = descriptorOf(type).capabilities.projects;
+  if (!hasProjects && input.syncProjectList) throw badRequest(`Sync project list applies to ${systemNames('or', 'projects')} integrations only.`);
   const syncTicketStatus = input.syncTicketStatus ?? current.syncTicketStatus;
   const close = input.closeIncidentOnTicketClosed ?? current.closeIncidentOnTicketClosed;
   if (input.closeIncidentOnTicketClosed && !syncTicketStatus) {
@@ -31,6 +33,6 @@ export function resolveSettings(type: IntegrationRecord['type'], input: Partial<
     syncTicketStatus,
     // Closing on ticket close depends on the status sync; turning the sync off turns it off too.
     closeIncidentOnTicketClosed: syncTicketStatus && close,
-    syncProjectList: type === 'jira_cloud' ? (input.syncProjectList ?? current.syncProjectList) : false,
+    syncProjectList: hasProjects ? (input.syncProjectList ?? current.syncProjectList) : false,
   };
 }

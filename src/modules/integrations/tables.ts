@@ -1,10 +1,11 @@
 import type { Generated } from 'kysely';
+import type { IntegrationType } from '../../connectors/types.js';
 
 /** Tables owned by the integrations module (migrations 0200_integrations, 0220_integrations_soft_delete). */
 export interface IntegrationsTable {
   id: Generated<number>;
   org_id: number;
-  type: 'servicenow' | 'jira_cloud';
+  type: IntegrationType;
   /** The tenant name shown everywhere as "Integration" / "Ticketing Integration"; unique per org among live rows, case-insensitive. */
   name: string;
   name_lower: string;

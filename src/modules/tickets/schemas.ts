@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INTEGRATION_TYPES } from '../../connectors/descriptors.js';
 import { pageQuery, paged, sortOrder } from '../../platform/http/pagination.js';
 
 /**
@@ -45,7 +46,7 @@ export const ticketView = z.object({
   id: z.number(),
   incidentId: z.number(),
   transactionId: z.string().describe('The incident\'s transaction id'),
-  integration: z.object({ id: z.number(), name: z.string(), type: z.enum(['servicenow', 'jira_cloud']), typeLabel: z.string() }),
+  integration: z.object({ id: z.number(), name: z.string(), type: z.enum(INTEGRATION_TYPES), typeLabel: z.string() }),
   project: z.object({ id: z.number().nullable(), key: z.string(), name: z.string() }).nullable(),
   state: z.enum(TICKET_STATES),
   /** ServiceNow number (INC0010001) / Jira key (SEC-12); null until created. */
@@ -85,7 +86,7 @@ export const ticketOptions = z.object({
     z.object({
       id: z.number(),
       name: z.string(),
-      type: z.enum(['servicenow', 'jira_cloud']),
+      type: z.enum(INTEGRATION_TYPES),
       typeLabel: z.string(),
       projects: z.array(z.object({ id: z.number(), key: z.string(), name: z.string(), issueTypes: z.array(z.object({ id: z.string(), name: z.string() })) })),
       users: z.array(z.object({ id: z.number(), name: z.string(), email: z.string() })),

@@ -148,6 +148,26 @@ describe('edit, settings, disable/enable, delete', () => {
     expect(ok.json()).toMatchObject({ authMethod: 'oauth', account: { clientId } });
   });
 
+  it('refuses a credential of the other system, saying what this one uses, and changes nothing', async () => {
+    const sn = await connect(admin, serviceNowBody(sb));
+    const jira = await connect(admin, jiraBody(sb));
+    const before = await t.ctx.db.selectFrom('integrations').selectAll().where('id', 'in', [sn.id, jira.id]).orderBy('id').execute();
+    const snRes = await admin.patch(`/api/v1/integrations/${sn.id}`, { name: `${sn.name}-x`, credentials: { apiToken: 'token' } });
+    expect(snRes.statusCode).toBe(400);
+    expect(snRes.json().error.message).toBe('A ServiceNow integration uses a user ID and password (and an OAuth client); apiToken does not apply.');
+    const jiraRes = await admin.patch(`/api/v1/integrations/${jira.id}`, { name: `${jira.name}-x`, credentials: { authMethod: 'oauth' } });
+    expect(jiraRes.statusCode).toBe(400);
+    expect(jiraRes.json().error.message).toBe('A Jira Cloud integration uses an account email and API token; authMethod does not apply.');
+    // Blank fields of the other system are what a form leaves behind: ignored, not refused.
+    const blank = await admin.patch(`/api/v1/integrations/${jira.id}`, { credentials: { username: '', password: '' } });
+    expect(blank.statusCode).toBe(200);
+    const after = await t.ctx.db.selectFrom('integrations').selectAll().where('id', 'in', [sn.id, jira.id]).orderBy('id').execute();
+    expect(after.map((r) => [r.name, r.credentials, r.account_info])).toEqual(before.map((r) => [r.name, r.credentials, r.account_info]));
+    expect(jira.authMethod).toBe('api_token');
+    expect(jira.account).toEqual({ username: null, email: sb.credentials.jira.email, clientId: null, adminEmail: null });
+    expect(sn.account).toEqual({ username: sb.credentials.servicenow.basic.username, email: null, clientId: null, adminEmail: 'admin@example.com' });
+  });
+
   it('saves settings; Close incident needs Sync ticket status; Sync project list is Jira only', async () => {
     const sn = await connect(admin, serviceNowBody(sb));
     const bad = await admin.patch(`/api/v1/integrations/${sn.id}`, { settings: { closeIncidentOnTicketClosed: true } });
@@ -159,6 +179,7 @@ describe('edit, settings, disable/enable, delete', () => {
     expect(off.json().settings.closeIncidentOnTicketClosed).toBe(false);
     const projects = await admin.patch(`/api/v1/integrations/${sn.id}`, { settings: { syncProjectList: true } });
     expect(projects.statusCode).toBe(400);
+    expect(projects.json().error.message).toBe('Sync project list applies to Jira Cloud integrations only.');
     const jira = await connect(admin, jiraBody(sb));
     const j = await admin.patch(`/api/v1/integrations/${jira.id}`, { settings: { syncProjectList: false, syncTicketStatus: true } });
     expect(j.json().settings).toEqual({ syncTicketStatus: true, closeIncidentOnTicketClosed: false, syncProjectList: false });

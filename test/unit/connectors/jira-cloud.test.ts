@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { projectCatalogOf } from '../../../src/connectors/descriptors.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
 import { failure, jira, outcomes } from './fixture.js';
 
@@ -56,7 +57,7 @@ describe('Jira user lookup', () => {
 
 describe('Jira projects and fields', () => {
   it('lists projects with statuses, creatable issue types and whether labels can be set', async () => {
-    const projects = await jira(sandbox).listProjects();
+    const projects = await projectCatalogOf(jira(sandbox)).listProjects();
     expect(projects.map((p) => [p.key, p.labelsSupported])).toEqual([
       ['SEC', true],
       ['OPS', false],
@@ -73,7 +74,7 @@ describe('Jira projects and fields', () => {
   });
 
   it('reads required fields and allowed values from createmeta', async () => {
-    const fields = await jira(sandbox).getFields('SEC', '10002');
+    const fields = await projectCatalogOf(jira(sandbox)).getFields('SEC', '10002');
     expect(fields.filter((f) => f.required).map((f) => f.key)).toEqual(['summary', 'issuetype', 'project', 'customfield_10050']);
     expect(fields.find((f) => f.key === 'customfield_10050')).toEqual({
       key: 'customfield_10050',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { projectCatalogOf } from '../../../src/connectors/descriptors.js';
 import type { OAuthTokens } from '../../../src/connectors/types.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
 import { failure, outcomes, serviceNow, serviceNowOAuth } from './fixture.js';
@@ -226,10 +227,11 @@ describe('ServiceNow OAuth', () => {
     expect(sandbox.state.requests('servicenow').filter((r) => r.path === '/oauth_token.do')).toHaveLength(1);
   });
 
-  it('returns [] for projects and fields', async () => {
+  it('has no project catalogue, as its descriptor says, and asks ServiceNow nothing for one', async () => {
     const sn = serviceNow(sandbox);
-    expect(await sn.listProjects()).toEqual([]);
-    expect(await sn.getFields('X', '1')).toEqual([]);
+    expect(sn.listProjects).toBeUndefined();
+    expect(sn.getFields).toBeUndefined();
+    expect(() => projectCatalogOf(sn)).toThrow(/ServiceNow integrations have no projects/);
     expect(sandbox.state.log).toHaveLength(0);
   });
 });

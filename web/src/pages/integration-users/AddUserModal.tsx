@@ -9,7 +9,7 @@ import { errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
 import { useNarrow } from '../../components/table';
-import { lookupUser, type IntegrationRefView, type LookupResult, type UserView } from './api';
+import { descriptorOf, lookupUser, systemNames, type IntegrationRefView, type LookupResult, type UserView } from './api';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const LOOKUP_DELAY_MS = 400;
@@ -91,7 +91,7 @@ export function AddUserModal({ opened, onClose, integrations, integrationsLoadin
         <Stack>
           {!integrationsLoading && enabled.length === 0 ? (
             <Alert color="yellow" role="alert" title="No ticketing integration to add users for">
-              Connect ServiceNow or Jira Cloud (or enable an existing integration) on{' '}
+              Connect {systemNames()} (or enable an existing integration) on{' '}
               <Anchor component={Link} to="/setup/integrations">
                 Setup &gt; Integrations
               </Anchor>{' '}
@@ -100,7 +100,7 @@ export function AddUserModal({ opened, onClose, integrations, integrationsLoadin
           ) : null}
           <NativeSelect
             label="Integration"
-            description="The ServiceNow or Jira Cloud tenant whose user will be assigned tickets."
+            description={`The ${systemNames()} tenant whose user will be assigned tickets.`}
             required
             value={integrationId}
             onChange={(e) => {
@@ -154,7 +154,7 @@ export function AddUserModal({ opened, onClose, integrations, integrationsLoadin
           {result?.user && !looking ? (
             <>
               <TextInput label="Name" value={result.user.name} readOnly variant="filled" />
-              <TextInput label="Username" value={result.user.username} readOnly variant="filled" description={result.integration.type === 'jira_cloud' ? 'Jira Cloud has no usernames; this is the Atlassian account ID.' : undefined} />
+              <TextInput label="Username" value={result.user.username} readOnly variant="filled" description={descriptorOf(result.integration.type).users.usernameNote ?? undefined} />
             </>
           ) : null}
           <FormError error={submitError} />

@@ -14,7 +14,7 @@ import { notifyError, notifySuccess } from '../../components/notify';
 import { ListToolbar, RowActionsMenu, SortableTh } from '../../components/table';
 import { AddUserModal } from './AddUserModal';
 import { ImportModal } from './ImportModal';
-import { STATUS_BADGE, exportUrl, type IntegrationRefView, type SortField, type UserStatus, type UserView, type VerifyResult } from './api';
+import { STATUS_BADGE, SYSTEMS, exportUrl, systemNames, type IntegrationRefView, type SortField, type UserStatus, type UserView, type VerifyResult } from './api';
 
 type BulkResult = { items: VerifyResult[]; summary: Record<'active' | 'inactive' | 'deleted_in_system' | 'unverified' | 'error' | 'changed', number> };
 
@@ -123,7 +123,7 @@ export function IntegrationUsersPage() {
     <>
       <PageHeader
         title="Integration Users"
-        description="The people tickets can be assigned to in ServiceNow and Jira Cloud. Everyone listed here exists in the selected ticketing system."
+        description={`The people tickets can be assigned to in ${systemNames('and')}. Everyone listed here exists in the selected ticketing system.`}
         actions={
           <>
             <Button component="a" variant="default" href={exportUrl(filters)} download>
@@ -152,11 +152,7 @@ export function IntegrationUsersPage() {
           label="Integration Type"
           value={type}
           onChange={(e) => resetPage(setType)(e.currentTarget.value)}
-          data={[
-            { value: '', label: 'All types' },
-            { value: 'servicenow', label: 'ServiceNow' },
-            { value: 'jira_cloud', label: 'JiraCloud' },
-          ]}
+          data={[{ value: '', label: 'All types' }, ...SYSTEMS.map((d) => ({ value: d.type, label: d.label }))]}
         />
         <NativeSelect
           label="Status"

@@ -6,6 +6,7 @@ import type {
   UserView,
   VerifyResult,
 } from '../../../../src/modules/integration-users/schemas';
+export { SYSTEMS, descriptorOf, systemNames } from '../../../../src/connectors/descriptors';
 
 export type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult };
 export type UserStatus = UserView['status'];

@@ -10,41 +10,34 @@ import { FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
 import { integrationsKey } from './IntegrationsPage';
 import { ProjectsTable } from './ProjectsTable';
-import { APPS, StatusBadge, isAppKey, type IntegrationView } from './shared';
+import { CredentialFields, credentialFieldsFor, type FieldValues } from './CredentialFields';
+import { StatusBadge, descriptorOf, isIntegrationType, type IntegrationView } from './shared';
 
 type Form = {
   name: string;
   baseUrl: string;
-  adminEmail: string;
-  authMethod: 'basic' | 'oauth';
-  username: string;
-  password: string;
-  clientId: string;
-  clientSecret: string;
-  email: string;
-  apiToken: string;
+  authMethod: string;
+  /** Credentials and contact fields by key: identifiers as stored, secrets blank (write-only). */
+  fields: FieldValues;
   syncTicketStatus: boolean;
   closeIncidentOnTicketClosed: boolean;
   syncProjectList: boolean;
 };
 
-function formOf(i: IntegrationView): Form {
-  return {
-    name: i.name,
-    baseUrl: i.baseUrl,
-    adminEmail: i.account.adminEmail ?? '',
-    authMethod: i.authMethod === 'oauth' ? 'oauth' : 'basic',
-    username: i.account.username ?? '',
-    password: '',
-    clientId: i.account.clientId ?? '',
-    clientSecret: '',
-    email: i.account.email ?? '',
-    apiToken: '',
-    ...i.settings,
-  };
+/** The account identifiers the API returns, by the descriptor's field keys. */
+function shownValue(i: IntegrationView, key: string): string {
+  return (i.account as Record<string, string | null | undefined>)[key] ?? '';
 }
 
-/** "ServiceNow Integration" / "Jira Integration" editing page. */
+function formOf(i: IntegrationView): Form {
+  const system = descriptorOf(i.type);
+  const fields: FieldValues = {};
+  for (const c of system.credentials.fields) fields[c.key] = c.secret ? '' : shownValue(i, c.key);
+  for (const c of system.contact.fields) fields[c.key] = shownValue(i, c.key);
+  return { name: i.name, baseUrl: i.baseUrl, authMethod: i.authMethod, fields, ...i.settings };
+}
+
+/** An account's editing page ("ServiceNow Integration", "Jira Integration"). */
 export function AccountEditPage() {
   const { app, id } = useParams();
   const { can } = useAuth();
@@ -86,51 +79,50 @@ export function AccountEditPage() {
     },
   });
 
-  if (!isAppKey(app)) return <EmptyState title="Unknown app">Go back to Setup &gt; Integrations.</EmptyState>;
+  if (!isIntegrationType(app)) return <EmptyState title="Unknown app">Go back to Setup &gt; Integrations.</EmptyState>;
   if (q.isLoading || (q.data && !f)) return <Loading />;
   if (q.isError || !q.data || !f) return <ErrorState error={q.error ?? new Error('Integration not found.')} onRetry={() => void q.refetch()} />;
   const i = q.data;
-  const isSn = i.type === 'servicenow';
+  const system = descriptorOf(i.type);
+  const hasProjects = system.capabilities.projects;
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setF((prev) => (prev ? { ...prev, [k]: v } : prev));
+  const setField = (k: string, v: string) => setF((prev) => (prev ? { ...prev, fields: { ...prev.fields, [k]: v } } : prev));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // Only what changed: blank secrets keep the stored ones, identifiers are sent when edited.
     const creds: Record<string, string> = {};
-    if (isSn) {
-      if (f.authMethod !== i.authMethod) creds.authMethod = f.authMethod;
-      if (f.username.trim() && f.username.trim() !== (i.account.username ?? '')) creds.username = f.username.trim();
-      if (f.password) creds.password = f.password;
-      if (f.authMethod === 'oauth') {
-        if (f.clientId.trim() && f.clientId.trim() !== (i.account.clientId ?? '')) creds.clientId = f.clientId.trim();
-        if (f.clientSecret) creds.clientSecret = f.clientSecret;
-      }
-    } else {
-      if (f.email.trim() && f.email.trim() !== (i.account.email ?? '')) creds.email = f.email.trim();
-      if (f.apiToken) creds.apiToken = f.apiToken;
+    if (system.credentials.authMethods.length > 1 && f.authMethod !== i.authMethod) creds.authMethod = f.authMethod;
+    for (const c of credentialFieldsFor(system, f.authMethod)) {
+      const value = f.fields[c.key] ?? '';
+      if (c.secret ? value : value.trim() && value.trim() !== shownValue(i, c.key)) creds[c.key] = c.secret ? value : value.trim();
     }
+    const contact = Object.fromEntries(
+      system.contact.fields.filter((c) => (f.fields[c.key] ?? '').trim() !== shownValue(i, c.key)).map((c) => [c.key, (f.fields[c.key] ?? '').trim()]),
+    );
     save.mutate({
       ...(f.name.trim() !== i.name ? { name: f.name } : {}),
       ...(f.baseUrl.trim().replace(/\/+$/, '') !== i.baseUrl ? { baseUrl: f.baseUrl } : {}),
-      ...(isSn && f.adminEmail.trim() !== (i.account.adminEmail ?? '') ? { adminEmail: f.adminEmail.trim() } : {}),
+      ...contact,
       ...(Object.keys(creds).length ? { credentials: creds } : {}),
       settings: {
         syncTicketStatus: f.syncTicketStatus,
         closeIncidentOnTicketClosed: f.syncTicketStatus && f.closeIncidentOnTicketClosed,
-        ...(isSn ? {} : { syncProjectList: f.syncProjectList }),
+        ...(hasProjects ? { syncProjectList: f.syncProjectList } : {}),
       },
     });
-    setF((prev) => (prev ? { ...prev, password: '', clientSecret: '', apiToken: '' } : prev));
+    const secrets = system.credentials.fields.filter((c) => c.secret).map((c) => [c.key, '']);
+    setF((prev) => (prev ? { ...prev, fields: { ...prev.fields, ...Object.fromEntries(secrets) } } : prev));
   };
-  const keep = 'Leave blank to keep the stored value';
   const nameError = !f.name.trim() ? 'Integration name is required.' : undefined;
 
   return (
     <>
       <Anchor component={Link} to={`/setup/integrations/${app}`} size="sm">
-        ← {APPS[app].title}
+        ← {descriptorOf(app).name}
       </Anchor>
       <PageHeader
-        title={APPS[app].editTitle}
+        title={system.setup.editTitle}
         description={
           <>
             {i.name} · last modified <DateTime value={i.modifiedAt} /> by {i.modifiedBy}
@@ -141,7 +133,7 @@ export function AccountEditPage() {
       <Stack maw={720}>
         {i.status === 'Reauthorization Required' ? (
           <Alert color="orange" title="Reauthorization Required" role="alert">
-            ServiceNow no longer accepts the stored OAuth token. Click Reauthorize to sign in again with the stored account, or enter new credentials below.
+            {system.name} no longer accepts the stored OAuth token. Click Reauthorize to sign in again with the stored account, or enter new credentials below.
           </Alert>
         ) : null}
         {i.status === 'Validation Failed' ? (
@@ -166,48 +158,16 @@ export function AccountEditPage() {
         <form onSubmit={submit} noValidate>
           <Stack>
             <TextInput label="Integration Name" value={f.name} onChange={(e) => set('name', e.currentTarget.value)} error={nameError} disabled={!canEdit} required />
-            <TextInput label={isSn ? 'Instance URL' : 'Atlassian site URL'} value={f.baseUrl} onChange={(e) => set('baseUrl', e.currentTarget.value)} disabled={!canEdit} required />
+            <TextInput label={system.setup.baseUrl.label} value={f.baseUrl} onChange={(e) => set('baseUrl', e.currentTarget.value)} disabled={!canEdit} required />
             <Divider label="Credentials (write-only)" labelPosition="left" />
-            {isSn ? (
-              <>
-                <Stack gap={4}>
-                  <Text size="sm" fw={500} id="edit-auth-label">
-                    Authentication method
-                  </Text>
-                  <SegmentedControl
-                    aria-labelledby="edit-auth-label"
-                    value={f.authMethod}
-                    onChange={(v) => set('authMethod', v as Form['authMethod'])}
-                    disabled={!canEdit}
-                    data={[
-                      { value: 'basic', label: 'Basic' },
-                      { value: 'oauth', label: 'OAuth 2.0' },
-                    ]}
-                  />
-                </Stack>
-                {f.authMethod === 'oauth' ? (
-                  <>
-                    <TextInput label="Client ID" value={f.clientId} onChange={(e) => set('clientId', e.currentTarget.value)} disabled={!canEdit} autoComplete="off" />
-                    <PasswordInput label="Client Secret" placeholder={keep} value={f.clientSecret} onChange={(e) => set('clientSecret', e.currentTarget.value)} disabled={!canEdit} autoComplete="new-password" />
-                  </>
-                ) : null}
-                <TextInput label="User ID" value={f.username} onChange={(e) => set('username', e.currentTarget.value)} disabled={!canEdit} autoComplete="off" />
-                <PasswordInput label="User Password" placeholder={keep} value={f.password} onChange={(e) => set('password', e.currentTarget.value)} disabled={!canEdit} autoComplete="new-password" />
-                <TextInput label="Admin Email ID" value={f.adminEmail} onChange={(e) => set('adminEmail', e.currentTarget.value)} disabled={!canEdit} />
-              </>
-            ) : (
-              <>
-                <TextInput label="Account email" value={f.email} onChange={(e) => set('email', e.currentTarget.value)} disabled={!canEdit} autoComplete="off" />
-                <PasswordInput label="API token" placeholder={keep} value={f.apiToken} onChange={(e) => set('apiToken', e.currentTarget.value)} disabled={!canEdit} autoComplete="new-password" />
-              </>
-            )}
+            <CredentialFields system={system} mode="edit" authMethod={f.authMethod} onAuthMethod={(v) => set('authMethod', v)} values={f.fields} onChange={setField} disabled={!canEdit} />
             <Divider label="Settings" labelPosition="left" />
-            {!isSn ? (
+            {hasProjects ? (
               <Checkbox label="Sync project list" description="Pull the project list from Jira once a day." checked={f.syncProjectList} onChange={(e) => set('syncProjectList', e.currentTarget.checked)} disabled={!canEdit} />
             ) : null}
             <Checkbox
               label="Sync ticket status"
-              description={isSn ? 'Once a day; only the Closed state of a ticket is shown.' : 'Once a day; only the project’s Complete Status is shown.'}
+              description={hasProjects ? 'Once a day; only the project’s Complete Status is shown.' : 'Once a day; only the Closed state of a ticket is shown.'}
               checked={f.syncTicketStatus}
               onChange={(e) => set('syncTicketStatus', e.currentTarget.checked)}
               disabled={!canEdit}
@@ -246,7 +206,7 @@ export function AccountEditPage() {
           </Stack>
         </form>
       </Stack>
-      {!isSn ? (
+      {hasProjects ? (
         <Stack mt="xl">
           <Title order={4}>Projects</Title>
           <ProjectsTable integration={i} />
@@ -264,7 +224,7 @@ export function AccountEditPage() {
           remove.reset();
         }}
       >
-        Its stored credentials{isSn ? '' : ', projects and field mappings'} are erased and it can no longer be used, edited or enabled; it stays listed under &quot;Show Deleted Accounts&quot; and its name can be given to a new account. This is refused while integration users, tickets or workflows still use it; disable it instead to keep them.
+        Its stored credentials{hasProjects ? ', projects and field mappings' : ''} are erased and it can no longer be used, edited or enabled; it stays listed under &quot;Show Deleted Accounts&quot; and its name can be given to a new account. This is refused while integration users, tickets or workflows still use it; disable it instead to keep them.
       </ConfirmDialog>
     </>
   );

@@ -6,7 +6,7 @@ import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../com
 import { ConnectModal } from './ConnectModal';
 import { useIntegrations } from './IntegrationsPage';
 import { ProjectsTable } from './ProjectsTable';
-import { APPS, StatusBadge, isAppKey, type IntegrationView } from './shared';
+import { StatusBadge, descriptorOf, isIntegrationType, type IntegrationView } from './shared';
 
 /** One app's details: "Configuration Steps" and "Configuration" (the Connected Accounts list). */
 export function AppDetailsPage() {
@@ -18,11 +18,12 @@ export function AppDetailsPage() {
   const [tab, setTab] = useState<string | null>('configuration');
   const [connecting, setConnecting] = useState(false);
   const [expanded, setExpanded] = useState<number | null>(null);
-  if (!isAppKey(app)) return <EmptyState title="Unknown app">Go back to Setup &gt; Integrations.</EmptyState>;
-  const meta = APPS[app];
+  if (!isIntegrationType(app)) return <EmptyState title="Unknown app">Go back to Setup &gt; Integrations.</EmptyState>;
+  const system = descriptorOf(app);
   const accounts = (q.data?.items ?? []).filter((i) => i.type === app);
   const canEdit = can('Integrations', 'edit');
-  const isJira = app === 'jira_cloud';
+  // Accounts with projects expand into their project list.
+  const hasProjects = system.capabilities.projects;
 
   return (
     <>
@@ -30,8 +31,8 @@ export function AppDetailsPage() {
         ← Integrations
       </Anchor>
       <PageHeader
-        title={meta.title}
-        description={meta.blurb}
+        title={system.name}
+        description={system.setup.blurb}
         actions={
           canEdit ? (
             <Button onClick={() => setConnecting(true)} data-testid="connect-account">
@@ -47,7 +48,7 @@ export function AppDetailsPage() {
         </Tabs.List>
         <Tabs.Panel value="steps" pt="md">
           <List type="ordered" spacing="sm">
-            {meta.steps.map((s) => (
+            {system.setup.steps.map((s) => (
               <List.Item key={s}>{s}</List.Item>
             ))}
           </List>
@@ -70,12 +71,12 @@ export function AppDetailsPage() {
               <Table highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>
-                    {isJira ? <Table.Th w={40} /> : null}
+                    {hasProjects ? <Table.Th w={40} /> : null}
                     <Table.Th>Integration</Table.Th>
                     <Table.Th>Status</Table.Th>
                     <Table.Th>Last Modified</Table.Th>
                     <Table.Th>Modified By</Table.Th>
-                    {isJira ? <Table.Th>Projects</Table.Th> : null}
+                    {hasProjects ? <Table.Th>Projects</Table.Th> : null}
                     <Table.Th>Problem</Table.Th>
                     <Table.Th w={60} />
                   </Table.Tr>
@@ -83,11 +84,11 @@ export function AppDetailsPage() {
                 <Table.Tbody>
                   {accounts.map((i) =>
                     i.deleted ? (
-                      <DeletedRow key={i.id} integration={i} isJira={isJira} />
+                      <DeletedRow key={i.id} integration={i} hasProjects={hasProjects} />
                     ) : (
                       <Fragment key={i.id}>
                         <Table.Tr data-testid={`account-${i.name}`}>
-                          {isJira ? (
+                          {hasProjects ? (
                             <Table.Td>
                               <Tooltip label={expanded === i.id ? 'Collapse' : 'Expand'}>
                                 <ActionIcon
@@ -113,7 +114,7 @@ export function AppDetailsPage() {
                             <DateTime value={i.modifiedAt} />
                           </Table.Td>
                           <Table.Td>{i.modifiedBy}</Table.Td>
-                          {isJira ? <Table.Td>{i.projects ? `${i.projects.total} total, ${i.projects.mapped} mapped` : '—'}</Table.Td> : null}
+                          {hasProjects ? <Table.Td>{i.projects ? `${i.projects.total} total, ${i.projects.mapped} mapped` : '—'}</Table.Td> : null}
                           <Table.Td maw={320}>
                             {i.health.consecutiveFailures > 0 && i.health.lastError ? (
                               <Text size="xs" c="red" lineClamp={2} title={i.health.lastError}>
@@ -133,7 +134,7 @@ export function AppDetailsPage() {
                             </Tooltip>
                           </Table.Td>
                         </Table.Tr>
-                        {isJira && expanded === i.id ? (
+                        {hasProjects && expanded === i.id ? (
                           <Table.Tr>
                             <Table.Td colSpan={8} bg="var(--mantine-color-gray-0)">
                               <Stack p="xs">
@@ -159,7 +160,7 @@ export function AppDetailsPage() {
           onConnected={(i) => {
             setConnecting(false);
             setTab('configuration');
-            if (i.type === 'jira_cloud') setExpanded(i.id);
+            if (descriptorOf(i.type).capabilities.projects) setExpanded(i.id);
           }}
         />
       ) : null}
@@ -171,10 +172,10 @@ export function AppDetailsPage() {
  * A deleted account: read-only, with when and by whom it was deleted. It has no page, projects or
  * actions any more (the API answers 404 for its id), so nothing here links or expands.
  */
-function DeletedRow({ integration: i, isJira }: { integration: IntegrationView; isJira: boolean }) {
+function DeletedRow({ integration: i, hasProjects }: { integration: IntegrationView; hasProjects: boolean }) {
   return (
     <Table.Tr data-testid={`deleted-account-${i.name}`} c="dimmed">
-      {isJira ? <Table.Td /> : null}
+      {hasProjects ? <Table.Td /> : null}
       <Table.Td fw={500}>{i.name}</Table.Td>
       <Table.Td>
         <StatusBadge integration={i} />
@@ -183,7 +184,7 @@ function DeletedRow({ integration: i, isJira }: { integration: IntegrationView; 
         Deleted <DateTime value={i.deletedAt} />
       </Table.Td>
       <Table.Td>{i.deletedBy ?? '—'}</Table.Td>
-      {isJira ? <Table.Td>—</Table.Td> : null}
+      {hasProjects ? <Table.Td>—</Table.Td> : null}
       <Table.Td>—</Table.Td>
       <Table.Td />
     </Table.Tr>

@@ -4,7 +4,7 @@ import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table,
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { get } from '../../api/client';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
-import { APPS, StatusBadge, type AppKey, type IntegrationView } from './shared';
+import { SYSTEMS, StatusBadge, systemNames, type IntegrationView } from './shared';
 
 /** Prefix of every integrations query: invalidating it refreshes the lists and the open account. */
 export const integrationsKey = ['integrations'] as const;
@@ -28,8 +28,7 @@ export function IntegrationsPage() {
   const apps = useMemo(() => {
     const items = q.data?.items ?? [];
     const term = search.trim().toLowerCase();
-    return (Object.keys(APPS) as AppKey[])
-      .map((key) => ({ key, ...APPS[key], accounts: items.filter((i) => i.type === key) }))
+    return SYSTEMS.map((d) => ({ key: d.type, title: d.name, blurb: d.setup.blurb, accounts: items.filter((i) => i.type === d.type) }))
       .filter((a) => filter === 'all' || a.accounts.length > 0)
       .filter((a) => !term || a.title.toLowerCase().includes(term) || a.accounts.some((i) => i.name.toLowerCase().includes(term)));
   }, [q.data, filter, search]);
@@ -66,7 +65,7 @@ export function IntegrationsPage() {
         <ErrorState error={q.error} onRetry={() => void q.refetch()} />
       ) : apps.length === 0 ? (
         <EmptyState title={filter === 'connected' ? 'No connected apps' : 'No matching apps'}>
-          {filter === 'connected' ? 'Switch to All and connect ServiceNow or Jira Cloud.' : 'Try another search.'}
+          {filter === 'connected' ? `Switch to All and connect ${systemNames()}.` : 'Try another search.'}
         </EmptyState>
       ) : view === 'tile' ? (
         <>
