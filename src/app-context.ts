@@ -1,4 +1,3 @@
-import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { Database } from './platform/db/database.js';
 import type { DB } from './platform/db/types.js';
@@ -17,6 +16,7 @@ import { integrationsPort } from './modules/integration-users/integrations-port.
 import { IncidentsService } from './modules/incidents/service.js';
 import { LabelsService } from './modules/labels/service.js';
 import { JobQueue } from './platform/jobs/index.js';
+import type { Logger } from './platform/log.js';
 
 /** Every service, built once per process and handed to routes, the worker and the CLI. */
 export type AppContext = {
@@ -24,7 +24,7 @@ export type AppContext = {
   database: Database;
   db: Kysely<DB>;
   secrets: SecretBox;
-  log: FastifyBaseLogger | Console;
+  log: Logger;
   audit: AuditService;
   roles: RolesService;
   orgs: OrgsService;

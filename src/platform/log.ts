@@ -12,3 +12,13 @@ export const REDACT_PATHS = [
   '*.secret',
   '*.credentials',
 ];
+
+/**
+ * What code that logs needs: a structured line (fields, then a message) at three levels. Fastify's
+ * pino logger and `console` both are one, so services take this instead of either.
+ */
+export interface Logger {
+  info(fields: object, msg?: string): void;
+  warn(fields: object, msg?: string): void;
+  error(fields: object, msg?: string): void;
+}

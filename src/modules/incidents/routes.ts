@@ -34,7 +34,7 @@ import {
   priorityBody,
   requiredNotesBody,
 } from './schemas.js';
-import { resolveRange } from './service.js';
+import { resolveRange } from './queries.js';
 
 const TAGS = ['Incidents'];
 const EDIT = requires('Incidents', 'edit');

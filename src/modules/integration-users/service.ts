@@ -8,7 +8,7 @@ import type { JobQueue } from '../../platform/jobs/index.js';
 import { noPermissions } from '../../platform/permissions.js';
 import { systemPrincipal, type Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/service.js';
-import { CsvError, parseCsv, toCsv } from './csv.js';
+import { CsvError, parseCsv, toCsv } from '../../platform/csv.js';
 import { integrationPath, type IntegrationRef, type IntegrationsPort } from './integrations-port.js';
 import {
   MAX_IMPORT_ROWS,

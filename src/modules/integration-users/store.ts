@@ -1,9 +1,9 @@
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '../../platform/db/types.js';
+import type { Exec } from '../../platform/db/exec.js';
 import type { ImportRowResult, IntegrationUserImportRowsTable, IntegrationUserImportsTable, IntegrationUsersTable } from './tables.js';
 import type { SortField } from './schemas.js';
 
-type Exec = Kysely<DB> | Transaction<DB>;
 export type UserRecord = Omit<IntegrationUsersTable, 'id' | 'list_json'> & { id: number };
 export type ImportRecord = Omit<IntegrationUserImportsTable, 'id'> & { id: number };
 export type ImportRowRecord = Omit<IntegrationUserImportRowsTable, 'id'> & { id: number };
@@ -77,7 +77,7 @@ function likePattern(s: string): string {
 export class IntegrationUsersStore {
   constructor(private readonly db: Kysely<DB>) {}
 
-  private filtered(exec: Exec, orgId: number, f: StoreFilter) {
+  private filtered(exec: Exec<DB>, orgId: number, f: StoreFilter) {
     let q = exec.selectFrom('integration_users').where('org_id', '=', orgId).where('removed_at', 'is', null);
     if (f.search) {
       const like = likePattern(f.search);
@@ -201,7 +201,7 @@ export class IntegrationUsersStore {
     return q;
   }
 
-  get(orgId: number, id: number, exec: Exec = this.db, opts: { includeRemoved?: boolean } = {}): Promise<UserRecord | undefined> {
+  get(orgId: number, id: number, exec: Exec<DB> = this.db, opts: { includeRemoved?: boolean } = {}): Promise<UserRecord | undefined> {
     let q = exec.selectFrom('integration_users').selectAll().where('org_id', '=', orgId).where('id', '=', id);
     if (!opts.includeRemoved) q = q.where('removed_at', 'is', null);
     return q.executeTakeFirst();
@@ -213,7 +213,7 @@ export class IntegrationUsersStore {
   }
 
   /** Any row for this email, removed or not. */
-  byEmail(orgId: number, integrationId: number, emailLower: string, exec: Exec = this.db): Promise<UserRecord | undefined> {
+  byEmail(orgId: number, integrationId: number, emailLower: string, exec: Exec<DB> = this.db): Promise<UserRecord | undefined> {
     return exec
       .selectFrom('integration_users')
       .selectAll()
@@ -223,13 +223,13 @@ export class IntegrationUsersStore {
       .executeTakeFirst();
   }
 
-  async insert(exec: Exec, row: Omit<UserRecord, 'id'>): Promise<number> {
+  async insert(exec: Exec<DB>, row: Omit<UserRecord, 'id'>): Promise<number> {
     const r = await exec.insertInto('integration_users').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }
 
   /** Brings a removed row back; false when someone else already did (so the caller reports a duplicate). */
-  async revive(exec: Exec, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<boolean> {
+  async revive(exec: Exec<DB>, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<boolean> {
     const r = await exec
       .updateTable('integration_users')
       .set({ ...patch, removed_at: null })
@@ -240,11 +240,11 @@ export class IntegrationUsersStore {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<void> {
+  async update(exec: Exec<DB>, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<void> {
     await exec.updateTable('integration_users').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 
-  async remove(exec: Exec, orgId: number, id: number, at: string): Promise<boolean> {
+  async remove(exec: Exec<DB>, orgId: number, id: number, at: string): Promise<boolean> {
     const r = await exec
       .updateTable('integration_users')
       .set({ removed_at: at, updated_at: at })
@@ -268,7 +268,7 @@ export class IntegrationUsersStore {
       .execute();
   }
 
-  async countByIntegration(orgId: number, integrationId: number, exec: Exec = this.db): Promise<number> {
+  async countByIntegration(orgId: number, integrationId: number, exec: Exec<DB> = this.db): Promise<number> {
     const r = await exec
       .selectFrom('integration_users')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -299,16 +299,16 @@ export class IntegrationUsersStore {
 
   // Imports
 
-  async insertImport(exec: Exec, row: Omit<ImportRecord, 'id'>): Promise<number> {
+  async insertImport(exec: Exec<DB>, row: Omit<ImportRecord, 'id'>): Promise<number> {
     const r = await exec.insertInto('integration_user_imports').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }
 
-  async insertImportRows(exec: Exec, rows: Omit<ImportRowRecord, 'id'>[]): Promise<void> {
+  async insertImportRows(exec: Exec<DB>, rows: Omit<ImportRowRecord, 'id'>[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 200) await exec.insertInto('integration_user_import_rows').values(rows.slice(i, i + 200)).execute();
   }
 
-  getImport(orgId: number, id: number, exec: Exec = this.db): Promise<ImportRecord | undefined> {
+  getImport(orgId: number, id: number, exec: Exec<DB> = this.db): Promise<ImportRecord | undefined> {
     return exec.selectFrom('integration_user_imports').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   }
 
@@ -329,12 +329,12 @@ export class IntegrationUsersStore {
       .execute();
   }
 
-  async updateImport(exec: Exec, id: number, patch: Partial<Omit<ImportRecord, 'id' | 'org_id'>>): Promise<void> {
+  async updateImport(exec: Exec<DB>, id: number, patch: Partial<Omit<ImportRecord, 'id' | 'org_id'>>): Promise<void> {
     await exec.updateTable('integration_user_imports').set(patch).where('id', '=', id).execute();
   }
 
   /** Records one row's result and bumps the import's counters; false if the row was already done. */
-  async finishImportRow(exec: Exec, importId: number, rowId: number, result: ImportRowResult, message: string, userId: number | null): Promise<boolean> {
+  async finishImportRow(exec: Exec<DB>, importId: number, rowId: number, result: ImportRowResult, message: string, userId: number | null): Promise<boolean> {
     const r = await exec
       .updateTable('integration_user_import_rows')
       .set({ result, message, user_id: userId })

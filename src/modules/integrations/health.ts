@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AppContext } from '../../app-context.js';
+import type { Logger } from '../../platform/log.js';
 import type { ConnectorError } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { DB } from '../../platform/db/types.js';
@@ -33,7 +33,7 @@ export class IntegrationHealth {
     private readonly db: Kysely<DB>,
     private readonly store: IntegrationsStore,
     private readonly alerts: AlertsService,
-    private readonly log: AppContext['log'],
+    private readonly log: Logger,
   ) {}
 
   track(orgId: number, id: number, ok: boolean, error?: ConnectorError): void {

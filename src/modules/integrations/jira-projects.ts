@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AppContext } from '../../app-context.js';
+import type { Logger } from '../../platform/log.js';
 import type { ExternalProject, ExternalStatus } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { DB } from '../../platform/db/types.js';
@@ -47,7 +47,7 @@ export class JiraProjects {
     private readonly store: IntegrationsStore,
     private readonly audit: AuditService,
     private readonly connectors: IntegrationConnectors,
-    private readonly log: AppContext['log'],
+    private readonly log: Logger,
   ) {}
 
   /** Jira projects of an integration (for the ticket action's Project drop-down). */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AppContext } from '../../app-context.js';
+import type { Logger } from '../../platform/log.js';
 import type { Config } from '../../config.js';
 import type { ConnectorOptions, TicketingConnector } from '../../connectors/index.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
@@ -42,7 +42,7 @@ export class IntegrationsService {
     alerts: AlertsService,
     secrets: SecretBox,
     config: Pick<Config, 'allowPrivateTargets'>,
-    log: AppContext['log'],
+    log: Logger,
     writes: TableWrites,
   ) {
     this.store = new IntegrationsStore(db);

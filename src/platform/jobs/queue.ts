@@ -1,6 +1,7 @@
-import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import type { DB, JobsTable } from '../db/types.js';
+import type { Exec } from '../db/exec.js';
 
 export type Job<P = unknown> = {
   id: number;
@@ -23,7 +24,6 @@ export type EnqueueInput = {
   maxAttempts?: number;
 };
 
-type Exec = Kysely<DB> | Transaction<DB>;
 
 function toJob(r: Omit<JobsTable, 'id' | 'attempts' | 'max_attempts'> & { id: number; attempts: number; max_attempts: number }): Job {
   return {
@@ -50,7 +50,7 @@ export class JobQueue {
     private readonly dialect: Dialect,
   ) {}
 
-  async enqueue(exec: Exec, input: EnqueueInput): Promise<number | null> {
+  async enqueue(exec: Exec<DB>, input: EnqueueInput): Promise<number | null> {
     const now = new Date().toISOString();
     const row = await exec
       .insertInto('jobs')
@@ -89,7 +89,7 @@ export class JobQueue {
         ]),
       ]);
     // Marks the chosen jobs as leased to `owner` and returns them.
-    const take = (exec: Exec, ids: number[] | SelectQueryBuilder<DB, 'jobs', { id: number }>) =>
+    const take = (exec: Exec<DB>, ids: number[] | SelectQueryBuilder<DB, 'jobs', { id: number }>) =>
       exec
         .updateTable('jobs')
         .set((eb) => ({
@@ -156,7 +156,7 @@ export class JobQueue {
   }
 
   /** Re-queues a dead job now (a Retry button), keeping its history of attempts. */
-  async requeue(exec: Exec, id: number): Promise<void> {
+  async requeue(exec: Exec<DB>, id: number): Promise<void> {
     await exec
       .updateTable('jobs')
       .set({ status: 'queued', run_at: new Date().toISOString(), attempts: 0, updated_at: new Date().toISOString() })

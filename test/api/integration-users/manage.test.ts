@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
-import { parseCsv } from '../../../src/modules/integration-users/csv.js';
+import { parseCsv } from '../../../src/platform/csv.js';
 import { userPage } from '../../../src/modules/integration-users/schemas.js';
 import { auditCount, connectBoth, drainJobs, noWait, rowCount, startTestSandbox, type Sandbox } from './helpers.js';
 
