@@ -12,7 +12,6 @@ import { ApiKeysService } from './modules/api-keys/service.js';
 import { AlertsService } from './modules/alerts/service.js';
 import { IntegrationsService } from './modules/integrations/service.js';
 import { IntegrationUsersService } from './modules/integration-users/service.js';
-import { integrationsPort } from './modules/integration-users/integrations-port.js';
 import { IncidentsService } from './modules/incidents/service.js';
 import { LabelsService } from './modules/labels/service.js';
 import { JobQueue } from './platform/jobs/index.js';
@@ -53,8 +52,7 @@ export function createContext(config: Config, database: Database, log: AppContex
   const labels = new LabelsService(db, audit);
   const incidents = new IncidentsService(db, admins, roles, labels);
   const jobs = new JobQueue(db, database.dialect);
-  const integrationUsersPort = integrationsPort(integrations);
-  const integrationUsers = new IntegrationUsersService(db, audit, jobs, () => integrationUsersPort);
+  const integrationUsers = new IntegrationUsersService(db, audit, jobs, () => integrations);
   integrations.registerUsage('integration users', (orgId, id, exec) => integrationUsers.countForIntegration(orgId, id, exec));
   return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs };
 }

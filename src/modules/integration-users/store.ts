@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '../../platform/db/types.js';
 import type { Exec } from '../../platform/db/exec.js';
+import { keysetPage, readOrder, type Keyset } from '../../platform/http/cursor.js';
 import type { ImportRowResult, IntegrationUserImportRowsTable, IntegrationUserImportsTable, IntegrationUsersTable } from './tables.js';
 import type { SortField } from './schemas.js';
 
@@ -42,8 +43,6 @@ export type StoreFilter = {
 export type SortSpec = { field: SortField; order: 'asc' | 'desc'; integrationRank?: Map<number, number> };
 /** A user's list entry: JSON text without the integration's name and type, which the service adds; `k` is the sort key. */
 export type ListEntry = { list_json: string | null; integration_id: number; id: number; k: string | null };
-/** Where a keyset page starts: just past the row with this sort key and id, in either direction. */
-export type Keyset = { key: string; id: number; dir: 'next' | 'prev' };
 
 /**
  * The sort key a keyset cursor can carry: one non-null value per row, ordered with `id` by an
@@ -110,23 +109,19 @@ export class IntegrationUsersStore {
    * that row (forwards, or backwards for `dir: 'prev'`, rows still returned in list order) instead
    * of counting the rows in front of it, so a deep page costs what the first does.
    */
-  async listEntries(orgId: number, f: StoreFilter, sort: SortSpec, page: Page, after?: Keyset): Promise<{ rows: ListEntry[]; total: number; more: boolean }> {
+  async listEntries(orgId: number, f: StoreFilter, sort: SortSpec, page: Page, after?: Keyset<string>): Promise<{ rows: ListEntry[]; total: number; more: boolean }> {
     const key = keysetKey(sort.field);
     if (after && !key) throw new Error(`No keyset for sort ${sort.field}`);
-    const backwards = after?.dir === 'prev';
-    const order = backwards ? (sort.order === 'asc' ? 'desc' : 'asc') : sort.order;
+    const order = readOrder(sort.order, after);
     let q = this.filtered(this.db, orgId, f).select(['list_json', 'integration_id', 'id', (key ?? sql<string | null>`null`).as('k')]);
     if (after && key) {
       const op = order === 'asc' ? '>' : '<';
       // `k >= v and (k > v or id > i)`: the first part is an index range the second refines.
-      q = q.where((eb) => eb.and([eb(key, `${op}=`, after.key), eb.or([eb(key, op, after.key), eb('id', op, after.id)])]));
+      q = q.where((eb) => eb.and([eb(key, `${op}=`, after.value), eb.or([eb(key, op, after.value), eb('id', op, after.id)])]));
     }
     // One row more than the page says whether another follows in the reading direction.
     const { rows, total } = await this.paged(orgId, f, { limit: page.limit + 1, offset: after ? 0 : page.offset }, this.ordered(q, { ...sort, order }));
-    const more = rows.length > page.limit;
-    if (more) rows.pop();
-    if (backwards) rows.reverse();
-    return { rows, total, more };
+    return { ...keysetPage(rows, page.limit, after), total };
   }
 
   /**
