@@ -35,7 +35,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           // No Max-Age: the server slides the session's expiry on activity, and a cookie fixed at
           // sign-in time would end an active admin's session anyway. It also ends with the browser.
         });
-        const resolved = await ctx.auth.authenticate({ headers: {}, cookies: { [SESSION_COOKIE]: token } } as never);
+        const resolved = await ctx.auth.bySession(token);
         return ctx.auth.sessionInfo(resolved!.principal);
       },
     });

@@ -115,14 +115,11 @@ export class IncidentsStore {
       if (f.widget === 'unassigned') c.push(eb('incidents.dlp_admin_id', 'is', null));
       else c.push(eb('incidents.status', 'in', WIDGET_STATUSES[f.widget]));
     }
-    const inList = <V extends string | number>(key: (typeof f.exclude & {})[number], col: 'incidents.status' | 'incidents.severity' | 'incidents.priority' | 'incidents.source_type', values: V[] | undefined) => {
-      if (!values?.length) return;
-      c.push(ex.has(key) ? eb(col, 'not in', values as never) : eb(col, 'in', values as never));
-    };
-    inList('status', 'incidents.status', f.status);
-    inList('severity', 'incidents.severity', spec.severityRanks);
-    inList('priority', 'incidents.priority', spec.priorityRanks);
-    inList('sourceType', 'incidents.source_type', f.sourceType);
+    const inOrNot = (key: (typeof f.exclude & {})[number]) => (ex.has(key) ? 'not in' : 'in');
+    if (f.status?.length) c.push(eb('incidents.status', inOrNot('status'), f.status));
+    if (spec.severityRanks?.length) c.push(eb('incidents.severity', inOrNot('severity'), spec.severityRanks));
+    if (spec.priorityRanks?.length) c.push(eb('incidents.priority', inOrNot('priority'), spec.priorityRanks));
+    if (f.sourceType?.length) c.push(eb('incidents.source_type', inOrNot('sourceType'), f.sourceType));
     const nullableIn = (key: 'department' | 'action', col: 'incidents.department' | 'incidents.action', values: string[] | undefined) => {
       if (!values?.length) return;
       c.push(ex.has(key) ? eb.or([eb(col, 'is', null), eb(col, 'not in', values)]) : eb(col, 'in', values));
@@ -197,7 +194,7 @@ export class IncidentsStore {
       .select(['incidents.id'])
       .where((eb) => this.where(eb, spec));
     if (keyset) {
-      q = q.where((eb) => eb(eb.refTuple(col, 'incidents.id'), dir === 'asc' ? '>' : '<', eb.tuple(keyset.value as never, keyset.id)));
+      q = q.where((eb) => eb(eb.refTuple(col, 'incidents.id'), dir === 'asc' ? '>' : '<', eb.tuple(eb.val(keyset.value), keyset.id)));
     }
     const { rows: ids, more } = keysetPage((await q.orderBy(col, dir).orderBy('incidents.id', dir).limit(limit + 1).execute()).map((r) => r.id), limit, keyset);
     if (!ids.length) return { rows: [], more };
