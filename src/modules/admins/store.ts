@@ -1,8 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AdminsDb } from './db.js';
 import type { AdminsTable } from './migrations.js';
+import type { Exec } from '../../platform/db/exec.js';
 
-type Exec = Kysely<AdminsDb> | Transaction<AdminsDb>;
 export type AdminRecord = Omit<AdminsTable, 'id' | 'failed_logins'> & { id: number; failed_logins: number };
 
 const SORT_COLUMNS = { name: 'admins.name', email: 'admins.email_lower', createdAt: 'admins.created_at', lastLoginAt: 'admins.last_login_at' } as const;
@@ -10,11 +10,11 @@ const SORT_COLUMNS = { name: 'admins.name', email: 'admins.email_lower', created
 export class AdminsStore {
   constructor(private readonly db: Kysely<AdminsDb>) {}
 
-  byEmail(emailLower: string, exec: Exec = this.db): Promise<AdminRecord | undefined> {
+  byEmail(emailLower: string, exec: Exec<AdminsDb> = this.db): Promise<AdminRecord | undefined> {
     return exec.selectFrom('admins').selectAll().where('email_lower', '=', emailLower).executeTakeFirst();
   }
 
-  get(orgId: number, id: number, exec: Exec = this.db): Promise<AdminRecord | undefined> {
+  get(orgId: number, id: number, exec: Exec<AdminsDb> = this.db): Promise<AdminRecord | undefined> {
     return exec.selectFrom('admins').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   }
 
@@ -51,12 +51,12 @@ export class AdminsStore {
       .execute();
   }
 
-  async insert(exec: Exec, row: Omit<AdminRecord, 'id' | 'failed_logins'>): Promise<number> {
+  async insert(exec: Exec<AdminsDb>, row: Omit<AdminRecord, 'id' | 'failed_logins'>): Promise<number> {
     const r = await exec.insertInto('admins').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }
 
-  async update(exec: Exec, id: number, patch: Partial<Omit<AdminRecord, 'id' | 'org_id'>>): Promise<void> {
+  async update(exec: Exec<AdminsDb>, id: number, patch: Partial<Omit<AdminRecord, 'id' | 'org_id'>>): Promise<void> {
     await exec.updateTable('admins').set(patch).where('id', '=', id).execute();
   }
 }

@@ -34,7 +34,7 @@ export function authRoutes(auth: AuthService): FastifyPluginAsyncZod {
           // No Max-Age: the server slides the session's expiry on activity, and a cookie fixed at
           // sign-in time would end an active admin's session anyway. It also ends with the browser.
         });
-        const resolved = await auth.authenticate({ headers: {}, cookies: { [SESSION_COOKIE]: token } } as never);
+        const resolved = await auth.bySession(token);
         return auth.sessionInfo(resolved!.principal);
       },
     });

@@ -158,7 +158,8 @@ export class AuthService implements Authenticator {
     return row;
   }
 
-  private async bySession(token: string) {
+  /** The principal of a session cookie's token (sign-in answers with the session it just made). */
+  async bySession(token: string) {
     const id = sha256(token);
     const row = await this.sessionRow(id);
     if (!row) return null;

@@ -1,9 +1,10 @@
-import { SqliteAdapter, sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { SqliteAdapter, sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
 import type { IncidentsDb } from './db.js';
 import type { IncidentsTable } from './migrations.js';
 import { TOTAL_CAP, type ListFilters, type SortField, type Widget } from './schemas.js';
+import type { Exec } from '../../platform/db/exec.js';
+import { keysetPage, readOrder, type Keyset } from '../../platform/http/cursor.js';
 
-type Exec = Kysely<IncidentsDb> | Transaction<IncidentsDb>;
 export type IncidentRow = Insertable<IncidentsTable>;
 export type IncidentRecord = Omit<IncidentsTable, 'id' | 'duplicate_count' | 'false_positive'> & {
   id: number;
@@ -70,8 +71,6 @@ export const WIDGET_STATUSES: Record<Exclude<Widget, 'all' | 'unassigned'>, stri
   responseAvailable: ['Received Justification Response'],
 };
 
-/** Keyset position: the sort value and id of a row, and which way to read from it. */
-export type Keyset = { v: string | number; id: number; dir: 'next' | 'prev' };
 
 export type ListSpec = {
   orgId: number;
@@ -116,14 +115,11 @@ export class IncidentsStore {
       if (f.widget === 'unassigned') c.push(eb('incidents.dlp_admin_id', 'is', null));
       else c.push(eb('incidents.status', 'in', WIDGET_STATUSES[f.widget]));
     }
-    const inList = <V extends string | number>(key: (typeof f.exclude & {})[number], col: 'incidents.status' | 'incidents.severity' | 'incidents.priority' | 'incidents.source_type', values: V[] | undefined) => {
-      if (!values?.length) return;
-      c.push(ex.has(key) ? eb(col, 'not in', values as never) : eb(col, 'in', values as never));
-    };
-    inList('status', 'incidents.status', f.status);
-    inList('severity', 'incidents.severity', spec.severityRanks);
-    inList('priority', 'incidents.priority', spec.priorityRanks);
-    inList('sourceType', 'incidents.source_type', f.sourceType);
+    const inOrNot = (key: (typeof f.exclude & {})[number]) => (ex.has(key) ? 'not in' : 'in');
+    if (f.status?.length) c.push(eb('incidents.status', inOrNot('status'), f.status));
+    if (spec.severityRanks?.length) c.push(eb('incidents.severity', inOrNot('severity'), spec.severityRanks));
+    if (spec.priorityRanks?.length) c.push(eb('incidents.priority', inOrNot('priority'), spec.priorityRanks));
+    if (f.sourceType?.length) c.push(eb('incidents.source_type', inOrNot('sourceType'), f.sourceType));
     const nullableIn = (key: 'department' | 'action', col: 'incidents.department' | 'incidents.action', values: string[] | undefined) => {
       if (!values?.length) return;
       c.push(ex.has(key) ? eb.or([eb(col, 'is', null), eb(col, 'not in', values)]) : eb(col, 'in', values));
@@ -190,8 +186,7 @@ export class IncidentsStore {
    */
   async page(spec: ListSpec, sort: SortField, order: 'asc' | 'desc', limit: number, keyset?: Keyset): Promise<{ rows: IncidentListRecord[]; more: boolean }> {
     const col = `incidents.${SORT_COLUMNS[sort]}` as const;
-    const backwards = keyset?.dir === 'prev';
-    const dir = backwards ? (order === 'asc' ? 'desc' : 'asc') : order;
+    const dir = readOrder(order, keyset);
     // First the ids of the page: filters and sort key come from the covering index on SQLite, so
     // only the page's rows are read from the table (not every match the sort has to look at).
     let q = this.db
@@ -199,12 +194,9 @@ export class IncidentsStore {
       .select(['incidents.id'])
       .where((eb) => this.where(eb, spec));
     if (keyset) {
-      q = q.where((eb) => eb(eb.refTuple(col, 'incidents.id'), dir === 'asc' ? '>' : '<', eb.tuple(keyset.v as never, keyset.id)));
+      q = q.where((eb) => eb(eb.refTuple(col, 'incidents.id'), dir === 'asc' ? '>' : '<', eb.tuple(eb.val(keyset.value), keyset.id)));
     }
-    const ids = (await q.orderBy(col, dir).orderBy('incidents.id', dir).limit(limit + 1).execute()).map((r) => r.id);
-    const more = ids.length > limit;
-    if (more) ids.pop();
-    if (backwards) ids.reverse();
+    const { rows: ids, more } = keysetPage((await q.orderBy(col, dir).orderBy('incidents.id', dir).limit(limit + 1).execute()).map((r) => r.id), limit, keyset);
     if (!ids.length) return { rows: [], more };
     const byId = new Map<number, IncidentListRecord>();
     for (const part of chunk(ids, 500)) {
@@ -282,7 +274,7 @@ export class IncidentsStore {
     return c;
   }
 
-  async labelsOf(orgId: number, ids: number[], exec: Exec = this.db) {
+  async labelsOf(orgId: number, ids: number[], exec: Exec<IncidentsDb> = this.db) {
     if (!ids.length) return [];
     return exec
       .selectFrom('incident_labels')
@@ -296,11 +288,11 @@ export class IncidentsStore {
 
   /* -------------------------------------------------------------- single rows */
 
-  get(orgId: number, id: number, exec: Exec = this.db): Promise<IncidentRecord | undefined> {
+  get(orgId: number, id: number, exec: Exec<IncidentsDb> = this.db): Promise<IncidentRecord | undefined> {
     return exec.selectFrom('incidents').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst() as Promise<IncidentRecord | undefined>;
   }
 
-  async getListRecord(orgId: number, id: number, exec: Exec = this.db): Promise<(IncidentListRecord & { details: string }) | undefined> {
+  async getListRecord(orgId: number, id: number, exec: Exec<IncidentsDb> = this.db): Promise<(IncidentListRecord & { details: string }) | undefined> {
     return (await exec
       .selectFrom('incidents')
       .leftJoin('admins', 'admins.id', 'incidents.dlp_admin_id')
@@ -310,7 +302,7 @@ export class IncidentsStore {
       .executeTakeFirst()) as (IncidentListRecord & { details: string }) | undefined;
   }
 
-  async many(orgId: number, ids: number[], exec: Exec): Promise<IncidentRecord[]> {
+  async many(orgId: number, ids: number[], exec: Exec<IncidentsDb>): Promise<IncidentRecord[]> {
     const out: IncidentRecord[] = [];
     for (const part of chunk(ids, 500)) {
       out.push(...((await exec.selectFrom('incidents').selectAll().where('org_id', '=', orgId).where('id', 'in', part).execute()) as IncidentRecord[]));
@@ -318,15 +310,15 @@ export class IncidentsStore {
     return out;
   }
 
-  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'org_id'>>): Promise<void> {
+  async update(exec: Exec<IncidentsDb>, orgId: number, id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'org_id'>>): Promise<void> {
     await exec.updateTable('incidents').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 
-  async delete(exec: Exec, orgId: number, id: number): Promise<void> {
+  async delete(exec: Exec<IncidentsDb>, orgId: number, id: number): Promise<void> {
     await exec.deleteFrom('incidents').where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 
-  async adjustDuplicateCount(exec: Exec, orgId: number, parentId: number, delta: number): Promise<void> {
+  async adjustDuplicateCount(exec: Exec<IncidentsDb>, orgId: number, parentId: number, delta: number): Promise<void> {
     await exec
       .updateTable('incidents')
       .set((eb) => ({ duplicate_count: eb('duplicate_count', '+', delta) }))
@@ -351,7 +343,7 @@ export class IncidentsStore {
   /* -------------------------------------------------------------- events and labels */
 
   async addEvents(
-    exec: Exec,
+    exec: Exec<IncidentsDb>,
     rows: { org_id: number; incident_id: number; state: string; action: string; created_at: string; changed_by: string; admin_id: number | null; comment: string }[],
   ): Promise<void> {
     for (const part of chunk(rows, 500)) await exec.insertInto('incident_events').values(part).execute();
@@ -368,7 +360,7 @@ export class IncidentsStore {
       .execute();
   }
 
-  async setLabels(exec: Exec, orgId: number, incidentId: number, labels: { labelId: number; name: string; value: string | null }[], mode: 'replace' | 'add', now: string): Promise<void> {
+  async setLabels(exec: Exec<IncidentsDb>, orgId: number, incidentId: number, labels: { labelId: number; name: string; value: string | null }[], mode: 'replace' | 'add', now: string): Promise<void> {
     if (mode === 'replace') await exec.deleteFrom('incident_labels').where('org_id', '=', orgId).where('incident_id', '=', incidentId).execute();
     if (!labels.length) return;
     await exec
@@ -380,7 +372,7 @@ export class IncidentsStore {
 
   /* -------------------------------------------------------------- ingestion */
 
-  async existingByTxn(exec: Exec, orgId: number, txns: string[]): Promise<Map<string, { id: number; duplicate_of: number | null }>> {
+  async existingByTxn(exec: Exec<IncidentsDb>, orgId: number, txns: string[]): Promise<Map<string, { id: number; duplicate_of: number | null }>> {
     const out = new Map<string, { id: number; duplicate_of: number | null }>();
     for (const part of chunk(txns, 500)) {
       if (!part.length) continue;
@@ -396,7 +388,7 @@ export class IncidentsStore {
   }
 
   /** Parent incidents (not duplicates themselves) with these duplicate keys in [from, to]. */
-  async parentsByDupKey(exec: Exec, orgId: number, keys: string[], from: string, to: string) {
+  async parentsByDupKey(exec: Exec<IncidentsDb>, orgId: number, keys: string[], from: string, to: string) {
     const out: { id: number; dup_key: string; incident_date: string }[] = [];
     for (const part of chunk(keys, 500)) {
       if (!part.length) continue;
@@ -419,7 +411,7 @@ export class IncidentsStore {
    * ids of the rows it did insert, by transaction id. 400 rows per statement stays under SQLite's
    * bound-parameter limit.
    */
-  async insertMany(exec: Exec, rows: IncidentRow[]): Promise<Map<string, number>> {
+  async insertMany(exec: Exec<IncidentsDb>, rows: IncidentRow[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const part of chunk(rows, 400)) {
       const inserted = await exec
@@ -433,7 +425,7 @@ export class IncidentsStore {
     return out;
   }
 
-  async addFacets(exec: Exec, orgId: number, facets: { kind: string; value: string }[]): Promise<void> {
+  async addFacets(exec: Exec<IncidentsDb>, orgId: number, facets: { kind: string; value: string }[]): Promise<void> {
     for (const part of chunk(facets, 500)) {
       await exec
         .insertInto('incident_facets')

@@ -4,7 +4,7 @@ import { defineModule } from '../../platform/module.js';
 import type { AuditRecorder } from '../audit/service.js';
 import { IMPORT_JOB, VERIFY_SCHEDULE, runImportJob, verifyAllUsers } from './background.js';
 import { seedDemoIntegrationUsers } from './demo.js';
-import { integrationsPort } from './integrations-port.js';
+import type { IntegrationsPort } from './integrations-port.js';
 import { integrationUsersIndexes, integrationUsersInit, integrationUsersListJson } from './migrations.js';
 import { integrationUsersRoutes } from './routes.js';
 import { IntegrationUsersService } from './service.js';
@@ -14,7 +14,7 @@ type Deps = {
   db: Kysely<IntegrationUsersTables>;
   audit: AuditRecorder;
   jobs: Pick<JobQueue, 'enqueue'>;
-  integrations: Parameters<typeof integrationsPort>[0];
+  integrations: IntegrationsPort;
 };
 
 export const integrationUsersModule = defineModule({
@@ -25,10 +25,7 @@ export const integrationUsersModule = defineModule({
     '0320_integration_users_list_json': integrationUsersListJson,
   },
   tables: ['integration_users', 'integration_user_counts', 'integration_user_imports', 'integration_user_import_rows'],
-  create: ({ db, audit, jobs, integrations }: Deps) => {
-    const port = integrationsPort(integrations);
-    return new IntegrationUsersService(db, audit, jobs, () => port);
-  },
+  create: ({ db, audit, jobs, integrations }: Deps) => new IntegrationUsersService(db, audit, jobs, () => integrations),
   routes: integrationUsersRoutes,
   jobs: { [IMPORT_JOB]: runImportJob },
   schedules: [{ name: VERIFY_SCHEDULE, everyMs: DAY_MS, run: verifyAllUsers }],

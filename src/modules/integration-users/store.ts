@@ -1,9 +1,10 @@
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { IntegrationUsersTables } from './tables.js';
 import type { ImportRowResult, IntegrationUserImportRowsTable, IntegrationUserImportsTable, IntegrationUsersTable } from './tables.js';
 import type { SortField } from './schemas.js';
+import type { Exec } from '../../platform/db/exec.js';
+import { keysetPage, readOrder, type Keyset } from '../../platform/http/cursor.js';
 
-type Exec = Kysely<IntegrationUsersTables> | Transaction<IntegrationUsersTables>;
 export type UserRecord = Omit<IntegrationUsersTable, 'id' | 'list_json'> & { id: number };
 export type ImportRecord = Omit<IntegrationUserImportsTable, 'id'> & { id: number };
 export type ImportRowRecord = Omit<IntegrationUserImportRowsTable, 'id'> & { id: number };
@@ -42,8 +43,6 @@ export type StoreFilter = {
 export type SortSpec = { field: SortField; order: 'asc' | 'desc'; integrationRank?: Map<number, number> };
 /** A user's list entry: JSON text without the integration's name and type, which the service adds; `k` is the sort key. */
 export type ListEntry = { list_json: string | null; integration_id: number; id: number; k: string | null };
-/** Where a keyset page starts: just past the row with this sort key and id, in either direction. */
-export type Keyset = { key: string; id: number; dir: 'next' | 'prev' };
 
 /**
  * The sort key a keyset cursor can carry: one non-null value per row, ordered with `id` by an
@@ -77,7 +76,7 @@ function likePattern(s: string): string {
 export class IntegrationUsersStore {
   constructor(private readonly db: Kysely<IntegrationUsersTables>) {}
 
-  private filtered(exec: Exec, orgId: number, f: StoreFilter) {
+  private filtered(exec: Exec<IntegrationUsersTables>, orgId: number, f: StoreFilter) {
     let q = exec.selectFrom('integration_users').where('org_id', '=', orgId).where('removed_at', 'is', null);
     if (f.search) {
       const like = likePattern(f.search);
@@ -110,23 +109,19 @@ export class IntegrationUsersStore {
    * that row (forwards, or backwards for `dir: 'prev'`, rows still returned in list order) instead
    * of counting the rows in front of it, so a deep page costs what the first does.
    */
-  async listEntries(orgId: number, f: StoreFilter, sort: SortSpec, page: Page, after?: Keyset): Promise<{ rows: ListEntry[]; total: number; more: boolean }> {
+  async listEntries(orgId: number, f: StoreFilter, sort: SortSpec, page: Page, after?: Keyset<string>): Promise<{ rows: ListEntry[]; total: number; more: boolean }> {
     const key = keysetKey(sort.field);
     if (after && !key) throw new Error(`No keyset for sort ${sort.field}`);
-    const backwards = after?.dir === 'prev';
-    const order = backwards ? (sort.order === 'asc' ? 'desc' : 'asc') : sort.order;
+    const order = readOrder(sort.order, after);
     let q = this.filtered(this.db, orgId, f).select(['list_json', 'integration_id', 'id', (key ?? sql<string | null>`null`).as('k')]);
     if (after && key) {
       const op = order === 'asc' ? '>' : '<';
       // `k >= v and (k > v or id > i)`: the first part is an index range the second refines.
-      q = q.where((eb) => eb.and([eb(key, `${op}=`, after.key), eb.or([eb(key, op, after.key), eb('id', op, after.id)])]));
+      q = q.where((eb) => eb.and([eb(key, `${op}=`, after.value), eb.or([eb(key, op, after.value), eb('id', op, after.id)])]));
     }
     // One row more than the page says whether another follows in the reading direction.
     const { rows, total } = await this.paged(orgId, f, { limit: page.limit + 1, offset: after ? 0 : page.offset }, this.ordered(q, { ...sort, order }));
-    const more = rows.length > page.limit;
-    if (more) rows.pop();
-    if (backwards) rows.reverse();
-    return { rows, total, more };
+    return { ...keysetPage(rows, page.limit, after), total };
   }
 
   /**
@@ -201,7 +196,7 @@ export class IntegrationUsersStore {
     return q;
   }
 
-  get(orgId: number, id: number, exec: Exec = this.db, opts: { includeRemoved?: boolean } = {}): Promise<UserRecord | undefined> {
+  get(orgId: number, id: number, exec: Exec<IntegrationUsersTables> = this.db, opts: { includeRemoved?: boolean } = {}): Promise<UserRecord | undefined> {
     let q = exec.selectFrom('integration_users').selectAll().where('org_id', '=', orgId).where('id', '=', id);
     if (!opts.includeRemoved) q = q.where('removed_at', 'is', null);
     return q.executeTakeFirst();
@@ -213,7 +208,7 @@ export class IntegrationUsersStore {
   }
 
   /** Any row for this email, removed or not. */
-  byEmail(orgId: number, integrationId: number, emailLower: string, exec: Exec = this.db): Promise<UserRecord | undefined> {
+  byEmail(orgId: number, integrationId: number, emailLower: string, exec: Exec<IntegrationUsersTables> = this.db): Promise<UserRecord | undefined> {
     return exec
       .selectFrom('integration_users')
       .selectAll()
@@ -223,13 +218,13 @@ export class IntegrationUsersStore {
       .executeTakeFirst();
   }
 
-  async insert(exec: Exec, row: Omit<UserRecord, 'id'>): Promise<number> {
+  async insert(exec: Exec<IntegrationUsersTables>, row: Omit<UserRecord, 'id'>): Promise<number> {
     const r = await exec.insertInto('integration_users').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }
 
   /** Brings a removed row back; false when someone else already did (so the caller reports a duplicate). */
-  async revive(exec: Exec, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<boolean> {
+  async revive(exec: Exec<IntegrationUsersTables>, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<boolean> {
     const r = await exec
       .updateTable('integration_users')
       .set({ ...patch, removed_at: null })
@@ -240,11 +235,11 @@ export class IntegrationUsersStore {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<void> {
+  async update(exec: Exec<IntegrationUsersTables>, orgId: number, id: number, patch: Partial<Omit<UserRecord, 'id' | 'org_id'>>): Promise<void> {
     await exec.updateTable('integration_users').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 
-  async remove(exec: Exec, orgId: number, id: number, at: string): Promise<boolean> {
+  async remove(exec: Exec<IntegrationUsersTables>, orgId: number, id: number, at: string): Promise<boolean> {
     const r = await exec
       .updateTable('integration_users')
       .set({ removed_at: at, updated_at: at })
@@ -268,7 +263,7 @@ export class IntegrationUsersStore {
       .execute();
   }
 
-  async countByIntegration(orgId: number, integrationId: number, exec: Exec = this.db): Promise<number> {
+  async countByIntegration(orgId: number, integrationId: number, exec: Exec<IntegrationUsersTables> = this.db): Promise<number> {
     const r = await exec
       .selectFrom('integration_users')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -299,16 +294,16 @@ export class IntegrationUsersStore {
 
   // Imports
 
-  async insertImport(exec: Exec, row: Omit<ImportRecord, 'id'>): Promise<number> {
+  async insertImport(exec: Exec<IntegrationUsersTables>, row: Omit<ImportRecord, 'id'>): Promise<number> {
     const r = await exec.insertInto('integration_user_imports').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }
 
-  async insertImportRows(exec: Exec, rows: Omit<ImportRowRecord, 'id'>[]): Promise<void> {
+  async insertImportRows(exec: Exec<IntegrationUsersTables>, rows: Omit<ImportRowRecord, 'id'>[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 200) await exec.insertInto('integration_user_import_rows').values(rows.slice(i, i + 200)).execute();
   }
 
-  getImport(orgId: number, id: number, exec: Exec = this.db): Promise<ImportRecord | undefined> {
+  getImport(orgId: number, id: number, exec: Exec<IntegrationUsersTables> = this.db): Promise<ImportRecord | undefined> {
     return exec.selectFrom('integration_user_imports').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   }
 
@@ -329,12 +324,12 @@ export class IntegrationUsersStore {
       .execute();
   }
 
-  async updateImport(exec: Exec, id: number, patch: Partial<Omit<ImportRecord, 'id' | 'org_id'>>): Promise<void> {
+  async updateImport(exec: Exec<IntegrationUsersTables>, id: number, patch: Partial<Omit<ImportRecord, 'id' | 'org_id'>>): Promise<void> {
     await exec.updateTable('integration_user_imports').set(patch).where('id', '=', id).execute();
   }
 
   /** Records one row's result and bumps the import's counters; false if the row was already done. */
-  async finishImportRow(exec: Exec, importId: number, rowId: number, result: ImportRowResult, message: string, userId: number | null): Promise<boolean> {
+  async finishImportRow(exec: Exec<IntegrationUsersTables>, importId: number, rowId: number, result: ImportRowResult, message: string, userId: number | null): Promise<boolean> {
     const r = await exec
       .updateTable('integration_user_import_rows')
       .set({ result, message, user_id: userId })

@@ -1,9 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { ConnectorError, descriptorOf, type OAuthTokens } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
 import type { IntegrationsTables } from './tables.js';
+import type { Exec } from '../../platform/db/exec.js';
+
 import { conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { SecretBox } from '../../platform/secrets.js';
@@ -31,10 +33,9 @@ import type { IntegrationRecord, IntegrationsStore } from './store.js';
 import { SummaryCache } from './summary-cache.js';
 import { parseJson } from './text.js';
 
-type Exec = Kysely<IntegrationsTables> | Transaction<IntegrationsTables>;
 
 /** Counts how many records of another module use an integration; a used integration cannot be deleted. */
-export type UsageCounter = (orgId: number, integrationId: number, exec: Exec) => Promise<number>;
+export type UsageCounter = (orgId: number, integrationId: number, exec: Exec<IntegrationsTables>) => Promise<number>;
 
 function duplicateName(name: string) {
   return conflict(`An integration named "${name}" already exists. Tenant names must be unique; choose another name.`);

@@ -48,7 +48,7 @@ export function mappingRowsToSave(
         );
         continue;
       }
-      if (incidentField && !compatibleIncidentFields(f.schemaType).includes(incidentField as never)) {
+      if (incidentField && !compatibleIncidentFields(f.schemaType).some((k) => k === incidentField)) {
         const label = INCIDENT_FIELDS.find((x) => x.key === incidentField)?.label ?? incidentField;
         problems.push(`${label} cannot fill the Jira field ${f.name} (${f.schemaType}); use a default value instead.`);
       }

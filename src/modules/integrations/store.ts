@@ -1,8 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { IntegrationsTables } from './tables.js';
 import type { IntegrationsTable, JiraFieldMappingsTable, JiraProjectsTable } from './tables.js';
+import type { Exec } from '../../platform/db/exec.js';
 
-type Exec = Kysely<IntegrationsTables> | Transaction<IntegrationsTables>;
 export type IntegrationRecord = Omit<IntegrationsTable, 'id'> & { id: number };
 export type JiraProjectRecord = Omit<JiraProjectsTable, 'id'> & { id: number };
 export type MappingRecord = Omit<JiraFieldMappingsTable, 'id'> & { id: number };
@@ -15,7 +15,7 @@ export class IntegrationsStore {
   list(
     orgId: number,
     q: { type?: IntegrationsTable['type']; enabledOnly?: boolean; includeDeleted?: boolean } = {},
-    exec: Exec = this.db,
+    exec: Exec<IntegrationsTables> = this.db,
   ): Promise<IntegrationRecord[]> {
     let query = exec.selectFrom('integrations').selectAll().where('org_id', '=', orgId);
     if (!q.includeDeleted) query = query.where('deleted_at', 'is', null);
@@ -32,11 +32,11 @@ export class IntegrationsStore {
   }
 
   /** A deleted integration reads as missing, so everything that uses one refuses it like an unknown id. */
-  get(orgId: number, id: number, exec: Exec = this.db): Promise<IntegrationRecord | undefined> {
+  get(orgId: number, id: number, exec: Exec<IntegrationsTables> = this.db): Promise<IntegrationRecord | undefined> {
     return exec.selectFrom('integrations').selectAll().where('org_id', '=', orgId).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   }
 
-  findByName(orgId: number, name: string, exec: Exec = this.db): Promise<IntegrationRecord | undefined> {
+  findByName(orgId: number, name: string, exec: Exec<IntegrationsTables> = this.db): Promise<IntegrationRecord | undefined> {
     return exec
       .selectFrom('integrations')
       .selectAll()
@@ -46,7 +46,7 @@ export class IntegrationsStore {
       .executeTakeFirst();
   }
 
-  async insert(exec: Exec, row: Omit<IntegrationRecord, 'id'>): Promise<number> {
+  async insert(exec: Exec<IntegrationsTables>, row: Omit<IntegrationRecord, 'id'>): Promise<number> {
     const r = await exec.insertInto('integrations').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }
@@ -56,7 +56,7 @@ export class IntegrationsStore {
    * write refreshed OAuth tokens (or anything else) back into it. False when no live row changed,
    * so an admin's edit that lost a race with a delete can refuse instead of auditing a change.
    */
-  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<IntegrationRecord, 'id' | 'org_id' | 'deleted_at' | 'deleted_by'>>): Promise<boolean> {
+  async update(exec: Exec<IntegrationsTables>, orgId: number, id: number, patch: Partial<Omit<IntegrationRecord, 'id' | 'org_id' | 'deleted_at' | 'deleted_by'>>): Promise<boolean> {
     const r = await exec.updateTable('integrations').set(patch).where('org_id', '=', orgId).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -65,7 +65,7 @@ export class IntegrationsStore {
    * Marks a live integration deleted with its credentials erased ('' is what key rotation skips).
    * False when it was already deleted or is unknown, so of two concurrent deletes one reports 404.
    */
-  async markDeleted(exec: Exec, orgId: number, id: number, by: string, at: string): Promise<boolean> {
+  async markDeleted(exec: Exec<IntegrationsTables>, orgId: number, id: number, by: string, at: string): Promise<boolean> {
     const r = await exec
       .updateTable('integrations')
       .set({
@@ -87,7 +87,7 @@ export class IntegrationsStore {
 
   /** Counts one more failed call and returns the new count. */
   async recordFailure(
-    exec: Exec,
+    exec: Exec<IntegrationsTables>,
     orgId: number,
     id: number,
     patch: { last_error: string; last_error_at: string; status?: IntegrationRecord['status'] },
@@ -104,7 +104,7 @@ export class IntegrationsStore {
 
   // ---- Jira projects ----
 
-  projects(orgId: number, integrationId: number, exec: Exec = this.db): Promise<JiraProjectRecord[]> {
+  projects(orgId: number, integrationId: number, exec: Exec<IntegrationsTables> = this.db): Promise<JiraProjectRecord[]> {
     return exec
       .selectFrom('jira_projects')
       .selectAll()
@@ -115,7 +115,7 @@ export class IntegrationsStore {
       .execute();
   }
 
-  project(orgId: number, integrationId: number, projectId: number, exec: Exec = this.db): Promise<JiraProjectRecord | undefined> {
+  project(orgId: number, integrationId: number, projectId: number, exec: Exec<IntegrationsTables> = this.db): Promise<JiraProjectRecord | undefined> {
     return exec
       .selectFrom('jira_projects')
       .selectAll()
@@ -125,22 +125,22 @@ export class IntegrationsStore {
       .executeTakeFirst();
   }
 
-  async insertProject(exec: Exec, row: Omit<JiraProjectRecord, 'id'>): Promise<number> {
+  async insertProject(exec: Exec<IntegrationsTables>, row: Omit<JiraProjectRecord, 'id'>): Promise<number> {
     const r = await exec.insertInto('jira_projects').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }
 
-  async updateProject(exec: Exec, orgId: number, projectId: number, patch: Partial<Omit<JiraProjectRecord, 'id' | 'org_id' | 'integration_id'>>) {
+  async updateProject(exec: Exec<IntegrationsTables>, orgId: number, projectId: number, patch: Partial<Omit<JiraProjectRecord, 'id' | 'org_id' | 'integration_id'>>) {
     await exec.updateTable('jira_projects').set(patch).where('org_id', '=', orgId).where('id', '=', projectId).execute();
   }
 
-  async deleteProject(exec: Exec, orgId: number, projectId: number) {
+  async deleteProject(exec: Exec<IntegrationsTables>, orgId: number, projectId: number) {
     await exec.deleteFrom('jira_field_mappings').where('org_id', '=', orgId).where('project_id', '=', projectId).execute();
     await exec.deleteFrom('jira_projects').where('org_id', '=', orgId).where('id', '=', projectId).execute();
   }
 
   /** Project counts per integration: total and with at least one saved mapping. */
-  async projectCounts(orgId: number, exec: Exec = this.db): Promise<Map<number, { total: number; mapped: number }>> {
+  async projectCounts(orgId: number, exec: Exec<IntegrationsTables> = this.db): Promise<Map<number, { total: number; mapped: number }>> {
     const totals = await exec
       .selectFrom('jira_projects')
       .select(['integration_id', (eb) => eb.fn.countAll<number>().as('n')])
@@ -162,7 +162,7 @@ export class IntegrationsStore {
 
   // ---- Field mappings ----
 
-  mappingsOfProjects(orgId: number, projectIds: number[], exec: Exec = this.db): Promise<MappingRecord[]> {
+  mappingsOfProjects(orgId: number, projectIds: number[], exec: Exec<IntegrationsTables> = this.db): Promise<MappingRecord[]> {
     if (projectIds.length === 0) return Promise.resolve([]);
     return exec
       .selectFrom('jira_field_mappings')
@@ -174,7 +174,7 @@ export class IntegrationsStore {
       .execute();
   }
 
-  mappings(orgId: number, projectId: number, issueTypeId: string, exec: Exec = this.db): Promise<MappingRecord[]> {
+  mappings(orgId: number, projectId: number, issueTypeId: string, exec: Exec<IntegrationsTables> = this.db): Promise<MappingRecord[]> {
     return exec
       .selectFrom('jira_field_mappings')
       .selectAll()
@@ -187,7 +187,7 @@ export class IntegrationsStore {
       .execute();
   }
 
-  async replaceMappings(exec: Exec, orgId: number, projectId: number, issueTypeId: string, rows: Omit<MappingRecord, 'id'>[]) {
+  async replaceMappings(exec: Exec<IntegrationsTables>, orgId: number, projectId: number, issueTypeId: string, rows: Omit<MappingRecord, 'id'>[]) {
     await exec
       .deleteFrom('jira_field_mappings')
       .where('org_id', '=', orgId)
@@ -197,7 +197,7 @@ export class IntegrationsStore {
     if (rows.length) await exec.insertInto('jira_field_mappings').values(rows).execute();
   }
 
-  async deleteMappingsExcept(exec: Exec, orgId: number, projectId: number, keepIssueTypeIds: string[]) {
+  async deleteMappingsExcept(exec: Exec<IntegrationsTables>, orgId: number, projectId: number, keepIssueTypeIds: string[]) {
     let q = exec.deleteFrom('jira_field_mappings').where('org_id', '=', orgId).where('project_id', '=', projectId);
     if (keepIssueTypeIds.length) q = q.where('issue_type_id', 'not in', keepIssueTypeIds);
     await q.execute();

@@ -1,7 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { LabelsTables } from './migrations.js';
+import type { Exec } from '../../platform/db/exec.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditRecorder } from '../audit/service.js';
@@ -11,7 +12,6 @@ import { LabelsStore, type LabelRecord } from './store.js';
 const MODULE = 'Labels';
 const RESOURCE = 'Label';
 
-type Exec = Kysely<LabelsTables> | Transaction<LabelsTables>;
 
 function view(r: LabelRecord, values: string[]): LabelView {
   return { id: r.id, name: r.name, values, createdAt: r.created_at, updatedAt: r.updated_at };
@@ -27,12 +27,12 @@ export class LabelsService {
     this.store = new LabelsStore(db);
   }
 
-  async list(orgId: number, exec: Exec = this.db): Promise<LabelView[]> {
+  async list(orgId: number, exec: Exec<LabelsTables> = this.db): Promise<LabelView[]> {
     const [rows, values] = await Promise.all([this.store.list(orgId, exec), this.store.values(orgId, undefined, exec)]);
     return rows.map((r) => view(r, values.get(r.id) ?? []));
   }
 
-  async get(orgId: number, id: number, exec: Exec = this.db): Promise<LabelView> {
+  async get(orgId: number, id: number, exec: Exec<LabelsTables> = this.db): Promise<LabelView> {
     const r = await this.store.get(orgId, id, exec);
     if (!r) throw notFound('Label');
     const values = await this.store.values(orgId, [id], exec);
@@ -48,7 +48,7 @@ export class LabelsService {
     orgId: number,
     pick: { labelId: number; value?: string | null },
     field: string,
-    exec: Exec = this.db,
+    exec: Exec<LabelsTables> = this.db,
   ): Promise<{ labelId: number; name: string; value: string | null }> {
     const r = await this.store.get(orgId, pick.labelId, exec);
     if (!r) throw badRequest(`${field}: label ${pick.labelId} does not exist. Pick a label from Setup > Labels.`, [{ field, message: 'Unknown label.' }]);

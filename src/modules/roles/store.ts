@@ -1,8 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { RolesDb } from './db.js';
 import type { RolesTable } from './migrations.js';
+import type { Exec } from '../../platform/db/exec.js';
 
-type Exec = Kysely<RolesDb> | Transaction<RolesDb>;
 export type RoleRecord = Omit<RolesTable, 'id'> & { id: number };
 
 export class RolesStore {
@@ -12,11 +12,11 @@ export class RolesStore {
     return this.db.selectFrom('roles').selectAll().where('org_id', '=', orgId).orderBy('builtin', 'desc').orderBy('name').execute();
   }
 
-  get(orgId: number, id: number, exec: Exec = this.db): Promise<RoleRecord | undefined> {
+  get(orgId: number, id: number, exec: Exec<RolesDb> = this.db): Promise<RoleRecord | undefined> {
     return exec.selectFrom('roles').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   }
 
-  findByName(orgId: number, name: string, exec: Exec = this.db): Promise<RoleRecord | undefined> {
+  findByName(orgId: number, name: string, exec: Exec<RolesDb> = this.db): Promise<RoleRecord | undefined> {
     return exec
       .selectFrom('roles')
       .selectAll()
@@ -25,16 +25,16 @@ export class RolesStore {
       .executeTakeFirst();
   }
 
-  async insert(exec: Exec, row: Omit<RoleRecord, 'id'>): Promise<number> {
+  async insert(exec: Exec<RolesDb>, row: Omit<RoleRecord, 'id'>): Promise<number> {
     const r = await exec.insertInto('roles').values(row).returning('id').executeTakeFirstOrThrow();
     return r.id;
   }
 
-  async update(exec: Exec, orgId: number, id: number, patch: Partial<Omit<RoleRecord, 'id' | 'org_id'>>): Promise<void> {
+  async update(exec: Exec<RolesDb>, orgId: number, id: number, patch: Partial<Omit<RoleRecord, 'id' | 'org_id'>>): Promise<void> {
     await exec.updateTable('roles').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
   }
 
-  async delete(exec: Exec, orgId: number, id: number): Promise<void> {
+  async delete(exec: Exec<RolesDb>, orgId: number, id: number): Promise<void> {
     // Revoked API keys do not hold a role (see holders) but their rows still reference it, so the
     // delete failed on the foreign key (a 500). They can never authenticate again and their
     // history is in the audit log, so they go with the role.
@@ -43,7 +43,7 @@ export class RolesStore {
   }
 
   /** How many admins and API keys hold each role; a held role cannot be deleted. */
-  async holders(orgId: number, exec: Exec = this.db): Promise<Map<number, { admins: number; apiKeys: number }>> {
+  async holders(orgId: number, exec: Exec<RolesDb> = this.db): Promise<Map<number, { admins: number; apiKeys: number }>> {
     const admins = await exec
       .selectFrom('admins')
       .select(['role_id', (eb) => eb.fn.countAll<number>().as('n')])

@@ -1,7 +1,8 @@
-import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import type { AnyExec, SharedDb } from '../db/database.js';
 import type { JobsTable, PlatformTables } from '../db/types.js';
+import type { Exec as ExecOf } from '../db/exec.js';
 
 export type Job<P = unknown> = {
   id: number;
@@ -24,7 +25,7 @@ export type EnqueueInput = {
   maxAttempts?: number;
 };
 
-type Exec = Kysely<PlatformTables> | Transaction<PlatformTables>;
+type Exec = ExecOf<PlatformTables>;
 
 function toJob(r: Omit<JobsTable, 'id' | 'attempts' | 'max_attempts'> & { id: number; attempts: number; max_attempts: number }): Job {
   return {
@@ -163,7 +164,7 @@ export class JobQueue {
   }
 
   /** Re-queues a dead job now (a Retry button), keeping its history of attempts. */
-  async requeue(exec: Exec, id: number): Promise<void> {
+  async requeue(exec: AnyExec, id: number): Promise<void> {
     await exec
       .updateTable('jobs')
       .set({ status: 'queued', run_at: new Date().toISOString(), attempts: 0, updated_at: new Date().toISOString() })

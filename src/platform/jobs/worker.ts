@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, JobQueue } from './queue.js';
+import type { Logger } from '../log.js';
 
 /** Throw from a handler to run the job again after `delayMs` (e.g. a ticketing system's Retry-After). */
 export class RetryLater extends Error {
@@ -22,7 +23,7 @@ export type WorkerOptions = {
   concurrency?: number;
   /** Called when a job gives up for good, so its owner can show the failure. */
   onDead?: (job: Job, error: Error) => Promise<void>;
-  log?: { error: (obj: unknown, msg?: string) => void };
+  log?: Logger;
 };
 
 /** Exponential backoff with full jitter: 5 s, 10 s, 20 s … capped at 1 h. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
-import { parseCsv } from '../../../src/modules/integration-users/csv.js';
+import { parseCsv } from '../../../src/platform/csv.js';
 import { userPage } from '../../../src/modules/integration-users/schemas.js';
 import { auditCount, connectBoth, drainJobs, noWait, rowCount, startTestSandbox, type Sandbox } from './helpers.js';
 
@@ -74,6 +74,19 @@ describe('export', () => {
       ['Abel Tuter', 'abel.tuter@example.com', 'ServiceNow', 'Acme ServiceNow'],
       ['Fred Luddy', 'fred.luddy@example.com', 'ServiceNow', 'Acme ServiceNow'],
     ]);
+  });
+
+  it('writes a name that would start a spreadsheet formula as text', async () => {
+    const abel = await t.ctx.db.selectFrom('integration_users').select(['id', 'name']).where('email_lower', '=', 'abel.tuter@example.com').where('integration_id', '=', sn.id).executeTakeFirstOrThrow();
+    const evil = '=HYPERLINK("http://evil.example","Abel")';
+    await t.ctx.db.updateTable('integration_users').set({ name: evil }).where('id', '=', abel.id).execute();
+    try {
+      const rows = parseCsv((await s.get('/api/v1/integration-users/export.csv?type=servicenow')).body).map((r) => r.fields);
+      const row = rows.find((r) => r[1] === 'abel.tuter@example.com');
+      expect(row?.[0]).toBe(`'${evil}`);
+    } finally {
+      await t.ctx.db.updateTable('integration_users').set({ name: abel.name }).where('id', '=', abel.id).execute();
+    }
   });
 });
 
@@ -194,6 +207,16 @@ describe('import', () => {
     const rows = parseCsv(csvRes.body).map((r) => r.fields);
     expect(rows[0]).toEqual(['line', 'email', 'integration', 'result', 'message']);
     expect(rows[10].slice(0, 4)).toEqual(['11', 'wfa.readonly@example.com', 'Acme Jira', 'added']);
+  });
+
+  it('writes the per-row results download with formula-looking cells neutralised', async () => {
+    const started = await s.post('/api/v1/integration-users/imports', { csv: 'email,integration\r\n=cmd|calc,"@SUM(A1)"\r\n' });
+    expect(started.statusCode).toBe(202);
+    await drainJobs(t);
+    const res = await s.get(`/api/v1/integration-users/imports/${started.json().id}/result.csv`);
+    const rows = parseCsv(res.body).map((r) => r.fields);
+    expect(rows[1].slice(0, 4)).toEqual(['2', "'=cmd|calc", "'@SUM(A1)", 'error']);
+    expect(res.body).not.toMatch(/(^|,)[=@]/m);
   });
 
   it('refuses a file without the header, or empty', async () => {

@@ -1,7 +1,7 @@
 /**
- * A small RFC 4180 CSV reader/writer (no dependency): quoted fields, doubled quotes, CRLF or LF,
- * a UTF-8 BOM. The writer neutralises spreadsheet formulas so an exported name like
- * `=HYPERLINK(...)` is shown as text, not run.
+ * The one CSV reader/writer of the product (RFC 4180: quoted fields, doubled quotes, CRLF or LF,
+ * a UTF-8 BOM). Every CSV we produce goes through `csvCell`, which also neutralises spreadsheet
+ * formulas: an exported name like `=HYPERLINK(...)` is shown as text, not run.
  */
 
 export class CsvError extends Error {}
@@ -60,12 +60,30 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
   return rows;
 }
 
-function cell(value: unknown): string {
+/**
+ * A cell that starts with one of these is a formula to Excel, LibreOffice or Google Sheets (tab and
+ * carriage return too, as they can hide one); OWASP's advice is to prefix it with a quote.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One cell: formulas neutralised, then quoted when it holds a quote, comma or line break, or starts
+ * or ends with a space (which some readers would trim).
+ */
+function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+/** Rows of cells as CSV lines, each ending in CRLF (a streamed file is a sequence of these). */
+export function csvLines(rows: readonly (readonly unknown[])[]): string {
+  let out = '';
+  for (const r of rows) out += `${r.map(csvCell).join(',')}\r\n`;
+  return out;
+}
+
+/** A whole CSV file: the header line, then the rows. */
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return csvLines([header, ...rows]);
 }

@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { nowIso } from '../../platform/db/database.js';
+import type { IncidentsDb as DB } from './db.js';
+import { AppError, badRequest } from '../../platform/http/errors.js';
+import type { Principal } from '../../platform/principal.js';
+import { PRIORITY_RANK, SEVERITY_RANK } from './incident-view.js';
+import { MAX_BATCH, incidentInput, type FieldError, type IncidentInput, type IngestBatchResult, type IngestItemResult, type Priority, type Severity } from './schemas.js';
+import type { IncidentRow, IncidentsStore } from './store.js';
+
+const DEFAULT_PRIORITY: Record<Severity, Priority> = { Critical: 'Critical', High: 'High', Medium: 'Medium', Low: 'Low', Info: 'Low' };
+
+const TWO_HOURS = 2 * 60 * 60 * 1000;
+
+function hostOf(input: IncidentInput): string | null {
+  if (input.host) return input.host.toLowerCase();
+  if (!input.url) return null;
+  try {
+    return new URL(input.url).hostname.toLowerCase() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Inline incidents with host, user email, content MD5 and file name all present can be duplicates (PRODUCT.md §6). */
+export function duplicateKey(input: IncidentInput): string | null {
+  const host = hostOf(input);
+  if (input.sourceType !== 'Inline' || !host || !input.user.email || !input.file?.md5 || !input.file?.name) return null;
+  return createHash('md5')
+    .update([host, input.user.email.toLowerCase(), input.file.md5.toLowerCase(), input.file.name].join('\u0000'))
+    .digest('hex');
+}
+
+/** The stored row for a validated incident; used by ingestion, the demo seeder and the bench's raw baseline. */
+export function incidentRow(orgId: number, input: IncidentInput, now: string): IncidentRow {
+  const host = hostOf(input);
+  const destination = input.destination ?? host ?? input.recipients?.triggered[0] ?? input.recipients?.external[0] ?? '';
+  const { transactionId, incidentDate, severity, priority, sourceType, dlpType, action, rules, engines, dictionaries, ...rest } = input;
+  const details = {
+    user: rest.user,
+    file: rest.file,
+    application: rest.application,
+    recipients: rest.recipients,
+    email: rest.email,
+    url: rest.url,
+    referrerUrl: rest.referrerUrl,
+    otherRules: rest.otherRules,
+    channel: rest.channel,
+    integration: rest.integration,
+    saas: rest.saas,
+  };
+  const search = [
+    transactionId,
+    input.user.name,
+    input.user.email,
+    input.user.department,
+    input.file?.name,
+    input.file?.md5,
+    input.url,
+    host,
+    destination,
+    action,
+    dlpType,
+    input.application?.name,
+    input.user.clientIp,
+    ...rules,
+    ...engines,
+    ...dictionaries.map((d) => d.name),
+    ...(input.recipients ? [...input.recipients.triggered, ...input.recipients.internal, ...input.recipients.external] : []),
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+  return {
+    org_id: orgId,
+    transaction_id: transactionId,
+    incident_date: new Date(incidentDate).toISOString(),
+    created_at: now,
+    updated_at: now,
+    last_change: null,
+    status: 'New',
+    severity: SEVERITY_RANK[severity],
+    priority: PRIORITY_RANK[priority ?? DEFAULT_PRIORITY[severity]],
+    source_type: sourceType,
+    dlp_type: dlpType ?? null,
+    action,
+    dlp_admin_id: null,
+    rules: JSON.stringify(rules),
+    engines: JSON.stringify(engines),
+    dictionaries: JSON.stringify(dictionaries),
+    user_name: input.user.name ?? '',
+    user_email: input.user.email.toLowerCase(),
+    department: input.user.department ?? null,
+    file_name: input.file?.name ?? '',
+    destination,
+    host,
+    dup_key: duplicateKey(input),
+    duplicate_of: null,
+    resolution_date: null,
+    resolution_label: null,
+    resolution_value: null,
+    notes: null,
+    awaiting_user: null,
+    search_text: search,
+    details: JSON.stringify(details),
+  };
+}
+
+function facetsOf(inputs: IncidentInput[]): { kind: string; value: string }[] {
+  const seen = new Set<string>();
+  const out: { kind: string; value: string }[] = [];
+  const add = (kind: string, value: string | undefined | null) => {
+    if (!value) return;
+    const k = `${kind}\u0000${value}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ kind, value });
+  };
+  for (const i of inputs) {
+    for (const r of i.rules) add('rule', r);
+    for (const e of i.engines) add('engine', e);
+    add('department', i.user.department);
+    add('action', i.action);
+    add('dlpType', i.dlpType);
+  }
+  return out;
+}
+
+function zodIssues(err: { issues: { path: PropertyKey[]; message: string }[] }): FieldError[] {
+  return err.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : null, message: i.message }));
+}
+
+/** Ingestion (POST /incidents): validation per item, idempotency on transaction id, duplicate detection. */
+export class IncidentIngest {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly store: IncidentsStore,
+  ) {}
+
+  /** One incident: 400 naming the field when invalid (nothing stored), otherwise created or existing. */
+  async ingestOne(actor: Principal, raw: unknown): Promise<IngestItemResult> {
+    const parsed = incidentInput.safeParse(raw);
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      const first = issues[0];
+      throw new AppError(400, 'validation_failed', `Invalid incident — ${first.field ? `${first.field}: ` : ''}${first.message}`, issues);
+    }
+    const [result] = await this.storeValid(actor.orgId, [{ index: 0, input: parsed.data }]);
+    return result;
+  }
+
+  /** A batch: each item validated on its own; good ones stored, bad ones reported with the field. */
+  async ingestBatch(actor: Principal, items: unknown[]): Promise<IngestBatchResult> {
+    if (items.length > MAX_BATCH) throw badRequest(`incidents: send at most ${MAX_BATCH} incidents per request.`);
+    const results: IngestItemResult[] = new Array(items.length);
+    const good: { index: number; input: IncidentInput }[] = [];
+    items.forEach((raw, index) => {
+      const parsed = incidentInput.safeParse(raw);
+      if (parsed.success) good.push({ index, input: parsed.data });
+      else {
+        const txn = raw && typeof raw === 'object' && typeof (raw as { transactionId?: unknown }).transactionId === 'string' ? (raw as { transactionId: string }).transactionId : null;
+        results[index] = {
+          index,
+          transactionId: txn,
+          result: 'rejected',
+          id: null,
+          duplicateOf: null,
+          errors: zodIssues(parsed.error).map((e) => ({ field: e.field ? `incidents.${index}.${e.field}` : `incidents.${index}`, message: e.message })),
+        };
+      }
+    });
+    for (const r of await this.storeValid(actor.orgId, good)) results[r.index] = r;
+    return {
+      created: results.filter((r) => r.result === 'created').length,
+      existing: results.filter((r) => r.result === 'existing').length,
+      rejected: results.filter((r) => r.result === 'rejected').length,
+      results,
+    };
+  }
+
+  /** Stores validated incidents in one transaction: idempotent on transaction id, with duplicate detection. */
+  private async storeValid(orgId: number, items: { index: number; input: IncidentInput }[]): Promise<IngestItemResult[]> {
+    if (!items.length) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const now = nowIso();
+      const out: IngestItemResult[] = [];
+      const existing = await this.store.existingByTxn(trx, orgId, [...new Set(items.map((i) => i.input.transactionId))]);
+      // First occurrence of a transaction id in the batch wins; later ones answer "existing".
+      const fresh = new Map<string, { index: number; input: IncidentInput; row: IncidentRow }>();
+      const repeats: { index: number; txn: string }[] = [];
+      for (const it of items) {
+        const txn = it.input.transactionId;
+        if (existing.has(txn) || fresh.has(txn)) repeats.push({ index: it.index, txn });
+        else fresh.set(txn, { ...it, row: incidentRow(orgId, it.input, now) });
+      }
+      // Duplicate detection: a parent is a non-duplicate with the same key up to 2 hours earlier.
+      const keyed = [...fresh.values()].filter((f) => f.row.dup_key).sort((a, b) => a.row.incident_date.localeCompare(b.row.incident_date));
+      const parentOf = new Map<string, string | number>(); // txn -> parent txn (in batch) or parent id (stored)
+      if (keyed.length) {
+        const min = new Date(new Date(keyed[0].row.incident_date).getTime() - TWO_HOURS).toISOString();
+        const max = keyed[keyed.length - 1].row.incident_date;
+        const stored = await this.store.parentsByDupKey(trx, orgId, [...new Set(keyed.map((k) => k.row.dup_key!))], min, max);
+        const parents = new Map<string, { date: number; ref: string | number }[]>();
+        for (const p of stored) parents.set(p.dup_key, [...(parents.get(p.dup_key) ?? []), { date: Date.parse(p.incident_date), ref: p.id }]);
+        for (const k of keyed) {
+          const d = Date.parse(k.row.incident_date);
+          const list = parents.get(k.row.dup_key!) ?? [];
+          let best: { date: number; ref: string | number } | null = null;
+          for (const p of list) if (p.date <= d && d - p.date <= TWO_HOURS && (!best || p.date > best.date)) best = p;
+          if (best) parentOf.set(k.input.transactionId, best.ref);
+          else parents.set(k.row.dup_key!, [...list, { date: d, ref: k.input.transactionId }]);
+        }
+      }
+      const parentRows = [...fresh.values()].filter((f) => !parentOf.has(f.input.transactionId));
+      const ids = await this.store.insertMany(trx, parentRows.map((f) => f.row));
+      const dupRows: IncidentRow[] = [];
+      const bump = new Map<number, number>();
+      for (const f of fresh.values()) {
+        const ref = parentOf.get(f.input.transactionId);
+        if (ref === undefined) continue;
+        const parentId = typeof ref === 'number' ? ref : (ids.get(ref) ?? existing.get(ref)?.id);
+        if (parentId === undefined) continue;
+        f.row.duplicate_of = parentId;
+        dupRows.push(f.row);
+        bump.set(parentId, (bump.get(parentId) ?? 0) + 1);
+      }
+      for (const [txn, id] of await this.store.insertMany(trx, dupRows)) ids.set(txn, id);
+      // Whatever a concurrent request stored first is "existing" for us.
+      const raced = [...fresh.keys()].filter((t) => !ids.has(t));
+      if (raced.length) for (const [t, e] of await this.store.existingByTxn(trx, orgId, raced)) existing.set(t, e);
+      for (const [parentId, n] of bump) {
+        const inserted = dupRows.filter((r) => r.duplicate_of === parentId && ids.has(r.transaction_id)).length;
+        if (inserted) await this.store.adjustDuplicateCount(trx, orgId, parentId, Math.min(n, inserted));
+      }
+      await this.store.addFacets(trx, orgId, facetsOf([...fresh.values()].filter((f) => ids.has(f.input.transactionId)).map((f) => f.input)));
+      for (const f of fresh.values()) {
+        const id = ids.get(f.input.transactionId);
+        if (id !== undefined) out.push({ index: f.index, transactionId: f.input.transactionId, result: 'created', id, duplicateOf: f.row.duplicate_of ?? null });
+        else {
+          const e = existing.get(f.input.transactionId);
+          out.push({ index: f.index, transactionId: f.input.transactionId, result: 'existing', id: e?.id ?? null, duplicateOf: e?.duplicate_of ?? null });
+        }
+      }
+      for (const r of repeats) {
+        const e = existing.get(r.txn);
+        const id = e?.id ?? ids.get(r.txn) ?? null;
+        out.push({ index: r.index, transactionId: r.txn, result: 'existing', id, duplicateOf: e ? e.duplicate_of : (fresh.get(r.txn)?.row.duplicate_of ?? null) });
+      }
+      return out;
+    });
+  }
+}

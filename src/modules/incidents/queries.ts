@@ -1,0 +1,193 @@
+import type { Kysely } from 'kysely';
+import type { IncidentsDb as DB } from './db.js';
+import type { Exec } from '../../platform/db/exec.js';
+import { decodeKeyset, encodeKeyset, pageCursors } from '../../platform/http/cursor.js';
+import { badRequest, notFound } from '../../platform/http/errors.js';
+import type { AdminsService } from '../admins/service.js';
+import type { LabelsService } from '../labels/service.js';
+import { PRIORITY_RANK, SEVERITY_RANK, eventView, listItem } from './incident-view.js';
+import {
+  PRIORITIES,
+  SEVERITIES,
+  type Counts,
+  type FilterOptions,
+  type IncidentDetail,
+  type IncidentEvent,
+  type IncidentLabel,
+  type IncidentListItem,
+  type IncidentPage,
+  type ListFilters,
+  type ListQuery,
+  type SortField,
+} from './schemas.js';
+import { SORT_COLUMNS, type IncidentListRecord, type IncidentsStore, type ListSpec } from './store.js';
+
+const MAX_RANGE_DAYS = 190;
+
+/** Current week, Sunday 00:00 to the next Sunday 00:00 (UTC). */
+export function currentWeek(now = new Date()): { from: string; to: string } {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - now.getUTCDay()));
+  return { from: start.toISOString(), to: new Date(start.getTime() + 7 * 86_400_000).toISOString() };
+}
+
+export function resolveRange(q: { from?: string; to?: string }): { from: string; to: string } {
+  if (!q.from && !q.to) return currentWeek();
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * 86_400_000);
+  if (from.getTime() >= to.getTime()) throw badRequest('from: the start of the time range must be before its end.', [{ field: 'from', message: 'from must be before to.' }]);
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
+    throw badRequest(`to: a time range can span at most ${MAX_RANGE_DAYS} days.`, [{ field: 'to', message: 'Range too long.' }]);
+  }
+  return { from: from.toISOString(), to: to.toISOString() };
+}
+
+/** A cursor names its sort and order, so one from another view of the list is refused instead of misread. */
+const cursorScope = (sort: SortField, order: 'asc' | 'desc') => [sort, order];
+const isSortValue = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
+
+export function sortValue(r: IncidentListRecord, sort: SortField): string | number {
+  return r[SORT_COLUMNS[sort]] as string | number;
+}
+
+/** The list, its counts, Incident Details and the Filters window's choices. */
+export class IncidentQueries {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly store: IncidentsStore,
+    private readonly labels: Pick<LabelsService, 'list'>,
+    private readonly admins: Pick<AdminsService, 'withPermission'>,
+  ) {}
+
+  /** The store's filter for the list's parameters (time range, or up to 10 transaction ids). */
+  async spec(orgId: number, f: ListFilters): Promise<ListSpec> {
+    const spec: ListSpec = {
+      orgId,
+      filters: f,
+      range: null,
+      severityRanks: f.severity?.map((s) => SEVERITY_RANK[s]),
+      priorityRanks: f.priority?.map((p) => PRIORITY_RANK[p]),
+    };
+    if (f.search && f.searchMode === 'transactionId') {
+      const txns = [...new Set(f.search.split(',').map((s) => s.trim()).filter(Boolean))];
+      if (txns.length > 10) throw badRequest('search: search by at most 10 transaction IDs at a time.', [{ field: 'search', message: 'Too many transaction IDs.' }]);
+      spec.ids = await this.store.resolveTransactionIds(orgId, txns);
+    } else {
+      spec.range = resolveRange(f);
+    }
+    return spec;
+  }
+
+  /** Listed incidents with their labels. */
+  async items(orgId: number, rows: IncidentListRecord[], exec: Exec<DB> = this.db): Promise<IncidentListItem[]> {
+    const labels = await this.store.labelsOf(orgId, rows.map((r) => r.id), exec);
+    const by = new Map<number, IncidentLabel[]>();
+    for (const l of labels) by.set(l.incident_id, [...(by.get(l.incident_id) ?? []), { labelId: l.label_id, name: l.label_name, value: l.value || null }]);
+    return rows.map((r) => listItem(r, by.get(r.id) ?? []));
+  }
+
+  async list(orgId: number, q: ListQuery): Promise<IncidentPage> {
+    const spec = await this.spec(orgId, q);
+    const keyset = q.cursor ? decodeKeyset(q.cursor, cursorScope(q.sort, q.order), isSortValue) : undefined;
+    // Only a time range (and maybe a widget): the total is one of the widget counts, so the range
+    // is scanned once, by the grouped count, instead of twice.
+    const plain =
+      !!spec.range &&
+      !q.search &&
+      !q.user &&
+      !q.duplicated &&
+      !([q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.rule, q.engine, q.department, q.action] as (unknown[] | undefined)[]).some((v) => v?.length);
+    const wantCounts = q.withCounts || plain;
+    const [page, counted, counts] = await Promise.all([
+      this.store.page(spec, q.sort, q.order, q.pageSize, keyset),
+      plain ? Promise.resolve(null) : this.store.total(spec),
+      wantCounts ? this.counts(orgId, spec.range ?? resolveRange(q)) : Promise.resolve(undefined),
+    ]);
+    const total = counted ?? { total: counts![q.widget ?? 'all'], capped: false };
+    return {
+      items: await this.items(orgId, page.rows),
+      total: total.total,
+      totalCapped: total.capped,
+      pageSize: q.pageSize,
+      ...pageCursors(page, keyset, (r, dir) => encodeKeyset({ value: sortValue(r, q.sort), id: r.id, dir }, cursorScope(q.sort, q.order))),
+      range: spec.range,
+      ...(counts && q.withCounts ? { counts } : {}),
+    };
+  }
+
+  async counts(orgId: number, range: { from: string; to: string }): Promise<Counts> {
+    return this.store.widgetCounts(orgId, range);
+  }
+
+  async detail(orgId: number, id: number, f?: ListFilters): Promise<IncidentDetail> {
+    const r = await this.store.getListRecord(orgId, id);
+    if (!r) throw notFound('Incident');
+    const [item] = await this.items(orgId, [r]);
+    const [events, parent] = await Promise.all([
+      this.store.events(orgId, id),
+      r.duplicate_of ? this.store.get(orgId, r.duplicate_of) : Promise.resolve(undefined),
+    ]);
+    let previousId: number | null = null;
+    let nextId: number | null = null;
+    if (f) {
+      const spec = await this.spec(orgId, f);
+      const v = sortValue(r, f.sort);
+      const [prev, next] = await Promise.all([
+        this.store.page(spec, f.sort, f.order, 1, { value: v, id, dir: 'prev' }),
+        this.store.page(spec, f.sort, f.order, 1, { value: v, id, dir: 'next' }),
+      ]);
+      previousId = prev.rows[0]?.id ?? null;
+      nextId = next.rows[0]?.id ?? null;
+    }
+    const details = JSON.parse(r.details) as IncidentDetail['details'];
+    return {
+      ...item,
+      details,
+      notes: r.notes,
+      currentState: { status: item.status, user: r.awaiting_user },
+      resolution: r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null,
+      duplicateParent: parent ? { id: parent.id, transactionId: parent.transaction_id } : null,
+      events: events.map(eventView),
+      previousId,
+      nextId,
+    };
+  }
+
+  async events(orgId: number, id: number): Promise<IncidentEvent[]> {
+    if (!(await this.store.get(orgId, id))) throw notFound('Incident');
+    const rows = await this.store.events(orgId, id);
+    return rows.map(eventView);
+  }
+
+  async duplicates(orgId: number, id: number, page: number, pageSize: number) {
+    if (!(await this.store.get(orgId, id))) throw notFound('Incident');
+    const { items, total } = await this.store.duplicates(orgId, id, page, pageSize);
+    return { items: items.map((d) => ({ id: d.id, transactionId: d.transaction_id, transactionTime: d.incident_date })), total, page, pageSize };
+  }
+
+  async filterOptions(orgId: number): Promise<FilterOptions> {
+    const [facets, labels, admins] = await Promise.all([
+      this.store.facets(orgId),
+      this.labels.list(orgId),
+      this.assignableAdmins(orgId),
+    ]);
+    return {
+      statuses: ['New', 'Investigating', 'Validating with User', 'Received Justification Response', 'Escalated', 'Resolved'],
+      severities: [...SEVERITIES],
+      priorities: [...PRIORITIES],
+      sourceTypes: ['Inline', 'Email', 'Endpoint', 'SaaS Security'],
+      dlpAdmins: admins,
+      labels: labels.map((l) => ({ id: l.id, name: l.name, values: l.values })),
+      rules: facets.get('rule') ?? [],
+      engines: facets.get('engine') ?? [],
+      departments: facets.get('department') ?? [],
+      actions: facets.get('action') ?? [],
+      dlpTypes: facets.get('dlpType') ?? [],
+    };
+  }
+
+  /** Active admins of the org whose role can edit incidents: the DLP Admin choices. */
+  /** Admins who can be made DLP Admin: active, with Incidents edit (asked of the admins module). */
+  assignableAdmins(orgId: number): Promise<{ id: number; name: string; email: string }[]> {
+    return this.admins.withPermission(orgId, 'Incidents', 'edit');
+  }
+}

@@ -1,0 +1,170 @@
+import { systemNames } from '../../connectors/descriptors.js';
+import type { Kysely } from 'kysely';
+import { CsvError, parseCsv, toCsv } from '../../platform/csv.js';
+import { nowIso } from '../../platform/db/database.js';
+import type { Exec } from '../../platform/db/exec.js';
+import type { IntegrationUsersTables as DB } from './tables.js';
+import { AppError, badRequest, notFound } from '../../platform/http/errors.js';
+import type { JobQueue } from '../../platform/jobs/index.js';
+import { noPermissions } from '../../platform/permissions.js';
+import { systemPrincipal, type Principal } from '../../platform/principal.js';
+import { connectorCache, isTicketing, type IntegrationsPort } from './integrations-port.js';
+import type { UserLookup } from './lookup.js';
+import { MAX_IMPORT_ROWS, emailInput, type ImportView } from './schemas.js';
+import type { IntegrationUsersStore } from './store.js';
+import type { ImportRowResult } from './tables.js';
+
+export const IMPORT_JOB = 'integration-users.import';
+
+/** CSV import: the file is stored as rows, then a job looks each person up and adds the ones found. */
+export class UserImport {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly store: IntegrationUsersStore,
+    private readonly jobs: Pick<JobQueue, 'enqueue'>,
+    private readonly integrations: () => IntegrationsPort,
+    private readonly lookups: UserLookup,
+  ) {}
+
+  async startImport(actor: Principal, input: { csv: string; fileName?: string }): Promise<ImportView> {
+    let parsed;
+    try {
+      parsed = parseCsv(input.csv);
+    } catch (err) {
+      if (err instanceof CsvError) throw badRequest(`The file is not valid CSV. ${err.message}`);
+      throw err;
+    }
+    const header = parsed.shift();
+    const cols = header?.fields.map((f) => f.trim().toLowerCase()) ?? [];
+    const emailCol = cols.indexOf('email');
+    const integrationCol = cols.indexOf('integration');
+    if (emailCol < 0 || integrationCol < 0) {
+      throw badRequest('The first line of the file must be the header "email,integration" (the email of the person and the name of the Integration, one person per line).');
+    }
+    if (!parsed.length) throw badRequest('The file has a header but no people. Add one line per person: email,integration.');
+    if (parsed.length > MAX_IMPORT_ROWS) throw badRequest(`The file has ${parsed.length} people; import at most ${MAX_IMPORT_ROWS} at a time.`);
+    const now = nowIso();
+    const id = await this.db.transaction().execute(async (trx) => {
+      const id = await this.store.insertImport(trx, {
+        org_id: actor.orgId,
+        file_name: input.fileName ?? null,
+        status: 'queued',
+        total: parsed.length,
+        processed: 0,
+        added: 0,
+        not_found: 0,
+        inactive: 0,
+        duplicate: 0,
+        errors: 0,
+        error: null,
+        created_by: actor.label,
+        created_by_admin_id: actor.adminId,
+        created_at: now,
+        started_at: null,
+        finished_at: null,
+      });
+      await this.store.insertImportRows(
+        trx,
+        parsed.map((r) => ({
+          import_id: id,
+          org_id: actor.orgId,
+          line: r.line,
+          email: (r.fields[emailCol] ?? '').trim().slice(0, 500),
+          integration: (r.fields[integrationCol] ?? '').trim().slice(0, 500),
+          result: null,
+          message: null,
+          user_id: null,
+        })),
+      );
+      await this.jobs.enqueue(trx, { kind: IMPORT_JOB, orgId: actor.orgId, payload: { importId: id }, dedupeKey: `${IMPORT_JOB}:${id}`, maxAttempts: 5 });
+      return id;
+    });
+    return this.getImport(actor.orgId, id);
+  }
+
+  async getImport(orgId: number, id: number): Promise<ImportView> {
+    const imp = await this.store.getImport(orgId, id);
+    if (!imp) throw notFound('Import');
+    const rows = await this.store.importRows(orgId, id, 1000);
+    return {
+      id: imp.id,
+      fileName: imp.file_name,
+      status: imp.status,
+      total: imp.total,
+      processed: imp.processed,
+      counts: { added: imp.added, not_found: imp.not_found, inactive: imp.inactive, duplicate: imp.duplicate, error: imp.errors },
+      error: imp.error,
+      createdBy: imp.created_by,
+      createdAt: imp.created_at,
+      startedAt: imp.started_at,
+      finishedAt: imp.finished_at,
+      rows: rows.map((r) => ({ line: r.line, email: r.email, integration: r.integration, result: r.result, message: r.message })),
+    };
+  }
+
+  async importResultCsv(orgId: number, id: number): Promise<string> {
+    if (!(await this.store.getImport(orgId, id))) throw notFound('Import');
+    const rows = await this.store.importRows(orgId, id);
+    return toCsv(
+      ['line', 'email', 'integration', 'result', 'message'],
+      rows.map((r) => [r.line, r.email, r.integration, r.result ?? 'pending', r.message ?? '']),
+    );
+  }
+
+  /** The job: each row's lookup, the user it adds and its result commit together, so a retried job never adds twice. */
+  async runImport(importId: number, orgId: number): Promise<void> {
+    const imp = await this.store.getImport(orgId, importId);
+    if (!imp || imp.status === 'done' || imp.status === 'failed') return;
+    if (imp.status === 'queued') await this.store.updateImport(this.db, importId, { status: 'running', started_at: nowIso() });
+    const actor: Principal = { ...systemPrincipal(orgId, noPermissions()), kind: imp.created_by_admin_id ? 'admin' : 'system', adminId: imp.created_by_admin_id, label: imp.created_by };
+    const refs = (await this.integrations().summaries(orgId)).filter(isTicketing);
+    const byName = new Map(refs.map((r) => [r.name.toLowerCase(), r]));
+    const conn = connectorCache(this.integrations(), orgId);
+    const createdBy = `${imp.created_by} (CSV import)`;
+    for (;;) {
+      const batch = await this.store.pendingImportRows(importId, 50);
+      if (!batch.length) break;
+      for (const row of batch) {
+        const finish = (exec: Exec<DB>, result: ImportRowResult, message: string, userId: number | null = null) => this.store.finishImportRow(exec, importId, row.id, result, message, userId);
+        const email = emailInput.safeParse(row.email);
+        if (!email.success) {
+          await finish(this.db, 'error', row.email ? `"${row.email}" is not a valid email address.` : 'The email is empty.');
+          continue;
+        }
+        const ref = byName.get(row.integration.toLowerCase());
+        if (!ref) {
+          await finish(this.db, 'error', row.integration ? `This organization has no ${systemNames()} integration named "${row.integration}".` : 'The integration is empty.');
+          continue;
+        }
+        if (!ref.enabled) {
+          await finish(this.db, 'error', `The integration "${ref.name}" is disabled.`);
+          continue;
+        }
+        const r = await this.lookups.resolve(orgId, ref, email.data, conn(ref.id));
+        const message = this.lookups.message(ref, email.data, r);
+        if (r.outcome !== 'found') {
+          const result: ImportRowResult = r.outcome === 'already_added' ? 'duplicate' : r.outcome === 'not_found' ? 'not_found' : r.outcome === 'inactive' ? 'inactive' : 'error';
+          await finish(this.db, result, message);
+          continue;
+        }
+        try {
+          await this.db.transaction().execute(async (trx) => {
+            const added = await this.lookups.insertFound(trx, actor, ref, email.data, r.user, createdBy);
+            if (!(await finish(trx, 'added', `Added ${r.user.name}.`, added.id))) throw new Error('row already done');
+          });
+        } catch (err) {
+          if (err instanceof AppError && err.code === 'already_added') await finish(this.db, 'duplicate', err.message);
+          else if (err instanceof Error && err.message === 'row already done') continue;
+          else throw err;
+        }
+      }
+    }
+    await this.store.updateImport(this.db, importId, { status: 'done', finished_at: nowIso() });
+  }
+
+  /** Called when the import job gives up for good. */
+  async failImport(importId: number, orgId: number, reason: string): Promise<void> {
+    const imp = await this.store.getImport(orgId, importId);
+    if (imp && imp.status !== 'done') await this.store.updateImport(this.db, importId, { status: 'failed', error: reason.slice(0, 1000), finished_at: nowIso() });
+  }
+}
