@@ -4,7 +4,6 @@ import { adfToText } from '../../../src/connectors/jira-cloud/adf.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 import { makeJobsDue, newIncident, noWait, runJobs, sandboxTickets, setUp, snNotes, startTestSandbox, type Sandbox, type World } from './helpers.js';
 
-
 let t: TestApp;
 let sb: Sandbox;
 let w: World;
@@ -146,6 +145,5 @@ it('two workers racing on one ticket send one create', async () => {
 });
 
 async function createWorkerDrain(): Promise<void> {
-
   await createWorker(t.ctx).drain();
 }
