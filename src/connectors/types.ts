@@ -157,6 +157,8 @@ export interface TicketingConnector {
   createTicket(input: CreateTicketInput): Promise<ExternalTicket>;
   getTicket(externalId: string): Promise<ExternalTicket | null>;
   addComment(externalId: string, text: string): Promise<void>;
+  /** Moves a closed ticket back to an open status (the "reopen" closed-ticket policy). */
+  reopenTicket(externalId: string): Promise<ExternalTicket>;
   /** The ticket's comments (ServiceNow work notes) as plain text, oldest first, bounded; to check before posting. */
   listComments(externalId: string): Promise<string[]>;
   ticketUrl(key: string, externalId: string): string;
