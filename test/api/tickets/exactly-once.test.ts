@@ -180,3 +180,36 @@ it('two workers racing on one ticket send one create', async () => {
 async function createWorkerDrain(): Promise<void> {
   await createWorker(t.ctx).drain();
 }
+
+it('a creation stuck without progress can be retried; the superseded job then does nothing', async () => {
+  sb.state.setFaults('servicenow', { errorBurst: 1000 });
+  const ticket = await submitSn();
+  await createWorkerDrain();
+  expect((await w.admin.post(`/api/v1/tickets/${ticket.id}/retry`)).statusCode).toBe(409);
+  await t.ctx.db
+    .updateTable('tickets')
+    .set({ updated_at: new Date(Date.now() - 16 * 60_000).toISOString() })
+    .where('id', '=', ticket.id)
+    .execute();
+  sb.state.clearFaults();
+  const retried = await w.admin.post(`/api/v1/tickets/${ticket.id}/retry`);
+  expect(retried.statusCode).toBe(200);
+  expect((await ticketRow(ticket.id)).runs).toBe(2);
+  // The first run's job is still queued; it sees it was superseded and stops.
+  const job = {
+    id: 0,
+    orgId: t.orgId,
+    kind: 'tickets.create',
+    payload: { ticketId: ticket.id, run: 1 },
+    attempts: 1,
+    maxAttempts: 10,
+    runAt: '',
+    lastError: null,
+  };
+  await t.ctx.tickets.runCreateJob(job);
+  expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(0);
+  await makeJobsDue(t);
+  await createWorkerDrain();
+  expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(1);
+  expect((await ticketRow(ticket.id)).state).toBe('open');
+});
