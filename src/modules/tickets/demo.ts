@@ -5,7 +5,9 @@ import { listQuery } from '../incidents/schemas.js';
 import type { TicketsService } from './service.js';
 
 /** What the demo needs of the sandbox beyond its URLs: moving a ticket as a person working it would. */
-type SandboxWithState = DemoSandbox & { state?: { setTicketStatus(id: string, status: string): unknown } };
+type SandboxWithState = DemoSandbox & {
+  state?: { setTicketStatus(id: string, status: string): unknown; jira: { accounts: { accountId: string; active: boolean }[] } };
+};
 
 const DAY = 86_400_000;
 
@@ -65,10 +67,15 @@ export async function seedDemoTickets(service: TicketsService, actor: Principal,
       updated_at: nowIso(),
     });
   }
-  // Security Incident needs Data Classification; without a mapping Jira refuses it, field by field.
-  const failed = await run(d, { ...jiraTask, issueTypeId: '10002' }, 'This one fails: its required field has no mapping.');
+  // The assignee is deactivated in Jira for a moment, as happens to people who leave: Jira refuses
+  // the assignee field with its own message, and the ticket fails at once.
+  const account = state?.jira.accounts.find((x) => x.accountId === jiraUser.externalId);
+  if (account) account.active = false;
+  const failed = await run(d, jiraTask, 'This one fails: the assignee was deactivated in Jira.').finally(() => {
+    if (account) account.active = true;
+  });
   const creating = await service.create(actor, e, { ...snTicket, notes: 'Created by the worker in a moment.' });
   return [
-    `Tickets: ${open.map((t) => t.ticketKey).join(', ')} open, ${closed.ticketKey} closed, one failed (${failed.failureReason ?? failed.state}), one being created (#${creating.id}); see Incidents > Details > Ticket.`,
+    `Tickets: ${open.map((t) => t.ticketKey).join(', ')} open, ${closed.ticketKey} closed, one ${failed.state} (${failed.failureReason ?? 'no reason'}), one being created (#${creating.id}); see Incidents > Details > Ticket.`,
   ];
 }

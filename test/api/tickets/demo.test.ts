@@ -22,7 +22,7 @@ it('the demo seeds tickets in each state against the sandbox, once', async () =>
   for (let i = 0; i < 6; i++) await newIncident(t);
   const actor = systemPrincipal(t.orgId, fullPermissions());
   const lines = await seedDemoTickets(t.ctx.tickets, actor, sb as never);
-  expect(lines.join('\n')).toMatch(/open, INC\d+ closed, one failed \(.*Data Classification is required/);
+  expect(lines.join('\n')).toMatch(/open, INC\d+ closed, one failed \(.*cannot be assigned issues/);
   const states = (await t.ctx.db.selectFrom('tickets').select('state').execute()).map((r) => r.state).sort();
   expect(states).toEqual(['closed', 'creating', 'failed', 'open', 'open']);
   const closed = await t.ctx.db.selectFrom('tickets').selectAll().where('state', '=', 'closed').executeTakeFirstOrThrow();
