@@ -4,8 +4,8 @@ import type { Connection, ConnectorOptions, TicketingConnector } from './types.j
 
 export * from './types.js';
 export * from './descriptors.js';
-export { JiraCloudConnector } from './jira-cloud/connector.js';
-export { ServiceNowConnector } from './servicenow/connector.js';
+export { JiraCloudConnector, jiraIssueBody } from './jira-cloud/connector.js';
+export { ServiceNowConnector, serviceNowIncidentBody } from './servicenow/connector.js';
 
 /** The one place that knows which client serves which integration type. */
 export function createConnector(connection: Connection, opts: ConnectorOptions): TicketingConnector {

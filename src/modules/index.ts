@@ -9,6 +9,7 @@ import { integrationsModule } from './integrations/module.js';
 import { labelsModule } from './labels/module.js';
 import { orgsModule } from './orgs/module.js';
 import { rolesModule } from './roles/module.js';
+import { ticketsModule } from './tickets/module.js';
 
 /**
  * Every capability, in the order they are built: a module comes after the modules whose services
@@ -27,6 +28,7 @@ export const MODULES = [
   integrationUsersModule,
   labelsModule,
   incidentsModule,
+  ticketsModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];

@@ -49,8 +49,10 @@ async function scenario() {
   await j.findTicketByMarker('wfa-c1', 'SEC');
   await j.findTicketByMarker('wfa-c1');
   await j.addComment(ticket.externalId, 'Admin notes');
+  await j.listComments(ticket.externalId);
   sandbox.state.setTicketStatus(ticket.key, 'Done');
   await j.getTicket(ticket.externalId);
+  await j.reopenTicket(ticket.externalId);
   await j.getTicket('99999'); // 404
   await settle(j.createTicket({ marker: 'wfa-c2', summary: 's', description: 'd', assigneeExternalId: found.user.externalId, projectKey: 'OPS', issueTypeId: '10003' })); // 400
   await settle(connector(sandbox.credentials.jira.readOnly).createTicket({ marker: 'wfa-c3', summary: 's', description: 'd', assigneeExternalId: found.user.externalId, projectKey: 'SEC', issueTypeId: '10001' })); // 403

@@ -4,6 +4,7 @@ import type { Exec } from '../../platform/db/exec.js';
 import { decodeKeyset, encodeKeyset, pageCursors } from '../../platform/http/cursor.js';
 import { badRequest, notFound } from '../../platform/http/errors.js';
 import type { AdminsService } from '../admins/service.js';
+import type { IncidentTicketHooks } from './ticket-hooks.js';
 import type { LabelsService } from '../labels/service.js';
 import { PRIORITY_RANK, SEVERITY_RANK, eventView, listItem } from './incident-view.js';
 import {
@@ -56,6 +57,7 @@ export class IncidentQueries {
     private readonly store: IncidentsStore,
     private readonly labels: Pick<LabelsService, 'list'>,
     private readonly admins: Pick<AdminsService, 'withPermission'>,
+    private readonly ticketHooks: Pick<IncidentTicketHooks, 'ticketSummaries'>,
   ) {}
 
   /** The store's filter for the list's parameters (time range, or up to 10 transaction ids). */
@@ -77,12 +79,13 @@ export class IncidentQueries {
     return spec;
   }
 
-  /** Listed incidents with their labels. */
+  /** Listed incidents with their labels and their tickets' summary. */
   async items(orgId: number, rows: IncidentListRecord[], exec: Exec<DB> = this.db): Promise<IncidentListItem[]> {
-    const labels = await this.store.labelsOf(orgId, rows.map((r) => r.id), exec);
+    const ids = rows.map((r) => r.id);
+    const [labels, tickets] = await Promise.all([this.store.labelsOf(orgId, ids, exec), this.ticketHooks.ticketSummaries(orgId, ids, exec)]);
     const by = new Map<number, IncidentLabel[]>();
     for (const l of labels) by.set(l.incident_id, [...(by.get(l.incident_id) ?? []), { labelId: l.label_id, name: l.label_name, value: l.value || null }]);
-    return rows.map((r) => listItem(r, by.get(r.id) ?? []));
+    return rows.map((r) => ({ ...listItem(r, by.get(r.id) ?? []), tickets: tickets.get(r.id) ?? [] }));
   }
 
   async list(orgId: number, q: ListQuery): Promise<IncidentPage> {

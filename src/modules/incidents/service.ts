@@ -10,6 +10,7 @@ import { IncidentIngest } from './ingest.js';
 import { IncidentQueries } from './queries.js';
 import type { Counts, FilterOptions, IncidentDetail, IncidentEvent, IncidentPage, IngestBatchResult, IngestItemResult, ListFilters, ListQuery } from './schemas.js';
 import { IncidentsStore } from './store.js';
+import { IncidentTicketHooks } from './ticket-hooks.js';
 
 export { CSV_COLUMNS } from './csv-export.js';
 export { PRIORITY_RANK, SEVERITY_RANK } from './incident-view.js';
@@ -23,6 +24,8 @@ export { currentWeek, resolveRange } from './queries.js';
  */
 export class IncidentsService {
   readonly store: IncidentsStore;
+  /** What the tickets module does to incidents (State Changes entries, resolve by System, list summaries). */
+  readonly ticketHooks: IncidentTicketHooks;
   private readonly ingest: IncidentIngest;
   private readonly queries: IncidentQueries;
   private readonly actions: IncidentActions;
@@ -34,8 +37,9 @@ export class IncidentsService {
     labels: Pick<LabelsService, 'list' | 'resolve'>,
   ) {
     this.store = new IncidentsStore(db);
+    this.ticketHooks = new IncidentTicketHooks(this.store);
     this.ingest = new IncidentIngest(db, this.store);
-    this.queries = new IncidentQueries(db, this.store, labels, admins);
+    this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks);
     this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels);
   }
 
