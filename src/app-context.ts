@@ -17,6 +17,7 @@ import { integrationsPort } from './modules/integration-users/integrations-port.
 import { IncidentsService } from './modules/incidents/service.js';
 import { LabelsService } from './modules/labels/service.js';
 import { JobQueue } from './platform/jobs/index.js';
+import { TicketsService } from './modules/tickets/service.js';
 import { TicketSyncService } from './modules/tickets/sync/service.js';
 
 /** Every service, built once per process and handed to routes, the worker and the CLI. */
@@ -38,6 +39,7 @@ export type AppContext = {
   incidents: IncidentsService;
   labels: LabelsService;
   jobs: JobQueue;
+  tickets: TicketsService;
   ticketSync: TicketSyncService;
 };
 
@@ -58,6 +60,14 @@ export function createContext(config: Config, database: Database, log: AppContex
   const integrationUsersPort = integrationsPort(integrations);
   const integrationUsers = new IntegrationUsersService(db, audit, jobs, () => integrationUsersPort);
   integrations.registerUsage('integration users', (orgId, id, exec) => integrationUsers.countForIntegration(orgId, id, exec));
+  const tickets = new TicketsService({ db, config, jobs, log: log as never, incidents, integrations, integrationUsers });
+  integrations.registerUsage('open tickets', (orgId, id, exec) => tickets.countLiveByIntegration(orgId, id, exec));
+  integrationUsers.registerUsage('open tickets', async (exec, orgId, user) => {
+    const n = await tickets.countLiveByUser(orgId, user.id, exec);
+    return n ? [`${n} open ticket${n === 1 ? '' : 's'}`] : [];
+  });
   const ticketSync = new TicketSyncService({ db, secrets, publicUrl: config.publicUrl, audit, integrations, incidents: () => incidents.ticketHooks });
-  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs, ticketSync };
+  // The create path asks the integration's sync settings what to do when the incident's ticket is closed.
+  tickets.closedTicketPolicy = (orgId, integrationId) => ticketSync.closedTicketPolicy(orgId, integrationId);
+  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs, tickets, ticketSync };
 }
