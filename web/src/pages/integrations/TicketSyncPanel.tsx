@@ -114,12 +114,10 @@ export function TicketSyncPanel({ integration }: { integration: IntegrationView 
         ) : null}
         <Group gap="xl">
           <Text size="sm">
-            Last poll: <DateTime value={v.lastPollAt} />
-            {!v.lastPollAt ? 'never' : null}
+            Last poll: {v.lastPollAt ? <DateTime value={v.lastPollAt} /> : 'never'}
           </Text>
           <Text size="sm">
-            Last webhook: <DateTime value={v.lastWebhookAt} />
-            {!v.lastWebhookAt ? 'never' : null}
+            Last webhook: {v.lastWebhookAt ? <DateTime value={v.lastWebhookAt} /> : 'never'}
           </Text>
           {canEdit ? (
             <Button variant="default" size="xs" loading={poll.isPending} disabled={!syncOn || !integration.enabled} onClick={() => poll.mutate()}>
