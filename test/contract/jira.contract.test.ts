@@ -49,8 +49,10 @@ async function scenario() {
   await j.findTicketByMarker('wfa-c1', 'SEC');
   await j.findTicketByMarker('wfa-c1');
   await j.addComment(ticket.externalId, 'Admin notes');
+  await j.listComments(ticket.externalId);
   sandbox.state.setTicketStatus(ticket.key, 'Done');
   await j.getTicket(ticket.externalId);
+  await j.reopenTicket(ticket.externalId);
   await j.getTicket('99999'); // 404
   await j.getTickets([{ externalId: ticket.externalId, key: ticket.key }]); // status sync's batched read
   await settle(j.getTickets([{ externalId: ticket.externalId, key: ticket.key }, { externalId: '1', key: 'SEC-99999' }])); // 400: a key that no longer exists
