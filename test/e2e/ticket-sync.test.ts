@@ -59,7 +59,9 @@ describeE2E(
       await panel.waitFor();
       await h.see(page, 'Webhook secret: set (hidden)');
       expect(await page.content()).not.toContain(second);
-      const view = await api.get<{ pollIntervalMinutes: number; webhooksEnabled: boolean; closedTicketPolicy: string }>(`/integrations/${created.id}/ticket-sync`);
+      const view = await api.get<{ pollIntervalMinutes: number; webhooksEnabled: boolean; closedTicketPolicy: string }>(
+        `/integrations/${created.id}/ticket-sync`,
+      );
       expect(view).toMatchObject({ pollIntervalMinutes: 5, webhooksEnabled: true, closedTicketPolicy: 'reopen' });
     });
   },

@@ -48,13 +48,21 @@ it('never lets a webhook secret out after the rotate answer', async () => {
     secrets.push(secret);
     later.push((await call('PUT', `/api/v1/integrations/${id}/ticket-sync`, { webhooksEnabled: true })).body);
     later.push((await call('GET', `/api/v1/integrations/${id}/ticket-sync`)).body);
-    const d = kind === 'servicenow' ? serviceNowDelivery(secret, tk.externalId, '2') : jiraDelivery(secret, { id: tk.externalId, key: tk.key }, { id: '3', name: 'In Progress', category: 'indeterminate' });
+    const d =
+      kind === 'servicenow'
+        ? serviceNowDelivery(secret, tk.externalId, '2')
+        : jiraDelivery(secret, { id: tk.externalId, key: tk.key }, { id: '3', name: 'In Progress', category: 'indeterminate' });
     const system = kind === 'servicenow' ? 'servicenow' : 'jira';
     const ok = await app.inject({ method: 'POST', url: `/api/v1/webhooks/${system}/${id}`, payload: d.payload, headers: d.headers });
     expect(ok.statusCode, ok.body).toBe(200);
     later.push(ok.body);
     // A refused push echoes nothing of what it was sent.
-    const wrong = await app.inject({ method: 'POST', url: `/api/v1/webhooks/${system}/${id}`, payload: d.payload, headers: { ...d.headers, 'x-wfa-webhook-secret': `${secret}-wrong` } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: `/api/v1/webhooks/${system}/${id}`,
+      payload: d.payload,
+      headers: { ...d.headers, 'x-wfa-webhook-secret': `${secret}-wrong` },
+    });
     later.push(wrong.body);
   }
   const audit = await sql<Record<string, unknown>>`select * from audit_log`.execute(t.ctx.db);

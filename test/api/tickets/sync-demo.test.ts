@@ -30,7 +30,9 @@ it('the demo has the sandbox push ticket changes here, signed with the stored se
   sb.state.reset(); // a new demo run starts a new sandbox
   expect(await seedDemoTicketSync(t.ctx.ticketSync, t.ctx.integrations, actor, sb as never)).toHaveLength(2);
   expect(sb.state.webhooks.servicenow?.secret).toBe(first.servicenow?.secret);
-  const rotations = await sql<{ n: number }>`select count(*) as n from audit_log where resource = 'Ticket Sync Settings' and change_notes like '%secret%'`.execute(t.ctx.db);
+  const rotations = await sql<{
+    n: number;
+  }>`select count(*) as n from audit_log where resource = 'Ticket Sync Settings' and change_notes like '%secret%'`.execute(t.ctx.db);
   expect(Number(rotations.rows[0].n)).toBe(2);
   const views = await Promise.all((await t.ctx.integrations.list(t.orgId)).map((i) => t.ctx.ticketSync.view(t.orgId, i.id)));
   expect(views.every((v) => v.webhooksEnabled && v.secretSet && v.secret === null)).toBe(true);

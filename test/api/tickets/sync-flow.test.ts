@@ -27,7 +27,12 @@ afterAll(async () => {
 
 async function createTicket(integrationId: number, integrationUserId: number, projectId?: number) {
   const inc = await newIncident(t);
-  const res = await w.admin.post(`/api/v1/incidents/${inc.id}/tickets`, { integrationId, integrationUserId, ...(projectId ? { projectId } : {}), notes: 'Sync flow' });
+  const res = await w.admin.post(`/api/v1/incidents/${inc.id}/tickets`, {
+    integrationId,
+    integrationUserId,
+    ...(projectId ? { projectId } : {}),
+    notes: 'Sync flow',
+  });
   expect(res.statusCode, res.body).toBe(202);
   await runJobs(t);
   const view = (await w.admin.get(`/api/v1/tickets/${res.json().id}`)).json();
@@ -44,8 +49,16 @@ describe('status sync of tickets made by the Ticket action', () => {
     expect(project.statusCode, project.body).toBe(200);
     const secret = await rotate(w.admin, w.jira.id);
     const { incidentId, ticket } = await createTicket(w.jira.id, w.jiraUser.id, w.sec.id);
-    await fetch(`${sb.jiraUrl}/__sandbox/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${address}/api/v1/webhooks/jira/${w.jira.id}`, secret }) });
-    const moved = await fetch(`${sb.jiraUrl}/__sandbox/tickets/${ticket.ticketKey}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'In Progress' }) });
+    await fetch(`${sb.jiraUrl}/__sandbox/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${address}/api/v1/webhooks/jira/${w.jira.id}`, secret }),
+    });
+    const moved = await fetch(`${sb.jiraUrl}/__sandbox/tickets/${ticket.ticketKey}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'In Progress' }),
+    });
     expect(moved.status).toBe(200);
     await vi.waitFor(async () => expect((await ticketView(ticket.id)).state).toBe('closed'), { timeout: 10_000, interval: 100 });
     expect((await ticketView(ticket.id)).externalStatus).toBe('In Progress');

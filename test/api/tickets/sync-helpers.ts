@@ -77,7 +77,13 @@ export async function openTicket(t: TestApp, orgId: number, integrationId: numbe
 
 export async function ticketRow(t: TestApp, id: number) {
   const r = await sql<Record<string, unknown>>`select * from tickets where id = ${id}`.execute(t.ctx.db);
-  return r.rows[0] as { state: string; external_status: string | null; external_assignee_id: string | null; last_synced_at: string | null; closed_at: string | null };
+  return r.rows[0] as {
+    state: string;
+    external_status: string | null;
+    external_assignee_id: string | null;
+    last_synced_at: string | null;
+    closed_at: string | null;
+  };
 }
 
 export async function incidentOf(t: TestApp, orgId: number, incidentId: number) {
@@ -98,11 +104,24 @@ export async function rotate(s: Session, integrationId: number, enable = true): 
 }
 
 /** A Jira `jira:issue_updated` delivery, signed as Jira signs it (computed here, independently of the server). */
-export function jiraDelivery(secret: string | null, issue: { id: string; key: string }, status: { id: string; name: string; category: string }, over: { timestamp?: number; deliveryId?: string; updated?: string } = {}) {
+export function jiraDelivery(
+  secret: string | null,
+  issue: { id: string; key: string },
+  status: { id: string; name: string; category: string },
+  over: { timestamp?: number; deliveryId?: string; updated?: string } = {},
+) {
   const payload = JSON.stringify({
     timestamp: over.timestamp ?? Date.now(),
     webhookEvent: 'jira:issue_updated',
-    issue: { id: issue.id, key: issue.key, fields: { status: { id: status.id, name: status.name, statusCategory: { key: status.category } }, assignee: null, updated: over.updated ?? new Date().toISOString() } },
+    issue: {
+      id: issue.id,
+      key: issue.key,
+      fields: {
+        status: { id: status.id, name: status.name, statusCategory: { key: status.category } },
+        assignee: null,
+        updated: over.updated ?? new Date().toISOString(),
+      },
+    },
   });
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-atlassian-webhook-identifier': over.deliveryId ?? randomUUID() };
   if (secret !== null) headers['x-hub-signature'] = `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}`;
@@ -110,7 +129,13 @@ export function jiraDelivery(secret: string | null, issue: { id: string; key: st
 }
 
 export function serviceNowDelivery(secret: string | null, sysId: string, state: string, over: { timestamp?: number; deliveryId?: string } = {}) {
-  const payload = JSON.stringify({ sys_id: sysId, number: 'INC', state, assigned_to: '', sys_updated_on: new Date().toISOString().slice(0, 19).replace('T', ' ') });
+  const payload = JSON.stringify({
+    sys_id: sysId,
+    number: 'INC',
+    state,
+    assigned_to: '',
+    sys_updated_on: new Date().toISOString().slice(0, 19).replace('T', ' '),
+  });
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-wfa-delivery': over.deliveryId ?? randomUUID(),

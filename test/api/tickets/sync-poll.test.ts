@@ -31,7 +31,11 @@ beforeEach(() => {
 const batchReads = (system: 'servicenow' | 'jira') =>
   sb.state
     .requests(system)
-    .filter((r) => (system === 'servicenow' ? r.method === 'GET' && r.path === '/api/now/table/incident' && (r.query.sysparm_query ?? '').startsWith('sys_idIN') : r.path === '/rest/api/3/search/jql' && r.body.includes('key in')));
+    .filter((r) =>
+      system === 'servicenow'
+        ? r.method === 'GET' && r.path === '/api/now/table/incident' && (r.query.sysparm_query ?? '').startsWith('sys_idIN')
+        : r.path === '/rest/api/3/search/jql' && r.body.includes('key in'),
+    );
 
 describe('status poll', () => {
   it('reads ServiceNow tickets in batches of sys_idIN and applies what changed', async () => {

@@ -159,9 +159,16 @@ describe('ServiceNow webhooks', () => {
         body: JSON.stringify({ url: `${address}/api/v1/webhooks/servicenow/${id}`, secret }),
       });
       expect(set.status).toBe(200);
-      const moved = await fetch(`${sb.servicenowUrl}/__sandbox/tickets/${tk.externalId}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'Resolved' }) });
+      const moved = await fetch(`${sb.servicenowUrl}/__sandbox/tickets/${tk.externalId}/status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'Resolved' }),
+      });
       expect(moved.status).toBe(200);
-      await vi.waitFor(() => expect(sb.state.webhookDeliveries.some((d) => d.ticket === tk.externalId && d.status === 200)).toBe(true), { timeout: 10_000, interval: 50 });
+      await vi.waitFor(() => expect(sb.state.webhookDeliveries.some((d) => d.ticket === tk.externalId && d.status === 200)).toBe(true), {
+        timeout: 10_000,
+        interval: 50,
+      });
       expect((await ticketRow(t, tk.id)).state).toBe('closed');
       expect((await incidentOf(t, t.orgId, tk.incidentId)).status).toBe('Resolved');
     } finally {
@@ -213,7 +220,11 @@ describe('sync settings', () => {
     expect(later.json()).toMatchObject({ secret: null, secretSet: true });
     const stored = await sql<{ webhook_secret: string }>`select webhook_secret from ticket_sync_settings where integration_id = ${id}`.execute(t.ctx.db);
     expect(stored.rows[0].webhook_secret).not.toContain(secret);
-    const audit = await sql<{ before_json: string | null; after_json: string | null; change_notes: string }>`select before_json, after_json, change_notes from audit_log where resource = 'Ticket Sync Settings'`.execute(t.ctx.db);
+    const audit = await sql<{
+      before_json: string | null;
+      after_json: string | null;
+      change_notes: string;
+    }>`select before_json, after_json, change_notes from audit_log where resource = 'Ticket Sync Settings'`.execute(t.ctx.db);
     expect(audit.rows.length).toBeGreaterThan(0);
     for (const r of audit.rows) expect(JSON.stringify(r)).not.toContain(secret);
     const dump = await sql<Record<string, unknown>>`select * from audit_log`.execute(t.ctx.db);

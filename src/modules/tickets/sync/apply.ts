@@ -24,13 +24,26 @@ export class TicketStatusApplier {
     private readonly incidents: () => IncidentHooks,
   ) {}
 
-  apply(integration: SyncedIntegration, ticket: SyncedTicket, seen: Observation, terminals: JiraProjectTerminals | null, source: 'poll' | 'webhook'): Promise<ApplyOutcome> {
+  apply(
+    integration: SyncedIntegration,
+    ticket: SyncedTicket,
+    seen: Observation,
+    terminals: JiraProjectTerminals | null,
+    source: 'poll' | 'webhook',
+  ): Promise<ApplyOutcome> {
     return this.db.transaction().execute((trx) => this.applyIn(trx, integration, ticket, seen, terminals, source));
   }
 
   /** The same, inside the caller's transaction (a webhook records its delivery id in the same one). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any transaction on the app's database
-  async applyIn(trx: Transaction<any>, integration: SyncedIntegration, ticket: SyncedTicket, seen: Observation, terminals: JiraProjectTerminals | null, source: 'poll' | 'webhook'): Promise<ApplyOutcome> {
+  async applyIn(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any transaction on the app's database
+    trx: Transaction<any>,
+    integration: SyncedIntegration,
+    ticket: SyncedTicket,
+    seen: Observation,
+    terminals: JiraProjectTerminals | null,
+    source: 'poll' | 'webhook',
+  ): Promise<ApplyOutcome> {
     const closed = isClosedStatus(integration.type, { id: seen.statusId, category: seen.statusCategory }, terminals);
     const key = ticket.external_key ?? ticket.external_id ?? `#${ticket.id}`;
     const statusChanged = ticket.external_status !== seen.status || ticket.external_assignee_id !== seen.assigneeExternalId;
@@ -42,7 +55,12 @@ export class TicketStatusApplier {
         const summary = `${integration.name} ticket ${key} is ${seen.status} (${SOURCE_LABEL[source]}).`;
         await hooks.recordEvent(trx, ticket.org_id, ticket.incident_id, { action: 'ticket-status', summary, changedBy: 'System', adminId: null });
         if (integration.closeIncident) {
-          await hooks.resolveBySystem(trx, ticket.org_id, ticket.incident_id, `Resolved because ${integration.name} ticket ${key} was closed (${seen.status}).`);
+          await hooks.resolveBySystem(
+            trx,
+            ticket.org_id,
+            ticket.incident_id,
+            `Resolved because ${integration.name} ticket ${key} was closed (${seen.status}).`,
+          );
         }
         return 'closed';
       }

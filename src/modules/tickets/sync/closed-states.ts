@@ -14,11 +14,7 @@ export type JiraProjectTerminals = { completeStatusId: string | null; doneStatus
  * is the project's Complete Status when an admin picked one outside it (e.g. "Resolved" kept in
  * "In Progress"). This needs no second list to keep in step with the project's workflow.
  */
-export function isClosedStatus(
-  type: IntegrationType,
-  status: { id: string; category?: string | null },
-  project?: JiraProjectTerminals | null,
-): boolean {
+export function isClosedStatus(type: IntegrationType, status: { id: string; category?: string | null }, project?: JiraProjectTerminals | null): boolean {
   if (type === 'servicenow') return SERVICENOW_CLOSED_STATES.has(status.id);
   if (project?.completeStatusId && status.id === project.completeStatusId) return true;
   if (project?.doneStatusIds.includes(status.id)) return true;
@@ -27,8 +23,13 @@ export function isClosedStatus(
 }
 
 /** Each Jira project's terminal statuses, by our project id (tickets store that id). */
-export function terminalsByProject(projects: { id: number; statuses: { id: string; category: string }[]; completeStatus: { id: string } | null }[]): Map<number, JiraProjectTerminals> {
+export function terminalsByProject(
+  projects: { id: number; statuses: { id: string; category: string }[]; completeStatus: { id: string } | null }[],
+): Map<number, JiraProjectTerminals> {
   return new Map(
-    projects.map((p) => [p.id, { completeStatusId: p.completeStatus?.id ?? null, doneStatusIds: p.statuses.filter((s) => s.category === 'done').map((s) => s.id) }]),
+    projects.map((p) => [
+      p.id,
+      { completeStatusId: p.completeStatus?.id ?? null, doneStatusIds: p.statuses.filter((s) => s.category === 'done').map((s) => s.id) },
+    ]),
   );
 }

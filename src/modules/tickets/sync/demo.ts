@@ -21,7 +21,9 @@ export async function seedDemoTicketSync(sync: TicketSyncService, integrations: 
       body: JSON.stringify({ system: i.type === 'servicenow' ? 'servicenow' : 'jira', url: view.webhookUrl, secret }),
     });
     if (!res.ok) throw new Error(`The sandbox refused its webhook target (${res.status}).`);
-    lines.push(`Status sync: the sandbox ${i.type === 'servicenow' ? 'ServiceNow' : 'Jira'} pushes ticket changes to ${view.webhookUrl}; move a ticket at ${sandboxUrl}/__sandbox`);
+    lines.push(
+      `Status sync: the sandbox ${i.type === 'servicenow' ? 'ServiceNow' : 'Jira'} pushes ticket changes to ${view.webhookUrl}; move a ticket at ${sandboxUrl}/__sandbox`,
+    );
   }
   return lines;
 }

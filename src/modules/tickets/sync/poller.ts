@@ -19,7 +19,13 @@ export const DEFAULT_POLL_LIMITS: PollLimits = { batchSize: TICKET_BATCH_LIMIT, 
 export type PollResult = { polled: number; updated: number; requests: number; capped: boolean; retryAfterMs?: number; error?: string };
 
 export function observation(t: ExternalTicket): Observation {
-  return { status: t.status.name || t.status.id, statusId: t.status.id, statusCategory: t.status.category ?? null, assigneeExternalId: t.assigneeExternalId, updatedAt: t.updatedAt };
+  return {
+    status: t.status.name || t.status.id,
+    statusId: t.status.id,
+    statusCategory: t.status.category ?? null,
+    assigneeExternalId: t.assigneeExternalId,
+    updatedAt: t.updatedAt,
+  };
 }
 
 /** Reads open tickets from their systems in batches and applies what changed. */
@@ -53,7 +59,13 @@ export class TicketPoller {
 
   /** One integration's open tickets, bounded by the limits; also "Poll now". */
   async pollIntegration(orgId: number, integration: Awaited<ReturnType<IntegrationsPort['get']>>): Promise<PollResult> {
-    const synced: SyncedIntegration = { id: integration.id, orgId, type: integration.type, name: integration.name, closeIncident: integration.settings.closeIncidentOnTicketClosed };
+    const synced: SyncedIntegration = {
+      id: integration.id,
+      orgId,
+      type: integration.type,
+      name: integration.name,
+      closeIncident: integration.settings.closeIncidentOnTicketClosed,
+    };
     const cap = this.limits.batchSize * this.limits.maxBatchesPerRun;
     const tickets = await this.store.openTickets(orgId, integration.id, cap + 1);
     const result: PollResult = { polled: 0, updated: 0, requests: 0, capped: tickets.length > cap };
@@ -83,7 +95,8 @@ export class TicketPoller {
       await this.integrations.settled(integration.id);
     }
     const now = Date.now();
-    const dueAgain = result.retryAfterMs !== undefined ? new Date(now + result.retryAfterMs).toISOString() : result.capped ? new Date(now).toISOString() : undefined;
+    const dueAgain =
+      result.retryAfterMs !== undefined ? new Date(now + result.retryAfterMs).toISOString() : result.capped ? new Date(now).toISOString() : undefined;
     await this.settings.ensure(orgId, integration.id);
     await this.store.updateSettings(integration.id, { last_poll_at: new Date(now).toISOString(), ...(dueAgain ? { poll_due_at: dueAgain } : {}) });
     return result;

@@ -51,7 +51,12 @@ export function ticketSyncRoutes(sync: TicketSyncService): FastifyPluginAsyncZod
     });
     app.post('/integrations/:id/ticket-sync/poll', {
       config: EDIT,
-      schema: { tags, summary: 'Poll the open tickets of this integration now', params: idParam, response: { 200: z.object({ polled: z.number(), updated: z.number() }) } },
+      schema: {
+        tags,
+        summary: 'Poll the open tickets of this integration now',
+        params: idParam,
+        response: { 200: z.object({ polled: z.number(), updated: z.number() }) },
+      },
       handler: async (req) => {
         const r = await sync.pollNow(req.principal!, req.params.id);
         return { polled: r.polled, updated: r.updated };

@@ -76,16 +76,27 @@ export class SyncSettings {
         closedTicketPolicy: input.closedTicketPolicy ?? before.closedTicketPolicy,
       };
       if (JSON.stringify(before) === JSON.stringify(after)) return;
-      await this.store.updateSettings(integrationId, {
-        poll_interval_minutes: after.pollIntervalMinutes,
-        webhooks_enabled: after.webhooksEnabled ? 1 : 0,
-        closed_ticket_policy: after.closedTicketPolicy,
-        // A shorter interval takes effect from now rather than after the old one runs out.
-        ...(after.pollIntervalMinutes !== before.pollIntervalMinutes ? { poll_due_at: null } : {}),
-        modified_at: new Date().toISOString(),
-        modified_by: actor.label,
-      }, trx);
-      await this.audit.record(trx, actor, { action: 'Update', ...AUDIT, resourceId: integrationId, notes: 'Changed ticket status sync settings.', before, after });
+      await this.store.updateSettings(
+        integrationId,
+        {
+          poll_interval_minutes: after.pollIntervalMinutes,
+          webhooks_enabled: after.webhooksEnabled ? 1 : 0,
+          closed_ticket_policy: after.closedTicketPolicy,
+          // A shorter interval takes effect from now rather than after the old one runs out.
+          ...(after.pollIntervalMinutes !== before.pollIntervalMinutes ? { poll_due_at: null } : {}),
+          modified_at: new Date().toISOString(),
+          modified_by: actor.label,
+        },
+        trx,
+      );
+      await this.audit.record(trx, actor, {
+        action: 'Update',
+        ...AUDIT,
+        resourceId: integrationId,
+        notes: 'Changed ticket status sync settings.',
+        before,
+        after,
+      });
     });
     return this.view(actor.orgId, integrationId);
   }
@@ -96,7 +107,11 @@ export class SyncSettings {
     const secret = newWebhookSecret();
     await this.db.transaction().execute(async (trx) => {
       const row = await this.ensure(actor.orgId, integrationId, trx, actor.label);
-      await this.store.updateSettings(integrationId, { webhook_secret: this.secrets.seal(secret), modified_at: new Date().toISOString(), modified_by: actor.label }, trx);
+      await this.store.updateSettings(
+        integrationId,
+        { webhook_secret: this.secrets.seal(secret), modified_at: new Date().toISOString(), modified_by: actor.label },
+        trx,
+      );
       await this.audit.record(trx, actor, {
         action: 'Update',
         ...AUDIT,
@@ -135,7 +150,8 @@ export class SyncSettings {
   /** Refuses a poll-now for an integration whose sync is off, with the setting to change. */
   static requireSync(integration: { name: string; enabled: boolean; settings: { syncTicketStatus: boolean } }): void {
     if (!integration.enabled) throw conflict(`${integration.name} is disabled. Enable it on Setup > Integrations first.`);
-    if (!integration.settings.syncTicketStatus) throw conflict(`Sync ticket status is off for ${integration.name}. Turn it on in the integration's settings first.`);
+    if (!integration.settings.syncTicketStatus)
+      throw conflict(`Sync ticket status is off for ${integration.name}. Turn it on in the integration's settings first.`);
   }
 }
 

@@ -27,7 +27,11 @@ export class TicketSyncStore {
 
   /** Creates the row with defaults when absent (concurrent callers both end with the one row). */
   async ensureSettings(exec: AnyDb, row: Omit<SettingsRecord, 'id'>): Promise<SettingsRecord> {
-    await exec.insertInto('ticket_sync_settings').values(row).onConflict((oc) => oc.column('integration_id').doNothing()).execute();
+    await exec
+      .insertInto('ticket_sync_settings')
+      .values(row)
+      .onConflict((oc) => oc.column('integration_id').doNothing())
+      .execute();
     return (await this.settings(row.integration_id, exec))!;
   }
 

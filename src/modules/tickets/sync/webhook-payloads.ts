@@ -11,7 +11,10 @@ const jiraPush = z.object({
       key: z.string().max(100),
       fields: z.object({
         status: z.object({ id: z.string().max(50), name: z.string().max(255), statusCategory: z.object({ key: z.string().max(50) }).optional() }),
-        assignee: z.object({ accountId: z.string().max(128) }).nullable().optional(),
+        assignee: z
+          .object({ accountId: z.string().max(128) })
+          .nullable()
+          .optional(),
         updated: z.string().max(64).optional(),
       }),
     })
@@ -30,7 +33,8 @@ const serviceNowPush = z.object({
 
 const SN_STATE_NAMES: Record<string, string> = { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' };
 
-export type ParsedPush = { kind: 'ticket'; externalId: string; seen: Observation; timestamp: unknown } | { kind: 'ignored'; reason: string; timestamp: unknown };
+export type ParsedPush =
+  { kind: 'ticket'; externalId: string; seen: Observation; timestamp: unknown } | { kind: 'ignored'; reason: string; timestamp: unknown };
 
 export type ParseOutcome = { ok: true; push: ParsedPush } | { ok: false; message: string };
 
@@ -42,7 +46,9 @@ function parse<T>(schema: z.ZodType<T>, raw: Buffer): { ok: true; value: T } | {
     return { ok: false, message: 'The body is not JSON.' };
   }
   const r = schema.safeParse(json);
-  return r.success ? { ok: true, value: r.data } : { ok: false, message: `The body is not a status push: ${r.error.issues[0]?.path.join('.') || 'body'} ${r.error.issues[0]?.message ?? ''}`.trim() };
+  return r.success
+    ? { ok: true, value: r.data }
+    : { ok: false, message: `The body is not a status push: ${r.error.issues[0]?.path.join('.') || 'body'} ${r.error.issues[0]?.message ?? ''}`.trim() };
 }
 
 function isoOrNull(value: string | undefined): string | null {
@@ -55,7 +61,8 @@ export function parseJiraPush(raw: Buffer): ParseOutcome {
   const r = parse(jiraPush, raw);
   if (!r.ok) return r;
   const p = r.value;
-  if (p.webhookEvent !== 'jira:issue_updated' || !p.issue) return { ok: true, push: { kind: 'ignored', reason: `Event ${p.webhookEvent} is not used.`, timestamp: p.timestamp } };
+  if (p.webhookEvent !== 'jira:issue_updated' || !p.issue)
+    return { ok: true, push: { kind: 'ignored', reason: `Event ${p.webhookEvent} is not used.`, timestamp: p.timestamp } };
   const f = p.issue.fields;
   return {
     ok: true,
@@ -63,7 +70,13 @@ export function parseJiraPush(raw: Buffer): ParseOutcome {
       kind: 'ticket',
       externalId: p.issue.id,
       timestamp: p.timestamp,
-      seen: { status: f.status.name, statusId: f.status.id, statusCategory: f.status.statusCategory?.key ?? null, assigneeExternalId: f.assignee?.accountId ?? null, updatedAt: isoOrNull(f.updated) },
+      seen: {
+        status: f.status.name,
+        statusId: f.status.id,
+        statusCategory: f.status.statusCategory?.key ?? null,
+        assigneeExternalId: f.assignee?.accountId ?? null,
+        updatedAt: isoOrNull(f.updated),
+      },
     },
   };
 }

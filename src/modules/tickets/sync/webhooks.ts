@@ -52,7 +52,7 @@ export class WebhookReceiver {
     let deliveryId: string | undefined;
     if (system === 'jira') {
       if (!validHubSignature(req.rawBody, secret, header(req.headers, 'x-hub-signature'))) {
-        throw unauthorized('The X-Hub-Signature header is missing or does not match the body signed with this integration\'s webhook secret.');
+        throw unauthorized("The X-Hub-Signature header is missing or does not match the body signed with this integration's webhook secret.");
       }
       deliveryId = header(req.headers, JIRA_DELIVERY_HEADER);
       parsed = parseJiraPush(req.rawBody);
@@ -64,17 +64,25 @@ export class WebhookReceiver {
       parsed = parseServiceNowPush(req.rawBody, header(req.headers, SERVICENOW_TIMESTAMP_HEADER));
     }
     if (!deliveryId || !DELIVERY_ID.test(deliveryId)) {
-      throw unauthorized(`A delivery id (${system === 'jira' ? 'X-Atlassian-Webhook-Identifier' : SERVICENOW_DELIVERY_HEADER}) of up to 128 letters, digits or . _ : - is required, so a replay can be refused.`);
+      throw unauthorized(
+        `A delivery id (${system === 'jira' ? 'X-Atlassian-Webhook-Identifier' : SERVICENOW_DELIVERY_HEADER}) of up to 128 letters, digits or . _ : - is required, so a replay can be refused.`,
+      );
     }
     if (!parsed.ok) throw new AppError(400, 'bad_request', parsed.message);
     if (!freshTimestamp(parsed.push.timestamp)) {
-      throw unauthorized('The delivery\'s timestamp is missing or more than 10 minutes away from this server\'s clock; it may be a replay.');
+      throw unauthorized("The delivery's timestamp is missing or more than 10 minutes away from this server's clock; it may be a replay.");
     }
     if (!integration.enabled || !integration.settings.syncTicketStatus) {
       throw new AppError(409, 'conflict', `Sync ticket status is off for ${integration.name}; the push was not applied.`);
     }
     const push = parsed.push;
-    const synced = { id: integration.id, orgId: row.org_id, type: integration.type, name: integration.name, closeIncident: integration.settings.closeIncidentOnTicketClosed };
+    const synced = {
+      id: integration.id,
+      orgId: row.org_id,
+      type: integration.type,
+      name: integration.name,
+      closeIncident: integration.settings.closeIncidentOnTicketClosed,
+    };
     const terminals = integration.type === 'jira_cloud' ? await this.jiraTerminalsFor(row.org_id, integration.id, push) : null;
 
     return this.db.transaction().execute(async (trx) => {

@@ -62,7 +62,8 @@ export function TicketSyncPanel({ integration }: { integration: IntegrationView 
   const [secret, setSecret] = useState<string | null>(null);
   const [confirmRotate, setConfirmRotate] = useState(false);
   useEffect(() => {
-    if (q.data) setF({ pollIntervalMinutes: q.data.pollIntervalMinutes, webhooksEnabled: q.data.webhooksEnabled, closedTicketPolicy: q.data.closedTicketPolicy });
+    if (q.data)
+      setF({ pollIntervalMinutes: q.data.pollIntervalMinutes, webhooksEnabled: q.data.webhooksEnabled, closedTicketPolicy: q.data.closedTicketPolicy });
   }, [q.data]);
 
   const save = useMutation({
@@ -113,12 +114,8 @@ export function TicketSyncPanel({ integration }: { integration: IntegrationView 
           </Alert>
         ) : null}
         <Group gap="xl">
-          <Text size="sm">
-            Last poll: {v.lastPollAt ? <DateTime value={v.lastPollAt} /> : 'never'}
-          </Text>
-          <Text size="sm">
-            Last webhook: {v.lastWebhookAt ? <DateTime value={v.lastWebhookAt} /> : 'never'}
-          </Text>
+          <Text size="sm">Last poll: {v.lastPollAt ? <DateTime value={v.lastPollAt} /> : 'never'}</Text>
+          <Text size="sm">Last webhook: {v.lastWebhookAt ? <DateTime value={v.lastWebhookAt} /> : 'never'}</Text>
           {canEdit ? (
             <Button variant="default" size="xs" loading={poll.isPending} disabled={!syncOn || !integration.enabled} onClick={() => poll.mutate()}>
               Poll now
@@ -152,7 +149,11 @@ export function TicketSyncPanel({ integration }: { integration: IntegrationView 
             />
             <Switch
               label="Receive webhooks"
-              description={v.secretSet ? 'Take status pushes at the URL below, verified with the secret.' : 'Rotate the secret first, then set up the webhook in the ticketing system.'}
+              description={
+                v.secretSet
+                  ? 'Take status pushes at the URL below, verified with the secret.'
+                  : 'Rotate the secret first, then set up the webhook in the ticketing system.'
+              }
               checked={f.webhooksEnabled}
               onChange={(e) => setF({ ...f, webhooksEnabled: e.currentTarget.checked })}
               disabled={!canEdit}
@@ -210,7 +211,8 @@ export function TicketSyncPanel({ integration }: { integration: IntegrationView 
           rotate.reset();
         }}
       >
-        The current secret stops working at once: pushes signed with it are refused until you paste the new one into the ticketing system. The poll keeps running meanwhile.
+        The current secret stops working at once: pushes signed with it are refused until you paste the new one into the ticketing system. The poll keeps
+        running meanwhile.
       </ConfirmDialog>
     </Paper>
   );
