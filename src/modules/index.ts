@@ -9,6 +9,7 @@ import { integrationsModule } from './integrations/module.js';
 import { labelsModule } from './labels/module.js';
 import { orgsModule } from './orgs/module.js';
 import { rolesModule } from './roles/module.js';
+import { ticketSyncModule } from './tickets/sync/module.js';
 import { ticketsModule } from './tickets/module.js';
 
 /**
@@ -28,6 +29,7 @@ export const MODULES = [
   integrationUsersModule,
   labelsModule,
   incidentsModule,
+  ticketSyncModule,
   ticketsModule,
 ] as const;
 

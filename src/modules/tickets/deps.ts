@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { TicketingConnector } from '../../connectors/index.js';
 import type { TicketsDb as DB } from './db.js';
+import type { TicketSyncService } from './sync/service.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { IncidentDetail, IncidentListItem, ListQuery } from '../incidents/schemas.js';
 import type { IncidentTicketHooks } from '../incidents/ticket-hooks.js';
@@ -29,6 +30,8 @@ export type TicketsDeps = {
     projects(orgId: number, integrationId: number): Promise<JiraProjectView[]>;
     fieldMappings(orgId: number, projectId: number, issueTypeId: string): Promise<MappingRowView[]>;
   };
+  /** The integration's closed-ticket policy lives with its sync settings. */
+  ticketSync: Pick<TicketSyncService, 'closedTicketPolicy'>;
   integrationUsers: {
     getAssignee(orgId: number, id: number): Promise<AssigneeRecord | null>;
     listAssignable(orgId: number, integrationId: number): Promise<UserView[]>;

@@ -51,10 +51,10 @@ export class TicketsService {
 
   /**
    * What happens when a ticket is requested for an incident whose ticket on this integration is
-   * closed. The integration's sync settings (ticket sync) decide; until they exist, a new ticket.
+   * closed. The integration's sync settings (the ticketSync module) decide.
    */
-  async closedTicketPolicy(_orgId: number, _integrationId: number): Promise<ClosedTicketPolicy> {
-    return 'create_new';
+  closedTicketPolicy(orgId: number, integrationId: number): Promise<ClosedTicketPolicy> {
+    return this.deps.ticketSync.closedTicketPolicy(orgId, integrationId);
   }
 
   // ---------------------------------------------------------------- reading

@@ -12,6 +12,7 @@ import { integrationsKey } from './IntegrationsPage';
 import { ProjectsTable } from './ProjectsTable';
 import { CredentialFields, credentialFieldsFor, type FieldValues } from './CredentialFields';
 import { StatusBadge, descriptorOf, isIntegrationType, type IntegrationView } from './shared';
+import { TicketSyncPanel } from './TicketSyncPanel';
 
 type Form = {
   name: string;
@@ -167,7 +168,7 @@ export function AccountEditPage() {
             ) : null}
             <Checkbox
               label="Sync ticket status"
-              description={hasProjects ? 'Once a day; only the project’s Complete Status is shown.' : 'Once a day; only the Closed state of a ticket is shown.'}
+              description="Follow each ticket’s live status and assignee: polled at the interval set below, and at once by webhook when set up."
               checked={f.syncTicketStatus}
               onChange={(e) => set('syncTicketStatus', e.currentTarget.checked)}
               disabled={!canEdit}
@@ -175,7 +176,7 @@ export function AccountEditPage() {
             {f.syncTicketStatus ? (
               <Checkbox
                 label="Close incident when ticket is closed"
-                description="Resolve the incident automatically when the daily sync sees the ticket closed."
+                description={!hasProjects ? 'Resolve the incident (by System) when its ticket is Resolved, Closed or Canceled.' : 'Resolve the incident (by System) when its ticket reaches the project’s Complete Status or a Done status.'}
                 checked={f.closeIncidentOnTicketClosed}
                 onChange={(e) => set('closeIncidentOnTicketClosed', e.currentTarget.checked)}
                 disabled={!canEdit}
@@ -205,6 +206,9 @@ export function AccountEditPage() {
             ) : null}
           </Stack>
         </form>
+      </Stack>
+      <Stack mt="xl" maw={720}>
+        <TicketSyncPanel integration={i} />
       </Stack>
       {hasProjects ? (
         <Stack mt="xl">
