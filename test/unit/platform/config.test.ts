@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     expect(c.loginMaxFailures).toBe(5);
     expect(c.loginLockoutMinutes).toBe(15);
     expect(c.runWorker).toBe(true);
+    expect(c.jobs).toEqual({ pollMs: 500, leaseMs: 300_000, backoffBaseMs: 5_000 });
     expect(c.logLevel).toBe('info');
   });
 
@@ -32,6 +33,9 @@ describe('loadConfig', () => {
       WFA_LOGIN_MAX_FAILURES: '3',
       WFA_LOGIN_LOCKOUT_MINUTES: '5',
       WFA_WORKER: 'false',
+      WFA_JOB_POLL_MS: '50',
+      WFA_JOB_LEASE_SECONDS: '6',
+      WFA_JOB_BACKOFF_MS: '200',
       LOG_LEVEL: 'warn',
     });
     expect(c).toMatchObject({
@@ -45,6 +49,7 @@ describe('loadConfig', () => {
       loginMaxFailures: 3,
       loginLockoutMinutes: 5,
       runWorker: false,
+      jobs: { pollMs: 50, leaseMs: 6_000, backoffBaseMs: 200 },
       logLevel: 'warn',
     });
     expect(c.secretKey!.equals(Buffer.from(KEY_HEX, 'hex'))).toBe(true);
