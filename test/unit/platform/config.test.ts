@@ -36,6 +36,8 @@ describe('loadConfig', () => {
       WFA_JOB_POLL_MS: '50',
       WFA_JOB_LEASE_SECONDS: '6',
       WFA_JOB_BACKOFF_MS: '200',
+      WFA_TICKET_MARKER_WINDOW_MS: '5000',
+      WFA_TICKET_CREATE_DEADLINE_MS: '60000',
       LOG_LEVEL: 'warn',
     });
     expect(c).toMatchObject({
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
       loginLockoutMinutes: 5,
       runWorker: false,
       jobs: { pollMs: 50, leaseMs: 6_000, backoffBaseMs: 200 },
+      tickets: { markerWindowMs: 5000, createDeadlineMs: 60000 },
       logLevel: 'warn',
     });
     expect(c.secretKey!.equals(Buffer.from(KEY_HEX, 'hex'))).toBe(true);
