@@ -16,7 +16,7 @@ export async function signIn(baseUrl: string, who: { email: string; password: st
   const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(who),
+    body: JSON.stringify({ email: who.email, password: who.password }),
     signal: AbortSignal.timeout(30_000),
   });
   if (!res.ok) throw new Error(`sign-in as ${who.email} failed: ${res.status} ${await res.text()}`);

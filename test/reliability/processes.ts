@@ -61,6 +61,7 @@ export type SandboxProcess = {
   pid: number;
   state(): Promise<SandboxState>;
   setFaults(system: SandboxSystem, faults: Partial<Faults> & Record<string, unknown>): Promise<void>;
+  clearFaults(): Promise<void>;
   reset(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -98,6 +99,7 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
     pid: cli.child.pid!,
     state: async () => (await admin('GET', '/state')) as SandboxState,
     setFaults: async (system, faults) => void (await admin('POST', '/faults', { system, ...faults })),
+    clearFaults: async () => void (await admin('DELETE', '/faults')),
     reset: async () => void (await admin('POST', '/reset')),
     async stop() {
       if (!alive(cli.child)) return;

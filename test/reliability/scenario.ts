@@ -16,14 +16,17 @@ const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 export type ScenarioOptions = {
   name: string;
   sandbox: SandboxProcess;
+  database: 'sqlite' | 'postgres';
   /** Incidents; each gets one ServiceNow and one Jira request, so requests = 2 × incidents. */
   incidents: number;
   /** Server processes sharing the database (2 needs PostgreSQL). */
   servers: number;
   /** SIGKILLs over the run, each after a random time up (restart right after). */
   kills: number;
-  /** Sandbox faults for both systems while requests run and settle (429/5xx storms, search lag, lost answers). */
-  faults?: Record<string, unknown>;
+  /** Sandbox faults per system while requests run and settle (429/5xx storms, search lag, lost answers). */
+  faults?: Partial<Record<'servicenow' | 'jira', Record<string, unknown>>>;
+  /** Faults set again after half the kills (e.g. lost answers of the other kind). */
+  laterFaults?: Partial<Record<'servicenow' | 'jira', Record<string, unknown>>>;
   /** Extra server environment (ticket timing knobs). */
   env?: Record<string, string>;
   /** Bound on the time from the last kill until no ticket is still being created. */
@@ -66,7 +69,7 @@ function databaseUrl(place: { url: string; schema?: string }): string {
 
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
   const problems: string[] = [];
-  const place = await testDatabasePlace('rel');
+  const place = await testDatabasePlace('rel', o.database);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     WFA_DATA_DIR: place.dataDir,
@@ -92,17 +95,21 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     const api = await signIn(servers[0].url, who);
     const requests = await prepare(api, servers[0].url, o);
 
-    for (const system of ['servicenow', 'jira'] as const) if (o.faults) await o.sandbox.setFaults(system, o.faults);
+    const setFaults = async (faults: ScenarioOptions['faults']) => {
+      for (const system of ['servicenow', 'jira'] as const) if (faults?.[system]) await o.sandbox.setFaults(system, faults[system]);
+    };
+    await setFaults(o.faults);
     const liveUrl = () => {
       const live = servers.filter((s) => s.up);
       return live.length ? live[Math.floor(Math.random() * live.length)].url : null;
     };
-    await Promise.all([submitAll(api, requests, liveUrl, problems), killAtRandom(servers, o.kills)]);
+    await Promise.all([submitAll(api, requests, liveUrl, problems), killAtRandom(servers, o.kills, (k) => (k === Math.floor(o.kills / 2) ? setFaults(o.laterFaults) : undefined))]);
     const settleStarted = Date.now();
     await settle(api, servers[0].url, o.settleTimeoutMs ?? 240_000, problems);
     const settleMs = Date.now() - settleStarted;
-    await o.sandbox.setFaults('servicenow', { rateLimitRate: 0, errorRate: 0 });
-    await o.sandbox.setFaults('jira', { rateLimitRate: 0, errorRate: 0 });
+    const leftover = await o.sandbox.state();
+    const unusedLostAnswers = leftover.faults.servicenow.loseCreateAnswers + leftover.faults.jira.loseCreateAnswers;
+    await o.sandbox.clearFaults();
 
     const state = await o.sandbox.state();
     await verify(api, servers[0].url, requests, state, problems);
@@ -115,6 +122,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
         posts: requests.reduce((n, r) => n + r.posts, 0),
         answeredConflict: requests.reduce((n, r) => n + r.conflicts, 0),
         sandboxTickets: state.servicenow.incidents.length + state.jira.issues.length,
+        lostAnswersUnused: unusedLostAnswers,
         settleSeconds: Math.round(settleMs / 100) / 10,
         totalSeconds: Math.round((Date.now() - started) / 100) / 10,
       },
@@ -217,11 +225,12 @@ async function submitAll(api: Api, requests: Request[], liveUrl: () => string | 
 }
 
 /** Kills a random server after a random time up, restarts it, `kills` times. */
-async function killAtRandom(servers: ServerProcess[], kills: number): Promise<void> {
+async function killAtRandom(servers: ServerProcess[], kills: number, afterKill: (k: number) => Promise<void> | undefined): Promise<void> {
   for (let k = 0; k < kills; k++) {
     const victim = servers[Math.floor(Math.random() * servers.length)];
     await sleep(between(300, 2_500));
     await victim.kill();
+    await afterKill(k);
     await victim.start();
   }
 }
