@@ -21,8 +21,8 @@ export const SCHEDULES: ScheduledTask[] = [
 ];
 
 export function createWorker(ctx: AppContext, opts: { pollMs?: number } = {}): JobWorker {
-  const { pollMs, leaseMs, backoffBaseMs } = ctx.config.jobs;
-  const worker = new JobWorker(ctx.jobs, { pollMs: opts.pollMs ?? pollMs, leaseMs, backoffBaseMs, log: ctx.log as never });
+  const { pollMs, leaseMs, backoffBaseMs, concurrency } = ctx.config.jobs;
+  const worker = new JobWorker(ctx.jobs, { pollMs: opts.pollMs ?? pollMs, leaseMs, backoffBaseMs, concurrency, log: ctx.log as never });
   for (const [kind, handler] of Object.entries(JOB_HANDLERS)) worker.register(kind, (job) => handler(ctx, job));
   for (const s of SCHEDULES) worker.register(`schedule:${s.name}`, () => s.run(ctx));
   return worker;

@@ -41,6 +41,7 @@ export class JobWorker {
   private running = new Set<Promise<void>>();
   private stopped = false;
   private polling: Promise<void> | null = null;
+  private wakeAgain = false;
 
   constructor(
     private readonly queue: JobQueue,
@@ -51,19 +52,53 @@ export class JobWorker {
     this.handlers.set(kind, handler);
   }
 
+  /**
+   * Runs jobs in the background: claims due jobs for the free slots, and claims again as soon as a
+   * job finishes (a busy queue is worked at full concurrency, not a batch per poll interval);
+   * when nothing is due it looks again every `pollMs`.
+   */
   start(): void {
     this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.polling = this.pollOnce()
-        .then(() => undefined)
-        .catch((err) => this.opts.log?.error({ err }, 'job poll failed'))
-        .finally(() => {
-          this.polling = null;
-          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 500);
-        });
-    };
-    tick();
+    this.tick();
+  }
+
+  private readonly tick = (): void => {
+    if (this.stopped) return;
+    this.timer = null;
+    this.polling = this.fill()
+      .catch((err) => this.opts.log?.error({ err }, 'job poll failed'))
+      .finally(() => {
+        this.polling = null;
+        if (this.stopped) return;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          this.tick();
+        } else {
+          this.timer = setTimeout(this.tick, this.opts.pollMs ?? 500);
+        }
+      });
+  };
+
+  /** A slot became free: claim again now rather than at the next poll. */
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.wakeAgain = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.tick();
+  }
+
+  private async fill(): Promise<void> {
+    const free = (this.opts.concurrency ?? 4) - this.running.size;
+    if (free <= 0) return;
+    const jobs = await this.queue.claim(this.owner, [...this.handlers.keys()], free, this.leaseMs);
+    for (const job of jobs) {
+      void this.track(this.run(job))
+        .catch((err) => this.opts.log?.error({ err, jobId: job.id }, 'could not record a job outcome'))
+        .finally(() => this.wake());
+    }
   }
 
   /** Claims and runs one batch; returns how many jobs ran. Tests call this directly. */

@@ -56,6 +56,24 @@ describe('durable job queue', () => {
     expect((await t.ctx.jobs.get(id))!.status).toBe('done');
   });
 
+  it('started, claims the next jobs as soon as slots free up, not one batch per poll interval', async () => {
+    for (let i = 0; i < 12; i++) await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'busy', orgId: t.orgId, payload: { i } });
+    // A poll interval far beyond the test's timeout: only slot refills can finish the queue.
+    const w = new JobWorker(t.ctx.jobs, { concurrency: 2, pollMs: 600_000 });
+    const seen: number[] = [];
+    let allDone!: () => void;
+    const done = new Promise<void>((r) => (allDone = r));
+    w.register('busy', async (job) => {
+      seen.push((job.payload as { i: number }).i);
+      if (seen.length === 12) allDone();
+    });
+    w.start();
+    await done;
+    await w.stop();
+    expect(seen.sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+    expect(await t.ctx.jobs.pendingCount()).toBe(0);
+  });
+
   it('renews the lease of a job whose handler is still running, so no other worker takes it', async () => {
     const id = (await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'slow', orgId: t.orgId, payload: {} }))!;
     const w = new JobWorker(t.ctx.jobs, { leaseMs: 3_000 });
