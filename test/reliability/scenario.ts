@@ -187,7 +187,8 @@ async function prepare(api: Api, url: string, o: ScenarioOptions): Promise<Reque
   });
 }
 
-const MAX_POSTS = 60;
+/** Bounds the sending: a request not accepted within this time (servers down included) is a failure. */
+const SUBMIT_DEADLINE_MS = 300_000;
 
 /**
  * Sends every request, six at a time, to whichever server is up, until each is accepted: 202, or
@@ -195,17 +196,18 @@ const MAX_POSTS = 60;
  */
 async function submitAll(api: Api, requests: Request[], liveUrl: () => string | null, problems: string[]): Promise<void> {
   const queue = [...requests].sort(() => Math.random() - 0.5);
+  const deadline = Date.now() + SUBMIT_DEADLINE_MS;
   const lane = async () => {
     for (let r = queue.shift(); r; r = queue.shift()) {
       while (!r.accepted) {
+        if (Date.now() > deadline) {
+          problems.push(`incident ${r.incidentId} ${r.system}: not accepted within ${SUBMIT_DEADLINE_MS / 1000} s (${r.posts} attempts)`);
+          break;
+        }
         const url = liveUrl();
         if (!url) {
           await sleep(100);
           continue;
-        }
-        if (r.posts >= MAX_POSTS) {
-          problems.push(`incident ${r.incidentId} ${r.system}: not accepted after ${MAX_POSTS} attempts`);
-          break;
         }
         r.posts++;
         const a = await api.call(url, 'POST', `/incidents/${r.incidentId}/tickets`, r.body);
@@ -213,7 +215,7 @@ async function submitAll(api: Api, requests: Request[], liveUrl: () => string | 
         else if (a.status === 409) {
           r.accepted = true;
           r.conflicts++;
-        } else if (a.status === 'unreachable' || a.status >= 500) await sleep(100);
+        } else if (a.status === 'unreachable' || a.status >= 500) await sleep(250);
         else {
           problems.push(`incident ${r.incidentId} ${r.system}: POST answered ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`);
           break;
