@@ -9,6 +9,8 @@ import { testDatabasePlace } from '../helpers/test-database.js';
 import { signIn, type Api } from './api.js';
 import { createAdminWithCli, freePort, ServerProcess, type SandboxProcess, type SandboxState } from './processes.js';
 import type { TicketView } from '../../src/modules/tickets/schemas.js';
+import { CREATE_JOB } from '../../src/modules/tickets/deps.js';
+import { openDatabase, type Database } from '../../src/platform/db/database.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const between = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
@@ -105,7 +107,12 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     };
     await Promise.all([submitAll(api, requests, liveUrl, problems), killAtRandom(servers, o.kills, (k) => (k === Math.floor(o.kills / 2) ? setFaults(o.laterFaults) : undefined))]);
     const settleStarted = Date.now();
-    await settle(api, servers[0].url, o.settleTimeoutMs ?? 240_000, problems);
+    const database = openDatabase(place.schema ? { kind: 'postgres', url: place.url, schema: place.schema } : { kind: 'sqlite', file: place.url.slice('sqlite:'.length) });
+    try {
+      await settle(api, servers[0].url, database, o.settleTimeoutMs ?? 240_000, problems);
+    } finally {
+      await database.close();
+    }
     const settleMs = Date.now() - settleStarted;
     const leftover = await o.sandbox.state();
     const unusedLostAnswers = leftover.faults.servicenow.loseCreateAnswers + leftover.faults.jira.loseCreateAnswers;
@@ -237,14 +244,26 @@ async function killAtRandom(servers: ServerProcess[], kills: number, afterKill: 
   }
 }
 
-/** Waits (bounded) until no ticket is still being created. */
-async function settle(api: Api, url: string, timeoutMs: number, problems: string[]): Promise<void> {
+/**
+ * Waits (bounded) until every request has settled: no ticket is still being created and no creation
+ * job is left (an open ticket's job may still be posting its notes comment).
+ */
+async function settle(api: Api, url: string, database: Database, timeoutMs: number, problems: string[]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const page = await api.ok(url, 'GET', '/tickets?state=creating&pageSize=10');
-    if (page.total === 0) return;
+    const jobs = await database.db
+      .selectFrom('jobs')
+      .select(['id', 'status', 'attempts', 'last_error'])
+      .where('kind', '=', CREATE_JOB)
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
+    if (page.total === 0 && jobs.length === 0) return;
     if (Date.now() > deadline) {
-      problems.push(`${page.total} ticket(s) still creating ${timeoutMs / 1000} s after the last kill, e.g. ${JSON.stringify(page.items[0]).slice(0, 400)}`);
+      problems.push(
+        `not settled ${timeoutMs / 1000} s after the last kill: ${page.total} ticket(s) creating (e.g. ${JSON.stringify(page.items[0] ?? null).slice(0, 300)}), ` +
+          `${jobs.length} creation job(s) pending (e.g. ${JSON.stringify(jobs[0] ?? null).slice(0, 300)})`,
+      );
       return;
     }
     await sleep(1_000);
