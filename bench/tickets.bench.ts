@@ -71,7 +71,8 @@ async function benchTarget(kind: 'sqlite' | 'postgres', sandbox: Sandbox) {
     const { key } = await ctx.apiKeys.create(actor, { name: 'bench', roleId: role!.id });
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const call = async (method: string, url: string, body?: unknown) => {
-      const res = await app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+      const payload = body === undefined && method !== 'GET' ? {} : body;
+      const res = await app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
       if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
       return res.json();
     };

@@ -84,6 +84,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     WFA_JOB_POLL_MS: '100',
     WFA_JOB_LEASE_SECONDS: '4',
     WFA_JOB_BACKOFF_MS: '250',
+    WFA_JOB_CONCURRENCY: '8',
     ...o.env,
   };
   const servers: ServerProcess[] = [];
@@ -126,7 +127,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
         requests: requests.length,
         kills: servers.reduce((n, s) => n + s.kills, 0),
         serverStarts: servers.reduce((n, s) => n + s.starts, 0),
-        posts: requests.reduce((n, r) => n + r.posts, 0),
+        postAttempts: requests.reduce((n, r) => n + r.posts, 0),
         answeredConflict: requests.reduce((n, r) => n + r.conflicts, 0),
         sandboxTickets: state.servicenow.incidents.length + state.jira.issues.length,
         lostAnswersUnused: unusedLostAnswers,
