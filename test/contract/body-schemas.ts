@@ -32,8 +32,8 @@ export const jiraCommentBody = z.object({ body: adfDoc }).strict();
 
 export const jiraSearchBody = z
   .object({
-    // Bounded, and looking up by the marker label.
-    jql: z.string().regex(/labels = "[^"\s]+"/),
+    // Bounded: looking up by the marker label, or status sync's batch of issue keys.
+    jql: z.string().regex(/labels = "[^"\s]+"|^key in \([A-Z][A-Z0-9_]*-\d+(, [A-Z][A-Z0-9_]*-\d+){0,99}\)$/),
     fields: z.array(z.string()).min(1),
     maxResults: z.number().int().min(1).max(100),
   })

@@ -42,6 +42,7 @@ async function scenario() {
   sandbox.state.expireAccessTokens();
   await oauth.getTicket(ticket.externalId); // 401, refresh grant, 200
   await basic.getTicket('0123456789abcdef0123456789abcdef'); // 404
+  await basic.getTickets([{ externalId: ticket.externalId, key: ticket.key }, { externalId: '0123456789abcdef0123456789abcdef', key: 'INC0' }]); // status sync's batched read
   await settle(basic.createTicket({ marker: 'wfa-c2', summary: ' ', description: 'd', assigneeExternalId: found.user.externalId })); // 400
   await settle(connector({ authMethod: 'basic', ...sandbox.credentials.servicenow.readOnlyBasic }).createTicket({ marker: 'wfa-c3', summary: 's', description: 'd', assigneeExternalId: found.user.externalId })); // 403
   await settle(connector({ authMethod: 'basic', username: 'wfa.integration', password: 'wrong' }).verify()); // 401
