@@ -30,7 +30,7 @@ export default defineConfig({
         test: {
           name: 'reliability',
           include: ['test/reliability/**/*.test.ts'],
-          testTimeout: 600_000,
+          testTimeout: 900_000,
           hookTimeout: 120_000,
           pool: 'forks',
           fileParallelism: false,

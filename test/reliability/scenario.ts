@@ -84,7 +84,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     WFA_JOB_POLL_MS: '100',
     WFA_JOB_LEASE_SECONDS: '4',
     WFA_JOB_BACKOFF_MS: '250',
-    WFA_JOB_CONCURRENCY: '8',
+    // Most of a storm's time is spent waiting out Retry-After inside a job, so more jobs at once.
+    WFA_JOB_CONCURRENCY: '16',
     ...o.env,
   };
   const servers: ServerProcess[] = [];
@@ -110,7 +111,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     const settleStarted = Date.now();
     const database = openDatabase(place.schema ? { kind: 'postgres', url: place.url, schema: place.schema } : { kind: 'sqlite', file: place.url.slice('sqlite:'.length) });
     try {
-      await settle(api, servers[0].url, database, o.settleTimeoutMs ?? 240_000, problems);
+      await settle(api, servers[0].url, database, o.settleTimeoutMs ?? 480_000, problems);
     } finally {
       await database.close();
     }
