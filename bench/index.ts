@@ -4,4 +4,5 @@ export type BenchModule = { name: string; load: () => Promise<{ run(): Promise<v
 export const BENCHES: BenchModule[] = [
   { name: 'incidents', load: () => import('./incidents.bench.js') },
   { name: 'integration-users', load: () => import('./integration-users.bench.js') },
+  { name: 'tickets', load: () => import('./tickets.bench.js') },
 ];

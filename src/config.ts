@@ -45,6 +45,11 @@ const envSchema = z.object({
   WFA_LOGIN_MAX_FAILURES: wholeNumber(1, 1000).default(5),
   WFA_LOGIN_LOCKOUT_MINUTES: wholeNumber(1, MINUTES_PER_YEAR).default(15),
   WFA_WORKER: bool.default(true),
+  // Job queue timing. The defaults suit production; tests shorten them to exercise crashes quickly.
+  WFA_JOB_POLL_MS: wholeNumber(10, 60_000).default(500),
+  WFA_JOB_LEASE_SECONDS: wholeNumber(2, 86_400).default(300),
+  WFA_JOB_BACKOFF_MS: wholeNumber(10, 3_600_000).default(5_000),
+  WFA_JOB_CONCURRENCY: wholeNumber(1, 256).default(4),
   // Jira's search index may lag a new issue by seconds to minutes: after a create whose answer was
   // lost, the marker is searched for this long before another create is sent.
   WFA_TICKET_MARKER_WINDOW_MS: wholeNumber(0, 24 * 3_600_000).default(120_000),
@@ -65,6 +70,8 @@ export type Config = {
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   runWorker: boolean;
+  /** How often the worker looks for due jobs, how long a claim lasts without renewal, the first retry's delay, jobs at once. */
+  jobs: { pollMs: number; leaseMs: number; backoffBaseMs: number; concurrency: number };
   tickets: { markerWindowMs: number; createDeadlineMs: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
@@ -117,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: e.WFA_LOGIN_MAX_FAILURES,
     loginLockoutMinutes: e.WFA_LOGIN_LOCKOUT_MINUTES,
     runWorker: e.WFA_WORKER,
+    jobs: { pollMs: e.WFA_JOB_POLL_MS, leaseMs: e.WFA_JOB_LEASE_SECONDS * 1000, backoffBaseMs: e.WFA_JOB_BACKOFF_MS, concurrency: e.WFA_JOB_CONCURRENCY },
     tickets: { markerWindowMs: e.WFA_TICKET_MARKER_WINDOW_MS, createDeadlineMs: e.WFA_TICKET_CREATE_DEADLINE_MS },
     logLevel: e.LOG_LEVEL,
   };

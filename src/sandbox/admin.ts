@@ -17,6 +17,7 @@ function bodyOf(req: SystemRequest): Record<string, unknown> {
 }
 
 const FAULT_NUMBERS = ['latencyMs', 'rateLimitBurst', 'retryAfterSeconds', 'errorBurst', 'hang', 'drop', 'searchLagMs', 'loseCreateAnswers'] as const;
+const FAULT_SHARES = ['rateLimitRate', 'errorRate'] as const;
 
 function parseFaults(body: Record<string, unknown>): Partial<Faults> | string {
   const out: Partial<Faults> = {};
@@ -26,6 +27,13 @@ function parseFaults(body: Record<string, unknown>): Partial<Faults> | string {
     if (!Number.isInteger(n) || n < 0) return `${key} must be a whole number ≥ 0`;
     out[key] = n;
   }
+  for (const key of FAULT_SHARES) {
+    if (body[key] === undefined) continue;
+    const n = Number(body[key]);
+    if (!(n >= 0 && n <= 1)) return `${key} must be a number from 0 to 1`;
+    out[key] = n;
+  }
+  if ((out.rateLimitRate ?? 0) + (out.errorRate ?? 0) > 1) return 'rateLimitRate and errorRate together must be at most 1';
   if (body.retryAfterFormat !== undefined) {
     if (body.retryAfterFormat !== 'seconds' && body.retryAfterFormat !== 'http-date') return 'retryAfterFormat must be "seconds" or "http-date"';
     out.retryAfterFormat = body.retryAfterFormat;

@@ -21,6 +21,10 @@ export type Faults = {
   retryAfterFormat: 'seconds' | 'http-date';
   /** Next n requests get 503. */
   errorBurst: number;
+  /** Share (0–1) of all requests answered 429 with Retry-After, at random: a steady storm rather than a burst. */
+  rateLimitRate: number;
+  /** Share (0–1) of all requests answered 503, at random. */
+  errorRate: number;
   /** Next n requests are never answered. */
   hang: number;
   /** Next n requests have their connection destroyed. */
@@ -43,6 +47,8 @@ export const NO_FAULTS: Faults = {
   retryAfterSeconds: 1,
   retryAfterFormat: 'seconds',
   errorBurst: 0,
+  rateLimitRate: 0,
+  errorRate: 0,
   hang: 0,
   drop: 0,
   searchLagMs: 0,

@@ -121,15 +121,18 @@ export async function startSystemServer(
       return; // never answered; close() ends the connection
     }
     let reply: Reply;
-    if (faults.rateLimitBurst > 0) {
-      faults.rateLimitBurst--;
+    const roll = Math.random();
+    const rateLimited = faults.rateLimitBurst > 0 || roll < faults.rateLimitRate;
+    const failing = !rateLimited && (faults.errorBurst > 0 || roll < faults.rateLimitRate + faults.errorRate);
+    if (rateLimited) {
+      if (faults.rateLimitBurst > 0) faults.rateLimitBurst--;
       const retryAfter =
         faults.retryAfterFormat === 'http-date'
           ? new Date(Date.now() + faults.retryAfterSeconds * 1000).toUTCString()
           : String(faults.retryAfterSeconds);
       reply = def.rateLimited(faults, retryAfter);
-    } else if (faults.errorBurst > 0) {
-      faults.errorBurst--;
+    } else if (failing) {
+      if (faults.errorBurst > 0) faults.errorBurst--;
       reply = def.unavailable();
     } else {
       reply = await def.handle(sreq);

@@ -28,11 +28,13 @@ async function onPostgres(query: string): Promise<void> {
 
 /**
  * Where a test's database lives: SQLite in a temp folder by default; with TEST_DATABASE_URL a
- * PostgreSQL schema of its own in that database, so test files can run in parallel.
+ * PostgreSQL schema of its own in that database, so test files can run in parallel. `kind`
+ * picks one explicitly (tests that cover both databases in one run).
  */
-export async function testDatabasePlace(prefix: string): Promise<TestDatabasePlace> {
+export async function testDatabasePlace(prefix: string, kind: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'): Promise<TestDatabasePlace> {
+  if (kind === 'postgres' && !process.env.TEST_DATABASE_URL) throw new Error('A PostgreSQL test database needs TEST_DATABASE_URL.');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `wfa-${prefix}-`));
-  const schema = process.env.TEST_DATABASE_URL ? `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`.toLowerCase().replace(/\W/g, '_') : undefined;
+  const schema = kind === 'postgres' ? `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`.toLowerCase().replace(/\W/g, '_') : undefined;
   if (schema) await onPostgres(`create schema ${schema}`);
   return {
     dataDir,

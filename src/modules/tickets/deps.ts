@@ -14,7 +14,7 @@ import type { JiraProjectView, MappingRowView } from '../integrations/schemas.js
 /** What the tickets module uses of the rest of the product, and nothing more. */
 export type TicketsDeps = {
   db: Kysely<DB>;
-  config: Pick<Config, 'publicUrl' | 'tickets'>;
+  config: Pick<Config, 'publicUrl' | 'tickets' | 'jobs'>;
   jobs: Pick<JobQueue, 'enqueue'>;
   log: { warn: (obj: unknown, msg?: string) => void; error: (obj: unknown, msg?: string) => void };
   incidents: {

@@ -140,6 +140,18 @@ export class JobQueue {
       .execute();
   }
 
+  /** Extends the holder's lease; false when the job is no longer ours (it was reclaimed after a stall). */
+  async renew(id: number, owner: string, leaseMs: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('jobs')
+      .set({ lease_expires_at: new Date(Date.now() + leaseMs).toISOString() })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async retry(id: number, owner: string, error: string, runAt: Date): Promise<void> {
     await this.db
       .updateTable('jobs')

@@ -19,16 +19,19 @@ export type JobHandler = (job: Job) => Promise<void>;
 
 export type WorkerOptions = {
   pollMs?: number;
+  /** How long a claim lasts; a running handler renews it every third of that, so only a dead process loses its jobs. */
   leaseMs?: number;
+  /** The first retry's delay (then doubling); default 5 s. */
+  backoffBaseMs?: number;
   concurrency?: number;
   /** Called when a job gives up for good, so its owner can show the failure. */
   onDead?: (job: Job, error: Error) => Promise<void>;
   log?: Logger;
 };
 
-/** Exponential backoff with full jitter: 5 s, 10 s, 20 s … capped at 1 h. */
-export function backoffMs(attempt: number, random = Math.random): number {
-  const cap = Math.min(60 * 60_000, 5_000 * 2 ** Math.max(0, attempt - 1));
+/** Exponential backoff with full jitter: 5 s, 10 s, 20 s … (from `baseMs`) capped at 1 h. */
+export function backoffMs(attempt: number, random = Math.random, baseMs = 5_000): number {
+  const cap = Math.min(60 * 60_000, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(cap / 2 + random() * (cap / 2));
 }
 
@@ -39,6 +42,7 @@ export class JobWorker {
   private running = new Set<Promise<void>>();
   private stopped = false;
   private polling: Promise<void> | null = null;
+  private wakeAgain = false;
 
   constructor(
     private readonly queue: JobQueue,
@@ -49,26 +53,60 @@ export class JobWorker {
     this.handlers.set(kind, handler);
   }
 
+  /**
+   * Runs jobs in the background: claims due jobs for the free slots, and claims again as soon as a
+   * job finishes (a busy queue is worked at full concurrency, not a batch per poll interval);
+   * when nothing is due it looks again every `pollMs`.
+   */
   start(): void {
     this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.polling = this.pollOnce()
-        .then(() => undefined)
-        .catch((err) => this.opts.log?.error({ err }, 'job poll failed'))
-        .finally(() => {
-          this.polling = null;
-          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 500);
-        });
-    };
-    tick();
+    this.tick();
+  }
+
+  private readonly tick = (): void => {
+    if (this.stopped) return;
+    this.timer = null;
+    this.polling = this.fill()
+      .catch((err) => this.opts.log?.error({ err }, 'job poll failed'))
+      .finally(() => {
+        this.polling = null;
+        if (this.stopped) return;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          this.tick();
+        } else {
+          this.timer = setTimeout(this.tick, this.opts.pollMs ?? 500);
+        }
+      });
+  };
+
+  /** A slot became free: claim again now rather than at the next poll. */
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.wakeAgain = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.tick();
+  }
+
+  private async fill(): Promise<void> {
+    const free = (this.opts.concurrency ?? 4) - this.running.size;
+    if (free <= 0) return;
+    const jobs = await this.queue.claim(this.owner, [...this.handlers.keys()], free, this.leaseMs);
+    for (const job of jobs) {
+      void this.track(this.run(job))
+        .catch((err) => this.opts.log?.error({ err, jobId: job.id }, 'could not record a job outcome'))
+        .finally(() => this.wake());
+    }
   }
 
   /** Claims and runs one batch; returns how many jobs ran. Tests call this directly. */
   async pollOnce(): Promise<number> {
     const free = (this.opts.concurrency ?? 4) - this.running.size;
     if (free <= 0) return 0;
-    const jobs = await this.queue.claim(this.owner, [...this.handlers.keys()], free, this.opts.leaseMs ?? 5 * 60_000);
+    const jobs = await this.queue.claim(this.owner, [...this.handlers.keys()], free, this.leaseMs);
     await Promise.all(jobs.map((job) => this.track(this.run(job))));
     return jobs.length;
   }
@@ -83,12 +121,23 @@ export class JobWorker {
     return p.finally(() => this.running.delete(p));
   }
 
+  private get leaseMs(): number {
+    return this.opts.leaseMs ?? 5 * 60_000;
+  }
+
   private async run(job: Job): Promise<void> {
     const handler = this.handlers.get(job.kind)!;
+    // A slow handler (a long marker search) keeps its claim; another worker may take the job only
+    // when this process stops renewing, i.e. when it died.
+    const renewal = setInterval(() => {
+      this.queue.renew(job.id, this.owner, this.leaseMs).catch((err) => this.opts.log?.error({ err }, 'job lease renewal failed'));
+    }, Math.max(1, Math.floor(this.leaseMs / 3)));
     try {
       await handler(job);
+      clearInterval(renewal);
       await this.queue.complete(job.id, this.owner);
     } catch (e) {
+      clearInterval(renewal);
       const err = e instanceof Error ? e : new Error(String(e));
       const permanent = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
       if (permanent) {
@@ -96,7 +145,7 @@ export class JobWorker {
         await this.opts.onDead?.(job, err).catch((hookErr) => this.opts.log?.error({ err: hookErr }, 'onDead hook failed'));
         return;
       }
-      const delay = err instanceof RetryLater ? Math.max(err.delayMs, 1000) : backoffMs(job.attempts);
+      const delay = err instanceof RetryLater ? Math.max(err.delayMs, 1000) : backoffMs(job.attempts, Math.random, this.opts.backoffBaseMs);
       await this.queue.retry(job.id, this.owner, err.message, new Date(Date.now() + delay));
     }
   }

@@ -56,6 +56,58 @@ describe('durable job queue', () => {
     expect((await t.ctx.jobs.get(id))!.status).toBe('done');
   });
 
+  it('started, claims the next jobs as soon as slots free up, not one batch per poll interval', async () => {
+    for (let i = 0; i < 12; i++) await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'busy', orgId: t.orgId, payload: { i } });
+    // A poll interval far beyond the test's timeout: only slot refills can finish the queue.
+    const w = new JobWorker(t.ctx.jobs, { concurrency: 2, pollMs: 600_000 });
+    const seen: number[] = [];
+    let allDone!: () => void;
+    const done = new Promise<void>((r) => (allDone = r));
+    w.register('busy', async (job) => {
+      seen.push((job.payload as { i: number }).i);
+      if (seen.length === 12) allDone();
+    });
+    w.start();
+    await done;
+    await w.stop();
+    expect(seen.sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+    expect(await t.ctx.jobs.pendingCount()).toBe(0);
+  });
+
+  it('renews the lease of a job whose handler is still running, so no other worker takes it', async () => {
+    const id = (await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'slow', orgId: t.orgId, payload: {} }))!;
+    const w = new JobWorker(t.ctx.jobs, { leaseMs: 3_000 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    w.register('slow', async () => {
+      started();
+      await gate;
+    });
+    const renewed = new Promise<void>((resolve) => {
+      const renew = t.ctx.jobs.renew.bind(t.ctx.jobs);
+      t.ctx.jobs.renew = async (...args) => {
+        const ok = await renew(...args);
+        if (ok) resolve();
+        return ok;
+      };
+    });
+    const poll = w.pollOnce();
+    await running;
+    const before = (await t.ctx.db.selectFrom('jobs').select('lease_expires_at').where('id', '=', id).executeTakeFirstOrThrow()).lease_expires_at!;
+    await renewed;
+    const after = (await t.ctx.db.selectFrom('jobs').select('lease_expires_at').where('id', '=', id).executeTakeFirstOrThrow()).lease_expires_at!;
+    expect(after > before).toBe(true);
+    expect(await t.ctx.jobs.renew(id, 'someone-else', 3_000)).toBe(false);
+    release();
+    await poll;
+    delete (t.ctx.jobs as { renew?: unknown }).renew;
+    expect((await t.ctx.jobs.get(id))!.status).toBe('done');
+    // A finished job is nobody's to renew.
+    expect(await t.ctx.jobs.renew(id, w.owner, 3_000)).toBe(false);
+  });
+
   it('retries a failure later, honours RetryLater, and buries after max attempts or a permanent error', async () => {
     const failing = (await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'fail', orgId: t.orgId, payload: {}, maxAttempts: 2 }))!;
     const later = (await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'later', orgId: t.orgId, payload: {} }))!;
@@ -102,5 +154,7 @@ describe('durable job queue', () => {
     expect(backoffMs(1, () => 1)).toBe(5_000);
     expect(backoffMs(3, () => 1)).toBe(20_000);
     expect(backoffMs(50, () => 1)).toBe(3_600_000);
+    expect(backoffMs(1, () => 1, 200)).toBe(200);
+    expect(backoffMs(3, () => 1, 200)).toBe(800);
   });
 });

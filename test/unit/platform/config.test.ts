@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     expect(c.loginMaxFailures).toBe(5);
     expect(c.loginLockoutMinutes).toBe(15);
     expect(c.runWorker).toBe(true);
+    expect(c.jobs).toEqual({ pollMs: 500, leaseMs: 300_000, backoffBaseMs: 5_000, concurrency: 4 });
     expect(c.logLevel).toBe('info');
   });
 
@@ -32,6 +33,10 @@ describe('loadConfig', () => {
       WFA_LOGIN_MAX_FAILURES: '3',
       WFA_LOGIN_LOCKOUT_MINUTES: '5',
       WFA_WORKER: 'false',
+      WFA_JOB_POLL_MS: '50',
+      WFA_JOB_LEASE_SECONDS: '6',
+      WFA_JOB_BACKOFF_MS: '200',
+      WFA_JOB_CONCURRENCY: '8',
       WFA_TICKET_MARKER_WINDOW_MS: '5000',
       WFA_TICKET_CREATE_DEADLINE_MS: '60000',
       LOG_LEVEL: 'warn',
@@ -47,6 +52,7 @@ describe('loadConfig', () => {
       loginMaxFailures: 3,
       loginLockoutMinutes: 5,
       runWorker: false,
+      jobs: { pollMs: 50, leaseMs: 6_000, backoffBaseMs: 200, concurrency: 8 },
       tickets: { markerWindowMs: 5000, createDeadlineMs: 60000 },
       logLevel: 'warn',
     });

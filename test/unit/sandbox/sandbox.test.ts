@@ -34,6 +34,20 @@ describe('fault API', () => {
     expect(res.status).toBe(400);
   });
 
+  it('answers a share of requests 429 or 503 at random, and refuses shares outside 0–1', async () => {
+    const set = (body: unknown) => fetch(`${sandbox.jiraUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await set({ errorRate: 1.5 })).status).toBe(400);
+    expect((await set({ rateLimitRate: 0.6, errorRate: 0.6 })).status).toBe(400);
+    expect((await set({ rateLimitRate: 0.5, errorRate: 0.5 })).status).toBe(200);
+    const auth = { authorization: basic(sandbox.credentials.jira.email, sandbox.credentials.jira.apiToken) };
+    const statuses = new Set<number>();
+    for (let i = 0; i < 60; i++) statuses.add((await fetch(`${sandbox.jiraUrl}/rest/api/3/myself`, { headers: auth })).status);
+    // Every request fails one way or the other, and (with 60 tries) both ways occur.
+    expect([...statuses].sort()).toEqual([429, 503]);
+    sandbox.state.setFaults('jira', { rateLimitRate: 0, errorRate: 0 });
+    expect((await fetch(`${sandbox.jiraUrl}/rest/api/3/myself`, { headers: auth })).status).toBe(200);
+  });
+
   it('answers ServiceNow 429 with the documented body and headers', async () => {
     sandbox.state.setFaults('servicenow', { rateLimitBurst: 1 });
     const res = await fetch(`${sandbox.servicenowUrl}/api/now/table/sys_user`, { headers: { authorization: basic('wfa.integration', 'sandbox-sn-password') } });
