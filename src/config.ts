@@ -45,6 +45,11 @@ const envSchema = z.object({
   WFA_LOGIN_MAX_FAILURES: wholeNumber(1, 1000).default(5),
   WFA_LOGIN_LOCKOUT_MINUTES: wholeNumber(1, MINUTES_PER_YEAR).default(15),
   WFA_WORKER: bool.default(true),
+  // Jira's search index may lag a new issue by seconds to minutes: after a create whose answer was
+  // lost, the marker is searched for this long before another create is sent.
+  WFA_TICKET_MARKER_WINDOW_MS: wholeNumber(0, 24 * 3_600_000).default(120_000),
+  // Transient failures (429, 5xx, outages) of a ticket creation are retried until this deadline.
+  WFA_TICKET_CREATE_DEADLINE_MS: wholeNumber(1_000, 30 * 24 * 3_600_000).default(6 * 3_600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -60,6 +65,7 @@ export type Config = {
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   runWorker: boolean;
+  tickets: { markerWindowMs: number; createDeadlineMs: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -111,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: e.WFA_LOGIN_MAX_FAILURES,
     loginLockoutMinutes: e.WFA_LOGIN_LOCKOUT_MINUTES,
     runWorker: e.WFA_WORKER,
+    tickets: { markerWindowMs: e.WFA_TICKET_MARKER_WINDOW_MS, createDeadlineMs: e.WFA_TICKET_CREATE_DEADLINE_MS },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -3,8 +3,8 @@ import { ServiceNowConnector } from './servicenow/connector.js';
 import type { Connection, ConnectorOptions, TicketingConnector } from './types.js';
 
 export * from './types.js';
-export { JiraCloudConnector } from './jira-cloud/connector.js';
-export { ServiceNowConnector } from './servicenow/connector.js';
+export { JiraCloudConnector, jiraIssueBody } from './jira-cloud/connector.js';
+export { ServiceNowConnector, serviceNowIncidentBody } from './servicenow/connector.js';
 
 /** The one place that knows which client serves which integration type. */
 export function createConnector(connection: Connection, opts: ConnectorOptions): TicketingConnector {

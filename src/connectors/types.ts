@@ -120,7 +120,11 @@ export type CreateTicketInput = {
   /** Jira only. */
   projectKey?: string;
   issueTypeId?: string;
-  /** Jira only: extra field values from the project's field mappings, by Jira field key. */
+  /**
+   * Extra field values, by the system's field name: Jira values from the project's field mappings
+   * (already in Jira's shapes), ServiceNow urgency/impact. Fields the product controls (summary,
+   * description, assignee, marker, project, issue type) always win over these.
+   */
   fields?: Record<string, unknown>;
 };
 
@@ -153,5 +157,7 @@ export interface TicketingConnector {
   createTicket(input: CreateTicketInput): Promise<ExternalTicket>;
   getTicket(externalId: string): Promise<ExternalTicket | null>;
   addComment(externalId: string, text: string): Promise<void>;
+  /** The ticket's comments (ServiceNow work notes) as plain text, oldest first, bounded; to check before posting. */
+  listComments(externalId: string): Promise<string[]>;
   ticketUrl(key: string, externalId: string): string;
 }

@@ -15,7 +15,7 @@ function bodyOf(req: SystemRequest): Record<string, unknown> {
   return parsed.ok && parsed.value && typeof parsed.value === 'object' ? (parsed.value as Record<string, unknown>) : {};
 }
 
-const FAULT_NUMBERS = ['latencyMs', 'rateLimitBurst', 'retryAfterSeconds', 'errorBurst', 'hang', 'drop'] as const;
+const FAULT_NUMBERS = ['latencyMs', 'rateLimitBurst', 'retryAfterSeconds', 'errorBurst', 'hang', 'drop', 'searchLagMs', 'loseCreateAnswers'] as const;
 
 function parseFaults(body: Record<string, unknown>): Partial<Faults> | string {
   const out: Partial<Faults> = {};
@@ -28,6 +28,10 @@ function parseFaults(body: Record<string, unknown>): Partial<Faults> | string {
   if (body.retryAfterFormat !== undefined) {
     if (body.retryAfterFormat !== 'seconds' && body.retryAfterFormat !== 'http-date') return 'retryAfterFormat must be "seconds" or "http-date"';
     out.retryAfterFormat = body.retryAfterFormat;
+  }
+  if (body.loseCreateAnswerAs !== undefined) {
+    if (body.loseCreateAnswerAs !== 'error' && body.loseCreateAnswerAs !== 'drop') return 'loseCreateAnswerAs must be "error" or "drop"';
+    out.loseCreateAnswerAs = body.loseCreateAnswerAs;
   }
   if (body.ignoreQueryFields !== undefined) {
     if (!Array.isArray(body.ignoreQueryFields) || body.ignoreQueryFields.some((f) => typeof f !== 'string')) return 'ignoreQueryFields must be a list of field names';

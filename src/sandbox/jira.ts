@@ -1,3 +1,4 @@
+import { adfToText } from '../connectors/jira-cloud/adf.js';
 import { parseJql } from './jql.js';
 import type { JiraAccount, JiraFieldDef, JiraProjectDef, JiraStatusDef } from './seed.js';
 import type { JiraIssueRecord, SandboxState } from './state.js';
@@ -213,7 +214,9 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
     if (!body || typeof body.jql !== 'string') return errors(400, ['The JQL query is required.']);
     const jql = parseJql(body.jql);
     if (!jql.ok) return errors(400, [jql.message]);
+    const indexedBefore = Date.now() - state.faults.jira.searchLagMs;
     let hits = jira().issues.filter((i) =>
+      Date.parse(i.created) <= indexedBefore &&
       jql.query.clauses.every(({ field, value }) => {
         const v = value.toLowerCase();
         if (field === 'project') return i.projectKey.toLowerCase() === v || findProject(i.projectKey)!.id === value;
@@ -262,6 +265,33 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
     };
   }
 
+  function listComments(req: SystemRequest, idOrKey: string): Reply {
+    const issue = findIssue(idOrKey);
+    if (!issue) return errors(404, ['Issue does not exist or you do not have permission to see it.']);
+    const { startAt, maxResults } = pageParams(req);
+    const comments = issue.comments.slice(startAt, startAt + maxResults).map((c) => {
+      const a = jira().accounts.find((x) => x.accountId === c.authorAccountId);
+      const author = { accountId: c.authorAccountId, displayName: a?.displayName ?? '', active: a?.active ?? false };
+      return { self: `${req.origin}/rest/api/3/issue/${issue.id}/comment/${c.id}`, id: c.id, author, body: c.body, updateAuthor: author, created: jiraTime(c.created), updated: jiraTime(c.created), jsdPublic: true };
+    });
+    return { status: 200, json: { startAt, maxResults, total: issue.comments.length, comments } };
+  }
+
+  function issuePage(issue: JiraIssueRecord): Reply {
+    const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const project = findProject(issue.projectKey)!;
+    const status = project.statuses.find((s) => s.id === issue.statusId)?.name ?? '';
+    const assignee = jira().accounts.find((a) => a.accountId === issue.assigneeAccountId);
+    const comments = issue.comments.map((c) => `<li>${esc(jiraTime(c.created))}: <pre>${esc(adfToText(c.body))}</pre></li>`).join('');
+    return {
+      status: 200,
+      html: `<!doctype html><title>${esc(issue.key)}</title><h1>${esc(issue.key)}: ${esc(issue.summary)}</h1>
+<p>Status: <span id="status">${esc(status)}</span></p><p>Assignee: <span id="assignee">${esc(assignee ? `${assignee.displayName} (${assignee.email})` : 'Unassigned')}</span></p>
+<p>Labels: ${esc(issue.labels.join(' '))}</p><pre>${esc(adfToText(issue.description))}</pre><h2>Comments (${issue.comments.length})</h2><ul id="comments">${comments}</ul>
+<p><a href="/__sandbox/">Sandbox overview</a></p>`,
+    };
+  }
+
   function createMetaIssueTypes(req: SystemRequest, project: JiraProjectDef): Reply {
     const { startAt, maxResults } = pageParams(req);
     const types = project.issueTypes.map((t) => ({
@@ -304,13 +334,12 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
         'RateLimit-Reason': 'jira-burst-based',
       }),
     unavailable: () => errors(503, ['Service Unavailable. Please try again later.']),
+    isCreate: (req) => req.method === 'POST' && req.path === '/rest/api/3/issue',
     handle(req) {
       const browse = req.path.match(/^\/browse\/([A-Z][A-Z0-9]*-\d+)$/);
       if (browse && req.method === 'GET') {
         const issue = findIssue(browse[1]);
-        return issue
-          ? { status: 200, html: `<!doctype html><title>${issue.key}</title><h1>${issue.key}: ${issue.summary.replace(/[&<>]/g, '')}</h1><p><a href="/__sandbox/">Sandbox overview</a></p>` }
-          : { status: 404, html: '<!doctype html><p>Issue not found</p>' };
+        return issue ? issuePage(issue) : { status: 404, html: '<!doctype html><p>Issue not found</p>' };
       }
       const me = authenticate(req);
       // Jira answers a failed Basic login with a short non-JSON body.
@@ -360,6 +389,7 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
       }
       m = p.match(/^\/rest\/api\/3\/issue\/([^/]+)\/comment$/);
       if (m && req.method === 'POST') return addComment(req, me, decodeURIComponent(m[1]));
+      if (m && req.method === 'GET') return listComments(req, decodeURIComponent(m[1]));
       m = p.match(/^\/rest\/api\/3\/issue\/([^/]+)$/);
       if (m && req.method === 'GET') {
         const issue = findIssue(decodeURIComponent(m[1]));

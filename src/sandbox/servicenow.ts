@@ -22,7 +22,8 @@ const INCIDENT_COLUMNS = [
   'correlation_id', 'correlation_display', 'urgency', 'impact', 'priority', 'work_notes', 'comments',
   'sys_created_on', 'sys_updated_on', 'sys_created_by',
 ];
-const REFERENCES: Record<string, Set<string>> = { incident: new Set(['assigned_to', 'caller_id']), sys_user: new Set() };
+const JOURNAL_COLUMNS = ['sys_id', 'element_id', 'element', 'name', 'value', 'sys_created_on', 'sys_created_by'];
+const REFERENCES: Record<string, Set<string>> = { incident: new Set(['assigned_to', 'caller_id']), sys_user: new Set(), sys_journal_field: new Set() };
 const JOURNAL = new Set(['work_notes', 'comments']);
 const WRITABLE = new Set(INCIDENT_COLUMNS.filter((c) => !['sys_id', 'number', 'sys_created_on', 'sys_updated_on', 'sys_created_by'].includes(c)));
 
@@ -62,11 +63,23 @@ export function serviceNowSystem(state: SandboxState): SystemDefinition {
   function tableRows(table: string): Record<string, string>[] | null {
     if (table === 'sys_user') return sn().users.map(userRow);
     if (table === 'incident') return sn().incidents;
+    if (table === 'sys_journal_field') return journalRows();
     return null;
   }
 
+  /** Work notes and comments as the real instance stores them: one sys_journal_field row each. */
+  function journalRows(): Record<string, string>[] {
+    const rows: Record<string, string>[] = [];
+    for (const [sysId, entries] of sn().journal) {
+      entries.forEach((j, i) =>
+        rows.push({ sys_id: `${sysId.slice(0, 28)}${String(i).padStart(4, '0')}`, element_id: sysId, element: j.field, name: 'incident', value: j.value, sys_created_on: j.at, sys_created_by: 'wfa.integration' }),
+      );
+    }
+    return rows;
+  }
+
   function columnsOf(table: string): string[] {
-    return table === 'sys_user' ? USER_COLUMNS : INCIDENT_COLUMNS;
+    return table === 'sys_user' ? USER_COLUMNS : table === 'sys_journal_field' ? JOURNAL_COLUMNS : INCIDENT_COLUMNS;
   }
 
   /** Shapes a record like the Table API: field selection, display values and reference links. */
@@ -220,7 +233,8 @@ export function serviceNowSystem(state: SandboxState): SystemDefinition {
     return {
       status: 200,
       html: `<!doctype html><title>${esc(incident.number)}</title><h1>${esc(incident.number)}: ${esc(incident.short_description)}</h1>
-<p>State: ${esc(displayValue('incident', 'state', incident.state))}</p><pre>${esc(incident.description)}</pre><ul>${notes}</ul>
+<p>State: <span id="state">${esc(displayValue('incident', 'state', incident.state))}</span></p><p>Assigned to: <span id="assignee">${esc(displayValue('incident', 'assigned_to', incident.assigned_to ?? '') || 'Unassigned')}</span></p>
+<p>Urgency ${esc(incident.urgency ?? '')}, impact ${esc(incident.impact ?? '')}, correlation ID ${esc(incident.correlation_id ?? '')}</p><pre>${esc(incident.description)}</pre><ul>${notes}</ul>
 <p><a href="/__sandbox/">Sandbox overview</a></p>`,
     };
   }
@@ -235,6 +249,7 @@ export function serviceNowSystem(state: SandboxState): SystemDefinition {
         'X-RateLimit-Rule': 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
       }),
     unavailable: () => failure(503, 'Service Unavailable', 'The instance is temporarily unavailable'),
+    isCreate: (req) => req.method === 'POST' && /^\/api\/now\/(?:v[12]\/)?table\/incident\/?$/.test(req.path),
     handle(req) {
       if (req.path === '/oauth_token.do' && req.method === 'POST') return oauthToken(req);
       if (req.path === '/incident.do' && req.method === 'GET') return incidentPage(req);

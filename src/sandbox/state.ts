@@ -25,6 +25,14 @@ export type Faults = {
   hang: number;
   /** Next n requests have their connection destroyed. */
   drop: number;
+  /**
+   * Jira: issues created in the last n ms do not show in /search/jql yet, like Atlassian's
+   * eventually consistent index (reading an issue by id still works at once).
+   */
+  searchLagMs: number;
+  /** Next n ticket creates are processed (the ticket exists) and then answered with a 5xx or a dropped connection. */
+  loseCreateAnswers: number;
+  loseCreateAnswerAs: 'error' | 'drop';
   /** ServiceNow: fields treated as invalid, so query parts using them are silently dropped like a real instance does. */
   ignoreQueryFields: string[];
 };
@@ -37,6 +45,9 @@ export const NO_FAULTS: Faults = {
   errorBurst: 0,
   hang: 0,
   drop: 0,
+  searchLagMs: 0,
+  loseCreateAnswers: 0,
+  loseCreateAnswerAs: 'error',
   ignoreQueryFields: [],
 };
 
@@ -52,7 +63,7 @@ export type LoggedRequest = {
   body: string;
   response?: { status: number; headers: Record<string, string>; body: string };
   /** What a fault did instead of answering. */
-  fault?: 'hang' | 'drop';
+  fault?: 'hang' | 'drop' | 'lost-answer';
 };
 
 export type JiraIssueRecord = {

@@ -21,6 +21,8 @@ export type SystemDefinition = {
   handle: (req: SystemRequest) => Promise<Reply> | Reply;
   rateLimited: (faults: Faults, retryAfter: string) => Reply;
   unavailable: () => Reply;
+  /** Whether this request creates a ticket (for the lost-answer fault). */
+  isCreate: (req: SystemRequest) => boolean;
 };
 
 export type AdminHandler = (req: SystemRequest, system: SandboxSystem) => Promise<Reply> | Reply;
@@ -131,6 +133,16 @@ export async function startSystemServer(
       reply = def.unavailable();
     } else {
       reply = await def.handle(sreq);
+      if (faults.loseCreateAnswers > 0 && def.isCreate(sreq) && reply.status < 300) {
+        // The ticket now exists; the caller never learns it, as after a crash or a proxy timeout.
+        faults.loseCreateAnswers--;
+        entry.fault = 'lost-answer';
+        if (faults.loseCreateAnswerAs === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        reply = def.unavailable();
+      }
     }
     entry.response = write(res, reply);
   }

@@ -12,7 +12,7 @@ import {
   type TicketingConnector,
   type UserLookup,
 } from '../types.js';
-import { textToAdf } from './adf.js';
+import { adfToText, textToAdf } from './adf.js';
 import {
   pickUser,
   readJiraError,
@@ -26,6 +26,8 @@ import {
 
 const ISSUE_FIELDS = ['status', 'assignee', 'updated'];
 const PAGE_SIZE = 50;
+/** Comments read back to find our own; a ticket with more is not one this product fills. */
+const MAX_COMMENTS = 500;
 
 type ProjectPage = { values: { id: string; key: string; name: string }[]; isLast?: boolean };
 type IssueTypeWithStatus = { id: string; name: string; subtask: boolean; statuses: JiraStatus[] };
@@ -207,21 +209,10 @@ export class JiraCloudConnector implements TicketingConnector {
     if (!input.projectKey || !input.issueTypeId) {
       throw new ConnectorError('invalid', 'A Jira ticket needs a project and an issue type: pick them in the ticket action.');
     }
-    const link = input.incidentUrl ? { label: 'Linked security incident: ', text: input.incidentUrl, href: input.incidentUrl } : undefined;
     const res = await this.http.send<{ id: string; key: string }>({
       method: 'POST',
       path: '/rest/api/3/issue',
-      json: {
-        fields: {
-          ...input.fields,
-          project: { key: input.projectKey },
-          issuetype: { id: input.issueTypeId },
-          summary: input.summary,
-          description: textToAdf(input.description, link),
-          assignee: { accountId: input.assigneeExternalId },
-          labels: [input.marker],
-        },
-      },
+      json: jiraIssueBody(input),
       headers: this.headers,
       action: `creating an issue in project ${input.projectKey}`,
     });
@@ -264,6 +255,23 @@ export class JiraCloudConnector implements TicketingConnector {
     });
   }
 
+  async listComments(externalId: string): Promise<string[]> {
+    const out: string[] = [];
+    for (let startAt = 0; startAt < MAX_COMMENTS; startAt += PAGE_SIZE) {
+      const res = await this.http.send<{ comments?: { body?: unknown }[]; total?: number }>({
+        method: 'GET',
+        path: `/rest/api/3/issue/${encodeURIComponent(externalId)}/comment`,
+        query: { startAt, maxResults: PAGE_SIZE, orderBy: 'created' },
+        headers: this.headers,
+        action: 'reading the comments',
+      });
+      const batch = res.body.comments ?? [];
+      out.push(...batch.map((c) => adfToText(c.body)));
+      if (batch.length < PAGE_SIZE || out.length >= (res.body.total ?? 0)) break;
+    }
+    return out;
+  }
+
   ticketUrl(key: string, _externalId?: string): string {
     return `${this.http.baseUrl}/browse/${encodeURIComponent(key)}`;
   }
@@ -271,6 +279,22 @@ export class JiraCloudConnector implements TicketingConnector {
   private toTicket(issue: JiraIssue): ExternalTicket {
     return toExternalTicket(issue, this.ticketUrl(issue.key));
   }
+}
+
+/** The create-issue body: mapped fields first, the ones the product controls on top (ticketing-apis.md §1). */
+export function jiraIssueBody(input: CreateTicketInput): { fields: Record<string, unknown> } {
+  const link = input.incidentUrl ? { label: 'Linked security incident: ', text: input.incidentUrl, href: input.incidentUrl } : undefined;
+  return {
+    fields: {
+      ...input.fields,
+      project: { key: input.projectKey },
+      issuetype: { id: input.issueTypeId },
+      summary: input.summary,
+      description: textToAdf(input.description, link),
+      assignee: { accountId: input.assigneeExternalId },
+      labels: [input.marker],
+    },
+  };
 }
 
 /** Labels cannot contain spaces; the marker is also quoted into JQL, so keep it to a safe alphabet. */

@@ -20,6 +20,9 @@ const INCIDENT_FIELDS = 'sys_id,number,state,assigned_to,sys_updated_on';
 /** Shown in ServiceNow next to correlation_id as the name of the system that owns the id. */
 export const CORRELATION_DISPLAY = 'WorkflowAutomation';
 
+/** Notes read back to find our own; a ticket with more is not one this product fills. */
+const MAX_COMMENTS = 200;
+
 type ListResult = { result: SnRecord[] };
 type RecordResult = { result: SnRecord };
 
@@ -151,20 +154,11 @@ export class ServiceNowConnector implements TicketingConnector {
   async createTicket(input: CreateTicketInput): Promise<ExternalTicket> {
     assertMarker(input.marker);
     assertSysId(input.assigneeExternalId, 'assignee');
-    const description = input.incidentUrl
-      ? `${input.description}\n\nLinked security incident: ${input.incidentUrl}`
-      : input.description;
     const res = await this.send<RecordResult>({
       method: 'POST',
       path: '/api/now/table/incident',
       query: { sysparm_fields: INCIDENT_FIELDS, sysparm_display_value: 'all', sysparm_exclude_reference_link: true },
-      json: {
-        short_description: input.summary,
-        description,
-        assigned_to: input.assigneeExternalId,
-        correlation_id: input.marker,
-        correlation_display: CORRELATION_DISPLAY,
-      },
+      json: serviceNowIncidentBody(input),
       action: 'creating the incident',
     });
     return this.toTicket(res.body.result);
@@ -193,6 +187,24 @@ export class ServiceNowConnector implements TicketingConnector {
     });
   }
 
+  async listComments(externalId: string): Promise<string[]> {
+    assertSysId(externalId, 'incident');
+    // Work notes live in the journal table; the incident record itself returns them write-only.
+    const res = await this.send<ListResult>({
+      method: 'GET',
+      path: '/api/now/table/sys_journal_field',
+      query: {
+        sysparm_query: `element_id=${externalId}^element=work_notes^ORDERBYsys_created_on`,
+        sysparm_fields: 'value,element_id,element',
+        sysparm_limit: MAX_COMMENTS,
+      },
+      action: 'reading the work notes',
+    });
+    const rows = Array.isArray(res.body?.result) ? res.body.result : [];
+    // Re-checked: a dropped query part would hand back other incidents' notes.
+    return rows.filter((r) => raw(r.element_id) === externalId && raw(r.element) === 'work_notes').map((r) => raw(r.value));
+  }
+
   ticketUrl(_key: string, externalId: string): string {
     return `${this.http.baseUrl}/incident.do?sys_id=${encodeURIComponent(externalId)}`;
   }
@@ -201,6 +213,19 @@ export class ServiceNowConnector implements TicketingConnector {
     const sysId = raw(r.sys_id);
     return toExternalTicket(r, this.ticketUrl(raw(r.number), sysId));
   }
+}
+
+/** The Table API body of a new incident: caller-supplied fields (urgency, impact) first, ours on top. */
+export function serviceNowIncidentBody(input: CreateTicketInput): Record<string, unknown> {
+  const description = input.incidentUrl ? `${input.description}\n\nLinked security incident: ${input.incidentUrl}` : input.description;
+  return {
+    ...input.fields,
+    short_description: input.summary,
+    description,
+    assigned_to: input.assigneeExternalId,
+    correlation_id: input.marker,
+    correlation_display: CORRELATION_DISPLAY,
+  };
 }
 
 function assertSysId(id: string, what: string): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { incidentTicketSummary } from '../tickets/schemas.js';
 import { PAGE_SIZES } from '../../platform/http/pagination.js';
 import { FILTER_KEYS, PRIORITIES, SEVERITIES, SORT_FIELDS, SOURCE_TYPES, STATUSES, WIDGETS } from './vocabulary.js';
 
@@ -185,7 +186,10 @@ export const incidentListItem = z.object({
   duplicateCount: z.number(),
   duplicateOf: z.number().nullable(),
   resolutionDate: z.string().nullable(),
+  /** The incident's tickets, newest first (one per integration at a time). */
+  tickets: z.array(incidentTicketSummary),
 });
+export type IncidentTicketSummary = z.infer<typeof incidentTicketSummary>;
 export type IncidentListItem = z.infer<typeof incidentListItem>;
 
 export const incidentEvent = z.object({

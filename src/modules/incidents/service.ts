@@ -35,6 +35,7 @@ import {
   type SortField,
   type Status,
 } from './schemas.js';
+import { IncidentTicketHooks } from './ticket-hooks.js';
 import { IncidentsStore, SORT_COLUMNS, WIDGET_STATUSES, type IncidentListRecord, type IncidentRecord, type IncidentRow, type Keyset, type ListSpec } from './store.js';
 
 type Exec = Kysely<DB> | Transaction<DB>;
@@ -200,7 +201,7 @@ function sortValue(r: IncidentListRecord, sort: SortField): string | number {
 
 /* ------------------------------------------------------------------ views */
 
-function listItem(r: IncidentListRecord, labels: IncidentLabel[]): IncidentListItem {
+function listItem(r: IncidentListRecord, labels: IncidentLabel[]): Omit<IncidentListItem, 'tickets'> {
   return {
     id: r.id,
     transactionId: r.transaction_id,
@@ -278,6 +279,8 @@ const refused = (message: string) => conflict(message);
 
 export class IncidentsService {
   readonly store: IncidentsStore;
+  /** What the tickets module does to incidents (State Changes entries, resolve by System, list summaries). */
+  readonly ticketHooks: IncidentTicketHooks;
   constructor(
     private readonly db: Kysely<DB>,
     private readonly admins: AdminsService,
@@ -285,6 +288,7 @@ export class IncidentsService {
     private readonly labels: LabelsService,
   ) {
     this.store = new IncidentsStore(db);
+    this.ticketHooks = new IncidentTicketHooks(this.store);
   }
 
   /* -------------------------------------------------------------- ingestion */
@@ -423,10 +427,11 @@ export class IncidentsService {
   }
 
   private async items(orgId: number, rows: IncidentListRecord[], exec: Exec = this.db): Promise<IncidentListItem[]> {
-    const labels = await this.store.labelsOf(orgId, rows.map((r) => r.id), exec);
+    const ids = rows.map((r) => r.id);
+    const [labels, tickets] = await Promise.all([this.store.labelsOf(orgId, ids, exec), this.ticketHooks.ticketSummaries(orgId, ids, exec)]);
     const by = new Map<number, IncidentLabel[]>();
     for (const l of labels) by.set(l.incident_id, [...(by.get(l.incident_id) ?? []), { labelId: l.label_id, name: l.label_name, value: l.value || null }]);
-    return rows.map((r) => listItem(r, by.get(r.id) ?? []));
+    return rows.map((r) => ({ ...listItem(r, by.get(r.id) ?? []), tickets: tickets.get(r.id) ?? [] }));
   }
 
   async list(orgId: number, q: ListQuery): Promise<IncidentPage> {

@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       WFA_LOGIN_MAX_FAILURES: '3',
       WFA_LOGIN_LOCKOUT_MINUTES: '5',
       WFA_WORKER: 'false',
+      WFA_TICKET_MARKER_WINDOW_MS: '5000',
+      WFA_TICKET_CREATE_DEADLINE_MS: '60000',
       LOG_LEVEL: 'warn',
     });
     expect(c).toMatchObject({
@@ -45,6 +47,7 @@ describe('loadConfig', () => {
       loginMaxFailures: 3,
       loginLockoutMinutes: 5,
       runWorker: false,
+      tickets: { markerWindowMs: 5000, createDeadlineMs: 60000 },
       logLevel: 'warn',
     });
     expect(c.secretKey!.equals(Buffer.from(KEY_HEX, 'hex'))).toBe(true);

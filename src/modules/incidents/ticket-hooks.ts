@@ -1,0 +1,64 @@
+import type { Kysely, Transaction } from 'kysely';
+import { nowIso } from '../../platform/db/database.js';
+import type { DB } from '../../platform/db/types.js';
+import { notFound } from '../../platform/http/errors.js';
+import type { IncidentTicketSummary } from './schemas.js';
+import type { IncidentsStore } from './store.js';
+
+type Exec = Kysely<DB> | Transaction<DB>;
+
+export type IncidentEventInput = {
+  /** Machine-readable action name ("ticket", "ticket-failed", "ticket-status"). */
+  action: string;
+  /** What happened, for State Changes and Last Change. */
+  summary: string;
+  /** Who: an admin's label or "System". */
+  changedBy: string;
+  adminId: number | null;
+};
+
+/** The tickets' summary for a page of incidents (the list API shows it per row). */
+export type TicketSummaries = (orgId: number, incidentIds: number[], exec: Exec) => Promise<Map<number, IncidentTicketSummary[]>>;
+
+/**
+ * What the tickets module may do to incidents: write State Changes entries and resolve an incident
+ * whose ticket closed, inside the caller's transaction, without reaching into the incidents store.
+ */
+export class IncidentTicketHooks {
+  private summaries: TicketSummaries | null = null;
+
+  constructor(private readonly store: IncidentsStore) {}
+
+  /** A State Changes entry (the incident's status unchanged); 404 when the org has no such incident. */
+  async recordEvent(exec: Exec, orgId: number, incidentId: number, event: IncidentEventInput): Promise<void> {
+    const row = await this.store.get(orgId, incidentId, exec);
+    if (!row) throw notFound('Incident');
+    const now = nowIso();
+    await this.store.update(exec, orgId, incidentId, { updated_at: now, last_change: event.summary });
+    await this.store.addEvents(exec, [
+      { org_id: orgId, incident_id: incidentId, state: row.status, action: event.action, created_at: now, changed_by: event.changedBy, admin_id: event.adminId, comment: event.summary },
+    ]);
+  }
+
+  /** Resolved by "System" with its State Changes entry; false (nothing written) when already Resolved or gone. */
+  async resolveBySystem(exec: Exec, orgId: number, incidentId: number, summary: string): Promise<boolean> {
+    const row = await this.store.get(orgId, incidentId, exec);
+    if (!row || row.status === 'Resolved') return false;
+    const now = nowIso();
+    await this.store.update(exec, orgId, incidentId, { status: 'Resolved', resolution_date: now, awaiting_user: null, updated_at: now, last_change: summary });
+    await this.store.addEvents(exec, [
+      { org_id: orgId, incident_id: incidentId, state: 'Resolved', action: 'close', created_at: now, changed_by: 'System', admin_id: null, comment: summary },
+    ]);
+    return true;
+  }
+
+  /** Set once by the tickets module: incidents in the list API carry their tickets' summary. */
+  useTicketSummaries(fn: TicketSummaries): void {
+    this.summaries = fn;
+  }
+
+  async ticketSummaries(orgId: number, incidentIds: number[], exec: Exec): Promise<Map<number, IncidentTicketSummary[]>> {
+    if (!this.summaries || incidentIds.length === 0) return new Map();
+    return this.summaries(orgId, incidentIds, exec);
+  }
+}
