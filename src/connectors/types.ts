@@ -141,6 +141,18 @@ export type ExternalTicket = {
   updatedAt: string | null;
 };
 
+/** How a stored ticket is named to its system: ServiceNow reads by sys_id, Jira searches by key. */
+export type TicketRef = { externalId: string; key: string };
+
+/** The most tickets one batched read may ask for: one page of Jira's /search/jql and of the Table API. */
+export const TICKET_BATCH_LIMIT = 100;
+
+export function assertBatchSize(refs: TicketRef[]): void {
+  if (refs.length > TICKET_BATCH_LIMIT) {
+    throw new ConnectorError('invalid', `At most ${TICKET_BATCH_LIMIT} tickets can be read in one request; ${refs.length} were asked for.`);
+  }
+}
+
 export interface TicketingConnector {
   readonly type: IntegrationType;
   /** Checks the credentials; returns the account's display name. */
@@ -156,6 +168,11 @@ export interface TicketingConnector {
   findTicketByMarker(marker: string, projectKey?: string): Promise<ExternalTicket | null>;
   createTicket(input: CreateTicketInput): Promise<ExternalTicket>;
   getTicket(externalId: string): Promise<ExternalTicket | null>;
+  /**
+   * Several tickets in one request (status sync). At most TICKET_BATCH_LIMIT refs; tickets the
+   * system no longer has are simply absent from the answer.
+   */
+  getTickets(refs: TicketRef[]): Promise<ExternalTicket[]>;
   addComment(externalId: string, text: string): Promise<void>;
   /** The ticket's comments (ServiceNow work notes) as plain text, oldest first, bounded; to check before posting. */
   listComments(externalId: string): Promise<string[]>;

@@ -2,6 +2,7 @@ import { SANDBOX_SEEDED_EMAILS } from './constants.js';
 import { adfToText } from '../connectors/jira-cloud/adf.js';
 import { NO_FAULTS, SN_STATES, type Faults, type SandboxState, type SandboxSystem } from './state.js';
 import { parseJson, type AdminHandler, type Reply, type SystemRequest } from './wire.js';
+import { parseWebhookTarget } from './webhooks.js';
 
 /** `/__sandbox/*` on both ports: an overview page and switches for tests and demos. Not part of either real API. */
 
@@ -83,19 +84,35 @@ function overviewPage(state: SandboxState): string {
     `<form method="post" action="/__sandbox/tickets/${encodeURIComponent(id)}/status"><select name="status">${options
       .map((o) => `<option${o === current ? ' selected' : ''}>${esc(o)}</option>`)
       .join('')}</select> <button>Move</button></form>`;
+  // Assignee picker: every active person of the system, the current one selected; "" unassigns.
+  const assigneeForm = (id: string, people: { id: string; label: string }[], current: string | null) =>
+    `<form method="post" action="/__sandbox/tickets/${encodeURIComponent(id)}/assignee"><select name="assignee" aria-label="Assignee"><option value="">(unassigned)</option>${people
+      .map((p) => `<option value="${esc(p.id)}"${p.id === current ? ' selected' : ''}>${esc(p.label)}</option>`)
+      .join('')}</select> <button>Assign</button></form>`;
+  const snPeople = s.servicenow.users.filter((u) => u.active === 'true').map((u) => ({ id: u.sys_id, label: `${u.name} <${u.email}>` }));
+  const jiraPeople = s.jira.users.filter((u) => u.active && u.accountType === 'atlassian').map((u) => ({ id: u.accountId, label: `${u.displayName} <${u.email}>` }));
   const snRows = s.servicenow.incidents
-    .map((i) => `<tr><td><a href="/incident.do?sys_id=${i.sys_id}">${esc(i.number)}</a></td><td>${esc(i.short_description)}</td><td>${esc(i.stateName)}</td><td>${esc(i.correlation_id)}</td><td>${statusForm(i.sys_id, SN_STATES.map(([, n]) => n), i.stateName)}</td></tr>`)
+    .map((i) => `<tr><td><a href="/incident.do?sys_id=${i.sys_id}">${esc(i.number)}</a></td><td>${esc(i.short_description)}</td><td>${esc(i.stateName)}</td><td>${esc(i.correlation_id)}</td><td>${statusForm(i.sys_id, SN_STATES.map(([, n]) => n), i.stateName)}</td><td>${assigneeForm(i.sys_id, snPeople, i.assigned_to || null)}</td></tr>`)
     .join('');
   const jiraRows = s.jira.issues
-    .map((i) => `<tr><td>${esc(i.key)}</td><td>${esc(i.summary)}</td><td>${esc(i.status)}</td><td>${esc(i.labels.join(' '))}</td><td>${statusForm(i.id, i.statuses, i.status)}</td></tr>`)
+    .map((i) => `<tr><td><a href="/browse/${encodeURIComponent(i.key)}">${esc(i.key)}</a></td><td>${esc(i.summary)}</td><td>${esc(i.status)}</td><td>${esc(i.labels.join(' '))}</td><td>${statusForm(i.id, i.statuses, i.status)}</td><td>${assigneeForm(i.id, jiraPeople, i.assignee)}</td></tr>`)
+    .join('');
+  const hooks = (['servicenow', 'jira'] as const)
+    .map((sys) => `<li><b>${sys === 'jira' ? 'Jira' : 'ServiceNow'}</b>: ${state.webhooks[sys] ? `sends to ${esc(state.webhooks[sys]!.url)}` : 'not sending (POST /__sandbox/webhooks {system, url, secret})'}</li>`)
+    .join('');
+  const deliveries = state.webhookDeliveries
+    .slice(-10)
+    .reverse()
+    .map((d) => `<li>${esc(d.at)} ${d.system} ${esc(d.ticket)} → ${d.status ?? esc(d.error ?? 'failed')}</li>`)
     .join('');
   const emails = (o: Record<string, readonly string[]>) =>
     Object.entries(o).map(([k, v]) => `<li><b>${esc(k)}</b>: ${v.map(esc).join(', ')}</li>`).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Workflow Automation sandbox</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}form{margin:0}</style></head><body>
 <h1>Ticketing sandbox</h1><p>A fake ServiceNow and Jira Cloud for demos and tests. Data lives in memory.</p>
-<h2>ServiceNow incidents (${s.servicenow.incidents.length})</h2><table><tr><th>Number</th><th>Short description</th><th>State</th><th>Correlation ID</th><th>Move to</th></tr>${snRows}</table>
-<h2>Jira issues (${s.jira.issues.length})</h2><table><tr><th>Key</th><th>Summary</th><th>Status</th><th>Labels</th><th>Move to</th></tr>${jiraRows}</table>
+<h2>ServiceNow incidents (${s.servicenow.incidents.length})</h2><table><tr><th>Number</th><th>Short description</th><th>State</th><th>Correlation ID</th><th>Move to</th><th>Assignee</th></tr>${snRows}</table>
+<h2>Jira issues (${s.jira.issues.length})</h2><table><tr><th>Key</th><th>Summary</th><th>Status</th><th>Labels</th><th>Move to</th><th>Assignee</th></tr>${jiraRows}</table>
+<h2>Outbound webhooks</h2><ul>${hooks}</ul><ol reversed>${deliveries}</ol>
 <h2>Seeded emails</h2><h3>ServiceNow</h3><ul>${emails(s.seededEmails.servicenow)}</ul><h3>Jira Cloud</h3><ul>${emails(s.seededEmails.jira)}</ul>
 </body></html>`;
 }
@@ -129,10 +146,21 @@ export function adminHandler(state: SandboxState): AdminHandler {
       state.revokeRefreshTokens();
       return { status: 200, json: { revoked: true } };
     }
-    const m = path.match(/^\/__sandbox\/tickets\/([^/]+)\/status$/);
+    if (req.method === 'GET' && path === '/__sandbox/webhooks') {
+      const masked = (t: { url: string } | null) => (t ? { url: t.url, secretSet: true } : null);
+      return { status: 200, json: { servicenow: masked(state.webhooks.servicenow), jira: masked(state.webhooks.jira), deliveries: state.webhookDeliveries } };
+    }
+    if (req.method === 'POST' && path === '/__sandbox/webhooks') {
+      const target = parseWebhookTarget(body);
+      if (typeof target === 'string') return { status: 400, json: { error: target } };
+      state.webhooks[system] = target;
+      return { status: 200, json: { system, url: target?.url ?? null } };
+    }
+    const m = path.match(/^\/__sandbox\/tickets\/([^/]+)\/(status|assignee)$/);
     if (req.method === 'POST' && m) {
       try {
-        const moved = state.setTicketStatus(decodeURIComponent(m[1]), String(body.status ?? ''));
+        const id = decodeURIComponent(m[1]);
+        const moved = m[2] === 'status' ? state.setTicketStatus(id, String(body.status ?? '')) : state.setTicketAssignee(id, String(body.assignee ?? ''));
         const fromForm = String(req.headers['content-type'] ?? '').includes('form-urlencoded');
         return fromForm ? { status: 303, headers: { Location: '/__sandbox/' }, text: '' } : { status: 200, json: moved };
       } catch (err) {

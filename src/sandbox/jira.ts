@@ -214,10 +214,15 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
     if (!body || typeof body.jql !== 'string') return errors(400, ['The JQL query is required.']);
     const jql = parseJql(body.jql);
     if (!jql.ok) return errors(400, [jql.message]);
+    // Like Jira, a key that names no issue makes the whole query fail (the poller then reads one by one).
+    for (const { field, values } of jql.query.clauses) {
+      const missing = field === 'key' ? values.find((v) => !findIssue(v)) : undefined;
+      if (missing) return errors(400, [`An issue with key '${missing}' does not exist for field 'key'.`]);
+    }
     const indexedBefore = Date.now() - state.faults.jira.searchLagMs;
     let hits = jira().issues.filter((i) =>
       Date.parse(i.created) <= indexedBefore &&
-      jql.query.clauses.every(({ field, value }) => {
+      jql.query.clauses.every(({ field, values }) => values.some((value) => {
         const v = value.toLowerCase();
         if (field === 'project') return i.projectKey.toLowerCase() === v || findProject(i.projectKey)!.id === value;
         if (field === 'labels') return i.labels.includes(value); // labels are case-sensitive in Jira
@@ -226,7 +231,7 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
         if (field === 'assignee') return i.assigneeAccountId === value;
         const status = findProject(i.projectKey)!.statuses.find((s) => s.id === i.statusId)!;
         return status.name.toLowerCase() === v || status.id === value;
-      }),
+      })),
     );
     if (jql.query.orderBy?.field === 'created') {
       hits = [...hits].sort((a, b) => Number(a.id) - Number(b.id));

@@ -1,9 +1,24 @@
 /**
- * The sliver of JQL the connectors send: `field = "value"` clauses joined by AND, with an optional
+ * The sliver of JQL the connectors send: `field = "value"` and `field in (a, b)` clauses joined by AND, with an optional
  * ORDER BY. Anything else is a 400, as Jira answers a query it cannot parse.
  */
 
-export type JqlQuery = { clauses: { field: string; value: string }[]; orderBy?: { field: string; desc: boolean } };
+/** `field = value` has one value; `field in (a, b)` several (any of them matches). */
+export type JqlQuery = { clauses: { field: string; values: string[] }[]; orderBy?: { field: string; desc: boolean } };
+
+const VALUE = /\s*(?:"((?:[^"\\]|\\.)*)"|([\w.:-]+))\s*/y;
+
+/** The comma-separated values of an `in (…)` list, quoted or bare; null when one cannot be read. */
+function listValues(text: string): string[] | null {
+  const values: string[] = [];
+  for (const part of text.split(',')) {
+    VALUE.lastIndex = 0;
+    const m = VALUE.exec(part);
+    if (!m || VALUE.lastIndex !== part.length) return null;
+    values.push((m[1] ?? m[2]).replace(/\\(.)/g, '$1'));
+  }
+  return values;
+}
 
 const FIELDS = new Set(['project', 'labels', 'key', 'issuetype', 'status', 'assignee']);
 
@@ -18,11 +33,14 @@ export function parseJql(jql: string): { ok: true; query: JqlQuery } | { ok: fal
   if (!rest) return { ok: false, message: 'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.' };
   const clauses: JqlQuery['clauses'] = [];
   for (const part of rest.split(/\s+AND\s+/i)) {
-    const m = part.trim().match(/^(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([\w.:-]+))$/);
-    if (!m) return { ok: false, message: `Error in the JQL Query: cannot parse '${part.trim()}'.` };
-    const field = m[1].toLowerCase();
-    if (!FIELDS.has(field)) return { ok: false, message: `Field '${m[1]}' does not exist or you do not have permission to view it.` };
-    clauses.push({ field, value: (m[2] ?? m[3]).replace(/\\(.)/g, '$1') });
+    const inList = part.trim().match(/^(\w+)\s+in\s*\(([^()]*)\)$/i);
+    const m = inList ? null : part.trim().match(/^(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([\w.:-]+))$/);
+    const values = inList ? listValues(inList[2]) : m ? [(m[2] ?? m[3]).replace(/\\(.)/g, '$1')] : null;
+    const name = (inList ?? m)?.[1];
+    if (!name || !values) return { ok: false, message: `Error in the JQL Query: cannot parse '${part.trim()}'.` };
+    const field = name.toLowerCase();
+    if (!FIELDS.has(field)) return { ok: false, message: `Field '${name}' does not exist or you do not have permission to view it.` };
+    clauses.push({ field, values });
   }
   return { ok: true, query: { clauses, orderBy } };
 }

@@ -4,6 +4,7 @@ import { jiraSystem } from './jira.js';
 import { serviceNowSystem } from './servicenow.js';
 import { SandboxState } from './state.js';
 import { startSystemServer } from './wire.js';
+import { sendTicketWebhook } from './webhooks.js';
 
 export type SandboxOptions = {
   /** ServiceNow listens here and Jira on port + 1; 0 (default) picks two free ports. */
@@ -29,6 +30,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   const state = new SandboxState();
+  // Fire and forget, like the real systems: a slow receiver never delays the change itself.
+  state.onTicketChanged = (system, id) => void sendTicketWebhook(state, system, id);
   const admin = adminHandler(state);
   const servicenow = await startSystemServer(serviceNowSystem(state), state, admin, { port, host });
   let jira;

@@ -1,11 +1,11 @@
 /**
  * The part of ServiceNow's encoded query language the connectors use: `field=value` terms joined by
- * `^`, plus `!=`, `LIKE`, `STARTSWITH` and `ORDERBY`/`ORDERBYDESC`. Like a real instance (with the
+ * `^`, plus `!=`, `LIKE`, `STARTSWITH`, `IN` (comma-separated) and `ORDERBY`/`ORDERBYDESC`. Like a real instance (with the
  * default `glide.invalid_query.returns_no_rows=false`), a term it does not understand, or one that
  * names an unknown field, is silently dropped and the rest of the query still runs.
  */
 
-type Term = { field: string; op: '=' | '!=' | 'LIKE' | 'STARTSWITH'; value: string };
+type Term = { field: string; op: '=' | '!=' | 'LIKE' | 'STARTSWITH' | 'IN'; value: string };
 type Order = { field: string; desc: boolean };
 
 export type ParsedQuery = { terms: Term[]; order: Order[]; ignored: string[] };
@@ -20,7 +20,7 @@ export function parseQuery(query: string, columns: Set<string>, invalidFields: s
       else out.ignored.push(part);
       continue;
     }
-    const term = part.match(/^(\w+?)(!=|=|LIKE|STARTSWITH)(.*)$/);
+    const term = part.match(/^(\w+?)(!=|=|LIKE|STARTSWITH|IN)(.*)$/);
     if (!term || !known(term[1])) {
       out.ignored.push(part);
       continue;
@@ -38,6 +38,7 @@ export function matches(record: Record<string, string>, q: ParsedQuery): boolean
     if (op === '=') return actual === v;
     if (op === '!=') return actual !== v;
     if (op === 'LIKE') return actual.includes(v);
+    if (op === 'IN') return v.split(',').includes(actual);
     return actual.startsWith(v);
   });
 }

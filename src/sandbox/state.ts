@@ -82,6 +82,10 @@ export type JiraIssueRecord = {
   comments: { id: string; body: unknown; created: string; authorAccountId: string }[];
 };
 
+/** Where the sandbox pushes ticket changes, as a real instance configured per the product's set-up steps would. */
+export type WebhookTarget = { url: string; secret: string };
+export type WebhookDelivery = { seq: number; system: SandboxSystem; ticket: string; url: string; at: string; status: number | null; error?: string };
+
 export type OAuthToken = { value: string; expiresAt: number; username: string };
 
 export class SandboxState {
@@ -97,6 +101,11 @@ export class SandboxState {
   jira!: { accounts: JiraAccount[]; projects: JiraProjectDef[]; issues: JiraIssueRecord[]; nextIssueId: number };
   faults!: Record<SandboxSystem, Faults>;
   log: LoggedRequest[] = [];
+  webhooks!: Record<SandboxSystem, WebhookTarget | null>;
+  /** The last deliveries (newest last), kept short: it is for tests and the overview page. */
+  webhookDeliveries: WebhookDelivery[] = [];
+  /** Called after a person moved a ticket's status or assignee; the server sends the webhook. */
+  onTicketChanged: ((system: SandboxSystem, id: string) => void) | null = null;
   private seq = 0;
 
   constructor() {
@@ -117,6 +126,8 @@ export class SandboxState {
     this.jira = { accounts: seedJiraAccounts(), projects: seedJiraProjects(), issues: [], nextIssueId: 10100 };
     this.faults = { servicenow: { ...NO_FAULTS }, jira: { ...NO_FAULTS } };
     this.log = [];
+    this.webhooks = { servicenow: null, jira: null };
+    this.webhookDeliveries = [];
   }
 
   setFaults(system: SandboxSystem, faults: Partial<Faults>): Faults {
@@ -160,6 +171,7 @@ export class SandboxState {
       incident.incident_state = value;
       incident.active = value === '6' || value === '7' || value === '8' ? 'false' : 'true';
       incident.sys_updated_on = snNow();
+      this.onTicketChanged?.('servicenow', incident.sys_id);
       return { system: 'servicenow', status: value };
     }
     const issue = this.jira.issues.find((i) => i.id === id || i.key.toLowerCase() === id.toLowerCase());
@@ -169,9 +181,42 @@ export class SandboxState {
       if (!target) throw new Error(`Unknown status "${status}" in ${project.key}; use one of ${project.statuses.map((s) => s.name).join(', ')}`);
       issue.statusId = target.id;
       issue.updated = new Date().toISOString();
+      this.onTicketChanged?.('jira', issue.id);
       return { system: 'jira', status: target.name };
     }
     throw new Error(`No ticket with id or key "${id}"`);
+  }
+
+  /**
+   * Hands a ticket to another person, as someone working it would. `assignee` is a ServiceNow user
+   * (sys_id, user_name or email) or a Jira account (accountId or email); empty unassigns.
+   */
+  setTicketAssignee(id: string, assignee: string): { system: SandboxSystem; assignee: string | null } {
+    const wanted = assignee.trim().toLowerCase();
+    const incident = this.servicenow.incidents.find((i) => i.sys_id === id || i.number === id);
+    if (incident) {
+      const user = wanted ? this.servicenow.users.find((u) => u.sys_id === wanted || u.user_name.toLowerCase() === wanted || u.email.toLowerCase() === wanted) : null;
+      if (wanted && !user) throw new Error(`No ServiceNow user "${assignee}"`);
+      incident.assigned_to = user?.sys_id ?? '';
+      incident.sys_updated_on = snNow();
+      this.onTicketChanged?.('servicenow', incident.sys_id);
+      return { system: 'servicenow', assignee: user?.sys_id ?? null };
+    }
+    const issue = this.jira.issues.find((i) => i.id === id || i.key.toLowerCase() === id.toLowerCase());
+    if (issue) {
+      const account = wanted ? this.jira.accounts.find((a) => a.accountId.toLowerCase() === wanted || a.email.toLowerCase() === wanted) : null;
+      if (wanted && !account) throw new Error(`No Jira account "${assignee}"`);
+      issue.assigneeAccountId = account?.accountId ?? null;
+      issue.updated = new Date().toISOString();
+      this.onTicketChanged?.('jira', issue.id);
+      return { system: 'jira', assignee: account?.accountId ?? null };
+    }
+    throw new Error(`No ticket with id or key "${id}"`);
+  }
+
+  recordDelivery(d: Omit<WebhookDelivery, 'seq'>): void {
+    this.webhookDeliveries.push({ seq: this.nextSeq(), ...d });
+    if (this.webhookDeliveries.length > 200) this.webhookDeliveries.splice(0, this.webhookDeliveries.length - 200);
   }
 }
 

@@ -9,6 +9,8 @@ import {
   type ExternalUser,
   type FieldMeta,
   type JiraCredentials,
+  type TicketRef,
+  assertBatchSize,
   type TicketingConnector,
   type UserLookup,
 } from '../types.js';
@@ -245,6 +247,22 @@ export class JiraCloudConnector implements TicketingConnector {
     return res ? this.toTicket(res.body) : null;
   }
 
+  async getTickets(refs: TicketRef[]): Promise<ExternalTicket[]> {
+    assertBatchSize(refs);
+    if (refs.length === 0) return [];
+    for (const r of refs) assertIssueKey(r.key);
+    // One page is enough: maxResults equals the number of keys asked for.
+    const res = await this.http.send<{ issues?: JiraIssue[] }>({
+      method: 'POST',
+      path: '/rest/api/3/search/jql',
+      json: { jql: `key in (${refs.map((r) => r.key).join(', ')})`, fields: ISSUE_FIELDS, maxResults: refs.length },
+      idempotent: true,
+      headers: this.headers,
+      action: `reading the status of ${refs.length} issues`,
+    });
+    return (res.body.issues ?? []).slice(0, refs.length).map((i) => this.toTicket(i));
+  }
+
   async addComment(externalId: string, text: string): Promise<void> {
     await this.http.send({
       method: 'POST',
@@ -301,6 +319,13 @@ export function jiraIssueBody(input: CreateTicketInput): { fields: Record<string
 function assertLabel(marker: string): void {
   if (!/^[A-Za-z0-9._:-]{1,255}$/.test(marker)) {
     throw new ConnectorError('invalid', 'The ticket marker must be letters, digits or . _ : - (a Jira label cannot contain spaces).');
+  }
+}
+
+/** Keys go into JQL unquoted (a quoted key that no longer exists fails the whole query the same way). */
+function assertIssueKey(key: string): void {
+  if (!/^[A-Z][A-Z0-9_]*-\d+$/.test(key)) {
+    throw new ConnectorError('invalid', `"${key.slice(0, 40)}" is not a Jira issue key (PROJECT-123).`);
   }
 }
 

@@ -8,6 +8,8 @@ import {
   type ExternalUser,
   type FieldMeta,
   type ServiceNowCredentials,
+  type TicketRef,
+  assertBatchSize,
   type TicketingConnector,
   type UserLookup,
 } from '../types.js';
@@ -173,6 +175,27 @@ export class ServiceNowConnector implements TicketingConnector {
       action: 'reading the incident status',
     });
     return res ? this.toTicket(res.body.result) : null;
+  }
+
+  async getTickets(refs: TicketRef[]): Promise<ExternalTicket[]> {
+    assertBatchSize(refs);
+    if (refs.length === 0) return [];
+    for (const r of refs) assertSysId(r.externalId, 'incident');
+    const wanted = new Set(refs.map((r) => r.externalId));
+    const res = await this.send<ListResult>({
+      method: 'GET',
+      path: '/api/now/table/incident',
+      query: {
+        sysparm_query: `sys_idIN${[...wanted].join(',')}`,
+        sysparm_fields: INCIDENT_FIELDS,
+        sysparm_display_value: 'all',
+        sysparm_exclude_reference_link: true,
+        sysparm_limit: refs.length,
+      },
+      action: `reading the state of ${refs.length} incidents`,
+    });
+    // Re-checked: an instance that drops the query part would hand back unrelated incidents.
+    return res.body.result.filter((r) => wanted.has(raw(r.sys_id))).map((r) => this.toTicket(r));
   }
 
   async addComment(externalId: string, text: string): Promise<void> {
