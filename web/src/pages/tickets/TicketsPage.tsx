@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { Anchor, Button, Checkbox, Group, NativeSelect, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -66,12 +66,17 @@ export function TicketsPage() {
   const canEdit = can('Incidents', 'edit');
   const narrow = useNarrow();
   const qc = useQueryClient();
-  const [search, setSearch] = useState('');
+  // Filters can arrive in the address (e.g. /tickets?state=failed from a link), then live in the page.
+  const [initial] = useSearchParams();
+  const [search, setSearch] = useState(initial.get('search') ?? '');
   const [debounced] = useDebouncedValue(search.trim(), 300);
   const [assignee, setAssignee] = useState('');
   const [debouncedAssignee] = useDebouncedValue(assignee.trim(), 300);
-  const [integrationId, setIntegrationId] = useState('');
-  const [state, setState] = useState<TicketState | ''>('');
+  const [integrationId, setIntegrationId] = useState(/^\d+$/.test(initial.get('integrationId') ?? '') ? initial.get('integrationId')! : '');
+  const [state, setState] = useState<TicketState | ''>(() => {
+    const s = initial.get('state');
+    return s && s in TICKET_STATE_LABELS ? (s as TicketState) : '';
+  });
   const [fromDay, setFromDay] = useState('');
   const [toDay, setToDay] = useState('');
   const { page, pageSize, setPage, paginator } = usePaging();
@@ -145,7 +150,7 @@ export function TicketsPage() {
     <>
       <PageHeader title="Tickets" description="Every ServiceNow and Jira Cloud ticket requested from an incident, with its live status. Times are in your time zone." />
       <ListToolbar readOnlyNote={canEdit ? null : 'Your role can view tickets but not retry them.'}>
-        <TextInput label="Search" placeholder="Ticket ID or transaction ID" value={search} onChange={(e) => resetPage(setSearch)(e.currentTarget.value)} w={{ base: '100%', xs: 240 }} />
+        <TextInput label="Search" placeholder="Ticket ID or transaction ID" value={search} onChange={(e) => resetPage(setSearch)(e.currentTarget.value)} w={{ base: '100%', xs: 220 }} />
         <NativeSelect
           label="Integration"
           value={integrationId}
@@ -159,7 +164,7 @@ export function TicketsPage() {
           onChange={(e) => resetPage(setState)(e.currentTarget.value as TicketState | '')}
           data={[{ value: '', label: 'All statuses' }, ...(Object.keys(TICKET_STATE_LABELS) as TicketState[]).map((s) => ({ value: s, label: TICKET_STATE_LABELS[s].label.replace('…', '') }))]}
         />
-        <TextInput label="Assignee" placeholder="Email" value={assignee} onChange={(e) => resetPage(setAssignee)(e.currentTarget.value)} w={{ base: '100%', xs: 200 }} />
+        <TextInput label="Assignee" placeholder="Email" value={assignee} onChange={(e) => resetPage(setAssignee)(e.currentTarget.value)} w={{ base: '100%', xs: 170 }} />
         <TextInput label="From" type="date" value={fromDay} onChange={(e) => resetPage(setFromDay)(e.currentTarget.value)} error={rangeError} />
         <TextInput label="To" type="date" value={toDay} onChange={(e) => resetPage(setToDay)(e.currentTarget.value)} />
         {canEdit && selected.size ? (
