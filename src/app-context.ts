@@ -17,6 +17,7 @@ import { integrationsPort } from './modules/integration-users/integrations-port.
 import { IncidentsService } from './modules/incidents/service.js';
 import { LabelsService } from './modules/labels/service.js';
 import { JobQueue } from './platform/jobs/index.js';
+import { TicketsService } from './modules/tickets/service.js';
 
 /** Every service, built once per process and handed to routes, the worker and the CLI. */
 export type AppContext = {
@@ -37,6 +38,7 @@ export type AppContext = {
   incidents: IncidentsService;
   labels: LabelsService;
   jobs: JobQueue;
+  tickets: TicketsService;
 };
 
 export function createContext(config: Config, database: Database, log: AppContext['log'] = console): AppContext {
@@ -56,5 +58,11 @@ export function createContext(config: Config, database: Database, log: AppContex
   const integrationUsersPort = integrationsPort(integrations);
   const integrationUsers = new IntegrationUsersService(db, audit, jobs, () => integrationUsersPort);
   integrations.registerUsage('integration users', (orgId, id, exec) => integrationUsers.countForIntegration(orgId, id, exec));
-  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs };
+  const tickets = new TicketsService({ db, config, jobs, log: log as never, incidents, integrations, integrationUsers });
+  integrations.registerUsage('open tickets', (orgId, id, exec) => tickets.countLiveByIntegration(orgId, id, exec));
+  integrationUsers.registerUsage('open tickets', async (exec, orgId, user) => {
+    const n = await tickets.countLiveByUser(orgId, user.id, exec);
+    return n ? [`${n} open ticket${n === 1 ? '' : 's'}`] : [];
+  });
+  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs, tickets };
 }

@@ -23,6 +23,7 @@ import { integrationsRoutes } from './modules/integrations/routes.js';
 import { integrationUsersRoutes } from './modules/integration-users/routes.js';
 import { incidentsRoutes } from './modules/incidents/routes.js';
 import { labelsRoutes } from './modules/labels/routes.js';
+import { ticketsRoutes } from './modules/tickets/routes.js';
 
 const ONE_MIB = 1024 * 1024;
 
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await v1.register(integrationUsersRoutes(ctx));
       await v1.register(incidentsRoutes(ctx));
       await v1.register(labelsRoutes(ctx));
+      await v1.register(ticketsRoutes(ctx.tickets));
     },
     { prefix: '/api/v1' },
   );

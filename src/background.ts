@@ -2,6 +2,7 @@ import type { AppContext } from './app-context.js';
 import { JobWorker, enqueueDueSchedules, type Job } from './platform/jobs/index.js';
 import { IMPORT_JOB, VERIFY_SCHEDULE, runImportJob, verifyAllUsers } from './modules/integration-users/background.js';
 import { PROJECT_SYNC_SCHEDULE, syncJiraProjectLists } from './modules/integrations/background.js';
+import { CREATE_JOB as TICKET_CREATE_JOB } from './modules/tickets/deps.js';
 
 /**
  * Background work of this process: the durable job worker and scheduled syncs.
@@ -14,6 +15,7 @@ export const DAY_MS = 24 * 60 * 60_000;
 
 export const JOB_HANDLERS: Record<string, BackgroundHandler> = {
   [IMPORT_JOB]: runImportJob,
+  [TICKET_CREATE_JOB]: (ctx, job) => ctx.tickets.runCreateJob(job),
 };
 export const SCHEDULES: ScheduledTask[] = [
   { name: VERIFY_SCHEDULE, everyMs: DAY_MS, run: verifyAllUsers },

@@ -3,6 +3,7 @@ import type { IntegrationsTables } from '../../modules/integrations/tables.js';
 import type { IntegrationUsersTables } from '../../modules/integration-users/tables.js';
 import type { IncidentsTables } from '../../modules/incidents/migrations.js';
 import type { LabelsTables } from '../../modules/labels/migrations.js';
+import type { TicketsTables } from '../../modules/tickets/migrations.js';
 
 /** Platform tables. Each module declares its own tables in its folder and adds them to `DB` below. */
 export interface OrgsTable {
@@ -111,4 +112,4 @@ export interface PlatformTables {
 }
 
 // Modules extend this interface with their own table interfaces (one line each).
-export interface DB extends PlatformTables, IntegrationsTables, IntegrationUsersTables, IncidentsTables, LabelsTables {}
+export interface DB extends PlatformTables, IntegrationsTables, IntegrationUsersTables, IncidentsTables, LabelsTables, TicketsTables {}

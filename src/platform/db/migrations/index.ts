@@ -4,6 +4,7 @@ import { integrationsInit, integrationsSoftDelete } from '../../../modules/integ
 import { integrationUsersIndexes, integrationUsersInit, integrationUsersListJson } from '../../../modules/integration-users/migrations.js';
 import { incidentsInit, incidentsPerf } from '../../../modules/incidents/migrations.js';
 import { labelsInit } from '../../../modules/labels/migrations.js';
+import { ticketsInit } from '../../../modules/tickets/migrations.js';
 
 /**
  * Every migration of every module, keyed by a name that sorts in the order they must run.
@@ -20,4 +21,5 @@ export const allMigrations: ModuleMigrations = {
   '0400_incidents': incidentsInit,
   '0410_labels': labelsInit,
   '0420_incidents_perf': incidentsPerf,
+  '0500_tickets': ticketsInit,
 };

@@ -1,0 +1,185 @@
+import { ConnectorError, type ExternalTicket, type TicketingConnector } from '../../connectors/index.js';
+import { nowIso } from '../../platform/db/database.js';
+import { AppError } from '../../platform/http/errors.js';
+import { RetryLater, backoffMs, type Job } from '../../platform/jobs/index.js';
+import { createInput, markerOf, noteTag, noteText } from './content.js';
+import type { CreateJobPayload, TicketsDeps } from './deps.js';
+import type { TicketRecord, TicketsStore } from './store.js';
+
+/**
+ * How long a create sent by another (live) worker may still be in flight: the connector's request
+ * timeout with a margin. ServiceNow's table API is consistent, so after this a missing marker
+ * means the create never landed; Jira's search also needs the index window (config).
+ */
+export const IN_FLIGHT_MS = 15_000;
+/** Longest wait between two searches for a marker while the window is open. */
+const SEARCH_POLL_MS = 5_000;
+
+/** A refusal proves nothing was created (a 4xx, or a 429 which means "not processed"). */
+function provesNotCreated(err: unknown): boolean {
+  return err instanceof ConnectorError && err.kind !== 'unavailable';
+}
+
+function isTransient(err: unknown): boolean {
+  if (err instanceof ConnectorError) return err.transient;
+  // Our own refusals (integration disabled or deleted) need a person; anything else (a dropped
+  // database connection, a bug in a response) may pass.
+  return !(err instanceof AppError);
+}
+
+/**
+ * The creation job: exactly one ticket and one notes comment per request, whatever crashes,
+ * restarts, outages or concurrent workers happen in between.
+ *
+ * 1. A ticket with an external id only needs its comment made sure of.
+ * 2. Otherwise search by the marker first; a hit is stored.
+ * 3. Not found but a create may have been sent: keep searching (retry later) until the marker
+ *    window has passed since it was sent — Jira's search lags new issues.
+ * 4. Claim the send with a compare-and-set on `create_sent_at` (one worker wins), then send and
+ *    store the answer at once. A 4xx answer proves nothing was created and clears the claim.
+ */
+export class CreateJob {
+  constructor(
+    private readonly deps: TicketsDeps,
+    private readonly store: TicketsStore,
+  ) {}
+
+  async run(job: Job<CreateJobPayload>): Promise<void> {
+    const orgId = job.orgId;
+    if (orgId === null) return;
+    const t = await this.store.get(orgId, job.payload.ticketId);
+    // Gone with its incident, or superseded by a Retry (which has its own job).
+    if (!t || t.runs !== job.payload.run || t.state === 'failed') return;
+    try {
+      if (t.external_id) {
+        await this.ensureComment(t);
+        return;
+      }
+      if (t.state !== 'creating') return;
+      await this.create(t);
+    } catch (err) {
+      if (err instanceof RetryLater) throw err;
+      await this.onError(t, err, job);
+    }
+  }
+
+  private async create(t: TicketRecord): Promise<void> {
+    const { integrations, config } = this.deps;
+    const connector = await integrations.connectorFor(t.org_id, t.integration_id);
+    const marker = markerOf(t.id);
+    const found = await connector.findTicketByMarker(marker, t.project_key ?? undefined);
+    if (found) return this.created(t, found, connector);
+
+    if (t.create_sent_at) {
+      const window = t.integration_type === 'jira_cloud' ? Math.max(config.tickets.markerWindowMs, IN_FLIGHT_MS) : IN_FLIGHT_MS;
+      const searchUntil = Date.parse(t.create_sent_at) + window;
+      const left = searchUntil - Date.now();
+      if (left > 0) {
+        throw new RetryLater(`A create may already have been sent; searching for ${marker} until ${new Date(searchUntil).toISOString()} before creating again.`, Math.min(left, SEARCH_POLL_MS));
+      }
+    }
+
+    // Built before the claim: a problem here must not look like a create that may have been sent.
+    const input = await this.input(t, marker);
+    const now = nowIso();
+    if (!(await this.store.claimCreate(t.org_id, t.id, t.runs, t.create_sent_at, now))) {
+      throw new RetryLater('Another worker is creating this ticket.', 2_000);
+    }
+    let ticket: ExternalTicket;
+    try {
+      ticket = await connector.createTicket(input);
+    } catch (err) {
+      if (provesNotCreated(err)) await this.store.update(this.deps.db, t.org_id, t.id, { create_sent_at: null }, { run: t.runs, state: ['creating'] });
+      throw err;
+    }
+    await this.created({ ...t, create_sent_at: now }, ticket, connector);
+  }
+
+  private async input(t: TicketRecord, marker: string) {
+    const { incidents, integrations, config } = this.deps;
+    const incident = await incidents.detail(t.org_id, t.incident_id);
+    const mappings = t.project_id && t.issue_type_id ? await integrations.fieldMappings(t.org_id, t.project_id, t.issue_type_id) : [];
+    return createInput(
+      incident,
+      { type: t.integration_type, assigneeExternalId: t.assignee_external_id, projectKey: t.project_key ?? undefined, issueTypeId: t.issue_type_id ?? undefined, mappings },
+      marker,
+      config.publicUrl,
+    );
+  }
+
+  /** Stores what the ticketing system answered, with its State Changes entry, then the notes. */
+  private async created(t: TicketRecord, ext: ExternalTicket, connector: TicketingConnector): Promise<void> {
+    const now = nowIso();
+    const stored = await this.deps.db.transaction().execute(async (trx) => {
+      const ok = await this.store.update(
+        trx,
+        t.org_id,
+        t.id,
+        {
+          state: 'open',
+          external_id: ext.externalId,
+          external_key: ext.key,
+          external_url: ext.url,
+          external_status: ext.status.name || null,
+          external_status_category: ext.status.category ?? null,
+          external_assignee_id: ext.assigneeExternalId,
+          failure_reason: null,
+          field_errors: null,
+          last_synced_at: now,
+          updated_at: now,
+        },
+        { run: t.runs, state: ['creating'] },
+      );
+      if (ok) {
+        await this.deps.incidents.ticketHooks.recordEvent(trx, t.org_id, t.incident_id, {
+          action: 'ticket',
+          summary: `Ticket ${ext.key} created on ${t.integration_name}, assigned to ${t.assignee_name}`,
+          changedBy: 'System',
+          adminId: null,
+        });
+      }
+      return ok;
+    });
+    if (!stored) return;
+    await this.ensureComment({ ...t, state: 'open', external_id: ext.externalId, external_key: ext.key }, connector);
+  }
+
+  /** Posts the notes once: our tag in an existing comment means an earlier run already did. */
+  private async ensureComment(t: TicketRecord, connector?: TicketingConnector): Promise<void> {
+    if (!t.notes || t.comment_posted || !t.external_id) return;
+    const c = connector ?? (await this.deps.integrations.connectorFor(t.org_id, t.integration_id));
+    const tag = noteTag(t.id);
+    const existing = await c.listComments(t.external_id);
+    if (!existing.some((text) => text.includes(tag))) await c.addComment(t.external_id, noteText(t.id, t.notes, t.created_by));
+    await this.store.update(this.deps.db, t.org_id, t.id, { comment_posted: 1, updated_at: nowIso() });
+  }
+
+  private async onError(before: TicketRecord, err: unknown, job: Job<CreateJobPayload>): Promise<void> {
+    // Re-read: the ticket may have been created (and only its notes failed) since the job started.
+    const t = (await this.store.get(before.org_id, before.id)) ?? before;
+    const message = err instanceof Error ? err.message : String(err);
+    const deadline = Date.parse(t.requested_at) + this.deps.config.tickets.createDeadlineMs;
+    if (isTransient(err) && Date.now() < deadline) {
+      const asked = err instanceof ConnectorError ? err.opts.retryAfterMs : undefined;
+      throw new RetryLater(message, Math.min(Math.max(asked ?? backoffMs(job.attempts), 1_000), Math.max(1_000, deadline - Date.now())));
+    }
+    const reason = isTransient(err) ? `Gave up after retrying until the deadline: ${message}` : message;
+    const fieldErrors = err instanceof ConnectorError && err.opts.fieldErrors ? JSON.stringify(err.opts.fieldErrors) : null;
+    if (t.external_id) {
+      // The ticket exists; only its notes could not be added. It stays open, with the reason shown.
+      await this.store.update(this.deps.db, t.org_id, t.id, { failure_reason: `The notes could not be added: ${reason}`, updated_at: nowIso() });
+      return;
+    }
+    const now = nowIso();
+    await this.deps.db.transaction().execute(async (trx) => {
+      const ok = await this.store.update(trx, t.org_id, t.id, { state: 'failed', failure_reason: reason, field_errors: fieldErrors, updated_at: now }, { run: t.runs, state: ['creating'] });
+      if (!ok) return;
+      await this.deps.incidents.ticketHooks.recordEvent(trx, t.org_id, t.incident_id, {
+        action: 'ticket-failed',
+        summary: `Ticket creation on ${t.integration_name} failed: ${reason}`.slice(0, 2000),
+        changedBy: 'System',
+        adminId: null,
+      });
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import type { TicketingConnector } from '../../connectors/index.js';
+import type { DB } from '../../platform/db/types.js';
+import type { JobQueue } from '../../platform/jobs/index.js';
+import type { IncidentDetail } from '../incidents/schemas.js';
+import type { IncidentTicketHooks } from '../incidents/ticket-hooks.js';
+import type { AssigneeRecord } from '../integration-users/service.js';
+import type { UserView } from '../integration-users/schemas.js';
+import type { IntegrationSummary } from '../integrations/service.js';
+import type { JiraProjectView, MappingRowView } from '../integrations/schemas.js';
+
+/** What the tickets module uses of the rest of the product, and nothing more. */
+export type TicketsDeps = {
+  db: Kysely<DB>;
+  config: Pick<Config, 'publicUrl' | 'tickets'>;
+  jobs: Pick<JobQueue, 'enqueue'>;
+  log: { warn: (obj: unknown, msg?: string) => void; error: (obj: unknown, msg?: string) => void };
+  incidents: { detail(orgId: number, id: number): Promise<IncidentDetail>; ticketHooks: IncidentTicketHooks };
+  integrations: {
+    summary(orgId: number, id: number): Promise<IntegrationSummary | null>;
+    summaries(orgId: number): Promise<IntegrationSummary[]>;
+    connectorFor(orgId: number, id: number): Promise<TicketingConnector>;
+    projects(orgId: number, integrationId: number): Promise<JiraProjectView[]>;
+    fieldMappings(orgId: number, projectId: number, issueTypeId: string): Promise<MappingRowView[]>;
+  };
+  integrationUsers: {
+    getAssignee(orgId: number, id: number): Promise<AssigneeRecord | null>;
+    listAssignable(orgId: number, integrationId: number): Promise<UserView[]>;
+  };
+};
+
+export const CREATE_JOB = 'tickets.create';
+export type CreateJobPayload = { ticketId: number; run: number };
