@@ -277,7 +277,7 @@ describeE2E(
       const entry = await requestTicket(page, { transactionId: 'E2E-TK-JIRA-REFUSED', integration: JIRA, project: /\(SEC\)/, user: /Fred Example/, notes: 'Refused at first.' });
       const failure = entry.getByTestId('ticket-failure');
       await failure.waitFor({ timeout: 30_000 });
-      await failure.getByText(DATA_CLASSIFICATION).waitFor();
+      await failure.getByText(DATA_CLASSIFICATION, { exact: true }).waitFor();
       expect(await failure.textContent()).toMatch(/is not valid/);
       await entry.getByText('Failed').waitFor();
 
