@@ -18,6 +18,7 @@ import { IncidentsService } from './modules/incidents/service.js';
 import { LabelsService } from './modules/labels/service.js';
 import { JobQueue } from './platform/jobs/index.js';
 import { TicketsService } from './modules/tickets/service.js';
+import { TicketSyncService } from './modules/tickets/sync/service.js';
 
 /** Every service, built once per process and handed to routes, the worker and the CLI. */
 export type AppContext = {
@@ -39,6 +40,7 @@ export type AppContext = {
   labels: LabelsService;
   jobs: JobQueue;
   tickets: TicketsService;
+  ticketSync: TicketSyncService;
 };
 
 export function createContext(config: Config, database: Database, log: AppContext['log'] = console): AppContext {
@@ -64,5 +66,6 @@ export function createContext(config: Config, database: Database, log: AppContex
     const n = await tickets.countLiveByUser(orgId, user.id, exec);
     return n ? [`${n} open ticket${n === 1 ? '' : 's'}`] : [];
   });
-  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs, tickets };
+  const ticketSync = new TicketSyncService({ db, secrets, publicUrl: config.publicUrl, audit, integrations, incidents: () => incidents.ticketHooks });
+  return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs, tickets, ticketSync };
 }

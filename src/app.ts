@@ -24,6 +24,7 @@ import { integrationUsersRoutes } from './modules/integration-users/routes.js';
 import { incidentsRoutes } from './modules/incidents/routes.js';
 import { labelsRoutes } from './modules/labels/routes.js';
 import { ticketsRoutes } from './modules/tickets/routes.js';
+import { ticketSyncRoutes } from './modules/tickets/sync/routes.js';
 
 const ONE_MIB = 1024 * 1024;
 
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await v1.register(incidentsRoutes(ctx));
       await v1.register(labelsRoutes(ctx));
       await v1.register(ticketsRoutes(ctx.tickets));
+      await v1.register(ticketSyncRoutes(ctx.ticketSync));
     },
     { prefix: '/api/v1' },
   );

@@ -3,6 +3,7 @@ import { JobWorker, enqueueDueSchedules, type Job } from './platform/jobs/index.
 import { IMPORT_JOB, VERIFY_SCHEDULE, runImportJob, verifyAllUsers } from './modules/integration-users/background.js';
 import { PROJECT_SYNC_SCHEDULE, syncJiraProjectLists } from './modules/integrations/background.js';
 import { CREATE_JOB as TICKET_CREATE_JOB } from './modules/tickets/deps.js';
+import { STATUS_POLL_SCHEDULE } from './modules/tickets/sync/module-parts.js';
 
 /**
  * Background work of this process: the durable job worker and scheduled syncs.
@@ -20,6 +21,7 @@ export const JOB_HANDLERS: Record<string, BackgroundHandler> = {
 export const SCHEDULES: ScheduledTask[] = [
   { name: VERIFY_SCHEDULE, everyMs: DAY_MS, run: verifyAllUsers },
   { name: PROJECT_SYNC_SCHEDULE, everyMs: DAY_MS, run: syncJiraProjectLists },
+  { name: STATUS_POLL_SCHEDULE, everyMs: 60_000, run: (ctx) => ctx.ticketSync.pollDue() },
 ];
 
 export function createWorker(ctx: AppContext, opts: { pollMs?: number } = {}): JobWorker {

@@ -4,6 +4,7 @@ import type { IntegrationUsersTables } from '../../modules/integration-users/tab
 import type { IncidentsTables } from '../../modules/incidents/migrations.js';
 import type { LabelsTables } from '../../modules/labels/migrations.js';
 import type { TicketsTables } from '../../modules/tickets/migrations.js';
+import type { TicketSyncTables } from '../../modules/tickets/sync/tables.js';
 
 /** Platform tables. Each module declares its own tables in its folder and adds them to `DB` below. */
 export interface OrgsTable {
@@ -112,4 +113,4 @@ export interface PlatformTables {
 }
 
 // Modules extend this interface with their own table interfaces (one line each).
-export interface DB extends PlatformTables, IntegrationsTables, IntegrationUsersTables, IncidentsTables, LabelsTables, TicketsTables {}
+export interface DB extends PlatformTables, IntegrationsTables, IntegrationUsersTables, IncidentsTables, LabelsTables, TicketsTables, TicketSyncTables {}

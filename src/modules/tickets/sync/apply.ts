@@ -40,7 +40,7 @@ export class TicketStatusApplier {
       const hooks = this.incidents();
       if (closed && ticket.state === 'open' && (await this.store.transition(trx, ticket, 'closed', now))) {
         const summary = `${integration.name} ticket ${key} is ${seen.status} (${SOURCE_LABEL[source]}).`;
-        await hooks.recordEvent(trx, ticket.org_id, ticket.incident_id, { action: 'Ticket closed', summary, changedBy: 'System', adminId: null });
+        await hooks.recordEvent(trx, ticket.org_id, ticket.incident_id, { action: 'ticket-status', summary, changedBy: 'System', adminId: null });
         if (integration.closeIncident) {
           await hooks.resolveBySystem(trx, ticket.org_id, ticket.incident_id, `Resolved because ${integration.name} ticket ${key} was closed (${seen.status}).`);
         }
@@ -48,7 +48,7 @@ export class TicketStatusApplier {
       }
       if (!closed && ticket.state === 'closed' && (await this.store.transition(trx, ticket, 'open', now))) {
         const summary = `${integration.name} ticket ${key} was reopened (${seen.status}); the incident keeps its status.`;
-        await hooks.recordEvent(trx, ticket.org_id, ticket.incident_id, { action: 'Ticket reopened', summary, changedBy: 'System', adminId: null });
+        await hooks.recordEvent(trx, ticket.org_id, ticket.incident_id, { action: 'ticket-status', summary, changedBy: 'System', adminId: null });
         return 'reopened';
       }
       return statusChanged ? 'updated' : 'unchanged';

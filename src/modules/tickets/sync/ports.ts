@@ -7,7 +7,7 @@ export type IncidentHooks = {
   /** A State Changes entry, written inside the caller's transaction. */
   recordEvent(exec: AnyExec, orgId: number, incidentId: number, e: { action: string; summary: string; changedBy: string; adminId: number | null }): Promise<void>;
   /** Resolved by "System" with its State Changes entry; no-op when already Resolved. */
-  resolveBySystem(exec: AnyExec, orgId: number, incidentId: number, summary: string): Promise<void>;
+  resolveBySystem(exec: AnyExec, orgId: number, incidentId: number, summary: string): Promise<unknown>;
 };
 
 /** What status sync needs from the integrations module. */

@@ -5,6 +5,7 @@ import { integrationUsersIndexes, integrationUsersInit, integrationUsersListJson
 import { incidentsInit, incidentsPerf } from '../../../modules/incidents/migrations.js';
 import { labelsInit } from '../../../modules/labels/migrations.js';
 import { ticketsInit } from '../../../modules/tickets/migrations.js';
+import { ticketSyncInit } from '../../../modules/tickets/sync/migrations.js';
 
 /**
  * Every migration of every module, keyed by a name that sorts in the order they must run.
@@ -22,4 +23,5 @@ export const allMigrations: ModuleMigrations = {
   '0410_labels': labelsInit,
   '0420_incidents_perf': incidentsPerf,
   '0500_tickets': ticketsInit,
+  '0510_ticket_sync': ticketSyncInit,
 };
