@@ -16,7 +16,8 @@ const SN = 'E2E ServiceNow';
 const JIRA = 'E2E Jira';
 const DATA_CLASSIFICATION = 'customfield_10050';
 
-type TicketSync = { secret: string | null; webhookUrl: string };
+type TicketSync = { secret: string | null; webhookUrl: string; lastWebhookAt: string | null };
+type TicketOptions = { integrations: { id: number; projects: { id: number; key: string }[]; users: { id: number; email: string }[] }[] };
 type TicketView = { id: number; state: string; ticketKey: string | null; externalStatus: string | null };
 
 function incident(transactionId: string, minutesAgo: number): Record<string, unknown> {
@@ -99,7 +100,7 @@ describeE2E(
 
       const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
       const key = (await api.post<{ key: string }>('/api-keys', { name: 'E2E tickets engine', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id })).key;
-      ids = await ingest(h, key, ['E2E-TK-SN-HOOK', 'E2E-TK-SN-POLL', 'E2E-TK-JIRA-HOOK', 'E2E-TK-JIRA-POLL', 'E2E-TK-JIRA-REFUSED'].map((t, i) => incident(t, 30 + i)));
+      ids = await ingest(h, key, ['E2E-TK-SN-HOOK', 'E2E-TK-SN-POLL', 'E2E-TK-JIRA-HOOK', 'E2E-TK-JIRA-POLL', 'E2E-TK-JIRA-REFUSED', 'E2E-TK-BULK-1', 'E2E-TK-BULK-2'].map((t, i) => incident(t, 30 + i)));
     });
     afterAll(async () => {
       await sb?.close();
@@ -186,6 +187,16 @@ describeE2E(
       await page.getByTestId('state-changes').getByRole('row').filter({ hasText: 'System' }).first().waitFor();
     }
 
+    /** The sandbox's Data Classification field: a Jira admin may remove the option our mapping sends. */
+    function dataClassification() {
+      return sb.state.jira.projects.find((p) => p.key === 'SEC')!.issueTypes.find((t) => t.id === '10002')!.fields.find((f) => f.key === DATA_CLASSIFICATION)!;
+    }
+
+    /** The push, not a poll, brought the status: our side recorded a webhook for the integration. */
+    async function expectPushed(integrationId: number) {
+      expect((await api.get<TicketSync>(`/integrations/${integrationId}/ticket-sync`)).lastWebhookAt).not.toBeNull();
+    }
+
     async function ticketOf(transactionId: string): Promise<TicketView> {
       return (await api.get<{ items: TicketView[] }>(`/incidents/${ids[transactionId]}/tickets`)).items[0]!;
     }
@@ -201,6 +212,7 @@ describeE2E(
       const tab = await checkTicketPage(page, link, /Beth Anglin/i, 'Please check the upload with Finance.');
       await moveInSandbox(tab, key, 'Resolved');
       await waitForStatus(page, key, 'Resolved');
+      await expectPushed(sn);
       expect((await ticketOf('E2E-TK-SN-HOOK')).state).toBe('closed');
       await expectResolvedBySystem(page);
     });
@@ -250,6 +262,7 @@ describeE2E(
       const tab = await checkTicketPage(page, link, /Fred Example/, 'Jira notes from the e2e test.');
       await moveInSandbox(tab, key, 'Done');
       await waitForStatus(page, key, 'Done');
+      await expectPushed(jira);
       await expectResolvedBySystem(page);
     });
 
@@ -269,7 +282,7 @@ describeE2E(
 
     it("Jira: a refused field shows Jira's own message on the ticket, and Retry creates it once fixed", async () => {
       // A Jira admin removes the mapped option: Jira now refuses the value we send.
-      const field = sb.state.jira.projects.find((p) => p.key === 'SEC')!.issueTypes.find((t) => t.id === '10002')!.fields.find((f) => f.key === DATA_CLASSIFICATION)!;
+      const field = dataClassification();
       const allowed = field.allowedValues!;
       field.allowedValues = allowed.filter((v) => v.value !== 'Confidential');
       const page = await h.newPage();
@@ -288,7 +301,7 @@ describeE2E(
       expect(sb.state.jira.issues.filter((i) => i.labels.includes(`wfa-${id}`))).toHaveLength(1);
     });
 
-    it('Tickets page: every ticket with filters and search, Retry on failed ones, cards at 400 px', async () => {
+    it('Tickets page: every ticket with filters and search, a link to its incident, cards at 400 px', async () => {
       const page = await h.newPage();
       await h.login(page);
       await h.navigate(page, 'Tickets');
@@ -316,6 +329,34 @@ describeE2E(
       const cards = narrow.getByRole('list', { name: 'Tickets' });
       await cards.getByRole('listitem').filter({ hasText: 'E2E-TK-JIRA-HOOK' }).waitFor();
       expect(await narrow.getByRole('table', { name: 'Tickets' }).count()).toBe(0);
+    });
+
+    it('Tickets page: bulk Retry of failed tickets, after a confirmation', async () => {
+      const field = dataClassification();
+      const allowed = field.allowedValues!;
+      field.allowedValues = allowed.filter((v) => v.value !== 'Confidential');
+      const options = (await api.get<TicketOptions>(`/incidents/${ids['E2E-TK-BULK-1']}/ticket-options`)).integrations.find((i) => i.id === jira)!;
+      const body = { integrationId: jira, projectId: options.projects.find((p) => p.key === 'SEC')!.id, integrationUserId: options.users[0]!.id, notes: 'Bulk retry.' };
+      for (const t of ['E2E-TK-BULK-1', 'E2E-TK-BULK-2']) await api.post(`/incidents/${ids[t]}/tickets`, body);
+      await expect.poll(async () => [(await ticketOf('E2E-TK-BULK-1')).state, (await ticketOf('E2E-TK-BULK-2')).state], { timeout: 30_000 }).toEqual(['failed', 'failed']);
+
+      const page = await h.newPage();
+      await h.login(page);
+      await page.goto('/tickets?state=failed');
+      const table = page.getByRole('table', { name: 'Tickets' });
+      await table.getByRole('row').filter({ hasText: 'E2E-TK-BULK-2' }).waitFor();
+      expect(await table.getByRole('row').count()).toBe(3);
+      await table.getByRole('row').filter({ hasText: 'E2E-TK-BULK-1' }).getByText(/is not valid/).first().waitFor();
+      await page.getByRole('checkbox', { name: 'Select every failed or stuck ticket on this page' }).check();
+      await page.getByRole('button', { name: 'Retry selected (2)' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Retry tickets' });
+      await confirm.getByText('Retry 2 tickets?').waitFor();
+      field.allowedValues = allowed;
+      await confirm.getByRole('button', { name: 'Retry' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      await expect.poll(async () => [(await ticketOf('E2E-TK-BULK-1')).state, (await ticketOf('E2E-TK-BULK-2')).state], { timeout: 30_000 }).toEqual(['open', 'open']);
+      await page.reload();
+      await page.getByText('No matching tickets').waitFor();
     });
   },
   { env: { WFA_ALLOW_PRIVATE_TARGETS: 'true' } },
