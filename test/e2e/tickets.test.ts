@@ -7,14 +7,17 @@
  * gets it from the field mappings; a refused field shows Jira's own message on the ticket, and
  * Retry creates it once the field is fixed. Then the Tickets page, wide and at 400 px.
  */
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { describeE2E, type ApiClient, type E2E } from './harness.js';
+import { RESULTS_DIR, describeE2E, type ApiClient, type E2E } from './harness.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 const SN = 'E2E ServiceNow';
 const JIRA = 'E2E Jira';
 const DATA_CLASSIFICATION = 'customfield_10050';
+/** Pictures for a person to look at (not asserted), beside the Setup pages' ones. */
+const SHOTS = process.env.E2E_SHOTS_DIR ?? path.join(RESULTS_DIR, 'shots');
 
 type TicketSync = { secret: string | null; webhookUrl: string; lastWebhookAt: string | null };
 type TicketOptions = { integrations: { id: number; projects: { id: number; key: string }[]; users: { id: number; email: string }[] }[] };
@@ -256,6 +259,8 @@ describeE2E(
       const existing = dialog.getByTestId('existing-ticket');
       await existing.getByRole('link', { name: new RegExp(key) }).waitFor();
       expect(await dialog.getByRole('button', { name: 'Submit' }).isDisabled()).toBe(true);
+      await dialog.getByTestId('ticket-preview').waitFor();
+      await h.screenshot(page, path.join(SHOTS, 'ticket-window-1280.png'), { fullPage: false });
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'hidden' });
 
@@ -293,6 +298,7 @@ describeE2E(
       await failure.getByText(DATA_CLASSIFICATION, { exact: true }).waitFor();
       expect(await failure.textContent()).toMatch(/is not valid/);
       await entry.getByText('Failed').waitFor();
+      await h.screenshot(page, path.join(SHOTS, 'ticket-section-failed-1280.png'));
 
       field.allowedValues = allowed;
       await entry.getByRole('button', { name: /^Retry/ }).click();
@@ -315,6 +321,7 @@ describeE2E(
       await page.getByLabel('Search').fill('');
       await page.getByLabel('Integration', { exact: true }).selectOption({ label: `${SN} (ServiceNow)` });
       await expect.poll(() => table.getByRole('row').count()).toBe(3);
+      await h.screenshot(page, path.join(SHOTS, 'tickets-1280.png'));
       await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Failed' });
       await page.getByText('No matching tickets').waitFor();
 
@@ -329,6 +336,7 @@ describeE2E(
       const cards = narrow.getByRole('list', { name: 'Tickets' });
       await cards.getByRole('listitem').filter({ hasText: 'E2E-TK-JIRA-HOOK' }).waitFor();
       expect(await narrow.getByRole('table', { name: 'Tickets' }).count()).toBe(0);
+      await h.screenshot(narrow, path.join(SHOTS, 'tickets-400.png'));
     });
 
     it('Tickets page: bulk Retry of failed tickets, after a confirmation', async () => {

@@ -150,7 +150,7 @@ export function TicketsPage() {
     <>
       <PageHeader title="Tickets" description="Every ServiceNow and Jira Cloud ticket requested from an incident, with its live status. Times are in your time zone." />
       <ListToolbar readOnlyNote={canEdit ? null : 'Your role can view tickets but not retry them.'}>
-        <TextInput label="Search" placeholder="Ticket ID or transaction ID" value={search} onChange={(e) => resetPage(setSearch)(e.currentTarget.value)} w={{ base: '100%', xs: 220 }} />
+        <TextInput label="Search" placeholder="Ticket ID or transaction ID" value={search} onChange={(e) => resetPage(setSearch)(e.currentTarget.value)} w={{ base: '100%', xs: 200 }} />
         <NativeSelect
           label="Integration"
           value={integrationId}
@@ -164,7 +164,7 @@ export function TicketsPage() {
           onChange={(e) => resetPage(setState)(e.currentTarget.value as TicketState | '')}
           data={[{ value: '', label: 'All statuses' }, ...(Object.keys(TICKET_STATE_LABELS) as TicketState[]).map((s) => ({ value: s, label: TICKET_STATE_LABELS[s].label.replace('…', '') }))]}
         />
-        <TextInput label="Assignee" placeholder="Email" value={assignee} onChange={(e) => resetPage(setAssignee)(e.currentTarget.value)} w={{ base: '100%', xs: 170 }} />
+        <TextInput label="Assignee" placeholder="Email" value={assignee} onChange={(e) => resetPage(setAssignee)(e.currentTarget.value)} w={{ base: '100%', xs: 150 }} />
         <TextInput label="From" type="date" value={fromDay} onChange={(e) => resetPage(setFromDay)(e.currentTarget.value)} error={rangeError} />
         <TextInput label="To" type="date" value={toDay} onChange={(e) => resetPage(setToDay)(e.currentTarget.value)} />
         {canEdit && selected.size ? (

@@ -8,7 +8,7 @@ export function TicketLink({ ticket: t }: { ticket: TicketView }) {
   if (!t.ticketKey) return <Text span size="sm" c="dimmed">Not created yet</Text>;
   if (!t.ticketUrl) return <Text span size="sm" ff="monospace">{t.ticketKey}</Text>;
   return (
-    <Anchor href={t.ticketUrl} target="_blank" rel="noopener noreferrer" size="sm" ff="monospace" aria-label={`${t.ticketKey} (opens in ${t.integration.typeLabel} in a new tab)`}>
+    <Anchor href={t.ticketUrl} target="_blank" rel="noopener noreferrer" size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }} aria-label={`${t.ticketKey} (opens in ${t.integration.typeLabel} in a new tab)`}>
       {t.ticketKey} ↗
     </Anchor>
   );
