@@ -67,5 +67,7 @@ export function createContext(config: Config, database: Database, log: AppContex
     return n ? [`${n} open ticket${n === 1 ? '' : 's'}`] : [];
   });
   const ticketSync = new TicketSyncService({ db, secrets, publicUrl: config.publicUrl, audit, integrations, incidents: () => incidents.ticketHooks });
+  // The create path asks the integration's sync settings what to do when the incident's ticket is closed.
+  tickets.closedTicketPolicy = (orgId, integrationId) => ticketSync.closedTicketPolicy(orgId, integrationId);
   return { config, database, db, secrets, log, audit, roles, orgs, admins, auth, apiKeys, alerts, integrations, integrationUsers, incidents, labels, jobs, tickets, ticketSync };
 }

@@ -3,6 +3,7 @@ export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-csrf-token"]',
+  'req.headers["x-wfa-webhook-secret"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.apiToken',

@@ -10,6 +10,7 @@ import { FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
 import { integrationsKey } from './IntegrationsPage';
 import { ProjectsTable } from './ProjectsTable';
+import { TicketSyncPanel } from './TicketSyncPanel';
 import { APPS, StatusBadge, isAppKey, type IntegrationView } from './shared';
 
 type Form = {
@@ -207,7 +208,7 @@ export function AccountEditPage() {
             ) : null}
             <Checkbox
               label="Sync ticket status"
-              description={isSn ? 'Once a day; only the Closed state of a ticket is shown.' : 'Once a day; only the project’s Complete Status is shown.'}
+              description="Follow each ticket’s live status and assignee: polled at the interval set below, and at once by webhook when set up."
               checked={f.syncTicketStatus}
               onChange={(e) => set('syncTicketStatus', e.currentTarget.checked)}
               disabled={!canEdit}
@@ -215,7 +216,7 @@ export function AccountEditPage() {
             {f.syncTicketStatus ? (
               <Checkbox
                 label="Close incident when ticket is closed"
-                description="Resolve the incident automatically when the daily sync sees the ticket closed."
+                description={isSn ? 'Resolve the incident (by System) when its ticket is Resolved, Closed or Canceled.' : 'Resolve the incident (by System) when its ticket reaches the project’s Complete Status or a Done status.'}
                 checked={f.closeIncidentOnTicketClosed}
                 onChange={(e) => set('closeIncidentOnTicketClosed', e.currentTarget.checked)}
                 disabled={!canEdit}
@@ -245,6 +246,9 @@ export function AccountEditPage() {
             ) : null}
           </Stack>
         </form>
+      </Stack>
+      <Stack mt="xl" maw={720}>
+        <TicketSyncPanel integration={i} />
       </Stack>
       {!isSn ? (
         <Stack mt="xl">
