@@ -3,6 +3,7 @@ import type { Principal } from './platform/principal.js';
 import { seedDemoIntegrations } from './modules/integrations/demo.js';
 import { seedDemoIntegrationUsers } from './modules/integration-users/demo.js';
 import { seedDemoIncidents } from './modules/incidents/generator.js';
+import { seedDemoTickets } from './modules/tickets/demo.js';
 
 /** What the demo needs from the sandbox (see src/sandbox). */
 export type DemoSandbox = {
@@ -22,4 +23,5 @@ export const DEMO_SEEDERS: DemoSeeder[] = [
   seedDemoIntegrations,
   seedDemoIntegrationUsers,
   (ctx, actor) => seedDemoIncidents(ctx, actor),
+  (ctx, actor, sandbox) => seedDemoTickets(ctx.tickets, actor, sandbox),
 ];

@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import type { TicketingConnector } from '../../connectors/index.js';
 import type { DB } from '../../platform/db/types.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
-import type { IncidentDetail } from '../incidents/schemas.js';
+import type { IncidentDetail, IncidentListItem, ListQuery } from '../incidents/schemas.js';
 import type { IncidentTicketHooks } from '../incidents/ticket-hooks.js';
 import type { AssigneeRecord } from '../integration-users/service.js';
 import type { UserView } from '../integration-users/schemas.js';
@@ -16,7 +16,12 @@ export type TicketsDeps = {
   config: Pick<Config, 'publicUrl' | 'tickets'>;
   jobs: Pick<JobQueue, 'enqueue'>;
   log: { warn: (obj: unknown, msg?: string) => void; error: (obj: unknown, msg?: string) => void };
-  incidents: { detail(orgId: number, id: number): Promise<IncidentDetail>; ticketHooks: IncidentTicketHooks };
+  incidents: {
+    detail(orgId: number, id: number): Promise<IncidentDetail>;
+    /** The demo picks incidents from the list. */
+    list(orgId: number, q: ListQuery): Promise<{ items: IncidentListItem[] }>;
+    ticketHooks: IncidentTicketHooks;
+  };
   integrations: {
     summary(orgId: number, id: number): Promise<IntegrationSummary | null>;
     summaries(orgId: number): Promise<IntegrationSummary[]>;

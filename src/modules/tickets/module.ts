@@ -1,5 +1,6 @@
 import { defineModule } from '../../platform/module.js';
 import { CREATE_JOB, type TicketsDeps } from './deps.js';
+import { seedDemoTickets } from './demo.js';
 import { ticketsInit } from './migrations.js';
 import { ticketsRoutes } from './routes.js';
 import { TicketsService } from './service.js';
@@ -12,6 +13,7 @@ export const ticketsModule = defineModule({
   create: (deps: TicketsDeps) => new TicketsService(deps),
   routes: (service) => ticketsRoutes(service),
   jobs: { [CREATE_JOB]: (service, job) => service.runCreateJob(job) },
+  demo: (service, actor, sandbox) => seedDemoTickets(service, actor, sandbox),
   usage: (service) => ({
     integration: { name: 'open tickets', count: (orgId, integrationId, exec) => service.countLiveByIntegration(orgId, integrationId, exec) },
     integrationUser: { name: 'open tickets', count: (orgId, userId, exec) => service.countLiveByUser(orgId, userId, exec) },

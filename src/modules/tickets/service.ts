@@ -44,6 +44,11 @@ export class TicketsService {
     deps.incidents.ticketHooks.useTicketSummaries((orgId, ids, exec) => this.summaries(orgId, ids, exec));
   }
 
+  /** What this module was built with (the demo seeder reads through the same dependencies). */
+  get dependencies(): TicketsDeps {
+    return this.deps;
+  }
+
   /**
    * What happens when a ticket is requested for an incident whose ticket on this integration is
    * closed. The integration's sync settings (ticket sync) decide; until they exist, a new ticket.
