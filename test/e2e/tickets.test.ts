@@ -200,6 +200,24 @@ describeE2E(
       expect((await api.get<TicketSync>(`/integrations/${integrationId}/ticket-sync`)).lastWebhookAt).not.toBeNull();
     }
 
+    /** The integration's page in another tab: its Ticket status sync panel. */
+    async function syncPanel(page: Page, app: 'servicenow' | 'jira_cloud', id: number) {
+      const tab = await page.context().newPage();
+      await tab.goto(`/setup/integrations/${app}/${id}`);
+      const panel = tab.getByTestId('ticket-sync-panel');
+      await panel.waitFor();
+      return panel;
+    }
+
+    /** Turns webhooks off on the integration's page, as an admin would to rely on the poll. */
+    async function turnWebhooksOff(page: Page, app: 'servicenow' | 'jira_cloud', id: number) {
+      const panel = await syncPanel(page, app, id);
+      await panel.getByLabel('Receive webhooks').uncheck();
+      await panel.getByRole('button', { name: 'Save sync settings' }).click();
+      await expect.poll(async () => (await api.get<{ webhooksEnabled: boolean }>(`/integrations/${id}/ticket-sync`)).webhooksEnabled).toBe(false);
+      return panel;
+    }
+
     async function ticketOf(transactionId: string): Promise<TicketView> {
       return (await api.get<{ items: TicketView[] }>(`/incidents/${ids[transactionId]}/tickets`)).items[0]!;
     }
@@ -221,15 +239,15 @@ describeE2E(
     });
 
     it('ServiceNow: with webhooks off the closed status arrives by "poll now"', async () => {
-      await api.put(`/integrations/${sn}/ticket-sync`, { webhooksEnabled: false });
       const page = await h.newPage();
       await h.login(page);
+      const panel = await turnWebhooksOff(page, 'servicenow', sn);
       const entry = await requestTicket(page, { transactionId: 'E2E-TK-SN-POLL', integration: SN, user: /Beth Anglin/i, notes: 'Poll me.' });
       const link = await ticketLink(entry, /INC\d+/);
       const key = (await link.textContent())!.replace(/[^A-Z0-9]/g, '');
       const tab = await checkTicketPage(page, link, /Beth Anglin/i, 'Poll me.');
       await moveInSandbox(tab, key, 'Closed');
-      await api.post(`/integrations/${sn}/ticket-sync/poll`);
+      await panel.getByRole('button', { name: 'Poll now' }).click();
       await waitForStatus(page, key, 'Closed');
       await expectResolvedBySystem(page);
     });
@@ -272,15 +290,15 @@ describeE2E(
     });
 
     it('Jira: with webhooks off the closed status arrives by "poll now"', async () => {
-      await api.put(`/integrations/${jira}/ticket-sync`, { webhooksEnabled: false });
       const page = await h.newPage();
       await h.login(page);
+      const panel = await turnWebhooksOff(page, 'jira_cloud', jira);
       const entry = await requestTicket(page, { transactionId: 'E2E-TK-JIRA-POLL', integration: JIRA, project: /\(SEC\)/, user: /Fred Example/, notes: 'Poll Jira.' });
       const link = await ticketLink(entry, /SEC-\d+/);
       const key = (await link.textContent())!.replace(/[^A-Z0-9-]/g, '');
       const tab = await checkTicketPage(page, link, /Fred Example/, 'Poll Jira.');
       await moveInSandbox(tab, key, 'Done');
-      await api.post(`/integrations/${jira}/ticket-sync/poll`);
+      await panel.getByRole('button', { name: 'Poll now' }).click();
       await waitForStatus(page, key, 'Done');
       await expectResolvedBySystem(page);
     });
