@@ -32,11 +32,11 @@ export const TICKET_STATE_LABELS: Record<TicketState, { label: string; color: st
 };
 
 /**
- * A ticket still "creating" this long after its last change is shown as stuck and offered Retry:
- * the worker normally finishes in seconds, and a Jira create whose answer was lost waits at most
- * a few minutes for the search index.
+ * A ticket still "creating" this long after its last change is shown as stuck and offered Retry.
+ * Must equal the server's STUCK_AFTER_MS (src/modules/tickets/service.ts), which refuses an
+ * earlier retry; the service module cannot be bundled, hence the copy.
  */
-export const STUCK_AFTER_MS = 10 * 60_000;
+export const STUCK_AFTER_MS = 15 * 60_000;
 
 export function isStuck(t: TicketView, now = Date.now()): boolean {
   return t.state === 'creating' && now - new Date(t.updatedAt).getTime() > STUCK_AFTER_MS;
