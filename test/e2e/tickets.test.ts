@@ -348,6 +348,13 @@ describeE2E(
       await table.getByRole('link', { name: 'E2E-TK-SN-POLL' }).click();
       await page.getByRole('heading', { name: 'Incident E2E-TK-SN-POLL' }).waitFor();
 
+      // The Incidents list can show each incident's tickets (a column off by default).
+      await page.goto('/incidents');
+      await page.getByRole('button', { name: 'Modify the table and its columns' }).click();
+      await page.getByRole('group', { name: 'Modify the table and its columns' }).getByLabel('Tickets', { exact: true }).check();
+      const incidentRow = page.getByRole('table', { name: 'Incidents' }).getByRole('row').filter({ hasText: 'E2E-TK-JIRA-HOOK' });
+      await incidentRow.getByText(/^SEC-\d+$/).waitFor();
+
       const narrow = await h.newPage({ width: 400, height: 800 });
       await h.login(narrow);
       await narrow.goto('/tickets');
