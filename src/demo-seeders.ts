@@ -4,6 +4,7 @@ import { seedDemoIntegrations } from './modules/integrations/demo.js';
 import { seedDemoIntegrationUsers } from './modules/integration-users/demo.js';
 import { seedDemoIncidents } from './modules/incidents/generator.js';
 import { seedDemoTickets } from './modules/tickets/demo.js';
+import { seedDemoTicketSync } from './modules/tickets/sync/demo.js';
 
 /** What the demo needs from the sandbox (see src/sandbox). */
 export type DemoSandbox = {
@@ -24,4 +25,5 @@ export const DEMO_SEEDERS: DemoSeeder[] = [
   seedDemoIntegrationUsers,
   (ctx, actor) => seedDemoIncidents(ctx, actor),
   (ctx, actor, sandbox) => seedDemoTickets(ctx.tickets, actor, sandbox),
+  (ctx, actor, sandbox) => seedDemoTicketSync(ctx.ticketSync, ctx.integrations, actor, sandbox),
 ];

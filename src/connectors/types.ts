@@ -174,6 +174,8 @@ export interface TicketingConnector {
    */
   getTickets(refs: TicketRef[]): Promise<ExternalTicket[]>;
   addComment(externalId: string, text: string): Promise<void>;
+  /** Moves a closed ticket back to an open status (the "reopen" closed-ticket policy). */
+  reopenTicket(externalId: string): Promise<ExternalTicket>;
   /** The ticket's comments (ServiceNow work notes) as plain text, oldest first, bounded; to check before posting. */
   listComments(externalId: string): Promise<string[]>;
   ticketUrl(key: string, externalId: string): string;

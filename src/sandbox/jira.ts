@@ -282,6 +282,24 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
     return { status: 200, json: { startAt, maxResults, total: issue.comments.length, comments } };
   }
 
+  /** Every other status of the project is one transition away (transition id = target status id). */
+  function transitions(req: SystemRequest, idOrKey: string): Reply {
+    const issue = findIssue(idOrKey);
+    if (!issue) return errors(404, ['Issue does not exist or you do not have permission to see it.']);
+    const project = findProject(issue.projectKey)!;
+    if (req.method === 'GET') {
+      const list = project.statuses.filter((s) => s.id !== issue.statusId).map((s) => ({ id: s.id, name: `Move to ${s.name}`, to: statusJson(req.origin, s), hasScreen: false, isGlobal: true }));
+      return { status: 200, json: { expand: 'transitions', transitions: list } };
+    }
+    const parsed = parseJson(req.body);
+    const id = parsed.ok ? (parsed.value as { transition?: { id?: string } }).transition?.id : undefined;
+    const target = project.statuses.find((s) => s.id === id && s.id !== issue.statusId);
+    if (!target) return errors(400, [`Transition id '${String(id)}' is not valid for this issue.`]);
+    issue.statusId = target.id;
+    issue.updated = new Date().toISOString();
+    return { status: 204, text: '' };
+  }
+
   function issuePage(issue: JiraIssueRecord): Reply {
     const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
     const project = findProject(issue.projectKey)!;
@@ -395,6 +413,8 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
       m = p.match(/^\/rest\/api\/3\/issue\/([^/]+)\/comment$/);
       if (m && req.method === 'POST') return addComment(req, me, decodeURIComponent(m[1]));
       if (m && req.method === 'GET') return listComments(req, decodeURIComponent(m[1]));
+      m = p.match(/^\/rest\/api\/3\/issue\/([^/]+)\/transitions$/);
+      if (m && (req.method === 'GET' || req.method === 'POST')) return transitions(req, decodeURIComponent(m[1]));
       m = p.match(/^\/rest\/api\/3\/issue\/([^/]+)$/);
       if (m && req.method === 'GET') {
         const issue = findIssue(decodeURIComponent(m[1]));

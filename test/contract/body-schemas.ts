@@ -32,8 +32,8 @@ export const jiraCommentBody = z.object({ body: adfDoc }).strict();
 
 export const jiraSearchBody = z
   .object({
-    // Bounded, and looking up by the marker label.
-    jql: z.string().regex(/labels = "[^"\s]+"/),
+    // Bounded: looking up by the marker label, or status sync's batch of issue keys.
+    jql: z.string().regex(/labels = "[^"\s]+"|^key in \([A-Z][A-Z0-9_]*-\d+(, [A-Z][A-Z0-9_]*-\d+){0,99}\)$/),
     fields: z.array(z.string()).min(1),
     maxResults: z.number().int().min(1).max(100),
   })
@@ -48,10 +48,14 @@ export const serviceNowIncidentBody = z
     assigned_to: sysId,
     correlation_id: z.string().regex(/^[\w.:-]{1,100}$/),
     correlation_display: z.string().min(1).max(100),
+    // Choice fields take their values as strings: 1 (high) … 3 (low).
+    urgency: z.enum(['1', '2', '3']).optional(),
+    impact: z.enum(['1', '2', '3']).optional(),
   })
   .strict();
 
-export const serviceNowWorkNoteBody = z.object({ work_notes: z.string().min(1) }).strict();
+/** An incident update: a work note, or a reopen (state In Progress). */
+export const serviceNowUpdateBody = z.union([z.object({ work_notes: z.string().min(1) }).strict(), z.object({ state: z.literal('2') }).strict()]);
 
 export const serviceNowTokenRequest = z.discriminatedUnion('grant_type', [
   z.object({ grant_type: z.literal('password'), client_id: z.string(), client_secret: z.string(), username: z.string(), password: z.string() }).strict(),

@@ -49,9 +49,13 @@ async function scenario() {
   await j.findTicketByMarker('wfa-c1', 'SEC');
   await j.findTicketByMarker('wfa-c1');
   await j.addComment(ticket.externalId, 'Admin notes');
+  await j.listComments(ticket.externalId);
   sandbox.state.setTicketStatus(ticket.key, 'Done');
   await j.getTicket(ticket.externalId);
+  await j.reopenTicket(ticket.externalId);
   await j.getTicket('99999'); // 404
+  await j.getTickets([{ externalId: ticket.externalId, key: ticket.key }]); // status sync's batched read
+  await settle(j.getTickets([{ externalId: ticket.externalId, key: ticket.key }, { externalId: '1', key: 'SEC-99999' }])); // 400: a key that no longer exists
   await settle(j.createTicket({ marker: 'wfa-c2', summary: 's', description: 'd', assigneeExternalId: found.user.externalId, projectKey: 'OPS', issueTypeId: '10003' })); // 400
   await settle(connector(sandbox.credentials.jira.readOnly).createTicket({ marker: 'wfa-c3', summary: 's', description: 'd', assigneeExternalId: found.user.externalId, projectKey: 'SEC', issueTypeId: '10001' })); // 403
   await settle(connector({ email: sandbox.credentials.jira.email, apiToken: 'wrong' }).verify()); // 401

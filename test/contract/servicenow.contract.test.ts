@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../src/connectors/index.js';
 import type { ServiceNowCredentials } from '../../src/connectors/types.js';
 import { startSandbox, type LoggedRequest, type Sandbox } from '../../src/sandbox/index.js';
-import { serviceNowIncidentBody, serviceNowTokenRequest, serviceNowWorkNoteBody } from './body-schemas.js';
+import { serviceNowIncidentBody, serviceNowTokenRequest, serviceNowUpdateBody } from './body-schemas.js';
 import { serviceNowSpec } from './servicenow-spec.js';
 import { checkExchange, createValidator } from './spec-validator.js';
 
@@ -36,12 +36,17 @@ async function scenario() {
     description: 'Policy matched',
     incidentUrl: 'https://wfa.example/incidents/c1',
     assigneeExternalId: found.user.externalId,
+    fields: { urgency: '1', impact: '2' },
   });
   await basic.findTicketByMarker('wfa-c1');
   await basic.addComment(ticket.externalId, 'Admin notes');
+  await basic.listComments(ticket.externalId);
+  sandbox.state.setTicketStatus(ticket.key, 'Resolved');
+  await basic.reopenTicket(ticket.externalId);
   sandbox.state.expireAccessTokens();
   await oauth.getTicket(ticket.externalId); // 401, refresh grant, 200
   await basic.getTicket('0123456789abcdef0123456789abcdef'); // 404
+  await basic.getTickets([{ externalId: ticket.externalId, key: ticket.key }, { externalId: '0123456789abcdef0123456789abcdef', key: 'INC0' }]); // status sync's batched read
   await settle(basic.createTicket({ marker: 'wfa-c2', summary: ' ', description: 'd', assigneeExternalId: found.user.externalId })); // 400
   await settle(connector({ authMethod: 'basic', ...sandbox.credentials.servicenow.readOnlyBasic }).createTicket({ marker: 'wfa-c3', summary: 's', description: 'd', assigneeExternalId: found.user.externalId })); // 403
   await settle(connector({ authMethod: 'basic', username: 'wfa.integration', password: 'wrong' }).verify()); // 401
@@ -76,7 +81,7 @@ describe('ServiceNow traffic against the vendored Table API spec (extended in me
     for (const ex of recorded) {
       const id = checkExchange(api, ex).operation?.operationId;
       const schema =
-        id === 'createRecord' ? serviceNowIncidentBody : id === 'updateRecord' ? serviceNowWorkNoteBody : id === 'oauthToken' ? serviceNowTokenRequest : undefined;
+        id === 'createRecord' ? serviceNowIncidentBody : id === 'updateRecord' ? serviceNowUpdateBody : id === 'oauthToken' ? serviceNowTokenRequest : undefined;
       if (!schema) continue;
       seen.push(id!);
       const body = id === 'oauthToken' ? Object.fromEntries(new URLSearchParams(ex.body)) : JSON.parse(ex.body);

@@ -8,7 +8,7 @@ import type { LoggedRequest } from '../../src/sandbox/index.js';
  * servicenow-spec.ts) because its schemas are all `{}`.
  */
 
-export const SPEC_DIR = new URL('../../../shared/reference/specs/', import.meta.url);
+export const SPEC_DIR = new URL('./specs/', import.meta.url);
 
 export function readSpec(file: string): Document {
   return JSON.parse(readFileSync(new URL(file, SPEC_DIR), 'utf8')) as Document;

@@ -68,7 +68,7 @@ async function runAction(page: Page, action: string) {
 describeE2E('incidents', (h) => {
   let api: ApiClient;
   let key: string;
-  let ids: Record<string, number> = {};
+  const ids: Record<string, number> = {};
 
   it('creates an API key and ingests a batch through the API', async () => {
     fs.mkdirSync(SHOTS, { recursive: true });

@@ -273,6 +273,25 @@ export class JiraCloudConnector implements TicketingConnector {
     });
   }
 
+  async reopenTicket(externalId: string): Promise<ExternalTicket> {
+    const path = `/rest/api/3/issue/${encodeURIComponent(externalId)}/transitions`;
+    const res = await this.http.send<{ transitions?: { id: string; name: string; to?: { name?: string; statusCategory?: { key?: string } } }[] }>({
+      method: 'GET',
+      path,
+      headers: this.headers,
+      action: 'reading the workflow transitions',
+    });
+    // The workflow decides where a done issue may go; the first way out of "done" is taken.
+    const out = (res.body.transitions ?? []).find((t) => t.to?.statusCategory?.key && t.to.statusCategory.key !== 'done');
+    if (!out) {
+      throw new ConnectorError('invalid', 'The Jira workflow offers no transition out of the issue\'s closed status: reopen it in Jira, or set the closed-ticket policy to create a new ticket.');
+    }
+    await this.http.send({ method: 'POST', path, json: { transition: { id: out.id } }, headers: this.headers, action: `moving the issue to ${out.to?.name ?? out.name}` });
+    const issue = await this.getTicket(externalId);
+    if (!issue) throw new ConnectorError('not_found', 'Jira Cloud found nothing while reopening the issue: it may have been deleted.');
+    return issue;
+  }
+
   async listComments(externalId: string): Promise<string[]> {
     const out: string[] = [];
     for (let startAt = 0; startAt < MAX_COMMENTS; startAt += PAGE_SIZE) {

@@ -22,6 +22,8 @@ const INCIDENT_FIELDS = 'sys_id,number,state,assigned_to,sys_updated_on';
 /** Shown in ServiceNow next to correlation_id as the name of the system that owns the id. */
 export const CORRELATION_DISPLAY = 'WorkflowAutomation';
 
+/** Incident state "In Progress": where a reopened incident goes. */
+const IN_PROGRESS = '2';
 /** Notes read back to find our own; a ticket with more is not one this product fills. */
 const MAX_COMMENTS = 200;
 
@@ -208,6 +210,18 @@ export class ServiceNowConnector implements TicketingConnector {
       json: { work_notes: text },
       action: 'adding a work note',
     });
+  }
+
+  async reopenTicket(externalId: string): Promise<ExternalTicket> {
+    assertSysId(externalId, 'incident');
+    const res = await this.send<RecordResult>({
+      method: 'PATCH',
+      path: `/api/now/table/incident/${externalId}`,
+      query: { sysparm_fields: INCIDENT_FIELDS, sysparm_display_value: 'all', sysparm_exclude_reference_link: true },
+      json: { state: IN_PROGRESS },
+      action: 'reopening the incident',
+    });
+    return this.toTicket(res.body.result);
   }
 
   async listComments(externalId: string): Promise<string[]> {

@@ -77,7 +77,6 @@ export function incidentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const res = await svc.ingestOne(req.principal!, body);
         const incident = await svc.detail(req.principal!.orgId, res.id!);
         const { details, notes, currentState, resolution, duplicateParent, events, previousId, nextId, ...item } = incident;
-        void details, notes, currentState, resolution, duplicateParent, events, previousId, nextId;
         return reply.status(res.result === 'created' ? 201 : 200).send({ ...res, incident: item });
       },
     });

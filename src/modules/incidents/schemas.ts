@@ -66,7 +66,7 @@ export const incidentInput = z
       .trim()
       .min(1, 'transactionId is required.')
       .max(128, 'transactionId must be at most 128 characters.')
-      .regex(/^[A-Za-z0-9._:\-]+$/, 'transactionId may contain only letters, digits and . _ : -'),
+      .regex(/^[A-Za-z0-9._:-]+$/, 'transactionId may contain only letters, digits and . _ : -'),
     incidentDate: isoDate,
     severity: severitySchema,
     /** Defaults from severity (Info → Low). */

@@ -36,7 +36,7 @@ import {
   type Status,
 } from './schemas.js';
 import { IncidentTicketHooks } from './ticket-hooks.js';
-import { IncidentsStore, SORT_COLUMNS, WIDGET_STATUSES, type IncidentListRecord, type IncidentRecord, type IncidentRow, type Keyset, type ListSpec } from './store.js';
+import { IncidentsStore, SORT_COLUMNS, type IncidentListRecord, type IncidentRecord, type IncidentRow, type Keyset, type ListSpec } from './store.js';
 
 type Exec = Kysely<DB> | Transaction<DB>;
 

@@ -412,6 +412,7 @@ export class IntegrationUsersService {
       if (!ref.enabled) throw new Error(`The integration "${ref.name}" is disabled.`);
       found = await (await connector()).getUser(rec.external_id);
     } catch (err) {
+      // eslint-disable-next-line no-ex-assign -- a 404 from our own lookup means the integration went away; report that
       if (err instanceof AppError && err.statusCode === 404) err = new Error('The integration no longer exists.');
       const f = err instanceof ConnectorError || !(err instanceof AppError) ? this.failure(err) : { outcome: 'credentials_refused' as const, reason: err.message };
       const reason = 'reason' in f ? f.reason : String(err);

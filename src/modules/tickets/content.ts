@@ -196,9 +196,9 @@ export function requestBody(type: TicketTarget['type'], input: CreateTicketInput
 /** The idempotency marker: ServiceNow correlation_id, Jira label. */
 export const markerOf = (ticketId: number) => `wfa-${ticketId}`;
 
-/** Tags our notes comment so a rerun can tell it is already there. */
-export const noteTag = (ticketId: number) => `[${markerOf(ticketId)}]`;
+/** Tags our notes comment so a rerun can tell it is already there; later requests on the same ticket get their own. */
+export const noteTag = (ticketId: number, request = 1) => (request === 1 ? `[${markerOf(ticketId)}]` : `[${markerOf(ticketId)}.${request}]`);
 
-export function noteText(ticketId: number, notes: string, by: string): string {
-  return `${notes}\n\n— ${by} via Workflow Automation ${noteTag(ticketId)}`;
+export function noteText(tag: string, notes: string, by: string): string {
+  return `${notes}\n\n— ${by} via Workflow Automation ${tag}`;
 }

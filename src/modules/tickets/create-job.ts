@@ -52,7 +52,7 @@ export class CreateJob {
     if (!t || t.runs !== job.payload.run || t.state === 'failed') return;
     try {
       if (t.external_id) {
-        await this.ensureComment(t);
+        await this.followUp(t);
         return;
       }
       if (t.state !== 'creating') return;
@@ -144,13 +144,44 @@ export class CreateJob {
     await this.ensureComment({ ...t, state: 'open', external_id: ext.externalId, external_key: ext.key }, connector);
   }
 
+  /** An existing ticket: carry out a pending closed-ticket policy (reopen), then make sure of the notes. */
+  private async followUp(t: TicketRecord): Promise<void> {
+    if (!t.pending_action && (!t.notes || t.comment_posted)) return;
+    const connector = await this.deps.integrations.connectorFor(t.org_id, t.integration_id);
+    if (t.pending_action === 'reopen') {
+      const current = await connector.getTicket(t.external_id!);
+      // Already open again (an earlier run got this far): reopening twice would move it on.
+      const ext = current && !current.closed ? current : await connector.reopenTicket(t.external_id!);
+      await this.deps.db.transaction().execute(async (trx) => {
+        const now = nowIso();
+        const ok = await this.store.update(
+          trx,
+          t.org_id,
+          t.id,
+          { external_status: ext.status.name || null, external_status_category: ext.status.category ?? null, last_synced_at: now, updated_at: now, pending_action: 'comment' },
+          { run: t.runs },
+        );
+        if (ok) {
+          await this.deps.incidents.ticketHooks.recordEvent(trx, t.org_id, t.incident_id, {
+            action: 'ticket',
+            summary: `Ticket ${t.external_key} reopened on ${t.integration_name} (${ext.status.name})`,
+            changedBy: 'System',
+            adminId: null,
+          });
+        }
+      });
+    }
+    await this.ensureComment(t, connector);
+    if (t.pending_action) await this.store.update(this.deps.db, t.org_id, t.id, { pending_action: null, updated_at: nowIso() }, { run: t.runs });
+  }
+
   /** Posts the notes once: our tag in an existing comment means an earlier run already did. */
   private async ensureComment(t: TicketRecord, connector?: TicketingConnector): Promise<void> {
     if (!t.notes || t.comment_posted || !t.external_id) return;
     const c = connector ?? (await this.deps.integrations.connectorFor(t.org_id, t.integration_id));
-    const tag = noteTag(t.id);
+    const tag = t.note_tag ?? noteTag(t.id);
     const existing = await c.listComments(t.external_id);
-    if (!existing.some((text) => text.includes(tag))) await c.addComment(t.external_id, noteText(t.id, t.notes, t.created_by));
+    if (!existing.some((text) => text.includes(tag))) await c.addComment(t.external_id, noteText(tag, t.notes, t.created_by));
     await this.store.update(this.deps.db, t.org_id, t.id, { comment_posted: 1, updated_at: nowIso() });
   }
 
@@ -166,8 +197,20 @@ export class CreateJob {
     const reason = isTransient(err) ? `Gave up after retrying until the deadline: ${message}` : message;
     const fieldErrors = err instanceof ConnectorError && err.opts.fieldErrors ? JSON.stringify(err.opts.fieldErrors) : null;
     if (t.external_id) {
-      // The ticket exists; only its notes could not be added. It stays open, with the reason shown.
-      await this.store.update(this.deps.db, t.org_id, t.id, { failure_reason: `The notes could not be added: ${reason}`, updated_at: nowIso() });
+      // The ticket exists; only the follow-up failed. A ticket that could not be reopened is closed still.
+      const reopening = t.pending_action === 'reopen';
+      await this.store.update(
+        this.deps.db,
+        t.org_id,
+        t.id,
+        {
+          failure_reason: `${reopening ? 'The ticket could not be reopened' : 'The notes could not be added'}: ${reason}`,
+          pending_action: null,
+          ...(reopening ? { state: 'closed' as const, closed_at: t.closed_at ?? nowIso() } : {}),
+          updated_at: nowIso(),
+        },
+        { run: t.runs },
+      );
       return;
     }
     const now = nowIso();

@@ -49,6 +49,10 @@ export interface TicketsTable {
   create_sent_at: string | null;
   /** 1 once the notes comment is known to be on the ticket (0 also when there are no notes to post). */
   comment_posted: Generated<number>;
+  /** The tag our notes comment carries, found before posting: `[wfa-<id>]`, then one per follow-up request. */
+  note_tag: string | null;
+  /** A closed-ticket policy still to carry out on this existing ticket: reopen it, or add the new notes. */
+  pending_action: 'reopen' | 'comment' | null;
   last_synced_at: string | null;
   created_by: string;
   created_by_admin_id: number | null;
@@ -92,6 +96,8 @@ export async function ticketsInit(db: Kysely<unknown>, dialect: Dialect): Promis
     .addColumn('requested_at', 'text', (c) => c.notNull())
     .addColumn('create_sent_at', 'text')
     .addColumn('comment_posted', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('note_tag', 'text')
+    .addColumn('pending_action', 'text')
     .addColumn('last_synced_at', 'text')
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('created_by_admin_id', 'integer')

@@ -7,7 +7,7 @@ import type { Principal } from '../../platform/principal.js';
 import type { IncidentTicketSummary } from '../incidents/schemas.js';
 import type { IntegrationSummary } from '../integrations/service.js';
 import { TYPE_LABELS } from '../integrations/schemas.js';
-import { createInput, requestBody } from './content.js';
+import { createInput, noteTag, requestBody } from './content.js';
 import { CreateJob } from './create-job.js';
 import { CREATE_JOB, type CreateJobPayload, type TicketsDeps } from './deps.js';
 import type { ClosedTicketPolicy, CreateTicketInput, TicketListQuery, TicketOptions, TicketPreview, TicketView } from './schemas.js';
@@ -194,12 +194,11 @@ export class TicketsService {
     const r = await this.resolve(actor.orgId, input);
     const live = await this.store.live(actor.orgId, incidentId, r.integration.id);
     if (live) throw this.blocked(live, r.integration.name);
-    const policy = (await this.store.latestClosed(actor.orgId, incidentId, r.integration.id)) ? await this.closedTicketPolicy(actor.orgId, r.integration.id) : 'create_new';
-    if (policy !== 'create_new') {
-      throw conflict(`The closed-ticket policy "${policy}" of ${r.integration.name} is not available in this version; set it to "create a new ticket".`);
-    }
-    const now = nowIso();
     const notes = input.notes?.trim() || null;
+    const closed = await this.store.latestClosed(actor.orgId, incidentId, r.integration.id);
+    const policy = closed ? await this.closedTicketPolicy(actor.orgId, r.integration.id) : 'create_new';
+    if (closed && policy !== 'create_new') return this.followUp(actor, closed, policy, notes);
+    const now = nowIso();
     let id: number;
     try {
       id = await this.deps.db.transaction().execute(async (trx) => {
@@ -230,6 +229,8 @@ export class TicketsService {
           field_errors: null,
           requested_at: now,
           create_sent_at: null,
+          note_tag: null,
+          pending_action: null,
           last_synced_at: null,
           created_by: actor.label,
           created_by_admin_id: actor.adminId,
@@ -254,6 +255,54 @@ export class TicketsService {
       throw winner ? this.blocked(winner, r.integration.name) : conflict('A ticket for this incident was requested at the same moment. Reload to see it.');
     }
     return this.get(actor.orgId, id);
+  }
+
+  /**
+   * The closed-ticket policy on the incident's closed ticket: reopen it, or add the notes to it as
+   * a comment. Like Submit: the change, its State Changes entry and the job in one transaction.
+   */
+  private async followUp(actor: Principal, closed: TicketRecord, policy: 'reopen' | 'comment', notes: string | null): Promise<TicketView> {
+    const key = ticketName(closed);
+    if (policy === 'comment' && !notes) {
+      throw field('notes', `ticket ${key} on ${closed.integration_name} is closed and this integration adds new requests to it as a comment: write the notes to add.`);
+    }
+    if (closed.pending_action) throw conflict(`Ticket ${key} is still taking the previous request; try again in a moment.`);
+    const now = nowIso();
+    const run = closed.runs + 1;
+    try {
+      await this.deps.db.transaction().execute(async (trx) => {
+        const ok = await this.store.update(
+          trx,
+          actor.orgId,
+          closed.id,
+          {
+            runs: run,
+            requested_at: now,
+            notes,
+            comment_posted: 0,
+            note_tag: noteTag(closed.id, run),
+            pending_action: policy,
+            failure_reason: null,
+            updated_at: now,
+            ...(policy === 'reopen' ? { state: 'open' as const, closed_at: null } : {}),
+          },
+          { state: ['closed'], run: closed.runs },
+        );
+        if (!ok) throw conflict(`Ticket ${key} changed at the same moment. Reload and try again.`);
+        await this.deps.incidents.ticketHooks.recordEvent(trx, actor.orgId, closed.incident_id, {
+          action: 'ticket',
+          summary: `${policy === 'reopen' ? 'Reopening' : 'Adding the notes to'} closed ticket ${key} on ${closed.integration_name} (closed-ticket policy)${notes ? `. Notes: ${notes}` : ''}`,
+          changedBy: actor.label,
+          adminId: actor.adminId,
+        });
+        await this.enqueue(trx, actor.orgId, closed.id, run);
+      });
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const live = await this.store.live(actor.orgId, closed.incident_id, closed.integration_id);
+      throw live ? this.blocked(live, closed.integration_name) : err;
+    }
+    return this.get(actor.orgId, closed.id);
   }
 
   private enqueue(exec: AnyExec, orgId: number, ticketId: number, run: number) {

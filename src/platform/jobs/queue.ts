@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import type { DB, JobsTable } from '../db/types.js';
 
@@ -80,7 +80,7 @@ export class JobQueue {
     const now = new Date();
     const nowIso = now.toISOString();
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-    const due = (eb: any) =>
+    const due = (eb: ExpressionBuilder<DB, 'jobs'>) =>
       eb.and([
         eb('kind', 'in', kinds),
         eb.or([

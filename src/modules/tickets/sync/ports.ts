@@ -20,6 +20,7 @@ export type IntegrationsPort = {
     settings: { syncTicketStatus: boolean; closeIncidentOnTicketClosed: boolean };
   }>;
   connectorFor(orgId: number, id: number): Promise<TicketingConnector>;
+  list(orgId: number): Promise<{ id: number; type: 'servicenow' | 'jira_cloud'; baseUrl: string; settings: { syncTicketStatus: boolean } }[]>;
   projects(orgId: number, integrationId: number): Promise<{ id: number; key: string; statuses: { id: string; category: string }[]; completeStatus: { id: string } | null }[]>;
   settled(id?: number): Promise<void>;
 };

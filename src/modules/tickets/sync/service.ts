@@ -71,6 +71,11 @@ export class TicketSyncService {
     await this.store.purgeDeliveries(new Date(Date.now() - DELIVERY_RETENTION_MS).toISOString());
   }
 
+  /** For the demo only: see demo.ts. */
+  secretForDemo(actor: Principal, integrationId: number): Promise<string> {
+    return this.settings.secretForDemo(actor, integrationId);
+  }
+
   receiveWebhook(system: WebhookSystem, req: WebhookRequest): Promise<WebhookResult> {
     return this.webhooks.receive(system, req);
   }

@@ -116,6 +116,17 @@ export class SyncSettings {
     return row && row.org_id === orgId ? row.closed_ticket_policy : DEFAULTS.closedTicketPolicy;
   }
 
+  /**
+   * The demo's sandbox must sign with the secret stored here: the stored one in clear, or a new one
+   * (rotated, audited) when there is none. Never exposed by a route.
+   */
+  async secretForDemo(actor: Principal, integrationId: number): Promise<string> {
+    const row = await this.store.settings(integrationId);
+    const stored = row && row.org_id === actor.orgId ? this.openSecret(row) : null;
+    if (stored) return stored;
+    return (await this.rotateSecret(actor, integrationId)).secret!;
+  }
+
   /** The secret in clear, for verifying a push; null when none was made. */
   openSecret(row: SettingsRecord): string | null {
     return row.webhook_secret ? this.secrets.open(row.webhook_secret) : null;
