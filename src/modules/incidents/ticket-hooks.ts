@@ -36,7 +36,16 @@ export class IncidentTicketHooks {
     const now = nowIso();
     await this.store.update(exec, orgId, incidentId, { updated_at: now, last_change: event.summary });
     await this.store.addEvents(exec, [
-      { org_id: orgId, incident_id: incidentId, state: row.status, action: event.action, created_at: now, changed_by: event.changedBy, admin_id: event.adminId, comment: event.summary },
+      {
+        org_id: orgId,
+        incident_id: incidentId,
+        state: row.status,
+        action: event.action,
+        created_at: now,
+        changed_by: event.changedBy,
+        admin_id: event.adminId,
+        comment: event.summary,
+      },
     ]);
   }
 

@@ -136,7 +136,9 @@ export function jiraFieldValue(row: MappingRowView, value: string | string[] | n
   if (text === null) return undefined;
   switch (row.schemaType) {
     case 'string':
-      return ADF_FIELDS.has(row.fieldKey) ? { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] } : text.replace(/[\r\n]+/g, ' ').slice(0, 255);
+      return ADF_FIELDS.has(row.fieldKey)
+        ? { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] }
+        : text.replace(/[\r\n]+/g, ' ').slice(0, 255);
     case 'number': {
       const n = Number(text);
       return Number.isFinite(n) ? n : undefined;

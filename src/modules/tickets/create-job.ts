@@ -75,7 +75,10 @@ export class CreateJob {
       const searchUntil = Date.parse(t.create_sent_at) + window;
       const left = searchUntil - Date.now();
       if (left > 0) {
-        throw new RetryLater(`A create may already have been sent; searching for ${marker} until ${new Date(searchUntil).toISOString()} before creating again.`, Math.min(left, SEARCH_POLL_MS));
+        throw new RetryLater(
+          `A create may already have been sent; searching for ${marker} until ${new Date(searchUntil).toISOString()} before creating again.`,
+          Math.min(left, SEARCH_POLL_MS),
+        );
       }
     }
 
@@ -101,7 +104,13 @@ export class CreateJob {
     const mappings = t.project_id && t.issue_type_id ? await integrations.fieldMappings(t.org_id, t.project_id, t.issue_type_id) : [];
     return createInput(
       incident,
-      { type: t.integration_type, assigneeExternalId: t.assignee_external_id, projectKey: t.project_key ?? undefined, issueTypeId: t.issue_type_id ?? undefined, mappings },
+      {
+        type: t.integration_type,
+        assigneeExternalId: t.assignee_external_id,
+        projectKey: t.project_key ?? undefined,
+        issueTypeId: t.issue_type_id ?? undefined,
+        mappings,
+      },
       marker,
       config.publicUrl,
     );
@@ -158,7 +167,13 @@ export class CreateJob {
           trx,
           t.org_id,
           t.id,
-          { external_status: ext.status.name || null, external_status_category: ext.status.category ?? null, last_synced_at: now, updated_at: now, pending_action: 'comment' },
+          {
+            external_status: ext.status.name || null,
+            external_status_category: ext.status.category ?? null,
+            last_synced_at: now,
+            updated_at: now,
+            pending_action: 'comment',
+          },
           { run: t.runs },
         );
         if (ok) {
@@ -215,7 +230,13 @@ export class CreateJob {
     }
     const now = nowIso();
     await this.deps.db.transaction().execute(async (trx) => {
-      const ok = await this.store.update(trx, t.org_id, t.id, { state: 'failed', failure_reason: reason, field_errors: fieldErrors, updated_at: now }, { run: t.runs, state: ['creating'] });
+      const ok = await this.store.update(
+        trx,
+        t.org_id,
+        t.id,
+        { state: 'failed', failure_reason: reason, field_errors: fieldErrors, updated_at: now },
+        { run: t.runs, state: ['creating'] },
+      );
       if (!ok) return;
       await this.deps.incidents.ticketHooks.recordEvent(trx, t.org_id, t.incident_id, {
         action: 'ticket-failed',

@@ -36,15 +36,34 @@ export async function seedDemoTickets(service: TicketsService, actor: Principal,
   const snTicket = { integrationId: sn.id, integrationUserId: snUser.id };
   const run = async (incidentId: number, input: typeof snTicket & { projectId?: number; issueTypeId?: string }, notes: string) => {
     const t = await service.create(actor, incidentId, { ...input, notes });
-    await service.runCreateJob({ id: 0, orgId: actor.orgId, kind: 'tickets.create', payload: { ticketId: t.id, run: 1 }, attempts: 1, maxAttempts: 1, runAt: nowIso(), lastError: null });
+    await service.runCreateJob({
+      id: 0,
+      orgId: actor.orgId,
+      kind: 'tickets.create',
+      payload: { ticketId: t.id, run: 1 },
+      attempts: 1,
+      maxAttempts: 1,
+      runAt: nowIso(),
+      lastError: null,
+    });
     return service.get(actor.orgId, t.id);
   };
-  const open = [await run(a, snTicket, 'Please confirm with the user whether the upload was approved.'), await run(b, jiraTask, 'Possible exfiltration: review the destination.')];
+  const open = [
+    await run(a, snTicket, 'Please confirm with the user whether the upload was approved.'),
+    await run(b, jiraTask, 'Possible exfiltration: review the destination.'),
+  ];
   const closed = await run(c, snTicket, 'Closed in ServiceNow by the demo.');
   const state = (sandbox as SandboxWithState).state;
   if (closed.ticketKey && state) {
     state.setTicketStatus(closed.ticketKey, 'Resolved');
-    await service.store.update(deps.db, actor.orgId, closed.id, { state: 'closed', external_status: 'Resolved', external_status_category: 'done', closed_at: nowIso(), last_synced_at: nowIso(), updated_at: nowIso() });
+    await service.store.update(deps.db, actor.orgId, closed.id, {
+      state: 'closed',
+      external_status: 'Resolved',
+      external_status_category: 'done',
+      closed_at: nowIso(),
+      last_synced_at: nowIso(),
+      updated_at: nowIso(),
+    });
   }
   // Security Incident needs Data Classification; without a mapping Jira refuses it, field by field.
   const failed = await run(d, { ...jiraTask, issueTypeId: '10002' }, 'This one fails: its required field has no mapping.');

@@ -56,7 +56,8 @@ export function ticketsRoutes(svc: TicketsService): FastifyPluginAsyncZod {
       schema: {
         tags: TAGS,
         summary: 'List tickets',
-        description: 'Every ticket across incidents, with filters (integration, state, assignee, creation date), search by ticket key or transaction id, sorting and pagination.',
+        description:
+          'Every ticket across incidents, with filters (integration, state, assignee, creation date), search by ticket key or transaction id, sorting and pagination.',
         querystring: ticketListQuery,
         response: { 200: ticketPage },
       },

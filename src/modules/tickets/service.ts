@@ -108,7 +108,9 @@ export class TicketsService {
           typeLabel: TYPE_LABELS[i.type as 'servicenow' | 'jira_cloud'],
           projects:
             i.type === 'jira_cloud'
-              ? (await this.deps.integrations.projects(orgId, i.id)).filter((p) => p.labelsSupported).map((p) => ({ id: p.id, key: p.key, name: p.name, issueTypes: p.issueTypes }))
+              ? (await this.deps.integrations.projects(orgId, i.id))
+                  .filter((p) => p.labelsSupported)
+                  .map((p) => ({ id: p.id, key: p.key, name: p.name, issueTypes: p.issueTypes }))
               : [],
           users: (await this.deps.integrationUsers.listAssignable(orgId, i.id)).map((u) => ({ id: u.id, name: u.name, email: u.email })),
         })),
@@ -132,10 +134,17 @@ export class TicketsService {
       if (!input.projectId) throw field('projectId', `pick the Jira project of ${integration.name} the ticket goes to.`);
       const p = (await this.deps.integrations.projects(orgId, integration.id)).find((x) => x.id === input.projectId);
       if (!p) throw field('projectId', `project ${input.projectId} is not a project of ${integration.name}; sync its project list if it is new.`);
-      if (!p.labelsSupported) throw field('projectId', `project ${p.key} has no Labels field on its create screen, which tickets need to be created exactly once. Add Labels to the screen and sync the project list.`);
+      if (!p.labelsSupported)
+        throw field(
+          'projectId',
+          `project ${p.key} has no Labels field on its create screen, which tickets need to be created exactly once. Add Labels to the screen and sync the project list.`,
+        );
       const issueTypeId = input.issueTypeId ?? p.mappedIssueTypes[0]?.id ?? p.issueTypes[0]?.id;
       if (!issueTypeId || !p.issueTypes.some((t) => t.id === issueTypeId)) {
-        throw field('issueTypeId', `choose one of the issue types of ${p.key}: ${p.issueTypes.map((t) => `${t.name} (${t.id})`).join(', ') || 'none — sync the project list'}.`);
+        throw field(
+          'issueTypeId',
+          `choose one of the issue types of ${p.key}: ${p.issueTypes.map((t) => `${t.name} (${t.id})`).join(', ') || 'none — sync the project list'}.`,
+        );
       }
       project = { id: p.id, key: p.key, name: p.name, issueTypeId };
     } else if (input.projectId !== undefined || input.issueTypeId !== undefined) {
@@ -144,20 +153,29 @@ export class TicketsService {
 
     const user = await this.deps.integrationUsers.getAssignee(orgId, input.integrationUserId);
     if (!user || user.integrationId !== integration.id) {
-      throw field('integrationUserId', `user ${input.integrationUserId} is not an integration user of ${integration.name}. Add them on Setup > Integration Users first.`);
+      throw field(
+        'integrationUserId',
+        `user ${input.integrationUserId} is not an integration user of ${integration.name}. Add them on Setup > Integration Users first.`,
+      );
     }
     if (user.removed || user.status !== 'active') {
-      throw field('integrationUserId', `${user.email} is ${user.removed ? 'removed' : user.status.replace(/_/g, ' ')} and cannot be assigned tickets. Pick an active user.`);
+      throw field(
+        'integrationUserId',
+        `${user.email} is ${user.removed ? 'removed' : user.status.replace(/_/g, ' ')} and cannot be assigned tickets. Pick an active user.`,
+      );
     }
     return { integration: typed, project, assignee: { id: user.id, name: user.name, email: user.email, externalId: user.externalId } };
   }
 
   /** 409 naming the live ticket that blocks a new one on the same integration. */
   private blocked(live: TicketRecord, integrationName: string) {
-    return conflict(`This incident already has ticket ${ticketName(live)} on ${integrationName} (${live.state}). A new one can be requested once it is closed.`, {
-      ticketId: live.id,
-      ticketKey: live.external_key,
-    });
+    return conflict(
+      `This incident already has ticket ${ticketName(live)} on ${integrationName} (${live.state}). A new one can be requested once it is closed.`,
+      {
+        ticketId: live.id,
+        ticketKey: live.external_key,
+      },
+    );
   }
 
   // ---------------------------------------------------------------- preview and submit
@@ -264,7 +282,10 @@ export class TicketsService {
   private async followUp(actor: Principal, closed: TicketRecord, policy: 'reopen' | 'comment', notes: string | null): Promise<TicketView> {
     const key = ticketName(closed);
     if (policy === 'comment' && !notes) {
-      throw field('notes', `ticket ${key} on ${closed.integration_name} is closed and this integration adds new requests to it as a comment: write the notes to add.`);
+      throw field(
+        'notes',
+        `ticket ${key} on ${closed.integration_name} is closed and this integration adds new requests to it as a comment: write the notes to add.`,
+      );
     }
     if (closed.pending_action) throw conflict(`Ticket ${key} is still taking the previous request; try again in a moment.`);
     const now = nowIso();
@@ -307,7 +328,13 @@ export class TicketsService {
 
   private enqueue(exec: AnyExec, orgId: number, ticketId: number, run: number) {
     const payload: CreateJobPayload = { ticketId, run };
-    return this.deps.jobs.enqueue(exec as never, { kind: CREATE_JOB, orgId, payload, dedupeKey: `${CREATE_JOB}:${ticketId}:${run}`, maxAttempts: JOB_MAX_ATTEMPTS });
+    return this.deps.jobs.enqueue(exec as never, {
+      kind: CREATE_JOB,
+      orgId,
+      payload,
+      dedupeKey: `${CREATE_JOB}:${ticketId}:${run}`,
+      maxAttempts: JOB_MAX_ATTEMPTS,
+    });
   }
 
   // ---------------------------------------------------------------- retry
@@ -382,4 +409,3 @@ export class TicketsService {
     return this.store.countLiveByUser(orgId, integrationUserId, exec as never);
   }
 }
-

@@ -78,7 +78,9 @@ export class TicketsStore {
     if (q.state) base = base.where('state', '=', q.state);
     if (q.assignee) {
       const email = q.assignee.toLowerCase();
-      base = base.where((eb) => eb.or([eb(eb.fn('lower', ['assignee_email']), '=', email), ...(assigneeUserId ? [eb('integration_user_id', '=', assigneeUserId)] : [])]));
+      base = base.where((eb) =>
+        eb.or([eb(eb.fn('lower', ['assignee_email']), '=', email), ...(assigneeUserId ? [eb('integration_user_id', '=', assigneeUserId)] : [])]),
+      );
     }
     if (q.from) base = base.where('created_at', '>=', new Date(q.from).toISOString());
     if (q.to) base = base.where('created_at', '<=', new Date(q.to).toISOString());
@@ -153,7 +155,11 @@ export class TicketsStore {
 
   /** Demo: how many tickets an org has (the seeder adds its samples once). */
   async countAll(orgId: number): Promise<number> {
-    const r = await this.db.selectFrom('tickets').select(sql<number>`count(*)`.as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('tickets')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('org_id', '=', orgId)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

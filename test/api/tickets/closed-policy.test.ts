@@ -74,7 +74,10 @@ it('reopen: the closed Jira issue moves back to an open status, with the new not
   const [issue] = sandboxTickets(sb, ticket.id).jira;
   const status = sb.state.jira.projects.find((p) => p.key === 'SEC')!.statuses.find((s) => s.id === issue.statusId)!;
   expect(status.category).not.toBe('done');
-  expect(issue.comments.map((c) => adfToText(c.body))).toEqual([expect.stringContaining('First request.'), expect.stringContaining('Reopened: same user again.')]);
+  expect(issue.comments.map((c) => adfToText(c.body))).toEqual([
+    expect.stringContaining('First request.'),
+    expect.stringContaining('Reopened: same user again.'),
+  ]);
   const view = (await w.admin.get(`/api/v1/tickets/${ticket.id}`)).json();
   expect(view).toMatchObject({ state: 'open', externalStatus: status.name, failureReason: null });
   const events = (await w.admin.get(`/api/v1/incidents/${inc.id}`)).json().events;

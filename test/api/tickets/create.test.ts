@@ -21,10 +21,20 @@ afterAll(async () => {
 describe('ServiceNow', () => {
   it('Submit answers 202 at once with a creating ticket and a State Changes entry; the job creates it assigned, with the work note', async () => {
     const inc = await newIncident(t);
-    const res = await w.admin.post(`/api/v1/incidents/${inc.id}/tickets`, { integrationId: w.sn.id, integrationUserId: w.snUser.id, notes: 'Please call the user.' });
+    const res = await w.admin.post(`/api/v1/incidents/${inc.id}/tickets`, {
+      integrationId: w.sn.id,
+      integrationUserId: w.snUser.id,
+      notes: 'Please call the user.',
+    });
     expect(res.statusCode).toBe(202);
     const ticket = res.json();
-    expect(ticket).toMatchObject({ state: 'creating', ticketKey: null, transactionId: inc.transactionId, integration: { id: w.sn.id, type: 'servicenow' }, assignee: { name: w.snUser.name } });
+    expect(ticket).toMatchObject({
+      state: 'creating',
+      ticketKey: null,
+      transactionId: inc.transactionId,
+      integration: { id: w.sn.id, type: 'servicenow' },
+      assignee: { name: w.snUser.name },
+    });
     expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(0);
     const detail = (await w.admin.get(`/api/v1/incidents/${inc.id}`)).json();
     expect(detail.status).toBe('New');
@@ -52,7 +62,16 @@ describe('ServiceNow', () => {
     expect(page).toContain('Please call the user.');
 
     // Running the job again changes nothing: still one ticket, one note.
-    await t.ctx.tickets.runCreateJob({ id: 0, orgId: t.orgId, kind: 'tickets.create', payload: { ticketId: ticket.id, run: 1 }, attempts: 1, maxAttempts: 10, runAt: '', lastError: null });
+    await t.ctx.tickets.runCreateJob({
+      id: 0,
+      orgId: t.orgId,
+      kind: 'tickets.create',
+      payload: { ticketId: ticket.id, run: 1 },
+      attempts: 1,
+      maxAttempts: 10,
+      runAt: '',
+      lastError: null,
+    });
     expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(1);
     expect(snNotes(sb, created.sys_id)).toHaveLength(1);
   });
@@ -118,7 +137,12 @@ describe('Jira Cloud', () => {
     const issues = sandboxTickets(sb, ticket.id).jira;
     expect(issues).toHaveLength(1);
     const abel = sb.state.jira.accounts.find((a) => a.email === 'abel.tuter@example.com')!;
-    expect(issues[0]).toMatchObject({ projectKey: 'SEC', issueTypeId: '10002', assigneeAccountId: abel.accountId, extraFields: { customfield_10050: { id: '10102' } } });
+    expect(issues[0]).toMatchObject({
+      projectKey: 'SEC',
+      issueTypeId: '10002',
+      assigneeAccountId: abel.accountId,
+      extraFields: { customfield_10050: { id: '10102' } },
+    });
     expect(adfToText(issues[0].description)).toContain(`http://localhost:8080/incidents/${inc.id}`);
     expect(issues[0].comments.map((c) => adfToText(c.body))).toEqual([expect.stringContaining('Escalated by the SOC.')]);
     const create = sb.state.log.slice(seq).find((r) => r.method === 'POST' && r.path === '/rest/api/3/issue')!;
@@ -132,7 +156,7 @@ describe('Jira Cloud', () => {
     expect(page).toContain('Escalated by the SOC.');
   });
 
-  it('a field Jira refuses fails the ticket at once with Jira\'s own message, field by field; Retry after fixing the mapping creates it', async () => {
+  it("a field Jira refuses fails the ticket at once with Jira's own message, field by field; Retry after fixing the mapping creates it", async () => {
     await w.admin.put(`/api/v1/integrations/${w.jira.id}/projects/${w.sec.id}/mappings/10002`, {
       rows: [
         { fieldKey: 'summary', incidentField: 'summary' },
@@ -141,7 +165,14 @@ describe('Jira Cloud', () => {
       ],
     });
     const inc = await newIncident(t);
-    const ticket = (await w.admin.post(`/api/v1/incidents/${inc.id}/tickets`, { integrationId: w.jira.id, projectId: w.sec.id, issueTypeId: '10002', integrationUserId: w.jiraUser.id })).json();
+    const ticket = (
+      await w.admin.post(`/api/v1/incidents/${inc.id}/tickets`, {
+        integrationId: w.jira.id,
+        projectId: w.sec.id,
+        issueTypeId: '10002',
+        integrationUserId: w.jiraUser.id,
+      })
+    ).json();
     await runJobs(t);
     const failed = (await w.admin.get(`/api/v1/tickets/${ticket.id}`)).json();
     expect(failed.state).toBe('failed');

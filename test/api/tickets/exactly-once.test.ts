@@ -20,11 +20,18 @@ afterAll(async () => {
 });
 
 const ticketRow = (id: number) => t.ctx.db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const jobOf = (id: number) => t.ctx.db.selectFrom('jobs').selectAll().where('dedupe_key', 'like', `tickets.create:${id}:%`).orderBy('id', 'desc').executeTakeFirstOrThrow();
+const jobOf = (id: number) =>
+  t.ctx.db.selectFrom('jobs').selectAll().where('dedupe_key', 'like', `tickets.create:${id}:%`).orderBy('id', 'desc').executeTakeFirstOrThrow();
 
 async function submitJira(notes = 'Look at this.') {
   const inc = await newIncident(t);
-  const res = await w.admin.post(`/api/v1/incidents/${inc.id}/tickets`, { integrationId: w.jira.id, projectId: w.sec.id, issueTypeId: '10001', integrationUserId: w.jiraUser.id, notes });
+  const res = await w.admin.post(`/api/v1/incidents/${inc.id}/tickets`, {
+    integrationId: w.jira.id,
+    projectId: w.sec.id,
+    issueTypeId: '10001',
+    integrationUserId: w.jiraUser.id,
+    notes,
+  });
   expect(res.statusCode).toBe(202);
   return res.json() as { id: number };
 }
@@ -73,7 +80,11 @@ it('a create recorded as maybe-sent is searched for until the window has passed,
   await runJobs(t, 2);
   expect(sandboxTickets(sb, ticket.id).jira).toHaveLength(0);
   expect((await ticketRow(ticket.id)).state).toBe('creating');
-  await t.ctx.db.updateTable('tickets').set({ create_sent_at: new Date(Date.now() - 121_000).toISOString() }).where('id', '=', ticket.id).execute();
+  await t.ctx.db
+    .updateTable('tickets')
+    .set({ create_sent_at: new Date(Date.now() - 121_000).toISOString() })
+    .where('id', '=', ticket.id)
+    .execute();
   await runJobs(t);
   expect(sandboxTickets(sb, ticket.id).jira).toHaveLength(1);
   expect((await ticketRow(ticket.id)).state).toBe('open');
@@ -87,7 +98,16 @@ it('a notes comment already on the ticket (posted before a crash) is not posted 
   // As if the comment was posted and the process died before recording it.
   await t.ctx.db.updateTable('tickets').set({ comment_posted: 0 }).where('id', '=', ticket.id).execute();
   const row = await ticketRow(ticket.id);
-  await t.ctx.tickets.runCreateJob({ id: 0, orgId: t.orgId, kind: 'tickets.create', payload: { ticketId: ticket.id, run: row.runs }, attempts: 1, maxAttempts: 10, runAt: '', lastError: null });
+  await t.ctx.tickets.runCreateJob({
+    id: 0,
+    orgId: t.orgId,
+    kind: 'tickets.create',
+    payload: { ticketId: ticket.id, run: row.runs },
+    attempts: 1,
+    maxAttempts: 10,
+    runAt: '',
+    lastError: null,
+  });
   expect(snNotes(sb, inc.sys_id)).toHaveLength(1);
   expect((await ticketRow(ticket.id)).comment_posted).toBe(1);
 });
@@ -121,7 +141,11 @@ it('transient failures retry until the deadline, then the ticket fails with the 
   await createWorkerDrain();
   expect((await ticketRow(ticket.id)).state).toBe('creating');
   // The deadline counts from the request.
-  await t.ctx.db.updateTable('tickets').set({ requested_at: new Date(Date.now() - 7 * 3_600_000).toISOString() }).where('id', '=', ticket.id).execute();
+  await t.ctx.db
+    .updateTable('tickets')
+    .set({ requested_at: new Date(Date.now() - 7 * 3_600_000).toISOString() })
+    .where('id', '=', ticket.id)
+    .execute();
   await makeJobsDue(t);
   await createWorkerDrain();
   const failed = (await w.admin.get(`/api/v1/tickets/${ticket.id}`)).json();
@@ -136,7 +160,16 @@ it('transient failures retry until the deadline, then the ticket fails with the 
 
 it('two workers racing on one ticket send one create', async () => {
   const ticket = await submitSn();
-  const job = { id: 0, orgId: t.orgId, kind: 'tickets.create', payload: { ticketId: ticket.id, run: 1 }, attempts: 1, maxAttempts: 10, runAt: '', lastError: null };
+  const job = {
+    id: 0,
+    orgId: t.orgId,
+    kind: 'tickets.create',
+    payload: { ticketId: ticket.id, run: 1 },
+    attempts: 1,
+    maxAttempts: 10,
+    runAt: '',
+    lastError: null,
+  };
   const results = await Promise.allSettled([t.ctx.tickets.runCreateJob(job), t.ctx.tickets.runCreateJob(job), t.ctx.tickets.runCreateJob(job)]);
   expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
   await runJobs(t, 2);
@@ -147,3 +180,36 @@ it('two workers racing on one ticket send one create', async () => {
 async function createWorkerDrain(): Promise<void> {
   await createWorker(t.ctx).drain();
 }
+
+it('a creation stuck without progress can be retried; the superseded job then does nothing', async () => {
+  sb.state.setFaults('servicenow', { errorBurst: 1000 });
+  const ticket = await submitSn();
+  await createWorkerDrain();
+  expect((await w.admin.post(`/api/v1/tickets/${ticket.id}/retry`)).statusCode).toBe(409);
+  await t.ctx.db
+    .updateTable('tickets')
+    .set({ updated_at: new Date(Date.now() - 16 * 60_000).toISOString() })
+    .where('id', '=', ticket.id)
+    .execute();
+  sb.state.clearFaults();
+  const retried = await w.admin.post(`/api/v1/tickets/${ticket.id}/retry`);
+  expect(retried.statusCode).toBe(200);
+  expect((await ticketRow(ticket.id)).runs).toBe(2);
+  // The first run's job is still queued; it sees it was superseded and stops.
+  const job = {
+    id: 0,
+    orgId: t.orgId,
+    kind: 'tickets.create',
+    payload: { ticketId: ticket.id, run: 1 },
+    attempts: 1,
+    maxAttempts: 10,
+    runAt: '',
+    lastError: null,
+  };
+  await t.ctx.tickets.runCreateJob(job);
+  expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(0);
+  await makeJobsDue(t);
+  await createWorkerDrain();
+  expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(1);
+  expect((await ticketRow(ticket.id)).state).toBe('open');
+});

@@ -51,7 +51,11 @@ export async function runJobs(t: TestApp, rounds = 1): Promise<void> {
 }
 
 export async function makeJobsDue(t: TestApp): Promise<void> {
-  await t.ctx.db.updateTable('jobs').set({ run_at: new Date(Date.now() - 1000).toISOString() }).where('status', '=', 'queued').execute();
+  await t.ctx.db
+    .updateTable('jobs')
+    .set({ run_at: new Date(Date.now() - 1000).toISOString() })
+    .where('status', '=', 'queued')
+    .execute();
 }
 
 export async function count(t: TestApp, table: 'tickets' | 'jobs' | 'incident_events', where: (q: any) => any = (q) => q): Promise<number> {

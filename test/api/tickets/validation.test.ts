@@ -26,13 +26,17 @@ it('refuses what cannot become a ticket, saying which field and what to do, and 
   const inc = await newIncident(t);
   const sn = { integrationId: w.sn.id, integrationUserId: w.snUser.id };
   const jira = { integrationId: w.jira.id, integrationUserId: w.jiraUser.id, projectId: w.sec.id };
-  expect(await refused(inc.id, { ...sn, integrationId: 999_999 })).toMatch(/^integrationId: your organization has no ServiceNow or Jira Cloud integration 999999/);
+  expect(await refused(inc.id, { ...sn, integrationId: 999_999 })).toMatch(
+    /^integrationId: your organization has no ServiceNow or Jira Cloud integration 999999/,
+  );
   expect(await refused(inc.id, { ...sn, projectId: w.sec.id })).toMatch(/^projectId: ServiceNow incidents have no project/);
   expect(await refused(inc.id, { ...jira, projectId: undefined })).toMatch(/^projectId: pick the Jira project/);
   expect(await refused(inc.id, { ...jira, projectId: 999_999 })).toMatch(/^projectId: project 999999 is not a project of/);
   const ops = (await w.admin.get(`/api/v1/integrations/${w.jira.id}/projects`)).json().items.find((p: { key: string }) => p.key === 'OPS');
   expect(await refused(inc.id, { ...jira, projectId: ops.id })).toMatch(/^projectId: project OPS has no Labels field/);
-  expect(await refused(inc.id, { ...jira, issueTypeId: '99' })).toMatch(/^issueTypeId: choose one of the issue types of SEC: Task \(10001\), Security Incident \(10002\)/);
+  expect(await refused(inc.id, { ...jira, issueTypeId: '99' })).toMatch(
+    /^issueTypeId: choose one of the issue types of SEC: Task \(10001\), Security Incident \(10002\)/,
+  );
   expect(await refused(inc.id, { ...sn, integrationUserId: w.jiraUser.id })).toMatch(/^integrationUserId: user \d+ is not an integration user of/);
   expect(await refused(inc.id, { ...sn, integrationUserId: 999_999 })).toMatch(/^integrationUserId:/);
   expect(await refused(inc.id, { ...sn, extra: 1 })).toBeTruthy();
