@@ -36,7 +36,13 @@ function incident(transactionId: string, minutesAgo: number): Record<string, unk
     url: 'https://files.e2e.example/upload/1',
     host: 'files.e2e.example',
     user: { name: 'Tina Ticket', email: 'tina.ticket@corp.example', department: 'Finance' },
-    file: { name: `${transactionId}.xlsx`, md5: transactionId.replace(/[^0-9a-f]/gi, '').padEnd(32, 'a').slice(0, 32) },
+    file: {
+      name: `${transactionId}.xlsx`,
+      md5: transactionId
+        .replace(/[^0-9a-f]/gi, '')
+        .padEnd(32, 'a')
+        .slice(0, 32),
+    },
   };
 }
 
@@ -73,8 +79,24 @@ describeE2E(
       sb = await startSandbox({ port: 0, host: '127.0.0.1' });
       api = await h.api();
       const settings = { syncTicketStatus: true, closeIncidentOnTicketClosed: true };
-      sn = (await api.post<{ id: number }>('/integrations', { type: 'servicenow', name: SN, baseUrl: sb.servicenowUrl, credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic }, settings })).id;
-      jira = (await api.post<{ id: number }>('/integrations', { type: 'jira_cloud', name: JIRA, baseUrl: sb.jiraUrl, credentials: { email: sb.credentials.jira.email, apiToken: sb.credentials.jira.apiToken }, settings })).id;
+      sn = (
+        await api.post<{ id: number }>('/integrations', {
+          type: 'servicenow',
+          name: SN,
+          baseUrl: sb.servicenowUrl,
+          credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic },
+          settings,
+        })
+      ).id;
+      jira = (
+        await api.post<{ id: number }>('/integrations', {
+          type: 'jira_cloud',
+          name: JIRA,
+          baseUrl: sb.jiraUrl,
+          credentials: { email: sb.credentials.jira.email, apiToken: sb.credentials.jira.apiToken },
+          settings,
+        })
+      ).id;
       await api.post('/integration-users', { integrationId: sn, email: 'beth.anglin@example.com' });
       await api.post('/integration-users', { integrationId: jira, email: 'fred@example.com' });
 
@@ -90,7 +112,10 @@ describeE2E(
       });
 
       // Both systems push their changes to our webhook endpoints, signed with the rotated secret.
-      for (const [system, id, url] of [['servicenow', sn, sb.servicenowUrl], ['jira', jira, sb.jiraUrl]] as const) {
+      for (const [system, id, url] of [
+        ['servicenow', sn, sb.servicenowUrl],
+        ['jira', jira, sb.jiraUrl],
+      ] as const) {
         const { secret } = await api.post<TicketSync>(`/integrations/${id}/ticket-sync/rotate-secret`);
         await api.put(`/integrations/${id}/ticket-sync`, { webhooksEnabled: true });
         const res = await fetch(`${url}/__sandbox/webhooks`, {
@@ -102,8 +127,15 @@ describeE2E(
       }
 
       const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
-      const key = (await api.post<{ key: string }>('/api-keys', { name: 'E2E tickets engine', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id })).key;
-      ids = await ingest(h, key, ['E2E-TK-SN-HOOK', 'E2E-TK-SN-POLL', 'E2E-TK-JIRA-HOOK', 'E2E-TK-JIRA-POLL', 'E2E-TK-JIRA-REFUSED', 'E2E-TK-BULK-1', 'E2E-TK-BULK-2'].map((t, i) => incident(t, 30 + i)));
+      const key = (await api.post<{ key: string }>('/api-keys', { name: 'E2E tickets engine', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id }))
+        .key;
+      ids = await ingest(
+        h,
+        key,
+        ['E2E-TK-SN-HOOK', 'E2E-TK-SN-POLL', 'E2E-TK-JIRA-HOOK', 'E2E-TK-JIRA-POLL', 'E2E-TK-JIRA-REFUSED', 'E2E-TK-BULK-1', 'E2E-TK-BULK-2'].map((t, i) =>
+          incident(t, 30 + i),
+        ),
+      );
     });
     afterAll(async () => {
       await sb?.close();
@@ -123,7 +155,10 @@ describeE2E(
     }
 
     /** Actions → Ticket, fill the window, check the Preview, Submit; returns the ticket's entry in the Ticket section. */
-    async function requestTicket(page: Page, o: { transactionId: string; integration: string; project?: RegExp; user: RegExp; notes: string; previewHas?: RegExp[] }) {
+    async function requestTicket(
+      page: Page,
+      o: { transactionId: string; integration: string; project?: RegExp; user: RegExp; notes: string; previewHas?: RegExp[] },
+    ) {
       await openIncident(page, o.transactionId);
       const dialog = await openTicketWindow(page);
       // Focus starts on the first field; nothing to preview until the window is filled.
@@ -140,7 +175,11 @@ describeE2E(
       for (const re of o.previewHas ?? []) await preview.getByText(re).first().waitFor();
       await dialog.getByRole('button', { name: 'Submit' }).click();
       await dialog.waitFor({ state: 'hidden' });
-      await page.getByTestId('state-changes').getByText(/Ticket requested/).first().waitFor();
+      await page
+        .getByTestId('state-changes')
+        .getByText(/Ticket requested/)
+        .first()
+        .waitFor();
       return page.getByTestId('ticket-section').getByRole('listitem').filter({ hasText: o.integration }).first();
     }
 
@@ -192,7 +231,10 @@ describeE2E(
 
     /** The sandbox's Data Classification field: a Jira admin may remove the option our mapping sends. */
     function dataClassification() {
-      return sb.state.jira.projects.find((p) => p.key === 'SEC')!.issueTypes.find((t) => t.id === '10002')!.fields.find((f) => f.key === DATA_CLASSIFICATION)!;
+      return sb.state.jira.projects
+        .find((p) => p.key === 'SEC')!
+        .issueTypes.find((t) => t.id === '10002')!
+        .fields.find((f) => f.key === DATA_CLASSIFICATION)!;
     }
 
     /** The push, not a poll, brought the status: our side recorded a webhook for the integration. */
@@ -225,10 +267,19 @@ describeE2E(
     it('ServiceNow: creates the ticket with notes, shows it in ServiceNow, and the closed status arrives by webhook', async () => {
       const page = await h.newPage();
       await h.login(page);
-      const entry = await requestTicket(page, { transactionId: 'E2E-TK-SN-HOOK', integration: SN, user: /Beth Anglin/i, notes: 'Please check the upload with Finance.', previewHas: [/urgency/] });
+      const entry = await requestTicket(page, {
+        transactionId: 'E2E-TK-SN-HOOK',
+        integration: SN,
+        user: /Beth Anglin/i,
+        notes: 'Please check the upload with Finance.',
+        previewHas: [/urgency/],
+      });
       const link = await ticketLink(entry, /INC\d+/);
       const key = (await link.textContent())!.replace(/[^A-Z0-9]/g, '');
-      await entry.getByText(/Beth Anglin/i).first().waitFor();
+      await entry
+        .getByText(/Beth Anglin/i)
+        .first()
+        .waitFor();
 
       const tab = await checkTicketPage(page, link, /Beth Anglin/i, 'Please check the upload with Finance.');
       await moveInSandbox(tab, key, 'Resolved');
@@ -293,7 +344,13 @@ describeE2E(
       const page = await h.newPage();
       await h.login(page);
       const panel = await turnWebhooksOff(page, 'jira_cloud', jira);
-      const entry = await requestTicket(page, { transactionId: 'E2E-TK-JIRA-POLL', integration: JIRA, project: /\(SEC\)/, user: /Fred Example/, notes: 'Poll Jira.' });
+      const entry = await requestTicket(page, {
+        transactionId: 'E2E-TK-JIRA-POLL',
+        integration: JIRA,
+        project: /\(SEC\)/,
+        user: /Fred Example/,
+        notes: 'Poll Jira.',
+      });
       const link = await ticketLink(entry, /SEC-\d+/);
       const key = (await link.textContent())!.replace(/[^A-Z0-9-]/g, '');
       const tab = await checkTicketPage(page, link, /Fred Example/, 'Poll Jira.');
@@ -310,7 +367,13 @@ describeE2E(
       field.allowedValues = allowed.filter((v) => v.value !== 'Confidential');
       const page = await h.newPage();
       await h.login(page);
-      const entry = await requestTicket(page, { transactionId: 'E2E-TK-JIRA-REFUSED', integration: JIRA, project: /\(SEC\)/, user: /Fred Example/, notes: 'Refused at first.' });
+      const entry = await requestTicket(page, {
+        transactionId: 'E2E-TK-JIRA-REFUSED',
+        integration: JIRA,
+        project: /\(SEC\)/,
+        user: /Fred Example/,
+        notes: 'Refused at first.',
+      });
       const failure = entry.getByTestId('ticket-failure');
       await failure.waitFor({ timeout: 30_000 });
       await failure.getByText(DATA_CLASSIFICATION, { exact: true }).waitFor();
@@ -369,9 +432,16 @@ describeE2E(
       const allowed = field.allowedValues!;
       field.allowedValues = allowed.filter((v) => v.value !== 'Confidential');
       const options = (await api.get<TicketOptions>(`/incidents/${ids['E2E-TK-BULK-1']}/ticket-options`)).integrations.find((i) => i.id === jira)!;
-      const body = { integrationId: jira, projectId: options.projects.find((p) => p.key === 'SEC')!.id, integrationUserId: options.users[0]!.id, notes: 'Bulk retry.' };
+      const body = {
+        integrationId: jira,
+        projectId: options.projects.find((p) => p.key === 'SEC')!.id,
+        integrationUserId: options.users[0]!.id,
+        notes: 'Bulk retry.',
+      };
       for (const t of ['E2E-TK-BULK-1', 'E2E-TK-BULK-2']) await api.post(`/incidents/${ids[t]}/tickets`, body);
-      await expect.poll(async () => [(await ticketOf('E2E-TK-BULK-1')).state, (await ticketOf('E2E-TK-BULK-2')).state], { timeout: 30_000 }).toEqual(['failed', 'failed']);
+      await expect
+        .poll(async () => [(await ticketOf('E2E-TK-BULK-1')).state, (await ticketOf('E2E-TK-BULK-2')).state], { timeout: 30_000 })
+        .toEqual(['failed', 'failed']);
 
       const page = await h.newPage();
       await h.login(page);
@@ -379,7 +449,12 @@ describeE2E(
       const table = page.getByRole('table', { name: 'Tickets' });
       await table.getByRole('row').filter({ hasText: 'E2E-TK-BULK-2' }).waitFor();
       expect(await table.getByRole('row').count()).toBe(3);
-      await table.getByRole('row').filter({ hasText: 'E2E-TK-BULK-1' }).getByText(/is not valid/).first().waitFor();
+      await table
+        .getByRole('row')
+        .filter({ hasText: 'E2E-TK-BULK-1' })
+        .getByText(/is not valid/)
+        .first()
+        .waitFor();
       await page.getByRole('checkbox', { name: 'Select every failed or stuck ticket on this page' }).check();
       await page.getByRole('button', { name: 'Retry selected (2)' }).click();
       const confirm = page.getByRole('dialog', { name: 'Retry tickets' });
@@ -387,7 +462,9 @@ describeE2E(
       field.allowedValues = allowed;
       await confirm.getByRole('button', { name: 'Retry' }).click();
       await confirm.waitFor({ state: 'hidden' });
-      await expect.poll(async () => [(await ticketOf('E2E-TK-BULK-1')).state, (await ticketOf('E2E-TK-BULK-2')).state], { timeout: 30_000 }).toEqual(['open', 'open']);
+      await expect
+        .poll(async () => [(await ticketOf('E2E-TK-BULK-1')).state, (await ticketOf('E2E-TK-BULK-2')).state], { timeout: 30_000 })
+        .toEqual(['open', 'open']);
       await page.reload();
       await page.getByText('No matching tickets').waitFor();
     });

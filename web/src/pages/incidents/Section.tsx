@@ -41,4 +41,3 @@ export function Fields({ fields, cols = 3 }: { fields: Field[]; cols?: number })
     </SimpleGrid>
   );
 }
-

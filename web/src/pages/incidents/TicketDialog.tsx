@@ -135,7 +135,10 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
   const submit = useMutation({
     mutationFn: (body: CreateTicketInput) => createTicket(incidentId, body),
     onSuccess: (t) => {
-      notifySuccess('Ticket requested', `The ticket is being created in ${t.integration.name} and assigned to ${t.assignee.name}. Its status appears in the Ticket section.`);
+      notifySuccess(
+        'Ticket requested',
+        `The ticket is being created in ${t.integration.name} and assigned to ${t.assignee.name}. Its status appears in the Ticket section.`,
+      );
       void qc.invalidateQueries({ queryKey: ticketKeys.all });
       void qc.invalidateQueries({ queryKey: ['incidents'] });
       onClose();
@@ -166,7 +169,9 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
                 </Text>
               </Group>
             ) : !integrations.length ? (
-              <Alert color="yellow">No ticketing integration is enabled. An admin with Edit access to Integrations can connect ServiceNow or Jira Cloud under Setup › Integrations.</Alert>
+              <Alert color="yellow">
+                No ticketing integration is enabled. An admin with Edit access to Integrations can connect ServiceNow or Jira Cloud under Setup › Integrations.
+              </Alert>
             ) : null}
             <NativeSelect
               label="Ticketing Integration"
@@ -175,7 +180,10 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
               value={form.integrationId}
               onChange={(e) => set({ integrationId: e.currentTarget.value, projectId: '', issueTypeId: '', userId: '' })}
               error={errors.integrationId}
-              data={[{ value: '', label: 'Select a ticketing integration', disabled: true }, ...integrations.map((i) => ({ value: String(i.id), label: `${i.name} (${i.typeLabel})` }))]}
+              data={[
+                { value: '', label: 'Select a ticketing integration', disabled: true },
+                ...integrations.map((i) => ({ value: String(i.id), label: `${i.name} (${i.typeLabel})` })),
+              ]}
             />
             {integration?.type === 'jira_cloud' ? (
               <Group grow align="flex-start" wrap="wrap">
@@ -186,7 +194,10 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
                   onChange={(e) => set({ projectId: e.currentTarget.value, issueTypeId: '' })}
                   error={errors.projectId}
                   description={integration.projects.length ? undefined : 'This Jira tenant has no projects yet: sync its project list on the integration page.'}
-                  data={[{ value: '', label: 'Select a project', disabled: true }, ...integration.projects.map((p) => ({ value: String(p.id), label: `${p.name} (${p.key})` }))]}
+                  data={[
+                    { value: '', label: 'Select a project', disabled: true },
+                    ...integration.projects.map((p) => ({ value: String(p.id), label: `${p.name} (${p.key})` })),
+                  ]}
                 />
                 {project && project.issueTypes.length > 1 ? (
                   <NativeSelect
@@ -206,7 +217,11 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
               value={form.userId}
               onChange={(e) => set({ userId: e.currentTarget.value })}
               error={errors.integrationUserId}
-              description={integration && !integration.users.length ? 'This integration has no active integration users: add them under Setup › Integration Users.' : undefined}
+              description={
+                integration && !integration.users.length
+                  ? 'This integration has no active integration users: add them under Setup › Integration Users.'
+                  : undefined
+              }
               data={[
                 { value: '', label: integration ? 'Select the assignee' : 'Choose an integration first', disabled: true },
                 ...(integration?.users ?? []).map((u) => ({ value: String(u.id), label: `${u.name} (${u.email})` })),
@@ -227,7 +242,8 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
               <Alert color="orange" title="A ticket already exists" role="alert" data-testid="existing-ticket">
                 <Stack gap={4}>
                   <Text size="sm">
-                    This incident already has a ticket on {existing.integration.name}: <TicketLink ticket={existing} />. A new one can be requested once it is closed.
+                    This incident already has a ticket on {existing.integration.name}: <TicketLink ticket={existing} />. A new one can be requested once it is
+                    closed.
                   </Text>
                   <TicketStatus ticket={existing} />
                 </Stack>

@@ -19,9 +19,12 @@ function TicketFields({ ticket: t }: { ticket: TicketView }) {
         ['Ticket Status', <TicketStatus ticket={t} />],
         ['Assignee', t.assignee.email ? `${t.assignee.name} (${t.assignee.email})` : t.assignee.name],
         ['Last Synced', t.lastSyncedAt ? <DateTime value={t.lastSyncedAt} /> : t.state === 'creating' ? undefined : 'Not yet'],
-        ['Requested', <>
-          <DateTime value={t.createdAt} /> by {t.createdBy}
-        </>],
+        [
+          'Requested',
+          <>
+            <DateTime value={t.createdAt} /> by {t.createdBy}
+          </>,
+        ],
         ['Closed', t.closedAt ? <DateTime value={t.closedAt} /> : undefined],
       ]}
     />

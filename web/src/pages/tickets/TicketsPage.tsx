@@ -12,7 +12,18 @@ import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../com
 import { usePaging, useSorting } from '../../components/listState';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { ListToolbar, SortableTh, useNarrow } from '../../components/table';
-import { TICKET_STATE_LABELS, canRetry, fetchTickets, retryTickets, ticketKeys, ticketRefreshInterval, type TicketListParams, type TicketSort, type TicketState, type TicketView } from './api';
+import {
+  TICKET_STATE_LABELS,
+  canRetry,
+  fetchTickets,
+  retryTickets,
+  ticketKeys,
+  ticketRefreshInterval,
+  type TicketListParams,
+  type TicketSort,
+  type TicketState,
+  type TicketView,
+} from './api';
 import { RetryTicketButton, TicketFailure, TicketLink, TicketStatus } from './parts';
 
 /** A `<input type="date">` value (the viewer's calendar day) as the ISO instant its day starts, or ends. */
@@ -119,7 +130,16 @@ export function TicketsPage() {
     mutationFn: (ids: number[]) => retryTickets(ids),
     onSuccess: (r) => {
       const refused = r.results.filter((x) => !x.ok);
-      if (refused.length) notifyError(`${r.succeeded} retried, ${r.failed} refused`, new Error(refused.map((x) => `#${x.id}: ${x.error?.message ?? 'refused'}`).slice(0, 3).join(' ')));
+      if (refused.length)
+        notifyError(
+          `${r.succeeded} retried, ${r.failed} refused`,
+          new Error(
+            refused
+              .map((x) => `#${x.id}: ${x.error?.message ?? 'refused'}`)
+              .slice(0, 3)
+              .join(' '),
+          ),
+        );
       else notifySuccess('Retrying', `${r.succeeded} ticket${r.succeeded === 1 ? ' is' : 's are'} being created again.`);
       setSelected(new Set());
       setConfirming(false);
@@ -127,11 +147,13 @@ export function TicketsPage() {
     },
   });
 
-  const resetPage = <T,>(fn: (v: T) => void) => (v: T) => {
-    fn(v);
-    setPage(1);
-    setSelected(new Set());
-  };
+  const resetPage =
+    <T,>(fn: (v: T) => void) =>
+    (v: T) => {
+      fn(v);
+      setPage(1);
+      setSelected(new Set());
+    };
   const items = q.data?.items ?? [];
   const retryable = items.filter(canRetry);
   const allOnPage = retryable.length > 0 && retryable.every((t) => selected.has(t.id));
@@ -144,27 +166,54 @@ export function TicketsPage() {
       return n;
     });
   const selectBox = (t: TicketView): ReactNode =>
-    canEdit && canRetry(t) ? <Checkbox aria-label={`Select the ticket of incident ${t.transactionId} on ${t.integration.name}`} checked={selected.has(t.id)} onChange={() => toggle(t.id)} /> : null;
+    canEdit && canRetry(t) ? (
+      <Checkbox
+        aria-label={`Select the ticket of incident ${t.transactionId} on ${t.integration.name}`}
+        checked={selected.has(t.id)}
+        onChange={() => toggle(t.id)}
+      />
+    ) : null;
 
   return (
     <>
-      <PageHeader title="Tickets" description="Every ServiceNow and Jira Cloud ticket requested from an incident, with its live status. Times are in your time zone." />
+      <PageHeader
+        title="Tickets"
+        description="Every ServiceNow and Jira Cloud ticket requested from an incident, with its live status. Times are in your time zone."
+      />
       <ListToolbar readOnlyNote={canEdit ? null : 'Your role can view tickets but not retry them.'}>
-        <TextInput label="Search" placeholder="Ticket ID or transaction ID" value={search} onChange={(e) => resetPage(setSearch)(e.currentTarget.value)} w={{ base: '100%', xs: 200 }} />
+        <TextInput
+          label="Search"
+          placeholder="Ticket ID or transaction ID"
+          value={search}
+          onChange={(e) => resetPage(setSearch)(e.currentTarget.value)}
+          w={{ base: '100%', xs: 200 }}
+        />
         <NativeSelect
           label="Integration"
           value={integrationId}
           onChange={(e) => resetPage(setIntegrationId)(e.currentTarget.value)}
-          data={[{ value: '', label: 'All integrations' }, ...(integrations.data?.items ?? []).map((i) => ({ value: String(i.id), label: `${i.name} (${i.typeLabel})` }))]}
+          data={[
+            { value: '', label: 'All integrations' },
+            ...(integrations.data?.items ?? []).map((i) => ({ value: String(i.id), label: `${i.name} (${i.typeLabel})` })),
+          ]}
           disabled={!integrations.data}
         />
         <NativeSelect
           label="Status"
           value={state}
           onChange={(e) => resetPage(setState)(e.currentTarget.value as TicketState | '')}
-          data={[{ value: '', label: 'All statuses' }, ...(Object.keys(TICKET_STATE_LABELS) as TicketState[]).map((s) => ({ value: s, label: TICKET_STATE_LABELS[s].label.replace('…', '') }))]}
+          data={[
+            { value: '', label: 'All statuses' },
+            ...(Object.keys(TICKET_STATE_LABELS) as TicketState[]).map((s) => ({ value: s, label: TICKET_STATE_LABELS[s].label.replace('…', '') })),
+          ]}
         />
-        <TextInput label="Assignee" placeholder="Email" value={assignee} onChange={(e) => resetPage(setAssignee)(e.currentTarget.value)} w={{ base: '100%', xs: 150 }} />
+        <TextInput
+          label="Assignee"
+          placeholder="Email"
+          value={assignee}
+          onChange={(e) => resetPage(setAssignee)(e.currentTarget.value)}
+          w={{ base: '100%', xs: 150 }}
+        />
         <TextInput label="From" type="date" value={fromDay} onChange={(e) => resetPage(setFromDay)(e.currentTarget.value)} error={rangeError} />
         <TextInput label="To" type="date" value={toDay} onChange={(e) => resetPage(setToDay)(e.currentTarget.value)} />
         {canEdit && selected.size ? (
@@ -223,8 +272,9 @@ export function TicketsPage() {
                           onChange={() =>
                             setSelected((s) => {
                               const n = new Set(s);
-                              for (const t of retryable) if (allOnPage) n.delete(t.id);
-                              else n.add(t.id);
+                              for (const t of retryable)
+                                if (allOnPage) n.delete(t.id);
+                                else n.add(t.id);
                               return n;
                             })
                           }
@@ -304,7 +354,8 @@ export function TicketsPage() {
           bulk.reset();
         }}
       >
-        Retry {selected.size} ticket{selected.size === 1 ? '' : 's'}? Each is created again in its ticketing system; one that already exists there is found by its marker and not created twice.
+        Retry {selected.size} ticket{selected.size === 1 ? '' : 's'}? Each is created again in its ticketing system; one that already exists there is found by
+        its marker and not created twice.
       </ConfirmDialog>
     </>
   );

@@ -5,10 +5,28 @@ import { TICKET_STATE_LABELS, isStuck, retryTicket, ticketKeys, type TicketView 
 
 /** The ticket's key as a link that opens it in ServiceNow / Jira in a new tab; "Not created yet" before it exists. */
 export function TicketLink({ ticket: t }: { ticket: TicketView }) {
-  if (!t.ticketKey) return <Text span size="sm" c="dimmed">Not created yet</Text>;
-  if (!t.ticketUrl) return <Text span size="sm" ff="monospace">{t.ticketKey}</Text>;
+  if (!t.ticketKey)
+    return (
+      <Text span size="sm" c="dimmed">
+        Not created yet
+      </Text>
+    );
+  if (!t.ticketUrl)
+    return (
+      <Text span size="sm" ff="monospace">
+        {t.ticketKey}
+      </Text>
+    );
   return (
-    <Anchor href={t.ticketUrl} target="_blank" rel="noopener noreferrer" size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }} aria-label={`${t.ticketKey} (opens in ${t.integration.typeLabel} in a new tab)`}>
+    <Anchor
+      href={t.ticketUrl}
+      target="_blank"
+      rel="noopener noreferrer"
+      size="sm"
+      ff="monospace"
+      style={{ whiteSpace: 'nowrap' }}
+      aria-label={`${t.ticketKey} (opens in ${t.integration.typeLabel} in a new tab)`}
+    >
       {t.ticketKey} ↗
     </Anchor>
   );
@@ -78,7 +96,14 @@ export function RetryTicketButton({ ticket: t, size = 'xs' }: { ticket: TicketVi
     onError: (err) => notifyError('Could not retry the ticket', err),
   });
   return (
-    <Button size={size} variant="light" color="orange" loading={m.isPending} onClick={() => m.mutate()} aria-label={`Retry the ticket on ${t.integration.name} for incident ${t.transactionId}`}>
+    <Button
+      size={size}
+      variant="light"
+      color="orange"
+      loading={m.isPending}
+      onClick={() => m.mutate()}
+      aria-label={`Retry the ticket on ${t.integration.name} for incident ${t.transactionId}`}
+    >
       Retry
     </Button>
   );
