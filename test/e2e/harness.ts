@@ -174,6 +174,7 @@ export type ApiClient = {
   get<T = unknown>(p: string): Promise<T>;
   post<T = unknown>(p: string, body?: unknown): Promise<T>;
   patch<T = unknown>(p: string, body?: unknown): Promise<T>;
+  put<T = unknown>(p: string, body?: unknown): Promise<T>;
   del(p: string): Promise<void>;
 };
 
@@ -200,6 +201,7 @@ export async function apiLogin(baseUrl: string, who: Credentials): Promise<ApiCl
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b ?? {}),
     patch: (p, b) => call('PATCH', p, b ?? {}),
+    put: (p, b) => call('PUT', p, b ?? {}),
     del: async (p) => void (await call('DELETE', p)),
   };
 }

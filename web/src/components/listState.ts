@@ -16,9 +16,9 @@ export function usePaging(initialPageSize = 25) {
 }
 
 /** Sort column and order of a list; `onChange` runs on every change (lists go back to page 1). Spread `th` into each `<SortableTh>`. */
-export function useSorting<F extends string>(initial: F, onChange?: () => void) {
+export function useSorting<F extends string>(initial: F, onChange?: () => void, initialOrder: SortOrder = 'asc') {
   const [sort, setSort] = useState<F>(initial);
-  const [order, setOrder] = useState<SortOrder>('asc');
+  const [order, setOrder] = useState<SortOrder>(initialOrder);
   const onSort = (f: F, o: SortOrder) => {
     setSort(f);
     setOrder(o);

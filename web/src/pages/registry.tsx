@@ -11,6 +11,7 @@ import { IntegrationsPage } from './integrations/IntegrationsPage';
 import { AppDetailsPage } from './integrations/AppDetailsPage';
 import { AccountEditPage } from './integrations/AccountEditPage';
 import { IntegrationUsersPage } from './integration-users/IntegrationUsersPage';
+import { TicketsPage } from './tickets/TicketsPage';
 
 /**
  * Every page of the app, in navigation order. `permission` hides the page (and its link) from
@@ -27,6 +28,7 @@ export type PageDef = {
 export const PAGES: PageDef[] = [
   { path: '/incidents', label: 'Incidents', section: 'main', permission: ['Incidents', 'view'], component: IncidentsPage },
   { path: '/incidents/:id', label: 'Incident Details', section: 'hidden', permission: ['Incidents', 'view'], component: IncidentDetailsPage },
+  { path: '/tickets', label: 'Tickets', section: 'main', permission: ['Incidents', 'view'], component: TicketsPage },
   { path: '/notifications', label: 'Notification Center', section: 'hidden', permission: ['Notification Center', 'view'], component: NotificationCenterPage },
   { path: '/setup/admins', label: 'Admins', section: 'setup', permission: ['Account Settings', 'view'], component: AdminsPage },
   { path: '/setup/roles', label: 'Roles and Permissions', section: 'setup', permission: ['Account Settings', 'view'], component: RolesPage },

@@ -1,6 +1,6 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Button, Group, Menu, Modal, Paper, SimpleGrid, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Menu, Modal, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get } from '../../api/client';
 import { useAuth } from '../../auth';
@@ -12,51 +12,14 @@ import { DateTime, EmptyState, ErrorState, Loading, errorMessage } from '../../c
 import { fieldErrors, useNarrow } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
 import { PriorityBadge, SeverityBadge, StatusBadge, WRAPPING_BADGE, labelText } from './columns';
+import { Fields, Section, type Field } from './Section';
+import { TicketDialog } from './TicketDialog';
 import { TicketSection } from './TicketSection';
+import { useTicketOptions } from '../tickets/api';
 import { deleteIncident, incidentKeys, listQueryString, runAction, type DuplicatesPage, type IncidentDetail, type IncidentEvent } from './api';
 import { apiFilters, parseListState, resolveRange } from './urlState';
 
 const NOTES_MAX = 4000;
-
-function Section({ title, children, actions, testId }: { title: string; children: ReactNode; actions?: ReactNode; testId?: string }) {
-  return (
-    <Paper withBorder p="md" component="section" aria-label={title} data-testid={testId}>
-      <Group justify="space-between" mb="sm" wrap="wrap">
-        <Title order={3} size="h4">
-          {title}
-        </Title>
-        {actions}
-      </Group>
-      {children}
-    </Paper>
-  );
-}
-
-type Field = [label: string, value: ReactNode];
-/** Label/value pairs; empty values are left out so each section shows what the engine reported. */
-function Fields({ fields, cols = 3 }: { fields: Field[]; cols?: number }) {
-  const present = fields.filter(([, v]) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0));
-  if (!present.length)
-    return (
-      <Text size="sm" c="dimmed">
-        Not reported.
-      </Text>
-    );
-  return (
-    <SimpleGrid cols={{ base: 2, md: cols }} spacing="sm" verticalSpacing="xs" component="dl" style={{ margin: 0 }}>
-      {present.map(([label, value]) => (
-        <div key={label} style={{ minWidth: 0 }}>
-          <Text component="dt" size="xs" c="dimmed">
-            {label}
-          </Text>
-          <Text component="dd" size="sm" m={0} style={{ overflowWrap: 'anywhere' }}>
-            {value}
-          </Text>
-        </div>
-      ))}
-    </SimpleGrid>
-  );
-}
 
 function join(v: string[] | undefined): string | undefined {
   return v && v.length ? v.join(', ') : undefined;
@@ -243,6 +206,7 @@ export function IncidentDetailsPage() {
   const [dialog, setDialog] = useState<DialogAction | null>(null);
   const [dupsOpen, setDupsOpen] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [ticketing, setTicketing] = useState(false);
 
   // The list's filters and sort travel in the query string; they give Next / Previous Incident.
   const listParams = useMemo(() => {
@@ -255,6 +219,9 @@ export function IncidentDetailsPage() {
     queryFn: () => get<IncidentDetail>(`/incidents/${id}${listQueryString(listParams)}`),
     enabled: valid,
   });
+  // Actions → Ticket is offered only when the org has an enabled ticketing integration.
+  const ticketOptions = useTicketOptions(id, valid && canEdit);
+  const canTicket = !!ticketOptions.data?.integrations.length;
 
   const del = useMutation({
     mutationFn: () => deleteIncident(id),
@@ -347,6 +314,7 @@ export function IncidentDetailsPage() {
                       {a.label}
                     </Menu.Item>
                   ))}
+                {canTicket ? <Menu.Item onClick={() => setTicketing(true)}>Ticket</Menu.Item> : null}
                 {canDelete ? (
                   <>
                     <Menu.Divider />
@@ -528,6 +496,7 @@ export function IncidentDetailsPage() {
       </Section>
 
       <ActionDialog action={dialog} target={{ mode: 'single', id: inc.id, labels: inc.labels, priority: inc.priority }} onClose={() => setDialog(null)} />
+      <TicketDialog incidentId={inc.id} opened={ticketing} onClose={() => setTicketing(false)} />
       <DuplicatesDialog incident={inc} opened={dupsOpen} onClose={() => setDupsOpen(false)} />
       <ConfirmDialog opened={deleting} title="Delete Incidents" confirmLabel="Delete" busy={del.isPending} error={del.error} onConfirm={() => del.mutate()} onClose={() => setDeleting(false)}>
         Delete incident <b>{inc.transactionId}</b> permanently? It cannot be recovered, and the deletion is not logged in State Changes.

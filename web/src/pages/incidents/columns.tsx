@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Badge, Group, Text, Tooltip } from '@mantine/core';
 import { DateTime } from '../../components/common';
+import { TICKET_STATE_LABELS } from '../tickets/api';
 import type { IncidentListItem, Priority, Severity, SortField, Status } from './api';
 
 export const PRIORITY_COLOR: Record<Priority, string> = { Critical: 'red', High: 'orange', Medium: 'yellow', Low: 'gray' };
@@ -83,7 +84,8 @@ export type ColumnKey =
   | 'userName'
   | 'fileName'
   | 'destination'
-  | 'labels';
+  | 'labels'
+  | 'tickets';
 
 export type CellContext = {
   /** Renders the Transaction ID link (it needs the list's query string). */
@@ -146,6 +148,26 @@ export const COLUMNS: Column[] = [
           {i.labels.map((l, n) => (
             <Badge key={n} variant="default" size="sm" styles={WRAPPING_BADGE}>
               {labelText(l)}
+            </Badge>
+          ))}
+        </Group>
+      ) : (
+        <Text span c="dimmed">
+          —
+        </Text>
+      ),
+  },
+  {
+    key: 'tickets',
+    label: 'Tickets',
+    defaultVisible: false,
+    width: 160,
+    render: (i) =>
+      i.tickets.length ? (
+        <Group gap={4}>
+          {i.tickets.map((t) => (
+            <Badge key={t.id} variant="light" size="sm" color={TICKET_STATE_LABELS[t.state].color} styles={WRAPPING_BADGE} title={`${t.integrationName}: ${TICKET_STATE_LABELS[t.state].label}`}>
+              {t.ticketKey ?? TICKET_STATE_LABELS[t.state].label}
             </Badge>
           ))}
         </Group>
