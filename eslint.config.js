@@ -11,6 +11,8 @@ export default defineConfig(
   globalIgnores(['dist/', 'data/', 'coverage/', 'test-results/', '.tmp/', 'test/contract/specs/']),
   js.configs.recommended,
   tseslint.configs.recommended,
+  // CommonJS config files of tools (dependency-cruiser).
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: globals.node } },
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
     languageOptions: { globals: globals.node },

@@ -83,9 +83,9 @@ function bulkLoader(kind: 'sqlite' | 'postgres', db: ReturnType<typeof createCon
       const c = columnsOf(rows[0]);
       const ints = new Set<string>(['org_id', 'severity', 'priority', 'dlp_admin_id', 'duplicate_of']);
       const arrays = c.map((col) => sql`${rows.map((r) => r[col] ?? null)}::${sql.raw(ints.has(col) ? 'integer[]' : 'text[]')}`);
-      await db.transaction().execute((trx) =>
-        sql`insert into incidents (${sql.join(c.map((col) => sql.ref(col)))}) select * from unnest(${sql.join(arrays)})`.execute(trx),
-      );
+      await db
+        .transaction()
+        .execute((trx) => sql`insert into incidents (${sql.join(c.map((col) => sql.ref(col)))}) select * from unnest(${sql.join(arrays)})`.execute(trx));
     },
     async close() {},
   };
@@ -95,7 +95,11 @@ async function rawInsert(db: ReturnType<typeof createContext>['db'], rows: Incid
   for (let i = 0; i < rows.length; i += BATCH) {
     const part = rows.slice(i, i + BATCH);
     await db.transaction().execute(async (trx) => {
-      for (let j = 0; j < part.length; j += 400) await trx.insertInto('incidents').values(part.slice(j, j + 400)).execute();
+      for (let j = 0; j < part.length; j += 400)
+        await trx
+          .insertInto('incidents')
+          .values(part.slice(j, j + 400))
+          .execute();
     });
   }
 }
@@ -136,9 +140,17 @@ async function benchTarget(kind: 'sqlite' | 'postgres') {
 
     /* Load the volume fast: generated rows, raw batched insert, statuses and assignees spread. */
     const admins = [main.admin.id];
-    for (let i = 0; i < 4; i++) admins.push((await ctx.admins.create(actor, { email: `a${i}@example.com`, name: `Admin ${i}`, roleId: role!.id, password: pw })).id);
+    for (let i = 0; i < 4; i++)
+      admins.push((await ctx.admins.create(actor, { email: `a${i}@example.com`, name: `Admin ${i}`, roleId: role!.id, password: pw })).id);
     const r = rng(99);
-    const statuses: [string, number][] = [['New', 0.35], ['Investigating', 0.2], ['Validating with User', 0.05], ['Escalated', 0.03], ['Received Justification Response', 0.02], ['Resolved', 0.35]];
+    const statuses: [string, number][] = [
+      ['New', 0.35],
+      ['Investigating', 0.2],
+      ['Validating with User', 0.05],
+      ['Escalated', 0.03],
+      ['Received Justification Response', 0.02],
+      ['Resolved', 0.35],
+    ];
     const pickStatus = () => {
       let x = r();
       for (const [s, w] of statuses) if ((x -= w) < 0) return s;
@@ -174,18 +186,30 @@ async function benchTarget(kind: 'sqlite' | 'postgres') {
     t0 = performance.now();
     if (kind === 'postgres') await sql`vacuum analyze incidents`.execute(ctx.db);
     else await sql`analyze`.execute(ctx.db);
-    const [{ n }] = await ctx.db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', main.org.id).execute();
-    console.log(`    ${Number(n).toLocaleString()} incidents in the bench org (loaded in ${loadSecs.toFixed(1)} s of which insert ${(insertMs / 1000).toFixed(1)} s, analyze ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    const [{ n }] = await ctx.db
+      .selectFrom('incidents')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('org_id', '=', main.org.id)
+      .execute();
+    console.log(
+      `    ${Number(n).toLocaleString()} incidents in the bench org (loaded in ${loadSecs.toFixed(1)} s of which insert ${(insertMs / 1000).toFixed(1)} s, analyze ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
 
     /* (b) Incidents page API latency. */
     const week = `from=${encodeURIComponent(new Date(now.getTime() - 7 * 86_400_000).toISOString())}&to=${encodeURIComponent(now.toISOString())}`;
     const scenarios: [string, () => string][] = [
       ['default view (last 7 days, 10 rows, count widgets + total)', () => `/api/v1/incidents?${week}&withCounts=true`],
-      ['filtered view (status New/Investigating, severity Critical/High, Inline)', () => `/api/v1/incidents?${week}&status=New,Investigating&severity=Critical,High&sourceType=Inline`],
-      ['Transaction ID search (10 ids)', () => {
-        const ids = Array.from({ length: 10 }, () => txnSample[Math.floor(Math.random() * txnSample.length)]);
-        return `/api/v1/incidents?searchMode=transactionId&search=${ids.join(',')}`;
-      }],
+      [
+        'filtered view (status New/Investigating, severity Critical/High, Inline)',
+        () => `/api/v1/incidents?${week}&status=New,Investigating&severity=Critical,High&sourceType=Inline`,
+      ],
+      [
+        'Transaction ID search (10 ids)',
+        () => {
+          const ids = Array.from({ length: 10 }, () => txnSample[Math.floor(Math.random() * txnSample.length)]);
+          return `/api/v1/incidents?searchMode=transactionId&search=${ids.join(',')}`;
+        },
+      ],
       ['(extra) rule filter + sort by severity', () => `/api/v1/incidents?${week}&rule=${encodeURIComponent('Source Code Leakage')}&sort=severity`],
       ['(extra) All search "finance pci"', () => `/api/v1/incidents?${week}&search=finance%20pci`],
     ];

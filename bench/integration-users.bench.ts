@@ -87,7 +87,11 @@ async function runOn(kind: 'sqlite' | 'postgres') {
       updated_at: now,
       removed_at: null,
     }));
-    for (let i = 0; i < rows.length; i += 500) await ctx.db.insertInto('integration_users').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await ctx.db
+        .insertInto('integration_users')
+        .values(rows.slice(i, i + 500))
+        .execute();
     // Page 37 two ways: by number (the rows in front are counted past) and by cursor (what the
     // page sends when it moves to the next page: read from where page 36 ended).
     const byNumber = '/api/v1/integration-users?page=37&pageSize=50&sort=name';
@@ -146,11 +150,19 @@ async function runOn(kind: 'sqlite' | 'postgres') {
       }
       const ratio = pct(ratios, 0.5);
       console.log(`      ${label}: ${url.replace(/cursor=[^&]+/, 'cursor=…')}`);
-      console.log(`        bare route median ${pct(bareRuns, 0.5).toFixed(0)} req/s; list median ${pct(listRuns, 0.5).toFixed(0)} req/s${failures ? ` (${failures} failed!)` : ''}`);
-      console.log(`        per round (list/bare req/s): ${ratios.map((x, i) => `${listRuns[i].toFixed(0)}/${bareRuns[i].toFixed(0)}=${x.toFixed(2)}`).join(', ')}`);
-      console.log(`        ratio ${ratio.toFixed(2)} (goal ≥ 0.4) ${ratio >= 0.4 ? 'OK' : 'BELOW GOAL'}; over HTTP on loopback (keep-alive) ${pct(httpRatios, 0.5).toFixed(2)}`);
+      console.log(
+        `        bare route median ${pct(bareRuns, 0.5).toFixed(0)} req/s; list median ${pct(listRuns, 0.5).toFixed(0)} req/s${failures ? ` (${failures} failed!)` : ''}`,
+      );
+      console.log(
+        `        per round (list/bare req/s): ${ratios.map((x, i) => `${listRuns[i].toFixed(0)}/${bareRuns[i].toFixed(0)}=${x.toFixed(2)}`).join(', ')}`,
+      );
+      console.log(
+        `        ratio ${ratio.toFixed(2)} (goal ≥ 0.4) ${ratio >= 0.4 ? 'OK' : 'BELOW GOAL'}; over HTTP on loopback (keep-alive) ${pct(httpRatios, 0.5).toFixed(2)}`,
+      );
     };
-    console.log(`  (a) list, ${USERS.toLocaleString()} users, page of 50, ratio to a bare Fastify route serving the same JSON (${rounds} alternating rounds of ${per} requests, concurrency ${CONCURRENCY}, ${WARMUP} warm-up requests each):`);
+    console.log(
+      `  (a) list, ${USERS.toLocaleString()} users, page of 50, ratio to a bare Fastify route serving the same JSON (${rounds} alternating rounds of ${per} requests, concurrency ${CONCURRENCY}, ${WARMUP} warm-up requests each):`,
+    );
     await compare('page 37 by number', byNumber);
     await compare('page 37 by cursor (Next from page 36)', byCursor);
     await appPool.close();
@@ -189,7 +201,9 @@ async function runOn(kind: 'sqlite' | 'postgres') {
     }
     const p95 = pct(overhead, 0.95);
     console.log(`  (b) Add User round trip (${ADDS} adds, sequential):`);
-    console.log(`      sandbox lookup alone p50 ${ms(pct(sandboxMs, 0.5))} p95 ${ms(pct(sandboxMs, 0.95))}; add round trip p50 ${ms(pct(addMs, 0.5))} p95 ${ms(pct(addMs, 0.95))}`);
+    console.log(
+      `      sandbox lookup alone p50 ${ms(pct(sandboxMs, 0.5))} p95 ${ms(pct(sandboxMs, 0.95))}; add round trip p50 ${ms(pct(addMs, 0.5))} p95 ${ms(pct(addMs, 0.95))}`,
+    );
     console.log(`      overhead above the sandbox p50 ${ms(pct(overhead, 0.5))} p95 ${ms(p95)} (goal p95 ≤ 10 ms) ${p95 <= 10 ? 'OK' : 'ABOVE GOAL'}`);
   } finally {
     await cleanup();

@@ -14,7 +14,14 @@ const CHUNK = 500;
 export async function seedOpenTickets(
   ctx: AppContext,
   sandbox: Sandbox,
-  o: { orgId: number; integrationId: number; system: 'servicenow' | 'jira'; incidentIds: number[]; project?: { id: number; key: string; name: string }; assignee: { id: number; name: string; email: string; externalId: string } },
+  o: {
+    orgId: number;
+    integrationId: number;
+    system: 'servicenow' | 'jira';
+    incidentIds: number[];
+    project?: { id: number; key: string; name: string };
+    assignee: { id: number; name: string; email: string; externalId: string };
+  },
 ): Promise<void> {
   const now = nowIso();
   const integration = await ctx.db.selectFrom('integrations').select(['name', 'type']).where('id', '=', o.integrationId).executeTakeFirstOrThrow();

@@ -50,7 +50,11 @@ async function replay(sandbox: Sandbox, calls: LoggedRequest[], lanes: number): 
         for (const [k, v] of Object.entries(c.query)) url.searchParams.set(k, v);
         const res = await fetch(url, {
           method: c.method,
-          headers: { accept: 'application/json', authorization: auth[c.system], ...(c.body ? { 'content-type': c.headers['content-type'] ?? 'application/json' } : {}) },
+          headers: {
+            accept: 'application/json',
+            authorization: auth[c.system],
+            ...(c.body ? { 'content-type': c.headers['content-type'] ?? 'application/json' } : {}),
+          },
           body: c.body || undefined,
         });
         await res.arrayBuffer();
@@ -62,7 +66,11 @@ async function replay(sandbox: Sandbox, calls: LoggedRequest[], lanes: number): 
 
 async function benchTarget(kind: 'sqlite' | 'postgres', sandbox: Sandbox) {
   console.log(`\n--- ${kind} ---`);
-  const { ctx, app, cleanup } = await openBenchApp(kind, 'tickets', { WFA_ALLOW_PRIVATE_TARGETS: 'true', WFA_JOB_CONCURRENCY: String(CONCURRENCY), WFA_JOB_POLL_MS: '50' });
+  const { ctx, app, cleanup } = await openBenchApp(kind, 'tickets', {
+    WFA_ALLOW_PRIVATE_TARGETS: 'true',
+    WFA_JOB_CONCURRENCY: String(CONCURRENCY),
+    WFA_JOB_POLL_MS: '50',
+  });
   try {
     sandbox.state.reset();
     const main = await createAdmin(ctx, { email: 'bench@example.com', name: 'Bench Admin', password: 'bench-password-123456', orgName: 'Bench' });
@@ -72,7 +80,12 @@ async function benchTarget(kind: 'sqlite' | 'postgres', sandbox: Sandbox) {
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const call = async (method: string, url: string, body?: unknown) => {
       const payload = body === undefined && method !== 'GET' ? {} : body;
-      const res = await app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+      const res = await app.inject({
+        method: method as 'GET',
+        url: `/api/v1${url}`,
+        headers,
+        ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+      });
       if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
       return res.json();
     };
@@ -158,6 +171,7 @@ async function benchTarget(kind: 'sqlite' | 'postgres', sandbox: Sandbox) {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bench reads loosely typed API answers
 type Call = (method: string, url: string, body?: unknown) => Promise<any>;
 type User = { id: number; name: string; email: string; externalId: string };
 
@@ -177,7 +191,9 @@ async function benchPoll(
   const actor = systemPrincipal(orgId, fullPermissions());
   const now = new Date();
   const incidentIds: number[] = [];
-  const sample = [...generateIncidents({ count: POLL_TICKETS, seed: 9, from: new Date(now.getTime() - 86_400_000), to: now, prefix: 'poll', duplicateRate: 0 })];
+  const sample = [
+    ...generateIncidents({ count: POLL_TICKETS, seed: 9, from: new Date(now.getTime() - 86_400_000), to: now, prefix: 'poll', duplicateRate: 0 }),
+  ];
   for (let i = 0; i < sample.length; i += 1000) {
     const res = await ctx.incidents.ingestBatch(actor, sample.slice(i, i + 1000));
     incidentIds.push(...res.results.map((r) => r.id!));
@@ -192,7 +208,9 @@ async function benchPoll(
     const t0 = performance.now();
     for (let run = 0; run < 20 && polled < POLL_TICKETS; run++) polled += (await call('POST', `/integrations/${integrationId}/ticket-sync/poll`)).polled;
     const took = performance.now() - t0;
-    console.log(`(c) poll of ${POLL_TICKETS.toLocaleString()} open ${system} tickets: ${polled.toLocaleString()} read with ${sandbox.state.requests().length} calls in ${(took / 1000).toFixed(2)} s`);
+    console.log(
+      `(c) poll of ${POLL_TICKETS.toLocaleString()} open ${system} tickets: ${polled.toLocaleString()} read with ${sandbox.state.requests().length} calls in ${(took / 1000).toFixed(2)} s`,
+    );
   }
 }
 

@@ -73,14 +73,18 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { config: PUBLIC, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: PUBLIC, schema: { hide: true, response: { 200: z.object({ status: z.string() }), 503: z.object({ status: z.string(), reason: z.string() }) } } }, async (_req, reply) => {
-    try {
-      await ctx.database.ping();
-      return { status: 'ready' };
-    } catch {
-      return reply.status(503).send({ status: 'unavailable', reason: 'database unreachable' });
-    }
-  });
+  app.get(
+    '/readyz',
+    { config: PUBLIC, schema: { hide: true, response: { 200: z.object({ status: z.string() }), 503: z.object({ status: z.string(), reason: z.string() }) } } },
+    async (_req, reply) => {
+      try {
+        await ctx.database.ping();
+        return { status: 'ready' };
+      } catch {
+        return reply.status(503).send({ status: 'unavailable', reason: 'database unreachable' });
+      }
+    },
+  );
 
   await app.register(
     async (v1) => {

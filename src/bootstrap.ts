@@ -7,10 +7,7 @@ import { systemPrincipal } from './platform/principal.js';
  * Creates the first org (when there is none) and an admin in it. Used by `wfa admin create`, the
  * demo and tests; the audit entry names "System" as the actor.
  */
-export async function createAdmin(
-  ctx: AppContext,
-  input: { email: string; name: string; password: string; roleName?: string; orgName?: string },
-) {
+export async function createAdmin(ctx: AppContext, input: { email: string; name: string; password: string; roleName?: string; orgName?: string }) {
   let org = input.orgName
     ? await ctx.db.selectFrom('orgs').selectAll().where('name', '=', input.orgName).orderBy('id').executeTakeFirst()
     : await ctx.orgs.first();

@@ -4,9 +4,7 @@ import { z } from 'zod';
 /** Raised when an environment variable has a value we cannot use; names the variable. */
 export class ConfigError extends Error {}
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /**
  * A whole number written plainly: `z.coerce.number()` alone accepted `0x50`, `1e3` and ` 80 `,

@@ -27,4 +27,3 @@ export const allMigrations: Record<string, MigrationFn> = composeMigrations([
 export function migrateToLatest(database: Database): Promise<string[]> {
   return runMigrations(database, allMigrations);
 }
-

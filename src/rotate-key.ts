@@ -29,7 +29,9 @@ export async function rotateKeyCommand(args: string[]): Promise<number> {
   await migrateToLatest(database);
   const count = await rotateSealedColumns(database.db, oldBox, newBox);
   await database.close();
-  console.log(`Re-encrypted ${count} stored secret(s). Now start the server with WFA_SECRET_KEY set to the new key${config.secretKey ? '' : ' (and delete data/secret.key)'}.`);
+  console.log(
+    `Re-encrypted ${count} stored secret(s). Now start the server with WFA_SECRET_KEY set to the new key${config.secretKey ? '' : ' (and delete data/secret.key)'}.`,
+  );
   return 0;
 }
 

@@ -82,10 +82,7 @@ export function isPrivateAddress(address: string): boolean {
  * Throws ConnectorError('invalid') unless `url` is https and every address its host resolves to
  * is public. Every resolved address is checked, since a client may connect to any of them.
  */
-export async function assertAllowedTarget(
-  url: URL,
-  opts: { allowPrivateTargets: boolean; system: string; lookup?: LookupAll },
-): Promise<void> {
+export async function assertAllowedTarget(url: URL, opts: { allowPrivateTargets: boolean; system: string; lookup?: LookupAll }): Promise<void> {
   if (opts.allowPrivateTargets) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       throw new ConnectorError('invalid', `The ${opts.system} URL must start with https:// (got ${url.protocol}//).`);

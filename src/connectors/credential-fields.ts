@@ -9,4 +9,8 @@ export const secretText = (label: string) => z.string().min(1, `${label} is requ
 export const plainText = (label: string) => z.string().trim().min(1, `${label} is required.`).max(254, `${label} must be at most 254 characters.`);
 
 export const emailText = (label: string) =>
-  z.string().trim().max(254, `${label} must be at most 254 characters.`).pipe(z.email({ message: `Enter a valid ${label.toLowerCase()}, such as jane@example.com.` }));
+  z
+    .string()
+    .trim()
+    .max(254, `${label} must be at most 254 characters.`)
+    .pipe(z.email({ message: `Enter a valid ${label.toLowerCase()}, such as jane@example.com.` }));

@@ -38,29 +38,16 @@ function seconds(ms: number): string {
 }
 
 /** Maps an HTTP error status to the typed error the rest of the product understands. */
-export function errorForStatus(
-  status: number,
-  ctx: ErrorContext,
-  body: ErrorDetail,
-  retryAfterMs?: number,
-): ConnectorError {
+export function errorForStatus(status: number, ctx: ErrorContext, body: ErrorDetail, retryAfterMs?: number): ConnectorError {
   const { system, action, secrets } = ctx;
   const base = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   if (status === 401) {
-    return new ConnectorError(
-      'auth',
-      `${system} rejected the credentials while ${action}: check ${ctx.credentialHint}.`,
-      base,
-    );
+    return new ConnectorError('auth', `${system} rejected the credentials while ${action}: check ${ctx.credentialHint}.`, base);
   }
   if (status === 403) {
     return new ConnectorError(
       'forbidden',
-      withDetail(
-        `${system} denied permission while ${action}: give the integration account the role or permission it needs.`,
-        body.detail,
-        secrets,
-      ),
+      withDetail(`${system} denied permission while ${action}: give the integration account the role or permission it needs.`, body.detail, secrets),
       base,
     );
   }
@@ -88,11 +75,10 @@ export function errorForStatus(
         .map(([field, msg]) => `${field}: ${msg}`)
         .join('; ')}.`
     : '';
-  return new ConnectorError(
-    'invalid',
-    withDetail(`${system} refused the request (HTTP ${status}) while ${action}.${fieldText}`, body.detail, secrets),
-    { ...base, ...(fieldErrors ? { fieldErrors } : {}) },
-  );
+  return new ConnectorError('invalid', withDetail(`${system} refused the request (HTTP ${status}) while ${action}.${fieldText}`, body.detail, secrets), {
+    ...base,
+    ...(fieldErrors ? { fieldErrors } : {}),
+  });
 }
 
 function sanitizeFields(fields: Record<string, string>, secrets: string[]): Record<string, string> {

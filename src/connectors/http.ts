@@ -163,8 +163,7 @@ export class HttpClient {
       );
     }
     const retryAfterMs =
-      parseRetryAfter(res.headers.get('retry-after')) ??
-      (res.status === 429 ? parseRateLimitReset(res.headers.get('x-ratelimit-reset')) : undefined);
+      parseRetryAfter(res.headers.get('retry-after')) ?? (res.status === 429 ? parseRateLimitReset(res.headers.get('x-ratelimit-reset')) : undefined);
     return errorForStatus(res.status, this.context(req), this.cfg.readErrorBody(res.body), retryAfterMs);
   }
 

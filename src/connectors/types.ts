@@ -50,8 +50,7 @@ export type ServiceNowCredentials =
 export type JiraCredentials = { email: string; apiToken: string };
 
 export type Connection =
-  | { type: 'servicenow'; baseUrl: string; credentials: ServiceNowCredentials }
-  | { type: 'jira_cloud'; baseUrl: string; credentials: JiraCredentials };
+  { type: 'servicenow'; baseUrl: string; credentials: ServiceNowCredentials } | { type: 'jira_cloud'; baseUrl: string; credentials: JiraCredentials };
 
 export type OAuthTokens = { accessToken: string; refreshToken: string; accessTokenExpiresAt: string };
 

@@ -43,7 +43,8 @@ function parseFaults(body: Record<string, unknown>): Partial<Faults> | string {
     out.loseCreateAnswerAs = body.loseCreateAnswerAs;
   }
   if (body.ignoreQueryFields !== undefined) {
-    if (!Array.isArray(body.ignoreQueryFields) || body.ignoreQueryFields.some((f) => typeof f !== 'string')) return 'ignoreQueryFields must be a list of field names';
+    if (!Array.isArray(body.ignoreQueryFields) || body.ignoreQueryFields.some((f) => typeof f !== 'string'))
+      return 'ignoreQueryFields must be a list of field names';
     out.ignoreQueryFields = body.ignoreQueryFields as string[];
   }
   return out;
@@ -79,7 +80,14 @@ export function summary(state: SandboxState) {
           comments: i.comments.map((c) => adfToText(c.body)),
         };
       }),
-      users: state.jira.accounts.map((a) => ({ accountId: a.accountId, displayName: a.displayName, email: a.email, emailVisible: a.emailVisible, active: a.active, accountType: a.accountType })),
+      users: state.jira.accounts.map((a) => ({
+        accountId: a.accountId,
+        displayName: a.displayName,
+        email: a.email,
+        emailVisible: a.emailVisible,
+        active: a.active,
+        accountType: a.accountType,
+      })),
     },
     seededEmails: SANDBOX_SEEDED_EMAILS,
     faults: state.faults,
@@ -98,15 +106,30 @@ function overviewPage(state: SandboxState): string {
       .map((p) => `<option value="${esc(p.id)}"${p.id === current ? ' selected' : ''}>${esc(p.label)}</option>`)
       .join('')}</select> <button>Assign</button></form>`;
   const snPeople = s.servicenow.users.filter((u) => u.active === 'true').map((u) => ({ id: u.sys_id, label: `${u.name} <${u.email}>` }));
-  const jiraPeople = s.jira.users.filter((u) => u.active && u.accountType === 'atlassian').map((u) => ({ id: u.accountId, label: `${u.displayName} <${u.email}>` }));
+  const jiraPeople = s.jira.users
+    .filter((u) => u.active && u.accountType === 'atlassian')
+    .map((u) => ({ id: u.accountId, label: `${u.displayName} <${u.email}>` }));
   const snRows = s.servicenow.incidents
-    .map((i) => `<tr><td><a href="/incident.do?sys_id=${i.sys_id}">${esc(i.number)}</a></td><td>${esc(i.short_description)}</td><td>${esc(i.stateName)}</td><td>${esc(i.correlation_id)}</td><td>${statusForm(i.sys_id, SN_STATES.map(([, n]) => n), i.stateName)}</td><td>${assigneeForm(i.sys_id, snPeople, i.assigned_to || null)}</td></tr>`)
+    .map(
+      (i) =>
+        `<tr><td><a href="/incident.do?sys_id=${i.sys_id}">${esc(i.number)}</a></td><td>${esc(i.short_description)}</td><td>${esc(i.stateName)}</td><td>${esc(i.correlation_id)}</td><td>${statusForm(
+          i.sys_id,
+          SN_STATES.map(([, n]) => n),
+          i.stateName,
+        )}</td><td>${assigneeForm(i.sys_id, snPeople, i.assigned_to || null)}</td></tr>`,
+    )
     .join('');
   const jiraRows = s.jira.issues
-    .map((i) => `<tr><td><a href="/browse/${encodeURIComponent(i.key)}">${esc(i.key)}</a></td><td>${esc(i.summary)}</td><td>${esc(i.status)}</td><td>${esc(i.labels.join(' '))}</td><td>${statusForm(i.id, i.statuses, i.status)}</td><td>${assigneeForm(i.id, jiraPeople, i.assignee)}</td></tr>`)
+    .map(
+      (i) =>
+        `<tr><td><a href="/browse/${encodeURIComponent(i.key)}">${esc(i.key)}</a></td><td>${esc(i.summary)}</td><td>${esc(i.status)}</td><td>${esc(i.labels.join(' '))}</td><td>${statusForm(i.id, i.statuses, i.status)}</td><td>${assigneeForm(i.id, jiraPeople, i.assignee)}</td></tr>`,
+    )
     .join('');
   const hooks = (['servicenow', 'jira'] as const)
-    .map((sys) => `<li><b>${sys === 'jira' ? 'Jira' : 'ServiceNow'}</b>: ${state.webhooks[sys] ? `sends to ${esc(state.webhooks[sys]!.url)}` : 'not sending (POST /__sandbox/webhooks {system, url, secret})'}</li>`)
+    .map(
+      (sys) =>
+        `<li><b>${sys === 'jira' ? 'Jira' : 'ServiceNow'}</b>: ${state.webhooks[sys] ? `sends to ${esc(state.webhooks[sys]!.url)}` : 'not sending (POST /__sandbox/webhooks {system, url, secret})'}</li>`,
+    )
     .join('');
   const deliveries = state.webhookDeliveries
     .slice(-10)
@@ -114,7 +137,9 @@ function overviewPage(state: SandboxState): string {
     .map((d) => `<li>${esc(d.at)} ${d.system} ${esc(d.ticket)} → ${d.status ?? esc(d.error ?? 'failed')}</li>`)
     .join('');
   const emails = (o: Record<string, readonly string[]>) =>
-    Object.entries(o).map(([k, v]) => `<li><b>${esc(k)}</b>: ${v.map(esc).join(', ')}</li>`).join('');
+    Object.entries(o)
+      .map(([k, v]) => `<li><b>${esc(k)}</b>: ${v.map(esc).join(', ')}</li>`)
+      .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Workflow Automation sandbox</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}form{margin:0}</style></head><body>
 <h1>Ticketing sandbox</h1><p>A fake ServiceNow and Jira Cloud for demos and tests. Data lives in memory.</p>

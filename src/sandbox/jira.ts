@@ -71,9 +71,8 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
     const basic = basicCredentials(req.headers.authorization);
     if (!basic) return null;
     return (
-      jira().accounts.find(
-        (a) => a.email.toLowerCase() === basic.user.toLowerCase() && a.apiToken !== undefined && a.apiToken === basic.secret && a.active,
-      ) ?? null
+      jira().accounts.find((a) => a.email.toLowerCase() === basic.user.toLowerCase() && a.apiToken !== undefined && a.apiToken === basic.secret && a.active) ??
+      null
     );
   }
 
@@ -127,7 +126,12 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
     const hits = jira().accounts.filter((a) =>
       accountId
         ? a.accountId === accountId
-        : a.email.toLowerCase().startsWith(q) || a.displayName.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || a.displayName.toLowerCase().startsWith(q),
+        : a.email.toLowerCase().startsWith(q) ||
+          a.displayName
+            .toLowerCase()
+            .split(/\s+/)
+            .some((w) => w.startsWith(q)) ||
+          a.displayName.toLowerCase().startsWith(q),
     );
     const { startAt, maxResults } = pageParams(req);
     return { status: 200, json: hits.slice(startAt, startAt + maxResults).map((a) => userJson(req.origin, a)) };
@@ -220,18 +224,21 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
       if (missing) return errors(400, [`An issue with key '${missing}' does not exist for field 'key'.`]);
     }
     const indexedBefore = Date.now() - state.faults.jira.searchLagMs;
-    let hits = jira().issues.filter((i) =>
-      Date.parse(i.created) <= indexedBefore &&
-      jql.query.clauses.every(({ field, values }) => values.some((value) => {
-        const v = value.toLowerCase();
-        if (field === 'project') return i.projectKey.toLowerCase() === v || findProject(i.projectKey)!.id === value;
-        if (field === 'labels') return i.labels.includes(value); // labels are case-sensitive in Jira
-        if (field === 'key') return i.key.toLowerCase() === v;
-        if (field === 'issuetype') return i.issueTypeId === value;
-        if (field === 'assignee') return i.assigneeAccountId === value;
-        const status = findProject(i.projectKey)!.statuses.find((s) => s.id === i.statusId)!;
-        return status.name.toLowerCase() === v || status.id === value;
-      })),
+    let hits = jira().issues.filter(
+      (i) =>
+        Date.parse(i.created) <= indexedBefore &&
+        jql.query.clauses.every(({ field, values }) =>
+          values.some((value) => {
+            const v = value.toLowerCase();
+            if (field === 'project') return i.projectKey.toLowerCase() === v || findProject(i.projectKey)!.id === value;
+            if (field === 'labels') return i.labels.includes(value); // labels are case-sensitive in Jira
+            if (field === 'key') return i.key.toLowerCase() === v;
+            if (field === 'issuetype') return i.issueTypeId === value;
+            if (field === 'assignee') return i.assigneeAccountId === value;
+            const status = findProject(i.projectKey)!.statuses.find((s) => s.id === i.statusId)!;
+            return status.name.toLowerCase() === v || status.id === value;
+          }),
+        ),
     );
     if (jql.query.orderBy?.field === 'created') {
       hits = [...hits].sort((a, b) => Number(a.id) - Number(b.id));
@@ -251,7 +258,12 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
     const body = parsed.ok ? (parsed.value as { body?: unknown }) : null;
     if (!body || !isAdfDoc(body.body)) return errors(400, [], { comment: 'Comment body must be an Atlassian Document.' });
     const now = new Date().toISOString();
-    const comment = { id: String(10000 + jira().issues.reduce((n, i) => n + i.comments.length, 0)), body: body.body, created: now, authorAccountId: me.accountId };
+    const comment = {
+      id: String(10000 + jira().issues.reduce((n, i) => n + i.comments.length, 0)),
+      body: body.body,
+      created: now,
+      authorAccountId: me.accountId,
+    };
     issue.comments.push(comment);
     issue.updated = now;
     const author = { self: `${req.origin}/rest/api/3/user?accountId=${me.accountId}`, accountId: me.accountId, displayName: me.displayName, active: me.active };
@@ -277,7 +289,16 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
     const comments = issue.comments.slice(startAt, startAt + maxResults).map((c) => {
       const a = jira().accounts.find((x) => x.accountId === c.authorAccountId);
       const author = { accountId: c.authorAccountId, displayName: a?.displayName ?? '', active: a?.active ?? false };
-      return { self: `${req.origin}/rest/api/3/issue/${issue.id}/comment/${c.id}`, id: c.id, author, body: c.body, updateAuthor: author, created: jiraTime(c.created), updated: jiraTime(c.created), jsdPublic: true };
+      return {
+        self: `${req.origin}/rest/api/3/issue/${issue.id}/comment/${c.id}`,
+        id: c.id,
+        author,
+        body: c.body,
+        updateAuthor: author,
+        created: jiraTime(c.created),
+        updated: jiraTime(c.created),
+        jsdPublic: true,
+      };
     });
     return { status: 200, json: { startAt, maxResults, total: issue.comments.length, comments } };
   }
@@ -288,7 +309,9 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
     if (!issue) return errors(404, ['Issue does not exist or you do not have permission to see it.']);
     const project = findProject(issue.projectKey)!;
     if (req.method === 'GET') {
-      const list = project.statuses.filter((s) => s.id !== issue.statusId).map((s) => ({ id: s.id, name: `Move to ${s.name}`, to: statusJson(req.origin, s), hasScreen: false, isGlobal: true }));
+      const list = project.statuses
+        .filter((s) => s.id !== issue.statusId)
+        .map((s) => ({ id: s.id, name: `Move to ${s.name}`, to: statusJson(req.origin, s), hasScreen: false, isGlobal: true }));
       return { status: 200, json: { expand: 'transitions', transitions: list } };
     }
     const parsed = parseJson(req.body);
@@ -331,7 +354,7 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
 
   function createMetaFields(req: SystemRequest, project: JiraProjectDef, typeId: string): Reply {
     const type = project.issueTypes.find((t) => t.id === typeId);
-    if (!type) return errors(400, ["The issue type selected is invalid."]);
+    if (!type) return errors(400, ['The issue type selected is invalid.']);
     const { startAt, maxResults } = pageParams(req);
     const fields = type.fields.map((m) => ({
       required: m.required,
@@ -349,13 +372,18 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
   return {
     system: 'jira',
     rateLimited: (faults, retryAfter) =>
-      errors(429, ['Rate limit exceeded.'], {}, {
-        'Retry-After': retryAfter,
-        'X-RateLimit-Limit': '100',
-        'X-RateLimit-Remaining': '0',
-        'X-RateLimit-Reset': new Date(Date.now() + faults.retryAfterSeconds * 1000).toISOString(),
-        'RateLimit-Reason': 'jira-burst-based',
-      }),
+      errors(
+        429,
+        ['Rate limit exceeded.'],
+        {},
+        {
+          'Retry-After': retryAfter,
+          'X-RateLimit-Limit': '100',
+          'X-RateLimit-Remaining': '0',
+          'X-RateLimit-Reset': new Date(Date.now() + faults.retryAfterSeconds * 1000).toISOString(),
+          'RateLimit-Reason': 'jira-burst-based',
+        },
+      ),
     unavailable: () => errors(503, ['Service Unavailable. Please try again later.']),
     isCreate: (req) => req.method === 'POST' && req.path === '/rest/api/3/issue',
     handle(req) {
@@ -366,7 +394,8 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
       }
       const me = authenticate(req);
       // Jira answers a failed Basic login with a short non-JSON body.
-      if (!me) return { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="protected-area"' }, text: 'Client must be authenticated to access this resource.' };
+      if (!me)
+        return { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="protected-area"' }, text: 'Client must be authenticated to access this resource.' };
       const p = req.path;
       const route = `${req.method} ${p}`;
       if (route === 'GET /rest/api/3/myself') return { status: 200, json: userJson(req.origin, me) };
@@ -418,8 +447,14 @@ export function jiraSystem(state: SandboxState): SystemDefinition {
       m = p.match(/^\/rest\/api\/3\/issue\/([^/]+)$/);
       if (m && req.method === 'GET') {
         const issue = findIssue(decodeURIComponent(m[1]));
-        const fields = req.query.get('fields')?.split(',').map((s) => s.trim()) ?? null;
-        return issue ? { status: 200, json: issueJson(req.origin, issue, fields) } : errors(404, ['Issue does not exist or you do not have permission to see it.']);
+        const fields =
+          req.query
+            .get('fields')
+            ?.split(',')
+            .map((s) => s.trim()) ?? null;
+        return issue
+          ? { status: 200, json: issueJson(req.origin, issue, fields) }
+          : errors(404, ['Issue does not exist or you do not have permission to see it.']);
       }
       return errors(404, [`null for uri: ${req.origin}${p}`]);
     },

@@ -1,10 +1,7 @@
 import { startSandbox, type Sandbox, type SandboxOptions } from './server.js';
 
 /** Entry point of `wfa sandbox`: starts both systems and prints what an admin needs to connect. */
-export async function sandboxMain(
-  options: SandboxOptions = {},
-  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-): Promise<Sandbox> {
+export async function sandboxMain(options: SandboxOptions = {}, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<Sandbox> {
   const sandbox = await startSandbox({ port: options.port ?? 8870, host: options.host });
   const sn = sandbox.credentials.servicenow;
   const jira = sandbox.credentials.jira;

@@ -18,9 +18,25 @@ const NO_RECORD = () => failure(404, 'No Record found', "Record doesn't exist or
 
 const USER_COLUMNS = ['sys_id', 'name', 'user_name', 'email', 'active', 'first_name', 'last_name', 'sys_created_on', 'sys_updated_on'];
 const INCIDENT_COLUMNS = [
-  'sys_id', 'number', 'short_description', 'description', 'state', 'incident_state', 'active', 'assigned_to', 'caller_id',
-  'correlation_id', 'correlation_display', 'urgency', 'impact', 'priority', 'work_notes', 'comments',
-  'sys_created_on', 'sys_updated_on', 'sys_created_by',
+  'sys_id',
+  'number',
+  'short_description',
+  'description',
+  'state',
+  'incident_state',
+  'active',
+  'assigned_to',
+  'caller_id',
+  'correlation_id',
+  'correlation_display',
+  'urgency',
+  'impact',
+  'priority',
+  'work_notes',
+  'comments',
+  'sys_created_on',
+  'sys_updated_on',
+  'sys_created_by',
 ];
 const JOURNAL_COLUMNS = ['sys_id', 'element_id', 'element', 'name', 'value', 'sys_created_on', 'sys_created_by'];
 const REFERENCES: Record<string, Set<string>> = { incident: new Set(['assigned_to', 'caller_id']), sys_user: new Set(), sys_journal_field: new Set() };
@@ -72,7 +88,15 @@ export function serviceNowSystem(state: SandboxState): SystemDefinition {
     const rows: Record<string, string>[] = [];
     for (const [sysId, entries] of sn().journal) {
       entries.forEach((j, i) =>
-        rows.push({ sys_id: `${sysId.slice(0, 28)}${String(i).padStart(4, '0')}`, element_id: sysId, element: j.field, name: 'incident', value: j.value, sys_created_on: j.at, sys_created_by: 'wfa.integration' }),
+        rows.push({
+          sys_id: `${sysId.slice(0, 28)}${String(i).padStart(4, '0')}`,
+          element_id: sysId,
+          element: j.field,
+          name: 'incident',
+          value: j.value,
+          sys_created_on: j.at,
+          sys_created_by: 'wfa.integration',
+        }),
       );
     }
     return rows;
@@ -84,7 +108,11 @@ export function serviceNowSystem(state: SandboxState): SystemDefinition {
 
   /** Shapes a record like the Table API: field selection, display values and reference links. */
   function render(table: string, row: Record<string, string>, req: SystemRequest): Record<string, unknown> {
-    const wanted = req.query.get('sysparm_fields')?.split(',').map((f) => f.trim()).filter(Boolean);
+    const wanted = req.query
+      .get('sysparm_fields')
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const fields = (wanted ?? columnsOf(table)).filter((f) => columnsOf(table).includes(f));
     const mode = req.query.get('sysparm_display_value') ?? 'false';
     const withLinks = req.query.get('sysparm_exclude_reference_link') !== 'true';
@@ -110,7 +138,10 @@ export function serviceNowSystem(state: SandboxState): SystemDefinition {
   function list(table: string, req: SystemRequest): Reply {
     const rows = tableRows(table)!;
     const q = parseQuery(req.query.get('sysparm_query') ?? '', new Set(columnsOf(table)), state.faults.servicenow.ignoreQueryFields);
-    const hits = sortRecords(rows.filter((r) => matches(r, q)), q.order);
+    const hits = sortRecords(
+      rows.filter((r) => matches(r, q)),
+      q.order,
+    );
     const offset = Number(req.query.get('sysparm_offset') ?? 0) || 0;
     const limit = Number(req.query.get('sysparm_limit') ?? 10000) || 10000;
     const page = hits.slice(offset, offset + limit);
@@ -189,7 +220,9 @@ export function serviceNowSystem(state: SandboxState): SystemDefinition {
     if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
       return failure(400, 'Exception while reading request', 'The payload is not valid JSON.');
     }
-    return { values: Object.fromEntries(Object.entries(parsed.value).map(([k, v]) => [k, v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)])) };
+    return {
+      values: Object.fromEntries(Object.entries(parsed.value).map(([k, v]) => [k, v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)])),
+    };
   }
 
   function oauthToken(req: SystemRequest): Reply {

@@ -201,7 +201,9 @@ export class SandboxState {
     const wanted = assignee.trim().toLowerCase();
     const incident = this.servicenow.incidents.find((i) => i.sys_id === id || i.number === id);
     if (incident) {
-      const user = wanted ? this.servicenow.users.find((u) => u.sys_id === wanted || u.user_name.toLowerCase() === wanted || u.email.toLowerCase() === wanted) : null;
+      const user = wanted
+        ? this.servicenow.users.find((u) => u.sys_id === wanted || u.user_name.toLowerCase() === wanted || u.email.toLowerCase() === wanted)
+        : null;
       if (wanted && !user) throw new Error(`No ServiceNow user "${assignee}"`);
       incident.assigned_to = user?.sys_id ?? '';
       incident.sys_updated_on = snNow();

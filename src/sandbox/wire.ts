@@ -127,9 +127,7 @@ export async function startSystemServer(
     if (rateLimited) {
       if (faults.rateLimitBurst > 0) faults.rateLimitBurst--;
       const retryAfter =
-        faults.retryAfterFormat === 'http-date'
-          ? new Date(Date.now() + faults.retryAfterSeconds * 1000).toUTCString()
-          : String(faults.retryAfterSeconds);
+        faults.retryAfterFormat === 'http-date' ? new Date(Date.now() + faults.retryAfterSeconds * 1000).toUTCString() : String(faults.retryAfterSeconds);
       reply = def.rateLimited(faults, retryAfter);
     } else if (failing) {
       if (faults.errorBurst > 0) faults.errorBurst--;

@@ -19,7 +19,11 @@ export const jiraCreateIssueBody = z
       .object({
         project: z.union([z.object({ key: z.string().regex(/^[A-Z][A-Z0-9_]*$/) }).strict(), z.object({ id: z.string().regex(/^\d+$/) }).strict()]),
         issuetype: z.object({ id: z.string().regex(/^\d+$/) }).strict(),
-        summary: z.string().min(1).max(255).regex(/^[^\r\n]*$/),
+        summary: z
+          .string()
+          .min(1)
+          .max(255)
+          .regex(/^[^\r\n]*$/),
         description: adfDoc,
         assignee: z.object({ accountId: z.string().min(1) }).strict(),
         labels: z.array(label).min(1),

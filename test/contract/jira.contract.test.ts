@@ -17,7 +17,10 @@ const STRICT_BODIES: Record<string, { safeParse: (v: unknown) => { success: bool
 };
 
 function connector(creds = sandbox.credentials.jira as { email: string; apiToken: string }): TicketingConnector {
-  return createConnector({ type: 'jira_cloud', baseUrl: sandbox.jiraUrl, credentials: { email: creds.email, apiToken: creds.apiToken } }, { allowPrivateTargets: true, sleep: async () => {} });
+  return createConnector(
+    { type: 'jira_cloud', baseUrl: sandbox.jiraUrl, credentials: { email: creds.email, apiToken: creds.apiToken } },
+    { allowPrivateTargets: true, sleep: async () => {} },
+  );
 }
 
 async function settle(p: Promise<unknown>) {
@@ -55,9 +58,25 @@ async function scenario() {
   await j.reopenTicket(ticket.externalId);
   await j.getTicket('99999'); // 404
   await j.getTickets([{ externalId: ticket.externalId, key: ticket.key }]); // status sync's batched read
-  await settle(j.getTickets([{ externalId: ticket.externalId, key: ticket.key }, { externalId: '1', key: 'SEC-99999' }])); // 400: a key that no longer exists
-  await settle(j.createTicket({ marker: 'wfa-c2', summary: 's', description: 'd', assigneeExternalId: found.user.externalId, projectKey: 'OPS', issueTypeId: '10003' })); // 400
-  await settle(connector(sandbox.credentials.jira.readOnly).createTicket({ marker: 'wfa-c3', summary: 's', description: 'd', assigneeExternalId: found.user.externalId, projectKey: 'SEC', issueTypeId: '10001' })); // 403
+  await settle(
+    j.getTickets([
+      { externalId: ticket.externalId, key: ticket.key },
+      { externalId: '1', key: 'SEC-99999' },
+    ]),
+  ); // 400: a key that no longer exists
+  await settle(
+    j.createTicket({ marker: 'wfa-c2', summary: 's', description: 'd', assigneeExternalId: found.user.externalId, projectKey: 'OPS', issueTypeId: '10003' }),
+  ); // 400
+  await settle(
+    connector(sandbox.credentials.jira.readOnly).createTicket({
+      marker: 'wfa-c3',
+      summary: 's',
+      description: 'd',
+      assigneeExternalId: found.user.externalId,
+      projectKey: 'SEC',
+      issueTypeId: '10001',
+    }),
+  ); // 403
   await settle(connector({ email: sandbox.credentials.jira.email, apiToken: 'wrong' }).verify()); // 401
   sandbox.state.setFaults('jira', { rateLimitBurst: 1 });
   await j.lookupUserByEmail('beth.anglin@example.com'); // 429 then 200

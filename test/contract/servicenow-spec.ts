@@ -49,7 +49,10 @@ export function serviceNowSpec(): Document {
     for (const [method, operationId] of Object.entries(ops)) {
       const op = spec.paths[path][method];
       op.operationId = operationId;
-      const body = method === 'get' && path.endsWith('{tableName}') ? { type: 'object', required: ['result'], additionalProperties: false, properties: { result: { type: 'array', items: record } } } : { type: 'object', required: ['result'], additionalProperties: false, properties: { result: record } };
+      const body =
+        method === 'get' && path.endsWith('{tableName}')
+          ? { type: 'object', required: ['result'], additionalProperties: false, properties: { result: { type: 'array', items: record } } }
+          : { type: 'object', required: ['result'], additionalProperties: false, properties: { result: record } };
       const ok = method === 'post' ? { '201': json(body, 'created') } : { '200': json(body) };
       op.responses = { ...ok, ...errorResponses };
       if (op.requestBody) {

@@ -24,7 +24,8 @@ async function scenario() {
   const oauth = connector({ authMethod: 'oauth', ...sandbox.credentials.servicenow.oauth });
   await basic.verify();
   await oauth.verify(); // password grant
-  for (const email of ['abel.tuter@example.com', 'shared.mailbox@example.com', 'ivan.inactive@example.com', 'nobody@example.com']) await oauth.lookupUserByEmail(email);
+  for (const email of ['abel.tuter@example.com', 'shared.mailbox@example.com', 'ivan.inactive@example.com', 'nobody@example.com'])
+    await oauth.lookupUserByEmail(email);
   const found = await basic.lookupUserByEmail('abel.tuter@example.com');
   if (found.outcome !== 'found') throw new Error('seed changed');
   await basic.getUser(found.user.externalId);
@@ -46,9 +47,19 @@ async function scenario() {
   sandbox.state.expireAccessTokens();
   await oauth.getTicket(ticket.externalId); // 401, refresh grant, 200
   await basic.getTicket('0123456789abcdef0123456789abcdef'); // 404
-  await basic.getTickets([{ externalId: ticket.externalId, key: ticket.key }, { externalId: '0123456789abcdef0123456789abcdef', key: 'INC0' }]); // status sync's batched read
+  await basic.getTickets([
+    { externalId: ticket.externalId, key: ticket.key },
+    { externalId: '0123456789abcdef0123456789abcdef', key: 'INC0' },
+  ]); // status sync's batched read
   await settle(basic.createTicket({ marker: 'wfa-c2', summary: ' ', description: 'd', assigneeExternalId: found.user.externalId })); // 400
-  await settle(connector({ authMethod: 'basic', ...sandbox.credentials.servicenow.readOnlyBasic }).createTicket({ marker: 'wfa-c3', summary: 's', description: 'd', assigneeExternalId: found.user.externalId })); // 403
+  await settle(
+    connector({ authMethod: 'basic', ...sandbox.credentials.servicenow.readOnlyBasic }).createTicket({
+      marker: 'wfa-c3',
+      summary: 's',
+      description: 'd',
+      assigneeExternalId: found.user.externalId,
+    }),
+  ); // 403
   await settle(connector({ authMethod: 'basic', username: 'wfa.integration', password: 'wrong' }).verify()); // 401
   sandbox.state.revokeRefreshTokens();
   sandbox.state.expireAccessTokens();
@@ -69,7 +80,11 @@ describe('ServiceNow traffic against the vendored Table API spec (extended in me
   it('recorded the whole scenario, errors included', () => {
     const statuses = new Set(recorded.map((r) => r.response?.status));
     for (const s of [200, 201, 400, 401, 403, 404, 429, 503]) expect(statuses).toContain(s);
-    expect(recorded.filter((r) => r.path === '/oauth_token.do').map((r) => new URLSearchParams(r.body).get('grant_type'))).toEqual(['password', 'refresh_token', 'refresh_token']);
+    expect(recorded.filter((r) => r.path === '/oauth_token.do').map((r) => new URLSearchParams(r.body).get('grant_type'))).toEqual([
+      'password',
+      'refresh_token',
+      'refresh_token',
+    ]);
   });
 
   it('every request and response matches the spec', () => {
@@ -81,7 +96,13 @@ describe('ServiceNow traffic against the vendored Table API spec (extended in me
     for (const ex of recorded) {
       const id = checkExchange(api, ex).operation?.operationId;
       const schema =
-        id === 'createRecord' ? serviceNowIncidentBody : id === 'updateRecord' ? serviceNowUpdateBody : id === 'oauthToken' ? serviceNowTokenRequest : undefined;
+        id === 'createRecord'
+          ? serviceNowIncidentBody
+          : id === 'updateRecord'
+            ? serviceNowUpdateBody
+            : id === 'oauthToken'
+              ? serviceNowTokenRequest
+              : undefined;
       if (!schema) continue;
       seen.push(id!);
       const body = id === 'oauthToken' ? Object.fromEntries(new URLSearchParams(ex.body)) : JSON.parse(ex.body);
@@ -124,7 +145,14 @@ describe('the validator catches drift (negative controls)', () => {
 
   it('rejects a 200 where ServiceNow answers a create with 201', () => {
     const ok = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ result: {} }) };
-    const { problems } = checkExchange(api, { method: 'POST', path: '/api/now/table/incident', query: {}, headers: { 'content-type': 'application/json' }, body: '{}', response: ok });
+    const { problems } = checkExchange(api, {
+      method: 'POST',
+      path: '/api/now/table/incident',
+      query: {},
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      response: ok,
+    });
     expect(problems.join()).toMatch(/status 200 is not declared/);
   });
 });

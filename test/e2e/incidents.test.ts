@@ -28,7 +28,13 @@ function incident(transactionId: string, minutesAgo: number, extra: Partial<Inci
     dictionaries: [{ name: 'Financial Statements', matchCount: 10 }],
     url: 'https://files.e2e.example/upload/1',
     host: 'files.e2e.example',
-    user: { name: 'Erin Example', email: 'erin.example@corp.example', department: 'Forensics', clientIp: '10.9.8.7', manager: { name: 'Max Manager', email: 'max@corp.example' } },
+    user: {
+      name: 'Erin Example',
+      email: 'erin.example@corp.example',
+      department: 'Forensics',
+      clientIp: '10.9.8.7',
+      manager: { name: 'Max Manager', email: 'max@corp.example' },
+    },
     file: { name: 'secret-plan.docx', type: 'docx', md5: MD5, size: 123456 },
     application: { name: 'E2E Files', category: 'File Sharing' },
     ...extra,
@@ -48,7 +54,12 @@ async function ingest(h: E2E, key: string, items: unknown[]) {
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ incidents: items }),
   });
-  const body = (await res.json()) as { created: number; existing: number; rejected: number; results: { transactionId: string; id: number; duplicateOf: number | null }[] };
+  const body = (await res.json()) as {
+    created: number;
+    existing: number;
+    rejected: number;
+    results: { transactionId: string; id: number; duplicateOf: number | null }[];
+  };
   expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
   return body;
 }
@@ -200,7 +211,10 @@ describeE2E('incidents', (h) => {
     await filters.getByTestId('filter-department').getByText('Exclude').click();
     await filters.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/exclude=department/);
-    await page.getByRole('link', { name: /E2E-GEN/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /E2E-GEN/ })
+      .first()
+      .waitFor();
     await expect.poll(() => page.getByRole('link', { name: 'E2E-TARGET-1' }).count()).toBe(0);
     await page.goBack();
     await page.getByRole('link', { name: 'E2E-TARGET-1' }).waitFor();

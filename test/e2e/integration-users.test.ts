@@ -15,8 +15,18 @@ describeE2E(
     beforeAll(async () => {
       sb = await startSandbox({ port: 0, host: '127.0.0.1' });
       const api = await h.api();
-      const sn = await api.post<{ id: number }>('/integrations', { type: 'servicenow', name: SN, baseUrl: sb.servicenowUrl, credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic } });
-      const jira = await api.post<{ id: number }>('/integrations', { type: 'jira_cloud', name: JIRA, baseUrl: sb.jiraUrl, credentials: { email: sb.credentials.jira.email, apiToken: sb.credentials.jira.apiToken } });
+      const sn = await api.post<{ id: number }>('/integrations', {
+        type: 'servicenow',
+        name: SN,
+        baseUrl: sb.servicenowUrl,
+        credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic },
+      });
+      const jira = await api.post<{ id: number }>('/integrations', {
+        type: 'jira_cloud',
+        name: JIRA,
+        baseUrl: sb.jiraUrl,
+        credentials: { email: sb.credentials.jira.email, apiToken: sb.credentials.jira.apiToken },
+      });
       ids = { sn: sn.id, jira: jira.id };
     });
     afterAll(async () => {
@@ -47,7 +57,14 @@ describeE2E(
       await dialog.getByLabel('Integration').selectOption({ label: `${SN} (ServiceNow)` });
       // 3.2 Email: the Name and Username fields appear.
       await dialog.getByLabel('Email').fill('beth.anglin@example.com');
-      await expect.poll(() => dialog.getByLabel('Name', { exact: true }).inputValue().catch(() => '')).toBe('Beth Anglin');
+      await expect
+        .poll(() =>
+          dialog
+            .getByLabel('Name', { exact: true })
+            .inputValue()
+            .catch(() => ''),
+        )
+        .toBe('Beth Anglin');
       expect(await dialog.getByLabel('Username', { exact: true }).inputValue()).toBe('beth.anglin');
       // 4. Click Add User.
       await dialog.getByRole('button', { name: 'Add User' }).click();
@@ -66,7 +83,14 @@ describeE2E(
       const d2 = await openAddUser(page);
       await d2.getByLabel('Integration').selectOption({ label: `${JIRA} (JiraCloud)` });
       await d2.getByLabel('Email').fill('fred@example.com');
-      await expect.poll(() => d2.getByLabel('Name', { exact: true }).inputValue().catch(() => '')).toBe('Fred Example');
+      await expect
+        .poll(() =>
+          d2
+            .getByLabel('Name', { exact: true })
+            .inputValue()
+            .catch(() => ''),
+        )
+        .toBe('Fred Example');
       expect(await d2.getByLabel('Username', { exact: true }).inputValue()).toMatch(/^5b10/);
       await d2.getByRole('button', { name: 'Add User' }).click();
       await d2.waitFor({ state: 'hidden' });
@@ -154,7 +178,14 @@ describeE2E(
       // Import CSV with a progress bar and per-row results.
       await page.getByRole('button', { name: 'Import CSV' }).click();
       const imp = page.getByRole('dialog', { name: 'Import CSV' });
-      const csv = ['email,integration', `abel.tuter@example.com,${SN}`, `nobody@example.com,${JIRA}`, `ivan.inactive@example.com,${JIRA}`, `beth.anglin@example.com,${SN}`, `x@example.com,Unknown`].join('\n');
+      const csv = [
+        'email,integration',
+        `abel.tuter@example.com,${SN}`,
+        `nobody@example.com,${JIRA}`,
+        `ivan.inactive@example.com,${JIRA}`,
+        `beth.anglin@example.com,${SN}`,
+        `x@example.com,Unknown`,
+      ].join('\n');
       await imp.locator('input[type=file]').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
       await imp.getByRole('button', { name: 'Import' }).click();
       await imp.getByRole('progressbar').first().waitFor();
@@ -185,7 +216,14 @@ describeE2E(
       const api = await h.api();
       for (let i = 0; i < 30; i++) {
         const email = `paging.${String(i).padStart(2, '0')}@example.com`;
-        sb.state.servicenow.users.push({ sys_id: `${i}`.padStart(32, 'd'), name: `Paging ${String(i).padStart(2, '0')}`, user_name: `paging.${i}`, email, active: 'true', canWrite: false });
+        sb.state.servicenow.users.push({
+          sys_id: `${i}`.padStart(32, 'd'),
+          name: `Paging ${String(i).padStart(2, '0')}`,
+          user_name: `paging.${i}`,
+          email,
+          active: 'true',
+          canWrite: false,
+        });
         await api.post('/integration-users', { integrationId: ids.sn, email });
       }
       const page = await h.newPage();
@@ -196,7 +234,8 @@ describeE2E(
       await pager.getByLabel('Rows per page').selectOption('10');
       await pager.getByText('Showing 1–10 of 30 integration users').waitFor();
       const table = page.getByRole('table', { name: 'Integration Users' });
-      const listed = (u: string) => page.waitForRequest((r) => r.url().includes('/api/v1/integration-users?') && new URL(r.url()).searchParams.get('page') === u);
+      const listed = (u: string) =>
+        page.waitForRequest((r) => r.url().includes('/api/v1/integration-users?') && new URL(r.url()).searchParams.get('page') === u);
       for (const [control, expectPage, showing, first] of [
         ['Next page', '2', 'Showing 11–20', 'Paging 10'],
         ['Next page', '3', 'Showing 21–30', 'Paging 20'],

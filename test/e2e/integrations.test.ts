@@ -71,7 +71,10 @@ describeE2E(
 
       const api = await h.api();
       const list = await api.get<{ items: { name: string; settings: Record<string, boolean>; enabled: boolean }[] }>('/integrations');
-      expect(list.items.find((i) => i.name === 'snowtest')).toMatchObject({ enabled: true, settings: { syncTicketStatus: true, closeIncidentOnTicketClosed: true } });
+      expect(list.items.find((i) => i.name === 'snowtest')).toMatchObject({
+        enabled: true,
+        settings: { syncTicketStatus: true, closeIncidentOnTicketClosed: true },
+      });
     });
 
     it('connects Jira Cloud, syncs projects, sets a Complete Status and maps the required fields', async () => {
@@ -128,13 +131,20 @@ describeE2E(
 
       const api = await h.api();
       const jira = (await api.get<{ items: { id: number; name: string }[] }>('/integrations')).items.find((i) => i.name === 'jiratest')!;
-      const projects = await api.get<{ items: { key: string; completeStatus: { name: string } | null; autoSync: { enabled: boolean } }[] }>(`/integrations/${jira.id}/projects`);
+      const projects = await api.get<{ items: { key: string; completeStatus: { name: string } | null; autoSync: { enabled: boolean } }[] }>(
+        `/integrations/${jira.id}/projects`,
+      );
       expect(projects.items.find((p) => p.key === 'SEC')).toMatchObject({ completeStatus: { name: 'Done' }, autoSync: { enabled: true } });
     });
 
     it('deletes an account after confirmation; it shows again, marked Deleted, under "Show Deleted Accounts"', async () => {
       const api = await h.api();
-      const body = (name: string) => ({ type: 'servicenow', name, baseUrl: sb.servicenowUrl, credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic } });
+      const body = (name: string) => ({
+        type: 'servicenow',
+        name,
+        baseUrl: sb.servicenowUrl,
+        credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic },
+      });
       await api.post('/integrations', body('snow-keep'));
       await api.post('/integrations', body('snow-gone'));
       const page = await h.newPage();

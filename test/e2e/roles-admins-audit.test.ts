@@ -8,7 +8,6 @@ import { describeE2E } from './harness.js';
 const ROLE = 'Audit Reviewer';
 const REVIEWER = { email: 'reviewer@example.com', name: 'Rita Reviewer', password: 'reviewer-password-1' };
 
-
 describeE2E('roles, admins and audit logs', (h) => {
   it('custom role → new admin sees only what the role allows → everything is in Audit Logs', async () => {
     const page = await h.newPage();

@@ -18,14 +18,20 @@ describeE2E('screenshots of Setup pages', (h) => {
     const custom = await api.post<{ id: number }>('/roles', { name: 'Audit Reviewer', permissions: { 'Audit Logs': 'view', Analytics: 'view' } });
     await api.patch(`/roles/${custom.id}`, { permissions: { 'Audit Logs': 'view', Labels: 'edit' } });
     for (let i = 1; i <= 12; i++) {
-      await api.post('/admins', { email: `analyst${i}@example.com`, name: `Analyst Number ${i}`, roleId: i % 3 ? manager : custom.id, password: 'analyst-password-1' });
+      await api.post('/admins', {
+        email: `analyst${i}@example.com`,
+        name: `Analyst Number ${i}`,
+        roleId: i % 3 ? manager : custom.id,
+        password: 'analyst-password-1',
+      });
     }
     await api.post('/api-keys', { name: 'SIEM export', roleId: custom.id });
 
     for (const width of WIDTHS) {
       const page = await h.newPage({ width, height: 900 });
       await h.login(page);
-      const shot = (name: string) => h.screenshot(page, path.join(OUT, `${name}-${width}.png`), { fullPage: !(/-(add|view|created|change|validation)/.test(name)) });
+      const shot = (name: string) =>
+        h.screenshot(page, path.join(OUT, `${name}-${width}.png`), { fullPage: !/-(add|view|created|change|validation)/.test(name) });
       const open = async (p: string, heading: string) => {
         await page.goto(p);
         await page.getByRole('heading', { name: heading }).waitFor();
@@ -75,11 +81,13 @@ describeE2E('screenshots of Setup pages', (h) => {
       await page.getByRole('dialog', { name: 'Change' }).getByTestId('audit-diff').waitFor();
       await shot('audit-logs-change');
       // Nothing in the Change window scrolls sideways, at either width.
-      const sideways = await page.getByRole('dialog', { name: 'Change' }).evaluate((dialog) =>
-        [dialog, ...dialog.querySelectorAll('*')]
-          .filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(el.ownerDocument.defaultView!.getComputedStyle(el).overflowX))
-          .map((el) => el.className || el.tagName),
-      );
+      const sideways = await page
+        .getByRole('dialog', { name: 'Change' })
+        .evaluate((dialog) =>
+          [dialog, ...dialog.querySelectorAll('*')]
+            .filter((el) => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(el.ownerDocument.defaultView!.getComputedStyle(el).overflowX))
+            .map((el) => el.className || el.tagName),
+        );
       expect({ width, sideways }).toEqual({ width, sideways: [] });
       await page.keyboard.press('Escape');
 

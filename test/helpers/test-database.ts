@@ -31,7 +31,10 @@ async function onPostgres(query: string): Promise<void> {
  * PostgreSQL schema of its own in that database, so test files can run in parallel. `kind`
  * picks one explicitly (tests that cover both databases in one run).
  */
-export async function testDatabasePlace(prefix: string, kind: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite'): Promise<TestDatabasePlace> {
+export async function testDatabasePlace(
+  prefix: string,
+  kind: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite',
+): Promise<TestDatabasePlace> {
   if (kind === 'postgres' && !process.env.TEST_DATABASE_URL) throw new Error('A PostgreSQL test database needs TEST_DATABASE_URL.');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `wfa-${prefix}-`));
   const schema = kind === 'postgres' ? `${prefix}_${process.pid}_${Date.now().toString(36)}_${counter++}`.toLowerCase().replace(/\W/g, '_') : undefined;

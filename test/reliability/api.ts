@@ -20,7 +20,10 @@ export async function signIn(baseUrl: string, who: { email: string; password: st
     signal: AbortSignal.timeout(30_000),
   });
   if (!res.ok) throw new Error(`sign-in as ${who.email} failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const { csrfToken } = (await res.json()) as { csrfToken: string };
 
   const call: Api['call'] = async (baseUrl, method, path, body) => {
@@ -53,7 +56,8 @@ export async function signIn(baseUrl: string, who: { email: string; password: st
           await sleep(200);
           continue;
         }
-        if (a.status === 'unreachable' || a.status >= 300) throw new Error(`${method} ${path} → ${a.status}: ${JSON.stringify('body' in a ? a.body : a.error)}`);
+        if (a.status === 'unreachable' || a.status >= 300)
+          throw new Error(`${method} ${path} → ${a.status}: ${JSON.stringify('body' in a ? a.body : a.error)}`);
         return a.body;
       }
     },

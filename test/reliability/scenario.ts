@@ -58,7 +58,9 @@ function recordsWithMarker(state: SandboxState, system: Request['system'], marke
       .filter((i) => i.correlation_id === marker)
       .map((i) => ({ key: i.number, notesComments: i.notes.filter((n) => n.field === 'work_notes' && n.value.includes(notes)).length }));
   }
-  return state.jira.issues.filter((i) => i.labels.includes(marker)).map((i) => ({ key: i.key, notesComments: i.comments.filter((c) => c.includes(notes)).length }));
+  return state.jira.issues
+    .filter((i) => i.labels.includes(marker))
+    .map((i) => ({ key: i.key, notesComments: i.comments.filter((c) => c.includes(notes)).length }));
 }
 
 /** A DATABASE_URL a separate process can use: the SQLite file, or PostgreSQL with the test schema as search_path. */
@@ -107,9 +109,14 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
       const live = servers.filter((s) => s.up);
       return live.length ? live[Math.floor(Math.random() * live.length)].url : null;
     };
-    await Promise.all([submitAll(api, requests, liveUrl, problems), killAtRandom(servers, o.kills, (k) => (k === Math.floor(o.kills / 2) ? setFaults(o.laterFaults) : undefined))]);
+    await Promise.all([
+      submitAll(api, requests, liveUrl, problems),
+      killAtRandom(servers, o.kills, (k) => (k === Math.floor(o.kills / 2) ? setFaults(o.laterFaults) : undefined)),
+    ]);
     const settleStarted = Date.now();
-    const database = openDatabase(place.schema ? { kind: 'postgres', url: place.url, schema: place.schema } : { kind: 'sqlite', file: place.url.slice('sqlite:'.length) });
+    const database = openDatabase(
+      place.schema ? { kind: 'postgres', url: place.url, schema: place.schema } : { kind: 'sqlite', file: place.url.slice('sqlite:'.length) },
+    );
     try {
       await settle(api, servers[0].url, database, o.settleTimeoutMs ?? 480_000, problems);
     } finally {
@@ -161,7 +168,8 @@ async function prepare(api: Api, url: string, o: ScenarioOptions): Promise<Reque
   });
   const snUser = await api.ok(url, 'POST', '/integration-users', { integrationId: sn.id, email: 'abel.tuter@example.com' });
   const jiraUser = await api.ok(url, 'POST', '/integration-users', { integrationId: jira.id, email: 'beth.anglin@example.com' });
-  const findSec = async () => ((await api.ok(url, 'GET', `/integrations/${jira.id}/projects`)).items as { id: number; key: string }[]).find((p) => p.key === 'SEC');
+  const findSec = async () =>
+    ((await api.ok(url, 'GET', `/integrations/${jira.id}/projects`)).items as { id: number; key: string }[]).find((p) => p.key === 'SEC');
   let sec = await findSec();
   if (!sec) {
     await api.ok(url, 'POST', `/integrations/${jira.id}/projects/sync`);
@@ -171,7 +179,10 @@ async function prepare(api: Api, url: string, o: ScenarioOptions): Promise<Reque
 
   const run = Math.random().toString(36).slice(2, 8);
   const items = Array.from({ length: o.incidents }, (_, i) =>
-    incident({ transactionId: `rel-${o.name.replace(/\W+/g, '-')}-${run}-${i}`, user: { name: `Person ${i}`, email: `person${i}@corp.example`, department: 'Finance', clientIp: '10.0.0.5' } }),
+    incident({
+      transactionId: `rel-${o.name.replace(/\W+/g, '-')}-${run}-${i}`,
+      user: { name: `Person ${i}`, email: `person${i}@corp.example`, department: 'Finance', clientIp: '10.0.0.5' },
+    }),
   );
   const ingested = await api.ok(url, 'POST', '/incidents', { incidents: items });
   const ids = (ingested.results as { id: number | null; result: string }[]).map((r) => r.id);
@@ -181,7 +192,16 @@ async function prepare(api: Api, url: string, o: ScenarioOptions): Promise<Reque
     const snNotes = `reliability notes ${run} #${i} for ServiceNow`;
     const jiraNotes = `reliability notes ${run} #${i} for Jira`;
     return [
-      { incidentId: incidentId!, system: 'servicenow' as const, integrationId: sn.id, notes: snNotes, body: { integrationId: sn.id, integrationUserId: snUser.id, notes: snNotes }, accepted: false, posts: 0, conflicts: 0 },
+      {
+        incidentId: incidentId!,
+        system: 'servicenow' as const,
+        integrationId: sn.id,
+        notes: snNotes,
+        body: { integrationId: sn.id, integrationUserId: snUser.id, notes: snNotes },
+        accepted: false,
+        posts: 0,
+        conflicts: 0,
+      },
       {
         incidentId: incidentId!,
         system: 'jira' as const,

@@ -21,7 +21,13 @@ const TICKET_TIMING = { WFA_TICKET_MARKER_WINDOW_MS: '6000' };
  * A third of all calls fail (half 429 with Retry-After, half 503); Jira's search lags new issues by
  * 3 s; some creates are processed and then answered 503 or their connection dropped.
  */
-const storm = (lostAs: 'error' | 'drop') => ({ rateLimitRate: 1 / 6, errorRate: 1 / 6, retryAfterSeconds: 1, loseCreateAnswers: 10, loseCreateAnswerAs: lostAs });
+const storm = (lostAs: 'error' | 'drop') => ({
+  rateLimitRate: 1 / 6,
+  errorRate: 1 / 6,
+  retryAfterSeconds: 1,
+  loseCreateAnswers: 10,
+  loseCreateAnswerAs: lostAs,
+});
 const STORM = { servicenow: storm('error'), jira: { ...storm('drop'), searchLagMs: 3_000 } };
 const STORM_LATER = { servicenow: { loseCreateAnswers: 10, loseCreateAnswerAs: 'drop' }, jira: { loseCreateAnswers: 10, loseCreateAnswerAs: 'error' } };
 

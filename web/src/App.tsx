@@ -17,15 +17,17 @@ export function App() {
         {visible.map((p) => (
           <Route key={p.path} path={p.path} element={<p.component />} />
         ))}
-        <Route path="/" element={home ? <Navigate to={home} replace /> : <EmptyState title="No pages available">Your role gives access to no pages. Ask an admin to change your role.</EmptyState>} />
         <Route
-          path="*"
+          path="/"
           element={
-            <EmptyState title="Page not found">
-              This page does not exist or your role does not allow it.
-            </EmptyState>
+            home ? (
+              <Navigate to={home} replace />
+            ) : (
+              <EmptyState title="No pages available">Your role gives access to no pages. Ask an admin to change your role.</EmptyState>
+            )
           }
         />
+        <Route path="*" element={<EmptyState title="Page not found">This page does not exist or your role does not allow it.</EmptyState>} />
       </Route>
     </Routes>
   );

@@ -16,16 +16,7 @@ import {
 } from '../types.js';
 import { adfToText, textToAdf } from './adf.js';
 import { JIRA_CLOUD } from './descriptor.js';
-import {
-  pickUser,
-  readJiraError,
-  statusCategory,
-  toExternalTicket,
-  toExternalUser,
-  type JiraIssue,
-  type JiraStatus,
-  type JiraUser,
-} from './records.js';
+import { pickUser, readJiraError, statusCategory, toExternalTicket, toExternalUser, type JiraIssue, type JiraStatus, type JiraUser } from './records.js';
 
 const ISSUE_FIELDS = ['status', 'assignee', 'updated'];
 /** labels: the ticket's idempotency marker. */
@@ -287,9 +278,18 @@ export class JiraCloudConnector implements TicketingConnector {
     // The workflow decides where a done issue may go; the first way out of "done" is taken.
     const out = (res.body.transitions ?? []).find((t) => t.to?.statusCategory?.key && t.to.statusCategory.key !== 'done');
     if (!out) {
-      throw new ConnectorError('invalid', 'The Jira workflow offers no transition out of the issue\'s closed status: reopen it in Jira, or set the closed-ticket policy to create a new ticket.');
+      throw new ConnectorError(
+        'invalid',
+        "The Jira workflow offers no transition out of the issue's closed status: reopen it in Jira, or set the closed-ticket policy to create a new ticket.",
+      );
     }
-    await this.http.send({ method: 'POST', path, json: { transition: { id: out.id } }, headers: this.headers, action: `moving the issue to ${out.to?.name ?? out.name}` });
+    await this.http.send({
+      method: 'POST',
+      path,
+      json: { transition: { id: out.id } },
+      headers: this.headers,
+      action: `moving the issue to ${out.to?.name ?? out.name}`,
+    });
     const issue = await this.getTicket(externalId);
     if (!issue) throw new ConnectorError('not_found', 'Jira Cloud found nothing while reopening the issue: it may have been deleted.');
     return issue;

@@ -12,10 +12,7 @@ export interface ServiceNowAuth {
   sendOrNull<T>(http: HttpClient, req: HttpRequest): Promise<HttpResponse<T> | null>;
 }
 
-export function createServiceNowAuth(
-  credentials: ServiceNowCredentials,
-  onTokens?: (tokens: OAuthTokens) => Promise<void>,
-): ServiceNowAuth {
+export function createServiceNowAuth(credentials: ServiceNowCredentials, onTokens?: (tokens: OAuthTokens) => Promise<void>): ServiceNowAuth {
   if (credentials.authMethod === 'basic') {
     const header = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
     return {
@@ -116,11 +113,10 @@ class OAuthSession implements ServiceNowAuth {
     } catch (err) {
       // Outages are retried later as usual; a refused refresh token needs an admin.
       if (err instanceof ConnectorError && !err.transient) {
-        throw new ConnectorError(
-          'auth',
-          'ServiceNow refused to refresh the OAuth token (it expired or was revoked): re-authorize the integration.',
-          { status: err.opts.status, reauthorize: true },
-        );
+        throw new ConnectorError('auth', 'ServiceNow refused to refresh the OAuth token (it expired or was revoked): re-authorize the integration.', {
+          status: err.opts.status,
+          reauthorize: true,
+        });
       }
       throw err;
     }

@@ -72,10 +72,7 @@ export class AdminsService {
   }
 
   /** Used by the CLI and the demo as well as the API; `actor` null means the installation itself. */
-  async create(
-    actor: Principal,
-    input: { email: string; name: string; roleId: number; password: string },
-  ): Promise<AdminView> {
+  async create(actor: Principal, input: { email: string; name: string; roleId: number; password: string }): Promise<AdminView> {
     const passwordHash = await hashPassword(input.password);
     const id = await this.db.transaction().execute(async (trx) => {
       const role = await this.roles.requireInOrg(actor.orgId, input.roleId, trx);
@@ -112,11 +109,7 @@ export class AdminsService {
     return this.get(actor.orgId, id);
   }
 
-  async update(
-    actor: Principal,
-    id: number,
-    input: { name?: string; roleId?: number; status?: 'active' | 'disabled'; password?: string },
-  ): Promise<AdminView> {
+  async update(actor: Principal, id: number, input: { name?: string; roleId?: number; status?: 'active' | 'disabled'; password?: string }): Promise<AdminView> {
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     await this.db.transaction().execute(async (trx) => {
       const current = await this.store.get(actor.orgId, id, trx);

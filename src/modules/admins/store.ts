@@ -18,10 +18,7 @@ export class AdminsStore {
     return exec.selectFrom('admins').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   }
 
-  async list(
-    orgId: number,
-    q: { search?: string; sort: keyof typeof SORT_COLUMNS; order: 'asc' | 'desc'; page: number; pageSize: number },
-  ) {
+  async list(orgId: number, q: { search?: string; sort: keyof typeof SORT_COLUMNS; order: 'asc' | 'desc'; page: number; pageSize: number }) {
     let base = this.db.selectFrom('admins').innerJoin('roles', 'roles.id', 'admins.role_id').where('admins.org_id', '=', orgId);
     if (q.search) {
       const like = `%${q.search.toLowerCase()}%`;

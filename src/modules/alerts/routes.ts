@@ -22,7 +22,10 @@ export function alertsRoutes(alerts: AlertsService): FastifyPluginAsyncZod {
         tags: ['Notification Center'],
         summary: 'Notification Center alerts',
         querystring: z.strictObject({
-          includeCleared: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+          includeCleared: z
+            .enum(['true', 'false'])
+            .default('false')
+            .transform((v) => v === 'true'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
         response: { 200: z.object({ items: z.array(alertView) }) },

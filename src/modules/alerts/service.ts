@@ -39,12 +39,26 @@ export class AlertsService {
       .where('cleared_at', 'is', null)
       .executeTakeFirst();
     if (open) {
-      await exec.updateTable('alerts').set({ last_detected: now, summary: a.summary, detail: a.detail ?? null }).where('id', '=', open.id).execute();
+      await exec
+        .updateTable('alerts')
+        .set({ last_detected: now, summary: a.summary, detail: a.detail ?? null })
+        .where('id', '=', open.id)
+        .execute();
       return;
     }
     await exec
       .insertInto('alerts')
-      .values({ org_id: orgId, key: a.key, module: a.module, severity: a.severity, summary: a.summary, detail: a.detail ?? null, first_detected: now, last_detected: now, cleared_at: null })
+      .values({
+        org_id: orgId,
+        key: a.key,
+        module: a.module,
+        severity: a.severity,
+        summary: a.summary,
+        detail: a.detail ?? null,
+        first_detected: now,
+        last_detected: now,
+        cleared_at: null,
+      })
       .execute();
   }
 

@@ -33,7 +33,15 @@ export class ApiKeysService {
     const rows = await this.db
       .selectFrom('api_keys')
       .innerJoin('roles', 'roles.id', 'api_keys.role_id')
-      .select(['api_keys.id', 'api_keys.name', 'api_keys.prefix', 'api_keys.role_id', 'roles.name as role_name', 'api_keys.created_at', 'api_keys.last_used_at'])
+      .select([
+        'api_keys.id',
+        'api_keys.name',
+        'api_keys.prefix',
+        'api_keys.role_id',
+        'roles.name as role_name',
+        'api_keys.created_at',
+        'api_keys.last_used_at',
+      ])
       .where('api_keys.org_id', '=', orgId)
       .where('api_keys.revoked_at', 'is', null)
       .orderBy('api_keys.created_at', 'desc')

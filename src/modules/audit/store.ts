@@ -71,23 +71,13 @@ export class AuditStore {
   }
 
   async get(orgId: number, id: number): Promise<AuditRow | null> {
-    const r = await this.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const r = await this.db.selectFrom('audit_log').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     return r ? toRow(r) : null;
   }
 
   async facets(orgId: number): Promise<AuditFacets> {
     const modules = await this.db.selectFrom('audit_log').select('module').distinct().where('org_id', '=', orgId).execute();
-    const resources = await this.db
-      .selectFrom('audit_log')
-      .select('resource')
-      .distinct()
-      .where('org_id', '=', orgId)
-      .execute();
+    const resources = await this.db.selectFrom('audit_log').select('resource').distinct().where('org_id', '=', orgId).execute();
     const admins = await this.db
       .selectFrom('audit_log')
       .select(['admin_id', 'actor'])

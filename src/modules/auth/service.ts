@@ -71,7 +71,12 @@ export class AuthService implements Authenticator {
     }
     const now = new Date();
     if (admin.locked_until && admin.locked_until > now.toISOString()) {
-      throw new AppError(423, 'account_locked', `This account is locked after repeated failed sign-ins. Try again after ${admin.locked_until} or ask another admin to unlock it.`, { lockedUntil: admin.locked_until });
+      throw new AppError(
+        423,
+        'account_locked',
+        `This account is locked after repeated failed sign-ins. Try again after ${admin.locked_until} or ask another admin to unlock it.`,
+        { lockedUntil: admin.locked_until },
+      );
     }
     const ok = await verifyPassword(password, admin.password_hash);
     if (!ok) {
@@ -80,7 +85,9 @@ export class AuthService implements Authenticator {
       const lockedUntil = lock ? new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000).toISOString() : null;
       await this.admins.recordSignIn(admin.id, { failed_logins: lock ? 0 : failures, locked_until: lockedUntil });
       if (lock) {
-        throw new AppError(423, 'account_locked', `Too many failed sign-ins: this account is locked for ${this.config.loginLockoutMinutes} minutes.`, { lockedUntil });
+        throw new AppError(423, 'account_locked', `Too many failed sign-ins: this account is locked for ${this.config.loginLockoutMinutes} minutes.`, {
+          lockedUntil,
+        });
       }
       throw unauthorized(BAD_LOGIN);
     }
@@ -224,7 +231,16 @@ export class AuthService implements Authenticator {
       .innerJoin('admins', 'admins.id', 'sessions.admin_id')
       .innerJoin('roles', 'roles.id', 'admins.role_id')
       .innerJoin('orgs', 'orgs.id', 'admins.org_id')
-      .select(['sessions.csrf_token', 'sessions.expires_at', 'admins.id', 'admins.email', 'admins.name', 'roles.name as role_name', 'orgs.id as org_id', 'orgs.name as org_name'])
+      .select([
+        'sessions.csrf_token',
+        'sessions.expires_at',
+        'admins.id',
+        'admins.email',
+        'admins.name',
+        'roles.name as role_name',
+        'orgs.id as org_id',
+        'orgs.name as org_name',
+      ])
       .where('sessions.id', '=', principal.sessionId)
       .executeTakeFirstOrThrow();
     return {

@@ -53,7 +53,12 @@ export class IncidentActions {
           if (!row) throw notFound('Incident');
           const plan = planner(row);
           const state = plan.status ?? (row.status as Status);
-          await this.store.update(trx, actor.orgId, id, { ...plan.patch, ...(plan.status ? { status: plan.status } : {}), updated_at: now, last_change: plan.summary });
+          await this.store.update(trx, actor.orgId, id, {
+            ...plan.patch,
+            ...(plan.status ? { status: plan.status } : {}),
+            updated_at: now,
+            last_change: plan.summary,
+          });
           if (plan.labels) await this.store.setLabels(trx, actor.orgId, id, plan.labels.rows, plan.labels.mode, now);
           events.push({
             org_id: actor.orgId,
@@ -93,7 +98,8 @@ export class IncidentActions {
     const label = body.resolutionLabelId
       ? await this.labels.resolve(actor.orgId, { labelId: body.resolutionLabelId, value: body.resolutionValue }, 'resolutionLabelId')
       : null;
-    if (!label && body.resolutionValue) throw badRequest('resolutionValue: pick a resolution label first.', [{ field: 'resolutionValue', message: 'No resolution label.' }]);
+    if (!label && body.resolutionValue)
+      throw badRequest('resolutionValue: pick a resolution label first.', [{ field: 'resolutionValue', message: 'No resolution label.' }]);
     return (row) => {
       if (row.status === 'Resolved') throw refused(`Incident ${row.transaction_id} is already Resolved.`);
       const what = [
@@ -121,13 +127,17 @@ export class IncidentActions {
 
   private async assignPlanner(actor: Principal, adminId: number, notes: string | undefined, field: string, self: boolean): Promise<Planner> {
     const admin = await this.admins.get(actor.orgId, adminId).catch((e: unknown) => {
-      if (e instanceof AppError && e.statusCode === 404) throw badRequest(`${field}: admin ${adminId} does not exist in your organization.`, [{ field, message: 'Unknown admin.' }]);
+      if (e instanceof AppError && e.statusCode === 404)
+        throw badRequest(`${field}: admin ${adminId} does not exist in your organization.`, [{ field, message: 'Unknown admin.' }]);
       throw e;
     });
-    if (admin.status !== 'active') throw badRequest(`${field}: ${admin.email} is disabled and cannot be assigned incidents.`, [{ field, message: 'Admin is disabled.' }]);
+    if (admin.status !== 'active')
+      throw badRequest(`${field}: ${admin.email} is disabled and cannot be assigned incidents.`, [{ field, message: 'Admin is disabled.' }]);
     const perms = await this.roles.permissionsOf(actor.orgId, admin.roleId);
     if (!perms || !allows(perms, 'Incidents', 'edit')) {
-      throw badRequest(`${field}: ${admin.email}'s role (${admin.roleName}) cannot edit incidents, so they cannot be the DLP Admin.`, [{ field, message: 'Admin cannot edit incidents.' }]);
+      throw badRequest(`${field}: ${admin.email}'s role (${admin.roleName}) cannot edit incidents, so they cannot be the DLP Admin.`, [
+        { field, message: 'Admin cannot edit incidents.' },
+      ]);
     }
     return () => ({
       action: self ? 'assign-to-me' : 'assign',
@@ -150,7 +160,8 @@ export class IncidentActions {
   }
 
   private selfId(actor: Principal): number {
-    if (actor.kind !== 'admin' || !actor.adminId) throw badRequest('Assign to Me needs a signed-in admin; an API key cannot be assigned incidents. Use Assign DLP Admin instead.');
+    if (actor.kind !== 'admin' || !actor.adminId)
+      throw badRequest('Assign to Me needs a signed-in admin; an API key cannot be assigned incidents. Use Assign DLP Admin instead.');
     return actor.adminId;
   }
 
@@ -167,8 +178,10 @@ export class IncidentActions {
         patch: { resolution_date: null, resolution_label: null, resolution_value: null, false_positive: 0 },
       };
     });
-  assignToMe = async (actor: Principal, id: number, notes?: string) => this.one(actor, id, await this.assignPlanner(actor, this.selfId(actor), notes, 'adminId', true));
-  assign = async (actor: Principal, id: number, adminId: number, notes?: string) => this.one(actor, id, await this.assignPlanner(actor, adminId, notes, 'adminId', false));
+  assignToMe = async (actor: Principal, id: number, notes?: string) =>
+    this.one(actor, id, await this.assignPlanner(actor, this.selfId(actor), notes, 'adminId', true));
+  assign = async (actor: Principal, id: number, adminId: number, notes?: string) =>
+    this.one(actor, id, await this.assignPlanner(actor, adminId, notes, 'adminId', false));
   priority = (actor: Principal, id: number, priority: Priority, notes?: string) =>
     this.one(actor, id, (row) => ({
       action: 'priority',
@@ -186,20 +199,39 @@ export class IncidentActions {
    * Moves an open incident to a state that waits on a person (Validating with User, Escalated,
    * Received Justification Response). Used by the demo now and by Notify User / Escalate later.
    */
-  markWaiting = (actor: Principal, id: number, status: 'Validating with User' | 'Escalated' | 'Received Justification Response', summary: string, user?: string) =>
+  markWaiting = (
+    actor: Principal,
+    id: number,
+    status: 'Validating with User' | 'Escalated' | 'Received Justification Response',
+    summary: string,
+    user?: string,
+  ) =>
     this.one(actor, id, (row) => {
       if (row.status === 'Resolved') throw refused(`Incident ${row.transaction_id} is Resolved. Reopen it first.`);
       return { action: 'status', status, summary, patch: { awaiting_user: status === 'Received Justification Response' ? null : (user ?? row.user_email) } };
     });
 
   bulk = {
-    assignToMe: async (actor: Principal, ids: number[], notes?: string) => this.run(actor, ids, await this.assignPlanner(actor, this.selfId(actor), notes, 'adminId', true), true),
-    assign: async (actor: Principal, ids: number[], adminId: number, notes?: string) => this.run(actor, ids, await this.assignPlanner(actor, adminId, notes, 'adminId', false), true),
+    assignToMe: async (actor: Principal, ids: number[], notes?: string) =>
+      this.run(actor, ids, await this.assignPlanner(actor, this.selfId(actor), notes, 'adminId', true), true),
+    assign: async (actor: Principal, ids: number[], adminId: number, notes?: string) =>
+      this.run(actor, ids, await this.assignPlanner(actor, adminId, notes, 'adminId', false), true),
     priority: (actor: Principal, ids: number[], priority: Priority, notes?: string) =>
-      this.run(actor, ids, (row) => ({ action: 'priority', summary: `Priority changed from ${priorityOf(row.priority)} to ${priority}`, notes, patch: { priority: PRIORITY_RANK[priority] } }), true),
+      this.run(
+        actor,
+        ids,
+        (row) => ({
+          action: 'priority',
+          summary: `Priority changed from ${priorityOf(row.priority)} to ${priority}`,
+          notes,
+          patch: { priority: PRIORITY_RANK[priority] },
+        }),
+        true,
+      ),
     investigating: (actor: Principal, ids: number[], notes?: string) => this.run(actor, ids, this.investigatingPlanner(notes), true),
     close: async (actor: Principal, ids: number[], body: CloseBody) => this.run(actor, ids, await this.closePlanner(actor, body), true),
-    labels: async (actor: Principal, ids: number[], picks: LabelPick[], notes?: string) => this.run(actor, ids, await this.labelsPlanner(actor, picks, 'add', notes), true),
+    labels: async (actor: Principal, ids: number[], picks: LabelPick[], notes?: string) =>
+      this.run(actor, ids, await this.labelsPlanner(actor, picks, 'add', notes), true),
   };
 
   /** Permanent; not recorded in State Changes. Duplicates of the incident go with it. */

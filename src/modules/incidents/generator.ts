@@ -18,16 +18,47 @@ export function rng(seed: number): () => number {
   };
 }
 
-const FIRST = ['Ava', 'Liam', 'Noah', 'Emma', 'Olivia', 'Mateo', 'Sofia', 'Yuki', 'Arjun', 'Chen', 'Fatima', 'Lukas', 'Ines', 'Kwame', 'Priya', 'Diego', 'Hana', 'Omar', 'Zoe', 'Ivan'];
+const FIRST = [
+  'Ava',
+  'Liam',
+  'Noah',
+  'Emma',
+  'Olivia',
+  'Mateo',
+  'Sofia',
+  'Yuki',
+  'Arjun',
+  'Chen',
+  'Fatima',
+  'Lukas',
+  'Ines',
+  'Kwame',
+  'Priya',
+  'Diego',
+  'Hana',
+  'Omar',
+  'Zoe',
+  'Ivan',
+];
 const LAST = ['Smith', 'Garcia', 'Nguyen', 'Patel', 'Kim', 'Müller', 'Rossi', 'Okafor', 'Silva', 'Tanaka', 'Cohen', 'Dubois', 'Novak', 'Haddad', 'Larsen'];
 const DEPARTMENTS = ['Finance', 'Engineering', 'Sales', 'Marketing', 'Human Resources', 'Legal', 'Support', 'Operations', 'Research'];
 const LOCATIONS = ['New York', 'San Jose', 'London', 'Berlin', 'Bangalore', 'Tokyo', 'São Paulo', 'Remote'];
 const POLICIES: { rule: string; engine: string; dictionaries: string[]; dlpType: string }[] = [
   { rule: 'PCI Compliance - Block Card Data', engine: 'PCI', dictionaries: ['Credit Cards', 'Financial Statements'], dlpType: 'Structured Data' },
-  { rule: 'HIPAA - Protected Health Information', engine: 'HIPAA', dictionaries: ['Medical Information', 'Social Security Numbers'], dlpType: 'Structured Data' },
+  {
+    rule: 'HIPAA - Protected Health Information',
+    engine: 'HIPAA',
+    dictionaries: ['Medical Information', 'Social Security Numbers'],
+    dlpType: 'Structured Data',
+  },
   { rule: 'GDPR - Personal Data Export', engine: 'GDPR', dictionaries: ['Names (EU)', 'IBAN Numbers', 'Email Addresses'], dlpType: 'Personal Data' },
   { rule: 'Source Code Leakage', engine: 'Source Code', dictionaries: ['Source Code', 'Private Keys'], dlpType: 'Intellectual Property' },
-  { rule: 'Confidential Documents', engine: 'Confidential', dictionaries: ['Confidential Markings', 'Financial Statements'], dlpType: 'Document Classification' },
+  {
+    rule: 'Confidential Documents',
+    engine: 'Confidential',
+    dictionaries: ['Confidential Markings', 'Financial Statements'],
+    dlpType: 'Document Classification',
+  },
   { rule: 'Offensive Content', engine: 'Offensive Language', dictionaries: ['Adult Content', 'Offensive Language'], dlpType: 'Acceptable Use' },
   { rule: 'Credentials in Transit', engine: 'Secrets', dictionaries: ['AWS Keys', 'Passwords'], dlpType: 'Secrets' },
 ];
@@ -58,8 +89,19 @@ const ACTIONS: Record<SourceType, string[]> = {
   Endpoint: ['Block', 'Allow', 'Confirm'],
   'SaaS Security': ['Quarantine', 'Remove Sharing', 'Allow'],
 };
-const SEVERITY_WEIGHTS: [Severity, number][] = [['Critical', 0.05], ['High', 0.25], ['Medium', 0.4], ['Low', 0.25], ['Info', 0.05]];
-const SOURCE_WEIGHTS: [SourceType, number][] = [['Inline', 0.55], ['Email', 0.2], ['Endpoint', 0.15], ['SaaS Security', 0.1]];
+const SEVERITY_WEIGHTS: [Severity, number][] = [
+  ['Critical', 0.05],
+  ['High', 0.25],
+  ['Medium', 0.4],
+  ['Low', 0.25],
+  ['Info', 0.05],
+];
+const SOURCE_WEIGHTS: [SourceType, number][] = [
+  ['Inline', 0.55],
+  ['Email', 0.2],
+  ['Endpoint', 0.15],
+  ['SaaS Security', 0.1],
+];
 
 export type GenerateOptions = {
   count: number;
@@ -84,7 +126,10 @@ function pickWeighted<T>(r: () => number, items: [T, number][]): T {
 
 function hex32(r: () => number): string {
   let s = '';
-  for (let i = 0; i < 4; i++) s += Math.floor(r() * 0x100000000).toString(16).padStart(8, '0');
+  for (let i = 0; i < 4; i++)
+    s += Math.floor(r() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return s;
 }
 
@@ -100,7 +145,11 @@ export function* generateIncidents(o: GenerateOptions): Generator<IncidentInput>
     const dept = DEPARTMENTS[i % DEPARTMENTS.length];
     return {
       name: `${first} ${last}`,
-      email: `${first}.${last}${i >= FIRST.length * LAST.length ? i : ''}`.toLowerCase().normalize('NFD').replace(/[^\x00-\x7f]/g, '') + '@corp.example',
+      email:
+        `${first}.${last}${i >= FIRST.length * LAST.length ? i : ''}`
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[^\x00-\x7f]/g, '') + '@corp.example',
       department: dept,
       clientIp: `10.${(i >> 8) & 255}.${i & 255}.${10 + (i % 200)}`,
       manager: { name: `${pick(FIRST)} ${pick(LAST)}`, email: `manager.${dept.toLowerCase().replace(/\s+/g, '')}@corp.example` },
@@ -144,7 +193,9 @@ export function* generateIncidents(o: GenerateOptions): Generator<IncidentInput>
       action: pick(ACTIONS[sourceType]),
       rules,
       engines,
-      dictionaries: policy.dictionaries.slice(0, 1 + Math.floor(r() * policy.dictionaries.length)).map((name) => ({ name, matchCount: 1 + Math.floor(r() * 40) })),
+      dictionaries: policy.dictionaries
+        .slice(0, 1 + Math.floor(r() * policy.dictionaries.length))
+        .map((name) => ({ name, matchCount: 1 + Math.floor(r() * 40) })),
       user,
       file: { name: fileName, type: ext, md5: hex32(r), size: 1024 + Math.floor(r() * 5_000_000), documentType: docType },
       integration: sourceType === 'Inline' ? undefined : pick(['dlp-aws-prod', 'dlp-azure-eu']),
@@ -194,7 +245,8 @@ export async function seedDemoIncidents(incidents: IncidentsService, actor: Prin
   const { labels, dlpAdmins: admins } = await incidents.filterOptions(actor.orgId);
   const resolution = labels.find((l) => l.name === 'Resolution');
   const region = labels.find((l) => l.name === 'Region');
-  if (!resolution || !region) throw new Error('The demo incidents use the labels Resolution and Region: list the labels module before incidents in src/modules/index.ts.');
+  if (!resolution || !region)
+    throw new Error('The demo incidents use the labels Resolution and Region: list the labels module before incidents in src/modules/index.ts.');
   const r = rng(11);
   const sys = actor;
   for (const id of ids) {
@@ -206,7 +258,12 @@ export async function seedDemoIncidents(incidents: IncidentsService, actor: Prin
     else if (x < 0.85) {
       await incidents.investigating(sys, id, 'Checked with the user’s manager.');
       const value = resolution.values[Math.floor(r() * resolution.values.length)];
-      await incidents.close(sys, id, { notes: 'Closed after review.', resolutionLabelId: resolution.id, resolutionValue: value, falsePositive: value === 'False Positive' });
+      await incidents.close(sys, id, {
+        notes: 'Closed after review.',
+        resolutionLabelId: resolution.id,
+        resolutionValue: value,
+        falsePositive: value === 'False Positive',
+      });
     } else {
       // Awaiting the user or an approver (the Notify User / Escalate flows arrive with workflows).
       const status = x < 0.92 ? 'Validating with User' : x < 0.96 ? 'Escalated' : 'Received Justification Response';

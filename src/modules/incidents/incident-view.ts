@@ -5,8 +5,8 @@ import type { IncidentListRecord } from './store.js';
 /** Severity and priority are stored as ranks, so they sort and filter as numbers. */
 export const SEVERITY_RANK: Record<Severity, number> = { Info: 0, Low: 1, Medium: 2, High: 3, Critical: 4 };
 export const PRIORITY_RANK: Record<Priority, number> = { Low: 0, Medium: 1, High: 2, Critical: 3 };
-export const severityOf = (n: number): Severity => (SEVERITIES.find((s) => SEVERITY_RANK[s] === n) ?? 'Info');
-export const priorityOf = (n: number): Priority => (PRIORITIES.find((p) => PRIORITY_RANK[p] === n) ?? 'Low');
+export const severityOf = (n: number): Severity => SEVERITIES.find((s) => SEVERITY_RANK[s] === n) ?? 'Info';
+export const priorityOf = (n: number): Priority => PRIORITIES.find((p) => PRIORITY_RANK[p] === n) ?? 'Low';
 
 /** A listed incident as the API shows it (also the Incident Details header and each CSV line). */
 export function listItem(r: IncidentListRecord, labels: IncidentLabel[]): Omit<IncidentListItem, 'tickets'> {

@@ -5,7 +5,16 @@ import type { IncidentsDb as DB } from './db.js';
 import { AppError, badRequest } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import { PRIORITY_RANK, SEVERITY_RANK } from './incident-view.js';
-import { MAX_BATCH, incidentInput, type FieldError, type IncidentInput, type IngestBatchResult, type IngestItemResult, type Priority, type Severity } from './schemas.js';
+import {
+  MAX_BATCH,
+  incidentInput,
+  type FieldError,
+  type IncidentInput,
+  type IngestBatchResult,
+  type IngestItemResult,
+  type Priority,
+  type Severity,
+} from './schemas.js';
 import type { IncidentRow, IncidentsStore } from './store.js';
 
 const DEFAULT_PRIORITY: Record<Severity, Priority> = { Critical: 'Critical', High: 'High', Medium: 'Medium', Low: 'Low', Info: 'Low' };
@@ -26,9 +35,7 @@ function hostOf(input: IncidentInput): string | null {
 export function duplicateKey(input: IncidentInput): string | null {
   const host = hostOf(input);
   if (input.sourceType !== 'Inline' || !host || !input.user.email || !input.file?.md5 || !input.file?.name) return null;
-  return createHash('md5')
-    .update([host, input.user.email.toLowerCase(), input.file.md5.toLowerCase(), input.file.name].join('\u0000'))
-    .digest('hex');
+  return createHash('md5').update([host, input.user.email.toLowerCase(), input.file.md5.toLowerCase(), input.file.name].join('\u0000')).digest('hex');
 }
 
 /** The stored row for a validated incident; used by ingestion, the demo seeder and the bench's raw baseline. */
@@ -158,7 +165,10 @@ export class IncidentIngest {
       const parsed = incidentInput.safeParse(raw);
       if (parsed.success) good.push({ index, input: parsed.data });
       else {
-        const txn = raw && typeof raw === 'object' && typeof (raw as { transactionId?: unknown }).transactionId === 'string' ? (raw as { transactionId: string }).transactionId : null;
+        const txn =
+          raw && typeof raw === 'object' && typeof (raw as { transactionId?: unknown }).transactionId === 'string'
+            ? (raw as { transactionId: string }).transactionId
+            : null;
         results[index] = {
           index,
           transactionId: txn,
@@ -212,7 +222,10 @@ export class IncidentIngest {
         }
       }
       const parentRows = [...fresh.values()].filter((f) => !parentOf.has(f.input.transactionId));
-      const ids = await this.store.insertMany(trx, parentRows.map((f) => f.row));
+      const ids = await this.store.insertMany(
+        trx,
+        parentRows.map((f) => f.row),
+      );
       const dupRows: IncidentRow[] = [];
       const bump = new Map<number, number>();
       for (const f of fresh.values()) {
@@ -235,7 +248,8 @@ export class IncidentIngest {
       await this.store.addFacets(trx, orgId, facetsOf([...fresh.values()].filter((f) => ids.has(f.input.transactionId)).map((f) => f.input)));
       for (const f of fresh.values()) {
         const id = ids.get(f.input.transactionId);
-        if (id !== undefined) out.push({ index: f.index, transactionId: f.input.transactionId, result: 'created', id, duplicateOf: f.row.duplicate_of ?? null });
+        if (id !== undefined)
+          out.push({ index: f.index, transactionId: f.input.transactionId, result: 'created', id, duplicateOf: f.row.duplicate_of ?? null });
         else {
           const e = existing.get(f.input.transactionId);
           out.push({ index: f.index, transactionId: f.input.transactionId, result: 'existing', id: e?.id ?? null, duplicateOf: e?.duplicate_of ?? null });
@@ -244,7 +258,13 @@ export class IncidentIngest {
       for (const r of repeats) {
         const e = existing.get(r.txn);
         const id = e?.id ?? ids.get(r.txn) ?? null;
-        out.push({ index: r.index, transactionId: r.txn, result: 'existing', id, duplicateOf: e ? e.duplicate_of : (fresh.get(r.txn)?.row.duplicate_of ?? null) });
+        out.push({
+          index: r.index,
+          transactionId: r.txn,
+          result: 'existing',
+          id,
+          duplicateOf: e ? e.duplicate_of : (fresh.get(r.txn)?.row.duplicate_of ?? null),
+        });
       }
       return out;
     });

@@ -236,10 +236,12 @@ export async function incidentsPerf(db: Kysely<unknown>, dialect: Dialect): Prom
   await sql`insert into incident_hour_counts (org_id, hour, status, unassigned, n)
     select org_id, substr(incident_date, 1, 13), status, dlp_admin_id is null, count(*)
     from incidents where duplicate_of is null group by 1, 2, 3, 4`.execute(db);
-  const add = (r: 'new') => sql.raw(`insert into incident_hour_counts (org_id, hour, status, unassigned, n)
+  const add = (r: 'new') =>
+    sql.raw(`insert into incident_hour_counts (org_id, hour, status, unassigned, n)
       select ${r}.org_id, substr(${r}.incident_date, 1, 13), ${r}.status, ${r}.dlp_admin_id is null, 1 where ${r}.duplicate_of is null
       on conflict (org_id, hour, status, unassigned) do update set n = n + 1;`);
-  const sub = (r: 'old') => sql.raw(`update incident_hour_counts set n = n - 1
+  const sub = (r: 'old') =>
+    sql.raw(`update incident_hour_counts set n = n - 1
       where ${r}.duplicate_of is null and org_id = ${r}.org_id and hour = substr(${r}.incident_date, 1, 13)
         and status = ${r}.status and unassigned = (${r}.dlp_admin_id is null);`);
   await sql`create trigger incidents_hour_counts_ins after insert on incidents when new.duplicate_of is null begin ${add('new')} end`.execute(db);

@@ -35,7 +35,8 @@ export function resolveRange(q: { from?: string; to?: string }): { from: string;
   if (!q.from && !q.to) return currentWeek();
   const to = q.to ? new Date(q.to) : new Date();
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * 86_400_000);
-  if (from.getTime() >= to.getTime()) throw badRequest('from: the start of the time range must be before its end.', [{ field: 'from', message: 'from must be before to.' }]);
+  if (from.getTime() >= to.getTime())
+    throw badRequest('from: the start of the time range must be before its end.', [{ field: 'from', message: 'from must be before to.' }]);
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
     throw badRequest(`to: a time range can span at most ${MAX_RANGE_DAYS} days.`, [{ field: 'to', message: 'Range too long.' }]);
   }
@@ -70,8 +71,16 @@ export class IncidentQueries {
       priorityRanks: f.priority?.map((p) => PRIORITY_RANK[p]),
     };
     if (f.search && f.searchMode === 'transactionId') {
-      const txns = [...new Set(f.search.split(',').map((s) => s.trim()).filter(Boolean))];
-      if (txns.length > 10) throw badRequest('search: search by at most 10 transaction IDs at a time.', [{ field: 'search', message: 'Too many transaction IDs.' }]);
+      const txns = [
+        ...new Set(
+          f.search
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
+      if (txns.length > 10)
+        throw badRequest('search: search by at most 10 transaction IDs at a time.', [{ field: 'search', message: 'Too many transaction IDs.' }]);
       spec.ids = await this.store.resolveTransactionIds(orgId, txns);
     } else {
       spec.range = resolveRange(f);
@@ -98,7 +107,9 @@ export class IncidentQueries {
       !q.search &&
       !q.user &&
       !q.duplicated &&
-      !([q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.rule, q.engine, q.department, q.action] as (unknown[] | undefined)[]).some((v) => v?.length);
+      !([q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.rule, q.engine, q.department, q.action] as (unknown[] | undefined)[]).some(
+        (v) => v?.length,
+      );
     const wantCounts = q.withCounts || plain;
     const [page, counted, counts] = await Promise.all([
       this.store.page(spec, q.sort, q.order, q.pageSize, keyset),
@@ -147,7 +158,8 @@ export class IncidentQueries {
       details,
       notes: r.notes,
       currentState: { status: item.status, user: r.awaiting_user },
-      resolution: r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null,
+      resolution:
+        r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null,
       duplicateParent: parent ? { id: parent.id, transactionId: parent.transaction_id } : null,
       events: events.map(eventView),
       previousId,
@@ -168,11 +180,7 @@ export class IncidentQueries {
   }
 
   async filterOptions(orgId: number): Promise<FilterOptions> {
-    const [facets, labels, admins] = await Promise.all([
-      this.store.facets(orgId),
-      this.labels.list(orgId),
-      this.assignableAdmins(orgId),
-    ]);
+    const [facets, labels, admins] = await Promise.all([this.store.facets(orgId), this.labels.list(orgId), this.assignableAdmins(orgId)]);
     return {
       statuses: ['New', 'Investigating', 'Validating with User', 'Received Justification Response', 'Escalated', 'Resolved'],
       severities: [...SEVERITIES],

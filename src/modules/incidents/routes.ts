@@ -64,7 +64,11 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
           'Idempotent on transactionId within the organization: a repeat returns the existing incident and changes nothing. ' +
           'A single invalid incident is a 400 naming the field; in a batch each item is validated on its own (207 when some were rejected, 400 when all were).',
         body: ingestBody,
-        response: { 200: z.union([ingestBatchResult, ingestItemResult.extend({ incident: incidentListItem })]), 201: ingestItemResult.extend({ incident: incidentListItem }), 207: ingestBatchResult },
+        response: {
+          200: z.union([ingestBatchResult, ingestItemResult.extend({ incident: incidentListItem })]),
+          201: ingestItemResult.extend({ incident: incidentListItem }),
+          207: ingestBatchResult,
+        },
       },
       // `ingestBody` above is the contract the OpenAPI document shows. The items are validated one by
       // one in the service instead (a batch answers per item; a single incident's 400 names its
@@ -75,13 +79,20 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
         const body: Record<string, unknown> = req.body;
         if ('incidents' in body) {
           const items = body.incidents;
-          if (!Array.isArray(items) || items.length === 0) throw badRequest('incidents: send a non-empty array of incidents.', [{ field: 'incidents', message: 'Expected a non-empty array.' }]);
-          if (items.length > MAX_BATCH) throw badRequest(`incidents: send at most ${MAX_BATCH} incidents per request (got ${items.length}).`, [{ field: 'incidents', message: 'Too many items.' }]);
+          if (!Array.isArray(items) || items.length === 0)
+            throw badRequest('incidents: send a non-empty array of incidents.', [{ field: 'incidents', message: 'Expected a non-empty array.' }]);
+          if (items.length > MAX_BATCH)
+            throw badRequest(`incidents: send at most ${MAX_BATCH} incidents per request (got ${items.length}).`, [
+              { field: 'incidents', message: 'Too many items.' },
+            ]);
           const extra = Object.keys(body).filter((k) => k !== 'incidents');
           if (extra.length) throw badRequest(`Unknown field(s): ${extra.join(', ')}`, [{ field: extra[0], message: 'Unknown field.' }]);
           const res = await svc.ingestBatch(req.principal!, items);
           if (res.rejected === res.results.length) {
-            throw badRequest(`All ${res.rejected} incidents were rejected — ${res.results[0].errors?.[0]?.field}: ${res.results[0].errors?.[0]?.message}`, res.results);
+            throw badRequest(
+              `All ${res.rejected} incidents were rejected — ${res.results[0].errors?.[0]?.field}: ${res.results[0].errors?.[0]?.message}`,
+              res.results,
+            );
           }
           return reply.status(res.rejected ? 207 : 200).send(res);
         }
@@ -94,7 +105,12 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
 
     app.get('/incidents', {
       config: VIEW,
-      schema: { tags: TAGS, summary: 'List incidents (keyset pages, filters, search, sort; optional count widgets)', querystring: listQuery, response: { 200: incidentPage } },
+      schema: {
+        tags: TAGS,
+        summary: 'List incidents (keyset pages, filters, search, sort; optional count widgets)',
+        querystring: listQuery,
+        response: { 200: incidentPage },
+      },
       handler: async (req) => svc.list(req.principal!.orgId, req.query),
     });
 
@@ -109,7 +125,11 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
 
     app.get('/incidents/filter-options', {
       config: VIEW,
-      schema: { tags: TAGS, summary: 'Predefined values for the Filters window and the action dialogs (DLP admins, labels…)', response: { 200: filterOptions } },
+      schema: {
+        tags: TAGS,
+        summary: 'Predefined values for the Filters window and the action dialogs (DLP admins, labels…)',
+        response: { 200: filterOptions },
+      },
       handler: async (req) => svc.filterOptions(req.principal!.orgId),
     });
 
@@ -120,7 +140,14 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
         // Validate parameters (range, transaction ids) before the first byte goes out.
         const q = req.query;
         if (q.search && q.searchMode === 'transactionId') {
-          if (new Set(q.search.split(',').map((x) => x.trim()).filter(Boolean)).size > 10) {
+          if (
+            new Set(
+              q.search
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            ).size > 10
+          ) {
             throw badRequest('search: search by at most 10 transaction IDs at a time.', [{ field: 'search', message: 'Too many transaction IDs.' }]);
           }
         } else resolveRange(q);
@@ -153,11 +180,22 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
 
     app.get('/incidents/:id/duplicates', {
       config: VIEW,
-      schema: { tags: TAGS, summary: 'Duplicate Incidents of a parent incident', params: idParam, querystring: duplicatesQuery, response: { 200: duplicatesPage } },
+      schema: {
+        tags: TAGS,
+        summary: 'Duplicate Incidents of a parent incident',
+        params: idParam,
+        querystring: duplicatesQuery,
+        response: { 200: duplicatesPage },
+      },
       handler: async (req) => svc.duplicates(req.principal!.orgId, req.params.id, req.query.page, req.query.pageSize),
     });
 
-    const action = <B extends z.ZodType>(path: string, summary: string, body: B, run: (req: { principal: Principal; id: number; body: z.infer<B> }) => Promise<IncidentDetail>) =>
+    const action = <B extends z.ZodType>(
+      path: string,
+      summary: string,
+      body: B,
+      run: (req: { principal: Principal; id: number; body: z.infer<B> }) => Promise<IncidentDetail>,
+    ) =>
       app.post(`/incidents/:id/${path}`, {
         config: EDIT,
         schema: { tags: TAGS, summary, params: idParam, body, response: { 200: incidentDetail } },

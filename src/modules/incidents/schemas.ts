@@ -11,12 +11,15 @@ export const severitySchema = z.enum(SEVERITIES);
 export const prioritySchema = z.enum(PRIORITIES);
 export const sourceTypeSchema = z.enum(SOURCE_TYPES);
 
-
 /* ------------------------------------------------------------------ ingestion */
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const isoDate = z.iso.datetime({ offset: true, message: 'Use an ISO-8601 date-time such as 2025-01-31T13:45:00Z.' });
-const emailAddr = z.string().trim().max(254).pipe(z.email({ message: 'Enter a valid email address.' }));
+const emailAddr = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'Enter a valid email address.' }));
 const ip = z.union([z.ipv4(), z.ipv6()], { message: 'Enter an IPv4 or IPv6 address.' });
 const names = (max: number) => z.array(text(200)).max(max);
 
@@ -40,7 +43,10 @@ export const incidentUserInput = z.strictObject({
 export const incidentFileInput = z.strictObject({
   name: text(1024),
   type: text(100).optional(),
-  md5: z.string().regex(/^[0-9a-fA-F]{32}$/, 'An MD5 is 32 hexadecimal characters.').optional(),
+  md5: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, 'An MD5 is 32 hexadecimal characters.')
+    .optional(),
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   sourceLocation: text(2048).optional(),
   modifiedAt: isoDate.optional(),
@@ -249,15 +255,19 @@ const multi = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => {
     if (v === undefined || v === '') return undefined;
     const arr = Array.isArray(v) ? v : [v];
-    return arr.flatMap((s) => (typeof s === 'string' ? s.split(',') : [s])).map((s) => (typeof s === 'string' ? s.trim() : s)).filter((s) => s !== '');
+    return arr
+      .flatMap((s) => (typeof s === 'string' ? s.split(',') : [s]))
+      .map((s) => (typeof s === 'string' ? s.trim() : s))
+      .filter((s) => s !== '');
   }, z.array(item).max(200).optional());
 /** Free-text values (rules, departments…) may contain commas, so only repeated parameters split them. */
-const multiText = z.preprocess((v) => {
-  if (v === undefined || v === '') return undefined;
-  return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
-}, z.array(z.string().max(500)).max(200).optional());
-
-
+const multiText = z.preprocess(
+  (v) => {
+    if (v === undefined || v === '') return undefined;
+    return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
+  },
+  z.array(z.string().max(500)).max(200).optional(),
+);
 
 /**
  * GET /api/v1/incidents (and the same parameters for /counts, /export.csv and /:id neighbours).
@@ -300,7 +310,10 @@ export const listQuery = z.strictObject({
   /** Opaque cursor from a previous page's `nextCursor` / `prevCursor`. */
   cursor: z.string().max(2000).optional(),
   /** Include the count widgets in the response (one grouped query over the time range). */
-  withCounts: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
+  withCounts: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
 });
 export type ListQuery = z.infer<typeof listQuery>;
 export type ListFilters = Omit<ListQuery, 'pageSize' | 'cursor' | 'withCounts'>;

@@ -8,7 +8,17 @@ import { IncidentActions } from './actions.js';
 import { incidentsCsv } from './csv-export.js';
 import { IncidentIngest } from './ingest.js';
 import { IncidentQueries } from './queries.js';
-import type { Counts, FilterOptions, IncidentDetail, IncidentEvent, IncidentPage, IngestBatchResult, IngestItemResult, ListFilters, ListQuery } from './schemas.js';
+import type {
+  Counts,
+  FilterOptions,
+  IncidentDetail,
+  IncidentEvent,
+  IncidentPage,
+  IngestBatchResult,
+  IngestItemResult,
+  ListFilters,
+  ListQuery,
+} from './schemas.js';
 import { IncidentsStore } from './store.js';
 import { IncidentTicketHooks } from './ticket-hooks.js';
 

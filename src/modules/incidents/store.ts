@@ -71,7 +71,6 @@ export const WIDGET_STATUSES: Record<Exclude<Widget, 'all' | 'unassigned'>, stri
   responseAvailable: ['Received Justification Response'],
 };
 
-
 export type ListSpec = {
   orgId: number;
   filters: ListFilters;
@@ -171,12 +170,7 @@ export class IncidentsStore {
   /** Parent ids of up to 10 transaction ids (a duplicate resolves to its parent). */
   async resolveTransactionIds(orgId: number, txns: string[]): Promise<number[]> {
     if (!txns.length) return [];
-    const rows = await this.db
-      .selectFrom('incidents')
-      .select(['id', 'duplicate_of'])
-      .where('org_id', '=', orgId)
-      .where('transaction_id', 'in', txns)
-      .execute();
+    const rows = await this.db.selectFrom('incidents').select(['id', 'duplicate_of']).where('org_id', '=', orgId).where('transaction_id', 'in', txns).execute();
     return [...new Set(rows.map((r) => r.duplicate_of ?? r.id))];
   }
 
@@ -196,7 +190,17 @@ export class IncidentsStore {
     if (keyset) {
       q = q.where((eb) => eb(eb.refTuple(col, 'incidents.id'), dir === 'asc' ? '>' : '<', eb.tuple(eb.val(keyset.value), keyset.id)));
     }
-    const { rows: ids, more } = keysetPage((await q.orderBy(col, dir).orderBy('incidents.id', dir).limit(limit + 1).execute()).map((r) => r.id), limit, keyset);
+    const { rows: ids, more } = keysetPage(
+      (
+        await q
+          .orderBy(col, dir)
+          .orderBy('incidents.id', dir)
+          .limit(limit + 1)
+          .execute()
+      ).map((r) => r.id),
+      limit,
+      keyset,
+    );
     if (!ids.length) return { rows: [], more };
     const byId = new Map<number, IncidentListRecord>();
     for (const part of chunk(ids, 500)) {
@@ -220,7 +224,10 @@ export class IncidentsStore {
       .select(sql.lit(1).as('one'))
       .where((eb) => this.where(eb, spec))
       .limit(TOTAL_CAP + 1);
-    const r = await this.db.selectFrom(inner.as('t')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom(inner.as('t'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const n = Number(r.n);
     return { total: Math.min(n, TOTAL_CAP), capped: n > TOTAL_CAP };
   }
@@ -236,7 +243,11 @@ export class IncidentsStore {
       if (from >= to) return;
       const rows = await this.db
         .selectFrom('incidents')
-        .select((eb) => ['status', sql<number>`case when ${sql.ref('dlp_admin_id')} is null then 1 else 0 end`.as('unassigned'), eb.fn.countAll<number>().as('n')])
+        .select((eb) => [
+          'status',
+          sql<number>`case when ${sql.ref('dlp_admin_id')} is null then 1 else 0 end`.as('unassigned'),
+          eb.fn.countAll<number>().as('n'),
+        ])
         .where('org_id', '=', orgId)
         .where('duplicate_of', 'is', null)
         .where('incident_date', '>=', from)
@@ -344,7 +355,16 @@ export class IncidentsStore {
 
   async addEvents(
     exec: Exec<IncidentsDb>,
-    rows: { org_id: number; incident_id: number; state: string; action: string; created_at: string; changed_by: string; admin_id: number | null; comment: string }[],
+    rows: {
+      org_id: number;
+      incident_id: number;
+      state: string;
+      action: string;
+      created_at: string;
+      changed_by: string;
+      admin_id: number | null;
+      comment: string;
+    }[],
   ): Promise<void> {
     for (const part of chunk(rows, 500)) await exec.insertInto('incident_events').values(part).execute();
   }
@@ -360,7 +380,14 @@ export class IncidentsStore {
       .execute();
   }
 
-  async setLabels(exec: Exec<IncidentsDb>, orgId: number, incidentId: number, labels: { labelId: number; name: string; value: string | null }[], mode: 'replace' | 'add', now: string): Promise<void> {
+  async setLabels(
+    exec: Exec<IncidentsDb>,
+    orgId: number,
+    incidentId: number,
+    labels: { labelId: number; name: string; value: string | null }[],
+    mode: 'replace' | 'add',
+    now: string,
+  ): Promise<void> {
     if (mode === 'replace') await exec.deleteFrom('incident_labels').where('org_id', '=', orgId).where('incident_id', '=', incidentId).execute();
     if (!labels.length) return;
     await exec

@@ -25,7 +25,19 @@ export const WIDGET_LABELS: Record<Widget, string> = {
   responseAvailable: 'Response Available',
 };
 
-export const FILTER_KEYS = ['status', 'severity', 'priority', 'sourceType', 'dlpAdmin', 'label', 'rule', 'engine', 'department', 'action', 'duplicated'] as const;
+export const FILTER_KEYS = [
+  'status',
+  'severity',
+  'priority',
+  'sourceType',
+  'dlpAdmin',
+  'label',
+  'rule',
+  'engine',
+  'department',
+  'action',
+  'duplicated',
+] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export const SORT_FIELDS = [

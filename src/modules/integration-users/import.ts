@@ -39,7 +39,9 @@ export class UserImport {
     const emailCol = cols.indexOf('email');
     const integrationCol = cols.indexOf('integration');
     if (emailCol < 0 || integrationCol < 0) {
-      throw badRequest('The first line of the file must be the header "email,integration" (the email of the person and the name of the Integration, one person per line).');
+      throw badRequest(
+        'The first line of the file must be the header "email,integration" (the email of the person and the name of the Integration, one person per line).',
+      );
     }
     if (!parsed.length) throw badRequest('The file has a header but no people. Add one line per person: email,integration.');
     if (parsed.length > MAX_IMPORT_ROWS) throw badRequest(`The file has ${parsed.length} people; import at most ${MAX_IMPORT_ROWS} at a time.`);
@@ -116,7 +118,12 @@ export class UserImport {
     const imp = await this.store.getImport(orgId, importId);
     if (!imp || imp.status === 'done' || imp.status === 'failed') return;
     if (imp.status === 'queued') await this.store.updateImport(this.db, importId, { status: 'running', started_at: nowIso() });
-    const actor: Principal = { ...systemPrincipal(orgId, noPermissions()), kind: imp.created_by_admin_id ? 'admin' : 'system', adminId: imp.created_by_admin_id, label: imp.created_by };
+    const actor: Principal = {
+      ...systemPrincipal(orgId, noPermissions()),
+      kind: imp.created_by_admin_id ? 'admin' : 'system',
+      adminId: imp.created_by_admin_id,
+      label: imp.created_by,
+    };
     const refs = (await this.integrations().summaries(orgId)).filter(isTicketing);
     const byName = new Map(refs.map((r) => [r.name.toLowerCase(), r]));
     const conn = connectorCache(this.integrations(), orgId);
@@ -125,7 +132,8 @@ export class UserImport {
       const batch = await this.store.pendingImportRows(importId, 50);
       if (!batch.length) break;
       for (const row of batch) {
-        const finish = (exec: Exec<DB>, result: ImportRowResult, message: string, userId: number | null = null) => this.store.finishImportRow(exec, importId, row.id, result, message, userId);
+        const finish = (exec: Exec<DB>, result: ImportRowResult, message: string, userId: number | null = null) =>
+          this.store.finishImportRow(exec, importId, row.id, result, message, userId);
         const email = emailInput.safeParse(row.email);
         if (!email.success) {
           await finish(this.db, 'error', row.email ? `"${row.email}" is not a valid email address.` : 'The email is empty.');
@@ -133,7 +141,11 @@ export class UserImport {
         }
         const ref = byName.get(row.integration.toLowerCase());
         if (!ref) {
-          await finish(this.db, 'error', row.integration ? `This organization has no ${systemNames()} integration named "${row.integration}".` : 'The integration is empty.');
+          await finish(
+            this.db,
+            'error',
+            row.integration ? `This organization has no ${systemNames()} integration named "${row.integration}".` : 'The integration is empty.',
+          );
           continue;
         }
         if (!ref.enabled) {
@@ -143,7 +155,8 @@ export class UserImport {
         const r = await this.lookups.resolve(orgId, ref, email.data, conn(ref.id));
         const message = this.lookups.message(ref, email.data, r);
         if (r.outcome !== 'found') {
-          const result: ImportRowResult = r.outcome === 'already_added' ? 'duplicate' : r.outcome === 'not_found' ? 'not_found' : r.outcome === 'inactive' ? 'inactive' : 'error';
+          const result: ImportRowResult =
+            r.outcome === 'already_added' ? 'duplicate' : r.outcome === 'not_found' ? 'not_found' : r.outcome === 'inactive' ? 'inactive' : 'error';
           await finish(this.db, result, message);
           continue;
         }
@@ -165,6 +178,7 @@ export class UserImport {
   /** Called when the import job gives up for good. */
   async failImport(importId: number, orgId: number, reason: string): Promise<void> {
     const imp = await this.store.getImport(orgId, importId);
-    if (imp && imp.status !== 'done') await this.store.updateImport(this.db, importId, { status: 'failed', error: reason.slice(0, 1000), finished_at: nowIso() });
+    if (imp && imp.status !== 'done')
+      await this.store.updateImport(this.db, importId, { status: 'failed', error: reason.slice(0, 1000), finished_at: nowIso() });
   }
 }

@@ -12,7 +12,16 @@ import type { UserStatus } from './tables.js';
 import { integrationFields, refView, userView } from './user-view.js';
 
 /** An integration user as the tickets module needs it (removed ones included: old tickets keep their assignee). */
-export type AssigneeRecord = { id: number; integrationId: number; email: string; name: string; username: string; externalId: string; status: UserStatus; removed: boolean };
+export type AssigneeRecord = {
+  id: number;
+  integrationId: number;
+  email: string;
+  name: string;
+  username: string;
+  externalId: string;
+  status: UserStatus;
+  removed: boolean;
+};
 
 /** A keyset cursor names its sort, so one from another sort or order is refused instead of misread. */
 const cursorScope = (sort: SortField, order: 'asc' | 'desc') => [sort, order];
@@ -45,7 +54,9 @@ export class UserListing {
     let integrationRank: Map<number, number> | undefined;
     if (q.sort === 'integration' || q.sort === 'integrationType') {
       const ordered = [...refs.values()].sort((a, b) =>
-        q.sort === 'integrationType' ? descriptorOf(a.type).label.localeCompare(descriptorOf(b.type).label) || a.name.localeCompare(b.name) : a.name.localeCompare(b.name),
+        q.sort === 'integrationType'
+          ? descriptorOf(a.type).label.localeCompare(descriptorOf(b.type).label) || a.name.localeCompare(b.name)
+          : a.name.localeCompare(b.name),
       );
       integrationRank = new Map(ordered.map((r, i) => [r.id, i]));
     }
@@ -110,7 +121,16 @@ export class UserListing {
   async getAssignee(orgId: number, id: number): Promise<AssigneeRecord | null> {
     const r = await this.store.get(orgId, id, this.db, { includeRemoved: true });
     return r
-      ? { id: r.id, integrationId: r.integration_id, email: r.email, name: r.name, username: r.username, externalId: r.external_id, status: r.status, removed: !!r.removed_at }
+      ? {
+          id: r.id,
+          integrationId: r.integration_id,
+          email: r.email,
+          name: r.name,
+          username: r.username,
+          externalId: r.external_id,
+          status: r.status,
+          removed: !!r.removed_at,
+        }
       : null;
   }
 
@@ -118,7 +138,17 @@ export class UserListing {
     const { items } = await this.query(orgId, q, { limit: 100_000, offset: 0 });
     return toCsv(
       ['Name', 'Email ID', 'Integration Type', 'Integration', 'Username', 'Status', 'Last Verified', 'Added', 'Added By'],
-      items.map((u) => [u.name, u.email, u.integrationTypeLabel, u.integration, u.username, STATUS_LABELS[u.status], u.lastVerifiedAt ?? '', u.createdAt, u.createdBy]),
+      items.map((u) => [
+        u.name,
+        u.email,
+        u.integrationTypeLabel,
+        u.integration,
+        u.username,
+        STATUS_LABELS[u.status],
+        u.lastVerifiedAt ?? '',
+        u.createdAt,
+        u.createdBy,
+      ]),
     );
   }
 }

@@ -56,7 +56,10 @@ export class UserLookup {
   private async integrationFor(orgId: number, integrationId: number): Promise<IntegrationRef> {
     const ref = await this.integrations().summary(orgId, integrationId);
     if (!ref || !isTicketing(ref)) throw notFound('Integration');
-    if (!ref.enabled) throw badRequest(`The integration "${ref.name}" is disabled. Enable it on its page before adding or checking integration users.`, { integrationPath: integrationPath(ref.type, ref.id) });
+    if (!ref.enabled)
+      throw badRequest(`The integration "${ref.name}" is disabled. Enable it on its page before adding or checking integration users.`, {
+        integrationPath: integrationPath(ref.type, ref.id),
+      });
     return ref;
   }
 
@@ -86,7 +89,6 @@ export class UserLookup {
       return connectorFailure(err);
     }
   }
-
 
   /** What an outcome means for the admin, and what to do about it. */
   message(ref: IntegrationRef, email: string, r: Resolved): string {
@@ -153,7 +155,8 @@ export class UserLookup {
       created_at: now,
       updated_at: now,
     };
-    const dup = () => this.refusal(ref, email, { outcome: 'already_added', existing: { ...row, id: 0, org_id: actor.orgId, integration_id: ref.id, removed_at: null } });
+    const dup = () =>
+      this.refusal(ref, email, { outcome: 'already_added', existing: { ...row, id: 0, org_id: actor.orgId, integration_id: ref.id, removed_at: null } });
     const existing = await this.store.byEmail(actor.orgId, ref.id, emailLower, trx);
     let id: number;
     if (existing) {
@@ -173,14 +176,24 @@ export class UserLookup {
       resource: AUDIT.resource,
       resourceId: id,
       notes: `Added integration user ${row.email} (${user.name}) for ${descriptorOf(ref.type).label} integration ${ref.name}`,
-      after: { email: row.email, name: user.name, username: user.username, externalId: user.externalId, integration: ref.name, integrationType: descriptorOf(ref.type).label },
+      after: {
+        email: row.email,
+        name: user.name,
+        username: user.username,
+        externalId: user.externalId,
+        integration: ref.name,
+        integrationType: descriptorOf(ref.type).label,
+      },
     });
     // Exactly what the insert or revive wrote, so the caller need not read it back.
     return { ...row, id, org_id: actor.orgId, integration_id: ref.id, removed_at: null };
   }
 
   private refusal(ref: IntegrationRef, email: string, r: Exclude<Resolved, { outcome: 'found' }>): AppError {
-    return new AppError(REFUSAL_STATUS[r.outcome], r.outcome, this.message(ref, email, r), { outcome: r.outcome, integrationPath: integrationPath(ref.type, ref.id) });
+    return new AppError(REFUSAL_STATUS[r.outcome], r.outcome, this.message(ref, email, r), {
+      outcome: r.outcome,
+      integrationPath: integrationPath(ref.type, ref.id),
+    });
   }
 
   /** Add User: the lookup is done again here; nothing the client says about the person is trusted. */

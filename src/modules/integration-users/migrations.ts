@@ -168,7 +168,9 @@ export async function integrationUsersListJson(db: Kysely<unknown>, dialect: Dia
   } else {
     // SQLite cannot change NEW in a trigger: the row is rewritten right after the change. Only a
     // change to a rendered column fires the update trigger, so its own write does not.
-    const columns = sql.raw([...new Set(LIST_JSON_0320.flatMap(([, v]) => ('column' in v ? [v.column] : [])).concat('active_in_system', 'removed_at'))].join(', '));
+    const columns = sql.raw(
+      [...new Set(LIST_JSON_0320.flatMap(([, v]) => ('column' in v ? [v.column] : [])).concat('active_in_system', 'removed_at'))].join(', '),
+    );
     await sql`create trigger integration_users_list_json_insert after insert on integration_users
       begin update integration_users set list_json = ${render} where id = new.id; end`.execute(db);
     await sql`create trigger integration_users_list_json_update after update of ${columns} on integration_users

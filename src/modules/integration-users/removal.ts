@@ -33,9 +33,12 @@ export class UserRemoval {
       const current = await this.store.get(actor.orgId, id, trx);
       if (!current) throw notFound('Integration user');
       const uses: string[] = [];
-      for (const check of this.usages.values()) uses.push(...(await check(trx, actor.orgId, { id, email: current.email, integrationId: current.integration_id })));
+      for (const check of this.usages.values())
+        uses.push(...(await check(trx, actor.orgId, { id, email: current.email, integrationId: current.integration_id })));
       if (uses.length) {
-        throw conflict(`${current.email} cannot be removed: they are the default assignee of ${uses.join(', ')}. Choose another assignee there first.`, { usedBy: uses });
+        throw conflict(`${current.email} cannot be removed: they are the default assignee of ${uses.join(', ')}. Choose another assignee there first.`, {
+          usedBy: uses,
+        });
       }
       await this.store.remove(trx, actor.orgId, id, nowIso());
       await this.audit.record(trx, actor, {

@@ -48,15 +48,30 @@ export function integrationUsersRoutes(integrationUsers: IntegrationUsersService
     });
     app.get('/integration-users/export.csv', {
       config: requires('Integrations', 'view'),
-      schema: { tags: TAGS, summary: 'Export integration users as CSV', description: 'Same filters and order as the list, every matching row.', querystring: exportQuery, produces: ['text/csv'], response: { 200: csvText } },
+      schema: {
+        tags: TAGS,
+        summary: 'Export integration users as CSV',
+        description: 'Same filters and order as the list, every matching row.',
+        querystring: exportQuery,
+        produces: ['text/csv'],
+        response: { 200: csvText },
+      },
       handler: async (req, reply) => {
         const text = await integrationUsers.exportCsv(req.principal!.orgId, req.query);
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${csvFileName('integration-users')}"`).send(text);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${csvFileName('integration-users')}"`)
+          .send(text);
       },
     });
     app.get('/integration-users/integrations', {
       config: requires('Integrations', 'view'),
-      schema: { tags: TAGS, summary: 'Integrations users can be added for', description: `The organization's ${systemNames('and')} integrations (the Add User window offers the enabled ones).`, response: { 200: integrationsList } },
+      schema: {
+        tags: TAGS,
+        summary: 'Integrations users can be added for',
+        description: `The organization's ${systemNames('and')} integrations (the Add User window offers the enabled ones).`,
+        response: { 200: integrationsList },
+      },
       handler: async (req) => ({ items: await integrationUsers.listIntegrations(req.principal!.orgId) }),
     });
     app.post('/integration-users/lookup', {
@@ -64,7 +79,8 @@ export function integrationUsersRoutes(integrationUsers: IntegrationUsersService
       schema: {
         tags: TAGS,
         summary: 'Look a person up in a ticketing system by email',
-        description: 'Exact, case-insensitive match. Every outcome (found, not found, inactive, ambiguous, already added, email hidden, unreachable, credentials refused) is a 200 with its own message.',
+        description:
+          'Exact, case-insensitive match. Every outcome (found, not found, inactive, ambiguous, already added, email hidden, unreachable, credentials refused) is a 200 with its own message.',
         body: lookupBody,
         response: { 200: lookupResult, 400: errorBody, 404: errorBody },
       },
@@ -84,7 +100,13 @@ export function integrationUsersRoutes(integrationUsers: IntegrationUsersService
     });
     app.post('/integration-users/verify', {
       config: requires('Integrations', 'edit'),
-      schema: { tags: TAGS, summary: 'Verify several integration users now', description: 'Refreshes names and marks users who became inactive or were deleted in the ticketing system.', body: bulkVerifyBody, response: { 200: bulkVerifyResult } },
+      schema: {
+        tags: TAGS,
+        summary: 'Verify several integration users now',
+        description: 'Refreshes names and marks users who became inactive or were deleted in the ticketing system.',
+        body: bulkVerifyBody,
+        response: { 200: bulkVerifyResult },
+      },
       handler: async (req) => integrationUsers.verifyMany(req.principal!, req.body.ids),
     });
     app.post('/integration-users/imports', {
@@ -108,7 +130,10 @@ export function integrationUsersRoutes(integrationUsers: IntegrationUsersService
       schema: { tags: TAGS, summary: 'Per-row results of an import as CSV', params: idParam, produces: ['text/csv'], response: { 200: csvText } },
       handler: async (req, reply) => {
         const text = await integrationUsers.importResultCsv(req.principal!.orgId, req.params.id);
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="integration-users-import-${req.params.id}.csv"`).send(text);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="integration-users-import-${req.params.id}.csv"`)
+          .send(text);
       },
     });
     app.get('/integration-users/:id', {

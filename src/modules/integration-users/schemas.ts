@@ -98,7 +98,9 @@ export const listQuery = z.strictObject({
     .string()
     .max(2000)
     .optional()
-    .describe("A previous page's `nextCursor` or `prevCursor`: reads the page after or before that one without counting the rows in front of it (`page` then names the page it leads to). Not for sorts by integration or type."),
+    .describe(
+      "A previous page's `nextCursor` or `prevCursor`: reads the page after or before that one without counting the rows in front of it (`page` then names the page it leads to). Not for sorts by integration or type.",
+    ),
 });
 export type ListQuery = z.infer<typeof listQuery>;
 export const exportQuery = z.strictObject(filterQuery);
@@ -123,11 +125,21 @@ export const verifyResult = z.object({
 export type VerifyResult = z.infer<typeof verifyResult>;
 
 export const bulkVerifyBody = z.strictObject({
-  ids: z.array(z.number().int().positive()).min(1, 'Select at least one integration user.').max(MAX_BULK_VERIFY, `Verify at most ${MAX_BULK_VERIFY} users at a time.`),
+  ids: z
+    .array(z.number().int().positive())
+    .min(1, 'Select at least one integration user.')
+    .max(MAX_BULK_VERIFY, `Verify at most ${MAX_BULK_VERIFY} users at a time.`),
 });
 export const bulkVerifyResult = z.object({
   items: z.array(verifyResult),
-  summary: z.object({ active: z.number(), inactive: z.number(), deleted_in_system: z.number(), unverified: z.number(), error: z.number(), changed: z.number() }),
+  summary: z.object({
+    active: z.number(),
+    inactive: z.number(),
+    deleted_in_system: z.number(),
+    unverified: z.number(),
+    error: z.number(),
+    changed: z.number(),
+  }),
 });
 
 export const importBody = z.strictObject({
@@ -149,7 +161,9 @@ export const importView = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   rows: z
-    .array(z.object({ line: z.number(), email: z.string(), integration: z.string(), result: z.enum(IMPORT_RESULTS).nullable(), message: z.string().nullable() }))
+    .array(
+      z.object({ line: z.number(), email: z.string(), integration: z.string(), result: z.enum(IMPORT_RESULTS).nullable(), message: z.string().nullable() }),
+    )
     .describe('Per-row results (first 1,000 rows; download the CSV for all)'),
 });
 export type ImportView = z.infer<typeof importView>;

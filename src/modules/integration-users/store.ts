@@ -80,9 +80,7 @@ export class IntegrationUsersStore {
     let q = exec.selectFrom('integration_users').where('org_id', '=', orgId).where('removed_at', 'is', null);
     if (f.search) {
       const like = likePattern(f.search);
-      q = q.where((eb) =>
-        eb.or([eb(sql`email_lower`, 'like', sql`${like} escape '\\'`), eb(sql`lower(name)`, 'like', sql`${like} escape '\\'`)]),
-      );
+      q = q.where((eb) => eb.or([eb(sql`email_lower`, 'like', sql`${like} escape '\\'`), eb(sql`lower(name)`, 'like', sql`${like} escape '\\'`)]));
     }
     if (f.integrationIds) q = f.integrationIds.length ? q.where('integration_id', 'in', f.integrationIds) : q.where(sql<boolean>`1 = 0`);
     if (f.status) q = q.where('status', '=', f.status);
@@ -109,7 +107,13 @@ export class IntegrationUsersStore {
    * that row (forwards, or backwards for `dir: 'prev'`, rows still returned in list order) instead
    * of counting the rows in front of it, so a deep page costs what the first does.
    */
-  async listEntries(orgId: number, f: StoreFilter, sort: SortSpec, page: Page, after?: Keyset<string>): Promise<{ rows: ListEntry[]; total: number; more: boolean }> {
+  async listEntries(
+    orgId: number,
+    f: StoreFilter,
+    sort: SortSpec,
+    page: Page,
+    after?: Keyset<string>,
+  ): Promise<{ rows: ListEntry[]; total: number; more: boolean }> {
     const key = keysetKey(sort.field);
     if (after && !key) throw new Error(`No keyset for sort ${sort.field}`);
     const order = readOrder(sort.order, after);
@@ -130,7 +134,12 @@ export class IntegrationUsersStore {
    * request, PostgreSQL one query and pool connection less. An empty page (past the end) has no
    * row to carry it, so that case counts on its own.
    */
-  private async paged<R>(orgId: number, f: StoreFilter, page: Page, q: SelectQueryBuilder<IntegrationUsersTables, 'integration_users', R>): Promise<{ rows: R[]; total: number }> {
+  private async paged<R>(
+    orgId: number,
+    f: StoreFilter,
+    page: Page,
+    q: SelectQueryBuilder<IntegrationUsersTables, 'integration_users', R>,
+  ): Promise<{ rows: R[]; total: number }> {
     const totalQ = this.totalQuery(orgId, f);
     const rows = (await (totalQ ? q.select(totalQ.as('total')) : q).limit(page.limit).offset(page.offset).execute()) as R[];
     const total = !totalQ ? 0 : rows.length ? Number((rows[0] as { total?: number | null }).total ?? 0) : await this.count(orgId, f);
@@ -162,7 +171,10 @@ export class IntegrationUsersStore {
       case 'integrationType': {
         const rank = sort.integrationRank ?? new Map();
         if (rank.size) {
-          const cases = sql.join([...rank].map(([id, r]) => sql`when ${sql.lit(id)} then ${sql.lit(r)}`), sql` `);
+          const cases = sql.join(
+            [...rank].map(([id, r]) => sql`when ${sql.lit(id)} then ${sql.lit(r)}`),
+            sql` `,
+          );
           o = o.orderBy(sql`case integration_id ${cases} else ${sql.lit(rank.size)} end`, dir);
         }
         o = o.orderBy(sql`lower(name)`, dir);
@@ -300,7 +312,11 @@ export class IntegrationUsersStore {
   }
 
   async insertImportRows(exec: Exec<IntegrationUsersTables>, rows: Omit<ImportRowRecord, 'id'>[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 200) await exec.insertInto('integration_user_import_rows').values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await exec
+        .insertInto('integration_user_import_rows')
+        .values(rows.slice(i, i + 200))
+        .execute();
   }
 
   getImport(orgId: number, id: number, exec: Exec<IntegrationUsersTables> = this.db): Promise<ImportRecord | undefined> {
@@ -329,7 +345,14 @@ export class IntegrationUsersStore {
   }
 
   /** Records one row's result and bumps the import's counters; false if the row was already done. */
-  async finishImportRow(exec: Exec<IntegrationUsersTables>, importId: number, rowId: number, result: ImportRowResult, message: string, userId: number | null): Promise<boolean> {
+  async finishImportRow(
+    exec: Exec<IntegrationUsersTables>,
+    importId: number,
+    rowId: number,
+    result: ImportRowResult,
+    message: string,
+    userId: number | null,
+  ): Promise<boolean> {
     const r = await exec
       .updateTable('integration_user_import_rows')
       .set({ result, message, user_id: userId })

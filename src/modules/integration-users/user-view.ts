@@ -9,13 +9,24 @@ export const AUDIT = { module: 'Integrations', resource: 'Integration User' } as
 /** The ticketing system's name in messages. */
 
 /** The integration's members of a user's view (the list appends them to the stored entry). */
-export function integrationFields(ref: IntegrationRef | undefined, integrationId: number): Pick<UserView, 'integration' | 'integrationType' | 'integrationTypeLabel'> {
+export function integrationFields(
+  ref: IntegrationRef | undefined,
+  integrationId: number,
+): Pick<UserView, 'integration' | 'integrationType' | 'integrationTypeLabel'> {
   const type = ref?.type ?? 'servicenow';
   return { integration: ref?.name ?? `Integration ${integrationId}`, integrationType: type, integrationTypeLabel: descriptorOf(type).label };
 }
 
 export function refView(r: IntegrationRef): IntegrationRefView {
-  return { id: r.id, name: r.name, type: r.type, typeLabel: descriptorOf(r.type).label, enabled: r.enabled, status: r.status, path: integrationPath(r.type, r.id) };
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    typeLabel: descriptorOf(r.type).label,
+    enabled: r.enabled,
+    status: r.status,
+    path: integrationPath(r.type, r.id),
+  };
 }
 
 /** A user as the API shows it; `refs` names each user's integration. */

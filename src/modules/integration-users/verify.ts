@@ -24,7 +24,13 @@ export class UserVerification {
     private readonly integrations: () => IntegrationsPort,
   ) {}
 
-  private async verifyRecord(actor: Principal, rec: UserRecord, ref: IntegrationRef | undefined, connector: () => Promise<TicketingConnector>, refs: Map<number, IntegrationRef>): Promise<VerifyResult> {
+  private async verifyRecord(
+    actor: Principal,
+    rec: UserRecord,
+    ref: IntegrationRef | undefined,
+    connector: () => Promise<TicketingConnector>,
+    refs: Map<number, IntegrationRef>,
+  ): Promise<VerifyResult> {
     const now = nowIso();
     const sys = ref ? `${descriptorOf(ref.type).name} integration "${ref.name}"` : 'the ticketing system';
     let found: ExternalUser | null;
@@ -32,9 +38,11 @@ export class UserVerification {
       if (!ref) throw new Error('The integration no longer exists.');
       if (!ref.enabled) throw new Error(`The integration "${ref.name}" is disabled.`);
       found = await (await connector()).getUser(rec.external_id);
-    } catch (err) {
-      if (err instanceof AppError && err.statusCode === 404) err = new Error('The integration no longer exists.');
-      const f = err instanceof ConnectorError || !(err instanceof AppError) ? connectorFailure(err) : { outcome: 'credentials_refused' as const, reason: err.message };
+    } catch (caught) {
+      // A 404 from our own lookup means the integration went away; report that.
+      const err = caught instanceof AppError && caught.statusCode === 404 ? new Error('The integration no longer exists.') : caught;
+      const f =
+        err instanceof ConnectorError || !(err instanceof AppError) ? connectorFailure(err) : { outcome: 'credentials_refused' as const, reason: err.message };
       const reason = 'reason' in f ? f.reason : String(err);
       const message = `Could not verify ${rec.email}: ${reason}`;
       await this.store.update(this.db, rec.org_id, rec.id, { last_verify_error: message.slice(0, 1000) });
@@ -65,7 +73,12 @@ export class UserVerification {
     }
     patch.status = status;
     const before = { name: rec.name, username: rec.username, status: rec.status, activeInSystem: rec.active_in_system === 1 };
-    const after = { name: patch.name ?? rec.name, username: patch.username ?? rec.username, status, activeInSystem: (patch.active_in_system ?? rec.active_in_system) === 1 };
+    const after = {
+      name: patch.name ?? rec.name,
+      username: patch.username ?? rec.username,
+      status,
+      activeInSystem: (patch.active_in_system ?? rec.active_in_system) === 1,
+    };
     const changed = JSON.stringify(before) !== JSON.stringify(after);
     await this.db.transaction().execute(async (trx) => {
       await this.store.update(trx, rec.org_id, rec.id, changed ? { ...patch, updated_at: now } : patch);
@@ -85,7 +98,6 @@ export class UserVerification {
     return { id: rec.id, email: rec.email, result: status, changed, message, user: userView(updated, refs) };
   }
 
-
   async verify(actor: Principal, id: number): Promise<VerifyResult> {
     const rec = await this.store.get(actor.orgId, id);
     if (!rec) throw notFound('Integration user');
@@ -102,7 +114,9 @@ export class UserVerification {
     const items: VerifyResult[] = [];
     // A few at a time: quick for a page of users, gentle on the ticketing system's rate limits.
     for (let i = 0; i < recs.length; i += 4) {
-      items.push(...(await Promise.all(recs.slice(i, i + 4).map((r) => this.verifyRecord(actor, r, refs.get(r.integration_id), conn(r.integration_id), refs)))));
+      items.push(
+        ...(await Promise.all(recs.slice(i, i + 4).map((r) => this.verifyRecord(actor, r, refs.get(r.integration_id), conn(r.integration_id), refs)))),
+      );
     }
     const byId = new Map(items.map((it) => [it.id, it]));
     const ordered = unique.map((id) => byId.get(id)!);

@@ -13,7 +13,13 @@ export const MODULE = 'Integrations';
 const RESOURCE = 'Integration Configuration';
 
 /** Every change to an integration, its projects or mappings is audited against the integration. */
-export function recordIntegrationChange(audit: AuditRecorder, trx: Transaction<IntegrationsTables>, actor: Principal, integrationId: number, entry: Omit<AuditEntryInput, 'module' | 'resource' | 'resourceId'>): Promise<void> {
+export function recordIntegrationChange(
+  audit: AuditRecorder,
+  trx: Transaction<IntegrationsTables>,
+  actor: Principal,
+  integrationId: number,
+  entry: Omit<AuditEntryInput, 'module' | 'resource' | 'resourceId'>,
+): Promise<void> {
   return audit.record(trx, actor, { ...entry, module: MODULE, resource: RESOURCE, resourceId: integrationId });
 }
 

@@ -33,7 +33,6 @@ import type { IntegrationRecord, IntegrationsStore } from './store.js';
 import { SummaryCache } from './summary-cache.js';
 import { parseJson } from './text.js';
 
-
 /** Counts how many records of another module use an integration; a used integration cannot be deleted. */
 export type UsageCounter = (orgId: number, integrationId: number, exec: Exec<IntegrationsTables>) => Promise<number>;
 

@@ -74,11 +74,8 @@ export function mergeCredentials(
   const clientSecret = nonBlank(input.clientSecret) ?? (s.authMethod === 'oauth' ? s.clientSecret : undefined);
   if (!clientId) throw badRequest('Client ID is required for OAuth 2.0.');
   if (!clientSecret) throw badRequest('Client Secret is required for OAuth 2.0.');
-  const changed =
-    s.authMethod !== 'oauth' || username !== s.username || password !== s.password || clientId !== s.clientId || clientSecret !== s.clientSecret;
+  const changed = s.authMethod !== 'oauth' || username !== s.username || password !== s.password || clientId !== s.clientId || clientSecret !== s.clientSecret;
   // New OAuth credentials need a new grant; unchanged ones keep their tokens.
-  const next: ServiceNowCredentials = changed
-    ? { authMethod: 'oauth', clientId, clientSecret, username, password }
-    : { ...(s as OAuthCredentials) };
+  const next: ServiceNowCredentials = changed ? { authMethod: 'oauth', clientId, clientSecret, username, password } : { ...(s as OAuthCredentials) };
   return { credentials: next, changed };
 }

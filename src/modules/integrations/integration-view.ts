@@ -37,7 +37,9 @@ export function integrationView(r: IntegrationRecord, counts?: { total: number; 
       lastErrorAt: r.last_error_at,
       lastSuccessAt: r.last_success_at,
     },
-    projects: descriptorOf(r.type).capabilities.projects ? { total: counts?.total ?? 0, mapped: counts?.mapped ?? 0, lastSyncAt: r.last_project_sync_at } : null,
+    projects: descriptorOf(r.type).capabilities.projects
+      ? { total: counts?.total ?? 0, mapped: counts?.mapped ?? 0, lastSyncAt: r.last_project_sync_at }
+      : null,
     createdAt: r.created_at,
     modifiedAt: r.modified_at,
     modifiedBy: r.modified_by,

@@ -58,7 +58,12 @@ export class JiraProjects {
       orgId,
       rows.map((p) => p.id),
     );
-    return rows.map((p) => projectView(p, mappings.filter((m) => m.project_id === p.id)));
+    return rows.map((p) =>
+      projectView(
+        p,
+        mappings.filter((m) => m.project_id === p.id),
+      ),
+    );
   }
 
   async listProjects(orgId: number, id: number): Promise<JiraProjectView[]> {

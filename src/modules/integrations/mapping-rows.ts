@@ -25,7 +25,8 @@ export function mappingRowsToSave(
   for (const row of input.rows) {
     if (given.has(row.fieldKey)) problems.push(`${byKey.get(row.fieldKey)?.name ?? row.fieldKey} is listed twice.`);
     given.set(row.fieldKey, row);
-    if (!byKey.has(row.fieldKey)) problems.push(`Jira has no field "${row.fieldKey}" for ${issueType.name} in project ${project.key}; sync the project list and reload.`);
+    if (!byKey.has(row.fieldKey))
+      problems.push(`Jira has no field "${row.fieldKey}" for ${issueType.name} in project ${project.key}; sync the project list and reload.`);
   }
   const rows: Omit<MappingRecord, 'id'>[] = [];
   for (const f of fields) {

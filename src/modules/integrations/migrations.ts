@@ -124,7 +124,8 @@ async function rebuildSqliteIntegrations(db: Kysely<unknown>): Promise<void> {
       await sql`alter table integrations_rebuilt rename to integrations`.execute(trx);
       if (seq !== undefined) await sql`update sqlite_sequence set seq = max(seq, ${seq}) where name = 'integrations'`.execute(trx);
       const dangling = (await sql<{ table: string }>`pragma foreign_key_check`.execute(trx)).rows;
-      if (dangling.length) throw new Error(`Rebuilding integrations left ${dangling.length} broken reference(s) (first in ${dangling[0].table}); nothing was changed.`);
+      if (dangling.length)
+        throw new Error(`Rebuilding integrations left ${dangling.length} broken reference(s) (first in ${dangling[0].table}); nothing was changed.`);
     });
   } finally {
     await sql`pragma foreign_keys = on`.execute(db);

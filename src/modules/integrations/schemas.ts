@@ -99,9 +99,7 @@ export const integrationView = z.object({
   }),
   accountName: z.string().nullable(),
   hasCredentials: z.boolean(),
-  status: z
-    .enum([...INTEGRATION_STATUSES, 'Deleted'])
-    .describe('"Deleted" only for a deleted account, which only a list with includeDeleted=true returns.'),
+  status: z.enum([...INTEGRATION_STATUSES, 'Deleted']).describe('"Deleted" only for a deleted account, which only a list with includeDeleted=true returns.'),
   enabled: z.boolean(),
   settings: z.object({ syncTicketStatus: z.boolean(), closeIncidentOnTicketClosed: z.boolean(), syncProjectList: z.boolean() }),
   health: z.object({
@@ -149,7 +147,12 @@ export const projectParams = z.strictObject({
   projectId: z.coerce.number().int().positive().max(2_147_483_647),
 });
 export const mappingParams = projectParams.extend({
-  issueTypeId: z.string().trim().min(1).max(50).regex(/^[A-Za-z0-9_-]+$/, 'Issue type id must be letters, digits, - or _.'),
+  issueTypeId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .regex(/^[A-Za-z0-9_-]+$/, 'Issue type id must be letters, digits, - or _.'),
 });
 
 export const updateProjectBody = z.strictObject({

@@ -56,8 +56,19 @@ export class IntegrationsStore {
    * write refreshed OAuth tokens (or anything else) back into it. False when no live row changed,
    * so an admin's edit that lost a race with a delete can refuse instead of auditing a change.
    */
-  async update(exec: Exec<IntegrationsTables>, orgId: number, id: number, patch: Partial<Omit<IntegrationRecord, 'id' | 'org_id' | 'deleted_at' | 'deleted_by'>>): Promise<boolean> {
-    const r = await exec.updateTable('integrations').set(patch).where('org_id', '=', orgId).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  async update(
+    exec: Exec<IntegrationsTables>,
+    orgId: number,
+    id: number,
+    patch: Partial<Omit<IntegrationRecord, 'id' | 'org_id' | 'deleted_at' | 'deleted_by'>>,
+  ): Promise<boolean> {
+    const r = await exec
+      .updateTable('integrations')
+      .set(patch)
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -130,7 +141,12 @@ export class IntegrationsStore {
     return r.id;
   }
 
-  async updateProject(exec: Exec<IntegrationsTables>, orgId: number, projectId: number, patch: Partial<Omit<JiraProjectRecord, 'id' | 'org_id' | 'integration_id'>>) {
+  async updateProject(
+    exec: Exec<IntegrationsTables>,
+    orgId: number,
+    projectId: number,
+    patch: Partial<Omit<JiraProjectRecord, 'id' | 'org_id' | 'integration_id'>>,
+  ) {
     await exec.updateTable('jira_projects').set(patch).where('org_id', '=', orgId).where('id', '=', projectId).execute();
   }
 

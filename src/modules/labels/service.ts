@@ -12,11 +12,9 @@ import { LabelsStore, type LabelRecord } from './store.js';
 const MODULE = 'Labels';
 const RESOURCE = 'Label';
 
-
 function view(r: LabelRecord, values: string[]): LabelView {
   return { id: r.id, name: r.name, values, createdAt: r.created_at, updatedAt: r.updated_at };
 }
-
 
 export class LabelsService {
   private readonly store: LabelsStore;
@@ -60,7 +58,10 @@ export class LabelsService {
     }
     if (!wanted) throw badRequest(`${field}: pick a value for label "${r.name}" (${values.join(', ')}).`, [{ field, message: 'A value is required.' }]);
     const match = values.find((v) => v.toLowerCase() === wanted.toLowerCase());
-    if (!match) throw badRequest(`${field}: "${wanted}" is not a value of label "${r.name}". Choose one of: ${values.join(', ')}.`, [{ field, message: 'Unknown value.' }]);
+    if (!match)
+      throw badRequest(`${field}: "${wanted}" is not a value of label "${r.name}". Choose one of: ${values.join(', ')}.`, [
+        { field, message: 'Unknown value.' },
+      ]);
     return { labelId: r.id, name: r.name, value: match };
   }
 

@@ -30,6 +30,10 @@ export class OrgsService {
   }
 
   listIds(): Promise<number[]> {
-    return this.db.selectFrom('orgs').select('id').execute().then((r) => r.map((x) => x.id));
+    return this.db
+      .selectFrom('orgs')
+      .select('id')
+      .execute()
+      .then((r) => r.map((x) => x.id));
   }
 }

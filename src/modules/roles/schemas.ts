@@ -5,15 +5,13 @@ export const levelSchema = z.enum(LEVELS);
 
 // partialRecord: zod 4's record with enum keys demands every category, but a role may name only
 // the categories it grants (the rest are None, see RolesService.complete).
-export const permissionsInput = z
-  .partialRecord(z.enum(CATEGORIES), levelSchema)
-  .superRefine((perms, ctx) => {
-    for (const [category, level] of Object.entries(perms)) {
-      if (level === 'delete' && maxLevel(category as Category) !== 'delete') {
-        ctx.addIssue({ code: 'custom', path: [category], message: `Delete is only available for Incidents, not ${category}.` });
-      }
+export const permissionsInput = z.partialRecord(z.enum(CATEGORIES), levelSchema).superRefine((perms, ctx) => {
+  for (const [category, level] of Object.entries(perms)) {
+    if (level === 'delete' && maxLevel(category as Category) !== 'delete') {
+      ctx.addIssue({ code: 'custom', path: [category], message: `Delete is only available for Incidents, not ${category}.` });
     }
-  });
+  }
+});
 
 export const roleName = z.string().trim().min(1, 'Role name is required.').max(100, 'Role name must be at most 100 characters.');
 

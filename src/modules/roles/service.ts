@@ -130,11 +130,7 @@ export class RolesService {
     return this.get(actor.orgId, id);
   }
 
-  async update(
-    actor: Principal,
-    id: number,
-    input: { name?: string; permissions?: Partial<Record<Category, Level>> },
-  ): Promise<RoleView> {
+  async update(actor: Principal, id: number, input: { name?: string; permissions?: Partial<Record<Category, Level>> }): Promise<RoleView> {
     await this.db.transaction().execute(async (trx) => {
       const current = await this.store.get(actor.orgId, id, trx);
       if (!current) throw notFound('Role');

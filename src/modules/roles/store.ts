@@ -17,12 +17,7 @@ export class RolesStore {
   }
 
   findByName(orgId: number, name: string, exec: Exec<RolesDb> = this.db): Promise<RoleRecord | undefined> {
-    return exec
-      .selectFrom('roles')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('name_lower', '=', name.toLowerCase())
-      .executeTakeFirst();
+    return exec.selectFrom('roles').selectAll().where('org_id', '=', orgId).where('name_lower', '=', name.toLowerCase()).executeTakeFirst();
   }
 
   async insert(exec: Exec<RolesDb>, row: Omit<RoleRecord, 'id'>): Promise<number> {

@@ -207,7 +207,10 @@ export class CreateJob {
     const deadline = Date.parse(t.requested_at) + this.deps.config.tickets.createDeadlineMs;
     if (isTransient(err) && Date.now() < deadline) {
       const asked = err instanceof ConnectorError ? err.opts.retryAfterMs : undefined;
-      throw new RetryLater(message, Math.min(Math.max(asked ?? backoffMs(job.attempts, Math.random, this.deps.config.jobs.backoffBaseMs), 1_000), Math.max(1_000, deadline - Date.now())));
+      throw new RetryLater(
+        message,
+        Math.min(Math.max(asked ?? backoffMs(job.attempts, Math.random, this.deps.config.jobs.backoffBaseMs), 1_000), Math.max(1_000, deadline - Date.now())),
+      );
     }
     const reason = isTransient(err) ? `Gave up after retrying until the deadline: ${message}` : message;
     const fieldErrors = err instanceof ConnectorError && err.opts.fieldErrors ? JSON.stringify(err.opts.fieldErrors) : null;

@@ -45,7 +45,7 @@ export type CreateTicketInput = z.infer<typeof createTicketBody>;
 export const ticketView = z.object({
   id: z.number(),
   incidentId: z.number(),
-  transactionId: z.string().describe('The incident\'s transaction id'),
+  transactionId: z.string().describe("The incident's transaction id"),
   integration: z.object({ id: z.number(), name: z.string(), type: z.enum(INTEGRATION_TYPES), typeLabel: z.string() }),
   project: z.object({ id: z.number().nullable(), key: z.string(), name: z.string() }).nullable(),
   state: z.enum(TICKET_STATES),

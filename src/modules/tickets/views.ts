@@ -18,7 +18,12 @@ export function ticketView(t: TicketRecord, integration: IntegrationSummary | un
     id: t.id,
     incidentId: t.incident_id,
     transactionId: t.transaction_id,
-    integration: { id: t.integration_id, name: integration?.name ?? t.integration_name, type: t.integration_type, typeLabel: descriptorOf(t.integration_type).label },
+    integration: {
+      id: t.integration_id,
+      name: integration?.name ?? t.integration_name,
+      type: t.integration_type,
+      typeLabel: descriptorOf(t.integration_type).label,
+    },
     project: t.project_key ? { id: t.project_id, key: t.project_key, name: t.project_name ?? t.project_key } : null,
     state: t.state,
     ticketKey: t.external_key,

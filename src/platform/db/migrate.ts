@@ -54,9 +54,7 @@ export async function migrateToLatest(database: Database, allMigrations: Record<
   // Kysely looks for its bookkeeping tables in every schema unless told which one; with several
   // schemas in one PostgreSQL database (tests, shared servers) it would find another's and fail.
   const migrationTableSchema =
-    database.dialect === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema
-      : undefined;
+    database.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema : undefined;
   // Names sort by module range (0300 integration users, 0400 incidents, ...), so a module's second
   // migration (e.g. 0310) sorts before another module's already applied first one (0400): an existing
   // database applies it after them, which is safe because a module's migrations only touch its own

@@ -44,7 +44,8 @@ export function prepareRepeatedQueries(pool: pg.Pool, max = 100): void {
     (client as unknown as { query: unknown }).query = (text: unknown, values?: unknown, ...rest: unknown[]) => {
       if (typeof text === 'string' && /^\s*(begin|start transaction)\b/i.test(text)) inTransaction = true;
       else if (typeof text === 'string' && /^\s*(commit|rollback|end)\b/i.test(text)) inTransaction = false;
-      if (rest.length || typeof text !== 'string' || !Array.isArray(values) || !PREPARABLE.test(text)) return (query as (...a: unknown[]) => unknown)(text, values, ...rest);
+      if (rest.length || typeof text !== 'string' || !Array.isArray(values) || !PREPARABLE.test(text))
+        return (query as (...a: unknown[]) => unknown)(text, values, ...rest);
 
       let p = statements.get(text);
       if (p) statements.delete(text);

@@ -8,10 +8,7 @@ import type { Dialect } from './database.js';
  * - flags: integer 0/1 (SQLite has no boolean; one representation keeps stores dialect-free);
  * - JSON: text, parsed in the store.
  */
-export function withId<T extends string>(
-  table: CreateTableBuilder<T, never>,
-  dialect: Dialect,
-): CreateTableBuilder<T, 'id'> {
+export function withId<T extends string>(table: CreateTableBuilder<T, never>, dialect: Dialect): CreateTableBuilder<T, 'id'> {
   return dialect === 'postgres'
     ? table.addColumn('id', 'serial', (c) => c.primaryKey())
     : table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());

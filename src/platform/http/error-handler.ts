@@ -30,8 +30,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err instanceof SyntaxError && status === 400))
       return send(reply, 400, 'malformed_json', 'The request body is not valid JSON.');
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 413, 'body_too_large', 'The request body is larger than 1 MiB.');
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-      return send(reply, 415, 'unsupported_media_type', 'Send the request body as application/json.');
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(reply, 415, 'unsupported_media_type', 'Send the request body as application/json.');
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return send(reply, 400, 'empty_body', 'The request body is empty; send a JSON object.');
     if (status >= 400 && status < 500) return send(reply, status, 'bad_request', err.message);
     request.log.error({ err }, 'unhandled error');

@@ -15,7 +15,6 @@ export const unauthorized = (message = 'Sign in to continue.') => new AppError(4
 export const forbidden = (message = 'Your role does not allow this action.') => new AppError(403, 'forbidden', message);
 export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`);
 export const conflict = (message: string, details?: unknown) => new AppError(409, 'conflict', message, details);
-export const unprocessable = (message: string, details?: unknown) =>
-  new AppError(422, 'unprocessable', message, details);
+export const unprocessable = (message: string, details?: unknown) => new AppError(422, 'unprocessable', message, details);
 export const tooManyRequests = (message: string) => new AppError(429, 'rate_limited', message);
 export const badGateway = (message: string, details?: unknown) => new AppError(502, 'upstream_error', message, details);

@@ -91,10 +91,7 @@ export class JobQueue {
     const due = (eb: ExpressionBuilder<PlatformTables, 'jobs'>) =>
       eb.and([
         eb('kind', 'in', kinds),
-        eb.or([
-          eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', nowIso)]),
-          eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowIso)]),
-        ]),
+        eb.or([eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', nowIso)]), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowIso)])]),
       ]);
     // Marks the chosen jobs as leased to `owner` and returns them.
     const take = (exec: Exec, ids: number[] | SelectQueryBuilder<PlatformTables, 'jobs', { id: number }>) =>
@@ -112,10 +109,7 @@ export class JobQueue {
         .execute();
     if (this.dialect === 'postgres') {
       // SKIP LOCKED lets several app processes claim from one table without blocking each other.
-      const rows = await take(
-        this.db,
-        this.db.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit).forUpdate().skipLocked(),
-      );
+      const rows = await take(this.db, this.db.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit).forUpdate().skipLocked());
       return rows.map(toJob);
     }
     // SQLite: one writer at a time, so select-then-update inside a transaction is atomic.
@@ -155,7 +149,14 @@ export class JobQueue {
   async retry(id: number, owner: string, error: string, runAt: Date): Promise<void> {
     await this.db
       .updateTable('jobs')
-      .set({ status: 'queued', run_at: runAt.toISOString(), last_error: error.slice(0, 2000), lease_owner: null, lease_expires_at: null, updated_at: new Date().toISOString() })
+      .set({
+        status: 'queued',
+        run_at: runAt.toISOString(),
+        last_error: error.slice(0, 2000),
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: new Date().toISOString(),
+      })
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
       .execute();

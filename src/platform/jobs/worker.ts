@@ -129,9 +129,12 @@ export class JobWorker {
     const handler = this.handlers.get(job.kind)!;
     // A slow handler (a long marker search) keeps its claim; another worker may take the job only
     // when this process stops renewing, i.e. when it died.
-    const renewal = setInterval(() => {
-      this.queue.renew(job.id, this.owner, this.leaseMs).catch((err) => this.opts.log?.error({ err }, 'job lease renewal failed'));
-    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        this.queue.renew(job.id, this.owner, this.leaseMs).catch((err) => this.opts.log?.error({ err }, 'job lease renewal failed'));
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
     try {
       await handler(job);
       clearInterval(renewal);

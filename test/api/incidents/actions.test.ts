@@ -28,7 +28,12 @@ describe('incident actions and State Changes', () => {
     let res = await s.post(`/api/v1/incidents/${id}/investigating`, { notes: 'looking' });
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('Investigating');
-    res = await s.post(`/api/v1/incidents/${id}/close`, { notes: 'done', resolutionLabelId: resolution.id, resolutionValue: 'false positive', falsePositive: true });
+    res = await s.post(`/api/v1/incidents/${id}/close`, {
+      notes: 'done',
+      resolutionLabelId: resolution.id,
+      resolutionValue: 'false positive',
+      falsePositive: true,
+    });
     expect(res.statusCode).toBe(200);
     const closed = res.json();
     expect(closed.status).toBe('Resolved');
@@ -115,7 +120,12 @@ describe('incident actions and State Changes', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(/resolutionLabelId/);
     const viewerRole = await t.ctx.roles.create(systemPrincipal(t.orgId, fullPermissions()), { name: 'Viewer only', permissions: { Incidents: 'view' } });
-    const viewer = await t.ctx.admins.create(systemPrincipal(t.orgId, fullPermissions()), { email: 'viewer@example.com', name: 'Viewer', roleId: viewerRole.id, password: t.admin.password });
+    const viewer = await t.ctx.admins.create(systemPrincipal(t.orgId, fullPermissions()), {
+      email: 'viewer@example.com',
+      name: 'Viewer',
+      roleId: viewerRole.id,
+      password: t.admin.password,
+    });
     res = await s.post(`/api/v1/incidents/${id}/assign`, { adminId: viewer.id });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(/cannot edit incidents/);
@@ -183,7 +193,12 @@ describe('incident actions and State Changes', () => {
     const b = await create();
     const c = await create();
     await s.post(`/api/v1/incidents/${c}/close`, {});
-    let res = await s.post('/api/v1/incidents/bulk/close', { ids: [a, b, c, 999999], notes: 'bulk', resolutionLabelId: resolution.id, resolutionValue: 'Policy Violation' });
+    let res = await s.post('/api/v1/incidents/bulk/close', {
+      ids: [a, b, c, 999999],
+      notes: 'bulk',
+      resolutionLabelId: resolution.id,
+      resolutionValue: 'Policy Violation',
+    });
     expect(res.statusCode).toBe(200);
     let json = res.json();
     expect(json.succeeded).toBe(2);

@@ -21,7 +21,12 @@ describe('duplicate detection', () => {
   afterAll(async () => t?.close());
 
   const same = (over: Parameters<typeof incident>[0] = {}) =>
-    incident({ url: 'https://paste.example.org/a', user: { email: 'sam@corp.example' }, file: { name: 'secret.txt', md5: 'ffeeddccbbaa99887766554433221100' }, ...over });
+    incident({
+      url: 'https://paste.example.org/a',
+      user: { email: 'sam@corp.example' },
+      file: { name: 'secret.txt', md5: 'ffeeddccbbaa99887766554433221100' },
+      ...over,
+    });
 
   it('links Inline repeats within 2 hours to the parent and counts them there', async () => {
     const parent = (await key.post('/api/v1/incidents', same({ incidentDate: at(0) }))).json();
@@ -29,7 +34,9 @@ describe('duplicate detection', () => {
     const d1 = (await key.post('/api/v1/incidents', same({ incidentDate: at(30), url: 'https://PASTE.example.org/other' }))).json();
     expect(d1.duplicateOf).toBe(parent.id);
     // batch: one inside the window, one just outside (becomes a new parent), one duplicate of that new parent
-    const batch = (await key.post('/api/v1/incidents', { incidents: [same({ incidentDate: at(125) }), same({ incidentDate: at(119) }), same({ incidentDate: at(130) })] })).json();
+    const batch = (
+      await key.post('/api/v1/incidents', { incidents: [same({ incidentDate: at(125) }), same({ incidentDate: at(119) }), same({ incidentDate: at(130) })] })
+    ).json();
     expect(batch.results[1].duplicateOf).toBe(parent.id);
     expect(batch.results[0].duplicateOf).toBeNull();
     expect(batch.results[2].duplicateOf).toBe(batch.results[0].id);
@@ -90,7 +97,13 @@ describe('Setup > Labels', () => {
     expect((await s.delete(`/api/v1/labels/${id}`)).statusCode).toBe(204);
     expect((await s.get(`/api/v1/labels/${id}`)).statusCode).toBe(404);
     expect((await s.get(`/api/v1/incidents/${inc.id}`)).json().labels).toEqual([{ labelId: id, name: 'Reviewed', value: 'Later' }]);
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'module', 'resource']).where('org_id', '=', t.orgId).where('module', '=', 'Labels').orderBy('id').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'module', 'resource'])
+      .where('org_id', '=', t.orgId)
+      .where('module', '=', 'Labels')
+      .orderBy('id')
+      .execute();
     expect(audit).toEqual([
       { action: 'Insert', module: 'Labels', resource: 'Label' },
       { action: 'Update', module: 'Labels', resource: 'Label' },

@@ -31,7 +31,8 @@ export async function apiKey(t: TestApp, roleName = 'DLP Super Admin', orgId = t
   const role = await t.ctx.roles.findByName(orgId, roleName);
   const created = await t.ctx.apiKeys.create(actor, { name: `key-${seq++}-${Math.random()}`, roleId: role!.id });
   return {
-    post: (url: string, payload: unknown) => t.app.inject({ method: 'POST', url, payload: payload as object, headers: { authorization: `Bearer ${created.key}` } }),
+    post: (url: string, payload: unknown) =>
+      t.app.inject({ method: 'POST', url, payload: payload as object, headers: { authorization: `Bearer ${created.key}` } }),
     get: (url: string) => t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${created.key}` } }),
   };
 }

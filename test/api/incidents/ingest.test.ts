@@ -11,7 +11,16 @@ describe('incident ingestion', () => {
   });
   afterAll(async () => t?.close());
 
-  const count = async () => Number((await t.ctx.db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', t.orgId).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await t.ctx.db
+          .selectFrom('incidents')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('org_id', '=', t.orgId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('stores one incident and returns it', async () => {
     const body = incident();
@@ -92,7 +101,9 @@ describe('incident ingestion', () => {
     expect(json.results[1].errors[0].field).toBe('incidents.1.severity');
     expect(json.results[3].result).toBe('existing');
     expect(json.results[3].id).toBe(json.results[0].id);
-    const list = await key.get(`/api/v1/incidents?${WIDE}&searchMode=transactionId&search=${good1.transactionId},${good2.transactionId},${badItem.transactionId}`);
+    const list = await key.get(
+      `/api/v1/incidents?${WIDE}&searchMode=transactionId&search=${good1.transactionId},${good2.transactionId},${badItem.transactionId}`,
+    );
     expect(list.json().items).toHaveLength(2);
   });
 

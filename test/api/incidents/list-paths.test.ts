@@ -51,7 +51,12 @@ describe('incidents list: counts, label filter, search and paging paths', () => 
         .execute();
     }
     await s.post(`/api/v1/incidents/${ids['Q-01']}/labels`, { labels: [{ labelId: emea.id }, { labelId: vip.id, value: 'Gold' }] });
-    await s.post(`/api/v1/incidents/${ids['Q-02']}/labels`, { labels: [{ labelId: vip.id, value: 'Gold' }, { labelId: vip.id, value: 'Silver' }] });
+    await s.post(`/api/v1/incidents/${ids['Q-02']}/labels`, {
+      labels: [
+        { labelId: vip.id, value: 'Gold' },
+        { labelId: vip.id, value: 'Silver' },
+      ],
+    });
     await s.post(`/api/v1/incidents/${ids['Q-05']}/labels`, { labels: [{ labelId: emea.id }] });
   });
   afterAll(async () => t?.close());
@@ -59,7 +64,13 @@ describe('incidents list: counts, label filter, search and paging paths', () => 
   const list = async (q: string) => {
     const res = await s.get(`/api/v1/incidents?${RANGE}&${q}`);
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { items: { transactionId: string }[]; total: number; nextCursor: string | null; prevCursor: string | null; counts?: Record<string, number> };
+    return res.json() as {
+      items: { transactionId: string }[];
+      total: number;
+      nextCursor: string | null;
+      prevCursor: string | null;
+      counts?: Record<string, number>;
+    };
   };
   const txns = async (q: string) => (await list(q)).items.map((i) => i.transactionId);
 
@@ -106,8 +117,20 @@ describe('incidents list: counts, label filter, search and paging paths', () => 
     // new parents and a duplicate in the window; a duplicate is not counted
     const extra = await key.post('/api/v1/incidents', {
       incidents: [
-        incident({ transactionId: 'Q-X1', incidentDate: new Date(base + 2 * 3_600_000 + 59 * 60_000).toISOString(), user: { name: 'Zed', email: 'zed@corp.example' }, file: { name: 'z.txt', md5: 'ffeeddccbbaa99887766554433221100' }, url: 'https://dup.example.net/a' }),
-        incident({ transactionId: 'Q-X2', incidentDate: new Date(base + 3 * 3_600_000 + 10 * 60_000).toISOString(), user: { name: 'Zed', email: 'zed@corp.example' }, file: { name: 'z.txt', md5: 'ffeeddccbbaa99887766554433221100' }, url: 'https://dup.example.net/b' }),
+        incident({
+          transactionId: 'Q-X1',
+          incidentDate: new Date(base + 2 * 3_600_000 + 59 * 60_000).toISOString(),
+          user: { name: 'Zed', email: 'zed@corp.example' },
+          file: { name: 'z.txt', md5: 'ffeeddccbbaa99887766554433221100' },
+          url: 'https://dup.example.net/a',
+        }),
+        incident({
+          transactionId: 'Q-X2',
+          incidentDate: new Date(base + 3 * 3_600_000 + 10 * 60_000).toISOString(),
+          user: { name: 'Zed', email: 'zed@corp.example' },
+          file: { name: 'z.txt', md5: 'ffeeddccbbaa99887766554433221100' },
+          url: 'https://dup.example.net/b',
+        }),
       ],
     });
     expect(extra.json().results[1].duplicateOf).toBe(extra.json().results[0].id);

@@ -18,11 +18,61 @@ describe('incidents list: filters, search, sort, pagination, counts, CSV', () =>
     const key = await apiKey(t);
     label = (await s.post('/api/v1/labels', { name: 'Region', values: ['EMEA', 'AMER'] })).json();
     const items = [
-      incident({ transactionId: 'L-A', incidentDate: at(0), severity: 'Critical', rules: ['PCI Rule'], engines: ['PCI'], user: { name: 'Ann Archer', email: 'ann@corp.example', department: 'Finance' }, file: { name: 'cards.xlsx', md5: '0123456789abcdef0123456789abcdef' }, url: 'https://drive.google.com/u/1' }),
-      incident({ transactionId: 'L-B', incidentDate: at(1), severity: 'High', rules: ['HIPAA Rule'], engines: ['HIPAA'], user: { name: 'Bob Baker', email: 'bob@corp.example', department: 'Legal' }, file: { name: 'patients.pdf' }, url: 'https://dropbox.com/x' }),
-      incident({ transactionId: 'L-C', incidentDate: at(2), severity: 'Medium', rules: ['PCI Rule', 'Source, Code'], engines: ['PCI', 'Source Code'], user: { name: 'Cy Chen', email: 'cy@corp.example', department: 'Finance' }, file: { name: 'src.zip' }, url: 'https://github.com/acme' }),
-      incident({ transactionId: 'L-D', incidentDate: at(3), severity: 'Low', sourceType: 'Email', recipients: { triggered: ['x@gmail.com'] }, action: 'Quarantine', rules: ['GDPR Rule'], engines: ['GDPR'], user: { name: 'Dee Dunn', email: 'dee@corp.example', department: 'Sales' }, file: { name: 'list.csv' }, url: undefined }),
-      incident({ transactionId: 'L-E', incidentDate: at(4), severity: 'Info', sourceType: 'Endpoint', channel: 'Printing', rules: ['PCI Rule'], engines: ['PCI'], user: { name: 'Eve Evans', email: 'eve@corp.example' }, file: { name: 'print.docx' }, url: undefined }),
+      incident({
+        transactionId: 'L-A',
+        incidentDate: at(0),
+        severity: 'Critical',
+        rules: ['PCI Rule'],
+        engines: ['PCI'],
+        user: { name: 'Ann Archer', email: 'ann@corp.example', department: 'Finance' },
+        file: { name: 'cards.xlsx', md5: '0123456789abcdef0123456789abcdef' },
+        url: 'https://drive.google.com/u/1',
+      }),
+      incident({
+        transactionId: 'L-B',
+        incidentDate: at(1),
+        severity: 'High',
+        rules: ['HIPAA Rule'],
+        engines: ['HIPAA'],
+        user: { name: 'Bob Baker', email: 'bob@corp.example', department: 'Legal' },
+        file: { name: 'patients.pdf' },
+        url: 'https://dropbox.com/x',
+      }),
+      incident({
+        transactionId: 'L-C',
+        incidentDate: at(2),
+        severity: 'Medium',
+        rules: ['PCI Rule', 'Source, Code'],
+        engines: ['PCI', 'Source Code'],
+        user: { name: 'Cy Chen', email: 'cy@corp.example', department: 'Finance' },
+        file: { name: 'src.zip' },
+        url: 'https://github.com/acme',
+      }),
+      incident({
+        transactionId: 'L-D',
+        incidentDate: at(3),
+        severity: 'Low',
+        sourceType: 'Email',
+        recipients: { triggered: ['x@gmail.com'] },
+        action: 'Quarantine',
+        rules: ['GDPR Rule'],
+        engines: ['GDPR'],
+        user: { name: 'Dee Dunn', email: 'dee@corp.example', department: 'Sales' },
+        file: { name: 'list.csv' },
+        url: undefined,
+      }),
+      incident({
+        transactionId: 'L-E',
+        incidentDate: at(4),
+        severity: 'Info',
+        sourceType: 'Endpoint',
+        channel: 'Printing',
+        rules: ['PCI Rule'],
+        engines: ['PCI'],
+        user: { name: 'Eve Evans', email: 'eve@corp.example' },
+        file: { name: 'print.docx' },
+        url: undefined,
+      }),
       // outside the range
       incident({ transactionId: 'L-OLD', incidentDate: new Date(base - 40 * day).toISOString() }),
     ];
@@ -33,7 +83,15 @@ describe('incidents list: filters, search, sort, pagination, counts, CSV', () =>
     await s.post(`/api/v1/incidents/${ids['L-C']}/close`, {});
     await s.post(`/api/v1/incidents/${ids['L-D']}/labels`, { labels: [{ labelId: label.id, value: 'EMEA' }] });
     // a duplicate of L-A
-    const dup = await key.post('/api/v1/incidents', { ...incident({ transactionId: 'L-A-dup', incidentDate: at(1) }), rules: ['PCI Rule'], engines: ['PCI'], user: { name: 'Ann Archer', email: 'ann@corp.example', department: 'Finance' }, file: { name: 'cards.xlsx', md5: '0123456789abcdef0123456789abcdef' }, url: 'https://drive.google.com/u/2', severity: 'Critical' });
+    const dup = await key.post('/api/v1/incidents', {
+      ...incident({ transactionId: 'L-A-dup', incidentDate: at(1) }),
+      rules: ['PCI Rule'],
+      engines: ['PCI'],
+      user: { name: 'Ann Archer', email: 'ann@corp.example', department: 'Finance' },
+      file: { name: 'cards.xlsx', md5: '0123456789abcdef0123456789abcdef' },
+      url: 'https://drive.google.com/u/2',
+      severity: 'Critical',
+    });
     expect(dup.json().duplicateOf).toBe(ids['L-A']);
   });
   afterAll(async () => t?.close());
@@ -41,7 +99,13 @@ describe('incidents list: filters, search, sort, pagination, counts, CSV', () =>
   const list = async (q: string) => {
     const res = await s.get(`/api/v1/incidents?${RANGE}&${q}`);
     expect(res.statusCode, res.body).toBe(200);
-    return res.json() as { items: { transactionId: string; duplicateCount: number }[]; total: number; nextCursor: string | null; prevCursor: string | null; counts?: Record<string, number> };
+    return res.json() as {
+      items: { transactionId: string; duplicateCount: number }[];
+      total: number;
+      nextCursor: string | null;
+      prevCursor: string | null;
+      counts?: Record<string, number>;
+    };
   };
   const txns = async (q: string) => (await list(q)).items.map((i) => i.transactionId);
 
@@ -120,7 +184,9 @@ describe('incidents list: filters, search, sort, pagination, counts, CSV', () =>
     // keyset pages of 10 over 25 incidents with equal sort values
     const key = await apiKey(t);
     const same = new Date(base + 5 * day).toISOString();
-    await key.post('/api/v1/incidents', { incidents: Array.from({ length: 25 }, (_, i) => incident({ transactionId: `P-${String(i).padStart(2, '0')}`, incidentDate: same, rules: ['Paging'] })) });
+    await key.post('/api/v1/incidents', {
+      incidents: Array.from({ length: 25 }, (_, i) => incident({ transactionId: `P-${String(i).padStart(2, '0')}`, incidentDate: same, rules: ['Paging'] })),
+    });
     const seen: string[] = [];
     let page = await list('rule=Paging&pageSize=10');
     expect(page.total).toBe(25);

@@ -12,7 +12,8 @@ describe('incidents in the OpenAPI document', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
-    for (const p of ['/api/v1/incidents', '/api/v1/incidents/{id}', '/api/v1/incidents/export.csv', '/api/v1/incidents/bulk/close', '/api/v1/labels']) expect(paths).toContain(p);
+    for (const p of ['/api/v1/incidents', '/api/v1/incidents/{id}', '/api/v1/incidents/export.csv', '/api/v1/incidents/bulk/close', '/api/v1/labels'])
+      expect(paths).toContain(p);
   });
 
   it('shows the ingestion contract as the request body of POST /incidents: one incident, or a batch', async () => {

@@ -39,11 +39,19 @@ export async function drainJobs(t: TestApp): Promise<void> {
 }
 
 export async function rowCount(t: TestApp): Promise<number> {
-  const r = await t.ctx.db.selectFrom('integration_users').select((eb) => eb.fn.countAll<number>().as('n')).where('removed_at', 'is', null).executeTakeFirstOrThrow();
+  const r = await t.ctx.db
+    .selectFrom('integration_users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('removed_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 export async function auditCount(t: TestApp): Promise<number> {
-  const r = await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('resource', '=', 'Integration User').executeTakeFirstOrThrow();
+  const r = await t.ctx.db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('resource', '=', 'Integration User')
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -16,13 +16,7 @@ let s: Session;
 let sn: { id: number; name: string };
 let jira: { id: number; name: string };
 
-const TRICKY = [
-  `O'Brien "Quoted" \\ Backslash`,
-  'Zoë Ångström 🚀 名前',
-  'Line\nBreak\tTab\u0001Control',
-  '</script><b>html</b>',
-  ' Leading and trailing ',
-];
+const TRICKY = [`O'Brien "Quoted" \\ Backslash`, 'Zoë Ångström 🚀 名前', 'Line\nBreak\tTab\u0001Control', '</script><b>html</b>', ' Leading and trailing '];
 
 beforeAll(async () => {
   sb = await startTestSandbox();
@@ -31,8 +25,24 @@ beforeAll(async () => {
   s = await t.login(t.admin.email);
   ({ sn, jira } = await connectBoth(s, sb, { sn: `Tenant "One" \\ O'Neil`, jira: 'Jira 🚀' }));
   TRICKY.forEach((name, i) => {
-    sb.state.servicenow.users.push({ sys_id: `${i}`.padStart(32, 'e'), name, user_name: `tricky.${i}`, email: `tricky.${i}@example.com`, active: 'true', canWrite: false });
-    sb.state.jira.accounts.push({ accountId: `tricky-${i}`, accountType: 'atlassian', active: true, displayName: name, email: `tricky.${i}@example.com`, emailVisible: true, canCreate: false, canBrowseUsers: false });
+    sb.state.servicenow.users.push({
+      sys_id: `${i}`.padStart(32, 'e'),
+      name,
+      user_name: `tricky.${i}`,
+      email: `tricky.${i}@example.com`,
+      active: 'true',
+      canWrite: false,
+    });
+    sb.state.jira.accounts.push({
+      accountId: `tricky-${i}`,
+      accountType: 'atlassian',
+      active: true,
+      displayName: name,
+      email: `tricky.${i}@example.com`,
+      emailVisible: true,
+      canCreate: false,
+      canBrowseUsers: false,
+    });
   });
 });
 afterAll(async () => {
@@ -109,7 +119,11 @@ describe('list entries kept by the database', () => {
     expect(await expectListEqualsViews('&sort=integrationType&order=desc')).toBe(TRICKY.length + 1);
 
     // A write that bypasses the application still keeps the entry right: the triggers do it.
-    await t.ctx.db.updateTable('integration_users').set({ name: 'Set "by" SQL', status: 'unverified', last_verified_at: null }).where('id', '=', added[3].id).execute();
+    await t.ctx.db
+      .updateTable('integration_users')
+      .set({ name: 'Set "by" SQL', status: 'unverified', last_verified_at: null })
+      .where('id', '=', added[3].id)
+      .execute();
     await sql`update integration_users set active_in_system = 0 where id = ${added[4].id}`.execute(t.ctx.db);
     expect(await expectListEqualsViews('&search=sql')).toBe(1);
     expect(await expectListEqualsViews()).toBe(TRICKY.length + 1);
@@ -159,7 +173,13 @@ describe('keyset pages', () => {
   it('are refused from another sort or when altered, and not offered for sorts by integration or type', async () => {
     const first = await get('pageSize=2&sort=name');
     expect(first.nextCursor).toBeTruthy();
-    for (const bad of [`sort=email&cursor=${first.nextCursor}`, `sort=name&order=desc&cursor=${first.nextCursor}`, 'cursor=bm90LWpzb24', 'cursor=%5B%5D', `sort=integration&cursor=${first.nextCursor}`]) {
+    for (const bad of [
+      `sort=email&cursor=${first.nextCursor}`,
+      `sort=name&order=desc&cursor=${first.nextCursor}`,
+      'cursor=bm90LWpzb24',
+      'cursor=%5B%5D',
+      `sort=integration&cursor=${first.nextCursor}`,
+    ]) {
       const res = await s.get(`/api/v1/integration-users?pageSize=2&${bad}`);
       expect({ bad, status: res.statusCode }).toEqual({ bad, status: 400 });
       expect(res.json().error.message).toMatch(/cursor: this page link is not valid/);

@@ -116,7 +116,14 @@ describe('add', () => {
     const res = await s.post('/api/v1/integration-users', { integrationId: sn.id, email: 'ABEL.TUTER@example.com' });
     expect(res.statusCode).toBe(201);
     const u = res.json();
-    expect(u).toMatchObject({ name: 'Abel Tuter', username: 'abel.tuter', integration: sn.name, integrationTypeLabel: 'ServiceNow', status: 'active', assignable: true });
+    expect(u).toMatchObject({
+      name: 'Abel Tuter',
+      username: 'abel.tuter',
+      integration: sn.name,
+      integrationTypeLabel: 'ServiceNow',
+      status: 'active',
+      assignable: true,
+    });
     expect(u.externalId).toMatch(/^[0-9a-f]{32}$/);
     expect(await auditCount(t)).toBe(before + 1);
     const audit = await t.ctx.db.selectFrom('audit_log').selectAll().where('resource', '=', 'Integration User').orderBy('id', 'desc').executeTakeFirstOrThrow();
@@ -145,7 +152,12 @@ describe('add', () => {
     const [a, b] = await Promise.all([s.post('/api/v1/integration-users', body), s.post('/api/v1/integration-users', body)]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
     expect(await rowCount(t)).toBe(before + 1);
-    const rows = await t.ctx.db.selectFrom('integration_users').selectAll().where('integration_id', '=', jira.id).where('email_lower', '=', 'beth.anglin@example.com').execute();
+    const rows = await t.ctx.db
+      .selectFrom('integration_users')
+      .selectAll()
+      .where('integration_id', '=', jira.id)
+      .where('email_lower', '=', 'beth.anglin@example.com')
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
@@ -185,7 +197,16 @@ describe('add', () => {
 
   it('is in the OpenAPI document', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
-    for (const p of ['/api/v1/integration-users', '/api/v1/integration-users/lookup', '/api/v1/integration-users/{id}', '/api/v1/integration-users/{id}/verify', '/api/v1/integration-users/verify', '/api/v1/integration-users/imports', '/api/v1/integration-users/imports/{id}', '/api/v1/integration-users/export.csv']) {
+    for (const p of [
+      '/api/v1/integration-users',
+      '/api/v1/integration-users/lookup',
+      '/api/v1/integration-users/{id}',
+      '/api/v1/integration-users/{id}/verify',
+      '/api/v1/integration-users/verify',
+      '/api/v1/integration-users/imports',
+      '/api/v1/integration-users/imports/{id}',
+      '/api/v1/integration-users/export.csv',
+    ]) {
       expect(doc.paths[p], p).toBeDefined();
     }
   });

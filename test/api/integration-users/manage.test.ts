@@ -47,7 +47,9 @@ describe('list, search, filters, sort, pagination', () => {
 
     const byName = (await s.get('/api/v1/integration-users?sort=name&order=desc')).json().items.map((u: { name: string }) => u.name);
     expect(byName[0]).toBe('Fred Luddy');
-    const byType = (await s.get('/api/v1/integration-users?sort=integrationType&order=asc')).json().items.map((u: { integrationTypeLabel: string }) => u.integrationTypeLabel);
+    const byType = (await s.get('/api/v1/integration-users?sort=integrationType&order=asc'))
+      .json()
+      .items.map((u: { integrationTypeLabel: string }) => u.integrationTypeLabel);
     expect(byType).toEqual(['JiraCloud', 'ServiceNow', 'ServiceNow']);
 
     const p2 = (await s.get('/api/v1/integration-users?pageSize=2&page=2')).json();
@@ -77,7 +79,12 @@ describe('export', () => {
   });
 
   it('writes a name that would start a spreadsheet formula as text', async () => {
-    const abel = await t.ctx.db.selectFrom('integration_users').select(['id', 'name']).where('email_lower', '=', 'abel.tuter@example.com').where('integration_id', '=', sn.id).executeTakeFirstOrThrow();
+    const abel = await t.ctx.db
+      .selectFrom('integration_users')
+      .select(['id', 'name'])
+      .where('email_lower', '=', 'abel.tuter@example.com')
+      .where('integration_id', '=', sn.id)
+      .executeTakeFirstOrThrow();
     const evil = '=HYPERLINK("http://evil.example","Abel")';
     await t.ctx.db.updateTable('integration_users').set({ name: evil }).where('id', '=', abel.id).execute();
     try {
@@ -272,7 +279,16 @@ describe('list totals', () => {
     // Totals without a search come from per-integration counts kept by triggers; a search counts
     // the rows themselves (every email contains "@"). Both must agree with the rows listed.
     const check = async () => {
-      for (const filter of ['', 'status=active', 'status=inactive', 'status=deleted_in_system', 'type=servicenow', 'type=jira_cloud', `integrationId=${sn.id}`, `integrationId=${jira.id}`]) {
+      for (const filter of [
+        '',
+        'status=active',
+        'status=inactive',
+        'status=deleted_in_system',
+        'type=servicenow',
+        'type=jira_cloud',
+        `integrationId=${sn.id}`,
+        `integrationId=${jira.id}`,
+      ]) {
         const page = (await s.get(`/api/v1/integration-users?pageSize=100&${filter}`)).json();
         const searched = (await s.get(`/api/v1/integration-users?pageSize=100&search=%40&${filter}`)).json();
         expect({ filter, total: page.total }).toEqual({ filter, total: page.items.length });

@@ -81,7 +81,12 @@ it('never lets a stored secret out: API responses, audit rows, logs, database pl
   const cookie = String(login.headers['set-cookie']).split(';')[0];
   const csrf = login.json().csrfToken as string;
   const call = async (method: string, url: string, payload?: unknown): Promise<LightMyRequestResponse> => {
-    const res = await app.inject({ method: method as 'GET', url, headers: { cookie, 'x-csrf-token': csrf }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: { cookie, 'x-csrf-token': csrf },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
     responses.push(`${method} ${url} ${res.statusCode} ${JSON.stringify(res.headers)} ${res.body}`);
     return res;
   };
@@ -123,9 +128,15 @@ it('never lets a stored secret out: API responses, audit rows, logs, database pl
   expect(unreachable.statusCode).toBe(502);
   const badEdit = await call('PATCH', `/api/v1/integrations/${jira.json().id}`, { credentials: { apiToken: CANARY.refusedPassword } });
   expect(badEdit.statusCode).toBe(422);
-  const goodEdit = await call('PATCH', `/api/v1/integrations/${jira.json().id}`, { credentials: { email: 'canary2@example.com', apiToken: CANARY.jiraToken2 } });
+  const goodEdit = await call('PATCH', `/api/v1/integrations/${jira.json().id}`, {
+    credentials: { email: 'canary2@example.com', apiToken: CANARY.jiraToken2 },
+  });
   expect(goodEdit.statusCode).toBe(200);
-  await call('PATCH', `/api/v1/integrations/${sn.json().id}`, { name: 'canary-sn-2', credentials: { password: CANARY.snPassword }, settings: { syncTicketStatus: true } });
+  await call('PATCH', `/api/v1/integrations/${sn.json().id}`, {
+    name: 'canary-sn-2',
+    credentials: { password: CANARY.snPassword },
+    settings: { syncTicketStatus: true },
+  });
   // Failures feed health and the logs.
   sb.state.setFaults('servicenow', { errorBurst: 8 });
   await call('POST', `/api/v1/integrations/${sn.json().id}/verify`);

@@ -26,7 +26,17 @@ afterAll(async () => {
   await sb?.close();
 });
 
-type Item = { id: number; name: string; type: string; status: string; enabled: boolean; hasCredentials: boolean; deleted: boolean; deletedAt: string | null; deletedBy: string | null };
+type Item = {
+  id: number;
+  name: string;
+  type: string;
+  status: string;
+  enabled: boolean;
+  hasCredentials: boolean;
+  deleted: boolean;
+  deletedAt: string | null;
+  deletedBy: string | null;
+};
 
 async function listed(s: Session, query = ''): Promise<Item[]> {
   const res = await s.get(`/api/v1/integrations${query}`);
@@ -116,7 +126,10 @@ describe('deleting an integration', () => {
 
   it('two concurrent connects with one name: exactly one wins, also for the name of a deleted account', async () => {
     await deleted(serviceNowBody(sb, { name: 'race-name' }));
-    const results = await Promise.all([admin.post('/api/v1/integrations', serviceNowBody(sb, { name: 'race-name' })), admin.post('/api/v1/integrations', serviceNowBody(sb, { name: 'Race-Name' }))]);
+    const results = await Promise.all([
+      admin.post('/api/v1/integrations', serviceNowBody(sb, { name: 'race-name' })),
+      admin.post('/api/v1/integrations', serviceNowBody(sb, { name: 'Race-Name' })),
+    ]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     const live = (await listed(admin)).filter((i) => i.name.toLowerCase() === 'race-name');
     expect(live).toHaveLength(1);
@@ -290,7 +303,15 @@ describe('an edit that loses a race with a delete', () => {
     const store = t.ctx.integrations.store;
     const update = store.update.bind(store);
     const audited = async () =>
-      Number((await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('resource_id', '=', String(v.id)).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await t.ctx.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('resource_id', '=', String(v.id))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     for (const [method, url, body] of [
       ['patch', `/api/v1/integrations/${v.id}`, { name: `${v.name} renamed` }],
       ['post', `/api/v1/integrations/${v.id}/disable`, {}],

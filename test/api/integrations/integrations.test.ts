@@ -18,7 +18,10 @@ afterAll(async () => {
 });
 
 async function rowCount() {
-  const r = await t.ctx.db.selectFrom('integrations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await t.ctx.db
+    .selectFrom('integrations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -62,18 +65,30 @@ describe('connect', () => {
 
   it('connects Jira Cloud and pulls its projects at once', async () => {
     const v = await connect(admin, jiraBody(sb));
-    expect(v).toMatchObject({ type: 'jira_cloud', typeLabel: 'JiraCloud', authMethod: 'api_token', status: 'Active', account: { email: sb.credentials.jira.email } });
+    expect(v).toMatchObject({
+      type: 'jira_cloud',
+      typeLabel: 'JiraCloud',
+      authMethod: 'api_token',
+      status: 'Active',
+      account: { email: sb.credentials.jira.email },
+    });
     expect((v.projects as { total: number }).total).toBe(2);
     expect((v.settings as { syncProjectList: boolean }).syncProjectList).toBe(true);
   });
 
   it('refuses wrong credentials with the system’s message and stores nothing', async () => {
     const before = await rowCount();
-    const sn = await admin.post('/api/v1/integrations', serviceNowBody(sb, { credentials: { authMethod: 'basic', username: 'wfa.integration', password: 'wrong-password' } }));
+    const sn = await admin.post(
+      '/api/v1/integrations',
+      serviceNowBody(sb, { credentials: { authMethod: 'basic', username: 'wfa.integration', password: 'wrong-password' } }),
+    );
     expect(sn.statusCode).toBe(422);
     expect(sn.json().error.message).toMatch(/ServiceNow rejected the credentials.*check the username and password/);
     expect(sn.body).not.toContain('wrong-password');
-    const oauth = await admin.post('/api/v1/integrations', serviceNowOAuthBody(sb, { credentials: { authMethod: 'oauth', ...sb.credentials.servicenow.oauth, clientSecret: 'nope-nope' } }));
+    const oauth = await admin.post(
+      '/api/v1/integrations',
+      serviceNowOAuthBody(sb, { credentials: { authMethod: 'oauth', ...sb.credentials.servicenow.oauth, clientSecret: 'nope-nope' } }),
+    );
     expect(oauth.statusCode).toBe(422);
     expect(oauth.json().error.message).toMatch(/ServiceNow refused the OAuth sign-in/);
     const jira = await admin.post('/api/v1/integrations', jiraBody(sb, { credentials: { email: sb.credentials.jira.email, apiToken: 'bad-token-123' } }));
@@ -101,7 +116,12 @@ describe('connect', () => {
   });
 
   it('validates the form with messages an admin can act on', async () => {
-    const missing = await admin.post('/api/v1/integrations', { type: 'servicenow', name: '', baseUrl: 'ftp://x', credentials: { authMethod: 'basic', username: 'a', password: 'b' } });
+    const missing = await admin.post('/api/v1/integrations', {
+      type: 'servicenow',
+      name: '',
+      baseUrl: 'ftp://x',
+      credentials: { authMethod: 'basic', username: 'a', password: 'b' },
+    });
     expect(missing.statusCode).toBe(400);
     const url = await admin.post('/api/v1/integrations', serviceNowBody(sb, { baseUrl: 'https://user:pw@example.com' }));
     expect(url.statusCode).toBe(400);
@@ -257,7 +277,10 @@ describe('permissions, isolation and audit', () => {
 
   it('audits every change with credentials redacted', async () => {
     const v = await connect(admin, serviceNowBody(sb, { name: 'audited' }));
-    await admin.patch(`/api/v1/integrations/${v.id}`, { credentials: { password: sb.credentials.servicenow.basic.password }, settings: { syncTicketStatus: true } });
+    await admin.patch(`/api/v1/integrations/${v.id}`, {
+      credentials: { password: sb.credentials.servicenow.basic.password },
+      settings: { syncTicketStatus: true },
+    });
     await admin.post(`/api/v1/integrations/${v.id}/disable`);
     await admin.delete(`/api/v1/integrations/${v.id}`);
     const rows = await t.ctx.db
@@ -281,6 +304,19 @@ describe('permissions, isolation and audit', () => {
   it('describes the incident fields used for mappings', async () => {
     const res = await admin.get('/api/v1/integrations/incident-fields');
     const labels = res.json().items.map((f: { label: string }) => f.label);
-    expect(labels).toEqual(expect.arrayContaining(['Transaction ID', 'Severity', 'Priority', 'Rule(s)', 'User', 'Department', 'File Name', 'Destination', 'Incident Date', 'Description/Summary']));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'Transaction ID',
+        'Severity',
+        'Priority',
+        'Rule(s)',
+        'User',
+        'Department',
+        'File Name',
+        'Destination',
+        'Incident Date',
+        'Description/Summary',
+      ]),
+    );
   });
 });

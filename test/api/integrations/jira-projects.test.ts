@@ -97,13 +97,28 @@ describe('Jira projects', () => {
     const missing = await admin.put(url, { rows: [{ fieldKey: 'summary', incidentField: 'summary' }] });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.message).toBe('Data Classification is required by Jira: choose a Zscaler field or enter a default value.');
-    const wrong = await admin.put(url, { rows: [{ fieldKey: 'summary', incidentField: 'summary' }, { fieldKey: 'customfield_10050', defaultValue: 'Secret' }] });
+    const wrong = await admin.put(url, {
+      rows: [
+        { fieldKey: 'summary', incidentField: 'summary' },
+        { fieldKey: 'customfield_10050', defaultValue: 'Secret' },
+      ],
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.message).toContain('"Secret" is not an allowed value of Data Classification');
-    const incompatible = await admin.put(url, { rows: [{ fieldKey: 'summary', incidentField: 'summary' }, { fieldKey: 'customfield_10050', incidentField: 'fileName' }] });
+    const incompatible = await admin.put(url, {
+      rows: [
+        { fieldKey: 'summary', incidentField: 'summary' },
+        { fieldKey: 'customfield_10050', incidentField: 'fileName' },
+      ],
+    });
     expect(incompatible.statusCode).toBe(400);
     expect(incompatible.json().error.message).toContain('File Name cannot fill the Jira field Data Classification');
-    const unknown = await admin.put(url, { rows: [{ fieldKey: 'summary', incidentField: 'summary' }, { fieldKey: 'customfield_99', defaultValue: 'x' }] });
+    const unknown = await admin.put(url, {
+      rows: [
+        { fieldKey: 'summary', incidentField: 'summary' },
+        { fieldKey: 'customfield_99', defaultValue: 'x' },
+      ],
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toContain('Jira has no field "customfield_99"');
     const badKey = await admin.put(url, { rows: [{ fieldKey: 'summary', incidentField: 'notAField' }] });
@@ -131,12 +146,25 @@ describe('Jira projects', () => {
     expect(await sec()).toMatchObject({ autoSync: { enabled: true, reason: null }, mappedIssueTypes: [{ id: '10002', name: 'Security Incident' }] });
 
     const more = await admin.put(url, {
-      rows: [...m.rows.map((r: { fieldKey: string; incidentField: string | null; defaultValue: string | null }) => ({ fieldKey: r.fieldKey, incidentField: r.incidentField, defaultValue: r.defaultValue })), { fieldKey: 'priority', incidentField: 'priority' }],
+      rows: [
+        ...m.rows.map((r: { fieldKey: string; incidentField: string | null; defaultValue: string | null }) => ({
+          fieldKey: r.fieldKey,
+          incidentField: r.incidentField,
+          defaultValue: r.defaultValue,
+        })),
+        { fieldKey: 'priority', incidentField: 'priority' },
+      ],
     });
     expect(more.statusCode).toBe(200);
     expect(more.json().rows.find((r: { fieldKey: string }) => r.fieldKey === 'priority')).toMatchObject({ required: false, incidentField: 'priority' });
     // Dropping the optional row deletes it; required rows cannot be dropped.
-    const fewer = await admin.put(url, { rows: m.rows.map((r: { fieldKey: string; incidentField: string | null; defaultValue: string | null }) => ({ fieldKey: r.fieldKey, incidentField: r.incidentField, defaultValue: r.defaultValue })) });
+    const fewer = await admin.put(url, {
+      rows: m.rows.map((r: { fieldKey: string; incidentField: string | null; defaultValue: string | null }) => ({
+        fieldKey: r.fieldKey,
+        incidentField: r.incidentField,
+        defaultValue: r.defaultValue,
+      })),
+    });
     expect(fewer.json().rows.some((r: { fieldKey: string }) => r.fieldKey === 'priority')).toBe(false);
     const mappings = await t.ctx.integrations.fieldMappings(t.orgId, s.id, '10002');
     expect(mappings.map((r) => r.fieldKey).sort()).toEqual(['customfield_10050', 'issuetype', 'project', 'summary']);
@@ -148,7 +176,9 @@ describe('Jira projects', () => {
     const rows = await t.ctx.db.selectFrom('audit_log').selectAll().where('org_id', '=', t.orgId).where('module', '=', 'Integrations').orderBy('id').execute();
     const notes = rows.map((r) => r.change_notes);
     expect(notes.some((n) => n.startsWith('Synced the project list of Jira integration'))).toBe(true);
-    expect(notes).toContain(`Set the Complete Status of project SEC in Jira integration ${(await admin.get(`/api/v1/integrations/${jiraId}`)).json().name} to Done`);
+    expect(notes).toContain(
+      `Set the Complete Status of project SEC in Jira integration ${(await admin.get(`/api/v1/integrations/${jiraId}`)).json().name} to Done`,
+    );
     expect(notes.some((n) => n.startsWith('Saved the field mappings of Security Incident in project SEC'))).toBe(true);
   });
 

@@ -19,7 +19,9 @@ let place: TestDatabasePlace;
 
 beforeAll(async () => {
   place = await testDatabasePlace('m0220');
-  database = openDatabase(place.schema ? { kind: 'postgres', url: place.url, schema: place.schema } : { kind: 'sqlite', file: path.join(place.dataDir, 'm0220.db') });
+  database = openDatabase(
+    place.schema ? { kind: 'postgres', url: place.url, schema: place.schema } : { kind: 'sqlite', file: path.join(place.dataDir, 'm0220.db') },
+  );
 });
 afterAll(async () => {
   await database?.close();
@@ -63,17 +65,48 @@ it('0220 keeps every integration and what references it, and makes names unique 
       modified_by: 'old admin',
     }) as const;
   // The pre-0220 shape has no deleted_at / deleted_by, which the current row type requires.
-  const insertOld = async (name: string) => (await db.insertInto('integrations').values(integration(name) as never).returning('id').executeTakeFirstOrThrow()).id;
+  const insertOld = async (name: string) =>
+    (
+      await db
+        .insertInto('integrations')
+        .values(integration(name) as never)
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   const kept = await insertOld('Kept');
   const gone = await insertOld('Gone long ago');
   await db.deleteFrom('integrations').where('id', '=', gone).execute();
   await db
     .insertInto('jira_projects')
-    .values({ org_id: org.id, integration_id: kept, external_id: '10000', key: 'SEC', name: 'Security', statuses: '[]', issue_types: '[]', labels_supported: 1, complete_status_id: null, synced_at: now, modified_at: now, modified_by: 'x' })
+    .values({
+      org_id: org.id,
+      integration_id: kept,
+      external_id: '10000',
+      key: 'SEC',
+      name: 'Security',
+      statuses: '[]',
+      issue_types: '[]',
+      labels_supported: 1,
+      complete_status_id: null,
+      synced_at: now,
+      modified_at: now,
+      modified_by: 'x',
+    })
     .execute();
   await db
     .insertInto('integration_users')
-    .values({ org_id: org.id, integration_id: kept, email: 'a@example.com', email_lower: 'a@example.com', name: 'A', username: 'a', external_id: 'a1', created_by: 'x', created_at: now, updated_at: now } as never)
+    .values({
+      org_id: org.id,
+      integration_id: kept,
+      email: 'a@example.com',
+      email_lower: 'a@example.com',
+      name: 'A',
+      username: 'a',
+      external_id: 'a1',
+      created_by: 'x',
+      created_at: now,
+      updated_at: now,
+    } as never)
     .execute();
 
   expect(await migrateToLatest(database)).toEqual([SOFT_DELETE]);
@@ -85,7 +118,11 @@ it('0220 keeps every integration and what references it, and makes names unique 
   expect(await db.selectFrom('integration_users').select('integration_id').execute()).toEqual([{ integration_id: kept }]);
 
   // The id of the row deleted before the migration is not handed out again.
-  const next = await db.insertInto('integrations').values({ ...integration('Next'), deleted_at: null, deleted_by: null }).returning('id').executeTakeFirstOrThrow();
+  const next = await db
+    .insertInto('integrations')
+    .values({ ...integration('Next'), deleted_at: null, deleted_by: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   expect(next.id).toBeGreaterThan(gone);
 
   // Live names stay unique (in the database itself); a deleted row's name is free.
@@ -99,14 +136,33 @@ it('0220 keeps every integration and what references it, and makes names unique 
     );
   expect(isUniqueViolation(dup)).toBe(true);
   await db.updateTable('integrations').set({ deleted_at: now, deleted_by: 'x', credentials: '' }).where('id', '=', kept).execute();
-  await db.insertInto('integrations').values({ ...integration('KEPT'), deleted_at: null, deleted_by: null }).execute();
-  await db.insertInto('integrations').values({ ...integration('kept'), deleted_at: now, deleted_by: 'x' }).execute();
+  await db
+    .insertInto('integrations')
+    .values({ ...integration('KEPT'), deleted_at: null, deleted_by: null })
+    .execute();
+  await db
+    .insertInto('integrations')
+    .values({ ...integration('kept'), deleted_at: now, deleted_by: 'x' })
+    .execute();
 
   // Still enforced after the swap: a reference to no integration is refused, and deleting cascades.
   if (database.dialect === 'sqlite') expect((await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)).rows[0].foreign_keys).toBe(1);
   const orphan = await db
     .insertInto('jira_projects')
-    .values({ org_id: org.id, integration_id: 999_999, external_id: '1', key: 'X', name: 'X', statuses: '[]', issue_types: '[]', labels_supported: 0, complete_status_id: null, synced_at: now, modified_at: now, modified_by: 'x' })
+    .values({
+      org_id: org.id,
+      integration_id: 999_999,
+      external_id: '1',
+      key: 'X',
+      name: 'X',
+      statuses: '[]',
+      issue_types: '[]',
+      labels_supported: 0,
+      complete_status_id: null,
+      synced_at: now,
+      modified_at: now,
+      modified_by: 'x',
+    })
     .execute()
     .then(
       () => null,

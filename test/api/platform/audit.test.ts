@@ -23,7 +23,13 @@ const responses: { label: string; body: string; headers: string }[] = [];
 type Caller = { cookie: string; csrf: string };
 let me: Caller;
 
-async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, who: Caller | null = me): Promise<LightMyRequestResponse> {
+async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  who: Caller | null = me,
+): Promise<LightMyRequestResponse> {
   const res = await app.inject({
     method: method as 'GET',
     url,
@@ -41,7 +47,20 @@ async function loginVia(email: string, password: string): Promise<Caller> {
   return { cookie, csrf: res.json().csrfToken };
 }
 
-async function entries(): Promise<{ id: number; action: string; module: string; resource: string; resourceId: string | null; adminId: number | null; actor: string; changeNotes: string; before: any; after: any }[]> {
+async function entries(): Promise<
+  {
+    id: number;
+    action: string;
+    module: string;
+    resource: string;
+    resourceId: string | null;
+    adminId: number | null;
+    actor: string;
+    changeNotes: string;
+    before: any;
+    after: any;
+  }[]
+> {
   const res = await call('GET', '/api/v1/audit-logs?pageSize=100');
   expect(res.statusCode).toBe(200);
   return res.json().items;
@@ -83,7 +102,14 @@ describe('an entry for every mutation', () => {
   it('role create / update / delete', async () => {
     const created = await oneEntry(() => call('POST', '/api/v1/roles', { name: 'Auditors', permissions: { 'Audit Logs': 'view' } }), 201);
     roleId = created.res.json().id;
-    expect(created.entry).toMatchObject({ action: 'Insert', module: 'Roles', resource: 'Role', resourceId: String(roleId), adminId: t.admin.id, actor: t.admin.email });
+    expect(created.entry).toMatchObject({
+      action: 'Insert',
+      module: 'Roles',
+      resource: 'Role',
+      resourceId: String(roleId),
+      adminId: t.admin.id,
+      actor: t.admin.email,
+    });
     expect(created.entry.after).toMatchObject({ name: 'Auditors', permissions: { 'Audit Logs': 'view', Incidents: 'none' } });
 
     const updated = await oneEntry(() => call('PATCH', `/api/v1/roles/${roleId}`, { permissions: { 'Audit Logs': 'edit' } }), 200);
@@ -142,10 +168,7 @@ describe('an entry for every mutation', () => {
     expect(created.entry.after.apiKey).toBe('[REDACTED]');
 
     // The key (a super admin key) makes a change: the entry names the key, with no admin id.
-    const byKey = await oneEntry(
-      () => call('POST', '/api/v1/roles', { name: 'Made by key', permissions: {} }, { authorization: `Bearer ${key}` }, null),
-      201,
-    );
+    const byKey = await oneEntry(() => call('POST', '/api/v1/roles', { name: 'Made by key', permissions: {} }, { authorization: `Bearer ${key}` }, null), 201);
     expect(byKey.entry).toMatchObject({ actor: 'API key Canary key', adminId: null });
 
     const revoked = await oneEntry(() => call('DELETE', `/api/v1/api-keys/${keyId}`), 204);
@@ -234,7 +257,8 @@ describe('an entry is written in the same transaction as its change', () => {
     const id = (await call('GET', '/api/v1/roles')).json().items.find((r: { name: string }) => r.name === 'Tx role 2').id;
     await failingAfterAudit(() => call('DELETE', `/api/v1/roles/${id}`));
   });
-  it('admin create', () => failingAfterAudit(() => call('POST', '/api/v1/admins', { email: 'never@example.com', name: 'Never', roleId, password: TEST_PASSWORD })));
+  it('admin create', () =>
+    failingAfterAudit(() => call('POST', '/api/v1/admins', { email: 'never@example.com', name: 'Never', roleId, password: TEST_PASSWORD })));
   it('admin update', () => failingAfterAudit(() => call('PATCH', `/api/v1/admins/${adminId}`, { name: 'Never' })));
   it('admin disable (sessions survive too)', async () => {
     await loginVia('tx@example.com', TEST_PASSWORD);

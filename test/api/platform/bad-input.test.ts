@@ -41,10 +41,13 @@ describe('bodies, for every route that takes one', () => {
     await refused(await raw(r.method, fillUrl(r.url), '{"name": "x",'), 400, 'malformed_json');
   });
 
-  it.each(bodyRoutes.map((r) => [`${name(r)}: more than ${r.bodyLimit ? `its own limit of ${r.bodyLimit} bytes` : '1 MiB'} → 413`, r] as const))('%s', async (_n, r) => {
-    const big = JSON.stringify({ name: 'x'.repeat((r.bodyLimit ?? 1024 * 1024) + 10) });
-    await refused(await raw(r.method, fillUrl(r.url), big), 413, 'body_too_large');
-  });
+  it.each(bodyRoutes.map((r) => [`${name(r)}: more than ${r.bodyLimit ? `its own limit of ${r.bodyLimit} bytes` : '1 MiB'} → 413`, r] as const))(
+    '%s',
+    async (_n, r) => {
+      const big = JSON.stringify({ name: 'x'.repeat((r.bodyLimit ?? 1024 * 1024) + 10) });
+      await refused(await raw(r.method, fillUrl(r.url), big), 413, 'body_too_large');
+    },
+  );
 
   it.each(bodyRoutes.map((r) => [name(r), r] as const))('%s: a body that is not an object, or has an unknown field → 400', async (_n, r) => {
     for (const body of ['[]', '"text"', '42', 'null', JSON.stringify({ surpriseField: 1 })]) {
@@ -128,7 +131,12 @@ describe('specific shapes', () => {
   });
 
   it('the login body is validated too', async () => {
-    for (const payload of ['{', '{"email":"a@b.c"}', JSON.stringify({ email: 'a@b.c', password: 'x', remember: true }), JSON.stringify({ email: ['a'], password: 'x' })]) {
+    for (const payload of [
+      '{',
+      '{"email":"a@b.c"}',
+      JSON.stringify({ email: 'a@b.c', password: 'x', remember: true }),
+      JSON.stringify({ email: ['a'], password: 'x' }),
+    ]) {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload, headers: { 'content-type': 'application/json' } });
       expectErrorShape(res, 400);
     }

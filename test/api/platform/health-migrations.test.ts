@@ -44,7 +44,19 @@ describe(`migrations on ${testDatabaseKind()}`, () => {
     await expect(
       t.ctx.db
         .insertInto('admins')
-        .values({ org_id: t.orgId, email: 'fk@example.com', email_lower: 'fk@example.com', name: 'FK', password_hash: 'x', role_id: 2_000_000_000, status: 'active', locked_until: null, last_login_at: null, created_at: 'x', updated_at: 'x' })
+        .values({
+          org_id: t.orgId,
+          email: 'fk@example.com',
+          email_lower: 'fk@example.com',
+          name: 'FK',
+          password_hash: 'x',
+          role_id: 2_000_000_000,
+          status: 'active',
+          locked_until: null,
+          last_login_at: null,
+          created_at: 'x',
+          updated_at: 'x',
+        })
         .execute(),
     ).rejects.toThrow();
     expect(await count(t, 'admins')).toBe(n);
@@ -68,7 +80,15 @@ describe('health, readiness and API docs', () => {
     const doc = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(doc.statusCode).toBe(200);
     const paths = Object.keys(doc.json().paths);
-    for (const p of ['/api/v1/auth/login', '/api/v1/roles', '/api/v1/roles/{id}', '/api/v1/admins', '/api/v1/api-keys', '/api/v1/audit-logs', '/api/v1/alerts']) {
+    for (const p of [
+      '/api/v1/auth/login',
+      '/api/v1/roles',
+      '/api/v1/roles/{id}',
+      '/api/v1/admins',
+      '/api/v1/api-keys',
+      '/api/v1/audit-logs',
+      '/api/v1/alerts',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(doc.json().openapi).toMatch(/^3\./);

@@ -46,7 +46,10 @@ export async function tableNames(t: TestApp): Promise<string[]> {
     t.ctx.database.dialect === 'sqlite'
       ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(t.ctx.db)).rows
       : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(t.ctx.db)).rows;
-  return rows.map((r) => r.name).filter((n) => !n.startsWith('kysely_')).sort();
+  return rows
+    .map((r) => r.name)
+    .filter((n) => !n.startsWith('kysely_'))
+    .sort();
 }
 
 // Columns that a read may legitimately touch (sliding session expiry, key last-use stamps).
@@ -62,7 +65,15 @@ export async function snapshot(t: TestApp): Promise<Record<string, string[]>> {
     if (table === 'sessions') continue;
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(t.ctx.db);
     out[table] = rows
-      .map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !VOLATILE.has(k)).sort(([a], [b]) => a.localeCompare(b)))))
+      .map((r) =>
+        JSON.stringify(
+          Object.fromEntries(
+            Object.entries(r)
+              .filter(([k]) => !VOLATILE.has(k))
+              .sort(([a], [b]) => a.localeCompare(b)),
+          ),
+        ),
+      )
       .sort();
   }
   return out;

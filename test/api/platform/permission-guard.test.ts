@@ -79,7 +79,11 @@ describe('unauthenticated', () => {
   });
 
   it.each(nonPublic.map((r) => [name(r), r] as const))('%s with a made-up Bearer key or cookie → 401', async (_n, r) => {
-    for (const headers of [{ authorization: 'Bearer wfa_not-a-real-key' }, { cookie: 'wfa_session=forged', 'x-csrf-token': 'x' }, { authorization: 'Basic YTpi' }]) {
+    for (const headers of [
+      { authorization: 'Bearer wfa_not-a-real-key' },
+      { cookie: 'wfa_session=forged', 'x-csrf-token': 'x' },
+      { authorization: 'Basic YTpi' },
+    ]) {
       const res = await t.app.inject({ method: r.method as 'GET', url: fillUrl(r.url), headers, ...(hasBody(r.method) ? { payload: {} } : {}) });
       expectErrorShape(res, 401);
     }
@@ -102,19 +106,16 @@ describe.each([
     return bearer(t, await keyFor(perms), r.method, fillUrl(r.url), hasBody(r.method) ? {} : undefined);
   }
 
-  it.each(permissionRoutes.map((r) => [`${name(r)} needs ${r.permission!.category}:${r.permission!.level}`, r] as const))(
-    '%s',
-    async (_n, r) => {
-      const refused = await call(oneBelow(r), r);
-      expectErrorShape(refused, 403);
-      expect(refused.json().error.code).toBe('forbidden');
-      expect(refused.json().error.message).toContain(r.permission!.category);
+  it.each(permissionRoutes.map((r) => [`${name(r)} needs ${r.permission!.category}:${r.permission!.level}`, r] as const))('%s', async (_n, r) => {
+    const refused = await call(oneBelow(r), r);
+    expectErrorShape(refused, 403);
+    expect(refused.json().error.code).toBe('forbidden');
+    expect(refused.json().error.message).toContain(r.permission!.category);
 
-      const allowed = await call(exactly(r), r);
-      expect([401, 403], `${name(r)} with exactly ${r.permission!.level}: ${allowed.body}`).not.toContain(allowed.statusCode);
-      expect(allowed.statusCode, allowed.body).toBeLessThan(500);
-    },
-  );
+    const allowed = await call(exactly(r), r);
+    expect([401, 403], `${name(r)} with exactly ${r.permission!.level}: ${allowed.body}`).not.toContain(allowed.statusCode);
+    expect(allowed.statusCode, allowed.body).toBeLessThan(500);
+  });
 });
 
 describe('authenticated-only routes', () => {
@@ -133,9 +134,12 @@ describe('declaring access is mandatory', () => {
     const app = Fastify();
     installGuard(app, noop);
     const start = async () => {
-      await app.register(async (v1) => {
-        v1.get('/forgotten', async () => ({ secret: true }));
-      }, { prefix: '/api/v1' });
+      await app.register(
+        async (v1) => {
+          v1.get('/forgotten', async () => ({ secret: true }));
+        },
+        { prefix: '/api/v1' },
+      );
       await app.ready();
     };
     await expect(start()).rejects.toThrow(/GET \/api\/v1\/forgotten declares neither access nor permission/);

@@ -3,7 +3,15 @@ import { BUILTIN_ROLES, CATEGORIES, fullPermissions } from '../../../src/platfor
 import { createTestApp, TEST_PASSWORD, type Session, type TestApp } from '../../helpers/test-app.js';
 import { expectErrorShape, snapshot } from './helpers.js';
 
-type Role = { id: number; name: string; builtin: boolean; permissions: Record<string, string>; editAccess: string[]; viewOnlyAccess: string[]; adminCount: number };
+type Role = {
+  id: number;
+  name: string;
+  builtin: boolean;
+  permissions: Record<string, string>;
+  editAccess: string[];
+  viewOnlyAccess: string[];
+  adminCount: number;
+};
 
 let t: TestApp;
 let s: Session;
@@ -21,7 +29,12 @@ describe('built-in roles', () => {
   it('every org gets the three documented roles', async () => {
     const { session } = await t.newOrg();
     for (const list of [roles, (await session.get('/api/v1/roles')).json().items as Role[]]) {
-      expect(list.filter((r) => r.builtin).map((r) => r.name).sort()).toEqual(['DLP Admin', 'DLP Incident Manager', 'DLP Super Admin']);
+      expect(
+        list
+          .filter((r) => r.builtin)
+          .map((r) => r.name)
+          .sort(),
+      ).toEqual(['DLP Admin', 'DLP Incident Manager', 'DLP Super Admin']);
     }
   });
 
@@ -159,7 +172,9 @@ describe('admins acting on themselves', () => {
     const res = await s.post('/api/v1/admins', { email: 'Mixed.Case@Example.com', name: 'Mixed', roleId: role('DLP Admin').id, password: TEST_PASSWORD });
     expect(res.statusCode).toBe(201);
     expect(res.json().email).toBe('Mixed.Case@Example.com');
-    expect((await s.post('/api/v1/admins', { email: 'mixed.case@example.com', name: 'Dup', roleId: role('DLP Admin').id, password: TEST_PASSWORD })).statusCode).toBe(409);
+    expect(
+      (await s.post('/api/v1/admins', { email: 'mixed.case@example.com', name: 'Dup', roleId: role('DLP Admin').id, password: TEST_PASSWORD })).statusCode,
+    ).toBe(409);
     await t.login('MIXED.case@example.COM');
   });
 
@@ -188,7 +203,9 @@ describe('no granting more than you hold', () => {
     expectErrorShape(await limited.post('/api/v1/api-keys', { name: 'Backdoor', roleId: superId }), 403);
     // Nor take over a more powerful admin (password reset) or raise an existing one.
     expectErrorShape(await limited.patch(`/api/v1/admins/${t.admin.id}`, { password: 'taken-over-password' }), 403);
-    const im = (await s.post('/api/v1/admins', { email: 'im-holder@example.com', name: 'IM', roleId: role('DLP Incident Manager').id, password: TEST_PASSWORD })).json().id;
+    const im = (
+      await s.post('/api/v1/admins', { email: 'im-holder@example.com', name: 'IM', roleId: role('DLP Incident Manager').id, password: TEST_PASSWORD })
+    ).json().id;
     const afterCreate = await snapshot(t);
     expectErrorShape(await limited.patch(`/api/v1/admins/${im}`, { name: 'x' }), 403); // IM has Incidents: edit
     expect(await snapshot(t)).toEqual(afterCreate);
@@ -197,7 +214,9 @@ describe('no granting more than you hold', () => {
     // Within its own reach it works.
     const ok = await limited.post('/api/v1/roles', { name: 'Smaller', permissions: { Incidents: 'view' } });
     expect(ok.statusCode, ok.body).toBe(201);
-    expect((await limited.post('/api/v1/admins', { email: 'smaller@example.com', name: 'Smaller', roleId: ok.json().id, password: TEST_PASSWORD })).statusCode).toBe(201);
+    expect(
+      (await limited.post('/api/v1/admins', { email: 'smaller@example.com', name: 'Smaller', roleId: ok.json().id, password: TEST_PASSWORD })).statusCode,
+    ).toBe(201);
     expect((await limited.post('/api/v1/api-keys', { name: 'Smaller key', roleId: ok.json().id })).statusCode).toBe(201);
     expectErrorShape(await limited.patch(`/api/v1/roles/${ok.json().id}`, { permissions: { Incidents: 'delete' } }), 403);
   });

@@ -55,7 +55,11 @@ describe('expiry and logout', () => {
     const s = await t.login(t.admin.email);
     expect(await sessionOk(s)).toBe(200);
     const id = sha256(decodeURIComponent(s.cookie.split('=')[1]));
-    await t.ctx.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
+    await t.ctx.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', id)
+      .execute();
     expectErrorShape(await s.get('/api/v1/auth/session'), 401);
     expectErrorShape(await s.post('/api/v1/roles', { name: 'Late', permissions: {} }), 401);
     expect(await t.ctx.db.selectFrom('sessions').select('id').where('id', '=', id).execute()).toHaveLength(0);

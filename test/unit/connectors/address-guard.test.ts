@@ -7,19 +7,36 @@ import { failure, jira, serviceNow } from './fixture.js';
 
 describe('isPrivateAddress', () => {
   it.each([
-    '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '127.0.0.1', '127.8.9.10', '169.254.169.254', '100.64.0.1',
-    '100.127.255.254', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1',
-    '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '0:0:0:0:0:ffff:a9fe:a9fe', '64:ff9b::a00:1', '[::1]',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '127.0.0.1',
+    '127.8.9.10',
+    '169.254.169.254',
+    '100.64.0.1',
+    '100.127.255.254',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fe80::1',
+    'fc00::1',
+    'fd12:3456::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:10.0.0.1',
+    '0:0:0:0:0:ffff:a9fe:a9fe',
+    '64:ff9b::a00:1',
+    '[::1]',
   ])('refuses %s', (address) => {
     expect(isPrivateAddress(address)).toBe(true);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])(
-    'allows public %s',
-    (address) => {
-      expect(isPrivateAddress(address)).toBe(false);
-    },
-  );
+  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])('allows public %s', (address) => {
+    expect(isPrivateAddress(address)).toBe(false);
+  });
 });
 
 describe('assertAllowedTarget', () => {
@@ -45,7 +62,9 @@ describe('assertAllowedTarget', () => {
       { address: '93.184.216.34', family: 4 },
       { address: '10.0.0.5', family: 4 },
     ];
-    const err = await failure(assertAllowedTarget(new URL('https://intranet.example.com/'), { allowPrivateTargets: false, system: 'ServiceNow', lookup: mixed }));
+    const err = await failure(
+      assertAllowedTarget(new URL('https://intranet.example.com/'), { allowPrivateTargets: false, system: 'ServiceNow', lookup: mixed }),
+    );
     expect(err.kind).toBe('invalid');
     await expect(
       assertAllowedTarget(new URL('https://acme.service-now.com/'), { allowPrivateTargets: false, system: 'ServiceNow', lookup: publicLookup }),
@@ -124,18 +143,34 @@ describe('DNS rebinding: the connection re-checks the address it connects to', (
 
   it('passes public answers through unchanged', () => {
     const results: unknown[] = [];
-    const lookup = guardedLookup((_h, _o, cb) => cb(null, [{ address: '8.8.8.8', family: 4 }, { address: '1.1.1.1', family: 4 }]));
+    const lookup = guardedLookup((_h, _o, cb) =>
+      cb(null, [
+        { address: '8.8.8.8', family: 4 },
+        { address: '1.1.1.1', family: 4 },
+      ]),
+    );
     lookup('x.example', { all: true }, (err, addresses) => results.push([err, addresses]));
     lookup('x.example', {}, (err, address, family) => results.push([err, address, family]));
     expect(results).toEqual([
-      [null, [{ address: '8.8.8.8', family: 4 }, { address: '1.1.1.1', family: 4 }]],
+      [
+        null,
+        [
+          { address: '8.8.8.8', family: 4 },
+          { address: '1.1.1.1', family: 4 },
+        ],
+      ],
       [null, '8.8.8.8', 4],
     ]);
   });
 
   it('refuses a mixed answer that includes a private address', () => {
     let code: string | undefined;
-    guardedLookup((_h, _o, cb) => cb(null, [{ address: '8.8.8.8', family: 4 }, { address: '10.0.0.5', family: 4 }]))('x.example', {}, (err) => {
+    guardedLookup((_h, _o, cb) =>
+      cb(null, [
+        { address: '8.8.8.8', family: 4 },
+        { address: '10.0.0.5', family: 4 },
+      ]),
+    )('x.example', {}, (err) => {
       code = (err as NodeJS.ErrnoException | null)?.code;
     });
     expect(code).toBe('EPRIVATETARGET');

@@ -77,7 +77,10 @@ describe('ticketing system descriptors', () => {
 /** Relative imports of a source file, resolved to files under src/. */
 function relativeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]).filter((s) => s.startsWith('.')).map((s) => path.resolve(path.dirname(file), s.replace(/\.js$/, '.ts')));
+  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/gm)]
+    .map((m) => m[1])
+    .filter((s) => s.startsWith('.'))
+    .map((s) => path.resolve(path.dirname(file), s.replace(/\.js$/, '.ts')));
 }
 
 function packageImports(file: string): string[] {
@@ -86,14 +89,20 @@ function packageImports(file: string): string[] {
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
 }
 
 describe('connectors layering', () => {
   it('src/connectors imports nothing of the project outside itself', () => {
     const files = sourceFiles(CONNECTORS_DIR);
     expect(files.length).toBeGreaterThan(10);
-    const outside = files.flatMap((f) => relativeImports(f).filter((target) => !target.startsWith(CONNECTORS_DIR)).map((target) => `${path.relative(CONNECTORS_DIR, f)} → ${target}`));
+    const outside = files.flatMap((f) =>
+      relativeImports(f)
+        .filter((target) => !target.startsWith(CONNECTORS_DIR))
+        .map((target) => `${path.relative(CONNECTORS_DIR, f)} → ${target}`),
+    );
     expect(outside).toEqual([]);
   });
 

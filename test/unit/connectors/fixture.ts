@@ -26,11 +26,7 @@ export function serviceNow(sandbox: Sandbox, opts: Partial<ConnectorOptions> = {
   );
 }
 
-export function serviceNowOAuth(
-  sandbox: Sandbox,
-  opts: Partial<ConnectorOptions> = {},
-  tokens: Partial<OAuthTokens> = {},
-): TicketingConnector {
+export function serviceNowOAuth(sandbox: Sandbox, opts: Partial<ConnectorOptions> = {}, tokens: Partial<OAuthTokens> = {}): TicketingConnector {
   return createConnector(
     { type: 'servicenow', baseUrl: sandbox.servicenowUrl, credentials: { authMethod: 'oauth', ...sandbox.credentials.servicenow.oauth, ...tokens } },
     { allowPrivateTargets: true, sleep: async () => {}, ...opts },

@@ -15,7 +15,13 @@ describe('Jira user lookup', () => {
     const r = await jira(sandbox).lookupUserByEmail('beth.anglin@EXAMPLE.com');
     expect(r).toEqual({
       outcome: 'found',
-      user: { externalId: expect.stringMatching(/^5b10/), name: 'Beth Anglin', username: expect.stringMatching(/^5b10/), email: 'Beth.Anglin@example.com', active: true },
+      user: {
+        externalId: expect.stringMatching(/^5b10/),
+        name: 'Beth Anglin',
+        username: expect.stringMatching(/^5b10/),
+        email: 'Beth.Anglin@example.com',
+        active: true,
+      },
     });
     if (r.outcome === 'found') expect(r.user.username).toBe(r.user.externalId);
   });
@@ -138,7 +144,9 @@ describe('Jira issues', () => {
     expect(paths).not.toContain('GET /rest/api/3/search');
 
     await j.addComment(created.externalId, 'Admin notes');
-    expect(issue.comments.map((c) => c.body)).toEqual([{ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Admin notes' }] }] }]);
+    expect(issue.comments.map((c) => c.body)).toEqual([
+      { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Admin notes' }] }] },
+    ]);
 
     sandbox.state.setTicketStatus('SEC-1', 'In Progress');
     expect(await j.getTicket(created.externalId)).toMatchObject({ status: { id: '3', category: 'indeterminate' }, closed: false });
@@ -159,14 +167,23 @@ describe('Jira issues', () => {
 
   it('reports that the marker cannot be set in a project without the Labels field', async () => {
     const err = await failure(
-      jira(sandbox).createTicket({ marker: 'wfa-9', summary: 's', description: 'd', assigneeExternalId: await accountId(), projectKey: 'OPS', issueTypeId: '10003' }),
+      jira(sandbox).createTicket({
+        marker: 'wfa-9',
+        summary: 's',
+        description: 'd',
+        assigneeExternalId: await accountId(),
+        projectKey: 'OPS',
+        issueTypeId: '10003',
+      }),
     );
     expect(err.kind).toBe('invalid');
     expect(err.opts.fieldErrors?.labels).toMatch(/cannot be set/);
   });
 
   it('refuses a marker with spaces before sending anything', async () => {
-    const err = await failure(jira(sandbox).createTicket({ marker: 'wfa 9', summary: 's', description: 'd', assigneeExternalId: 'x', projectKey: 'SEC', issueTypeId: '10001' }));
+    const err = await failure(
+      jira(sandbox).createTicket({ marker: 'wfa 9', summary: 's', description: 'd', assigneeExternalId: 'x', projectKey: 'SEC', issueTypeId: '10001' }),
+    );
     expect(err.kind).toBe('invalid');
     expect(sandbox.state.log).toHaveLength(0);
   });
@@ -174,7 +191,14 @@ describe('Jira issues', () => {
   it('maps a missing create permission to forbidden', async () => {
     const id = await accountId();
     const err = await failure(
-      jira(sandbox, {}, sandbox.credentials.jira.readOnly).createTicket({ marker: 'wfa-1', summary: 's', description: 'd', assigneeExternalId: id, projectKey: 'SEC', issueTypeId: '10001' }),
+      jira(sandbox, {}, sandbox.credentials.jira.readOnly).createTicket({
+        marker: 'wfa-1',
+        summary: 's',
+        description: 'd',
+        assigneeExternalId: id,
+        projectKey: 'SEC',
+        issueTypeId: '10001',
+      }),
     );
     expect(err.kind).toBe('forbidden');
     expect(err.message).toMatch(/do not have permission to create issues/);
@@ -182,7 +206,9 @@ describe('Jira issues', () => {
 
   it('maps a bad API token (non-JSON 401 body) to auth without the token in the message', async () => {
     const calls = outcomes();
-    const err = await failure(jira(sandbox, { onCallResult: calls.onCallResult }, { email: sandbox.credentials.jira.email, apiToken: 'bad-token-value' }).verify());
+    const err = await failure(
+      jira(sandbox, { onCallResult: calls.onCallResult }, { email: sandbox.credentials.jira.email, apiToken: 'bad-token-value' }).verify(),
+    );
     expect(err.kind).toBe('auth');
     expect(err.message).toBe('Jira Cloud rejected the credentials while checking the credentials: check the account email and API token.');
     expect(calls.results.map((r) => r.ok)).toEqual([false]);

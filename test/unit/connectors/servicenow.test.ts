@@ -16,7 +16,13 @@ describe('ServiceNow user lookup', () => {
     const r = await serviceNow(sandbox).lookupUserByEmail('BETH.anglin@example.com');
     expect(r).toEqual({
       outcome: 'found',
-      user: { externalId: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'Beth Anglin', username: 'beth.anglin', email: 'Beth.Anglin@Example.com', active: true },
+      user: {
+        externalId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        name: 'Beth Anglin',
+        username: 'beth.anglin',
+        email: 'Beth.Anglin@Example.com',
+        active: true,
+      },
     });
   });
 
@@ -136,7 +142,9 @@ describe('ServiceNow incidents', () => {
 
   it('maps bad Basic credentials to auth without echoing the password', async () => {
     const calls = outcomes();
-    const err = await failure(serviceNow(sandbox, { onCallResult: calls.onCallResult }, { username: 'wfa.integration', password: 'wrong-password-123' }).verify());
+    const err = await failure(
+      serviceNow(sandbox, { onCallResult: calls.onCallResult }, { username: 'wfa.integration', password: 'wrong-password-123' }).verify(),
+    );
     expect(err.kind).toBe('auth');
     expect(err.message).toBe('ServiceNow rejected the credentials while checking the credentials: check the username and password of the integration account.');
     expect(err.message).not.toContain('wrong-password-123');
@@ -169,7 +177,11 @@ describe('ServiceNow OAuth', () => {
     await serviceNowOAuth(sandbox, { onTokens: async (t) => void first.push(t) }).verify();
     const stored: OAuthTokens[] = [];
     sandbox.state.log.length = 0;
-    const sn = serviceNowOAuth(sandbox, { onTokens: async (t) => void stored.push(t) }, { ...first[0], accessTokenExpiresAt: new Date(Date.now() - 1000).toISOString() });
+    const sn = serviceNowOAuth(
+      sandbox,
+      { onTokens: async (t) => void stored.push(t) },
+      { ...first[0], accessTokenExpiresAt: new Date(Date.now() - 1000).toISOString() },
+    );
     await sn.verify();
     const grants = sandbox.state.requests('servicenow').filter((r) => r.path === '/oauth_token.do');
     expect(grants.map((g) => new URLSearchParams(g.body).get('grant_type'))).toEqual(['refresh_token']);
@@ -210,7 +222,11 @@ describe('ServiceNow OAuth', () => {
   it('maps a wrong client secret to auth', async () => {
     const { createConnector } = await import('../../../src/connectors/index.js');
     const sn = createConnector(
-      { type: 'servicenow', baseUrl: sandbox.servicenowUrl, credentials: { authMethod: 'oauth', ...sandbox.credentials.servicenow.oauth, clientSecret: 'not-the-secret' } },
+      {
+        type: 'servicenow',
+        baseUrl: sandbox.servicenowUrl,
+        credentials: { authMethod: 'oauth', ...sandbox.credentials.servicenow.oauth, clientSecret: 'not-the-secret' },
+      },
       { allowPrivateTargets: true },
     );
     const err = await failure(sn.verify());

@@ -46,7 +46,11 @@ describe('durable job queue', () => {
     const [claimed] = await t.ctx.jobs.claim('dead-worker', ['lease'], 1, 60_000);
     expect(claimed.id).toBe(id);
     expect(await t.ctx.jobs.claim('other', ['lease'], 1, 60_000)).toHaveLength(0);
-    await t.ctx.db.updateTable('jobs').set({ lease_expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
+    await t.ctx.db
+      .updateTable('jobs')
+      .set({ lease_expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', id)
+      .execute();
     const [again] = await t.ctx.jobs.claim('live-worker', ['lease'], 1, 60_000);
     expect(again.id).toBe(id);
     expect(again.attempts).toBe(2);
@@ -134,7 +138,11 @@ describe('durable job queue', () => {
     expect((await t.ctx.jobs.get(perm))!.status).toBe('dead');
     // Not due yet: nothing runs.
     expect(await w.pollOnce()).toBe(0);
-    await t.ctx.db.updateTable('jobs').set({ run_at: new Date(0).toISOString() }).where('id', '=', failing).execute();
+    await t.ctx.db
+      .updateTable('jobs')
+      .set({ run_at: new Date(0).toISOString() })
+      .where('id', '=', failing)
+      .execute();
     await w.pollOnce();
     expect((await t.ctx.jobs.get(failing))!.status).toBe('dead');
     expect(dead.sort()).toEqual([failing, perm].sort());

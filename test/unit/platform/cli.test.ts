@@ -21,7 +21,14 @@ function tmpDir() {
 }
 
 function baseEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, WFA_DATA_DIR: dir, DATABASE_URL: `sqlite:${path.join(dir, 'wfa.db')}`, LOG_LEVEL: 'info', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    WFA_DATA_DIR: dir,
+    DATABASE_URL: `sqlite:${path.join(dir, 'wfa.db')}`,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
   return env;
 }
 
@@ -33,9 +40,7 @@ function start(args: string[], env: NodeJS.ProcessEnv, stdin?: string) {
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   if (stdin !== undefined) child.stdin!.end(stdin);
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
-  );
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
   return { child, done, output: () => stdout + stderr };
 }
 
@@ -84,7 +89,11 @@ describe('wfa CLI', () => {
     expect(created.stdout + created.stderr).not.toContain(password);
 
     // The password can also come from stdin (no TTY), with another role.
-    const piped = await run(['admin', 'create', '--email', 'piped@example.com', '--name', 'Piped', '--role', 'DLP Admin'], baseEnv(dir), 'piped-password-123\n');
+    const piped = await run(
+      ['admin', 'create', '--email', 'piped@example.com', '--name', 'Piped', '--role', 'DLP Admin'],
+      baseEnv(dir),
+      'piped-password-123\n',
+    );
     expect(piped.code, piped.stderr).toBe(0);
 
     const dup = await run(['admin', 'create', '--email', 'cli.admin@example.com', '--name', 'Again'], baseEnv(dir, { WFA_ADMIN_PASSWORD: password }));
@@ -96,7 +105,10 @@ describe('wfa CLI', () => {
     const shortPw = await run(['admin', 'create', '--email', 'short@example.com', '--name', 'X'], baseEnv(dir, { WFA_ADMIN_PASSWORD: 'short' }));
     expect(shortPw.code).toBe(2);
     expect(shortPw.stderr).toContain('at least 12');
-    const badRole = await run(['admin', 'create', '--email', 'role@example.com', '--name', 'X', '--role', 'Wizard'], baseEnv(dir, { WFA_ADMIN_PASSWORD: password }));
+    const badRole = await run(
+      ['admin', 'create', '--email', 'role@example.com', '--name', 'X', '--role', 'Wizard'],
+      baseEnv(dir, { WFA_ADMIN_PASSWORD: password }),
+    );
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toContain('Wizard');
 
@@ -108,7 +120,11 @@ describe('wfa CLI', () => {
       const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'cli.admin@example.com', password } });
       expect(login.statusCode, login.body).toBe(200);
       expect(login.json().admin.roleName).toBe('DLP Super Admin');
-      const pipedLogin = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'piped@example.com', password: 'piped-password-123' } });
+      const pipedLogin = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'piped@example.com', password: 'piped-password-123' },
+      });
       expect(pipedLogin.json().admin.roleName).toBe('DLP Admin');
       expect(await database.db.selectFrom('admins').select('id').execute()).toHaveLength(2);
       const audit = await database.db.selectFrom('audit_log').selectAll().execute();

@@ -5,7 +5,15 @@ const line = (...cells: unknown[]) => csvLines([cells]);
 
 describe('CSV writer', () => {
   it('writes plain cells as they are, one CRLF-ended line per row, empty for null and undefined', () => {
-    expect(toCsv(['a', 'b'], [[1, 'x'], [null, undefined]])).toBe('a,b\r\n1,x\r\n,\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          [1, 'x'],
+          [null, undefined],
+        ],
+      ),
+    ).toBe('a,b\r\n1,x\r\n,\r\n');
   });
 
   it('quotes a cell holding a quote, comma or line break, doubling its quotes', () => {

@@ -27,7 +27,12 @@ describe('SQLite statement cache rows', () => {
     const raw = new SQLite(':memory:');
     const db = withStatementCache(raw);
     raw.exec(`create table t (a integer, b text, c real); insert into t values (1, 'x', 1.5), (2, null, null)`);
-    for (const q of ['select a, b, c from t order by a', 'select a as "x y", b as a, lower(b), a as a from t order by a', 'select * from t order by a', 'select t.* from t order by a']) {
+    for (const q of [
+      'select a, b, c from t order by a',
+      'select a as "x y", b as a, lower(b), a as a from t order by a',
+      'select * from t order by a',
+      'select t.* from t order by a',
+    ]) {
       const rows = db.prepare(q).all();
       expect(rows).toEqual(raw.prepare(q).all());
       expect(Object.keys(rows[0] as object)).toEqual(Object.keys(raw.prepare(q).all()[0] as object));
@@ -56,7 +61,11 @@ describe('SQLite LIMIT', () => {
       expect(compiled.parameters).toEqual([1]);
       expect(await q.execute()).toEqual([{ a: 2 }, { a: 3 }]);
       // A LIMIT that is an expression is left to the default compiler.
-      const expr = (db as unknown as import('kysely').Kysely<{ t: { a: number } }>).selectFrom('t').select('a').limit(sql<number>`1 + 1`).compile();
+      const expr = (db as unknown as import('kysely').Kysely<{ t: { a: number } }>)
+        .selectFrom('t')
+        .select('a')
+        .limit(sql<number>`1 + 1`)
+        .compile();
       expect(expr.sql).toBe('select "a" from "t" limit 1 + 1');
     } finally {
       await database.close();

@@ -30,12 +30,17 @@ describe('fault API', () => {
   });
 
   it('rejects nonsense fault values', async () => {
-    const res = await fetch(`${sandbox.servicenowUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ hang: -1 }) });
+    const res = await fetch(`${sandbox.servicenowUrl}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hang: -1 }),
+    });
     expect(res.status).toBe(400);
   });
 
   it('answers a share of requests 429 or 503 at random, and refuses shares outside 0–1', async () => {
-    const set = (body: unknown) => fetch(`${sandbox.jiraUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const set = (body: unknown) =>
+      fetch(`${sandbox.jiraUrl}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await set({ errorRate: 1.5 })).status).toBe(400);
     expect((await set({ rateLimitRate: 0.6, errorRate: 0.6 })).status).toBe(400);
     expect((await set({ rateLimitRate: 0.5, errorRate: 0.5 })).status).toBe(200);
@@ -79,7 +84,9 @@ describe('ServiceNow wire details', () => {
   });
 
   it('ignores an invalid query part and sets X-Total-Count', async () => {
-    const res = await fetch(`${sandbox.servicenowUrl}/api/now/table/sys_user?sysparm_query=${encodeURIComponent('emial=nobody@example.com^active=false')}`, { headers: auth });
+    const res = await fetch(`${sandbox.servicenowUrl}/api/now/table/sys_user?sysparm_query=${encodeURIComponent('emial=nobody@example.com^active=false')}`, {
+      headers: auth,
+    });
     const body = (await res.json()) as { result: Record<string, string>[] };
     expect(body.result.map((u) => u.user_name)).toEqual(['ivan.inactive']);
     expect(res.headers.get('x-total-count')).toBe('1');
@@ -87,7 +94,11 @@ describe('ServiceNow wire details', () => {
   });
 
   it('refuses a JSON body to the token endpoint', async () => {
-    const res = await fetch(`${sandbox.servicenowUrl}/oauth_token.do`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"password"}' });
+    const res = await fetch(`${sandbox.servicenowUrl}/oauth_token.do`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"grant_type":"password"}',
+    });
     expect(res.status).toBe(400);
   });
 
@@ -97,7 +108,13 @@ describe('ServiceNow wire details', () => {
     const grant = await fetch(`${sandbox.servicenowUrl}/oauth_token.do`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', client_id: o.clientId, client_secret: o.clientSecret, username: o.username, password: o.password }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: o.clientId,
+        client_secret: o.clientSecret,
+        username: o.username,
+        password: o.password,
+      }).toString(),
     });
     const tokens = (await grant.json()) as { access_token: string; refresh_token: string };
     expect(tokens.refresh_token).toBeTruthy();
@@ -137,8 +154,19 @@ describe('Jira wire details', () => {
 describe('overview page and status moves', () => {
   it('lists tickets and seeded emails, and moves a ticket through the form endpoint', async () => {
     sandbox.state.jira.issues.push({
-      id: '10100', key: 'SEC-1', projectKey: 'SEC', issueTypeId: '10001', statusId: '10000', summary: '<script>x</script>', description: null,
-      labels: ['wfa-1'], assigneeAccountId: null, extraFields: {}, created: new Date().toISOString(), updated: new Date().toISOString(), comments: [],
+      id: '10100',
+      key: 'SEC-1',
+      projectKey: 'SEC',
+      issueTypeId: '10001',
+      statusId: '10000',
+      summary: '<script>x</script>',
+      description: null,
+      labels: ['wfa-1'],
+      assigneeAccountId: null,
+      extraFields: {},
+      created: new Date().toISOString(),
+      updated: new Date().toISOString(),
+      comments: [],
     });
     const page = await (await fetch(`${sandbox.jiraUrl}/__sandbox/`)).text();
     expect(page).toContain('SEC-1');

@@ -50,7 +50,15 @@ export function ConfirmDialog({ opened, title, children, confirmLabel, color = '
  * the mutation for that row, success closes it, and closing clears the server's refusal.
  * Spread `dialog` into a `ConfirmDialog` and add its title, label and sentence.
  */
-export function useConfirmAction<T, R = unknown>({ mutationFn, onSuccess, onError }: { mutationFn(target: T): Promise<R>; onSuccess?(result: R, target: T): void; onError?(err: Error, target: T): void }) {
+export function useConfirmAction<T, R = unknown>({
+  mutationFn,
+  onSuccess,
+  onError,
+}: {
+  mutationFn(target: T): Promise<R>;
+  onSuccess?(result: R, target: T): void;
+  onError?(err: Error, target: T): void;
+}) {
   const [target, setTarget] = useState<T | null>(null);
   const mutation = useMutation({
     mutationFn,

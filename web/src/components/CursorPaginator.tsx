@@ -23,12 +23,31 @@ export type CursorPaginatorProps = {
  * Pagination bar for keyset-paged lists (`nextCursor` / `prevCursor`): the summary, "Rows per page"
  * and Previous / Next buttons. Use `Paginator` for lists that have page numbers.
  */
-export function CursorPaginator({ page, pageSize, rows, total, totalCapped, hasPrevious, hasNext, onPrevious, onNext, onPageSizeChange, pageSizes = PAGE_SIZES, noun = 'rows' }: CursorPaginatorProps) {
+export function CursorPaginator({
+  page,
+  pageSize,
+  rows,
+  total,
+  totalCapped,
+  hasPrevious,
+  hasNext,
+  onPrevious,
+  onNext,
+  onPageSizeChange,
+  pageSizes = PAGE_SIZES,
+  noun = 'rows',
+}: CursorPaginatorProps) {
   const first = rows === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = rows === 0 ? 0 : first + rows - 1;
   const totalText = `${total.toLocaleString()}${totalCapped ? '+' : ''}`;
   return (
-    <PaginatorBar noun={noun} summary={rows === 0 ? `No ${noun}` : `Showing ${first.toLocaleString()}–${last.toLocaleString()} of ${totalText} ${noun}`} pageSize={pageSize} pageSizes={pageSizes} onPageSizeChange={onPageSizeChange}>
+    <PaginatorBar
+      noun={noun}
+      summary={rows === 0 ? `No ${noun}` : `Showing ${first.toLocaleString()}–${last.toLocaleString()} of ${totalText} ${noun}`}
+      pageSize={pageSize}
+      pageSizes={pageSizes}
+      onPageSizeChange={onPageSizeChange}
+    >
       <Group gap={4}>
         <Button size="xs" variant="default" onClick={onPrevious} disabled={!hasPrevious} aria-label="Previous page">
           ‹ Previous

@@ -8,7 +8,21 @@ export const PAGE_SIZES = [10, 20, 25, 50, 100] as const;
  * What `Paginator` and `CursorPaginator` share: the navigation landmark, the summary
  * ("Showing 26–50 of 120 admins"), "Rows per page" and, after it, the page controls.
  */
-export function PaginatorBar({ noun, summary, pageSize, pageSizes, onPageSizeChange, children }: { noun: string; summary: string; pageSize: number; pageSizes: readonly number[]; onPageSizeChange(pageSize: number): void; children: ReactNode }) {
+export function PaginatorBar({
+  noun,
+  summary,
+  pageSize,
+  pageSizes,
+  onPageSizeChange,
+  children,
+}: {
+  noun: string;
+  summary: string;
+  pageSize: number;
+  pageSizes: readonly number[];
+  onPageSizeChange(pageSize: number): void;
+  children: ReactNode;
+}) {
   return (
     <Group justify="space-between" mt="md" gap="sm" wrap="wrap" role="navigation" aria-label={`Pages of ${noun}`} data-testid="paginator">
       <Text size="sm" c="dimmed" aria-live="polite">
@@ -52,7 +66,13 @@ export function Paginator({ page, pageSize, total, onPageChange, onPageSizeChang
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
   return (
-    <PaginatorBar noun={noun} summary={total === 0 ? `No ${noun}` : `Showing ${first}–${last} of ${total} ${noun}`} pageSize={pageSize} pageSizes={pageSizes} onPageSizeChange={onPageSizeChange}>
+    <PaginatorBar
+      noun={noun}
+      summary={total === 0 ? `No ${noun}` : `Showing ${first}–${last} of ${total} ${noun}`}
+      pageSize={pageSize}
+      pageSizes={pageSizes}
+      onPageSizeChange={onPageSizeChange}
+    >
       <Pagination
         size="sm"
         total={pages}

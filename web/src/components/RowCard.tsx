@@ -17,14 +17,33 @@ export function CardList({ label, children }: { label: string; children: ReactNo
  * One table row as a card: what names the row (`title`) with the row's actions beside it, then the
  * other columns as label/value pairs, in one column or two (`cols`) for short values.
  */
-export function RowCard({ title, actions, fields, cols = 1, testId, highlighted }: { title: ReactNode; actions?: ReactNode; fields: CardField[]; cols?: 1 | 2; testId?: string; highlighted?: boolean }) {
+export function RowCard({
+  title,
+  actions,
+  fields,
+  cols = 1,
+  testId,
+  highlighted,
+}: {
+  title: ReactNode;
+  actions?: ReactNode;
+  fields: CardField[];
+  cols?: 1 | 2;
+  testId?: string;
+  highlighted?: boolean;
+}) {
   return (
     <Paper withBorder p="sm" role="listitem" data-testid={testId} bg={highlighted ? 'var(--mantine-color-yellow-light)' : undefined}>
       <Group justify="space-between" wrap="nowrap" align="flex-start">
         <Box miw={0}>{title}</Box>
         {actions}
       </Group>
-      <Box component="dl" mt="xs" mb={0} style={{ display: 'grid', gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gap: '6px var(--mantine-spacing-sm)' }}>
+      <Box
+        component="dl"
+        mt="xs"
+        mb={0}
+        style={{ display: 'grid', gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gap: '6px var(--mantine-spacing-sm)' }}
+      >
         {fields.map((f) => (
           <Box key={f.label} miw={0} style={f.full ? { gridColumn: '1 / -1' } : undefined}>
             <Text component="dt" size="xs" fw={700}>

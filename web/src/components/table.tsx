@@ -27,7 +27,10 @@ export function SortableTh<K extends string>({
   const next: SortOrder = active && order === 'asc' ? 'desc' : 'asc';
   return (
     <Table.Th aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <UnstyledButton onClick={() => onSort(field, next)} aria-label={`Sort by ${typeof children === 'string' ? children : field} ${next === 'asc' ? 'ascending' : 'descending'}`}>
+      <UnstyledButton
+        onClick={() => onSort(field, next)}
+        aria-label={`Sort by ${typeof children === 'string' ? children : field} ${next === 'asc' ? 'ascending' : 'descending'}`}
+      >
         <Group gap={4} wrap="nowrap">
           <Text fw={700} size="sm">
             {children}

@@ -75,7 +75,16 @@ function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }
       <form onSubmit={submit} noValidate>
         <Stack>
           <FormError error={serverError} />
-          <TextInput label="Email" type="email" required autoComplete="off" value={form.email} onChange={(e) => set('email')(e.currentTarget.value)} error={errors.email} data-autofocus />
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            autoComplete="off"
+            value={form.email}
+            onChange={(e) => set('email')(e.currentTarget.value)}
+            error={errors.email}
+            data-autofocus
+          />
           <TextInput label="Name" required value={form.name} onChange={(e) => set('name')(e.currentTarget.value)} error={errors.name} />
           <RoleSelect value={form.roleId} onChange={set('roleId')} error={errors.roleId} />
           <PasswordInput
@@ -87,7 +96,14 @@ function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }
             onChange={(e) => set('password')(e.currentTarget.value)}
             error={errors.password}
           />
-          <PasswordInput label="Confirm password" required autoComplete="new-password" value={form.confirm} onChange={(e) => set('confirm')(e.currentTarget.value)} error={errors.confirm} />
+          <PasswordInput
+            label="Confirm password"
+            required
+            autoComplete="new-password"
+            value={form.confirm}
+            onChange={(e) => set('confirm')(e.currentTarget.value)}
+            error={errors.confirm}
+          />
           <FormButtons submitLabel="Add Admin" onCancel={close} busy={create.isPending} />
         </Stack>
       </form>
@@ -170,8 +186,24 @@ function ResetPasswordModal({ admin, onClose }: { admin: AdminView | null; onClo
             Set a new password for <b>{admin?.email}</b>. Their open sessions end at once.
           </Text>
           <FormError error={m.error} />
-          <PasswordInput label="New password" description={`At least ${MIN_PASSWORD} characters.`} required autoComplete="new-password" value={pw} onChange={(e) => setPw(e.currentTarget.value)} error={errors.password} data-autofocus />
-          <PasswordInput label="Confirm password" required autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} error={errors.confirm} />
+          <PasswordInput
+            label="New password"
+            description={`At least ${MIN_PASSWORD} characters.`}
+            required
+            autoComplete="new-password"
+            value={pw}
+            onChange={(e) => setPw(e.currentTarget.value)}
+            error={errors.password}
+            data-autofocus
+          />
+          <PasswordInput
+            label="Confirm password"
+            required
+            autoComplete="new-password"
+            value={confirm}
+            onChange={(e) => setConfirm(e.currentTarget.value)}
+            error={errors.confirm}
+          />
           <FormButtons submitLabel="Reset Password" onCancel={close} busy={m.isPending} />
         </Stack>
       </form>
@@ -211,7 +243,13 @@ function AdminStatus({ admin: a }: { admin: AdminView }) {
 }
 
 function LastLogin({ admin: a }: { admin: AdminView }) {
-  return a.lastLoginAt ? <DateTime value={a.lastLoginAt} /> : <Text span c="dimmed" size="sm">Never</Text>;
+  return a.lastLoginAt ? (
+    <DateTime value={a.lastLoginAt} />
+  ) : (
+    <Text span c="dimmed" size="sm">
+      Never
+    </Text>
+  );
 }
 
 type StatusVerb = 'Disable' | 'Enable' | 'Unlock';
@@ -288,7 +326,8 @@ export function AdminsPage() {
   });
 
   const setStatus = useConfirmAction({
-    mutationFn: (t: { admin: AdminView; verb: StatusVerb }) => patch<AdminView>(`/admins/${t.admin.id}`, { status: t.verb === 'Disable' ? 'disabled' : 'active' }),
+    mutationFn: (t: { admin: AdminView; verb: StatusVerb }) =>
+      patch<AdminView>(`/admins/${t.admin.id}`, { status: t.verb === 'Disable' ? 'disabled' : 'active' }),
     onSuccess: (a, t) => {
       const verb = t.verb === 'Disable' ? 'disabled' : t.verb === 'Unlock' ? 'unlocked' : 'enabled';
       notifySuccess(`Admin ${verb}`, a.status === 'disabled' ? `${a.email} can no longer sign in.` : `${a.email} can sign in again.`);
@@ -296,7 +335,9 @@ export function AdminsPage() {
     },
   });
 
-  const actions: AdminActionHandlers | null = canEdit ? { onChangeRole: setRoleFor, onResetPassword: setPasswordFor, onSetStatus: (admin, verb) => setStatus.ask({ admin, verb }) } : null;
+  const actions: AdminActionHandlers | null = canEdit
+    ? { onChangeRole: setRoleFor, onResetPassword: setPasswordFor, onSetStatus: (admin, verb) => setStatus.ask({ admin, verb }) }
+    : null;
   const statusAction = setStatus.target?.verb ?? 'Disable';
   const statusEmail = setStatus.target?.admin.email;
 
@@ -324,7 +365,9 @@ export function AdminsPage() {
       ) : q.isError ? (
         <ErrorState error={q.error} onRetry={() => void q.refetch()} />
       ) : !q.data?.items.length ? (
-        <EmptyState title={debounced ? 'No matching admins' : 'No admins yet'}>{debounced ? `No admin's name or email contains “${debounced}”.` : 'Add an admin to get started.'}</EmptyState>
+        <EmptyState title={debounced ? 'No matching admins' : 'No admins yet'}>
+          {debounced ? `No admin's name or email contains “${debounced}”.` : 'Add an admin to get started.'}
+        </EmptyState>
       ) : (
         <>
           {narrow ? (

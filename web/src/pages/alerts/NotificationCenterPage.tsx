@@ -4,7 +4,16 @@ import { useQuery } from '@tanstack/react-query';
 import { get } from '../../api/client';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 
-type Alert = { id: number; module: string; severity: 'High' | 'Medium' | 'Low'; summary: string; detail: string | null; firstDetected: string; lastDetected: string; active: boolean };
+type Alert = {
+  id: number;
+  module: string;
+  severity: 'High' | 'Medium' | 'Low';
+  summary: string;
+  detail: string | null;
+  firstDetected: string;
+  lastDetected: string;
+  active: boolean;
+};
 
 const COLORS = { High: 'red', Medium: 'orange', Low: 'gray' } as const;
 
@@ -18,7 +27,11 @@ export function NotificationCenterPage() {
         description="Problems the product detected, such as a ticketing integration that stopped working."
         actions={<Switch label="Show cleared" checked={includeCleared} onChange={(e) => setIncludeCleared(e.currentTarget.checked)} />}
       />
-      {q.isLoading ? <Loading /> : q.isError ? <ErrorState error={q.error} onRetry={() => void q.refetch()} /> : !q.data?.items.length ? (
+      {q.isLoading ? (
+        <Loading />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : !q.data?.items.length ? (
         <EmptyState title="No alerts">Everything is working.</EmptyState>
       ) : (
         <Table.ScrollContainer minWidth={700}>

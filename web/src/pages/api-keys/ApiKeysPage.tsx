@@ -55,7 +55,15 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
   const roleCannotList = !can('Account Settings', 'view');
 
   return (
-    <Modal opened={opened} onClose={close} title={created ? 'API key created' : 'Create API Key'} size="lg" fullScreen={narrow} centered={!narrow} closeOnClickOutside={!created}>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={created ? 'API key created' : 'Create API Key'}
+      size="lg"
+      fullScreen={narrow}
+      centered={!narrow}
+      closeOnClickOutside={!created}
+    >
       {created ? (
         <Stack>
           <Alert color="orange" title="Copy this key now" role="alert">
@@ -84,7 +92,16 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
         <form onSubmit={submit} noValidate>
           <Stack>
             <FormError error={create.isError && !Object.keys(fieldErrors(create.error)).length ? create.error : null} />
-            <TextInput label="Name" description="What uses this key, e.g. SIEM export." required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} maxLength={100} data-autofocus />
+            <TextInput
+              label="Name"
+              description="What uses this key, e.g. SIEM export."
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={errors.name}
+              maxLength={100}
+              data-autofocus
+            />
             <RoleSelect
               description="The key can do what this role allows."
               value={roleId}
@@ -154,7 +171,15 @@ export function ApiKeysPage() {
                   <Table.Td>
                     <DateTime value={k.createdAt} />
                   </Table.Td>
-                  <Table.Td>{k.lastUsedAt ? <DateTime value={k.lastUsedAt} /> : <Text span size="sm" c="dimmed">Never</Text>}</Table.Td>
+                  <Table.Td>
+                    {k.lastUsedAt ? (
+                      <DateTime value={k.lastUsedAt} />
+                    ) : (
+                      <Text span size="sm" c="dimmed">
+                        Never
+                      </Text>
+                    )}
+                  </Table.Td>
                   {canEdit ? (
                     <Table.Td>
                       <Tooltip label="Revoke">

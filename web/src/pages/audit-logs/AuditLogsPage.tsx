@@ -42,10 +42,29 @@ type Filters = { preset: Preset; customFrom: string; customTo: string; adminId: 
 const DEFAULT_FILTERS: Filters = { preset: '7d', customFrom: '', customTo: '', adminId: '', action: '', module: '', resource: '', search: '' };
 
 function Value({ v }: { v: unknown }) {
-  if (v === undefined) return <Text span size="sm" c="dimmed">—</Text>;
-  if (v === null || v === '') return <Text span size="sm" c="dimmed" fs="italic">empty</Text>;
-  if (v === '[REDACTED]') return <Text span size="sm" c="dimmed" fs="italic">[redacted]</Text>;
-  return <Text span size="sm" style={{ wordBreak: 'break-word' }}>{typeof v === 'string' ? v : JSON.stringify(v)}</Text>;
+  if (v === undefined)
+    return (
+      <Text span size="sm" c="dimmed">
+        —
+      </Text>
+    );
+  if (v === null || v === '')
+    return (
+      <Text span size="sm" c="dimmed" fs="italic">
+        empty
+      </Text>
+    );
+  if (v === '[REDACTED]')
+    return (
+      <Text span size="sm" c="dimmed" fs="italic">
+        [redacted]
+      </Text>
+    );
+  return (
+    <Text span size="sm" style={{ wordBreak: 'break-word' }}>
+      {typeof v === 'string' ? v : JSON.stringify(v)}
+    </Text>
+  );
 }
 
 const CHANGE_LABEL: Record<DiffRow['change'], string> = { added: 'Added', removed: 'Removed', changed: 'Changed', same: '' };
@@ -68,7 +87,9 @@ function FieldName({ row }: { row: DiffRow }) {
 
 /** A value that was replaced or removed is struck through. */
 function strikeIfReplaced(row: DiffRow) {
-  return row.change === 'changed' || row.change === 'removed' ? { textDecoration: 'line-through', textDecorationColor: 'var(--mantine-color-red-6)' } : undefined;
+  return row.change === 'changed' || row.change === 'removed'
+    ? { textDecoration: 'line-through', textDecorationColor: 'var(--mantine-color-red-6)' }
+    : undefined;
 }
 
 function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): void }) {
@@ -82,12 +103,26 @@ function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): 
       {entry ? (
         <Stack>
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing={4}>
-            <Text size="sm"><b>Timestamp:</b> {formatDateTime(entry.createdAt)}</Text>
-            <Text size="sm"><b>Action:</b> {entry.action}</Text>
-            <Text size="sm"><b>Module:</b> {entry.module}</Text>
-            <Text size="sm"><b>Resource:</b> {entry.resource}{entry.resourceId ? ` #${entry.resourceId}` : ''}</Text>
-            <Text size="sm"><b>Admin:</b> {entry.actor}{entry.adminId ? ` (ID ${entry.adminId})` : ''}</Text>
-            <Text size="sm"><b>Change Notes:</b> {entry.changeNotes}</Text>
+            <Text size="sm">
+              <b>Timestamp:</b> {formatDateTime(entry.createdAt)}
+            </Text>
+            <Text size="sm">
+              <b>Action:</b> {entry.action}
+            </Text>
+            <Text size="sm">
+              <b>Module:</b> {entry.module}
+            </Text>
+            <Text size="sm">
+              <b>Resource:</b> {entry.resource}
+              {entry.resourceId ? ` #${entry.resourceId}` : ''}
+            </Text>
+            <Text size="sm">
+              <b>Admin:</b> {entry.actor}
+              {entry.adminId ? ` (ID ${entry.adminId})` : ''}
+            </Text>
+            <Text size="sm">
+              <b>Change Notes:</b> {entry.changeNotes}
+            </Text>
           </SimpleGrid>
           {rows.length ? (
             <>
@@ -107,40 +142,54 @@ function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): 
                         highlighted={r.change !== 'same'}
                         title={<FieldName row={r} />}
                         fields={[
-                          { label: 'Before', value: <Box style={strikeIfReplaced(r)}><Value v={r.before} /></Box> },
-                          { label: 'After', value: <Box fw={r.change === 'same' ? undefined : 600}><Value v={r.after} /></Box> },
+                          {
+                            label: 'Before',
+                            value: (
+                              <Box style={strikeIfReplaced(r)}>
+                                <Value v={r.before} />
+                              </Box>
+                            ),
+                          },
+                          {
+                            label: 'After',
+                            value: (
+                              <Box fw={r.change === 'same' ? undefined : 600}>
+                                <Value v={r.after} />
+                              </Box>
+                            ),
+                          },
                         ]}
                       />
                     ))}
                   </CardList>
                 </Box>
               ) : (
-              <Table.ScrollContainer minWidth={480}>
-                <Table withTableBorder aria-label="Before and after" data-testid="audit-diff">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Field</Table.Th>
-                      <Table.Th>Before</Table.Th>
-                      <Table.Th>After</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {shown.map((r) => (
-                      <Table.Tr key={r.field} data-change={r.change} bg={r.change === 'same' ? undefined : 'var(--mantine-color-yellow-light)'}>
-                        <Table.Td>
-                          <FieldName row={r} />
-                        </Table.Td>
-                        <Table.Td style={strikeIfReplaced(r)}>
-                          <Value v={r.before} />
-                        </Table.Td>
-                        <Table.Td fw={r.change === 'same' ? undefined : 600}>
-                          <Value v={r.after} />
-                        </Table.Td>
+                <Table.ScrollContainer minWidth={480}>
+                  <Table withTableBorder aria-label="Before and after" data-testid="audit-diff">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Field</Table.Th>
+                        <Table.Th>Before</Table.Th>
+                        <Table.Th>After</Table.Th>
                       </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {shown.map((r) => (
+                        <Table.Tr key={r.field} data-change={r.change} bg={r.change === 'same' ? undefined : 'var(--mantine-color-yellow-light)'}>
+                          <Table.Td>
+                            <FieldName row={r} />
+                          </Table.Td>
+                          <Table.Td style={strikeIfReplaced(r)}>
+                            <Value v={r.before} />
+                          </Table.Td>
+                          <Table.Td fw={r.change === 'same' ? undefined : 600}>
+                            <Value v={r.after} />
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Table.ScrollContainer>
               )}
             </>
           ) : (
@@ -170,7 +219,9 @@ function AdminId({ entry: e }: { entry: AuditEntry }) {
   return (
     <>
       <Tooltip label={e.actor} disabled={!e.actor}>
-        <Text span size="sm">{e.adminId ?? ''}</Text>
+        <Text span size="sm">
+          {e.adminId ?? ''}
+        </Text>
       </Tooltip>
       {e.adminId === null ? (
         <Text span size="xs" c="dimmed">
@@ -293,14 +344,34 @@ export function AuditLogsPage() {
 
   return (
     <>
-      <PageHeader title="Audit Logs" description="Every change made by an admin or an API key, with what it looked like before and after. Times are in your time zone." />
+      <PageHeader
+        title="Audit Logs"
+        description="Every change made by an admin or an API key, with what it looked like before and after. Times are in your time zone."
+      />
       <form onSubmit={search} aria-label="Audit log filters">
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" mb="sm">
-          <NativeSelect label="Time range" value={filters.preset} onChange={(e) => setFilter('preset', e.currentTarget.value as Preset)} data={PRESETS.map((p) => ({ value: p.value, label: p.label }))} />
+          <NativeSelect
+            label="Time range"
+            value={filters.preset}
+            onChange={(e) => setFilter('preset', e.currentTarget.value as Preset)}
+            data={PRESETS.map((p) => ({ value: p.value, label: p.label }))}
+          />
           {filters.preset === 'custom' ? (
             <>
-              <TextInput type="datetime-local" label="From" value={filters.customFrom} onChange={(e) => setFilter('customFrom', e.currentTarget.value)} error={range.error && range.error.includes('start') ? range.error : undefined} />
-              <TextInput type="datetime-local" label="To" value={filters.customTo} onChange={(e) => setFilter('customTo', e.currentTarget.value)} error={range.error && !range.error.includes('start') ? range.error : undefined} />
+              <TextInput
+                type="datetime-local"
+                label="From"
+                value={filters.customFrom}
+                onChange={(e) => setFilter('customFrom', e.currentTarget.value)}
+                error={range.error && range.error.includes('start') ? range.error : undefined}
+              />
+              <TextInput
+                type="datetime-local"
+                label="To"
+                value={filters.customTo}
+                onChange={(e) => setFilter('customTo', e.currentTarget.value)}
+                error={range.error && !range.error.includes('start') ? range.error : undefined}
+              />
             </>
           ) : null}
           <NativeSelect
@@ -309,9 +380,24 @@ export function AuditLogsPage() {
             onChange={(e) => setFilter('adminId', e.currentTarget.value)}
             data={[{ value: '', label: 'All admins' }, ...(facets.data?.admins ?? []).map((a) => ({ value: String(a.id), label: `${a.actor} (ID ${a.id})` }))]}
           />
-          <NativeSelect label="Action" value={filters.action} onChange={(e) => setFilter('action', e.currentTarget.value)} data={opt(['Insert', 'Update', 'Delete'], 'All actions')} />
-          <NativeSelect label="Module" value={filters.module} onChange={(e) => setFilter('module', e.currentTarget.value)} data={opt(facets.data?.modules ?? [], 'All modules')} />
-          <NativeSelect label="Resource" value={filters.resource} onChange={(e) => setFilter('resource', e.currentTarget.value)} data={opt(facets.data?.resources ?? [], 'All resources')} />
+          <NativeSelect
+            label="Action"
+            value={filters.action}
+            onChange={(e) => setFilter('action', e.currentTarget.value)}
+            data={opt(['Insert', 'Update', 'Delete'], 'All actions')}
+          />
+          <NativeSelect
+            label="Module"
+            value={filters.module}
+            onChange={(e) => setFilter('module', e.currentTarget.value)}
+            data={opt(facets.data?.modules ?? [], 'All modules')}
+          />
+          <NativeSelect
+            label="Resource"
+            value={filters.resource}
+            onChange={(e) => setFilter('resource', e.currentTarget.value)}
+            data={opt(facets.data?.resources ?? [], 'All resources')}
+          />
           <TextInput label="Search" placeholder="Change notes, admin, resource" value={searchText} onChange={(e) => setSearchText(e.currentTarget.value)} />
         </SimpleGrid>
         <Group mb="md" gap="xs">
@@ -335,7 +421,9 @@ export function AuditLogsPage() {
       ) : q.isError ? (
         <ErrorState error={q.error} onRetry={() => void q.refetch()} />
       ) : !q.data?.items.length ? (
-        <EmptyState title="No audit entries">{filtered ? 'Nothing matches these filters. Widen the time range or press Reset.' : 'No changes were made in this time range.'}</EmptyState>
+        <EmptyState title="No audit entries">
+          {filtered ? 'Nothing matches these filters. Widen the time range or press Reset.' : 'No changes were made in this time range.'}
+        </EmptyState>
       ) : (
         <>
           {narrow ? (

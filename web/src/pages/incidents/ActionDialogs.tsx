@@ -54,7 +54,17 @@ type LabelRow = { key: number; labelId: string; value: string };
 let rowKey = 0;
 const newRow = (labelId = '', value = ''): LabelRow => ({ key: ++rowKey, labelId, value });
 
-export function ActionDialog({ action, target, onClose, onDone }: { action: DialogAction | null; target: ActionTarget; onClose(): void; onDone?(action: DialogAction): void }) {
+export function ActionDialog({
+  action,
+  target,
+  onClose,
+  onDone,
+}: {
+  action: DialogAction | null;
+  target: ActionTarget;
+  onClose(): void;
+  onDone?(action: DialogAction): void;
+}) {
   const narrow = useNarrow();
   const qc = useQueryClient();
   const count = target.mode === 'single' ? 1 : target.ids.length;
@@ -252,7 +262,10 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
               clear('resolutionValue');
             }}
             error={labels.isError ? `Cannot load labels: ${errorMessage(labels.error)}` : errors.resolutionLabelId}
-            data={[{ value: '', label: labels.isLoading ? 'Loading labels…' : 'None' }, ...(labels.data?.items ?? []).map((l) => ({ value: String(l.id), label: l.name }))]}
+            data={[
+              { value: '', label: labels.isLoading ? 'Loading labels…' : 'None' },
+              ...(labels.data?.items ?? []).map((l) => ({ value: String(l.id), label: l.name })),
+            ]}
           />
           {lbl && lbl.values.length ? (
             <NativeSelect
@@ -307,7 +320,10 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
                     clear('rows');
                   }}
                   error={errors[`row${i}`] || undefined}
-                  data={[{ value: '', label: labels.isLoading ? 'Loading…' : 'Select a label', disabled: true }, ...(labels.data?.items ?? []).map((l) => ({ value: String(l.id), label: l.name }))]}
+                  data={[
+                    { value: '', label: labels.isLoading ? 'Loading…' : 'Select a label', disabled: true },
+                    ...(labels.data?.items ?? []).map((l) => ({ value: String(l.id), label: l.name })),
+                  ]}
                 />
                 <NativeSelect
                   aria-label={`Value ${i + 1}`}
@@ -322,7 +338,13 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
                   data={[{ value: '', label: lbl && !lbl.values.length ? 'No values' : 'Select a value', disabled: true }, ...(lbl?.values ?? [])]}
                 />
                 <Tooltip label="Delete row">
-                  <ActionIcon variant="subtle" color="red" size="lg" aria-label={`Delete row ${i + 1}`} onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}>
+                  <ActionIcon
+                    variant="subtle"
+                    color="red"
+                    size="lg"
+                    aria-label={`Delete row ${i + 1}`}
+                    onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}
+                  >
                     ✕
                   </ActionIcon>
                 </Tooltip>
@@ -360,7 +382,8 @@ export function ActionDialog({ action, target, onClose, onDone }: { action: Dial
             <Alert color="yellow" title="Close Incident" role="alertdialog">
               <Stack gap="xs">
                 <Text size="sm">
-                  Close {target.mode === 'single' ? 'this incident' : plural(count)}? The status becomes Resolved{falsePositive ? ' and it is marked as a False Positive' : ''}.
+                  Close {target.mode === 'single' ? 'this incident' : plural(count)}? The status becomes Resolved
+                  {falsePositive ? ' and it is marked as a False Positive' : ''}.
                 </Text>
                 <Group justify="flex-end">
                   <Button variant="default" onClick={() => setConfirming(false)} disabled={m.isPending}>

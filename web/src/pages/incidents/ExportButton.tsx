@@ -19,7 +19,11 @@ export function ExportButton({ params, total }: { params: ListParams; total: num
     setBusy(true);
     setRows(0);
     try {
-      const res = await fetch(`/api/v1/incidents/export.csv${listQueryString(params)}`, { credentials: 'same-origin', signal: ctrl.signal, headers: { accept: 'text/csv' } });
+      const res = await fetch(`/api/v1/incidents/export.csv${listQueryString(params)}`, {
+        credentials: 'same-origin',
+        signal: ctrl.signal,
+        headers: { accept: 'text/csv' },
+      });
       if (!res.ok || !res.body) {
         const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
         throw new Error(body?.error?.message ?? `The export failed (${res.status}).`);

@@ -81,7 +81,17 @@ export function FiltersModal({ opened, value, onApply, onClose }: { opened: bool
                     {FILTER_LABELS[k]}
                   </Text>
                   <Group gap="xs" wrap="nowrap">
-                    <Button size="compact-xs" variant="subtle" onClick={() => setValues(k, data[k].map((d) => d.value))} disabled={!data[k].length}>
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      onClick={() =>
+                        setValues(
+                          k,
+                          data[k].map((d) => d.value),
+                        )
+                      }
+                      disabled={!data[k].length}
+                    >
                       Select All
                     </Button>
                     <Button size="compact-xs" variant="subtle" color="gray" onClick={() => setValues(k, [])} disabled={!vals.length}>

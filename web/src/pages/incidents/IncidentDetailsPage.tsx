@@ -333,7 +333,8 @@ export function IncidentDetailsPage() {
         <Alert color="grape" title="Duplicate incidents" data-testid="duplicate-banner">
           <Group justify="space-between" gap="xs" wrap="wrap">
             <Text size="sm">
-              {inc.duplicateCount === 1 ? "1 more transaction" : `${inc.duplicateCount} more transactions`} by the same user violated the same rule with the same content and {inc.duplicateCount === 1 ? "was" : "were"} counted on this incident.
+              {inc.duplicateCount === 1 ? '1 more transaction' : `${inc.duplicateCount} more transactions`} by the same user violated the same rule with the
+              same content and {inc.duplicateCount === 1 ? 'was' : 'were'} counted on this incident.
             </Text>
             <Button size="xs" variant="light" color="grape" onClick={() => setDupsOpen(true)}>
               Duplicate Incidents
@@ -447,7 +448,10 @@ export function IncidentDetailsPage() {
                 ['Triggered Recipients', join(d.recipients?.triggered)],
                 ['Internal Recipients', join(d.recipients?.internal)],
                 ['External Recipients', join(d.recipients?.external)],
-                ...Object.entries(d.saas ?? {}).map(([k, v]): Field => [k.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()), Array.isArray(v) ? v.join(', ') : String(v ?? '')]),
+                ...Object.entries(d.saas ?? {}).map(([k, v]): Field => [
+                  k.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()),
+                  Array.isArray(v) ? v.join(', ') : String(v ?? ''),
+                ]),
               ]}
             />
           </div>
@@ -475,7 +479,10 @@ export function IncidentDetailsPage() {
           fields={[
             ['Status', <StatusBadge value={inc.currentState.status} />],
             ['User', inc.currentState.user ?? '—'],
-            ['Resolution Label', inc.resolution?.label ? (inc.resolution.value ? `${inc.resolution.label}: ${inc.resolution.value}` : inc.resolution.label) : undefined],
+            [
+              'Resolution Label',
+              inc.resolution?.label ? (inc.resolution.value ? `${inc.resolution.label}: ${inc.resolution.value}` : inc.resolution.label) : undefined,
+            ],
             ['False Positive', inc.resolution ? (inc.resolution.falsePositive ? 'Yes' : 'No') : undefined],
           ]}
         />
@@ -498,7 +505,15 @@ export function IncidentDetailsPage() {
       <ActionDialog action={dialog} target={{ mode: 'single', id: inc.id, labels: inc.labels, priority: inc.priority }} onClose={() => setDialog(null)} />
       <TicketDialog incidentId={inc.id} opened={ticketing} onClose={() => setTicketing(false)} />
       <DuplicatesDialog incident={inc} opened={dupsOpen} onClose={() => setDupsOpen(false)} />
-      <ConfirmDialog opened={deleting} title="Delete Incidents" confirmLabel="Delete" busy={del.isPending} error={del.error} onConfirm={() => del.mutate()} onClose={() => setDeleting(false)}>
+      <ConfirmDialog
+        opened={deleting}
+        title="Delete Incidents"
+        confirmLabel="Delete"
+        busy={del.isPending}
+        error={del.error}
+        onConfirm={() => del.mutate()}
+        onClose={() => setDeleting(false)}
+      >
         Delete incident <b>{inc.transactionId}</b> permanently? It cannot be recovered, and the deletion is not logged in State Changes.
       </ConfirmDialog>
     </Stack>

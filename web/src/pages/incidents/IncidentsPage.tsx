@@ -64,7 +64,12 @@ function CountWidgets({ counts, active, onToggle }: { counts: Counts | undefined
             data-testid={`widget-${w}`}
             style={{ borderRadius: 'var(--mantine-radius-sm)' }}
           >
-            <Paper withBorder p="xs" bg={on ? 'var(--mantine-color-indigo-light)' : undefined} style={{ borderColor: on ? 'var(--mantine-color-indigo-filled)' : undefined }}>
+            <Paper
+              withBorder
+              p="xs"
+              bg={on ? 'var(--mantine-color-indigo-light)' : undefined}
+              style={{ borderColor: on ? 'var(--mantine-color-indigo-filled)' : undefined }}
+            >
               <Text size="xs" c="dimmed" truncate>
                 {WIDGET_LABELS[w]}
               </Text>
@@ -156,7 +161,10 @@ function SearchBox({ state, onSearch }: { state: ListState; onSearch(search: str
     e.preventDefault();
     const q = text.trim();
     if (mode === 'transactionId' && q) {
-      const ids = q.split(',').map((s) => s.trim()).filter(Boolean);
+      const ids = q
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (ids.length > MAX_TX_IDS) {
         setProblem(`Search at most ${MAX_TX_IDS} Transaction IDs at a time (you entered ${ids.length}).`);
         return;
@@ -373,10 +381,37 @@ export function IncidentsPage() {
         <Switch label="Priority: High Only" checked={isHighOnly(state, 'priority')} onChange={(e) => toggleHigh('priority', e.currentTarget.checked)} mb={8} />
         <Switch label="Severity: High Only" checked={isHighOnly(state, 'severity')} onChange={(e) => toggleHigh('severity', e.currentTarget.checked)} mb={8} />
         <Group gap="xs">
-          <Button variant={activeFilters ? 'light' : 'default'} onClick={() => setFiltersOpen(true)} rightSection={activeFilters ? <Badge size="xs" circle>{activeFilters}</Badge> : null}>
+          <Button
+            variant={activeFilters ? 'light' : 'default'}
+            onClick={() => setFiltersOpen(true)}
+            rightSection={
+              activeFilters ? (
+                <Badge size="xs" circle>
+                  {activeFilters}
+                </Badge>
+              ) : null
+            }
+          >
             Filters
           </Button>
-          <Button variant="subtle" color="gray" onClick={() => update({ range: 'currentWeek', from: undefined, to: undefined, widget: undefined, filters: {}, duplicated: undefined, exclude: [], user: undefined, search: undefined, searchMode: 'all' })}>
+          <Button
+            variant="subtle"
+            color="gray"
+            onClick={() =>
+              update({
+                range: 'currentWeek',
+                from: undefined,
+                to: undefined,
+                widget: undefined,
+                filters: {},
+                duplicated: undefined,
+                exclude: [],
+                user: undefined,
+                search: undefined,
+                searchMode: 'all',
+              })
+            }
+          >
             Reset
           </Button>
         </Group>
@@ -419,12 +454,19 @@ export function IncidentsPage() {
             </Badge>
           ) : null}
           {state.user ? (
-            <Badge variant="light" styles={{ label: { textTransform: 'none' } }} rightSection={<CloseButton size="xs" aria-label="Remove user filter" onClick={() => update({ user: undefined })} />}>
+            <Badge
+              variant="light"
+              styles={{ label: { textTransform: 'none' } }}
+              rightSection={<CloseButton size="xs" aria-label="Remove user filter" onClick={() => update({ user: undefined })} />}
+            >
               User: {state.user}
             </Badge>
           ) : null}
           {activeFilters ? (
-            <Badge variant="light" rightSection={<CloseButton size="xs" aria-label="Clear filters" onClick={() => update({ filters: {}, duplicated: undefined, exclude: [] })} />}>
+            <Badge
+              variant="light"
+              rightSection={<CloseButton size="xs" aria-label="Clear filters" onClick={() => update({ filters: {}, duplicated: undefined, exclude: [] })} />}
+            >
               {activeFilters} filter{activeFilters === 1 ? '' : 's'}
             </Badge>
           ) : null}
@@ -468,7 +510,14 @@ export function IncidentsPage() {
             </Group>
           ) : null}
           <Table.ScrollContainer minWidth={900}>
-            <Table striped highlightOnHover verticalSpacing="xs" aria-label="Incidents" aria-busy={list.isFetching} style={{ opacity: list.isPlaceholderData ? 0.6 : 1, transition: "opacity 150ms" }}>
+            <Table
+              striped
+              highlightOnHover
+              verticalSpacing="xs"
+              aria-label="Incidents"
+              aria-busy={list.isFetching}
+              style={{ opacity: list.isPlaceholderData ? 0.6 : 1, transition: 'opacity 150ms' }}
+            >
               <Table.Thead>
                 <Table.Tr>
                   {canEdit ? (
@@ -533,7 +582,9 @@ export function IncidentsPage() {
             totalCapped={list.data?.totalCapped}
             hasPrevious={state.page > 1 && !!list.data?.prevCursor}
             hasNext={!!list.data?.nextCursor}
-            onPrevious={() => update(state.page <= 2 ? { cursor: undefined, page: 1 } : { cursor: list.data!.prevCursor!, page: state.page - 1 }, { keepPage: true })}
+            onPrevious={() =>
+              update(state.page <= 2 ? { cursor: undefined, page: 1 } : { cursor: list.data!.prevCursor!, page: state.page - 1 }, { keepPage: true })
+            }
             onNext={() => update({ cursor: list.data!.nextCursor!, page: state.page + 1 }, { keepPage: true })}
             onPageSizeChange={(pageSize) => update({ pageSize })}
             noun="incidents"

@@ -59,7 +59,12 @@ function NoWrap({ children }: { children: ReactNode }) {
 }
 
 function List({ values }: { values: string[] }) {
-  if (!values.length) return <Text span c="dimmed">—</Text>;
+  if (!values.length)
+    return (
+      <Text span c="dimmed">
+        —
+      </Text>
+    );
   const text = values.join(', ');
   return (
     <Text span size="sm" lineClamp={2} title={text}>
@@ -107,9 +112,42 @@ export type Column = {
 
 export const COLUMNS: Column[] = [
   { key: 'transactionId', label: 'Transaction ID', sort: 'transactionId', fixed: true, defaultVisible: true, width: 170, render: (i, c) => c.link(i) },
-  { key: 'incidentDate', label: 'Incident Date', sort: 'incidentDate', defaultVisible: true, width: 150, render: (i) => <NoWrap><DateTime value={i.incidentDate} /></NoWrap> },
-  { key: 'createdAt', label: 'System Creation Date', sort: 'createdAt', defaultVisible: false, width: 150, render: (i) => <NoWrap><DateTime value={i.createdAt} /></NoWrap> },
-  { key: 'updatedAt', label: 'Last Change Date', sort: 'updatedAt', defaultVisible: true, width: 150, render: (i) => <NoWrap><DateTime value={i.updatedAt} /></NoWrap> },
+  {
+    key: 'incidentDate',
+    label: 'Incident Date',
+    sort: 'incidentDate',
+    defaultVisible: true,
+    width: 150,
+    render: (i) => (
+      <NoWrap>
+        <DateTime value={i.incidentDate} />
+      </NoWrap>
+    ),
+  },
+  {
+    key: 'createdAt',
+    label: 'System Creation Date',
+    sort: 'createdAt',
+    defaultVisible: false,
+    width: 150,
+    render: (i) => (
+      <NoWrap>
+        <DateTime value={i.createdAt} />
+      </NoWrap>
+    ),
+  },
+  {
+    key: 'updatedAt',
+    label: 'Last Change Date',
+    sort: 'updatedAt',
+    defaultVisible: true,
+    width: 150,
+    render: (i) => (
+      <NoWrap>
+        <DateTime value={i.updatedAt} />
+      </NoWrap>
+    ),
+  },
   { key: 'priority', label: 'Priority', sort: 'priority', defaultVisible: true, render: (i) => <PriorityBadge value={i.priority} /> },
   { key: 'severity', label: 'Severity', sort: 'severity', defaultVisible: true, render: (i) => <SeverityBadge value={i.severity} /> },
   { key: 'status', label: 'Status', sort: 'status', defaultVisible: true, width: 150, render: (i) => <StatusBadge value={i.status} /> },
@@ -133,10 +171,23 @@ export const COLUMNS: Column[] = [
   { key: 'sourceType', label: 'Source DLP Type', sort: 'sourceType', defaultVisible: true, render: (i) => i.sourceType },
   { key: 'rules', label: 'Rules', defaultVisible: true, width: 160, render: (i) => <List values={i.rules} /> },
   { key: 'engines', label: 'Engines', defaultVisible: false, width: 160, render: (i) => <List values={i.engines} /> },
-  { key: 'dictionaries', label: 'Dictionary Match Counts', defaultVisible: false, width: 200, render: (i) => <List values={i.dictionaries.map((d) => `${d.name} [${d.matchCount}]`)} /> },
+  {
+    key: 'dictionaries',
+    label: 'Dictionary Match Counts',
+    defaultVisible: false,
+    width: 200,
+    render: (i) => <List values={i.dictionaries.map((d) => `${d.name} [${d.matchCount}]`)} />,
+  },
   { key: 'userName', label: 'Username', sort: 'userName', defaultVisible: true, width: 160, render: (i, c) => c.user(i) },
   { key: 'fileName', label: 'File Name', sort: 'fileName', defaultVisible: false, width: 160, render: (i) => <List values={i.fileName ? [i.fileName] : []} /> },
-  { key: 'destination', label: 'Destination', sort: 'destination', defaultVisible: false, width: 180, render: (i) => <List values={i.destination ? [i.destination] : []} /> },
+  {
+    key: 'destination',
+    label: 'Destination',
+    sort: 'destination',
+    defaultVisible: false,
+    width: 180,
+    render: (i) => <List values={i.destination ? [i.destination] : []} />,
+  },
   {
     key: 'labels',
     label: 'Labels',
@@ -166,7 +217,14 @@ export const COLUMNS: Column[] = [
       i.tickets.length ? (
         <Group gap={4}>
           {i.tickets.map((t) => (
-            <Badge key={t.id} variant="light" size="sm" color={TICKET_STATE_LABELS[t.state].color} styles={WRAPPING_BADGE} title={`${t.integrationName}: ${TICKET_STATE_LABELS[t.state].label}`}>
+            <Badge
+              key={t.id}
+              variant="light"
+              size="sm"
+              color={TICKET_STATE_LABELS[t.state].color}
+              styles={WRAPPING_BADGE}
+              title={`${t.integrationName}: ${TICKET_STATE_LABELS[t.state].label}`}
+            >
               {t.ticketKey ?? TICKET_STATE_LABELS[t.state].label}
             </Badge>
           ))}

@@ -8,7 +8,18 @@ import { useSearchParams } from 'react-router';
 import { PAGE_SIZES, SORT_FIELDS, WIDGETS, type FilterKey, type ListParams, type SortField, type Widget } from './api';
 import { DEFAULT_RANGE, isPreset, presetRange, type RangePreset } from './timeRange';
 
-export const MULTI_FILTERS = ['status', 'severity', 'priority', 'sourceType', 'dlpAdmin', 'label', 'rule', 'engine', 'department', 'action'] as const satisfies readonly FilterKey[];
+export const MULTI_FILTERS = [
+  'status',
+  'severity',
+  'priority',
+  'sourceType',
+  'dlpAdmin',
+  'label',
+  'rule',
+  'engine',
+  'department',
+  'action',
+] as const satisfies readonly FilterKey[];
 export type MultiFilter = (typeof MULTI_FILTERS)[number];
 export const ALL_FILTER_KEYS = [...MULTI_FILTERS, 'duplicated'] as const satisfies readonly FilterKey[];
 

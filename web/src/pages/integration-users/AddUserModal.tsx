@@ -22,7 +22,17 @@ const INTEGRATION_PROBLEMS = new Set<LookupResult['outcome']>(['unreachable', 'c
  * The lookup runs after the admin pauses typing, is cancelled when the email changes, and never
  * blocks the page (it is a query, not a mutation; the window stays usable while it runs).
  */
-export function AddUserModal({ opened, onClose, integrations, integrationsLoading }: { opened: boolean; onClose(): void; integrations: IntegrationRefView[]; integrationsLoading: boolean }) {
+export function AddUserModal({
+  opened,
+  onClose,
+  integrations,
+  integrationsLoading,
+}: {
+  opened: boolean;
+  onClose(): void;
+  integrations: IntegrationRefView[];
+  integrationsLoading: boolean;
+}) {
   const qc = useQueryClient();
   const narrow = useNarrow();
   const { session } = useAuth();
@@ -73,7 +83,11 @@ export function AddUserModal({ opened, onClose, integrations, integrationsLoadin
   const looking = !!integrationId && emailValid && (lookup.isFetching || !settled);
   const emailError =
     // Shown once the admin pauses typing, not on every keystroke.
-    debounced && !emailValid && settled ? 'Enter a valid email address, such as jane@example.com.' : touched && !email.trim() ? 'Email is required.' : undefined;
+    debounced && !emailValid && settled
+      ? 'Enter a valid email address, such as jane@example.com.'
+      : touched && !email.trim()
+        ? 'Email is required.'
+        : undefined;
   const integrationError = touched && !integrationId && email.trim() ? 'Choose an Integration first.' : undefined;
   const canAdd = !!result?.addable && settled && !lookup.isFetching;
 
@@ -154,7 +168,13 @@ export function AddUserModal({ opened, onClose, integrations, integrationsLoadin
           {result?.user && !looking ? (
             <>
               <TextInput label="Name" value={result.user.name} readOnly variant="filled" />
-              <TextInput label="Username" value={result.user.username} readOnly variant="filled" description={descriptorOf(result.integration.type).users.usernameNote ?? undefined} />
+              <TextInput
+                label="Username"
+                value={result.user.username}
+                readOnly
+                variant="filled"
+                description={descriptorOf(result.integration.type).users.usernameNote ?? undefined}
+              />
             </>
           ) : null}
           <FormError error={submitError} />

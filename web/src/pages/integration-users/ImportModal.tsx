@@ -58,12 +58,23 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
         <form onSubmit={submit} noValidate aria-label="Import CSV">
           <Stack>
             <Text size="sm">
-              The first line must be the header <code>email,integration</code>; then one person per line, with the email and the Integration&apos;s name. Each person is looked up in that ticketing system, as in the Add User window.{' '}
+              The first line must be the header <code>email,integration</code>; then one person per line, with the email and the Integration&apos;s name. Each
+              person is looked up in that ticketing system, as in the Add User window.{' '}
               <Anchor href={TEMPLATE} download="integration-users-template.csv">
                 Download a template
               </Anchor>
             </Text>
-            <FileInput label="CSV file" placeholder="Choose a file" accept=".csv,text/csv" required value={file} onChange={setFile} error={fileError} clearable data-autofocus />
+            <FileInput
+              label="CSV file"
+              placeholder="Choose a file"
+              accept=".csv,text/csv"
+              required
+              value={file}
+              onChange={setFile}
+              error={fileError}
+              clearable
+              data-autofocus
+            />
             <FormError error={start.error} />
             <FormButtons submitLabel="Import" onCancel={close} busy={start.isPending} />
           </Stack>

@@ -14,7 +14,17 @@ import { notifyError, notifySuccess } from '../../components/notify';
 import { ListToolbar, RowActionsMenu, SortableTh } from '../../components/table';
 import { AddUserModal } from './AddUserModal';
 import { ImportModal } from './ImportModal';
-import { STATUS_BADGE, SYSTEMS, exportUrl, systemNames, type IntegrationRefView, type SortField, type UserStatus, type UserView, type VerifyResult } from './api';
+import {
+  STATUS_BADGE,
+  SYSTEMS,
+  exportUrl,
+  systemNames,
+  type IntegrationRefView,
+  type SortField,
+  type UserStatus,
+  type UserView,
+  type VerifyResult,
+} from './api';
 
 type BulkResult = { items: VerifyResult[]; summary: Record<'active' | 'inactive' | 'deleted_in_system' | 'unverified' | 'error' | 'changed', number> };
 
@@ -54,7 +64,10 @@ export function IntegrationUsersPage() {
   const [importing, setImporting] = useState(false);
   const [selected, setSelected] = useState<Set<number>>(new Set());
 
-  const integrations = useQuery({ queryKey: ['integration-users', 'integrations'], queryFn: () => get<{ items: IntegrationRefView[] }>('/integration-users/integrations') });
+  const integrations = useQuery({
+    queryKey: ['integration-users', 'integrations'],
+    queryFn: () => get<{ items: IntegrationRefView[] }>('/integration-users/integrations'),
+  });
   const filters = { search: debounced, integrationId: integrationId || undefined, type: type || undefined, status: status || undefined, sort, order };
   // Moving to the next or previous page hands back that page's cursor, so a deep page is read
   // from where the last one ended instead of counting every row in front of it. A jump to another
@@ -64,7 +77,8 @@ export function IntegrationUsersPage() {
   const cursor = step && step.page === page && step.listKey === listKey ? step.cursor : undefined;
   const q = useQuery({
     queryKey: ['integration-users', 'list', { ...filters, page, pageSize, cursor }],
-    queryFn: () => get<Paged<UserView> & { nextCursor: string | null; prevCursor: string | null }>('/integration-users', { ...filters, page, pageSize, cursor }),
+    queryFn: () =>
+      get<Paged<UserView> & { nextCursor: string | null; prevCursor: string | null }>('/integration-users', { ...filters, page, pageSize, cursor }),
     placeholderData: keepPreviousData,
   });
   const onPageChange = (p: number) => {
@@ -78,7 +92,11 @@ export function IntegrationUsersPage() {
   const verifyOne = useMutation({
     mutationFn: (u: UserView) => post<VerifyResult>(`/integration-users/${u.id}/verify`),
     onSuccess: (r) => {
-      notifications.show({ color: r.result === 'active' ? 'green' : r.result === 'error' ? 'red' : 'orange', title: r.result === 'error' ? 'Could not verify' : 'Verified', message: r.message });
+      notifications.show({
+        color: r.result === 'active' ? 'green' : r.result === 'error' ? 'red' : 'orange',
+        title: r.result === 'error' ? 'Could not verify' : 'Verified',
+        message: r.message,
+      });
       refreshList();
     },
     onError: (err) => notifyError('Could not verify', err),
@@ -87,10 +105,20 @@ export function IntegrationUsersPage() {
     mutationFn: (ids: number[]) => post<BulkResult>('/integration-users/verify', { ids }),
     onSuccess: (r) => {
       const s = r.summary;
-      const parts = [`${s.active} active`, s.inactive ? `${s.inactive} inactive` : '', s.deleted_in_system ? `${s.deleted_in_system} deleted in the system` : '', s.unverified ? `${s.unverified} unverified` : '', s.error ? `${s.error} could not be checked` : '']
+      const parts = [
+        `${s.active} active`,
+        s.inactive ? `${s.inactive} inactive` : '',
+        s.deleted_in_system ? `${s.deleted_in_system} deleted in the system` : '',
+        s.unverified ? `${s.unverified} unverified` : '',
+        s.error ? `${s.error} could not be checked` : '',
+      ]
         .filter(Boolean)
         .join(', ');
-      notifications.show({ color: s.error ? 'orange' : 'green', title: `Verified ${r.items.length} integration user${r.items.length === 1 ? '' : 's'}`, message: `${parts}. ${s.changed} changed.` });
+      notifications.show({
+        color: s.error ? 'orange' : 'green',
+        title: `Verified ${r.items.length} integration user${r.items.length === 1 ? '' : 's'}`,
+        message: `${parts}. ${s.changed} changed.`,
+      });
       setSelected(new Set());
       refreshList();
     },
@@ -110,10 +138,12 @@ export function IntegrationUsersPage() {
   });
   const removing = remove.target;
 
-  const resetPage = <T,>(fn: (v: T) => void) => (v: T) => {
-    fn(v);
-    setPage(1);
-  };
+  const resetPage =
+    <T,>(fn: (v: T) => void) =>
+    (v: T) => {
+      fn(v);
+      setPage(1);
+    };
   const items = q.data?.items ?? [];
   const allOnPage = items.length > 0 && items.every((u) => selected.has(u.id));
   const filtered = !!(debounced || integrationId || type || status);
@@ -141,7 +171,13 @@ export function IntegrationUsersPage() {
         }
       />
       <ListToolbar readOnlyNote={canEdit ? null : 'Your role can view integration users but not change them.'}>
-        <TextInput label="Search" placeholder="Name or email" value={search} onChange={(e) => resetPage(setSearch)(e.currentTarget.value)} w={{ base: '100%', xs: 260 }} />
+        <TextInput
+          label="Search"
+          placeholder="Name or email"
+          value={search}
+          onChange={(e) => resetPage(setSearch)(e.currentTarget.value)}
+          w={{ base: '100%', xs: 260 }}
+        />
         <NativeSelect
           label="Integration"
           value={integrationId}
@@ -172,7 +208,11 @@ export function IntegrationUsersPage() {
         <ErrorState error={q.error} onRetry={() => void q.refetch()} />
       ) : !items.length ? (
         <EmptyState title={filtered ? 'No matching integration users' : 'No integration users yet'}>
-          {filtered ? 'Nobody matches these filters.' : canEdit ? 'Click Add More to add the first person tickets can be assigned to.' : 'An admin with Edit access to Integrations can add them.'}
+          {filtered
+            ? 'Nobody matches these filters.'
+            : canEdit
+              ? 'Click Add More to add the first person tickets can be assigned to.'
+              : 'An admin with Edit access to Integrations can add them.'}
         </EmptyState>
       ) : (
         <>
@@ -242,7 +282,15 @@ export function IntegrationUsersPage() {
                     <Table.Td>
                       <StatusBadge u={u} />
                     </Table.Td>
-                    <Table.Td>{u.lastVerifiedAt ? <DateTime value={u.lastVerifiedAt} /> : <Text span c="dimmed" size="sm">Never</Text>}</Table.Td>
+                    <Table.Td>
+                      {u.lastVerifiedAt ? (
+                        <DateTime value={u.lastVerifiedAt} />
+                      ) : (
+                        <Text span c="dimmed" size="sm">
+                          Never
+                        </Text>
+                      )}
+                    </Table.Td>
                     {canEdit ? (
                       <Table.Td>
                         <RowActionsMenu label={`Actions for ${u.email} (${u.integration})`} loading={verifyOne.isPending && verifyOne.variables?.id === u.id}>
@@ -264,7 +312,8 @@ export function IntegrationUsersPage() {
       <AddUserModal opened={adding} onClose={() => setAdding(false)} integrations={integrationList} integrationsLoading={integrations.isLoading} />
       <ImportModal opened={importing} onClose={() => setImporting(false)} />
       <ConfirmDialog {...remove.dialog} title="Remove integration user" confirmLabel="Remove">
-        Remove {removing?.name} ({removing?.email}) of {removing?.integration}? They can no longer be picked for new tickets. Tickets already assigned to them keep their assignee.
+        Remove {removing?.name} ({removing?.email}) of {removing?.integration}? They can no longer be picked for new tickets. Tickets already assigned to them
+        keep their assignee.
       </ConfirmDialog>
     </>
   );

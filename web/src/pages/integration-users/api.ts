@@ -1,11 +1,5 @@
 import { ApiError, toQueryString, type Query } from '../../api/client';
-import type {
-  ImportView,
-  IntegrationRefView,
-  LookupResult,
-  UserView,
-  VerifyResult,
-} from '../../../../src/modules/integration-users/schemas';
+import type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult } from '../../../../src/modules/integration-users/schemas';
 export { SYSTEMS, descriptorOf, systemNames } from '../../../../src/connectors/descriptors';
 
 export type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult };

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Alert, Anchor, Button, Checkbox, Divider, Group, PasswordInput, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Divider, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post } from '../../api/client';
 import { useAuth } from '../../auth';
@@ -143,7 +143,12 @@ export function AccountEditPage() {
           </Alert>
         ) : null}
         {i.health.lastError && i.health.consecutiveFailures > 0 ? (
-          <Alert color="red" title={`Not working: ${i.health.consecutiveFailures} failed call${i.health.consecutiveFailures === 1 ? '' : 's'} in a row`} role="status" data-testid="health-error">
+          <Alert
+            color="red"
+            title={`Not working: ${i.health.consecutiveFailures} failed call${i.health.consecutiveFailures === 1 ? '' : 's'} in a row`}
+            role="status"
+            data-testid="health-error"
+          >
             <Text size="sm">{i.health.lastError}</Text>
             <Text size="xs" c="dimmed">
               Last failure <DateTime value={i.health.lastErrorAt} />
@@ -158,13 +163,40 @@ export function AccountEditPage() {
         ) : null}
         <form onSubmit={submit} noValidate>
           <Stack>
-            <TextInput label="Integration Name" value={f.name} onChange={(e) => set('name', e.currentTarget.value)} error={nameError} disabled={!canEdit} required />
-            <TextInput label={system.setup.baseUrl.label} value={f.baseUrl} onChange={(e) => set('baseUrl', e.currentTarget.value)} disabled={!canEdit} required />
+            <TextInput
+              label="Integration Name"
+              value={f.name}
+              onChange={(e) => set('name', e.currentTarget.value)}
+              error={nameError}
+              disabled={!canEdit}
+              required
+            />
+            <TextInput
+              label={system.setup.baseUrl.label}
+              value={f.baseUrl}
+              onChange={(e) => set('baseUrl', e.currentTarget.value)}
+              disabled={!canEdit}
+              required
+            />
             <Divider label="Credentials (write-only)" labelPosition="left" />
-            <CredentialFields system={system} mode="edit" authMethod={f.authMethod} onAuthMethod={(v) => set('authMethod', v)} values={f.fields} onChange={setField} disabled={!canEdit} />
+            <CredentialFields
+              system={system}
+              mode="edit"
+              authMethod={f.authMethod}
+              onAuthMethod={(v) => set('authMethod', v)}
+              values={f.fields}
+              onChange={setField}
+              disabled={!canEdit}
+            />
             <Divider label="Settings" labelPosition="left" />
             {hasProjects ? (
-              <Checkbox label="Sync project list" description="Pull the project list from Jira once a day." checked={f.syncProjectList} onChange={(e) => set('syncProjectList', e.currentTarget.checked)} disabled={!canEdit} />
+              <Checkbox
+                label="Sync project list"
+                description="Pull the project list from Jira once a day."
+                checked={f.syncProjectList}
+                onChange={(e) => set('syncProjectList', e.currentTarget.checked)}
+                disabled={!canEdit}
+              />
             ) : null}
             <Checkbox
               label="Sync ticket status"
@@ -176,7 +208,11 @@ export function AccountEditPage() {
             {f.syncTicketStatus ? (
               <Checkbox
                 label="Close incident when ticket is closed"
-                description={!hasProjects ? 'Resolve the incident (by System) when its ticket is Resolved, Closed or Canceled.' : 'Resolve the incident (by System) when its ticket reaches the project’s Complete Status or a Done status.'}
+                description={
+                  !hasProjects
+                    ? 'Resolve the incident (by System) when its ticket is Resolved, Closed or Canceled.'
+                    : 'Resolve the incident (by System) when its ticket reaches the project’s Complete Status or a Done status.'
+                }
                 checked={f.closeIncidentOnTicketClosed}
                 onChange={(e) => set('closeIncidentOnTicketClosed', e.currentTarget.checked)}
                 disabled={!canEdit}
@@ -228,7 +264,9 @@ export function AccountEditPage() {
           remove.reset();
         }}
       >
-        Its stored credentials{hasProjects ? ', projects and field mappings' : ''} are erased and it can no longer be used, edited or enabled; it stays listed under &quot;Show Deleted Accounts&quot; and its name can be given to a new account. This is refused while integration users, tickets or workflows still use it; disable it instead to keep them.
+        Its stored credentials{hasProjects ? ', projects and field mappings' : ''} are erased and it can no longer be used, edited or enabled; it stays listed
+        under &quot;Show Deleted Accounts&quot; and its name can be given to a new account. This is refused while integration users, tickets or workflows still
+        use it; disable it instead to keep them.
       </ConfirmDialog>
     </>
   );

@@ -12,7 +12,17 @@ import { descriptorOf, type AppKey, type IntegrationView } from './shared';
 type Fields = Record<string, string>;
 
 /** Connect form: the system's descriptor says which credentials and contact fields it asks for. */
-export function ConnectModal({ app, opened, onClose, onConnected }: { app: AppKey; opened: boolean; onClose: () => void; onConnected: (i: IntegrationView) => void }) {
+export function ConnectModal({
+  app,
+  opened,
+  onClose,
+  onConnected,
+}: {
+  app: AppKey;
+  opened: boolean;
+  onClose: () => void;
+  onConnected: (i: IntegrationView) => void;
+}) {
   const qc = useQueryClient();
   const system = descriptorOf(app);
   const firstMethod = system.credentials.authMethods[0].value;
@@ -85,7 +95,15 @@ export function ConnectModal({ app, opened, onClose, onConnected }: { app: AppKe
             error={fieldErr('baseUrl')}
             required
           />
-          <CredentialFields system={system} mode="connect" authMethod={f.authMethod} onAuthMethod={(v) => setField('authMethod', v)} values={f} onChange={setField} errors={errors} />
+          <CredentialFields
+            system={system}
+            mode="connect"
+            authMethod={f.authMethod}
+            onAuthMethod={(v) => setField('authMethod', v)}
+            values={f}
+            onChange={setField}
+            errors={errors}
+          />
           {apiErr ? (
             <Alert color="red" title="Not connected" role="alert">
               {errorMessage(apiErr)}

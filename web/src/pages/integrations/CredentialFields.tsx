@@ -62,7 +62,12 @@ export function CredentialFields({
           disabled,
         };
         return field.secret ? (
-          <PasswordInput key={field.key} {...common} placeholder={connect ? field.placeholder : 'Leave blank to keep the stored value'} autoComplete="new-password" />
+          <PasswordInput
+            key={field.key}
+            {...common}
+            placeholder={connect ? field.placeholder : 'Leave blank to keep the stored value'}
+            autoComplete="new-password"
+          />
         ) : (
           <TextInput key={field.key} {...common} placeholder={connect ? field.placeholder : undefined} autoComplete="off" />
         );

@@ -12,14 +12,28 @@ type Row = { fieldKey: string; incidentField: string | null; defaultValue: strin
 type IncidentField = { key: string; label: string; kind: string };
 
 /** "Required Fields Mappings": per issue type, every required Jira field gets an incident field or a default value. */
-export function MappingModal({ integration, project, onClose, onSaved }: { integration: IntegrationView; project: JiraProjectView; onClose: () => void; onSaved: () => void }) {
+export function MappingModal({
+  integration,
+  project,
+  onClose,
+  onSaved,
+}: {
+  integration: IntegrationView;
+  project: JiraProjectView;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const { can } = useAuth();
   const canEdit = can('Integrations', 'edit');
   const qc = useQueryClient();
   const [issueType, setIssueType] = useState<string | null>(project.mappedIssueTypes[0]?.id ?? project.issueTypes[0]?.id ?? null);
   const [rows, setRows] = useState<Row[]>([]);
   const [adding, setAdding] = useState<string | null>(null);
-  const fieldsQ = useQuery({ queryKey: ['incident-fields'], queryFn: () => get<{ items: IncidentField[] }>('/integrations/incident-fields'), staleTime: Infinity });
+  const fieldsQ = useQuery({
+    queryKey: ['incident-fields'],
+    queryFn: () => get<{ items: IncidentField[] }>('/integrations/incident-fields'),
+    staleTime: Infinity,
+  });
   const key = ['integrations', integration.id, 'mapping', project.id, issueType] as const;
   const q = useQuery({
     queryKey: key,
@@ -150,7 +164,12 @@ export function MappingModal({ integration, project, onClose, onSaved }: { integ
                       <Table.Td>
                         {!f.required && !locked && canEdit ? (
                           <Tooltip label="Delete">
-                            <ActionIcon variant="subtle" color="red" aria-label={`Delete ${f.name} row`} onClick={() => setRows((rs) => rs.filter((x) => x.fieldKey !== r.fieldKey))}>
+                            <ActionIcon
+                              variant="subtle"
+                              color="red"
+                              aria-label={`Delete ${f.name} row`}
+                              onClick={() => setRows((rs) => rs.filter((x) => x.fieldKey !== r.fieldKey))}
+                            >
                               ✕
                             </ActionIcon>
                           </Tooltip>

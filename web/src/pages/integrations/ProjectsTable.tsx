@@ -35,7 +35,8 @@ export function ProjectsTable({ integration }: { integration: IntegrationView })
     },
   });
   const setStatus = useMutation({
-    mutationFn: (v: { projectId: number; statusId: string | null }) => patch<JiraProjectView>(`/integrations/${integration.id}/projects/${v.projectId}`, { completeStatusId: v.statusId }),
+    mutationFn: (v: { projectId: number; statusId: string | null }) =>
+      patch<JiraProjectView>(`/integrations/${integration.id}/projects/${v.projectId}`, { completeStatusId: v.statusId }),
     onSuccess: (p) => {
       refresh();
       notifySuccess(undefined, `Complete Status of ${p.name} is ${p.completeStatus?.name ?? 'not set'}.`);
@@ -141,7 +142,12 @@ export function ProjectsTable({ integration }: { integration: IntegrationView })
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Button size="xs" variant="subtle" onClick={() => setMapping(p)} aria-label={`${p.mappedIssueTypes.length ? 'View' : 'Add'} Field Mapping for ${p.name}`}>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      onClick={() => setMapping(p)}
+                      aria-label={`${p.mappedIssueTypes.length ? 'View' : 'Add'} Field Mapping for ${p.name}`}
+                    >
                       {p.mappedIssueTypes.length ? 'View Field Mapping' : 'Add Field Mapping'}
                     </Button>
                     {p.mappedIssueTypes.length ? (

@@ -111,11 +111,18 @@ function LabelModal({ label, opened, onClose }: { label: LabelView | null; opene
       <form onSubmit={submit} noValidate>
         <Stack>
           <FormError error={serverError} />
-          <TextInput label="Label Name" required value={name} onChange={(e) => {
+          <TextInput
+            label="Label Name"
+            required
+            value={name}
+            onChange={(e) => {
               setName(e.currentTarget.value);
               if (errors.name) setErrors((x) => ({ ...x, name: '' }));
             }}
-            error={errors.name || undefined} data-autofocus maxLength={NAME_MAX + 20} />
+            error={errors.name || undefined}
+            data-autofocus
+            maxLength={NAME_MAX + 20}
+          />
           <ValuesInput
             value={values}
             onChange={(v) => {
@@ -172,7 +179,14 @@ export function LabelsPage() {
           ) : null
         }
       />
-      <TextInput aria-label="Search labels" placeholder="Search label names and values" value={search} onChange={(e) => setSearch(e.currentTarget.value)} mb="md" maw={400} />
+      <TextInput
+        aria-label="Search labels"
+        placeholder="Search label names and values"
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        mb="md"
+        maw={400}
+      />
       {q.isLoading ? (
         <Loading label="Loading labels…" />
       ) : q.isError ? (

@@ -25,9 +25,23 @@ function levelsFor(c: Category): PermissionLevel[] {
 }
 
 function AccessList({ items, total }: { items: string[]; total: number }) {
-  if (!items.length) return <Text span c="dimmed" size="sm">—</Text>;
-  if (items.length === total) return <Text span size="sm">All categories</Text>;
-  return <Text span size="sm">{items.join(', ')}</Text>;
+  if (!items.length)
+    return (
+      <Text span c="dimmed" size="sm">
+        —
+      </Text>
+    );
+  if (items.length === total)
+    return (
+      <Text span size="sm">
+        All categories
+      </Text>
+    );
+  return (
+    <Text span size="sm">
+      {items.join(', ')}
+    </Text>
+  );
 }
 
 /** The per-category permission picker used by Add Role and Edit Permissions (and read-only by View). */
@@ -82,7 +96,10 @@ function RoleFormModal({ opened, role, onClose }: { opened: boolean; role: RoleV
   const [nameError, setNameError] = useState<string | null>(null);
 
   const save = useMutation({
-    mutationFn: () => (role ? patch<RoleView>(`/roles/${role.id}`, { name: name.trim(), permissions: perms }) : post<RoleView>('/roles', { name: name.trim(), permissions: perms })),
+    mutationFn: () =>
+      role
+        ? patch<RoleView>(`/roles/${role.id}`, { name: name.trim(), permissions: perms })
+        : post<RoleView>('/roles', { name: name.trim(), permissions: perms }),
     onSuccess: (r) => {
       notifySuccess(role ? 'Role saved' : 'Role added', role ? `Permissions of ${r.name} were updated.` : `${r.name} can now be given to admins and API keys.`);
       void qc.invalidateQueries({ queryKey: ['roles'] });
@@ -106,7 +123,16 @@ function RoleFormModal({ opened, role, onClose }: { opened: boolean; role: RoleV
       <form onSubmit={submit} noValidate>
         <Stack>
           <FormError error={save.isError && !fieldErrors(save.error).name ? save.error : null} />
-          <TextInput label="Role" placeholder="e.g. Audit Reviewer" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={nameError} maxLength={100} data-autofocus />
+          <TextInput
+            label="Role"
+            placeholder="e.g. Audit Reviewer"
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={nameError}
+            maxLength={100}
+            data-autofocus
+          />
           <TextInput label="Product" value="DLP" readOnly disabled description="Roles apply to the DLP product." />
           <Group justify="space-between" align="flex-end" wrap="wrap">
             <Text fw={500} size="sm">
@@ -165,7 +191,19 @@ function ViewPermissionsModal({ role, onClose }: { role: RoleView | null; onClos
   );
 }
 
-function RoleActions({ role: r, canEdit, onView, onEdit, onDelete }: { role: RoleView; canEdit: boolean; onView(r: RoleView): void; onEdit(r: RoleView): void; onDelete(r: RoleView): void }) {
+function RoleActions({
+  role: r,
+  canEdit,
+  onView,
+  onEdit,
+  onDelete,
+}: {
+  role: RoleView;
+  canEdit: boolean;
+  onView(r: RoleView): void;
+  onEdit(r: RoleView): void;
+  onDelete(r: RoleView): void;
+}) {
   return (
     <Group gap={4} wrap="nowrap">
       <Tooltip label="View Permissions">
@@ -197,7 +235,16 @@ function RoleActions({ role: r, canEdit, onView, onEdit, onDelete }: { role: Rol
 }
 
 /** Phone-width layout: one card per role instead of a wide table. */
-function RoleCards({ roles, ...actions }: { roles: RoleView[]; canEdit: boolean; onView(r: RoleView): void; onEdit(r: RoleView): void; onDelete(r: RoleView): void }) {
+function RoleCards({
+  roles,
+  ...actions
+}: {
+  roles: RoleView[];
+  canEdit: boolean;
+  onView(r: RoleView): void;
+  onEdit(r: RoleView): void;
+  onDelete(r: RoleView): void;
+}) {
   return (
     <CardList label="Roles">
       {roles.map((r) => (
@@ -315,7 +362,9 @@ export function RolesPage() {
       <ViewPermissionsModal role={viewing} onClose={() => setViewing(null)} />
       <ConfirmDialog {...remove.dialog} title="Delete role" confirmLabel="Delete">
         Delete the role <b>{deleting?.name}</b>? This cannot be undone.
-        {deleting?.adminCount ? ` It is assigned to ${deleting.adminCount} admin${deleting.adminCount === 1 ? '' : 's'}, so the server will refuse until they have another role.` : ''}
+        {deleting?.adminCount
+          ? ` It is assigned to ${deleting.adminCount} admin${deleting.adminCount === 1 ? '' : 's'}, so the server will refuse until they have another role.`
+          : ''}
       </ConfirmDialog>
     </>
   );
