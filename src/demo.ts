@@ -25,6 +25,8 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ s
     LOG_LEVEL: 'warn',
     ...env,
     DATABASE_URL: env.DATABASE_URL ?? `sqlite:${path.resolve(env.WFA_DATA_DIR ?? 'data', 'demo.db')}`,
+    // Links in tickets and the webhook URL the sandbox pushes to must reach this server.
+    WFA_PUBLIC_URL: env.WFA_PUBLIC_URL ?? `http://${env.HOST ?? '127.0.0.1'}:${env.PORT ?? '8080'}`,
   });
   const server = await startServer(config);
   const ctx = server.ctx;

@@ -72,7 +72,7 @@ export function errorForStatus(status: number, ctx: ErrorContext, body: ErrorDet
   const fieldErrors = body.fieldErrors && Object.keys(body.fieldErrors).length > 0 ? sanitizeFields(body.fieldErrors, secrets) : undefined;
   const fieldText = fieldErrors
     ? ` ${Object.entries(fieldErrors)
-        .map(([field, msg]) => `${field}: ${msg}`)
+        .map(([field, msg]) => `${field}: ${msg.replace(/[.\s]+$/, '')}`)
         .join('; ')}.`
     : '';
   return new ConnectorError('invalid', withDetail(`${system} refused the request (HTTP ${status}) while ${action}.${fieldText}`, body.detail, secrets), {

@@ -15,11 +15,10 @@ export async function seedDemoTicketSync(sync: TicketSyncService, integrations: 
     if (i.baseUrl !== sandboxUrl || !i.settings.syncTicketStatus) continue;
     const secret = await sync.secretForDemo(actor, i.id);
     const view = await sync.update(actor, i.id, { webhooksEnabled: true });
-    const res = await fetch(`${sandboxUrl}/__sandbox/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ system: i.type === 'servicenow' ? 'servicenow' : 'jira', url: view.webhookUrl, secret }),
-    });
+    const body = JSON.stringify({ system: i.type === 'servicenow' ? 'servicenow' : 'jira', url: view.webhookUrl, secret });
+    const post = () => fetch(`${sandboxUrl}/__sandbox/webhooks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    // Once more on a reset connection: seen once while the machine was busy, and the setting is idempotent.
+    const res = await post().catch(() => post());
     if (!res.ok) throw new Error(`The sandbox refused its webhook target (${res.status}).`);
     lines.push(
       `Status sync: the sandbox ${i.type === 'servicenow' ? 'ServiceNow' : 'Jira'} pushes ticket changes to ${view.webhookUrl}; move a ticket at ${sandboxUrl}/__sandbox`,
