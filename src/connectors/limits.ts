@@ -18,7 +18,9 @@ export const MAX_ID_LENGTH = 255;
 /** Cuts a name to MAX_NAME_LENGTH characters, ending in "…" (without splitting a surrogate pair). */
 export function boundedName(text: string): string {
   if (text.length <= MAX_NAME_LENGTH) return text;
-  return `${Array.from(text.slice(0, MAX_NAME_LENGTH)).slice(0, MAX_NAME_LENGTH - 1).join('')}…`;
+  return `${Array.from(text.slice(0, MAX_NAME_LENGTH))
+    .slice(0, MAX_NAME_LENGTH - 1)
+    .join('')}…`;
 }
 
 /** An id or key as the system sent it; one that is empty or longer than any real system uses is refused. */
