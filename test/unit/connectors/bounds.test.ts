@@ -88,6 +88,15 @@ describe('stored external strings are bounded', () => {
     expectInvalid(await failure(jira().getTicket('10001')), 'Jira Cloud', /5004-character issue key/);
     expectInvalid(await failure(serviceNow().getTicket(SYS_ID)), 'ServiceNow', /10000-character incident sys_id/);
   });
+
+  it('keeps a bounded number of short field errors from a refusal', async () => {
+    const errors = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`customfield_${i}`, 'E'.repeat(1000)]));
+    server.handle((_req, _url, res) => json(res, 400, { errorMessages: [], errors }));
+    const err = await failure(jira().addComment('10001', 'hello'));
+    expect(err.kind).toBe('invalid');
+    expect(Object.keys(err.opts.fieldErrors ?? {})).toHaveLength(20);
+    expect(err.message.length).toBeLessThan(10_000);
+  });
 });
 
 describe('paging against a misbehaving Jira', () => {
