@@ -14,6 +14,8 @@ export type ErrorContext = {
 };
 
 const MAX_DETAIL = 300;
+/** Field errors kept from one answer: a form has a few dozen fields, a hostile answer can list millions. */
+const MAX_FIELD_ERRORS = 20;
 
 /** Removes secrets and control characters, and bounds the length, so a message is safe to store and show. */
 export function sanitize(text: string, secrets: string[]): string {
@@ -82,7 +84,11 @@ export function errorForStatus(status: number, ctx: ErrorContext, body: ErrorDet
 }
 
 function sanitizeFields(fields: Record<string, string>, secrets: string[]): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, sanitize(String(v), secrets)]));
+  return Object.fromEntries(
+    Object.entries(fields)
+      .slice(0, MAX_FIELD_ERRORS)
+      .map(([k, v]) => [sanitize(k, secrets), sanitize(String(v), secrets)]),
+  );
 }
 
 /** Turns a fetch failure (timeout, refused connection, DNS, TLS) into an admin-readable error. */

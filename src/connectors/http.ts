@@ -1,12 +1,15 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import { PRIVATE_TARGET_CODE, assertAllowedTarget, guardedLookup, type DnsLookup, type LookupAll } from './address-guard.js';
 import { backoffDelay, parseRateLimitReset, parseRetryAfter } from './backoff.js';
+import type { ZodType } from 'zod';
 import { errorForNetworkFailure, errorForStatus, type ErrorDetail } from './http-errors.js';
+import { MAX_RESPONSE_BYTES } from './limits.js';
 import { ConnectorError, type ConnectorOptions } from './types.js';
 
 /**
  * Outbound HTTP shared by both connectors: address guard, per-request timeout, retries with
- * backoff that honours Retry-After, and every failure mapped to a ConnectorError.
+ * backoff that honours Retry-After, bodies read up to MAX_RESPONSE_BYTES and checked against the
+ * expected shape, and every failure mapped to a ConnectorError.
  */
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -55,6 +58,11 @@ export type HttpRequest = {
   action: string;
   /** Do not report a failure to onCallResult (the caller recovers, e.g. refreshes a token and repeats). */
   quietFailure?: boolean;
+  /**
+   * The shape a 2xx body must have; its output is the returned body. A body of another shape is a
+   * ConnectorError (invalid), so connector code never reads fields of something unexpected.
+   */
+  schema?: ZodType;
 };
 
 export type HttpResponse<T> = { status: number; headers: Headers; body: T };
@@ -82,8 +90,9 @@ export class HttpClient {
   async send<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     try {
       const res = await this.withRetries(req);
+      const body = req.schema ? this.checkShape(req.schema, res.body, req) : res.body;
       this.reportOutcome(true);
-      return { status: res.status, headers: res.headers, body: res.body as T };
+      return { status: res.status, headers: res.headers, body: body as T };
     } catch (err) {
       const error = this.asConnectorError(err, req);
       if (!req.quietFailure) this.reportOutcome(false, error);
@@ -112,6 +121,17 @@ export class HttpClient {
     } catch {
       // Health tracking must never break the call it observes.
     }
+  }
+
+  private checkShape(schema: ZodType, body: unknown, req: HttpRequest): unknown {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new ConnectorError(
+      'invalid',
+      `${this.cfg.system} answered with an unexpected response${where} (${issue?.message ?? 'unknown shape'}) while ${req.action}: check that the URL points at the instance itself and that the account can read it.`,
+    );
   }
 
   private asConnectorError(err: unknown, req: HttpRequest): ConnectorError {
@@ -210,7 +230,7 @@ export class HttpClient {
       }
       throw err;
     }
-    const text = await res.text();
+    const text = await this.readBounded(res, req);
     const parsed = parseBody(text);
     if (res.status < 300 && text.length > 0 && parsed === undefined) {
       throw new ConnectorError(
@@ -220,6 +240,35 @@ export class HttpClient {
       );
     }
     return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+
+  /** Reads the body as text, cancelling the stream as soon as it passes MAX_RESPONSE_BYTES. */
+  private async readBounded(res: Response, req: HttpRequest): Promise<string> {
+    const tooLarge = () =>
+      new ConnectorError(
+        'invalid',
+        `${this.cfg.system} answered with more than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB while ${req.action}; the answer was refused. Check that the URL points at the instance itself.`,
+        { status: res.status },
+      );
+    if (Number(res.headers.get('content-length') ?? 0) > MAX_RESPONSE_BYTES) {
+      await res.body?.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    if (!res.body) return '';
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_RESPONSE_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 }
 

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { HttpClient } from '../http.js';
+import { boundedId, boundedName } from '../limits.js';
+import { collectPages } from '../paging.js';
 import {
   ConnectorError,
   type ConnectorOptions,
@@ -16,7 +19,27 @@ import {
 } from '../types.js';
 import { adfToText, textToAdf } from './adf.js';
 import { JIRA_CLOUD } from './descriptor.js';
-import { pickUser, readJiraError, statusCategory, toExternalTicket, toExternalUser, type JiraIssue, type JiraStatus, type JiraUser } from './records.js';
+import {
+  jiraComments,
+  jiraCreatedIssue,
+  jiraCreateMetaFields,
+  jiraCreateMetaTypes,
+  jiraIssue,
+  jiraIssueList,
+  jiraProjectPage,
+  jiraProjectStatuses,
+  jiraTransitions,
+  jiraUser,
+  pickUser,
+  readJiraError,
+  statusCategory,
+  toExternalTicket,
+  toExternalUser,
+  type JiraCreateMetaField,
+  type JiraIssue,
+  type JiraProject,
+  type JiraUser,
+} from './records.js';
 
 const ISSUE_FIELDS = ['status', 'assignee', 'updated'];
 /** labels: the ticket's idempotency marker. */
@@ -25,18 +48,7 @@ const PAGE_SIZE = 50;
 /** Comments read back to find our own; a ticket with more is not one this product fills. */
 const MAX_COMMENTS = 500;
 
-type ProjectPage = { values: { id: string; key: string; name: string }[]; isLast?: boolean };
-type IssueTypeWithStatus = { id: string; name: string; subtask: boolean; statuses: JiraStatus[] };
-type CreateMetaTypes = { issueTypes?: { id: string; name: string; subtask?: boolean }[]; total?: number };
-type CreateMetaField = {
-  fieldId: string;
-  key: string;
-  name: string;
-  required: boolean;
-  schema: { type: string };
-  allowedValues?: { id?: string; name?: string; value?: string }[];
-};
-type CreateMetaFields = { fields?: CreateMetaField[]; results?: CreateMetaField[]; total?: number };
+const SYSTEM = 'Jira Cloud';
 
 /** Jira Cloud platform REST v3 client with email + API token (ticketing-apis.md §1). */
 export class JiraCloudConnector implements TicketingConnector {
@@ -47,7 +59,7 @@ export class JiraCloudConnector implements TicketingConnector {
   constructor(baseUrl: string, credentials: JiraCredentials, opts: ConnectorOptions) {
     this.authHeader = `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`;
     this.http = new HttpClient({
-      system: 'Jira Cloud',
+      system: SYSTEM,
       baseUrl,
       options: opts,
       credentialHint: 'the account email and API token',
@@ -66,8 +78,9 @@ export class JiraCloudConnector implements TicketingConnector {
       path: '/rest/api/3/myself',
       headers: this.headers,
       action: 'checking the credentials',
+      schema: jiraUser,
     });
-    return { accountName: res.body.displayName ?? res.body.accountId };
+    return { accountName: toExternalUser(res.body).name };
   }
 
   async lookupUserByEmail(email: string): Promise<UserLookup> {
@@ -77,8 +90,9 @@ export class JiraCloudConnector implements TicketingConnector {
       query: { query: email.trim(), maxResults: PAGE_SIZE },
       headers: this.headers,
       action: 'looking up a user by email',
+      schema: z.array(jiraUser),
     });
-    return pickUser(Array.isArray(res.body) ? res.body : [], email);
+    return pickUser(res.body, email);
   }
 
   async getUser(externalId: string): Promise<ExternalUser | null> {
@@ -88,40 +102,50 @@ export class JiraCloudConnector implements TicketingConnector {
       query: { accountId: externalId },
       headers: this.headers,
       action: 'reading a user',
+      schema: jiraUser,
     });
     return res ? toExternalUser(res.body) : null;
   }
 
   async listProjects(): Promise<ExternalProject[]> {
-    const projects: ProjectPage['values'] = [];
-    for (let startAt = 0; ; startAt += PAGE_SIZE) {
-      const page = await this.http.send<ProjectPage>({
-        method: 'GET',
-        path: '/rest/api/3/project/search',
-        query: { startAt, maxResults: PAGE_SIZE },
-        headers: this.headers,
-        action: 'listing projects',
-      });
-      projects.push(...page.body.values);
-      if (page.body.isLast !== false || page.body.values.length === 0) break;
-    }
+    const action = 'listing projects';
+    const projects = await collectPages({
+      system: SYSTEM,
+      action,
+      pageSize: PAGE_SIZE,
+      key: (p: JiraProject) => p.id,
+      fetch: async (startAt) => {
+        const { body } = await this.http.send<z.infer<typeof jiraProjectPage>>({
+          method: 'GET',
+          path: '/rest/api/3/project/search',
+          query: { startAt, maxResults: PAGE_SIZE },
+          headers: this.headers,
+          action,
+          schema: jiraProjectPage,
+        });
+        return { items: body.values, total: body.total ?? undefined, isLast: body.isLast ?? undefined };
+      },
+    });
     const out: ExternalProject[] = [];
     // Sequential on purpose: Jira's burst limit is per endpoint, and this runs in the background.
     for (const p of projects) out.push(await this.describeProject(p));
     return out;
   }
 
-  private async describeProject(p: { id: string; key: string; name: string }): Promise<ExternalProject> {
-    const statusesRes = await this.http.send<IssueTypeWithStatus[]>({
+  private async describeProject(project: JiraProject): Promise<ExternalProject> {
+    const p = { id: boundedId(SYSTEM, 'project id', project.id), key: boundedId(SYSTEM, 'project key', project.key), name: boundedName(project.name) };
+    const statusesRes = await this.http.send<z.infer<typeof jiraProjectStatuses>>({
       method: 'GET',
       path: `/rest/api/3/project/${encodeURIComponent(p.key)}/statuses`,
       headers: this.headers,
       action: `reading the statuses of project ${p.key}`,
+      schema: jiraProjectStatuses,
     });
     const statuses = new Map<string, ExternalStatus>();
     for (const type of statusesRes.body) {
       for (const s of type.statuses) {
-        statuses.set(s.id, { id: s.id, name: s.name, category: statusCategory(s.statusCategory?.key) });
+        const id = boundedId(SYSTEM, 'status id', s.id);
+        statuses.set(id, { id, name: boundedName(s.name), category: statusCategory(s.statusCategory?.key) });
       }
     }
     const issueTypes = (await this.creatableIssueTypes(p.key)).filter((t) => !t.subtask);
@@ -136,49 +160,62 @@ export class JiraCloudConnector implements TicketingConnector {
       key: p.key,
       name: p.name,
       statuses: [...statuses.values()],
-      issueTypes: issueTypes.map((t) => ({ id: t.id, name: t.name })),
+      issueTypes: issueTypes.map((t) => ({ id: boundedId(SYSTEM, 'issue type id', t.id), name: boundedName(t.name) })),
       labelsSupported,
     };
   }
 
-  private async creatableIssueTypes(projectKey: string) {
-    const types: NonNullable<CreateMetaTypes['issueTypes']> = [];
-    for (let startAt = 0; ; startAt += PAGE_SIZE) {
-      const res = await this.http.send<CreateMetaTypes>({
-        method: 'GET',
-        path: `/rest/api/3/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes`,
-        query: { startAt, maxResults: PAGE_SIZE },
-        headers: this.headers,
-        action: `reading the issue types of project ${projectKey}`,
-      });
-      const batch = res.body.issueTypes ?? [];
-      types.push(...batch);
-      if (batch.length < PAGE_SIZE || types.length >= (res.body.total ?? 0)) return types;
-    }
+  private creatableIssueTypes(projectKey: string) {
+    const action = `reading the issue types of project ${projectKey}`;
+    return collectPages({
+      system: SYSTEM,
+      action,
+      pageSize: PAGE_SIZE,
+      key: (t: { id: string }) => t.id,
+      fetch: async (startAt) => {
+        const { body } = await this.http.send<z.infer<typeof jiraCreateMetaTypes>>({
+          method: 'GET',
+          path: `/rest/api/3/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes`,
+          query: { startAt, maxResults: PAGE_SIZE },
+          headers: this.headers,
+          action,
+          schema: jiraCreateMetaTypes,
+        });
+        return { items: body.issueTypes ?? [], total: body.total ?? undefined };
+      },
+    });
   }
 
   async getFields(projectKey: string, issueTypeId: string): Promise<FieldMeta[]> {
-    const fields: CreateMetaField[] = [];
-    for (let startAt = 0; ; startAt += PAGE_SIZE) {
-      const res = await this.http.send<CreateMetaFields>({
-        method: 'GET',
-        path: `/rest/api/3/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes/${encodeURIComponent(issueTypeId)}`,
-        query: { startAt, maxResults: PAGE_SIZE },
-        headers: this.headers,
-        action: `reading the create fields of project ${projectKey}`,
-      });
-      const batch = res.body.fields ?? res.body.results ?? [];
-      fields.push(...batch);
-      if (batch.length < PAGE_SIZE || fields.length >= (res.body.total ?? 0)) break;
-    }
+    const action = `reading the create fields of project ${projectKey}`;
+    const fields = await collectPages({
+      system: SYSTEM,
+      action,
+      pageSize: PAGE_SIZE,
+      key: (f: JiraCreateMetaField) => f.key,
+      fetch: async (startAt) => {
+        const { body } = await this.http.send<z.infer<typeof jiraCreateMetaFields>>({
+          method: 'GET',
+          path: `/rest/api/3/issue/createmeta/${encodeURIComponent(projectKey)}/issuetypes/${encodeURIComponent(issueTypeId)}`,
+          query: { startAt, maxResults: PAGE_SIZE },
+          headers: this.headers,
+          action,
+          schema: jiraCreateMetaFields,
+        });
+        return { items: body.fields ?? body.results ?? [], total: body.total ?? undefined };
+      },
+    });
     return fields.map((f) => ({
-      key: f.key,
-      name: f.name,
+      key: boundedId(SYSTEM, 'field key', f.key),
+      name: boundedName(f.name),
       required: f.required,
-      schemaType: f.schema.type,
+      schemaType: boundedName(f.schema.type),
       ...(f.allowedValues
         ? {
-            allowedValues: f.allowedValues.map((v) => ({ id: String(v.id ?? ''), name: String(v.name ?? v.value ?? v.id ?? '') })),
+            allowedValues: f.allowedValues.map((v) => ({
+              id: String(v.id ?? ''),
+              name: boundedName(String(v.name ?? v.value ?? v.id ?? '')),
+            })),
           }
         : {}),
     }));
@@ -188,9 +225,10 @@ export class JiraCloudConnector implements TicketingConnector {
     assertLabel(marker);
     const scope = projectKey ? `project = ${jqlString(projectKey)} AND ` : '';
     // POST /search/jql: the old /rest/api/3/search is being removed (CHANGE-2046). Read-only, so safe to retry.
-    const res = await this.http.send<{ issues?: JiraIssue[] }>({
+    const res = await this.http.send<z.infer<typeof jiraIssueList>>({
       method: 'POST',
       path: '/rest/api/3/search/jql',
+      schema: jiraIssueList,
       json: { jql: `${scope}${MARKER} = ${jqlString(marker)} ORDER BY created ASC`, fields: [...ISSUE_FIELDS, MARKER], maxResults: 2 },
       idempotent: true,
       headers: this.headers,
@@ -205,14 +243,15 @@ export class JiraCloudConnector implements TicketingConnector {
     if (!input.projectKey || !input.issueTypeId) {
       throw new ConnectorError('invalid', 'A Jira ticket needs a project and an issue type: pick them in the ticket action.');
     }
-    const res = await this.http.send<{ id: string; key: string }>({
+    const res = await this.http.send<z.infer<typeof jiraCreatedIssue>>({
       method: 'POST',
       path: '/rest/api/3/issue',
+      schema: jiraCreatedIssue,
       json: jiraIssueBody(input),
       headers: this.headers,
       action: `creating an issue in project ${input.projectKey}`,
     });
-    const created = { id: res.body.id, key: res.body.key };
+    const created = { id: boundedId(SYSTEM, 'issue id', res.body.id), key: boundedId(SYSTEM, 'issue key', res.body.key) };
     try {
       const issue = await this.getTicket(created.id);
       if (issue) return issue;
@@ -237,6 +276,7 @@ export class JiraCloudConnector implements TicketingConnector {
       query: { fields: ISSUE_FIELDS.join(',') },
       headers: this.headers,
       action: 'reading the issue status',
+      schema: jiraIssue,
     });
     return res ? this.toTicket(res.body) : null;
   }
@@ -246,9 +286,10 @@ export class JiraCloudConnector implements TicketingConnector {
     if (refs.length === 0) return [];
     for (const r of refs) assertIssueKey(r.key);
     // One page is enough: maxResults equals the number of keys asked for.
-    const res = await this.http.send<{ issues?: JiraIssue[] }>({
+    const res = await this.http.send<z.infer<typeof jiraIssueList>>({
       method: 'POST',
       path: '/rest/api/3/search/jql',
+      schema: jiraIssueList,
       json: { jql: `key in (${refs.map((r) => r.key).join(', ')})`, fields: ISSUE_FIELDS, maxResults: refs.length },
       idempotent: true,
       headers: this.headers,
@@ -269,9 +310,10 @@ export class JiraCloudConnector implements TicketingConnector {
 
   async reopenTicket(externalId: string): Promise<ExternalTicket> {
     const path = `/rest/api/3/issue/${encodeURIComponent(externalId)}/transitions`;
-    const res = await this.http.send<{ transitions?: { id: string; name: string; to?: { name?: string; statusCategory?: { key?: string } } }[] }>({
+    const res = await this.http.send<z.infer<typeof jiraTransitions>>({
       method: 'GET',
       path,
+      schema: jiraTransitions,
       headers: this.headers,
       action: 'reading the workflow transitions',
     });
@@ -288,7 +330,7 @@ export class JiraCloudConnector implements TicketingConnector {
       path,
       json: { transition: { id: out.id } },
       headers: this.headers,
-      action: `moving the issue to ${out.to?.name ?? out.name}`,
+      action: `moving the issue to ${boundedName(out.to?.name ?? out.name)}`,
     });
     const issue = await this.getTicket(externalId);
     if (!issue) throw new ConnectorError('not_found', 'Jira Cloud found nothing while reopening the issue: it may have been deleted.');
@@ -296,20 +338,26 @@ export class JiraCloudConnector implements TicketingConnector {
   }
 
   async listComments(externalId: string): Promise<string[]> {
-    const out: string[] = [];
-    for (let startAt = 0; startAt < MAX_COMMENTS; startAt += PAGE_SIZE) {
-      const res = await this.http.send<{ comments?: { body?: unknown }[]; total?: number }>({
-        method: 'GET',
-        path: `/rest/api/3/issue/${encodeURIComponent(externalId)}/comment`,
-        query: { startAt, maxResults: PAGE_SIZE, orderBy: 'created' },
-        headers: this.headers,
-        action: 'reading the comments',
-      });
-      const batch = res.body.comments ?? [];
-      out.push(...batch.map((c) => adfToText(c.body)));
-      if (batch.length < PAGE_SIZE || out.length >= (res.body.total ?? 0)) break;
-    }
-    return out;
+    const action = 'reading the comments';
+    const comments = await collectPages({
+      system: SYSTEM,
+      action,
+      pageSize: PAGE_SIZE,
+      maxItems: MAX_COMMENTS,
+      key: (c: { id: string }) => c.id,
+      fetch: async (startAt) => {
+        const { body } = await this.http.send<z.infer<typeof jiraComments>>({
+          method: 'GET',
+          path: `/rest/api/3/issue/${encodeURIComponent(externalId)}/comment`,
+          query: { startAt, maxResults: PAGE_SIZE, orderBy: 'created' },
+          headers: this.headers,
+          action,
+          schema: jiraComments,
+        });
+        return { items: body.comments ?? [], total: body.total ?? undefined };
+      },
+    });
+    return comments.map((c) => adfToText(c.body));
   }
 
   ticketUrl(key: string, _externalId?: string): string {

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { HttpClient, type HttpRequest } from '../http.js';
 import {
   ConnectorError,
@@ -14,7 +15,8 @@ import {
 import { createServiceNowAuth, type ServiceNowAuth } from './auth.js';
 import { SERVICENOW } from './descriptor.js';
 import { readServiceNowError } from './errors.js';
-import { raw, toExternalTicket, toExternalUser, type SnRecord } from './records.js';
+import { boundedName } from '../limits.js';
+import { raw, snList, snOne, toExternalTicket, toExternalUser, type SnRecord } from './records.js';
 
 const USER_FIELDS = 'sys_id,name,user_name,email,active';
 const INCIDENT_FIELDS = 'sys_id,number,state,assigned_to,sys_updated_on';
@@ -28,8 +30,8 @@ const IN_PROGRESS = '2';
 /** Notes read back to find our own; a ticket with more is not one this product fills. */
 const MAX_COMMENTS = 200;
 
-type ListResult = { result: SnRecord[] };
-type RecordResult = { result: SnRecord };
+type ListResult = z.infer<typeof snList>;
+type RecordResult = z.infer<typeof snOne>;
 
 /** ServiceNow Table API client (ticketing-apis.md §2). No projects or field mappings: see its descriptor. */
 export class ServiceNowConnector implements TicketingConnector {
@@ -72,6 +74,7 @@ export class ServiceNowConnector implements TicketingConnector {
     const username = this.credentials.username;
     const res = await this.send<ListResult>({
       method: 'GET',
+      schema: snList,
       path: '/api/now/table/sys_user',
       query: {
         sysparm_query: `user_name=${username}`,
@@ -82,7 +85,7 @@ export class ServiceNowConnector implements TicketingConnector {
     });
     // An ACL may hide the account's own record; the credentials still worked.
     const own = res.body.result.find((r) => raw(r.user_name).toLowerCase() === username.toLowerCase());
-    return { accountName: own ? raw(own.name) || username : username };
+    return { accountName: boundedName(own ? raw(own.name) || username : username) };
   }
 
   async lookupUserByEmail(email: string): Promise<UserLookup> {
@@ -106,6 +109,7 @@ export class ServiceNowConnector implements TicketingConnector {
   private async queryUsers(query: string): Promise<SnRecord[]> {
     const res = await this.send<ListResult>({
       method: 'GET',
+      schema: snList,
       path: '/api/now/table/sys_user',
       query: {
         sysparm_query: query,
@@ -115,13 +119,14 @@ export class ServiceNowConnector implements TicketingConnector {
       },
       action: 'looking up a user by email',
     });
-    return Array.isArray(res.body?.result) ? res.body.result : [];
+    return res.body.result;
   }
 
   async getUser(externalId: string): Promise<ExternalUser | null> {
     assertSysId(externalId, 'user');
     const res = await this.sendOrNull<RecordResult>({
       method: 'GET',
+      schema: snOne,
       path: `/api/now/table/sys_user/${externalId}`,
       query: { sysparm_fields: USER_FIELDS, sysparm_exclude_reference_link: true },
       action: 'reading a user',
@@ -133,6 +138,7 @@ export class ServiceNowConnector implements TicketingConnector {
     assertMarker(marker);
     const res = await this.send<ListResult>({
       method: 'GET',
+      schema: snList,
       path: '/api/now/table/incident',
       query: {
         sysparm_query: `${MARKER}=${marker}^ORDERBYsys_created_on`,
@@ -153,6 +159,7 @@ export class ServiceNowConnector implements TicketingConnector {
     assertSysId(input.assigneeExternalId, 'assignee');
     const res = await this.send<RecordResult>({
       method: 'POST',
+      schema: snOne,
       path: '/api/now/table/incident',
       query: { sysparm_fields: INCIDENT_FIELDS, sysparm_display_value: 'all', sysparm_exclude_reference_link: true },
       json: serviceNowIncidentBody(input),
@@ -165,6 +172,7 @@ export class ServiceNowConnector implements TicketingConnector {
     assertSysId(externalId, 'incident');
     const res = await this.sendOrNull<RecordResult>({
       method: 'GET',
+      schema: snOne,
       path: `/api/now/table/incident/${externalId}`,
       query: { sysparm_fields: INCIDENT_FIELDS, sysparm_display_value: 'all', sysparm_exclude_reference_link: true },
       action: 'reading the incident status',
@@ -179,6 +187,7 @@ export class ServiceNowConnector implements TicketingConnector {
     const wanted = new Set(refs.map((r) => r.externalId));
     const res = await this.send<ListResult>({
       method: 'GET',
+      schema: snList,
       path: '/api/now/table/incident',
       query: {
         sysparm_query: `sys_idIN${[...wanted].join(',')}`,
@@ -209,6 +218,7 @@ export class ServiceNowConnector implements TicketingConnector {
     assertSysId(externalId, 'incident');
     const res = await this.send<RecordResult>({
       method: 'PATCH',
+      schema: snOne,
       path: `/api/now/table/incident/${externalId}`,
       query: { sysparm_fields: INCIDENT_FIELDS, sysparm_display_value: 'all', sysparm_exclude_reference_link: true },
       json: { state: IN_PROGRESS },
@@ -222,6 +232,7 @@ export class ServiceNowConnector implements TicketingConnector {
     // Work notes live in the journal table; the incident record itself returns them write-only.
     const res = await this.send<ListResult>({
       method: 'GET',
+      schema: snList,
       path: '/api/now/table/sys_journal_field',
       query: {
         sysparm_query: `element_id=${externalId}^element=work_notes^ORDERBYsys_created_on`,
@@ -230,9 +241,12 @@ export class ServiceNowConnector implements TicketingConnector {
       },
       action: 'reading the work notes',
     });
-    const rows = Array.isArray(res.body?.result) ? res.body.result : [];
+    const rows = res.body.result;
     // Re-checked: a dropped query part would hand back other incidents' notes.
-    return rows.filter((r) => raw(r.element_id) === externalId && raw(r.element) === 'work_notes').map((r) => raw(r.value));
+    return rows
+      .filter((r) => raw(r.element_id) === externalId && raw(r.element) === 'work_notes')
+      .slice(0, MAX_COMMENTS)
+      .map((r) => raw(r.value));
   }
 
   ticketUrl(_key: string, externalId: string): string {
