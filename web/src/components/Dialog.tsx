@@ -47,21 +47,27 @@ export function Dialog({ opened, id, ...props }: ModalProps) {
   }, [opened, dialogId]);
 
   // Mantine's focus trap focuses `[data-autofocus]` or else the first tabbable element, which is the
-  // × button in the header. Move that first focus on to the first field of the body, if there is one.
+  // × button in the header (and it does so more than once while opening). Until the user presses a
+  // key or the pointer, move any focus on × on to the first field of the body, if there is one.
   useEffect(() => {
     if (!opened) return;
     const onFocus = (event: FocusEvent) => {
       const body = document.getElementById(`${dialogId}-body`);
       const target = event.target as HTMLElement | null;
       const dialog = body?.closest('[role="dialog"]');
-      if (!body || !dialog || !target || !dialog.contains(target)) return;
+      if (!body || !dialog || !target || !dialog.contains(target) || body.contains(target)) return;
+      if (body.querySelector('[data-autofocus]')) return;
+      Array.from(body.querySelectorAll<HTMLElement>(FIELD)).find(isVisible)?.focus();
+    };
+    const stop = () => {
       document.removeEventListener('focusin', onFocus);
-      if (body.contains(target) || body.querySelector('[data-autofocus]')) return;
-      const field = Array.from(body.querySelectorAll<HTMLElement>(FIELD)).find(isVisible);
-      field?.focus();
+      document.removeEventListener('keydown', stop, true);
+      document.removeEventListener('pointerdown', stop, true);
     };
     document.addEventListener('focusin', onFocus);
-    return () => document.removeEventListener('focusin', onFocus);
+    document.addEventListener('keydown', stop, true);
+    document.addEventListener('pointerdown', stop, true);
+    return stop;
   }, [opened, dialogId]);
 
   return <Modal opened={opened} id={dialogId} returnFocus={false} {...props} />;
