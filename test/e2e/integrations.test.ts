@@ -126,8 +126,10 @@ describeE2E(
       await pick(page, 'Optional Jira field to add', 'Priority');
       await modal.getByRole('button', { name: 'Add More' }).click();
       await modal.getByTestId('mapping-row-priority').waitFor();
-      await modal.getByRole('button', { name: 'Close' }).first().click();
+      await modal.getByRole('button', { name: 'Close dialog' }).click();
       await page.getByTestId('project-SEC').getByText('Enabled').waitFor();
+      // The focus is back on the project's button that opened the mappings window (now "View ...").
+      await page.waitForFunction(`/Field Mapping for Security Incidents$/.test(document.activeElement?.getAttribute('aria-label') ?? '')`);
 
       const api = await h.api();
       const jira = (await api.get<{ items: { id: number; name: string }[] }>('/integrations')).items.find((i) => i.name === 'jiratest')!;

@@ -115,7 +115,7 @@ describeE2E('roles, admins and audit logs', (h) => {
     expect(await diff.locator('tr', { hasText: 'permissions.Audit Logs' }).getAttribute('data-change')).toBe('same');
     await change.getByRole('switch', { name: 'Only changed fields' }).check({ force: true });
     expect(await diff.locator('tbody tr').count()).toBe(1);
-    await change.getByRole('button', { name: 'Close' }).click();
+    await change.getByRole('button', { name: 'Close', exact: true }).click();
     await change.waitFor({ state: 'hidden' });
 
     // The admin creation: everything is new, the password is redacted.
@@ -128,7 +128,7 @@ describeE2E('roles, admins and audit logs', (h) => {
     expect(await pw.textContent()).toContain('[redacted]');
     expect(await pw.textContent()).not.toContain(REVIEWER.password);
     expect(await diff.locator('tr[data-change="added"]').count()).toBeGreaterThanOrEqual(4);
-    await change.getByRole('button', { name: 'Close' }).click();
+    await change.getByRole('button', { name: 'Close', exact: true }).click();
 
     // The role creation: its permissions are listed as added.
     await page.getByRole('button', { name: `View change: Added role ${ROLE}` }).click();

@@ -3,19 +3,34 @@ import { useAuth } from './auth';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './pages/LoginPage';
 import { PAGES } from './pages/registry';
-import { EmptyState, Loading } from './components/common';
+import { EmptyState, Loading, PageHeader } from './components/common';
+import { DocumentTitle } from './layout/DocumentTitle';
 
 export function App() {
   const { session, loading, can } = useAuth();
   if (loading) return <Loading label="Starting…" />;
-  if (!session) return <LoginPage />;
+  if (!session) {
+    return (
+      <DocumentTitle title="Sign in">
+        <LoginPage />
+      </DocumentTitle>
+    );
+  }
   const visible = PAGES.filter((p) => can(p.permission[0], p.permission[1]));
   const home = visible.find((p) => p.section !== 'hidden')?.path;
   return (
     <Routes>
       <Route element={<AppLayout />}>
         {visible.map((p) => (
-          <Route key={p.path} path={p.path} element={<p.component />} />
+          <Route
+            key={p.path}
+            path={p.path}
+            element={
+              <DocumentTitle title={p.label}>
+                <p.component />
+              </DocumentTitle>
+            }
+          />
         ))}
         <Route
           path="/"
@@ -23,11 +38,22 @@ export function App() {
             home ? (
               <Navigate to={home} replace />
             ) : (
-              <EmptyState title="No pages available">Your role gives access to no pages. Ask an admin to change your role.</EmptyState>
+              <DocumentTitle title="No pages available">
+                <PageHeader title="No pages available" />
+                <EmptyState title="Your role gives access to no pages.">Ask an admin to change your role.</EmptyState>
+              </DocumentTitle>
             )
           }
         />
-        <Route path="*" element={<EmptyState title="Page not found">This page does not exist or your role does not allow it.</EmptyState>} />
+        <Route
+          path="*"
+          element={
+            <DocumentTitle title="Page not found">
+              <PageHeader title="Page not found" />
+              <EmptyState title="This page does not exist or your role does not allow it." />
+            </DocumentTitle>
+          }
+        />
       </Route>
     </Routes>
   );

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import '@mantine/core/styles.css';
@@ -9,6 +9,7 @@ import '@mantine/notifications/styles.css';
 import { AuthProvider } from './auth';
 import { App } from './App';
 import { ApiError } from './api/client';
+import { theme } from './theme';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -20,12 +21,11 @@ const queryClient = new QueryClient({
   },
 });
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
-
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme}>
-      <Notifications position="top-right" />
+      {/* A live region that is always in the page, so screen readers announce each toast as it appears. */}
+      <Notifications position="top-right" aria-live="polite" />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <AuthProvider>

@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
+import { Dialog } from './Dialog';
 import { errorMessage } from './common';
 
 export type ConfirmDialogProps = {
@@ -22,7 +23,7 @@ export type ConfirmDialogProps = {
 /** A yes/no confirmation window for destructive or important actions (delete, disable, revoke). */
 export function ConfirmDialog({ opened, title, children, confirmLabel, color = 'red', busy, error, onConfirm, onClose }: ConfirmDialogProps) {
   return (
-    <Modal opened={opened} onClose={busy ? () => undefined : onClose} title={title} centered>
+    <Dialog opened={opened} onClose={busy ? () => undefined : onClose} title={title} centered>
       <Stack>
         <Text size="sm" component="div">
           {children}
@@ -41,7 +42,7 @@ export function ConfirmDialog({ opened, title, children, confirmLabel, color = '
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }
 

@@ -22,7 +22,10 @@ export function PageHeader({ title, actions, description }: { title: string; act
   return (
     <Group justify="space-between" align="flex-start" mb="md" wrap="wrap">
       <Stack gap={2}>
-        <Title order={2}>{title}</Title>
+        {/* The one h1 of every page (styled as before). */}
+        <Title order={1} size="h2">
+          {title}
+        </Title>
         {description ? (
           <Text c="dimmed" size="sm">
             {description}

@@ -33,7 +33,9 @@ export function LoginPage() {
         <form onSubmit={submit} noValidate>
           <Stack>
             <div>
-              <Title order={2}>Workflow Automation</Title>
+              <Title order={1} size="h2">
+                Workflow Automation
+              </Title>
               <Text c="dimmed" size="sm">
                 Sign in to continue
               </Text>

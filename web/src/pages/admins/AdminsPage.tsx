@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { Badge, Button, Group, Menu, Modal, PasswordInput, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Menu, PasswordInput, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { get, patch, post } from '../../api/client';
 import type { AdminView, Paged } from '../../api/types';
 import { useAuth } from '../../auth';
@@ -71,7 +72,7 @@ function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }
   }
 
   return (
-    <Modal opened={opened} onClose={close} title="Add Admin" fullScreen={narrow} centered>
+    <Dialog opened={opened} onClose={close} title="Add Admin" fullScreen={narrow} centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           <FormError error={serverError} />
@@ -107,7 +108,7 @@ function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }
           <FormButtons submitLabel="Add Admin" onCancel={close} busy={create.isPending} />
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -131,7 +132,7 @@ function ChangeRoleModal({ admin, onClose }: { admin: AdminView | null; onClose(
     onClose();
   }
   return (
-    <Modal opened={!!admin} onClose={close} title="Change Role" centered>
+    <Dialog opened={!!admin} onClose={close} title="Change Role" centered>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -147,7 +148,7 @@ function ChangeRoleModal({ admin, onClose }: { admin: AdminView | null; onClose(
           <FormButtons submitLabel="Save" onCancel={close} busy={m.isPending} submitDisabled={value === current} />
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -179,7 +180,7 @@ function ResetPasswordModal({ admin, onClose }: { admin: AdminView | null; onClo
     if (!Object.keys(errs).length) m.mutate();
   }
   return (
-    <Modal opened={!!admin} onClose={close} title="Reset Password" centered>
+    <Dialog opened={!!admin} onClose={close} title="Reset Password" centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           <Text size="sm">
@@ -207,7 +208,7 @@ function ResetPasswordModal({ admin, onClose }: { admin: AdminView | null; onClo
           <FormButtons submitLabel="Reset Password" onCancel={close} busy={m.isPending} />
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Code, CopyButton, Group, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { del, get, post } from '../../api/client';
 import type { ApiKeyView } from '../../api/types';
 import { useAuth } from '../../auth';
@@ -55,7 +56,7 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
   const roleCannotList = !can('Account Settings', 'view');
 
   return (
-    <Modal
+    <Dialog
       opened={opened}
       onClose={close}
       title={created ? 'API key created' : 'Create API Key'}
@@ -114,7 +115,7 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
           </Stack>
         </form>
       )}
-    </Modal>
+    </Dialog>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Badge, Box, Button, Group, Modal, NativeSelect, SimpleGrid, Stack, Switch, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Box, Button, Group, NativeSelect, SimpleGrid, Stack, Switch, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { get } from '../../api/client';
 import type { AuditEntry, AuditFacets, Paged } from '../../api/types';
 import { Paginator } from '../../components/Paginator';
@@ -99,7 +100,7 @@ function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): 
   const shown = onlyChanged ? rows.filter((r) => r.change !== 'same') : rows;
   const changedCount = rows.filter((r) => r.change !== 'same').length;
   return (
-    <Modal opened={!!entry} onClose={onClose} title="Change" size="xl" fullScreen={narrow} centered={!narrow}>
+    <Dialog opened={!!entry} onClose={onClose} title="Change" size="xl" fullScreen={narrow} centered={!narrow}>
       {entry ? (
         <Stack>
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing={4}>
@@ -202,7 +203,7 @@ function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): 
           </Group>
         </Stack>
       ) : null}
-    </Modal>
+    </Dialog>
   );
 }
 

@@ -4,9 +4,10 @@
  * before sending and shows the server's refusal inside the window.
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { ActionIcon, Alert, Button, Checkbox, Group, Modal, NativeSelect, Stack, Text, Textarea, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Checkbox, Group, NativeSelect, Stack, Text, Textarea, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
@@ -367,7 +368,7 @@ export function ActionDialog({
   }
 
   return (
-    <Modal opened={opened} onClose={m.isPending ? () => undefined : onClose} title={title} fullScreen={narrow} centered size="lg">
+    <Dialog opened={opened} onClose={m.isPending ? () => undefined : onClose} title={title} fullScreen={narrow} centered size="lg">
       <form onSubmit={submit} noValidate>
         <Stack>
           {target.mode === 'bulk' ? (
@@ -400,6 +401,6 @@ export function ActionDialog({
           )}
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
-import { Button, Group, Modal, Progress, Stack, Text } from '@mantine/core';
+import { Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { Dialog } from '../../components/Dialog';
 import { notifySuccess } from '../../components/notify';
 import { listQueryString, type ListParams } from './api';
 
@@ -64,7 +65,7 @@ export function ExportButton({ params, total }: { params: ListParams; total: num
       <Button variant="default" onClick={() => void run()} loading={busy} disabled={total === 0}>
         Export
       </Button>
-      <Modal opened={busy} onClose={() => abort.current?.abort()} title="Exporting incidents" centered withCloseButton={false} closeOnClickOutside={false}>
+      <Dialog opened={busy} onClose={() => abort.current?.abort()} title="Exporting incidents" centered withCloseButton={false} closeOnClickOutside={false}>
         <Stack>
           <Text size="sm" aria-live="polite">
             {rows.toLocaleString()} of {total?.toLocaleString() ?? '?'} incidents downloaded
@@ -76,7 +77,7 @@ export function ExportButton({ params, total }: { params: ListParams; total: num
             </Button>
           </Group>
         </Stack>
-      </Modal>
+      </Dialog>
     </>
   );
 }

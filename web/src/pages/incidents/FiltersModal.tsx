@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Group, Modal, MultiSelect, NativeSelect, ScrollArea, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, MultiSelect, NativeSelect, ScrollArea, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Dialog } from '../../components/Dialog';
 import { errorMessage } from '../../components/common';
 import { useNarrow } from '../../components/table';
 import { useFilterOptions, type FilterKey } from './api';
@@ -53,7 +54,7 @@ export function FiltersModal({ opened, value, onApply, onClose }: { opened: bool
     setDraft((d) => ({ ...d, exclude: mode === 'exclude' ? [...d.exclude.filter((x) => x !== k), k] : d.exclude.filter((x) => x !== k) }));
 
   return (
-    <Modal opened={opened} onClose={onClose} title="Filters" size="xl" fullScreen={narrow} centered scrollAreaComponent={ScrollArea.Autosize}>
+    <Dialog opened={opened} onClose={onClose} title="Filters" size="xl" fullScreen={narrow} centered scrollAreaComponent={ScrollArea.Autosize}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -152,6 +153,6 @@ export function FiltersModal({ opened, value, onApply, onClose }: { opened: bool
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

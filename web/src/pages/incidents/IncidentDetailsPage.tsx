@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Button, Group, Menu, Modal, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Menu, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { ApiError, get } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -41,7 +42,7 @@ function DuplicatesDialog({ incident, opened, onClose }: { incident: IncidentDet
     placeholderData: keepPreviousData,
   });
   return (
-    <Modal opened={opened} onClose={onClose} title="Duplicate Incidents" size="lg" fullScreen={narrow} centered>
+    <Dialog opened={opened} onClose={onClose} title="Duplicate Incidents" size="lg" fullScreen={narrow} centered>
       {q.isLoading ? (
         <Loading />
       ) : q.isError ? (
@@ -73,7 +74,7 @@ function DuplicatesDialog({ incident, opened, onClose }: { incident: IncidentDet
           <Paginator {...paginator} total={q.data.total} noun="duplicates" />
         </>
       )}
-    </Modal>
+    </Dialog>
   );
 }
 
@@ -275,7 +276,7 @@ export function IncidentDetailsPage() {
       <Group justify="space-between" wrap="wrap" gap="sm">
         <Stack gap={2} style={{ minWidth: 0 }}>
           {back}
-          <Title order={2} style={{ overflowWrap: 'anywhere' }}>
+          <Title order={1} size="h2" style={{ overflowWrap: 'anywhere' }}>
             Incident <span style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>{inc.transactionId}</span>
           </Title>
           <Group gap="xs" aria-label="Status, priority and severity">

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Anchor, Box, Code, Group, Loader, Modal, NativeSelect, Paper, ScrollArea, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Box, Code, Group, Loader, NativeSelect, Paper, ScrollArea, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { ErrorState } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
@@ -155,7 +156,7 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
 
   const busy = submit.isPending;
   return (
-    <Modal opened={opened} onClose={busy ? () => undefined : onClose} title="Ticket" fullScreen={narrow} centered size="xl">
+    <Dialog opened={opened} onClose={busy ? () => undefined : onClose} title="Ticket" fullScreen={narrow} centered size="xl">
       {options.isError ? (
         <ErrorState error={options.error} onRetry={() => void options.refetch()} />
       ) : (
@@ -287,6 +288,6 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
           </Stack>
         </form>
       )}
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,8 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Alert, Anchor, Loader, Modal, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Loader, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { Dialog } from '../../components/Dialog';
 import { post } from '../../api/client';
 import { useAuth } from '../../auth';
 import { errorMessage } from '../../components/common';
@@ -100,7 +101,7 @@ export function AddUserModal({
 
   const selected = integrations.find((i) => String(i.id) === integrationId);
   return (
-    <Modal opened={opened} onClose={close} title="Add User" fullScreen={narrow} centered size="lg">
+    <Dialog opened={opened} onClose={close} title="Add User" fullScreen={narrow} centered size="lg">
       <form onSubmit={submit} noValidate aria-label="Add User">
         <Stack>
           {!integrationsLoading && enabled.length === 0 ? (
@@ -181,6 +182,6 @@ export function AddUserModal({
           <FormButtons submitLabel="Add User" onCancel={close} busy={add.isPending} submitDisabled={!canAdd} />
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Anchor, Badge, Button, FileInput, Group, Modal, Progress, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, FileInput, Group, Progress, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { get, post } from '../../api/client';
 import { FormButtons, FormError } from '../../components/forms';
 import { useNarrow } from '../../components/table';
@@ -53,7 +54,7 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
 
   const pct = imp && imp.total ? Math.round((imp.processed / imp.total) * 100) : 0;
   return (
-    <Modal opened={opened} onClose={close} title="Import CSV" fullScreen={narrow} centered size="xl">
+    <Dialog opened={opened} onClose={close} title="Import CSV" fullScreen={narrow} centered size="xl">
       {importId === null ? (
         <form onSubmit={submit} noValidate aria-label="Import CSV">
           <Stack>
@@ -151,6 +152,6 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
           </Group>
         </Stack>
       )}
-    </Modal>
+    </Dialog>
   );
 }

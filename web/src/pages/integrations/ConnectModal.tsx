@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { ApiError, post } from '../../api/client';
 import { errorMessage } from '../../components/common';
 import { FormButtons } from '../../components/forms';
@@ -74,7 +75,7 @@ export function ConnectModal({
   const fieldIssues = apiErr instanceof ApiError && Array.isArray(apiErr.details) ? (apiErr.details as { field: string | null; message: string }[]) : [];
 
   return (
-    <Modal opened={opened} onClose={m.isPending ? () => undefined : onClose} title={`Connect ${system.name}`} size="lg" centered>
+    <Dialog opened={opened} onClose={m.isPending ? () => undefined : onClose} title={`Connect ${system.name}`} size="lg" centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput
@@ -122,6 +123,6 @@ export function ConnectModal({
           </Text>
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

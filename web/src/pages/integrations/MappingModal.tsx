@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ActionIcon, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { get, put } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ErrorState, Loading } from '../../components/common';
@@ -73,7 +74,7 @@ export function MappingModal({
   const savedOnce = (q.data?.rows.length ?? 0) > 0;
 
   return (
-    <Modal opened onClose={onClose} title={`Required Fields Mappings — ${project.name}`} size="xl" centered>
+    <Dialog opened onClose={onClose} title={`Required Fields Mappings — ${project.name}`} size="xl" centered>
       <Stack>
         <Select
           label="Issue Type"
@@ -226,6 +227,6 @@ export function MappingModal({
           </>
         )}
       </Stack>
-    </Modal>
+    </Dialog>
   );
 }

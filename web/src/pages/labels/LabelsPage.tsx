@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Badge, Button, Group, Modal, Stack, Table, TagsInput, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, TagsInput, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { del, get, patch, post } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
@@ -107,7 +108,7 @@ function LabelModal({ label, opened, onClose }: { label: LabelView | null; opene
 
   const serverError = m.isError && !Object.keys(fieldErrors(m.error)).length ? errorMessage(m.error) : null;
   return (
-    <Modal opened={opened} onClose={m.isPending ? () => undefined : onClose} title={editing ? 'Edit Label' : 'Add Label'} fullScreen={narrow} centered>
+    <Dialog opened={opened} onClose={m.isPending ? () => undefined : onClose} title={editing ? 'Edit Label' : 'Add Label'} fullScreen={narrow} centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           <FormError error={serverError} />
@@ -139,7 +140,7 @@ function LabelModal({ label, opened, onClose }: { label: LabelView | null; opene
           <FormButtons submitLabel={editing ? 'Update' : 'Add'} onCancel={onClose} busy={m.isPending} cancelDisabled={m.isPending} />
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 

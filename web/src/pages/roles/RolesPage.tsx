@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Badge, Button, Group, Modal, SegmentedControl, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, SegmentedControl, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Dialog } from '../../components/Dialog';
 import { del, patch, post } from '../../api/client';
 import { useRoles } from '../../api/queries';
 import { CATEGORIES, maxLevel, type Category, type PermissionLevel, type RoleView } from '../../api/types';
@@ -119,7 +120,7 @@ function RoleFormModal({ opened, role, onClose }: { opened: boolean; role: RoleV
   const setAll = (l: PermissionLevel) => setPerms(Object.fromEntries(CATEGORIES.map((c) => [c, l])) as Perms);
 
   return (
-    <Modal opened={opened} onClose={onClose} title={role ? 'Edit Permissions' : 'Add Role'} size="lg" fullScreen={narrow} centered={!narrow}>
+    <Dialog opened={opened} onClose={onClose} title={role ? 'Edit Permissions' : 'Add Role'} size="lg" fullScreen={narrow} centered={!narrow}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <FormError error={save.isError && !fieldErrors(save.error).name ? save.error : null} />
@@ -162,14 +163,14 @@ function RoleFormModal({ opened, role, onClose }: { opened: boolean; role: RoleV
           <FormButtons submitLabel={role ? 'Save' : 'Add Role'} onCancel={onClose} busy={save.isPending} />
         </Stack>
       </form>
-    </Modal>
+    </Dialog>
   );
 }
 
 function ViewPermissionsModal({ role, onClose }: { role: RoleView | null; onClose(): void }) {
   const narrow = useNarrow();
   return (
-    <Modal opened={!!role} onClose={onClose} title="View Permissions" size="lg" fullScreen={narrow} centered={!narrow}>
+    <Dialog opened={!!role} onClose={onClose} title="View Permissions" size="lg" fullScreen={narrow} centered={!narrow}>
       {role ? (
         <Stack>
           <Group gap="xs">
@@ -187,7 +188,7 @@ function ViewPermissionsModal({ role, onClose }: { role: RoleView | null; onClos
           </Group>
         </Stack>
       ) : null}
-    </Modal>
+    </Dialog>
   );
 }
 

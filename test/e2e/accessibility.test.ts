@@ -1,0 +1,225 @@
+/**
+ * Keyboard and screen-reader basics of the shell and the dialogs (issue #10, items 1 and 2): the
+ * Setup group is a disclosure button a keyboard reaches, a skip link leads to the main content,
+ * every route names the tab and has one h1, dialogs start on their first field and give the focus
+ * back to their opener (also from a menu), and close buttons and toasts are named and announced.
+ */
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describeE2E } from './harness.js';
+import { generateBatch } from '../../src/modules/incidents/generator.js';
+
+const APP = 'Workflow Automation';
+
+/** What has the focus: tag, id, accessible-ish name, and whether it lies in a dialog or the navigation. */
+type Focused = { tag: string; id: string; name: string; href: string | null; expanded: string | null; inDialog: boolean; inNav: boolean; closeButton: boolean };
+
+// Strings, not functions: the root tsconfig has no DOM types.
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  return {
+    tag: el.tagName.toLowerCase(),
+    id: el.id,
+    name: (el.getAttribute('aria-label') || el.textContent || '').trim(),
+    href: el.getAttribute('href'),
+    expanded: el.getAttribute('aria-expanded'),
+    inDialog: !!el.closest('[role="dialog"]'),
+    inNav: !!el.closest('#main-navigation'),
+    closeButton: el.classList.contains('mantine-Modal-close'),
+  };
+})()`;
+
+async function focused(page: Page): Promise<Focused | null> {
+  return (await page.evaluate(FOCUSED)) as Focused | null;
+}
+
+/** Presses Tab until `match` holds for the focused element; fails after `max` presses. */
+async function tabTo(page: Page, match: (f: Focused) => boolean, what: string, max = 40): Promise<Focused> {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f && match(f)) return f;
+    seen.push(f ? `${f.tag}:${f.name.slice(0, 30)}` : 'body');
+  }
+  throw new Error(`Tab did not reach ${what} in ${max} presses; it went through: ${seen.join(' → ')}`);
+}
+
+/** Waits until the focus satisfies `match` (focus moves after transitions), or fails with what has it. */
+async function focusSettles(page: Page, match: (f: Focused | null) => boolean, what: string) {
+  for (let i = 0; i < 50; i++) {
+    const f = await focused(page);
+    if (match(f)) return f;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`Expected the focus on ${what}, it is on ${JSON.stringify(await focused(page))}`);
+}
+
+async function expectPageNamed(page: Page, title: string) {
+  await page.waitForFunction(`document.title === ${JSON.stringify(`${title} · ${APP}`)}`);
+  await page.locator('h1').first().waitFor();
+  expect(await page.locator('h1').count(), `h1 elements on "${title}"`).toBe(1);
+}
+
+describeE2E('accessibility: navigation and dialogs', (h) => {
+  it('a keyboard alone reaches a Setup page from Incidents, through the Setup disclosure button', async () => {
+    const page = await h.newPage();
+    await h.login(page);
+    await page.goto('/incidents');
+    await expectPageNamed(page, 'Incidents');
+
+    const setup = await tabTo(page, (f) => f.inNav && f.name === 'Setup', 'the Setup button');
+    expect(setup.tag).toBe('button');
+    expect(setup.expanded).toBe('false');
+    const controls = await page.getByRole('button', { name: 'Setup' }).getAttribute('aria-controls');
+    expect(controls).toBeTruthy();
+    await page.keyboard.press('Enter');
+    await focusSettles(page, (f) => f?.expanded === 'true', 'the expanded Setup button');
+    expect(await page.locator(`[id="${controls}"]`).getByRole('link', { name: 'Integration Users' }).isVisible()).toBe(true);
+
+    const next = await tabTo(page, () => true, 'the next element', 1);
+    expect(next.tag, 'the first Tab after Setup lands on a Setup link').toBe('a');
+    await tabTo(page, (f) => f.tag === 'a' && f.name === 'Integration Users', 'the Integration Users link');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/setup/integration-users');
+    await expectPageNamed(page, 'Integration Users');
+  });
+
+  it('the skip link is the first Tab stop, visible on focus, and moves the focus to main', async () => {
+    const page = await h.newPage();
+    await h.login(page);
+    // A fresh load: the focus starts at the top of the document, as for any visitor.
+    await page.goto('/incidents');
+    await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+    const first = await tabTo(page, () => true, 'anything', 1);
+    expect(first.name).toBe('Skip to main content');
+    const box = await page.getByRole('link', { name: 'Skip to main content' }).boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    const f = await focusSettles(page, (x) => x?.id === 'main-content', 'main');
+    expect(f!.tag).toBe('main');
+
+    // The account menu's name starts with what it shows.
+    await page.getByRole('button', { name: `${h.server.superAdmin.name}, account menu` }).waitFor();
+  });
+
+  it('every page in the navigation names the tab after itself and has exactly one h1', async () => {
+    const page = await h.newPage();
+    await h.login(page);
+    const labels = await h.navLabels(page);
+    expect(labels).toContain('Integration Users');
+    for (const label of labels) {
+      await h.navigate(page, label);
+      await expectPageNamed(page, label);
+    }
+    await page.goto('/no/such/page');
+    await expectPageNamed(page, 'Page not found');
+  });
+
+  it('a dialog opened from a menu starts on its field and returns the focus to the menu button after Esc', async () => {
+    const api = await h.api();
+    const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
+    const roleId = roles.find((r) => r.name === 'DLP Super Admin')!.id;
+    const { key } = await api.post<{ key: string }>('/api-keys', { name: 'A11y DLP engine', roleId });
+    const now = new Date();
+    const res = await fetch(`${h.server.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ incidents: generateBatch({ count: 2, from: new Date(now.getTime() - 3600_000), to: now, prefix: 'A11Y', seed: 5 }) }),
+    });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: { id: number }[] };
+
+    const page = await h.newPage();
+    await h.login(page);
+    await page.goto(`/incidents/${results[0]!.id}`);
+    await page.getByRole('heading', { level: 1, name: /^Incident / }).waitFor();
+    await page.waitForFunction(`document.title === 'Incident Details · ${APP}'`);
+    expect(await page.locator('h1').count()).toBe(1);
+
+    // Keyboard: focus the Actions button, open its menu, choose Assign Priority.
+    const actions = page.getByRole('button', { name: 'Actions' });
+    await actions.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: 'Assign Priority' }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 10 && (await focused(page))?.name !== 'Assign Priority'; i++) await page.keyboard.press('ArrowDown');
+    expect((await focused(page))?.name).toBe('Assign Priority');
+    await page.keyboard.press('Enter');
+
+    const dialog = page.getByRole('dialog', { name: 'Assign Priority' });
+    await dialog.waitFor();
+    await h.settled(page);
+    await focusSettles(page, (f) => !!f?.inDialog && !f.closeButton && f.tag === 'select', 'the Priority field');
+    await dialog.getByRole('button', { name: 'Close dialog' }).waitFor();
+
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await focusSettles(page, (f) => f?.tag === 'button' && f.name === 'Actions' && !f.inDialog, 'the Actions button');
+
+    // The same with the mouse and the × button.
+    await actions.click();
+    await page.getByRole('menuitem', { name: 'Assign Priority' }).click();
+    await dialog.waitFor();
+    await h.settled(page);
+    await dialog.getByRole('button', { name: 'Close dialog' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await focusSettles(page, (f) => f?.name === 'Actions', 'the Actions button');
+  });
+
+  it('a dialog without a marked field starts on its first field, not on ×, and Esc returns to its button', async () => {
+    const page = await h.newPage();
+    await h.login(page);
+    await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+    // Incidents' Filters window marks no field: Mantine alone would focus the × button first.
+    const open = page.getByRole('button', { name: 'Filters', exact: true });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Filters' });
+    await dialog.waitFor();
+    await h.settled(page);
+    await focusSettles(page, (f) => !!f?.inDialog && !f.closeButton && ['input', 'select', 'textarea'].includes(f.tag), 'the first field of Filters');
+    expect(await dialog.getByRole('button', { name: 'Close dialog' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await focusSettles(page, (f) => f?.name === 'Filters' && !f.inDialog, 'the Filters button');
+  });
+
+  it('toasts are announced in a live region and their close buttons are named', async () => {
+    const page = await h.newPage();
+    await h.login(page);
+    await h.navigate(page, 'Labels');
+    await page.getByRole('button', { name: 'Add More' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add Label' });
+    await dialog.getByRole('textbox', { name: 'Label Name' }).fill('A11y toast');
+    await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+    const toast = page.locator('[aria-live="polite"] [role="status"]', { hasText: 'Label added' });
+    await toast.waitFor();
+    await toast.getByRole('button', { name: 'Dismiss notification' }).click();
+    await toast.waitFor({ state: 'detached' });
+  });
+
+  it('in a narrow window the open drawer keeps Tab inside and Esc closes it, back on the burger', async () => {
+    const page = await h.newPage({ width: 400 });
+    await h.login(page);
+    await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+    const burger = page.getByRole('button', { name: 'Toggle navigation' });
+    expect(await burger.getAttribute('aria-expanded')).toBe('false');
+    // The closed drawer's links are not Tab stops.
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    expect(await nav.getAttribute('inert')).not.toBeNull();
+
+    await burger.focus();
+    await page.keyboard.press('Enter');
+    expect(await burger.getAttribute('aria-expanded')).toBe('true');
+    await focusSettles(page, (f) => !!f?.inNav, 'the open drawer');
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press(i % 4 === 3 ? 'Shift+Tab' : 'Tab');
+      expect((await focused(page))?.inNav, `Tab press ${i + 1} stays in the drawer`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await focusSettles(page, (f) => f?.name === 'Toggle navigation', 'the burger');
+    expect(await burger.getAttribute('aria-expanded')).toBe('false');
+  });
+});
