@@ -23,6 +23,12 @@ import { pageQuery, paged, sortOrder } from '../../platform/http/pagination.js';
  */
 
 export const TICKET_STATES = ['creating', 'open', 'closed', 'failed'] as const;
+
+/**
+ * A creation still "creating" this long after its last change (no answer, no failure) may be
+ * retried by hand: the server refuses an earlier Retry, and the web app shows it as stuck.
+ */
+export const STUCK_AFTER_MS = 15 * 60_000;
 export type TicketState = (typeof TICKET_STATES)[number];
 
 /** What happens when a ticket is requested for an incident whose ticket on that integration is closed. */

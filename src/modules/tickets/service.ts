@@ -10,12 +10,18 @@ import { descriptorOf } from '../../connectors/descriptors.js';
 import { createInput, noteTag, requestBody } from './content.js';
 import { CreateJob } from './create-job.js';
 import { CREATE_JOB, type CreateJobPayload, type TicketsDeps } from './deps.js';
-import type { ClosedTicketPolicy, CreateTicketInput, TicketListQuery, TicketOptions, TicketPreview, TicketView } from './schemas.js';
+import {
+  STUCK_AFTER_MS,
+  type ClosedTicketPolicy,
+  type CreateTicketInput,
+  type TicketListQuery,
+  type TicketOptions,
+  type TicketPreview,
+  type TicketView,
+} from './schemas.js';
 import { TicketsStore, type TicketRecord } from './store.js';
 import { ticketName, ticketView } from './views.js';
 
-/** A creation still "creating" after this long (no answer, no failure) may be retried by hand. */
-export const STUCK_AFTER_MS = 15 * 60_000;
 /** The job gives up by the deadline in config, not by a count of attempts. */
 const JOB_MAX_ATTEMPTS = 100_000;
 /** A preview has no ticket id yet; the real marker is `wfa-<ticket id>`. */

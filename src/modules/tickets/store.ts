@@ -130,24 +130,21 @@ export class TicketsStore {
   }
 
   /** Live tickets on an integration (deleting it is refused while > 0). */
-  async countLiveByIntegration(orgId: number, integrationId: number, exec: Exec = this.db): Promise<number> {
-    const r = await exec
-      .selectFrom('tickets')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('org_id', '=', orgId)
-      .where('integration_id', '=', integrationId)
-      .where('state', 'in', LIVE_STATES)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+  countLiveByIntegration(orgId: number, integrationId: number, exec: Exec = this.db): Promise<number> {
+    return this.countLive(orgId, 'integration_id', integrationId, exec);
   }
 
   /** Live tickets assigned to an integration user (removing them is refused while > 0). */
-  async countLiveByUser(orgId: number, integrationUserId: number, exec: Exec = this.db): Promise<number> {
+  countLiveByUser(orgId: number, integrationUserId: number, exec: Exec = this.db): Promise<number> {
+    return this.countLive(orgId, 'integration_user_id', integrationUserId, exec);
+  }
+
+  private async countLive(orgId: number, column: 'integration_id' | 'integration_user_id', id: number, exec: Exec): Promise<number> {
     const r = await exec
       .selectFrom('tickets')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('org_id', '=', orgId)
-      .where('integration_user_id', '=', integrationUserId)
+      .where(column, '=', id)
       .where('state', 'in', LIVE_STATES)
       .executeTakeFirstOrThrow();
     return Number(r.n);

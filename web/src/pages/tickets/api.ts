@@ -15,6 +15,8 @@ import type {
   bulkRetryResult,
   ticketPage,
 } from '../../../../src/modules/tickets/schemas';
+// The server refuses a Retry of a creating ticket before this; the page shows it as stuck after it.
+import { STUCK_AFTER_MS } from '../../../../src/modules/tickets/schemas';
 
 export type { CreateTicketInput, TicketOptions, TicketPreview, TicketState, TicketView };
 export type TicketPage = z.infer<typeof ticketPage>;
@@ -30,13 +32,6 @@ export const TICKET_STATE_LABELS: Record<TicketState, { label: string; color: st
   closed: { label: 'Closed', color: 'gray' },
   failed: { label: 'Failed', color: 'red' },
 };
-
-/**
- * A ticket still "creating" this long after its last change is shown as stuck and offered Retry.
- * Must equal the server's STUCK_AFTER_MS (src/modules/tickets/service.ts), which refuses an
- * earlier retry; the service module cannot be bundled, hence the copy.
- */
-export const STUCK_AFTER_MS = 15 * 60_000;
 
 export function isStuck(t: TicketView, now = Date.now()): boolean {
   return t.state === 'creating' && now - new Date(t.updatedAt).getTime() > STUCK_AFTER_MS;
