@@ -76,7 +76,8 @@ describeE2E('accessibility: navigation and dialogs', (h) => {
     expect(controls).toBeTruthy();
     await page.keyboard.press('Enter');
     await focusSettles(page, (f) => f?.expanded === 'true', 'the expanded Setup button');
-    expect(await page.locator(`[id="${controls}"]`).getByRole('link', { name: 'Integration Users' }).isVisible()).toBe(true);
+    // The group opens with a transition: wait for the link to be shown rather than sample it once.
+    await page.locator(`[id="${controls}"]`).getByRole('link', { name: 'Integration Users' }).waitFor({ state: 'visible' });
 
     const next = await tabTo(page, () => true, 'the next element', 1);
     expect(next.tag, 'the first Tab after Setup lands on a Setup link').toBe('a');
