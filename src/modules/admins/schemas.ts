@@ -16,6 +16,8 @@ export const updateAdminBody = z.strictObject({
   roleId: z.number().int().positive().optional(),
   status: z.enum(['active', 'disabled']).optional(),
   password: password.optional(),
+  /** Required when admins change their own password: a session left open must not be enough. */
+  currentPassword: z.string().max(256).optional(),
 });
 
 export const listAdminsQuery = z.strictObject({

@@ -5,7 +5,7 @@ import type { AdminsDb } from './db.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditRecorder } from '../audit/service.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { allows, parsePermissions, type Category, type Level } from '../../platform/permissions.js';
 import type { AnyExec } from '../../platform/db/database.js';
 import type { RolesService } from '../roles/service.js';
@@ -109,11 +109,20 @@ export class AdminsService {
     return this.get(actor.orgId, id);
   }
 
-  async update(actor: Principal, id: number, input: { name?: string; roleId?: number; status?: 'active' | 'disabled'; password?: string }): Promise<AdminView> {
+  async update(
+    actor: Principal,
+    id: number,
+    input: { name?: string; roleId?: number; status?: 'active' | 'disabled'; password?: string; currentPassword?: string },
+  ): Promise<AdminView> {
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     await this.db.transaction().execute(async (trx) => {
       const current = await this.store.get(actor.orgId, id, trx);
       if (!current) throw notFound('Admin');
+      if (actor.adminId === id && input.password) {
+        if (!input.currentPassword) throw badRequest('Enter your current password to set a new one.', { field: 'currentPassword' });
+        if (!(await verifyPassword(input.currentPassword, current.password_hash)))
+          throw badRequest('The current password is not right; your password was not changed.', { field: 'currentPassword' });
+      }
       if (actor.adminId === id && input.status === 'disabled') throw badRequest('You cannot disable your own account.');
       if (actor.adminId === id && input.roleId !== undefined && input.roleId !== current.role_id)
         throw badRequest('You cannot change your own role; ask another admin.');

@@ -5,7 +5,7 @@ import type { TableWrites } from '../../platform/db/table-writes.js';
 import { defineModule } from '../../platform/module.js';
 import type { AdminsService } from '../admins/service.js';
 import type { AuthDb } from './db.js';
-import { sessionsBaseline } from './migrations.js';
+import { loginFailuresInit, sessionsBaseline } from './migrations.js';
 import { authRoutes } from './routes.js';
 import { AuthService } from './service.js';
 
@@ -13,8 +13,8 @@ type Deps = { db: Kysely<AuthDb>; config: Config; admins: Pick<AdminsService, 'f
 
 export const authModule = defineModule({
   key: 'auth',
-  migrations: { [BASELINE_MIGRATION]: sessionsBaseline },
-  tables: ['sessions'],
+  migrations: { [BASELINE_MIGRATION]: sessionsBaseline, '0130_login_failures': loginFailuresInit },
+  tables: ['sessions', 'login_failures'],
   create: ({ db, config, admins, writes }: Deps) => new AuthService(db, config, admins, writes),
   routes: authRoutes,
 });

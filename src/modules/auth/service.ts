@@ -39,6 +39,8 @@ type SessionRow = {
  * ~20 µs of a ~330 µs list request on SQLite, and a round trip on PostgreSQL.
  */
 const SESSION_CACHE_MS = 1000;
+/** The longest one address stays locked out of an account, however many times it was locked. */
+const MAX_LOCKOUT_MINUTES = 24 * 60;
 const SESSION_CACHE_MAX = 10_000;
 
 export class AuthService implements Authenticator {
@@ -58,8 +60,11 @@ export class AuthService implements Authenticator {
   }
 
   /**
-   * Checks the password; after `loginMaxFailures` wrong passwords in a row the account is locked
-   * for `loginLockoutMinutes`. The message never says whether the email exists.
+   * Checks the password. After `loginMaxFailures` wrong passwords in a row from one address, that
+   * address is locked out of this account for `loginLockoutMinutes`, doubling with each new lock
+   * (up to a day). Locking the pair rather than the account means an attacker guessing from their
+   * address cannot keep the admin out from theirs. Unknown email, wrong password and a locked
+   * address get the very same answer, so none of them confirms that the account exists.
    */
   async login(email: string, password: string, ip: string): Promise<{ token: string; csrfToken: string; adminId: number }> {
     const wait = this.limiter.hit(ip);
@@ -70,33 +75,33 @@ export class AuthService implements Authenticator {
       throw unauthorized(BAD_LOGIN);
     }
     const now = new Date();
-    if (admin.locked_until && admin.locked_until > now.toISOString()) {
-      throw new AppError(
-        423,
-        'account_locked',
-        `This account is locked after repeated failed sign-ins. Try again after ${admin.locked_until} or ask another admin to unlock it.`,
-        { lockedUntil: admin.locked_until },
-      );
+    const nowIsoStr = now.toISOString();
+    const pair = await this.db.selectFrom('login_failures').selectAll().where('admin_id', '=', admin.id).where('address', '=', ip).executeTakeFirst();
+    // Enabling an admin clears the account's locked_until: every address lock set before it is void.
+    const pairLocked = !!pair?.locked_until && pair.locked_until > nowIsoStr && !!admin.locked_until && pair.locked_until <= admin.locked_until;
+    if (pairLocked) {
+      await verifyPassword(password, await dummyPasswordHash());
+      throw unauthorized(BAD_LOGIN);
     }
     const ok = await verifyPassword(password, admin.password_hash);
     if (!ok) {
-      const failures = admin.failed_logins + 1;
-      const lock = failures >= this.config.loginMaxFailures;
-      const lockedUntil = lock ? new Date(now.getTime() + this.config.loginLockoutMinutes * 60_000).toISOString() : null;
-      await this.admins.recordSignIn(admin.id, { failed_logins: lock ? 0 : failures, locked_until: lockedUntil });
-      if (lock) {
-        throw new AppError(423, 'account_locked', `Too many failed sign-ins: this account is locked for ${this.config.loginLockoutMinutes} minutes.`, {
-          lockedUntil,
-        });
-      }
+      await this.recordFailure(admin, ip, pair, now);
       throw unauthorized(BAD_LOGIN);
     }
     if (admin.status !== 'active') throw new AppError(403, 'account_disabled', 'This account is disabled. Ask another admin to enable it.');
     const token = randomToken();
     const csrfToken = randomToken();
-    const nowIsoStr = now.toISOString();
     await this.db.transaction().execute(async (trx) => {
-      await this.admins.recordSignIn(admin.id, { failed_logins: 0, locked_until: null, last_login_at: nowIsoStr }, trx);
+      await trx.deleteFrom('login_failures').where('admin_id', '=', admin.id).where('address', '=', ip).execute();
+      // Other addresses may still be locked out (an attacker's): the account keeps their latest lock.
+      const stillLocked = await trx
+        .selectFrom('login_failures')
+        .select((eb) => eb.fn.max('locked_until').as('until'))
+        .where('admin_id', '=', admin.id)
+        .where('locked_until', '>', nowIsoStr)
+        .executeTakeFirst();
+      const lockedUntil = admin.locked_until && stillLocked?.until ? stillLocked.until : null;
+      await this.admins.recordSignIn(admin.id, { failed_logins: 0, locked_until: lockedUntil, last_login_at: nowIsoStr }, trx);
       await trx
         .insertInto('sessions')
         .values({
@@ -112,6 +117,29 @@ export class AuthService implements Authenticator {
     });
     this.limiter.forgive(ip);
     return { token, csrfToken, adminId: admin.id };
+  }
+
+  /** One more wrong password from `ip`: counts it, and locks the pair (progressively longer) at the limit. */
+  private async recordFailure(
+    admin: { id: number; failed_logins: number; locked_until: string | null },
+    ip: string,
+    pair: { failures: number; lockouts: number } | undefined,
+    now: Date,
+  ): Promise<void> {
+    const failures = (pair?.failures ?? 0) + 1;
+    const lock = failures >= this.config.loginMaxFailures;
+    const lockouts = (pair?.lockouts ?? 0) + (lock ? 1 : 0);
+    const minutes = Math.min(this.config.loginLockoutMinutes * 2 ** Math.max(0, lockouts - 1), MAX_LOCKOUT_MINUTES);
+    const lockedUntil = lock ? new Date(now.getTime() + minutes * 60_000).toISOString() : null;
+    const row = { failures: lock ? 0 : failures, lockouts, locked_until: lockedUntil, updated_at: now.toISOString() };
+    await this.db
+      .insertInto('login_failures')
+      .values({ admin_id: admin.id, address: ip, ...row })
+      .onConflict((oc) => oc.columns(['admin_id', 'address']).doUpdateSet(row))
+      .execute();
+    // The account shows as locked (Admins page) while any address is; enabling it lifts them all.
+    const accountLock = lockedUntil && (!admin.locked_until || lockedUntil > admin.locked_until) ? lockedUntil : admin.locked_until;
+    await this.admins.recordSignIn(admin.id, { failed_logins: admin.failed_logins + 1, locked_until: accountLock });
   }
 
   async logout(sessionId: string): Promise<void> {

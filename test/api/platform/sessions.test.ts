@@ -181,24 +181,64 @@ describe('sign-in failures', () => {
     expect((await rawLogin(t.admin.email, TEST_PASSWORD)).statusCode).toBe(200);
   });
 
-  it(`locks after WFA_LOGIN_MAX_FAILURES (3) failures: 423, the right password refused, unlocked by enabling`, async () => {
+  it(`locks the address after WFA_LOGIN_MAX_FAILURES (3) failures, answering as for an unknown email; other addresses still sign in; enabling unlocks`, async () => {
     const id = await newAdmin('lock-me@example.com');
-    const ip = freshIp();
-    expect((await rawLogin('lock-me@example.com', 'wrong-1', ip)).statusCode).toBe(401);
-    expect((await rawLogin('LOCK-ME@example.com', 'wrong-2', freshIp())).statusCode).toBe(401);
-    const locked = await rawLogin('lock-me@example.com', 'wrong-3', freshIp());
-    expectErrorShape(locked, 423);
-    expect(locked.json().error.code).toBe('account_locked');
-    const right = await rawLogin('lock-me@example.com', TEST_PASSWORD, freshIp());
-    expectErrorShape(right, 423);
+    const attacker = freshIp();
+    const unknown = await rawLogin('nobody-at-all@example.com', 'wrong-0', attacker);
+    for (const guess of ['wrong-1', 'wrong-2', 'wrong-3']) expect((await rawLogin('LOCK-me@example.com', guess, attacker)).statusCode).toBe(401);
+    // Locked: even the right password gets exactly the unknown-email answer (nothing confirms the account exists).
+    const right = await rawLogin('lock-me@example.com', TEST_PASSWORD, attacker);
+    expect(right.statusCode).toBe(401);
+    expect(right.json().error).toMatchObject({ code: unknown.json().error.code, message: unknown.json().error.message });
     expect(right.headers['set-cookie']).toBeUndefined();
+    expect((await root.get(`/api/v1/admins/${id}`)).json().locked).toBe(true);
+
+    // The attacker cannot keep the admin out: from the admin's own address the right password works.
+    expect((await rawLogin('lock-me@example.com', TEST_PASSWORD, freshIp())).statusCode).toBe(200);
+    expect((await rawLogin('lock-me@example.com', TEST_PASSWORD, attacker)).statusCode).toBe(401);
     expect((await root.get(`/api/v1/admins/${id}`)).json().locked).toBe(true);
 
     const before = await count(t, 'audit_log');
     expect((await root.patch(`/api/v1/admins/${id}`, { status: 'active' })).statusCode).toBe(200);
     expect(await count(t, 'audit_log')).toBe(before + 1);
     expect((await root.get(`/api/v1/admins/${id}`)).json().locked).toBe(false);
-    expect((await rawLogin('lock-me@example.com', TEST_PASSWORD, freshIp())).statusCode).toBe(200);
+    expect((await rawLogin('lock-me@example.com', TEST_PASSWORD, attacker)).statusCode).toBe(200);
+  });
+
+  it('each new lock of the same address lasts twice as long (progressive back-off)', async () => {
+    const id = await newAdmin('backoff@example.com');
+    const attacker = freshIp();
+    const lockedUntil = async () =>
+      (await t.ctx.db.selectFrom('login_failures').select('locked_until').where('admin_id', '=', id).where('address', '=', attacker).executeTakeFirstOrThrow())
+        .locked_until!;
+    for (const guess of ['a', 'b', 'c']) await rawLogin('backoff@example.com', `wrong-${guess}-long`, attacker);
+    const first = Date.parse(await lockedUntil()) - Date.now();
+    // An admin lifts the lock; the same address fails three times again.
+    expect((await root.patch(`/api/v1/admins/${id}`, { status: 'active' })).statusCode).toBe(200);
+    for (const guess of ['d', 'e', 'f']) await rawLogin('backoff@example.com', `wrong-${guess}-long`, attacker);
+    const second = Date.parse(await lockedUntil()) - Date.now();
+    expect(first).toBeGreaterThan(25 * 60_000);
+    expect(first).toBeLessThanOrEqual(30 * 60_000);
+    expect(second).toBeGreaterThan(55 * 60_000);
+    expect(second).toBeLessThanOrEqual(60 * 60_000);
+  });
+
+  it('changing one’s own password needs the current one; another admin resets it without', async () => {
+    const id = await newAdmin('self-change@example.com', superAdminRole);
+    const me = await t.login('self-change@example.com');
+    const without = await me.patch(`/api/v1/admins/${id}`, { password: 'brand-new-password-1' });
+    expectErrorShape(without, 400);
+    expect(without.json().error.message).toMatch(/current password/);
+    const wrong = await me.patch(`/api/v1/admins/${id}`, { password: 'brand-new-password-1', currentPassword: 'not-my-password' });
+    expectErrorShape(wrong, 400);
+    expect((await rawLogin('self-change@example.com', TEST_PASSWORD)).statusCode).toBe(200);
+    const me2 = await t.login('self-change@example.com');
+    expect((await me2.patch(`/api/v1/admins/${id}`, { password: 'brand-new-password-1', currentPassword: TEST_PASSWORD })).statusCode).toBe(200);
+    expect((await rawLogin('self-change@example.com', TEST_PASSWORD)).statusCode).toBe(401);
+    expect((await rawLogin('self-change@example.com', 'brand-new-password-1')).statusCode).toBe(200);
+    // An admin resetting someone else's password (forgotten) does not know it, and need not.
+    expect((await root.patch(`/api/v1/admins/${id}`, { password: TEST_PASSWORD })).statusCode).toBe(200);
+    expect((await rawLogin('self-change@example.com', TEST_PASSWORD)).statusCode).toBe(200);
   });
 
   it('a successful sign-in resets the failure count', async () => {
