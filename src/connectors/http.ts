@@ -16,6 +16,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RETRIES = 3;
 /** A wait longer than this is not slept through in-process: the caller's job queue reschedules instead. */
 export const MAX_INLINE_WAIT_MS = 60_000;
+/** A retry with less of the interactive deadline left than this could not get an answer in time. */
+const MIN_ATTEMPT_MS = 250;
 
 export type HttpClientConfig = {
   system: string;
@@ -74,8 +76,10 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly deadlineAt: number | undefined;
 
   constructor(private readonly cfg: HttpClientConfig) {
+    this.deadlineAt = cfg.options.deadlineMs !== undefined ? Date.now() + cfg.options.deadlineMs : undefined;
     this.base = cfg.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = cfg.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxRetries = cfg.options.maxRetries ?? DEFAULT_MAX_RETRIES;
@@ -146,12 +150,19 @@ export class HttpClient {
       credentialHint: this.cfg.credentialHint,
       secrets: this.cfg.secrets,
       host: new URL(this.base).host,
-      timeoutMs: this.timeoutMs,
+      // A person waiting is told the whole budget they waited, not one attempt's share of it.
+      timeoutMs: this.cfg.options.deadlineMs ?? this.timeoutMs,
     };
   }
 
   private async withRetries(req: HttpRequest): Promise<RawResponse> {
     const idempotent = req.idempotent ?? req.method === 'GET';
+    const deadlineAt = this.deadlineAt;
+    /** Sleeps before the next attempt, unless too little of the interactive deadline would be left for it. */
+    const waitOrGiveUp = async (ms: number, error: unknown) => {
+      if (deadlineAt !== undefined && Date.now() + ms + MIN_ATTEMPT_MS > deadlineAt) throw error;
+      await this.sleep(ms);
+    };
     for (let attempt = 0; ; attempt++) {
       const lastAttempt = attempt >= this.maxRetries;
       let res: RawResponse;
@@ -159,7 +170,7 @@ export class HttpClient {
         res = await this.once(req);
       } catch (err) {
         if (err instanceof ConnectorError || !idempotent || lastAttempt) throw err;
-        await this.sleep(backoffDelay(attempt, this.cfg.random));
+        await waitOrGiveUp(backoffDelay(attempt, this.cfg.random), err);
         continue;
       }
       if (res.status < 300) return res;
@@ -168,8 +179,14 @@ export class HttpClient {
       if (!retryable || lastAttempt) throw error;
       const asked = error.opts.retryAfterMs ?? 0;
       if (asked > MAX_INLINE_WAIT_MS) throw error;
-      await this.sleep(Math.max(backoffDelay(attempt, this.cfg.random), asked));
+      await waitOrGiveUp(Math.max(backoffDelay(attempt, this.cfg.random), asked), error);
     }
+  }
+
+  /** This attempt's timeout: the per-request one, or what is left of the interactive deadline. */
+  private attemptTimeoutMs(): number {
+    if (this.deadlineAt === undefined) return this.timeoutMs;
+    return Math.max(1, Math.min(this.timeoutMs, this.deadlineAt - Date.now()));
   }
 
   private errorFor(res: RawResponse, req: HttpRequest): ConnectorError {
@@ -205,7 +222,7 @@ export class HttpClient {
       body = new URLSearchParams(req.form).toString();
     }
     // The same signal bounds reading the body, so a server that stalls mid-response also times out.
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const signal = AbortSignal.timeout(this.attemptTimeoutMs());
     // Redirects are not followed: a redirect could lead past the address guard.
     // Without private targets allowed, the request goes through an agent whose socket lookup
     // re-checks the address it connects to, so DNS cannot swap in a private one after the check.

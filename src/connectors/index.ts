@@ -4,6 +4,7 @@ import type { Connection, ConnectorOptions, TicketingConnector } from './types.j
 
 export * from './types.js';
 export * from './descriptors.js';
+export { INTERACTIVE_DEADLINE_MS } from './limits.js';
 export { JiraCloudConnector, jiraIssueBody } from './jira-cloud/connector.js';
 export { ServiceNowConnector, serviceNowIncidentBody } from './servicenow/connector.js';
 

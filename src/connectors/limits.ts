@@ -8,6 +8,12 @@ import { ConnectorError } from './types.js';
 
 /** The largest response body read; real answers (100 tickets, a page of projects) are far below it. */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/**
+ * How long a person waits for a ticketing system (Add User's lookup, Connect Account, Test
+ * connection): every attempt, retry and back-off of the call fits in it. Background work keeps
+ * its retries instead.
+ */
+export const INTERACTIVE_DEADLINE_MS = 10_000;
 /** The most pages one listing follows; a server that keeps offering more is misbehaving. */
 export const MAX_PAGES = 100;
 /** Names shown to people: display names, project, status and field names. Longer ones are cut. */

@@ -61,6 +61,12 @@ export type ConnectorOptions = {
   timeoutMs?: number;
   /** Retries for 429/503 and network failures; default 3. */
   maxRetries?: number;
+  /**
+   * For a person waiting on the answer: every call of this connector (built for that one request)
+   * must be done within this many ms of its creation, attempts, retries and waits included. Past
+   * it the call fails with a timeout that states this budget.
+   */
+  deadlineMs?: number;
   /** Called after an OAuth grant or refresh so the caller can store the new tokens (encrypted). */
   onTokens?: (tokens: OAuthTokens) => Promise<void>;
   /** Every outcome of every call, for integration health tracking. */

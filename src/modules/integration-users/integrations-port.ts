@@ -20,8 +20,11 @@ export interface IntegrationsPort {
   summary(orgId: number, id: number): Promise<IntegrationRef | null>;
   /** The org's integrations, without the project counts the list does not need. */
   summaries(orgId: number): Promise<IntegrationRef[]>;
-  /** A connector with the integration's stored credentials and health tracking. */
-  connectorFor(orgId: number, id: number): Promise<TicketingConnector>;
+  /**
+   * A connector with the integration's stored credentials and health tracking; `interactive`: a
+   * person is waiting, so all of its calls share one deadline instead of retrying at length.
+   */
+  connectorFor(orgId: number, id: number, opts?: { interactive?: boolean }): Promise<TicketingConnector>;
 }
 
 /** The integration's page in the web app, where its credentials and status are fixed. */

@@ -71,7 +71,7 @@ export class UserLookup {
     const existing = await this.store.byEmail(orgId, ref.id, email.toLowerCase());
     if (existing && !existing.removed_at) return { outcome: 'already_added', existing };
     try {
-      const c = connector ? await connector() : await this.integrations().connectorFor(orgId, ref.id);
+      const c = connector ? await connector() : await this.integrations().connectorFor(orgId, ref.id, { interactive: true });
       const r = await c.lookupUserByEmail(email);
       switch (r.outcome) {
         case 'found':

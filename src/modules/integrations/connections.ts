@@ -268,6 +268,7 @@ export class IntegrationConnections {
     const connector = await this.connectors.connectorFor(actor.orgId, id, {
       allowDisabled: true,
       freshGrant: current.status === 'Reauthorization Required',
+      interactive: true,
     });
     const { accountName } = await this.connectors.settledCall(id, () => connector.verify());
     await this.store.update(this.db, actor.orgId, id, { account_name: accountName });

@@ -4,6 +4,7 @@ import {
   ConnectorError,
   createConnector,
   descriptorOf,
+  INTERACTIVE_DEADLINE_MS,
   type Connection,
   type ConnectorOptions,
   type OAuthTokens,
@@ -48,7 +49,11 @@ export class IntegrationConnectors {
    * stored (sealed) and every call's outcome feeds the integration's health. A disabled
    * integration is refused unless `allowDisabled`.
    */
-  async connectorFor(orgId: number, id: number, opts: { allowDisabled?: boolean; freshGrant?: boolean } = {}): Promise<TicketingConnector> {
+  async connectorFor(
+    orgId: number,
+    id: number,
+    opts: { allowDisabled?: boolean; freshGrant?: boolean; interactive?: boolean } = {},
+  ): Promise<TicketingConnector> {
     const r = await requireIntegration(this.store, orgId, id);
     if (!r.enabled && !opts.allowDisabled) {
       throw conflict(`The ${descriptorOf(r.type).label} integration ${r.name} is disabled. Enable it on Setup > Integrations first.`);
@@ -58,6 +63,7 @@ export class IntegrationConnectors {
     return this.create(r.type, r.base_url, creds, {
       onTokens: (tokens) => this.storeTokens(orgId, id, tokens),
       onCallResult: (ok, error) => this.health.track(orgId, id, ok, error),
+      ...(opts.interactive ? { deadlineMs: INTERACTIVE_DEADLINE_MS } : {}),
     });
   }
 
@@ -84,6 +90,7 @@ export class IntegrationConnectors {
       onTokens: async (t) => {
         tokens = t;
       },
+      deadlineMs: INTERACTIVE_DEADLINE_MS,
     });
     try {
       const { accountName } = await connector.verify();
@@ -112,7 +119,7 @@ export class IntegrationConnectors {
     type: IntegrationRecord['type'],
     baseUrl: string,
     creds: StoredCredentials,
-    hooks: Pick<ConnectorOptions, 'onTokens' | 'onCallResult'>,
+    hooks: Pick<ConnectorOptions, 'onTokens' | 'onCallResult' | 'deadlineMs'>,
   ): TicketingConnector {
     return createConnector(connectionOf(type, baseUrl, creds), {
       allowPrivateTargets: this.config.allowPrivateTargets,

@@ -102,7 +102,7 @@ export class IntegrationsService {
    * stored (sealed) and every call's outcome feeds the integration's health. A disabled
    * integration is refused unless `allowDisabled`.
    */
-  connectorFor(orgId: number, id: number, opts: { allowDisabled?: boolean; freshGrant?: boolean } = {}): Promise<TicketingConnector> {
+  connectorFor(orgId: number, id: number, opts: { allowDisabled?: boolean; freshGrant?: boolean; interactive?: boolean } = {}): Promise<TicketingConnector> {
     return this.connectors.connectorFor(orgId, id, opts);
   }
 

@@ -76,6 +76,17 @@ describe.each([
     expect(add.json().error.code).toBe('unreachable');
   });
 
+  it('a person waiting is not held through long retries: a rate limit past the 10 s deadline answers at once', async () => {
+    const system = label === 'ServiceNow' ? 'servicenow' : 'jira';
+    sb.state.setFaults(system, { rateLimitBurst: 10, retryAfterSeconds: 20 });
+    const before = sb.state.requests(system).length;
+    const body = (await lookup(integ().id, emails().found[0])).json();
+    expect(body.outcome).toBe('unreachable');
+    expect(body.message).toMatch(/rate limiting/);
+    // One request, not four: a background call would wait out the Retry-After and try again.
+    expect(sb.state.requests(system).length - before).toBe(1);
+  });
+
   it('credentials refused', async () => {
     const restore = label === 'ServiceNow' ? breakServiceNowPassword() : breakJiraToken();
     try {

@@ -122,6 +122,26 @@ describe('outbound HTTP against the sandbox', () => {
     expect(rec.waits).toHaveLength(2);
   });
 
+  it('an interactive call (a person waiting) stops at its deadline instead of retrying, and says how long it waited', async () => {
+    sandbox.state.setFaults('jira', { hang: 10 });
+    const rec = recordingSleep(sandbox);
+    const err = await failure(jira(sandbox, { timeoutMs: 10_000, maxRetries: 3, deadlineMs: 300, sleep: rec.sleep }).verify());
+    expect(err.kind).toBe('unavailable');
+    expect(err.message).toMatch(/did not answer within 0.3 s/);
+    // Background calls would repeat a hanging request maxRetries times; a person gets one answer in time.
+    expect(sandbox.state.requests('jira').map((r) => r.fault)).toEqual(['hang']);
+    expect(rec.waits).toHaveLength(0);
+  });
+
+  it('an interactive call does not sleep through a Retry-After that ends past its deadline', async () => {
+    sandbox.state.setFaults('servicenow', { rateLimitBurst: 5, retryAfterSeconds: 20 });
+    const rec = recordingSleep(sandbox);
+    const err = await failure(serviceNow(sandbox, { deadlineMs: 10_000, sleep: rec.sleep }).verify());
+    expect(err.kind).toBe('rate_limited');
+    expect(sandbox.state.requests('servicenow')).toHaveLength(1);
+    expect(rec.waits).toHaveLength(0);
+  });
+
   it('recovers from a dropped connection on a read', async () => {
     sandbox.state.setFaults('jira', { drop: 1 });
     await expect(jira(sandbox).verify()).resolves.toBeTruthy();
