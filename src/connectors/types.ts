@@ -112,6 +112,12 @@ export type FieldMeta = {
   required: boolean;
   /** Jira schema type ("string", "array", "option", "user", "priority", "number", ...). */
   schemaType: string;
+  /** A custom field's type key (e.g. "…customfieldtypes:textarea", rich text); null for system fields. */
+  schemaCustom?: string | null;
+  /** What an array holds ("string", "option", "user", "component", "version", ...). */
+  schemaItems?: string | null;
+  /** A system field's own name (e.g. "environment"). */
+  schemaSystem?: string | null;
   allowedValues?: { id: string; name: string }[];
 };
 

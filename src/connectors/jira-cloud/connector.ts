@@ -210,6 +210,9 @@ export class JiraCloudConnector implements TicketingConnector {
       name: boundedName(f.name),
       required: f.required,
       schemaType: boundedName(f.schema.type),
+      schemaCustom: f.schema.custom ? boundedName(f.schema.custom) : null,
+      schemaItems: f.schema.items ? boundedName(f.schema.items) : null,
+      schemaSystem: f.schema.system ? boundedName(f.schema.system) : null,
       ...(f.allowedValues
         ? {
             allowedValues: f.allowedValues.map((v) => ({

@@ -65,7 +65,7 @@ export const jiraCreateMetaField = z.looseObject({
   key: z.string(),
   name: z.string(),
   required: z.boolean(),
-  schema: z.looseObject({ type: z.string() }),
+  schema: z.looseObject({ type: z.string(), custom: optionalText, items: optionalText, system: optionalText }),
   allowedValues: z.array(z.looseObject({ id: jiraId.nullish(), name: optionalText, value: optionalText })).nullish(),
 });
 export type JiraCreateMetaField = z.infer<typeof jiraCreateMetaField>;
@@ -133,11 +133,12 @@ export function pickUser(candidates: JiraUser[], email: string): UserLookup {
   const wanted = email.trim().toLowerCase();
   const people = candidates.filter((u) => u.accountType === 'atlassian');
   const exact = people.filter((u) => typeof u.emailAddress === 'string' && u.emailAddress.toLowerCase() === wanted);
-  if (exact.length > 1) return { outcome: 'ambiguous', count: exact.length };
-  if (exact.length === 1) {
-    const user = toExternalUser(exact[0]);
-    return user.active ? { outcome: 'found', user } : { outcome: 'inactive', user };
-  }
+  // Active accounts first (as for ServiceNow): an old deactivated account sharing the email of the
+  // person's current one must neither hide it nor make it ambiguous.
+  const active = exact.filter((u) => u.active);
+  if (active.length > 1) return { outcome: 'ambiguous', count: active.length };
+  if (active.length === 1) return { outcome: 'found', user: toExternalUser(active[0]!) };
+  if (exact.length > 0) return { outcome: 'inactive', user: toExternalUser(exact[0]!) };
   const hidden = people.filter((u) => !u.emailAddress);
   if (hidden.length > 0) return { outcome: 'email_hidden', candidates: hidden.length };
   return { outcome: 'not_found' };

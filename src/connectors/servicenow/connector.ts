@@ -89,19 +89,26 @@ export class ServiceNowConnector implements TicketingConnector {
   }
 
   async lookupUserByEmail(email: string): Promise<UserLookup> {
-    const wanted = email.trim().toLowerCase();
+    // Sent as typed (the instance compares case-insensitively); compared lower-cased on our side.
+    const asked = email.trim();
+    const wanted = asked.toLowerCase();
     // '^' separates query terms: an email containing it would turn into a different query.
     if (wanted.includes('^') || wanted.includes(',')) {
       throw new ConnectorError('invalid', 'This email address contains characters ServiceNow queries cannot express safely (^ or ,).');
     }
     // ServiceNow silently drops invalid query parts and may then return unrelated users, so every
     // row is re-checked and a limit of 2 is enough to tell one from many.
-    const matching = (rows: SnRecord[]) => rows.filter((r) => raw(r.email).trim().toLowerCase() === wanted);
+    // A row with another email proves the instance ignored the email condition (an ACL on the field,
+    // say): then "nobody has this email" cannot be concluded, so it is a configuration error.
+    const matching = (rows: SnRecord[]) => {
+      if (rows.some((r) => raw(r.email).trim().toLowerCase() !== wanted)) throw ignoredQuery('email', 'sys_user', 'looking up a user by email');
+      return rows;
+    };
     // `active` is re-checked too: that query part could have been dropped as well.
-    const active = matching(await this.queryUsers(`email=${wanted}^active=true`)).filter((r) => raw(r.active) === 'true');
+    const active = matching(await this.queryUsers(`email=${asked}^active=true`)).filter((r) => raw(r.active) === 'true');
     if (active.length > 1) return { outcome: 'ambiguous', count: active.length };
     if (active.length === 1) return { outcome: 'found', user: toExternalUser(active[0]) };
-    const any = matching(await this.queryUsers(`email=${wanted}`));
+    const any = matching(await this.queryUsers(`email=${asked}`));
     if (any.length === 0) return { outcome: 'not_found' };
     return { outcome: 'inactive', user: toExternalUser(any[0]) };
   }
@@ -149,8 +156,10 @@ export class ServiceNowConnector implements TicketingConnector {
       },
       action: 'looking for an existing ticket',
     });
-    // Re-checked: a dropped query part would otherwise hand back an unrelated incident.
-    const hit = res.body.result.find((r) => raw(r[MARKER]) === marker);
+    // Re-checked: a dropped query part hands back unrelated incidents, and then ours may simply not be
+    // among them; answering "none" would let the caller create a second ticket.
+    if (res.body.result.some((r) => raw(r[MARKER]) !== marker)) throw ignoredQuery(MARKER, 'incident', 'looking for an existing ticket');
+    const hit = res.body.result[0];
     return hit ? this.toTicket(hit) : null;
   }
 
@@ -282,4 +291,12 @@ function assertMarker(marker: string): void {
   if (!/^[A-Za-z0-9._:-]{1,100}$/.test(marker)) {
     throw new ConnectorError('invalid', 'The ticket marker must be 1–100 letters, digits or . _ : - so ServiceNow can query it exactly.');
   }
+}
+
+/** The instance answered rows that do not satisfy a condition it was sent: it ignored that condition. */
+function ignoredQuery(field: string, table: string, action: string): ConnectorError {
+  return new ConnectorError(
+    'forbidden',
+    `ServiceNow ignored the ${field} condition of the query while ${action} (it returned ${table} records that do not match), so the answer cannot be trusted: give the integration account read access to ${table}.${field} (ACLs) and check that the field exists.`,
+  );
 }

@@ -22,6 +22,8 @@ function mappingRowView(m: MappingRecord): MappingRowView {
     fieldName: m.field_name,
     required: m.required === 1,
     schemaType: m.schema_type,
+    schemaCustom: m.schema_custom,
+    schemaItems: m.schema_items,
     allowedValues: parseJson<{ id: string; name: string }[] | null>(m.allowed_values, null),
     incidentField: m.incident_field,
     defaultValue: m.default_value,

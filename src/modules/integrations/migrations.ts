@@ -131,3 +131,14 @@ async function rebuildSqliteIntegrations(db: Kysely<unknown>): Promise<void> {
     await sql`pragma foreign_keys = on`.execute(db);
   }
 }
+
+/**
+ * What a field holds beyond its type: a textarea custom field takes rich text (ADF), an array's items
+ * have their own shape (options, users, components). Rows saved before this are refreshed on the
+ * next save of their mapping.
+ */
+export async function integrationsFieldSchema(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
+  for (const column of ['schema_custom', 'schema_items', 'schema_system']) {
+    await db.schema.alterTable('jira_field_mappings').addColumn(column, 'text').execute();
+  }
+}

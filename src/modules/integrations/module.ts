@@ -9,7 +9,7 @@ import type { AlertsRaiser } from '../alerts/service.js';
 import type { AuditRecorder } from '../audit/service.js';
 import { PROJECT_SYNC_SCHEDULE, syncJiraProjectLists } from './background.js';
 import { seedDemoIntegrations } from './demo.js';
-import { integrationsInit, integrationsSoftDelete } from './migrations.js';
+import { integrationsFieldSchema, integrationsInit, integrationsSoftDelete } from './migrations.js';
 import { integrationsRoutes } from './routes.js';
 import { IntegrationsService } from './service.js';
 import type { IntegrationsTables } from './tables.js';
@@ -26,7 +26,11 @@ type Deps = {
 
 export const integrationsModule = defineModule({
   key: 'integrations',
-  migrations: { '0200_integrations': integrationsInit, '0220_integrations_soft_delete': integrationsSoftDelete },
+  migrations: {
+    '0200_integrations': integrationsInit,
+    '0220_integrations_soft_delete': integrationsSoftDelete,
+    '0230_jira_field_schema': integrationsFieldSchema,
+  },
   tables: ['integrations', 'jira_projects', 'jira_field_mappings'],
   sealedColumns: [{ table: 'integrations', column: 'credentials' }],
   create: ({ db, audit, alerts, secrets, config, log, writes }: Deps) => new IntegrationsService(db, audit, alerts, secrets, config, log, writes),

@@ -175,6 +175,8 @@ export const mappingRowView = z.object({
   fieldName: z.string(),
   required: z.boolean(),
   schemaType: z.string(),
+  schemaCustom: z.string().nullable(),
+  schemaItems: z.string().nullable(),
   allowedValues: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
   incidentField: z.string().nullable(),
   defaultValue: z.string().nullable(),

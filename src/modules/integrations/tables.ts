@@ -69,6 +69,10 @@ export interface JiraFieldMappingsTable {
   required: number;
   /** Jira schema type of the field ("string", "option", "priority", ...). */
   schema_type: string;
+  /** Jira's schema.custom / schema.items / schema.system: rich text, array item shapes, system field names. */
+  schema_custom: string | null;
+  schema_items: string | null;
+  schema_system: string | null;
   /** JSON {id,name}[] or null. */
   allowed_values: string | null;
   /** Key from INCIDENT_FIELDS, or null when a default value is used. */

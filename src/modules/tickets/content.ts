@@ -121,6 +121,27 @@ function asText(v: string | string[] | number | null): string | null {
   return String(v);
 }
 
+/** Description and environment, and textarea custom fields, take Atlassian Document Format. */
+function isRichText(row: MappingRowView): boolean {
+  return ADF_FIELDS.has(row.fieldKey) || (row.schemaCustom ?? '').endsWith(':textarea');
+}
+
+/** One element of an array field in the shape of what the array holds (Jira's schema.items). */
+function arrayItem(row: MappingRowView, item: string): unknown {
+  switch (row.schemaItems) {
+    case 'option':
+      return pickAllowed(row, item) ?? { value: item };
+    case 'user':
+      return { accountId: item };
+    case 'component':
+    case 'version':
+      return pickAllowed(row, item) ?? { name: item };
+    default:
+      // Labels cannot hold spaces; other string lists keep their text.
+      return row.fieldKey === 'labels' || (row.schemaCustom ?? '').endsWith(':labels') ? item.replace(/\s+/g, '_') : item;
+  }
+}
+
 function pickAllowed(row: MappingRowView, text: string): { id: string } | null {
   const wanted = text.trim().toLowerCase();
   const hit = row.allowedValues?.find((o) => o.id === text || o.name.toLowerCase() === wanted);
@@ -136,7 +157,7 @@ export function jiraFieldValue(row: MappingRowView, value: string | string[] | n
   if (text === null) return undefined;
   switch (row.schemaType) {
     case 'string':
-      return ADF_FIELDS.has(row.fieldKey)
+      return isRichText(row)
         ? { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] }
         : text.replace(/[\r\n]+/g, ' ').slice(0, 255);
     case 'number': {
@@ -154,9 +175,8 @@ export function jiraFieldValue(row: MappingRowView, value: string | string[] | n
     case 'user':
       return { accountId: text };
     case 'array': {
-      const items = Array.isArray(value) ? value.map(String) : text.split(',').map((s) => s.trim());
-      // Labels-like arrays cannot hold spaces.
-      return items.filter(Boolean).map((s) => s.replace(/\s+/g, '_'));
+      const items = (Array.isArray(value) ? value.map(String) : text.split(',')).map((s) => s.trim()).filter(Boolean);
+      return items.map((item) => arrayItem(row, item));
     }
     default:
       return row.allowedValues ? (pickAllowed(row, text) ?? { value: text }) : text;

@@ -1,3 +1,4 @@
+import { pickUser } from '../../../src/connectors/jira-cloud/records.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { projectCatalogOf } from '../../../src/connectors/descriptors.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
@@ -24,6 +25,19 @@ describe('Jira user lookup', () => {
       },
     });
     if (r.outcome === 'found') expect(r.user.username).toBe(r.user.externalId);
+  });
+
+  it('picks the active account when an inactive one shares its email (filter to active, then compare)', async () => {
+    const jane = (accountId: string, active: boolean) => ({
+      accountId,
+      accountType: 'atlassian',
+      displayName: `Jane ${accountId}`,
+      emailAddress: 'Jane@example.com',
+      active,
+    });
+    expect(pickUser([jane('old', false), jane('new', true)] as never, 'jane@example.com')).toMatchObject({ outcome: 'found', user: { externalId: 'new' } });
+    expect(pickUser([jane('a', true), jane('b', true), jane('c', false)] as never, 'jane@example.com')).toEqual({ outcome: 'ambiguous', count: 2 });
+    expect(pickUser([jane('old', false), jane('older', false)] as never, 'jane@example.com')).toMatchObject({ outcome: 'inactive' });
   });
 
   it('reports an inactive account', async () => {
@@ -87,6 +101,10 @@ describe('Jira projects and fields', () => {
       name: 'Data Classification',
       required: true,
       schemaType: 'option',
+      // Kept so a textarea custom field gets ADF and an array's items their own shape.
+      schemaCustom: 'com.atlassian.jira.plugin.system.customfieldtypes:select',
+      schemaItems: null,
+      schemaSystem: null,
       allowedValues: [
         { id: '10100', name: 'Public' },
         { id: '10101', name: 'Internal' },
@@ -94,6 +112,7 @@ describe('Jira projects and fields', () => {
         { id: '10103', name: 'Restricted' },
       ],
     });
+    expect(fields.find((f) => f.key === 'labels')).toMatchObject({ schemaType: 'array', schemaItems: 'string', schemaSystem: 'labels', schemaCustom: null });
     expect(sandbox.state.requests('jira')[0].path).toBe('/rest/api/3/issue/createmeta/SEC/issuetypes/10002');
   });
 });

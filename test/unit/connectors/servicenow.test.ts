@@ -40,13 +40,22 @@ describe('ServiceNow user lookup', () => {
     expect(await serviceNow(sandbox).lookupUserByEmail('nobody@example.com')).toEqual({ outcome: 'not_found' });
   });
 
-  it('re-checks rows when the instance silently drops the email part of the query', async () => {
+  it('reports a configuration error, not "no such user", when the instance silently drops the email part of the query', async () => {
     sandbox.state.setFaults('servicenow', { ignoreQueryFields: ['email'] });
-    // The instance now answers with arbitrary active users; none of them may be taken for the person asked for.
-    expect(await serviceNow(sandbox).lookupUserByEmail('nobody@example.com')).toEqual({ outcome: 'not_found' });
+    // The instance now answers with arbitrary active users: that proves the condition was ignored.
+    const err = await failure(serviceNow(sandbox).lookupUserByEmail('nobody@example.com'));
+    expect(err.kind).toBe('forbidden');
+    expect(err.message).toMatch(/ignored the email condition .* read access to sys_user\.email/);
     const log = sandbox.state.requests('servicenow');
     expect(JSON.parse(log[0].response!.body).result.length).toBe(2);
-    expect(await serviceNow(sandbox).lookupUserByEmail('abel.tuter@example.com')).toEqual({ outcome: 'not_found' });
+    expect((await failure(serviceNow(sandbox).lookupUserByEmail('abel.tuter@example.com'))).kind).toBe('forbidden');
+  });
+
+  it('sends the email as typed (the instance compares without case) and matches it case-insensitively', async () => {
+    const r = await serviceNow(sandbox).lookupUserByEmail('  Beth.ANGLIN@example.com ');
+    expect(r).toMatchObject({ outcome: 'found', user: { username: 'beth.anglin' } });
+    const [req] = sandbox.state.requests('servicenow');
+    expect(req.query.sysparm_query).toBe('email=Beth.ANGLIN@example.com^active=true');
   });
 
   it('re-checks the active flag when the instance drops the active part of the query', async () => {
@@ -114,11 +123,14 @@ describe('ServiceNow incidents', () => {
     expect(await sn.getTicket(created.externalId)).toMatchObject({ status: { id: '7', name: 'Closed', category: 'done' }, closed: true });
   });
 
-  it('does not mistake another incident for ours when the correlation query is dropped', async () => {
+  it('neither mistakes another incident for ours nor answers "none" when the correlation query is dropped', async () => {
     const sn = serviceNow(sandbox);
     await sn.createTicket({ marker: 'wfa-other', summary: 's', description: 'd', assigneeExternalId: await assignee() });
     sandbox.state.setFaults('servicenow', { ignoreQueryFields: ['correlation_id'] });
-    expect(await sn.findTicketByMarker('wfa-mine')).toBeNull();
+    // "None" would make the caller create a second ticket; ours may just not be among the rows returned.
+    const err = await failure(sn.findTicketByMarker('wfa-mine'));
+    expect(err.kind).toBe('forbidden');
+    expect(err.message).toMatch(/ignored the correlation_id condition/);
   });
 
   it('answers null for a ticket that does not exist', async () => {
