@@ -12,6 +12,7 @@ import { errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors, useNarrow } from '../../components/table';
+import { useLabels } from '../labels/api';
 import {
   ACTION_TITLES,
   PRIORITIES,
@@ -19,7 +20,6 @@ import {
   runAction,
   runBulkAction,
   useFilterOptions,
-  useLabels,
   type ActionBody,
   type ActionKind,
   type BulkResult,
@@ -81,7 +81,7 @@ export function ActionDialog({
   const [confirming, setConfirming] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
 
-  const labels = useLabels(opened && (action === 'labels' || action === 'close'));
+  const labels = useLabels({ enabled: opened && (action === 'labels' || action === 'close'), staleTime: 30_000 });
   const options = useFilterOptions(opened && action === 'assign');
 
   // Fresh form each time a window opens.

@@ -17,7 +17,7 @@ import { Fields, Section, type Field } from './Section';
 import { TicketDialog } from './TicketDialog';
 import { TicketSection } from './TicketSection';
 import { useTicketOptions } from '../tickets/api';
-import { deleteIncident, incidentKeys, listQueryString, runAction, type DuplicatesPage, type IncidentDetail, type IncidentEvent } from './api';
+import { deleteIncident, incidentKeys, runAction, type DuplicatesPage, type IncidentDetail, type IncidentEvent } from './api';
 import { apiFilters, parseListState, resolveRange } from './urlState';
 
 const NOTES_MAX = 4000;
@@ -217,7 +217,7 @@ export function IncidentDetailsPage() {
   const valid = Number.isInteger(id) && id > 0;
   const q = useQuery({
     queryKey: incidentKeys.detail(id, listParams),
-    queryFn: () => get<IncidentDetail>(`/incidents/${id}${listQueryString(listParams)}`),
+    queryFn: ({ signal }) => get<IncidentDetail>(`/incidents/${id}`, listParams, { signal }),
     enabled: valid,
   });
   // Actions → Ticket is offered only when the org has an enabled ticketing integration.

@@ -277,7 +277,7 @@ export function IncidentsPage() {
   const range = useMemo(() => resolveRange(state), [state.range, state.from, state.to, nonce]); // eslint-disable-line react-hooks/exhaustive-deps
   const filters = useMemo(() => apiFilters(state, range), [state, range]);
   const params = { ...filters, pageSize: state.pageSize, cursor: state.cursor, withCounts: true };
-  const list = useQuery({ queryKey: incidentKeys.list(params), queryFn: () => fetchIncidents(params), placeholderData: keepPreviousData });
+  const list = useQuery({ queryKey: incidentKeys.list(params), queryFn: ({ signal }) => fetchIncidents(params, signal), placeholderData: keepPreviousData });
 
   const items = list.data?.items ?? [];
   // The selection belongs to the rows on screen: a new page or filter clears it.

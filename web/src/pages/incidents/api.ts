@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { api, get } from '../../api/client';
+import { del, get, post } from '../../api/client';
 import type {
   BulkAction,
   BulkResult,
@@ -24,8 +24,8 @@ import type {
   SourceType,
   Status,
   Widget,
-} from '../../../../src/modules/incidents/schemas';
-import type { LabelView } from '../../../../src/modules/labels/schemas';
+} from '@server/modules/incidents/schemas';
+import type { LabelView } from '../labels/api';
 
 export type {
   BulkAction,
@@ -50,7 +50,7 @@ export type { Widget };
 
 export { PAGE_SIZES } from '../../components/Paginator';
 // The same lists the server validates with: a plain module with no zod, safe to bundle.
-export { PRIORITIES, SEVERITIES, SORT_FIELDS, SOURCE_TYPES, STATUSES, WIDGET_LABELS, WIDGETS } from '../../../../src/modules/incidents/vocabulary';
+export { PRIORITIES, SEVERITIES, SORT_FIELDS, SOURCE_TYPES, STATUSES, WIDGET_LABELS, WIDGETS } from '@server/modules/incidents/vocabulary';
 
 /** Query parameters accepted by GET /incidents, /incidents/export.csv and /incidents/:id (neighbours). */
 export type ListParams = {
@@ -79,22 +79,6 @@ export type ListParams = {
   withCounts?: boolean;
 };
 
-/**
- * Builds the query string. Free-text filters (rule, engine, department, action) may contain commas,
- * so every multi-valued parameter is sent as a repeated parameter (`rule=a&rule=b`), which the
- * server accepts for all of them.
- */
-export function listQueryString(p: ListParams): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(p)) {
-    if (v === undefined || v === null || v === '') continue;
-    if (Array.isArray(v)) for (const item of v) qs.append(k, String(item));
-    else qs.set(k, String(v));
-  }
-  const s = qs.toString();
-  return s ? `?${s}` : '';
-}
-
 export const incidentKeys = {
   all: ['incidents'] as const,
   list: (p: ListParams) => ['incidents', 'list', p] as const,
@@ -103,22 +87,18 @@ export const incidentKeys = {
   duplicates: (id: number, page: number) => ['incidents', 'duplicates', id, page] as const,
 };
 
-export function fetchIncidents(p: ListParams) {
-  return api<IncidentPage>('GET', `/incidents${listQueryString(p)}`);
+export function fetchIncidents(p: ListParams, signal?: AbortSignal) {
+  return get<IncidentPage>('/incidents', p, { signal });
 }
 
 /** Values for the Filters window and the action dialogs (DLP Admin choices are the admins who can edit incidents). */
 export function useFilterOptions(enabled = true) {
   return useQuery({
     queryKey: incidentKeys.filters,
-    queryFn: () => get<FilterOptions>('/incidents/filter-options'),
+    queryFn: ({ signal }) => get<FilterOptions>('/incidents/filter-options', undefined, { signal }),
     enabled,
     staleTime: 60_000,
   });
-}
-
-export function useLabels(enabled = true) {
-  return useQuery({ queryKey: ['labels'], queryFn: () => get<{ items: LabelView[] }>('/labels'), enabled, staleTime: 30_000 });
 }
 
 /** GET /incidents/:id/duplicates (`duplicatesPage` in the incidents schemas). */
@@ -158,16 +138,16 @@ function strip<T extends { kind: string }>(b: T): Omit<T, 'kind'> {
 
 /** One incident: POST /incidents/:id/<action>. */
 export function runAction(id: number, body: ActionBody) {
-  return api<IncidentDetail>('POST', `/incidents/${id}/${body.kind}`, strip(body));
+  return post<IncidentDetail>(`/incidents/${id}/${body.kind}`, strip(body));
 }
 
 /** Several incidents: POST /incidents/bulk/<action> with `ids`. Bulk Label always adds. */
 export function runBulkAction(ids: number[], body: Exclude<ActionBody, { kind: 'reopen' | 'notes' }>) {
   const rest = strip(body) as Record<string, unknown>;
   delete rest.mode;
-  return api<BulkResult>('POST', `/incidents/bulk/${body.kind satisfies BulkAction}`, { ids, ...rest });
+  return post<BulkResult>(`/incidents/bulk/${body.kind satisfies BulkAction}`, { ids, ...rest });
 }
 
 export function deleteIncident(id: number) {
-  return api<void>('DELETE', `/incidents/${id}`);
+  return del(`/incidents/${id}`);
 }

@@ -1,11 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Anchor, Badge, Button, FileInput, Group, Progress, Stack, Table, Text } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog';
-import { get, post } from '../../api/client';
 import { FormButtons, FormError } from '../../components/forms';
 import { useNarrow } from '../../components/table';
-import { IMPORT_RESULT_LABELS, type ImportView } from './api';
+import { IMPORT_RESULT_LABELS, integrationUsersKeys, useImportProgress, useStartImport } from './api';
 
 const TEMPLATE = `data:text/csv;charset=utf-8,${encodeURIComponent('email,integration\r\njane.doe@example.com,My ServiceNow\r\n')}`;
 const RESULT_COLORS = { added: 'green', not_found: 'gray', inactive: 'orange', duplicate: 'blue', error: 'red' } as const;
@@ -18,22 +17,13 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
   const [fileError, setFileError] = useState<string | null>(null);
   const [importId, setImportId] = useState<number | null>(null);
 
-  const start = useMutation({
-    mutationFn: async (f: File) => post<ImportView>('/integration-users/imports', { csv: await f.text(), fileName: f.name }),
-    onSuccess: (imp) => setImportId(imp.id),
-  });
-
-  const progress = useQuery({
-    queryKey: ['integration-users', 'import', importId],
-    queryFn: () => get<ImportView>(`/integration-users/imports/${importId}`),
-    enabled: importId !== null,
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'done' || q.state.data.status === 'failed') ? false : 700),
-  });
+  const start = useStartImport({ onSuccess: (imp) => setImportId(imp.id) });
+  const progress = useImportProgress(importId);
   const imp = progress.data;
   const finished = imp?.status === 'done' || imp?.status === 'failed';
 
   useEffect(() => {
-    if (finished) void qc.invalidateQueries({ queryKey: ['integration-users', 'list'] });
+    if (finished) void qc.invalidateQueries({ queryKey: integrationUsersKeys.lists });
   }, [finished, qc]);
 
   function close() {

@@ -1,6 +1,10 @@
-import { ApiError, toQueryString, type Query } from '../../api/client';
-import type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult } from '../../../../src/modules/integration-users/schemas';
-export { SYSTEMS, descriptorOf, systemNames } from '../../../../src/connectors/descriptors';
+/** Integration users API for the web app (contract: src/modules/integration-users/schemas.ts): query keys and data hooks. */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { del, get, post, toQueryString, type Query } from '../../api/client';
+import { useInvalidatingMutation, type MutationCallbacks } from '../../api/mutation';
+import type { Paged } from '../../api/types';
+import type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult } from '@server/modules/integration-users/schemas';
+export { SYSTEMS, descriptorOf, systemNames } from '@server/connectors/descriptors';
 
 export type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult };
 export type UserStatus = UserView['status'];
@@ -19,22 +23,96 @@ export function exportUrl(filters: Query): string {
   return `/api/v1/integration-users/export.csv${toQueryString(filters)}`;
 }
 
-/**
- * The Add User window's lookup. Unlike the shared client it takes an AbortSignal, so a lookup for
- * an email the admin has since changed is cancelled rather than left to finish.
- */
-export async function lookupUser(body: { integrationId: number; email: string }, csrf: string | null, signal?: AbortSignal): Promise<LookupResult> {
-  const res = await fetch('/api/v1/integration-users/lookup', {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
-    body: JSON.stringify(body),
-    credentials: 'same-origin',
-    signal,
+export type ListParams = {
+  search?: string;
+  integrationId?: string;
+  type?: string;
+  status?: string;
+  sort: SortField;
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+  /** Where the previous or next page starts (keyset paging); absent for a jump by page number. */
+  cursor?: string;
+};
+export type UserPage = Paged<UserView> & { nextCursor: string | null; prevCursor: string | null };
+export type BulkVerifyResult = {
+  items: VerifyResult[];
+  summary: Record<'active' | 'inactive' | 'deleted_in_system' | 'unverified' | 'error' | 'changed', number>;
+};
+
+export const integrationUsersKeys = {
+  all: ['integration-users'] as const,
+  lists: ['integration-users', 'list'] as const,
+  list: (p: ListParams) => ['integration-users', 'list', p] as const,
+  integrations: ['integration-users', 'integrations'] as const,
+  lookups: ['integration-users', 'lookup'] as const,
+  lookup: (integrationId: string, email: string) => ['integration-users', 'lookup', integrationId, email.toLowerCase()] as const,
+  import: (id: number | null) => ['integration-users', 'import', id] as const,
+};
+
+/** The integrations people can be listed under (the Integration filter and the Add User window). */
+export function useUserIntegrations() {
+  return useQuery({
+    queryKey: integrationUsersKeys.integrations,
+    queryFn: ({ signal }) => get<{ items: IntegrationRefView[] }>('/integration-users/integrations', undefined, { signal }),
   });
-  const data = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const err = (data as { error?: { code: string; message: string; details?: unknown } } | undefined)?.error;
-    throw new ApiError(res.status, err?.code ?? 'http_error', err?.message ?? `Lookup failed (${res.status}).`, err?.details);
-  }
-  return data as LookupResult;
+}
+
+export function useIntegrationUsers(p: ListParams) {
+  return useQuery({
+    queryKey: integrationUsersKeys.list(p),
+    queryFn: ({ signal }) => get<UserPage>('/integration-users', p, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * The Add User window's lookup of an email in the ticketing system. A lookup for an email the admin
+ * has since changed is cancelled (React Query aborts its signal) rather than left to finish.
+ */
+export function useLookupUser(integrationId: string, email: string, enabled: boolean) {
+  return useQuery({
+    queryKey: integrationUsersKeys.lookup(integrationId, email),
+    queryFn: ({ signal }) => post<LookupResult>('/integration-users/lookup', { integrationId: Number(integrationId), email }, { signal }),
+    enabled,
+    retry: false,
+    staleTime: 0,
+    gcTime: 0,
+  });
+}
+
+/** The progress of a CSV import, polled until it is done or failed. */
+export function useImportProgress(importId: number | null) {
+  return useQuery({
+    queryKey: integrationUsersKeys.import(importId),
+    queryFn: ({ signal }) => get<ImportView>(`/integration-users/imports/${importId}`, undefined, { signal }),
+    enabled: importId !== null,
+    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'done' || q.state.data.status === 'failed') ? false : 700),
+  });
+}
+
+export function useAddIntegrationUser(cb?: MutationCallbacks<UserView, { integrationId: number; email: string }>) {
+  return useInvalidatingMutation(
+    (body: { integrationId: number; email: string }) => post<UserView>('/integration-users', body),
+    [integrationUsersKeys.lists],
+    cb,
+  );
+}
+
+/** Starts a CSV import; the list refreshes once `useImportProgress` sees it finish. */
+export function useStartImport(cb?: MutationCallbacks<ImportView, File>) {
+  return useInvalidatingMutation(async (f: File) => post<ImportView>('/integration-users/imports', { csv: await f.text(), fileName: f.name }), [], cb);
+}
+
+export function useVerifyIntegrationUser(cb?: MutationCallbacks<VerifyResult, UserView>) {
+  return useInvalidatingMutation((u: UserView) => post<VerifyResult>(`/integration-users/${u.id}/verify`), [integrationUsersKeys.lists], cb);
+}
+
+export function useVerifyIntegrationUsers(cb?: MutationCallbacks<BulkVerifyResult, number[]>) {
+  return useInvalidatingMutation((ids: number[]) => post<BulkVerifyResult>('/integration-users/verify', { ids }), [integrationUsersKeys.lists], cb);
+}
+
+export function useRemoveIntegrationUser(cb?: MutationCallbacks<void, UserView>) {
+  return useInvalidatingMutation((u: UserView) => del(`/integration-users/${u.id}`), [integrationUsersKeys.lists], cb);
 }

@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DateTime, ErrorState, Loading } from '../../components/common';
 import { FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
-import type { ClosedTicketPolicy, TicketSyncView } from '../../../../src/modules/tickets/schemas';
+import type { ClosedTicketPolicy, TicketSyncView } from '@server/modules/tickets/schemas';
 import type { IntegrationView } from './shared';
 
 const POLICIES: { value: ClosedTicketPolicy; label: string }[] = [
