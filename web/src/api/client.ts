@@ -46,6 +46,11 @@ export function toQueryString(query?: Query): string {
   return s ? `?${s}` : '';
 }
 
+/** The address of an API resource, for what the browser fetches itself (a download link). */
+export function apiUrl(path: string, query?: Query): string {
+  return `/api/v1${path}${toQueryString(query)}`;
+}
+
 export type RequestOptions = { body?: unknown; query?: Query; signal?: AbortSignal; accept?: string };
 
 /** Sends one request to `/api/v1<path>` and hands back the response when it is a success (2xx). */
@@ -55,7 +60,7 @@ export async function request(method: string, path: string, { body, query, signa
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}${toQueryString(query)}`, {
+    res = await fetch(apiUrl(path, query), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),

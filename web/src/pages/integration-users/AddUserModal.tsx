@@ -1,14 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Alert, Anchor, Loader, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { Dialog } from '../../components/Dialog';
 import { errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
 import { useNarrow } from '../../components/table';
-import { descriptorOf, integrationUsersKeys, systemNames, useAddIntegrationUser, useLookupUser, type IntegrationRefView, type LookupResult } from './api';
+import { descriptorOf, systemNames, useCancelLookups, useAddIntegrationUser, useLookupUser, type IntegrationRefView, type LookupResult } from './api';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const LOOKUP_DELAY_MS = 400;
@@ -32,7 +31,7 @@ export function AddUserModal({
   integrations: IntegrationRefView[];
   integrationsLoading: boolean;
 }) {
-  const qc = useQueryClient();
+  const cancelLookups = useCancelLookups();
   const narrow = useNarrow();
   const enabled = integrations.filter((i) => i.enabled);
   const [integrationId, setIntegrationId] = useState('');
@@ -59,7 +58,7 @@ export function AddUserModal({
   });
 
   function close() {
-    void qc.cancelQueries({ queryKey: integrationUsersKeys.lookups });
+    cancelLookups();
     setEmail('');
     setTouched(false);
     setSubmitError(null);

@@ -1,6 +1,7 @@
 /** Integration users API for the web app (contract: src/modules/integration-users/schemas.ts): query keys and data hooks. */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { del, get, post, toQueryString, type Query } from '../../api/client';
+import { useEffect } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiUrl, del, get, post, type Query } from '../../api/client';
 import { useInvalidatingMutation, type MutationCallbacks } from '../../api/mutation';
 import type { Paged } from '../../api/types';
 import type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult } from '@server/modules/integration-users/schemas';
@@ -20,7 +21,7 @@ export const STATUS_BADGE: Record<UserStatus, { label: string; color: string; he
 export const IMPORT_RESULT_LABELS = { added: 'Added', not_found: 'Not found', inactive: 'Inactive', duplicate: 'Duplicate', error: 'Error' } as const;
 
 export function exportUrl(filters: Query): string {
-  return `/api/v1/integration-users/export.csv${toQueryString(filters)}`;
+  return apiUrl('/integration-users/export.csv', filters);
 }
 
 export type ListParams = {
@@ -82,14 +83,31 @@ export function useLookupUser(integrationId: string, email: string, enabled: boo
   });
 }
 
-/** The progress of a CSV import, polled until it is done or failed. */
+/** The per-row results of a finished import, as CSV. */
+export const importResultUrl = (importId: number) => apiUrl(`/integration-users/imports/${importId}/result.csv`);
+
+export const importFinished = (imp: ImportView | undefined) => imp?.status === 'done' || imp?.status === 'failed';
+
+/** The progress of a CSV import, polled until it is done or failed; then the lists refresh (the import added people). */
 export function useImportProgress(importId: number | null) {
-  return useQuery({
+  const qc = useQueryClient();
+  const q = useQuery({
     queryKey: integrationUsersKeys.import(importId),
     queryFn: ({ signal }) => get<ImportView>(`/integration-users/imports/${importId}`, undefined, { signal }),
     enabled: importId !== null,
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'done' || q.state.data.status === 'failed') ? false : 700),
+    refetchInterval: (q) => (importFinished(q.state.data) ? false : 700),
   });
+  const finished = importFinished(q.data);
+  useEffect(() => {
+    if (finished) void qc.invalidateQueries({ queryKey: integrationUsersKeys.lists });
+  }, [finished, qc]);
+  return q;
+}
+
+/** Cancels lookups still running (the Add User window closed). */
+export function useCancelLookups() {
+  const qc = useQueryClient();
+  return () => void qc.cancelQueries({ queryKey: integrationUsersKeys.lookups });
 }
 
 export function useAddIntegrationUser(cb?: MutationCallbacks<UserView, { integrationId: number; email: string }>) {
