@@ -18,6 +18,8 @@ export type DataColumn<T, F extends string = string> = {
   maxWidth?: number;
   /** The card's value spans both columns of a two-column card. */
   full?: boolean;
+  /** Keeps the header's or the cells' text on one line (a short name that must stay readable). */
+  noWrap?: 'header' | 'cell';
 };
 
 export type DataListProps<T, F extends string = string> = {
@@ -39,6 +41,8 @@ export type DataListProps<T, F extends string = string> = {
   cardActions?(row: T): ReactNode;
   cardCols?: 1 | 2;
 };
+
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 /**
  * A list of rows: a table (header row, sortable headers) on wide windows, one card per row on
@@ -78,7 +82,7 @@ export function DataList<T, F extends string = string>(props: DataListProps<T, F
                   {c.header}
                 </SortableTh>
               ) : (
-                <Table.Th key={c.header} w={c.width}>
+                <Table.Th key={c.header} w={c.width} style={c.noWrap === 'header' ? NO_WRAP : undefined}>
                   {c.headerNode ?? c.header}
                 </Table.Th>
               ),
@@ -89,7 +93,7 @@ export function DataList<T, F extends string = string>(props: DataListProps<T, F
           {props.items.map((row) => (
             <Table.Tr key={props.rowKey(row)} data-testid={props.rowTestId?.(row)}>
               {columns.map((c) => (
-                <Table.Td key={c.header} maw={c.maxWidth}>
+                <Table.Td key={c.header} maw={c.maxWidth} style={c.noWrap === 'cell' ? NO_WRAP : undefined}>
                   {c.cell(row)}
                 </Table.Td>
               ))}

@@ -1,13 +1,12 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Button, Group, NativeSelect, SimpleGrid, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Group, NativeSelect, SimpleGrid, Text, TextInput, Tooltip } from '@mantine/core';
 import { ActionBadge } from './ActionBadge';
 import { ChangeModal } from './ChangeModal';
 import { useAuditFacets, useAuditLogs, type AuditEntry } from './api';
 import { Paginator } from '../../components/Paginator';
 import { usePaging } from '../../components/listState';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
-import { CardList, RowCard } from '../../components/RowCard';
-import { useNarrow } from '../../components/table';
+import { DataList } from '../../components/DataList';
 import { IconEye } from '../../components/icons';
 
 type Preset = '24h' | '7d' | '30d' | 'custom';
@@ -67,34 +66,6 @@ function ViewChangeButton({ entry: e, onView }: { entry: AuditEntry; onView(e: A
   );
 }
 
-/** Phone-width layout: one card per entry instead of a wide table. */
-function AuditCards({ entries, onView }: { entries: AuditEntry[]; onView(e: AuditEntry): void }) {
-  return (
-    <CardList label="Audit log entries">
-      {entries.map((e) => (
-        <RowCard
-          key={e.id}
-          testId="audit-row"
-          cols={2}
-          title={
-            <Text fw={600} size="sm">
-              {e.changeNotes}
-            </Text>
-          }
-          actions={<ViewChangeButton entry={e} onView={onView} />}
-          fields={[
-            { label: 'Timestamp', value: <DateTime value={e.createdAt} /> },
-            { label: 'Action', value: <ActionBadge entry={e} /> },
-            { label: 'Module', value: e.module },
-            { label: 'Resource', value: e.resource },
-            { label: 'Admin ID', value: <AdminId entry={e} /> },
-          ]}
-        />
-      ))}
-    </CardList>
-  );
-}
-
 export function AuditLogsPage() {
   const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
   const [searchText, setSearchText] = useState('');
@@ -102,7 +73,6 @@ export function AuditLogsPage() {
   const [anchor, setAnchor] = useState(() => Date.now());
   const { page, pageSize, setPage, paginator } = usePaging();
   const [viewing, setViewing] = useState<AuditEntry | null>(null);
-  const narrow = useNarrow();
 
   const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => {
     setFilters((f) => {
@@ -246,46 +216,30 @@ export function AuditLogsPage() {
         </EmptyState>
       ) : (
         <>
-          {narrow ? (
-            <AuditCards entries={q.data.items} onView={setViewing} />
-          ) : (
-            <Table.ScrollContainer minWidth={900}>
-              <Table striped highlightOnHover aria-label="Audit log entries" aria-busy={q.isFetching}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th w={170}>Timestamp</Table.Th>
-                    <Table.Th w={100}>Action</Table.Th>
-                    <Table.Th>Module</Table.Th>
-                    <Table.Th>Resource</Table.Th>
-                    <Table.Th style={{ whiteSpace: 'nowrap' }}>Admin ID</Table.Th>
-                    <Table.Th>Change Notes</Table.Th>
-                    <Table.Th w={60}>View</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {q.data.items.map((e) => (
-                    <Table.Tr key={e.id} data-testid="audit-row">
-                      <Table.Td>
-                        <DateTime value={e.createdAt} />
-                      </Table.Td>
-                      <Table.Td>
-                        <ActionBadge entry={e} />
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{e.module}</Table.Td>
-                      <Table.Td>{e.resource}</Table.Td>
-                      <Table.Td>
-                        <AdminId entry={e} />
-                      </Table.Td>
-                      <Table.Td>{e.changeNotes}</Table.Td>
-                      <Table.Td>
-                        <ViewChangeButton entry={e} onView={setViewing} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
+          <DataList
+            label="Audit log entries"
+            items={q.data.items}
+            rowKey={(e) => e.id}
+            rowTestId={() => 'audit-row'}
+            minWidth={900}
+            busy={q.isFetching}
+            cardCols={2}
+            cardTitle={(e) => (
+              <Text fw={600} size="sm">
+                {e.changeNotes}
+              </Text>
+            )}
+            cardActions={(e) => <ViewChangeButton entry={e} onView={setViewing} />}
+            columns={[
+              { header: 'Timestamp', width: 170, cell: (e) => <DateTime value={e.createdAt} /> },
+              { header: 'Action', width: 100, cell: (e) => <ActionBadge entry={e} /> },
+              { header: 'Module', cell: (e) => e.module, noWrap: 'cell' },
+              { header: 'Resource', cell: (e) => e.resource },
+              { header: 'Admin ID', cell: (e) => <AdminId entry={e} />, noWrap: 'header' },
+              { header: 'Change Notes', cell: (e) => e.changeNotes, card: null },
+              { header: 'View', width: 60, cell: (e) => <ViewChangeButton entry={e} onView={setViewing} />, card: null },
+            ]}
+          />
           <Paginator noun="entries" {...paginator} total={q.data.total} />
         </>
       )}
