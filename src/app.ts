@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from './app-context.js';
-import { installErrorHandler } from './platform/http/error-handler.js';
+import { installErrorHandler, looksLikeApiCall } from './platform/http/error-handler.js';
 import { installGuard } from './platform/http/guard.js';
 import { PUBLIC } from './platform/http/route-config.js';
 import { REDACT_PATHS } from './platform/log.js';
@@ -27,7 +27,8 @@ export function webRoot(): string | null {
 
 export type BuildOptions = {
   logger?: boolean | object;
-  serveWeb?: boolean;
+  /** false: API only; a folder: serve that web build (tests); default: the repository's build if any. */
+  serveWeb?: boolean | string;
   /** Where the production logger (with its redaction) writes; tests pass a stream to read the log. */
   logStream?: NodeJS.WritableStream;
 };
@@ -95,15 +96,13 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     { prefix: '/api/v1' },
   );
 
-  const root = opts.serveWeb === false ? null : webRoot();
+  const root = opts.serveWeb === false ? null : typeof opts.serveWeb === 'string' ? opts.serveWeb : webRoot();
   if (root) {
     await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false });
     const indexHtml = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
     // The SPA owns every non-API path; unknown /api paths still get the JSON 404.
     app.get('/*', { schema: { hide: true } }, async (req, reply) => {
-      if (req.url.startsWith('/api/')) {
-        return reply.status(404).send({ error: { code: 'not_found', message: `No API route GET ${req.url.split('?')[0]}.`, requestId: req.id } });
-      }
+      if (looksLikeApiCall(req.url)) return reply.callNotFound();
       const file = path.join(root, req.url.split('?')[0]);
       if (file.startsWith(root + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
         return reply.sendFile(path.relative(root, file));

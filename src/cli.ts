@@ -11,17 +11,48 @@ import { AppError } from './platform/http/errors.js';
 import { passwordProblem } from './modules/auth/passwords.js';
 import { email } from './modules/admins/schemas.js';
 
-const USAGE = `Usage: wfa <command>
+const USAGE = `Usage: wfa <command> [options]    (wfa <command> --help for one command)
 
 Commands:
   serve                      Start the server (migrates the database first)
   migrate                    Apply database migrations and exit
   admin create --email E --name N [--role R] [--org O]
                              Create an admin; password from WFA_ADMIN_PASSWORD or a prompt
-  demo                       Start the server on embedded SQLite with the sandbox ServiceNow and Jira
-  sandbox [--port P]         Start only the sandbox ServiceNow and Jira Cloud servers
+  demo [--sandbox-port P]    Start the server on embedded SQLite with the sandbox ServiceNow and Jira
+                             (the sandbox on P and P+1; default: two free ports)
+  sandbox [--port P] [--host H]
+                             Start only the sandbox ServiceNow (on P) and Jira Cloud (on P+1)
   rotate-key --new-key K     Re-encrypt stored credentials with a new WFA_SECRET_KEY
+
+Configuration comes from environment variables (DATABASE_URL, PORT, WFA_SECRET_KEY, ...): see the README.
 `;
+
+/** One command's usage: its lines of USAGE, so the two can never disagree. */
+function usageOf(command: string): string {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  ${command} `) || l === `  ${command}`);
+  if (start < 0) return USAGE;
+  const [syntax, ...first] = lines[start]!.trim().split(/\s{2,}/);
+  const description = [...first];
+  for (const l of lines.slice(start + 1)) {
+    if (!l.startsWith('                             ')) break;
+    description.push(l.trim());
+  }
+  return `Usage: wfa ${syntax}\n\n${description.map((d) => `  ${d}`).join('\n')}\n`;
+}
+
+/** parseArgs (every option a string) that answers a wrong option with the command's usage instead of a stack trace. */
+function argsOf(command: string, args: string[], names: string[], allowPositionals = false) {
+  const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals, strict: true });
+    return { values: values as Record<string, string | undefined>, positionals };
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${usageOf(command)}`);
+  }
+}
+
+class UsageError extends Error {}
 
 async function promptPassword(): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -55,10 +86,28 @@ async function promptPassword(): Promise<string> {
   });
 }
 
+/** A TCP port option: a whole number from 1 to 65535 (0 for "any free port" where the sandbox allows it). */
+function portOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!(/^\d+$/.test(value) && port >= 0 && port <= 65534))
+    throw new UsageError(`${name} must be a whole number from 0 to 65534 (the sandbox also takes the next port).`);
+  return port;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(rest[0] ? usageOf(rest[0]) : USAGE);
+    return 0;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(usageOf(command));
+    return 0;
+  }
   switch (command) {
     case 'serve': {
+      argsOf('serve', rest, []);
       const server = await startServer(loadConfig());
       server.app.log.info(`Workflow Automation listening on ${server.url}`);
       const shutdown = async () => {
@@ -70,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case 'migrate': {
+      argsOf('migrate', rest, []);
       const config = loadConfig();
       const database = openDatabase(config.database);
       const applied = await migrateToLatest(database);
@@ -78,13 +128,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'admin': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, org: { type: 'string' } },
-      });
+      const { values, positionals } = argsOf('admin', rest, ['email', 'name', 'role', 'org'], true);
       if (positionals[0] !== 'create' || !values.email || !values.name?.trim()) {
-        console.error(USAGE);
+        console.error(usageOf('admin'));
         return 2;
       }
       // The same rule the API applies, so the CLI cannot create an admin the UI would refuse.
@@ -118,17 +164,15 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'demo': {
+      const { values } = argsOf('demo', rest, ['sandbox-port']);
+      const sandboxPort = portOption('--sandbox-port', values['sandbox-port']);
       const { runDemo } = await import('./demo.js');
-      await runDemo();
+      await runDemo(process.env, { sandboxPort });
       return -1;
     }
     case 'sandbox': {
-      const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, host: { type: 'string' } } });
-      const port = values.port === undefined ? undefined : Number(values.port);
-      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-        console.error('--port must be a whole number from 0 to 65535.');
-        return 2;
-      }
+      const { values } = argsOf('sandbox', rest, ['port', 'host']);
+      const port = portOption('--port', values.port);
       const { sandboxMain } = await import('./sandbox/index.js');
       await sandboxMain({ port, host: values.host });
       return -1;
@@ -138,8 +182,8 @@ async function main(argv: string[]): Promise<number> {
       return rotateKeyCommand(rest);
     }
     default:
-      console.error(USAGE);
-      return command ? 2 : 0;
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
   }
 }
 
@@ -148,7 +192,12 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err) => {
-    if (err instanceof ConfigError || err instanceof AppError) {
+    // node:util parseArgs errors (an unknown option of rotate-key, say) are usage mistakes too.
+    if (String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(err as Error).message}\n\n${usageOf(process.argv[2] ?? '')}`);
+      process.exit(2);
+    }
+    if (err instanceof ConfigError || err instanceof AppError || err instanceof UsageError) {
       console.error(err.message);
       process.exit(2);
     }

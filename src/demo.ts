@@ -14,9 +14,12 @@ export const DEMO_ADMIN_EMAIL = 'admin@demo.local';
  * server, and sample data, so a newcomer can try everything at once. The admin's password is
  * new on every run and printed.
  */
-export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ stop(): Promise<void>; url: string; password: string }> {
-  const { startSandbox } = await import('./sandbox/index.js');
-  const sandbox = (await startSandbox({ host: '127.0.0.1', port: 0 })) as unknown as DemoSandbox;
+export async function runDemo(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { sandboxPort?: number } = {},
+): Promise<{ stop(): Promise<void>; url: string; password: string; output: string }> {
+  const { startSandbox, SANDBOX_SERVICENOW_CREDENTIALS: sn, SANDBOX_JIRA_CREDENTIALS: jira } = await import('./sandbox/index.js');
+  const sandbox = (await startSandbox({ host: '127.0.0.1', port: options.sandboxPort ?? 0 })) as unknown as DemoSandbox;
   const config = loadConfig({
     PORT: '8080',
     HOST: '127.0.0.1',
@@ -44,22 +47,27 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<{ s
   // Each module's sample data, in list order (a module's demo may use data of the modules before it).
   for (const { definition, service } of ctx.modules) if (definition.demo) notes.push(...(await definition.demo(service, actor, sandbox)));
 
-  console.log(`
+  const output = `
 Workflow Automation demo is running.
 
   Open:      ${server.url}
   Email:     ${DEMO_ADMIN_EMAIL}
   Password:  ${password}
 
-  Sandbox ServiceNow: ${sandbox.servicenowUrl}
-  Sandbox Jira Cloud: ${sandbox.jiraUrl}
+The sandbox: a local fake ServiceNow and Jira Cloud (in memory; these credentials work nowhere else).
+  Its own page (tickets, their status and assignee, webhooks, seeded users): ${sandbox.servicenowUrl}/__sandbox/
+  ServiceNow  ${sandbox.servicenowUrl}
+    Connect Account with Basic: username ${sn.basic.username}, password ${sn.basic.password}
+  Jira Cloud  ${sandbox.jiraUrl}
+    Connect Account with email ${jira.email}, API token ${jira.apiToken}
 ${notes.map((n) => `  ${n}`).join('\n')}
-Press Ctrl+C to stop.`);
+Press Ctrl+C to stop.`;
+  console.log(output);
   const stop = async () => {
     await server.stop();
     await sandbox.close();
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
-  return { stop, url: server.url, password };
+  return { stop, url: server.url, password, output };
 }

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { lookup as dnsLookupCallback } from 'node:dns';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { ConnectorError } from './types.js';
 
 /**
@@ -13,69 +14,47 @@ export type LookupAll = (hostname: string) => Promise<{ address: string; family:
 
 const defaultLookup: LookupAll = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
-// [network, prefix length] blocks that are not the public internet.
-const PRIVATE_V4: [string, number][] = [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // CGNAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata endpoints
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15], // benchmarking
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved + broadcast
-];
+/**
+ * Address classification comes from ipaddr.js (its IANA special-purpose tables are kept up to date);
+ * what it cannot know is our policy for IPv6 forms that carry an IPv4 address inside them, which
+ * a translator or relay may deliver to that IPv4 host: those are private when the IPv4 inside is.
+ */
 
-function v4ToInt(address: string): number {
-  return address.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-
-function inV4Block(address: string, [net, bits]: [string, number]): boolean {
-  const size = 2 ** (32 - bits);
-  return Math.floor(v4ToInt(address) / size) === Math.floor(v4ToInt(net) / size);
-}
-
-/** Expands an IPv6 literal (optionally with a trailing dotted IPv4) into eight 16-bit groups. */
-function expandV6(address: string): number[] {
-  let text = address.toLowerCase().split('%')[0];
-  const dotted = text.match(/(\d+\.\d+\.\d+\.\d+)$/);
-  if (dotted) {
-    const n = v4ToInt(dotted[1]);
-    text = text.slice(0, -dotted[1].length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+/** The IPv4 addresses an IPv6 address embeds, by its range (RFC 4291, 6052, 6145, 3056, 4380). */
+function embeddedV4(v6: ipaddr.IPv6, range: string): ipaddr.IPv4[] {
+  const b = v6.toByteArray();
+  const at = (i: number, xor = 0) => new ipaddr.IPv4([b[i]! ^ xor, b[i + 1]! ^ xor, b[i + 2]! ^ xor, b[i + 3]! ^ xor]);
+  switch (range) {
+    case 'ipv4Mapped': // ::ffff:a.b.c.d
+    case 'rfc6145': // ::ffff:0:a.b.c.d (SIIT)
+    case 'rfc6052': // 64:ff9b::a.b.c.d
+      return [at(12)];
+    case '6to4': // 2002:aabb:ccdd::/48
+      return [at(2)];
+    case 'teredo': // 2001:0:<server v4>:flags:port:<client v4 xor ffffffff>
+      return [at(4), at(12, 0xff)];
+    default:
+      // The deprecated IPv4-compatible form ::a.b.c.d (ipaddr.js calls it unicast).
+      return b.slice(0, 12).every((x) => x === 0) ? [at(12)] : [];
   }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const headParts = head ? head.split(':') : [];
-  const tailParts = tail ? tail.split(':') : [];
-  const missing = 8 - headParts.length - tailParts.length;
-  const parts = tail === undefined ? headParts : [...headParts, ...Array(missing).fill('0'), ...tailParts];
-  return parts.map((p) => parseInt(p || '0', 16));
 }
 
-function groupsToV4(g: number[]): string {
-  return [g[6] >> 8, g[6] & 0xff, g[7] >> 8, g[7] & 0xff].join('.');
+function isPrivateV4(v4: ipaddr.IPv4): boolean {
+  return v4.range() !== 'unicast';
 }
 
 export function isPrivateAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, '');
-  const family = isIP(bare);
-  if (family === 4) return PRIVATE_V4.some((block) => inV4Block(bare, block));
-  if (family !== 6) return true; // not an IP at all: refuse rather than guess
-  const g = expandV6(bare);
-  const firstFiveZero = g.slice(0, 5).every((x) => x === 0);
-  // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible (::a.b.c.d) forms reach IPv4 hosts.
-  if (firstFiveZero && (g[5] === 0xffff || g[5] === 0)) {
-    if (g[5] === 0 && g[6] === 0 && g[7] <= 1) return true; // :: and ::1
-    return isPrivateAddress(groupsToV4(g));
-  }
-  // NAT64 well-known prefix embeds an IPv4 address too.
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isPrivateAddress(groupsToV4(g));
-  if ((g[0] & 0xfe00) === 0xfc00) return true; // unique local fc00::/7
-  if ((g[0] & 0xffc0) === 0xfe80) return true; // link-local fe80::/10
-  if ((g[0] & 0xffc0) === 0xfec0) return true; // deprecated site-local
-  if ((g[0] & 0xff00) === 0xff00) return true; // multicast
-  return false;
+  const bare = address.replace(/^\[|\]$/g, '').split('%')[0]!;
+  if (!isIP(bare)) return true; // not an IP at all: refuse rather than guess
+  const parsed = ipaddr.parse(bare);
+  if (parsed.kind() === 'ipv4') return isPrivateV4(parsed as ipaddr.IPv4);
+  const v6 = parsed as ipaddr.IPv6;
+  const range = v6.range();
+  // 64:ff9b:1::/48 is for local use only (RFC 8215): never the public internet.
+  if (range === 'rfc6052' && v6.parts[2] !== 0) return true;
+  const inside = embeddedV4(v6, range);
+  if (inside.length) return inside.some(isPrivateV4);
+  return range !== 'unicast';
 }
 
 /**

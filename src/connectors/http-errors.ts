@@ -62,14 +62,10 @@ export function errorForStatus(status: number, ctx: ErrorContext, body: ErrorDet
   }
   if (status === 429) {
     const when = retryAfterMs !== undefined ? `; it asked to wait ${seconds(retryAfterMs)}` : '';
-    return new ConnectorError('rate_limited', `${system} is rate limiting requests while ${action}${when}. It will be retried.`, base);
+    return new ConnectorError('rate_limited', `${system} is rate limiting requests while ${action}${when}.`, base);
   }
   if (status >= 500) {
-    return new ConnectorError(
-      'unavailable',
-      withDetail(`${system} is unavailable (HTTP ${status}) while ${action}. It will be retried.`, body.detail, secrets),
-      base,
-    );
+    return new ConnectorError('unavailable', withDetail(`${system} is unavailable (HTTP ${status}) while ${action}.`, body.detail, secrets), base);
   }
   const fieldErrors = body.fieldErrors && Object.keys(body.fieldErrors).length > 0 ? sanitizeFields(body.fieldErrors, secrets) : undefined;
   const fieldText = fieldErrors
@@ -95,15 +91,12 @@ function sanitizeFields(fields: Record<string, string>, secrets: string[]): Reco
 export function errorForNetworkFailure(err: unknown, ctx: ErrorContext & { host: string; timeoutMs: number }): ConnectorError {
   const e = err as { name?: string; cause?: { code?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-    return new ConnectorError(
-      'unavailable',
-      `${ctx.system} at ${ctx.host} did not answer within ${ctx.timeoutMs / 1000} s while ${ctx.action}. It will be retried.`,
-    );
+    return new ConnectorError('unavailable', `${ctx.system} at ${ctx.host} did not answer within ${ctx.timeoutMs / 1000} s while ${ctx.action}.`);
   }
   const code = e?.cause?.code;
   const why: Record<string, string> = {
     ECONNREFUSED: 'the connection was refused',
-    ENOTFOUND: 'the host name does not resolve; check the URL',
+    ENOTFOUND: 'the host name does not resolve',
     EAI_AGAIN: 'DNS lookup failed temporarily',
     ECONNRESET: 'the connection was dropped',
     UND_ERR_SOCKET: 'the connection was dropped',
@@ -113,5 +106,5 @@ export function errorForNetworkFailure(err: unknown, ctx: ErrorContext & { host:
     ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate does not match the host name',
   };
   const reason = (code && why[code]) ?? 'the connection failed';
-  return new ConnectorError('unavailable', `Could not reach ${ctx.system} at ${ctx.host} while ${ctx.action}: ${reason}. It will be retried.`);
+  return new ConnectorError('unavailable', `Could not reach ${ctx.system} at ${ctx.host} while ${ctx.action}: ${reason}.`);
 }

@@ -67,11 +67,20 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
+ * A spreadsheet set to another separator (`;` in much of Europe, tab or `|` on paste) splits a cell
+ * there, so a formula right after one of those (spaces or a quote between allowed) starts a cell
+ * too. Commas are left alone: every reader that splits on them also honours our quotes.
+ */
+const FORMULA_AFTER_SEPARATOR = /([;\t|][\s"']*)(?=[=+\-@])/g;
+
+/**
  * One cell: formulas neutralised, then quoted when it holds a quote, comma or line break, or starts
  * or ends with a space (which some readers would trim).
  */
 function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? '' : String(value);
+  // A separator at the very start is a formula start itself, handled just below.
+  s = s.replace(FORMULA_AFTER_SEPARATOR, (sep: string, _g: string, at: number) => (at === 0 ? sep : `${sep}'`));
   if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -52,7 +52,8 @@ export function loadSecretKey(config: Config): Buffer {
     if (buf.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key; restore it or set WFA_SECRET_KEY.`);
     return buf;
   }
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  // The folder holds the key and (by default) the database: only its owner may list or read it.
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   fs.writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return key;

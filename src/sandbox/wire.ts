@@ -92,7 +92,9 @@ export async function startSystemServer(
       body: await readBody(req),
       origin,
     };
-    if (url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/')) {
+    // The root is not part of either real API: it answers an index, so a person who opens the
+    // printed URL sees where they are instead of a ServiceNow error or a login challenge.
+    if (url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/') || (url.pathname === '/' && sreq.method === 'GET')) {
       write(res, await admin(sreq, def.system));
       return;
     }

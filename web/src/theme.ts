@@ -1,12 +1,51 @@
-import { Modal, Notification, createTheme } from '@mantine/core';
+import { DEFAULT_THEME, Modal, Notification, createTheme, darken, luminance, toRgba, type MantineColorsTuple } from '@mantine/core';
 
 /**
  * The app's Mantine theme. Component defaults here fix accessibility once for every instance, so a
  * new dialog or toast is named correctly without anyone remembering to.
  */
+
+/** WCAG contrast of a colour against white. */
+function contrastOnWhite(color: string): number {
+  return 1.05 / (luminance(color) + 0.05);
+}
+
+function toHex(color: string): string {
+  const { r, g, b } = toRgba(color);
+  return `#${[r, g, b].map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * Mantine draws text, links, outline and light badges and filled buttons with shades 6–9 (shade 6
+ * is the light scheme's default). Stock shades 6 of green, yellow, orange, cyan, teal, lime, gray
+ * (dimmed text) and even indigo fall below WCAG AA's 4.5:1. Darkening those shades until they reach
+ * 5.5:1 on white keeps AA also on the light badges' tinted backgrounds, for every use at once
+ * instead of element by element. Shades 0–5 (backgrounds) keep their stock values.
+ */
+const AA_TARGET = 5.5;
+
+function accessiblePalette(shades: MantineColorsTuple): MantineColorsTuple {
+  const out = [...shades];
+  for (let i = 6; i < out.length; i++) {
+    let color = out[i]!;
+    // Each of 7–9 stays visibly darker than the shade before, so hover states (one shade up) still show.
+    if (i > 6 && luminance(color) > luminance(out[i - 1]!) * 0.85) color = darken(out[i - 1]!, 0.12);
+    for (let step = 0; contrastOnWhite(color) < AA_TARGET && step < 40; step++) color = darken(color, 0.04);
+    out[i] = toHex(color);
+  }
+  return out as unknown as MantineColorsTuple;
+}
+
+const colors = Object.fromEntries(
+  Object.entries(DEFAULT_THEME.colors)
+    .filter(([name]) => name !== 'dark')
+    .map(([name, shades]) => [name, accessiblePalette(shades)]),
+);
+
 export const theme = createTheme({
   primaryColor: 'indigo',
   defaultRadius: 'sm',
+  colors,
   components: {
     // Mantine's × buttons carry only an icon: without a name a screen reader says just "button".
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),

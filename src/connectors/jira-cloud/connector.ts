@@ -77,7 +77,7 @@ export class JiraCloudConnector implements TicketingConnector {
       method: 'GET',
       path: '/rest/api/3/myself',
       headers: this.headers,
-      action: 'checking the credentials',
+      action: 'signing in',
       schema: jiraUser,
     });
     return { accountName: toExternalUser(res.body).name };

@@ -134,7 +134,7 @@ class OAuthSession implements ServiceNowAuth {
     });
     const body = res.body;
     if (!body || typeof body.access_token !== 'string') {
-      throw new ConnectorError('unavailable', 'ServiceNow answered the OAuth token request without an access token. It will be retried.');
+      throw new ConnectorError('unavailable', 'ServiceNow answered the OAuth token request without an access token.');
     }
     this.accessToken = body.access_token;
     // The refresh grant returns no new refresh token; keep the one we have.

@@ -81,7 +81,7 @@ export class ServiceNowConnector implements TicketingConnector {
         sysparm_fields: 'name,user_name',
         sysparm_limit: 1,
       },
-      action: 'checking the credentials',
+      action: 'signing in',
     });
     // An ACL may hide the account's own record; the credentials still worked.
     const own = res.body.result.find((r) => raw(r.user_name).toLowerCase() === username.toLowerCase());

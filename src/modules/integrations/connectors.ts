@@ -20,7 +20,8 @@ import type { IntegrationRecord, IntegrationsStore } from './store.js';
 /** A connector failure as an API error whose message tells the admin what to fix. */
 export function connectorFailure(err: unknown): unknown {
   if (!(err instanceof ConnectorError)) return err;
-  if (err.transient) return badGateway(err.message, { kind: err.kind });
+  // Connector messages say what failed, not what happens next: an interactive caller is told to retry.
+  if (err.transient) return badGateway(`${err.message} Try again in a moment.`, { kind: err.kind });
   return unprocessable(err.message, { kind: err.kind, ...(err.opts.fieldErrors ? { fieldErrors: err.opts.fieldErrors } : {}) });
 }
 
@@ -90,8 +91,9 @@ export class IntegrationConnectors {
     } catch (err) {
       // Nothing retries a connect form later: tell the admin what to check instead.
       if (err instanceof ConnectorError && err.transient) {
-        const message = err.message.replace(/\s*It will be retried\.?$/, '');
-        throw badGateway(`${message} Check the URL and that this server can reach it, then try again.`, { kind: err.kind });
+        // The message says what failed; a DNS failure already says to check the URL.
+        const advice = /check the URL/i.test(err.message) ? 'Then try again.' : 'Check the URL and that this server can reach it, then try again.';
+        throw badGateway(`${err.message} ${advice}`, { kind: err.kind });
       }
       throw connectorFailure(err);
     }

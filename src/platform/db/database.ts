@@ -65,7 +65,7 @@ export function openDatabase(database: Config['database']): Database {
       close: () => db.destroy(),
     };
   }
-  if (database.file !== ':memory:') fs.mkdirSync(path.dirname(database.file), { recursive: true });
+  if (database.file !== ':memory:') createPrivately(database.file);
   const sqlite = new SQLite(database.file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
@@ -154,4 +154,13 @@ function rowBuilder(names: string[]): ((row: unknown[]) => object) | null {
 
 export function nowIso(): string {
   return new Date().toISOString();
+}
+
+/**
+ * The database holds sealed credentials and personal data: its folder is created 0700 and the file
+ * 0600 before SQLite opens it (SQLite gives the -wal and -shm files the database file's mode).
+ */
+function createPrivately(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
 }

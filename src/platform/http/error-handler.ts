@@ -37,7 +37,15 @@ export function installErrorHandler(app: FastifyInstance): void {
     return send(reply, 500, 'internal', 'Something went wrong on our side. Try again; if it persists, check the server log.');
   });
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/')) return send(reply, 404, 'not_found', `No API route ${request.method} ${request.url.split('?')[0]}.`);
+    if (looksLikeApiCall(request.url)) return send(reply, 404, 'not_found', `No API route ${request.method} ${request.url.split('?')[0]}.`);
     return send(reply, 404, 'not_found', 'Not found.');
   });
+}
+
+/**
+ * Paths a script or scraper would call (ours, the compatible API's, a metrics scraper's): an
+ * unknown one answers a JSON 404, never the web app's HTML, so the caller sees the mistake.
+ */
+export function looksLikeApiCall(url: string): boolean {
+  return /^\/(api|dlp|v1|metrics)(\/|\?|$)/.test(url);
 }

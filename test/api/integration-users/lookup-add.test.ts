@@ -67,6 +67,9 @@ describe.each([
     const body = (await lookup(integ().id, emails().found[0])).json();
     expect(body.outcome).toBe('unreachable');
     expect(body.message).toMatch(/Could not reach/);
+    // Nothing retries a lookup by itself, so the message must not promise it; the advice comes once.
+    expect(body.message).not.toMatch(/retried/);
+    expect(body.message.match(/Try again in a moment/g)).toHaveLength(1);
     expect(body.integration.path).toBe(`/setup/integrations/${label === 'ServiceNow' ? 'servicenow' : 'jira_cloud'}/${integ().id}`);
     const add = await s.post('/api/v1/integration-users', { integrationId: integ().id, email: emails().found[0] });
     expect(add.statusCode).toBe(502);

@@ -40,7 +40,7 @@ describe('connecting to a misbehaving ticketing system', () => {
     server.handle((_req, _url, res) => void streamHugeJson(res, 'displayName', 20 * 1024 * 1024));
     const res = await admin.post('/api/v1/integrations', jiraBody());
     expect(res.statusCode).toBe(422);
-    expect(res.json().error.message).toMatch(/^Jira Cloud answered with more than 4 MiB while checking the credentials/);
+    expect(res.json().error.message).toMatch(/^Jira Cloud answered with more than 4 MiB while signing in/);
     expect(await integrationCount()).toBe(before);
   });
 
@@ -48,7 +48,7 @@ describe('connecting to a misbehaving ticketing system', () => {
     server.handle((_req, _url, res) => json(res, 200, 'hello'));
     const res = await admin.post('/api/v1/integrations', jiraBody());
     expect(res.statusCode).toBe(422);
-    expect(res.json().error.message).toMatch(/^Jira Cloud answered with an unexpected response .* while checking the credentials/);
+    expect(res.json().error.message).toMatch(/^Jira Cloud answered with an unexpected response .* while signing in/);
   });
 
   it('finishes connecting to a Jira whose project list never says isLast, and keeps the name bounded', async () => {

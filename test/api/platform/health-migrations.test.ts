@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.js';
 import { createContext } from '../../../src/app-context.js';
@@ -121,5 +124,24 @@ describe('health, readiness and API docs', () => {
     expect(res.json()).toMatchObject({ status: 'unavailable' });
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     await app.close();
+  });
+
+  it('the web app owns page paths, but unknown paths that look like API calls answer a JSON 404', async () => {
+    const web = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-web-'));
+    fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>app</title>');
+    const app = await buildApp(t.ctx, { logger: false, serveWeb: web });
+    try {
+      const page = await app.inject({ method: 'GET', url: '/setup/integration-users' });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      for (const url of ['/api/v1/nothing', '/dlp/v1/incidents/1', '/v1/auth/nothing', '/metrics', '/metrics?x=1']) {
+        const res = await app.inject({ method: 'GET', url });
+        expect({ url, status: res.statusCode, type: res.headers['content-type'] }).toMatchObject({ url, status: 404, type: expect.stringMatching(/json/) });
+        expect(res.json().error.code).toBe('not_found');
+      }
+    } finally {
+      await app.close();
+      fs.rmSync(web, { recursive: true, force: true });
+    }
   });
 });

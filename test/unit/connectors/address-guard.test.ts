@@ -30,13 +30,30 @@ describe('isPrivateAddress', () => {
     '0:0:0:0:0:ffff:a9fe:a9fe',
     '64:ff9b::a00:1',
     '[::1]',
+    // Every IPv6 form that embeds an IPv4 loopback or private address, and non-global blocks.
+    '::127.0.0.1',
+    '::ffff:0:127.0.0.1',
+    '64:ff9b:1::a00:1',
+    '64:ff9b:1::808:808',
+    '2002:7f00:1::1',
+    '2002:c0a8:101::',
+    '2001:0:4136:e378:8000:63bf:80ff:fffe',
+    '2001:0:7f00:1::8080:8080',
+    '2001:db8::1',
+    '100::1',
+    'fe80::1%eth0',
+    '192.0.0.8',
+    '198.18.0.1',
   ])('refuses %s', (address) => {
     expect(isPrivateAddress(address)).toBe(true);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])('allows public %s', (address) => {
-    expect(isPrivateAddress(address)).toBe(false);
-  });
+  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', '::8.8.8.8'])(
+    'allows public %s',
+    (address) => {
+      expect(isPrivateAddress(address)).toBe(false);
+    },
+  );
 });
 
 describe('assertAllowedTarget', () => {

@@ -36,7 +36,7 @@ describe('response bodies are capped', () => {
       streamed = streamHugeJson(res, 'result', 20 * MiB);
     });
     const err = await failure(serviceNow().verify());
-    expectInvalid(err, 'ServiceNow', /more than 4 MiB while checking the credentials/);
+    expectInvalid(err, 'ServiceNow', /more than 4 MiB while signing in/);
     // The client cancelled the body: the server could write little more than the cap (plus socket buffers).
     const written = await streamed;
     expect(written).toBeGreaterThan(MAX_RESPONSE_BYTES);
@@ -51,7 +51,7 @@ describe('response bodies are capped', () => {
       res.write('{"accountId":"');
     });
     const err = await failure(jira().verify());
-    expectInvalid(err, 'Jira Cloud', /more than 4 MiB while checking the credentials/);
+    expectInvalid(err, 'Jira Cloud', /more than 4 MiB while signing in/);
   });
 
   it('caps an error body too: a huge 500 page is refused, not buffered', async () => {

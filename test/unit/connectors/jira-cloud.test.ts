@@ -210,7 +210,7 @@ describe('Jira issues', () => {
       jira(sandbox, { onCallResult: calls.onCallResult }, { email: sandbox.credentials.jira.email, apiToken: 'bad-token-value' }).verify(),
     );
     expect(err.kind).toBe('auth');
-    expect(err.message).toBe('Jira Cloud rejected the credentials while checking the credentials: check the account email and API token.');
+    expect(err.message).toBe('Jira Cloud rejected the credentials while signing in: check the account email and API token.');
     expect(calls.results.map((r) => r.ok)).toEqual([false]);
   });
 

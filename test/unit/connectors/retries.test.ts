@@ -132,7 +132,7 @@ describe('outbound HTTP against the sandbox', () => {
     sandbox.state.setFaults('jira', { drop: 10 });
     const err = await failure(jira(sandbox, { maxRetries: 1 }).verify());
     expect(err.kind).toBe('unavailable');
-    expect(err.message).toMatch(/^Could not reach Jira Cloud at 127\.0\.0\.1:\d+ while checking the credentials/);
+    expect(err.message).toMatch(/^Could not reach Jira Cloud at 127\.0\.0\.1:\d+ while signing in/);
   });
 
   it('maps a refused connection to unavailable', async () => {

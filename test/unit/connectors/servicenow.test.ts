@@ -146,7 +146,7 @@ describe('ServiceNow incidents', () => {
       serviceNow(sandbox, { onCallResult: calls.onCallResult }, { username: 'wfa.integration', password: 'wrong-password-123' }).verify(),
     );
     expect(err.kind).toBe('auth');
-    expect(err.message).toBe('ServiceNow rejected the credentials while checking the credentials: check the username and password of the integration account.');
+    expect(err.message).toBe('ServiceNow rejected the credentials while signing in: check the username and password of the integration account.');
     expect(err.message).not.toContain('wrong-password-123');
     expect(calls.results).toEqual([{ ok: false, error: err }]);
   });

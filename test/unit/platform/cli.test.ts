@@ -156,6 +156,32 @@ describe('wfa CLI', () => {
     expect(code).toBe(0);
   }, 60_000);
 
+  it('--help on every command prints its usage and exits 0, without starting anything', async () => {
+    for (const command of ['serve', 'migrate', 'admin', 'demo', 'sandbox', 'rotate-key']) {
+      const r = await run([command, '--help'], baseEnv(tmpDir()));
+      expect({ command, code: r.code }).toEqual({ command, code: 0 });
+      expect(r.stdout).toContain(`Usage: wfa ${command}`);
+      expect(r.stderr).toBe('');
+    }
+    const all = await run(['--help'], baseEnv(tmpDir()));
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('rotate-key --new-key K');
+  }, 120_000);
+
+  it('a wrong option or port names itself and prints the usage, not a stack trace', async () => {
+    for (const args of [
+      ['sandbox', '--bogus'],
+      ['rotate-key', '--bogus'],
+      ['sandbox', '--port', '70000'],
+      ['demo', '--sandbox-port', 'x'],
+    ]) {
+      const r = await run(args, baseEnv(tmpDir()));
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.stderr).toMatch(/--bogus|--port|--sandbox-port/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
+
   it('unknown commands print usage and exit 2', async () => {
     const r = await run(['explode'], baseEnv(tmpDir()));
     expect(r.code).toBe(2);

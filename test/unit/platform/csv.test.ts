@@ -35,6 +35,16 @@ describe('CSV writer', () => {
     expect(line(value)).toBe(`${written}\r\n`);
   });
 
+  it.each([
+    ['a;=HYPERLINK("x")', `"a;'=HYPERLINK(""x"")"`],
+    ['a; =1', "a; '=1"],
+    ['x|@SUM(1)', "x|'@SUM(1)"],
+    ['one\t+1', "one\t'+1"],
+    ['=a;-1', "'=a;'-1"],
+  ])('neutralises a formula after a separator another locale splits on: %j', (value, written) => {
+    expect(line(value)).toBe(`${written}\r\n`);
+  });
+
   it('leaves a formula character that does not start the cell alone', () => {
     expect(line('a=b', 'x-1', 'me@example.com')).toBe('a=b,x-1,me@example.com\r\n');
   });

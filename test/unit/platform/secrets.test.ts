@@ -8,6 +8,7 @@ import { loadConfig } from '../../../src/config.js';
 import { SEALED_COLUMNS, rotateSealedColumns } from '../../../src/rotate-key.js';
 import { KEY_FILE, SecretBox, loadSecretKey } from '../../../src/platform/secrets.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { openDatabase } from '../../../src/platform/db/database.js';
 
 describe('SecretBox', () => {
   const box = new SecretBox(randomBytes(32));
@@ -59,6 +60,29 @@ describe('loadSecretKey', () => {
       expect(() => loadSecretKey(loadConfig({ WFA_DATA_DIR: dir }))).toThrow(/32-byte/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('files on disk', () => {
+  it('a new data folder is 0700; the key file, the SQLite database and its WAL are 0600', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-perm-'));
+    const dir = path.join(parent, 'data');
+    const previous = process.umask(0o022); // the usual umask, which would give 0755 / 0644
+    try {
+      loadSecretKey(loadConfig({ WFA_DATA_DIR: dir }));
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.join(dir, KEY_FILE)).mode & 0o777).toBe(0o600);
+      const file = path.join(parent, 'db', 'wfa.db');
+      const database = openDatabase({ kind: 'sqlite', file });
+      await sql`create table probe (id integer primary key)`.execute(database.db);
+      await sql`insert into probe (id) values (1)`.execute(database.db);
+      expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect({ f, mode: fs.statSync(f).mode & 0o777 }).toEqual({ f, mode: 0o600 });
+      await database.close();
+    } finally {
+      process.umask(previous);
+      fs.rmSync(parent, { recursive: true, force: true });
     }
   });
 });

@@ -10,6 +10,23 @@ beforeEach(() => sandbox.state.reset());
 
 const basic = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
 
+describe('root index', () => {
+  it('each port answers GET / with which system it is, its credentials and the overview page', async () => {
+    const sn = (await (await fetch(`${sandbox.servicenowUrl}/`)).json()) as { system: string; overview: string; credentials: { basic: { username: string } } };
+    expect(sn.system).toBe('ServiceNow (sandbox)');
+    expect(sn.overview).toBe('/__sandbox/');
+    expect(sn.credentials.basic.username).toBe(sandbox.credentials.servicenow.basic.username);
+    const page = await fetch(`${sandbox.jiraUrl}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<h1>Jira Cloud (sandbox)</h1>');
+    expect(html).toContain(sandbox.credentials.jira.apiToken);
+    expect(html).toContain('href="/__sandbox/"');
+    // Not logged as an API call: the request log stays for the real APIs.
+    expect(sandbox.state.requests()).toEqual([]);
+  });
+});
+
 describe('fault API', () => {
   it('sets faults for the system of the port it is called on, and they are consumed per request', async () => {
     const res = await fetch(`${sandbox.jiraUrl}/__sandbox/faults`, {
