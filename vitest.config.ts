@@ -1,4 +1,8 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 // Three projects: `unit` is everything that runs in Node against real SQLite/PostgreSQL and the
 // sandbox; `e2e` drives Debian's chromium against a built UI; `reliability` kills real server
@@ -7,6 +11,9 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The web app's data layer (test/unit/web) imports server contracts as `@server/...`, as
+        // web/vite.config.ts resolves them.
+        resolve: { alias: { '@server': path.resolve(here, 'src') } },
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],

@@ -8,6 +8,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   root: here,
   base: '/',
+  // `@server/modules/<m>/schemas` instead of `../../../../src/...`: the server's contracts (types,
+  // erased) and its zod-free vocabularies (bundled). Keep in step with web/tsconfig.json `paths`.
+  resolve: { alias: { '@server': path.resolve(here, '../src') } },
   build: {
     outDir: path.resolve(here, '../dist/web'),
     emptyOutDir: true,

@@ -3,11 +3,11 @@
  * take the types from there (single source of truth, type-only imports); the rest mirror the
  * response schemas declared in the module's routes.ts.
  */
-import type { AdminView } from '../../../src/modules/admins/schemas';
-import type { RoleView } from '../../../src/modules/roles/schemas';
+import type { AdminView } from '@server/modules/admins/schemas';
+import type { RoleView } from '@server/modules/roles/schemas';
 
 // Plain constants with no server dependencies: safe to bundle into the web app.
-export { CATEGORIES, LEVELS, maxLevel, type Category, type Level as PermissionLevel } from '../../../src/platform/permissions';
+export { CATEGORIES, LEVELS, maxLevel, type Category, type Level as PermissionLevel } from '@server/platform/permissions';
 
 export type { AdminView, RoleView };
 
@@ -17,4 +17,4 @@ export type ApiKeyView = { id: number; name: string; prefix: string; roleId: num
 /** Every paged list: `pageQuery` + `paged(item)` on the server. */
 export type Paged<T> = { items: T[]; total: number; page: number; pageSize: number };
 
-export type { AuditEntry, AuditFacets } from '../../../src/modules/audit/schemas';
+export type { AuditEntry, AuditFacets } from '@server/modules/audit/schemas';

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
+import type { UseMutationResult } from '@tanstack/react-query';
 import { Dialog } from './Dialog';
 import { errorMessage } from './common';
 
@@ -48,27 +48,12 @@ export function ConfirmDialog({ opened, title, children, confirmLabel, color = '
 
 /**
  * A row action that asks first (Delete, Revoke, Disable…): `ask(row)` opens the dialog, Confirm runs
- * the mutation for that row, success closes it, and closing clears the server's refusal.
- * Spread `dialog` into a `ConfirmDialog` and add its title, label and sentence.
+ * the mutation (a feature's data hook, e.g. `useRevokeApiKey`) for that row, success closes it, and
+ * closing clears the server's refusal. Spread `dialog` into a `ConfirmDialog` and add its title,
+ * label and sentence.
  */
-export function useConfirmAction<T, R = unknown>({
-  mutationFn,
-  onSuccess,
-  onError,
-}: {
-  mutationFn(target: T): Promise<R>;
-  onSuccess?(result: R, target: T): void;
-  onError?(err: Error, target: T): void;
-}) {
+export function useConfirmAction<T, R>(mutation: UseMutationResult<R, Error, T>) {
   const [target, setTarget] = useState<T | null>(null);
-  const mutation = useMutation({
-    mutationFn,
-    onSuccess: (result, t) => {
-      onSuccess?.(result, t);
-      setTarget(null);
-    },
-    onError,
-  });
   return {
     /** The row the dialog is open for, or null. */
     target,
@@ -79,7 +64,7 @@ export function useConfirmAction<T, R = unknown>({
       busy: mutation.isPending,
       error: mutation.error,
       onConfirm: () => {
-        if (target !== null) mutation.mutate(target);
+        if (target !== null) mutation.mutate(target, { onSuccess: () => setTarget(null) });
       },
       onClose: () => {
         setTarget(null);

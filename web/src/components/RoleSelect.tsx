@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { NativeSelect } from '@mantine/core';
-import { useRoles } from '../api/queries';
+import { useRoles } from '../pages/roles/api';
 import { errorMessage } from './common';
 
 /**

@@ -2,8 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { ActionIcon, AppShell, Badge, Burger, FocusTrap, Group, Indicator, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton, em } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { useQuery } from '@tanstack/react-query';
-import { get } from '../api/client';
+import { useActiveAlerts } from '../pages/alerts/api';
 import { useAuth } from '../auth';
 import { PAGES } from '../pages/registry';
 import { IconBell } from '../components/icons';
@@ -18,12 +17,7 @@ function Bell() {
   const { can } = useAuth();
   const navigate = useNavigate();
   const allowed = can('Notification Center', 'view');
-  const { data } = useQuery({
-    queryKey: ['alerts', 'active'],
-    queryFn: () => get<{ items: unknown[] }>('/alerts'),
-    enabled: allowed,
-    refetchInterval: 60_000,
-  });
+  const { data } = useActiveAlerts(allowed);
   if (!allowed) return null;
   const count = data?.items.length ?? 0;
   return (

@@ -1,216 +1,18 @@
-import { useState, type FormEvent } from 'react';
-import { Badge, Button, Group, Menu, PasswordInput, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { useState } from 'react';
+import { Badge, Button, Group, Menu, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Dialog } from '../../components/Dialog';
-import { get, patch, post } from '../../api/client';
-import type { AdminView, Paged } from '../../api/types';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
+import { DataList } from '../../components/DataList';
 import { Paginator } from '../../components/Paginator';
-import { DateTime, EmptyState, ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
-import { FormButtons, FormError } from '../../components/forms';
-import { RoleSelect } from '../../components/RoleSelect';
-import { CardList, RowCard } from '../../components/RowCard';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { usePaging, useSorting } from '../../components/listState';
 import { notifySuccess } from '../../components/notify';
-import { ListToolbar, RowActionsMenu, SortableTh, fieldErrors, useNarrow } from '../../components/table';
-
-type SortField = 'name' | 'email' | 'createdAt' | 'lastLoginAt';
-const MIN_PASSWORD = 12;
-
-function passwordProblem(pw: string): string | null {
-  if (!pw) return 'Password is required.';
-  if (pw.length < MIN_PASSWORD) return `Password must be at least ${MIN_PASSWORD} characters.`;
-  if (pw.length > 256) return 'Password must be at most 256 characters.';
-  return null;
-}
-
-function AddAdminModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
-  const qc = useQueryClient();
-  const narrow = useNarrow();
-  const [form, setForm] = useState({ email: '', name: '', roleId: '', password: '', confirm: '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [serverError, setServerError] = useState<string | null>(null);
-  const set = (k: keyof typeof form) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
-
-  const create = useMutation({
-    mutationFn: () => post<AdminView>('/admins', { email: form.email.trim(), name: form.name.trim(), roleId: Number(form.roleId), password: form.password }),
-    onSuccess: (a) => {
-      notifySuccess('Admin added', `${a.email} can now sign in with the role ${a.roleName}.`);
-      void qc.invalidateQueries({ queryKey: ['admins'] });
-      void qc.invalidateQueries({ queryKey: ['roles'] });
-      close();
-    },
-    onError: (err) => {
-      setErrors(fieldErrors(err));
-      setServerError(errorMessage(err));
-    },
-  });
-
-  function close() {
-    setForm({ email: '', name: '', roleId: '', password: '', confirm: '' });
-    setErrors({});
-    setServerError(null);
-    onClose();
-  }
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    const errs: Record<string, string> = {};
-    const email = form.email.trim();
-    if (!email) errs.email = 'Email is required.';
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errs.email = 'Enter a valid email address, such as jane@example.com.';
-    if (!form.name.trim()) errs.name = 'Name is required.';
-    if (!form.roleId) errs.roleId = 'Choose a role.';
-    const pw = passwordProblem(form.password);
-    if (pw) errs.password = pw;
-    else if (form.confirm !== form.password) errs.confirm = 'The passwords do not match.';
-    setErrors(errs);
-    setServerError(null);
-    if (Object.keys(errs).length === 0) create.mutate();
-  }
-
-  return (
-    <Dialog opened={opened} onClose={close} title="Add Admin" fullScreen={narrow} centered>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <FormError error={serverError} />
-          <TextInput
-            label="Email"
-            type="email"
-            required
-            autoComplete="off"
-            value={form.email}
-            onChange={(e) => set('email')(e.currentTarget.value)}
-            error={errors.email}
-            data-autofocus
-          />
-          <TextInput label="Name" required value={form.name} onChange={(e) => set('name')(e.currentTarget.value)} error={errors.name} />
-          <RoleSelect value={form.roleId} onChange={set('roleId')} error={errors.roleId} />
-          <PasswordInput
-            label="Initial password"
-            description={`At least ${MIN_PASSWORD} characters. Share it with the admin securely.`}
-            required
-            autoComplete="new-password"
-            value={form.password}
-            onChange={(e) => set('password')(e.currentTarget.value)}
-            error={errors.password}
-          />
-          <PasswordInput
-            label="Confirm password"
-            required
-            autoComplete="new-password"
-            value={form.confirm}
-            onChange={(e) => set('confirm')(e.currentTarget.value)}
-            error={errors.confirm}
-          />
-          <FormButtons submitLabel="Add Admin" onCancel={close} busy={create.isPending} />
-        </Stack>
-      </form>
-    </Dialog>
-  );
-}
-
-function ChangeRoleModal({ admin, onClose }: { admin: AdminView | null; onClose(): void }) {
-  const qc = useQueryClient();
-  const [roleId, setRoleId] = useState('');
-  const current = admin ? String(admin.roleId) : '';
-  const value = roleId || current;
-  const m = useMutation({
-    mutationFn: () => patch<AdminView>(`/admins/${admin!.id}`, { roleId: Number(value) }),
-    onSuccess: (a) => {
-      notifySuccess('Role changed', `${a.email} now has the role ${a.roleName}. Their open sessions were ended.`);
-      void qc.invalidateQueries({ queryKey: ['admins'] });
-      void qc.invalidateQueries({ queryKey: ['roles'] });
-      close();
-    },
-  });
-  function close() {
-    setRoleId('');
-    m.reset();
-    onClose();
-  }
-  return (
-    <Dialog opened={!!admin} onClose={close} title="Change Role" centered>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          m.mutate();
-        }}
-      >
-        <Stack>
-          <Text size="sm">
-            Choose the role for <b>{admin?.email}</b>. They will be signed out and get the new permissions at their next sign-in.
-          </Text>
-          <FormError error={m.error} />
-          <RoleSelect value={value} onChange={setRoleId} />
-          <FormButtons submitLabel="Save" onCancel={close} busy={m.isPending} submitDisabled={value === current} />
-        </Stack>
-      </form>
-    </Dialog>
-  );
-}
-
-function ResetPasswordModal({ admin, onClose }: { admin: AdminView | null; onClose(): void }) {
-  const [pw, setPw] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const m = useMutation({
-    mutationFn: () => patch<AdminView>(`/admins/${admin!.id}`, { password: pw }),
-    onSuccess: (a) => {
-      notifySuccess('Password reset', `${a.email} must sign in with the new password.`);
-      close();
-    },
-  });
-  function close() {
-    setPw('');
-    setConfirm('');
-    setErrors({});
-    m.reset();
-    onClose();
-  }
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    const errs: Record<string, string> = {};
-    const p = passwordProblem(pw);
-    if (p) errs.password = p;
-    else if (pw !== confirm) errs.confirm = 'The passwords do not match.';
-    setErrors(errs);
-    if (!Object.keys(errs).length) m.mutate();
-  }
-  return (
-    <Dialog opened={!!admin} onClose={close} title="Reset Password" centered>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          <Text size="sm">
-            Set a new password for <b>{admin?.email}</b>. Their open sessions end at once.
-          </Text>
-          <FormError error={m.error} />
-          <PasswordInput
-            label="New password"
-            description={`At least ${MIN_PASSWORD} characters.`}
-            required
-            autoComplete="new-password"
-            value={pw}
-            onChange={(e) => setPw(e.currentTarget.value)}
-            error={errors.password}
-            data-autofocus
-          />
-          <PasswordInput
-            label="Confirm password"
-            required
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.currentTarget.value)}
-            error={errors.confirm}
-          />
-          <FormButtons submitLabel="Reset Password" onCancel={close} busy={m.isPending} />
-        </Stack>
-      </form>
-    </Dialog>
-  );
-}
+import { ListToolbar, RowActionsMenu } from '../../components/table';
+import { AddAdminModal } from './AddAdminModal';
+import { ChangeRoleModal } from './ChangeRoleModal';
+import { ResetPasswordModal } from './ResetPasswordModal';
+import { useAdmins, useUpdateAdmin, type AdminChange, type AdminSort, type AdminView } from './api';
 
 function AdminName({ admin: a, self }: { admin: AdminView; self: boolean }) {
   return (
@@ -276,69 +78,36 @@ function AdminActions({ admin: a, self, onChangeRole, onResetPassword, onSetStat
   );
 }
 
-/** Phone-width layout: one card per admin instead of a wide table. */
-function AdminCards({ admins, selfId, actions }: { admins: AdminView[]; selfId: number | undefined; actions: AdminActionHandlers | null }) {
-  return (
-    <CardList label="Admins">
-      {admins.map((a) => {
-        const self = selfId === a.id;
-        return (
-          <RowCard
-            key={a.id}
-            testId={`admin-row-${a.email}`}
-            cols={2}
-            title={
-              <Text fw={600} size="sm">
-                <AdminName admin={a} self={self} />
-              </Text>
-            }
-            actions={actions ? <AdminActions admin={a} self={self} {...actions} /> : null}
-            fields={[
-              { label: 'Email', value: a.email, full: true },
-              { label: 'Role', value: a.roleName },
-              { label: 'Status', value: <AdminStatus admin={a} /> },
-              { label: 'Last Login', value: <LastLogin admin={a} /> },
-              { label: 'Created', value: <DateTime value={a.createdAt} /> },
-            ]}
-          />
-        );
-      })}
-    </CardList>
-  );
-}
-
 export function AdminsPage() {
   const { can, session } = useAuth();
   const canEdit = can('Account Settings', 'edit');
-  const narrow = useNarrow();
-  const qc = useQueryClient();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), 300);
   const { page, pageSize, setPage, paginator } = usePaging();
-  const { sort, order, th } = useSorting<SortField>('name', () => setPage(1));
+  const { sort, order, th } = useSorting<AdminSort>('name', () => setPage(1));
   const [adding, setAdding] = useState(false);
   const [roleFor, setRoleFor] = useState<AdminView | null>(null);
   const [passwordFor, setPasswordFor] = useState<AdminView | null>(null);
 
-  const q = useQuery({
-    queryKey: ['admins', { search: debounced, sort, order, page, pageSize }],
-    queryFn: () => get<Paged<AdminView>>('/admins', { search: debounced, sort, order, page, pageSize }),
-    placeholderData: keepPreviousData,
-  });
+  const q = useAdmins({ search: debounced, sort, order, page, pageSize });
 
-  const setStatus = useConfirmAction({
-    mutationFn: (t: { admin: AdminView; verb: StatusVerb }) =>
-      patch<AdminView>(`/admins/${t.admin.id}`, { status: t.verb === 'Disable' ? 'disabled' : 'active' }),
-    onSuccess: (a, t) => {
-      const verb = t.verb === 'Disable' ? 'disabled' : t.verb === 'Unlock' ? 'unlocked' : 'enabled';
-      notifySuccess(`Admin ${verb}`, a.status === 'disabled' ? `${a.email} can no longer sign in.` : `${a.email} can sign in again.`);
-      void qc.invalidateQueries({ queryKey: ['admins'] });
-    },
-  });
+  const setStatus = useConfirmAction(
+    useUpdateAdmin<{ admin: AdminView; change: AdminChange; verb: StatusVerb }>({
+      onSuccess: (a, t) => {
+        const verb = t.verb === 'Disable' ? 'disabled' : t.verb === 'Unlock' ? 'unlocked' : 'enabled';
+        notifySuccess(`Admin ${verb}`, a.status === 'disabled' ? `${a.email} can no longer sign in.` : `${a.email} can sign in again.`);
+      },
+    }),
+  );
 
   const actions: AdminActionHandlers | null = canEdit
-    ? { onChangeRole: setRoleFor, onResetPassword: setPasswordFor, onSetStatus: (admin, verb) => setStatus.ask({ admin, verb }) }
+    ? {
+        onChangeRole: setRoleFor,
+        onResetPassword: setPasswordFor,
+        onSetStatus: (admin, verb) => setStatus.ask({ admin, verb, change: { status: verb === 'Disable' ? 'disabled' : 'active' } }),
+      }
     : null;
+  const selfId = session?.admin?.id;
   const statusAction = setStatus.target?.verb ?? 'Disable';
   const statusEmail = setStatus.target?.admin.email;
 
@@ -371,61 +140,31 @@ export function AdminsPage() {
         </EmptyState>
       ) : (
         <>
-          {narrow ? (
-            <AdminCards admins={q.data.items} selfId={session?.admin?.id} actions={actions} />
-          ) : (
-            <Table.ScrollContainer minWidth={820}>
-              <Table striped highlightOnHover aria-label="Admins" aria-busy={q.isFetching}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <SortableTh field="name" {...th}>
-                      Name
-                    </SortableTh>
-                    <SortableTh field="email" {...th}>
-                      Email
-                    </SortableTh>
-                    <Table.Th>Role</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <SortableTh field="lastLoginAt" {...th}>
-                      Last Login
-                    </SortableTh>
-                    <SortableTh field="createdAt" {...th}>
-                      Created
-                    </SortableTh>
-                    {canEdit ? <Table.Th w={60}>Actions</Table.Th> : null}
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {q.data.items.map((a) => {
-                    const self = session?.admin?.id === a.id;
-                    return (
-                      <Table.Tr key={a.id} data-testid={`admin-row-${a.email}`}>
-                        <Table.Td>
-                          <AdminName admin={a} self={self} />
-                        </Table.Td>
-                        <Table.Td>{a.email}</Table.Td>
-                        <Table.Td>{a.roleName}</Table.Td>
-                        <Table.Td>
-                          <AdminStatus admin={a} />
-                        </Table.Td>
-                        <Table.Td>
-                          <LastLogin admin={a} />
-                        </Table.Td>
-                        <Table.Td>
-                          <DateTime value={a.createdAt} />
-                        </Table.Td>
-                        {actions ? (
-                          <Table.Td>
-                            <AdminActions admin={a} self={self} {...actions} />
-                          </Table.Td>
-                        ) : null}
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
+          <DataList
+            label="Admins"
+            items={q.data.items}
+            rowKey={(a) => a.id}
+            rowTestId={(a) => `admin-row-${a.email}`}
+            sorting={th}
+            minWidth={820}
+            busy={q.isFetching}
+            cardCols={2}
+            cardTitle={(a) => (
+              <Text fw={600} size="sm">
+                <AdminName admin={a} self={a.id === selfId} />
+              </Text>
+            )}
+            cardActions={actions ? (a) => <AdminActions admin={a} self={a.id === selfId} {...actions} /> : undefined}
+            columns={[
+              { header: 'Name', sortField: 'name', cell: (a) => <AdminName admin={a} self={a.id === selfId} />, card: null },
+              { header: 'Email', sortField: 'email', cell: (a) => a.email, full: true },
+              { header: 'Role', cell: (a) => a.roleName },
+              { header: 'Status', cell: (a) => <AdminStatus admin={a} /> },
+              { header: 'Last Login', sortField: 'lastLoginAt', cell: (a) => <LastLogin admin={a} /> },
+              { header: 'Created', sortField: 'createdAt', cell: (a) => <DateTime value={a.createdAt} /> },
+              actions && { header: 'Actions', width: 60, cell: (a) => <AdminActions admin={a} self={a.id === selfId} {...actions} />, card: null },
+            ]}
+          />
           <Paginator noun="admins" {...paginator} total={q.data.total} />
         </>
       )}

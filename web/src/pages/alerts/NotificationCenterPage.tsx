@@ -1,25 +1,13 @@
 import { useState } from 'react';
 import { Badge, Switch, Table } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { get } from '../../api/client';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
-
-type Alert = {
-  id: number;
-  module: string;
-  severity: 'High' | 'Medium' | 'Low';
-  summary: string;
-  detail: string | null;
-  firstDetected: string;
-  lastDetected: string;
-  active: boolean;
-};
+import { useAlerts } from './api';
 
 const COLORS = { High: 'red', Medium: 'orange', Low: 'gray' } as const;
 
 export function NotificationCenterPage() {
   const [includeCleared, setIncludeCleared] = useState(false);
-  const q = useQuery({ queryKey: ['alerts', { includeCleared }], queryFn: () => get<{ items: Alert[] }>('/alerts', { includeCleared, limit: 200 }) });
+  const q = useAlerts(includeCleared);
   return (
     <>
       <PageHeader

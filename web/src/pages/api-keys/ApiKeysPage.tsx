@@ -1,138 +1,32 @@
-import { useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Button, Code, CopyButton, Group, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Dialog } from '../../components/Dialog';
-import { del, get, post } from '../../api/client';
-import type { ApiKeyView } from '../../api/types';
+import { useState } from 'react';
+import { ActionIcon, Button, Code, Text, Tooltip } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
+import { DataList } from '../../components/DataList';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
-import { FormButtons, FormError } from '../../components/forms';
-import { RoleSelect } from '../../components/RoleSelect';
-import { notifyError, notifySuccess } from '../../components/notify';
-import { fieldErrors, useNarrow } from '../../components/table';
 import { IconTrash } from '../../components/icons';
-
-type Created = ApiKeyView & { key: string };
-
-function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
-  const qc = useQueryClient();
-  const narrow = useNarrow();
-  const { can } = useAuth();
-  const [name, setName] = useState('');
-  const [roleId, setRoleId] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [created, setCreated] = useState<Created | null>(null);
-
-  const create = useMutation({
-    mutationFn: () => post<Created>('/api-keys', { name: name.trim(), roleId: Number(roleId) }),
-    onSuccess: (k) => {
-      setCreated(k);
-      notifySuccess('API key created', `Copy the key for ${k.name} now; it is not shown again.`);
-      void qc.invalidateQueries({ queryKey: ['api-keys'] });
-    },
-    onError: (err) => setErrors(fieldErrors(err)),
-  });
-
-  function close() {
-    setName('');
-    setRoleId('');
-    setErrors({});
-    setCreated(null);
-    create.reset();
-    onClose();
-  }
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    const errs: Record<string, string> = {};
-    if (!name.trim()) errs.name = 'Name is required.';
-    else if (name.trim().length > 100) errs.name = 'Name must be at most 100 characters.';
-    if (!roleId) errs.roleId = 'Choose the role the key acts with.';
-    setErrors(errs);
-    if (!Object.keys(errs).length) create.mutate();
-  }
-
-  const roleCannotList = !can('Account Settings', 'view');
-
-  return (
-    <Dialog
-      opened={opened}
-      onClose={close}
-      title={created ? 'API key created' : 'Create API Key'}
-      size="lg"
-      fullScreen={narrow}
-      centered={!narrow}
-      closeOnClickOutside={!created}
-    >
-      {created ? (
-        <Stack>
-          <Alert color="orange" title="Copy this key now" role="alert">
-            This is the only time the key is shown. It is stored hashed and cannot be recovered; if you lose it, revoke it and create a new one.
-          </Alert>
-          <Text size="sm">
-            Key for <b>{created.name}</b> (role {created.roleName}). Send it as <Code>Authorization: Bearer &lt;key&gt;</Code>.
-          </Text>
-          <Group gap="xs" wrap="nowrap" align="stretch">
-            <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="new-api-key">
-              {created.key}
-            </Code>
-            <CopyButton value={created.key}>
-              {({ copied, copy }) => (
-                <Button color={copied ? 'teal' : 'indigo'} onClick={copy} variant={copied ? 'filled' : 'light'}>
-                  {copied ? 'Copied' : 'Copy'}
-                </Button>
-              )}
-            </CopyButton>
-          </Group>
-          <Group justify="flex-end">
-            <Button onClick={close}>I have copied the key</Button>
-          </Group>
-        </Stack>
-      ) : (
-        <form onSubmit={submit} noValidate>
-          <Stack>
-            <FormError error={create.isError && !Object.keys(fieldErrors(create.error)).length ? create.error : null} />
-            <TextInput
-              label="Name"
-              description="What uses this key, e.g. SIEM export."
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={errors.name}
-              maxLength={100}
-              data-autofocus
-            />
-            <RoleSelect
-              description="The key can do what this role allows."
-              value={roleId}
-              onChange={setRoleId}
-              error={errors.roleId}
-              enabled={opened && !roleCannotList}
-              unavailable={roleCannotList ? 'Your role cannot list roles (Account Settings: View is needed).' : undefined}
-            />
-            <FormButtons submitLabel="Create" onCancel={close} busy={create.isPending} />
-          </Stack>
-        </form>
-      )}
-    </Dialog>
-  );
-}
+import { notifyError, notifySuccess } from '../../components/notify';
+import { CreateApiKeyModal } from './CreateApiKeyModal';
+import { useApiKeys, useRevokeApiKey, type ApiKeyView } from './api';
 
 export function ApiKeysPage() {
   const { can } = useAuth();
   const canEdit = can('API Management', 'edit');
-  const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['api-keys'], queryFn: () => get<{ items: ApiKeyView[] }>('/api-keys') });
+  const q = useApiKeys();
   const [creating, setCreating] = useState(false);
-  const revoke = useConfirmAction({
-    mutationFn: (k: ApiKeyView) => del(`/api-keys/${k.id}`),
-    onSuccess: (_v, k) => {
-      notifySuccess('API key revoked', `${k.name} (${k.prefix}…) no longer works.`);
-      void qc.invalidateQueries({ queryKey: ['api-keys'] });
-    },
-    onError: (err) => notifyError('Could not revoke the key', err),
-  });
+  const revoke = useConfirmAction(
+    useRevokeApiKey({
+      onSuccess: (_v, k) => notifySuccess('API key revoked', `${k.name} (${k.prefix}…) no longer works.`),
+      onError: (err) => notifyError('Could not revoke the key', err),
+    }),
+  );
+  const revokeButton = (k: ApiKeyView) => (
+    <Tooltip label="Revoke">
+      <ActionIcon variant="subtle" color="red" aria-label={`Revoke ${k.name}`} onClick={() => revoke.ask(k)}>
+        <IconTrash />
+      </ActionIcon>
+    </Tooltip>
+  );
   const revoking = revoke.target;
 
   return (
@@ -149,54 +43,40 @@ export function ApiKeysPage() {
       ) : !q.data?.items.length ? (
         <EmptyState title="No API keys">{canEdit ? 'Create a key to let another system use the API.' : 'No keys have been created.'}</EmptyState>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover aria-label="API keys">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Key</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Last Used</Table.Th>
-                {canEdit ? <Table.Th w={90}>Actions</Table.Th> : null}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {q.data.items.map((k) => (
-                <Table.Tr key={k.id} data-testid={`api-key-row-${k.name}`}>
-                  <Table.Td>{k.name}</Table.Td>
-                  <Table.Td>
-                    <Code>{k.prefix}…</Code>
-                  </Table.Td>
-                  <Table.Td>{k.roleName}</Table.Td>
-                  <Table.Td>
-                    <DateTime value={k.createdAt} />
-                  </Table.Td>
-                  <Table.Td>
-                    {k.lastUsedAt ? (
-                      <DateTime value={k.lastUsedAt} />
-                    ) : (
-                      <Text span size="sm" c="dimmed">
-                        Never
-                      </Text>
-                    )}
-                  </Table.Td>
-                  {canEdit ? (
-                    <Table.Td>
-                      <Tooltip label="Revoke">
-                        <ActionIcon variant="subtle" color="red" aria-label={`Revoke ${k.name}`} onClick={() => revoke.ask(k)}>
-                          <IconTrash />
-                        </ActionIcon>
-                      </Tooltip>
-                    </Table.Td>
-                  ) : null}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataList
+          label="API keys"
+          items={q.data.items}
+          rowKey={(k) => k.id}
+          rowTestId={(k) => `api-key-row-${k.name}`}
+          minWidth={640}
+          cardCols={2}
+          cardTitle={(k) => (
+            <Text fw={600} size="sm">
+              {k.name}
+            </Text>
+          )}
+          cardActions={canEdit ? revokeButton : undefined}
+          columns={[
+            { header: 'Name', cell: (k) => k.name, card: null },
+            { header: 'Key', cell: (k) => <Code>{k.prefix}…</Code> },
+            { header: 'Role', cell: (k) => k.roleName },
+            { header: 'Created', cell: (k) => <DateTime value={k.createdAt} /> },
+            {
+              header: 'Last Used',
+              cell: (k) =>
+                k.lastUsedAt ? (
+                  <DateTime value={k.lastUsedAt} />
+                ) : (
+                  <Text span size="sm" c="dimmed">
+                    Never
+                  </Text>
+                ),
+            },
+            canEdit && { header: 'Actions', width: 90, cell: revokeButton, card: null },
+          ]}
+        />
       )}
-      <CreateKeyModal opened={creating} onClose={() => setCreating(false)} />
+      <CreateApiKeyModal opened={creating} onClose={() => setCreating(false)} />
       <ConfirmDialog {...revoke.dialog} title="Revoke API key" confirmLabel="Revoke">
         Revoke <b>{revoking?.name}</b> ({revoking?.prefix}…)? Systems using it get 401 from now on. This cannot be undone.
       </ConfirmDialog>

@@ -1,16 +1,13 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Badge, Box, Button, Group, NativeSelect, SimpleGrid, Stack, Switch, Table, Text, TextInput, Tooltip } from '@mantine/core';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Dialog } from '../../components/Dialog';
-import { get } from '../../api/client';
-import type { AuditEntry, AuditFacets, Paged } from '../../api/types';
+import { ActionIcon, Alert, Button, Group, NativeSelect, SimpleGrid, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionBadge } from './ActionBadge';
+import { ChangeModal } from './ChangeModal';
+import { useAuditFacets, useAuditLogs, type AuditEntry } from './api';
 import { Paginator } from '../../components/Paginator';
 import { usePaging } from '../../components/listState';
-import { DateTime, EmptyState, ErrorState, Loading, PageHeader, formatDateTime } from '../../components/common';
-import { CardList, RowCard } from '../../components/RowCard';
-import { useNarrow } from '../../components/table';
+import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { DataList } from '../../components/DataList';
 import { IconEye } from '../../components/icons';
-import { diffSnapshots, type DiffRow } from './diff';
 
 type Preset = '24h' | '7d' | '30d' | 'custom';
 const PRESETS: { value: Preset; label: string; ms?: number }[] = [
@@ -19,7 +16,6 @@ const PRESETS: { value: Preset; label: string; ms?: number }[] = [
   { value: '30d', label: 'Last 30 Days', ms: 30 * 24 * 3600_000 },
   { value: 'custom', label: 'Custom range' },
 ];
-const ACTION_COLOR: Record<string, string> = { Insert: 'green', Update: 'blue', Delete: 'red' };
 
 /** `<input type="datetime-local">` value (local time, no zone) for a Date. */
 function toLocalInput(d: Date): string {
@@ -41,179 +37,6 @@ function localToIso(v: string, endOfMinute = false): string | null {
 
 type Filters = { preset: Preset; customFrom: string; customTo: string; adminId: string; action: string; module: string; resource: string; search: string };
 const DEFAULT_FILTERS: Filters = { preset: '7d', customFrom: '', customTo: '', adminId: '', action: '', module: '', resource: '', search: '' };
-
-function Value({ v }: { v: unknown }) {
-  if (v === undefined)
-    return (
-      <Text span size="sm" c="dimmed">
-        —
-      </Text>
-    );
-  if (v === null || v === '')
-    return (
-      <Text span size="sm" c="dimmed" fs="italic">
-        empty
-      </Text>
-    );
-  if (v === '[REDACTED]')
-    return (
-      <Text span size="sm" c="dimmed" fs="italic">
-        [redacted]
-      </Text>
-    );
-  return (
-    <Text span size="sm" style={{ wordBreak: 'break-word' }}>
-      {typeof v === 'string' ? v : JSON.stringify(v)}
-    </Text>
-  );
-}
-
-const CHANGE_LABEL: Record<DiffRow['change'], string> = { added: 'Added', removed: 'Removed', changed: 'Changed', same: '' };
-
-/** The field's path, with a badge saying how it changed. */
-function FieldName({ row }: { row: DiffRow }) {
-  return (
-    <Group gap={6} wrap="nowrap">
-      <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-        {row.field}
-      </Text>
-      {row.change !== 'same' ? (
-        <Badge size="xs" color={row.change === 'removed' ? 'red' : row.change === 'added' ? 'green' : 'yellow'} variant="light">
-          {CHANGE_LABEL[row.change]}
-        </Badge>
-      ) : null}
-    </Group>
-  );
-}
-
-/** A value that was replaced or removed is struck through. */
-function strikeIfReplaced(row: DiffRow) {
-  return row.change === 'changed' || row.change === 'removed'
-    ? { textDecoration: 'line-through', textDecorationColor: 'var(--mantine-color-red-6)' }
-    : undefined;
-}
-
-function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onClose(): void }) {
-  const narrow = useNarrow();
-  const [onlyChanged, setOnlyChanged] = useState(false);
-  const rows = useMemo(() => (entry ? diffSnapshots(entry.before, entry.after) : []), [entry]);
-  const shown = onlyChanged ? rows.filter((r) => r.change !== 'same') : rows;
-  const changedCount = rows.filter((r) => r.change !== 'same').length;
-  return (
-    <Dialog opened={!!entry} onClose={onClose} title="Change" size="xl" fullScreen={narrow} centered={!narrow}>
-      {entry ? (
-        <Stack>
-          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing={4}>
-            <Text size="sm">
-              <b>Timestamp:</b> {formatDateTime(entry.createdAt)}
-            </Text>
-            <Text size="sm">
-              <b>Action:</b> {entry.action}
-            </Text>
-            <Text size="sm">
-              <b>Module:</b> {entry.module}
-            </Text>
-            <Text size="sm">
-              <b>Resource:</b> {entry.resource}
-              {entry.resourceId ? ` #${entry.resourceId}` : ''}
-            </Text>
-            <Text size="sm">
-              <b>Admin:</b> {entry.actor}
-              {entry.adminId ? ` (ID ${entry.adminId})` : ''}
-            </Text>
-            <Text size="sm">
-              <b>Change Notes:</b> {entry.changeNotes}
-            </Text>
-          </SimpleGrid>
-          {rows.length ? (
-            <>
-              <Group justify="space-between" wrap="wrap">
-                <Text size="sm" c="dimmed">
-                  {changedCount} of {rows.length} field{rows.length === 1 ? '' : 's'} changed. Changed values are highlighted.
-                </Text>
-                <Switch label="Only changed fields" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.currentTarget.checked)} />
-              </Group>
-              {narrow ? (
-                // Phone width: one card per field, before above after, so nothing scrolls sideways.
-                <Box data-testid="audit-diff">
-                  <CardList label="Before and after">
-                    {shown.map((r) => (
-                      <RowCard
-                        key={r.field}
-                        highlighted={r.change !== 'same'}
-                        title={<FieldName row={r} />}
-                        fields={[
-                          {
-                            label: 'Before',
-                            value: (
-                              <Box style={strikeIfReplaced(r)}>
-                                <Value v={r.before} />
-                              </Box>
-                            ),
-                          },
-                          {
-                            label: 'After',
-                            value: (
-                              <Box fw={r.change === 'same' ? undefined : 600}>
-                                <Value v={r.after} />
-                              </Box>
-                            ),
-                          },
-                        ]}
-                      />
-                    ))}
-                  </CardList>
-                </Box>
-              ) : (
-                <Table.ScrollContainer minWidth={480}>
-                  <Table withTableBorder aria-label="Before and after" data-testid="audit-diff">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>Field</Table.Th>
-                        <Table.Th>Before</Table.Th>
-                        <Table.Th>After</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {shown.map((r) => (
-                        <Table.Tr key={r.field} data-change={r.change} bg={r.change === 'same' ? undefined : 'var(--mantine-color-yellow-light)'}>
-                          <Table.Td>
-                            <FieldName row={r} />
-                          </Table.Td>
-                          <Table.Td style={strikeIfReplaced(r)}>
-                            <Value v={r.before} />
-                          </Table.Td>
-                          <Table.Td fw={r.change === 'same' ? undefined : 600}>
-                            <Value v={r.after} />
-                          </Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </Table.ScrollContainer>
-              )}
-            </>
-          ) : (
-            <EmptyState title="No recorded values">This entry has no before/after snapshot.</EmptyState>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Close
-            </Button>
-          </Group>
-        </Stack>
-      ) : null}
-    </Dialog>
-  );
-}
-
-function ActionBadge({ entry: e }: { entry: AuditEntry }) {
-  return (
-    <Badge variant="light" color={ACTION_COLOR[e.action] ?? 'gray'} style={{ overflow: 'visible' }}>
-      {e.action}
-    </Badge>
-  );
-}
 
 /** The admin's ID (their name on hover), or who made the change when no admin did (e.g. an API key). */
 function AdminId({ entry: e }: { entry: AuditEntry }) {
@@ -243,34 +66,6 @@ function ViewChangeButton({ entry: e, onView }: { entry: AuditEntry; onView(e: A
   );
 }
 
-/** Phone-width layout: one card per entry instead of a wide table. */
-function AuditCards({ entries, onView }: { entries: AuditEntry[]; onView(e: AuditEntry): void }) {
-  return (
-    <CardList label="Audit log entries">
-      {entries.map((e) => (
-        <RowCard
-          key={e.id}
-          testId="audit-row"
-          cols={2}
-          title={
-            <Text fw={600} size="sm">
-              {e.changeNotes}
-            </Text>
-          }
-          actions={<ViewChangeButton entry={e} onView={onView} />}
-          fields={[
-            { label: 'Timestamp', value: <DateTime value={e.createdAt} /> },
-            { label: 'Action', value: <ActionBadge entry={e} /> },
-            { label: 'Module', value: e.module },
-            { label: 'Resource', value: e.resource },
-            { label: 'Admin ID', value: <AdminId entry={e} /> },
-          ]}
-        />
-      ))}
-    </CardList>
-  );
-}
-
 export function AuditLogsPage() {
   const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
   const [searchText, setSearchText] = useState('');
@@ -278,7 +73,6 @@ export function AuditLogsPage() {
   const [anchor, setAnchor] = useState(() => Date.now());
   const { page, pageSize, setPage, paginator } = usePaging();
   const [viewing, setViewing] = useState<AuditEntry | null>(null);
-  const narrow = useNarrow();
 
   const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => {
     setFilters((f) => {
@@ -316,13 +110,8 @@ export function AuditLogsPage() {
     page,
     pageSize,
   };
-  const q = useQuery({
-    queryKey: ['audit-logs', query],
-    queryFn: () => get<Paged<AuditEntry>>('/audit-logs', query),
-    enabled: !range.error,
-    placeholderData: keepPreviousData,
-  });
-  const facets = useQuery({ queryKey: ['audit-logs', 'facets'], queryFn: () => get<AuditFacets>('/audit-logs/facets') });
+  const q = useAuditLogs(query, !range.error);
+  const facets = useAuditFacets();
 
   function search(e: FormEvent) {
     e.preventDefault();
@@ -427,46 +216,30 @@ export function AuditLogsPage() {
         </EmptyState>
       ) : (
         <>
-          {narrow ? (
-            <AuditCards entries={q.data.items} onView={setViewing} />
-          ) : (
-            <Table.ScrollContainer minWidth={900}>
-              <Table striped highlightOnHover aria-label="Audit log entries" aria-busy={q.isFetching}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th w={170}>Timestamp</Table.Th>
-                    <Table.Th w={100}>Action</Table.Th>
-                    <Table.Th>Module</Table.Th>
-                    <Table.Th>Resource</Table.Th>
-                    <Table.Th style={{ whiteSpace: 'nowrap' }}>Admin ID</Table.Th>
-                    <Table.Th>Change Notes</Table.Th>
-                    <Table.Th w={60}>View</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {q.data.items.map((e) => (
-                    <Table.Tr key={e.id} data-testid="audit-row">
-                      <Table.Td>
-                        <DateTime value={e.createdAt} />
-                      </Table.Td>
-                      <Table.Td>
-                        <ActionBadge entry={e} />
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{e.module}</Table.Td>
-                      <Table.Td>{e.resource}</Table.Td>
-                      <Table.Td>
-                        <AdminId entry={e} />
-                      </Table.Td>
-                      <Table.Td>{e.changeNotes}</Table.Td>
-                      <Table.Td>
-                        <ViewChangeButton entry={e} onView={setViewing} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
+          <DataList
+            label="Audit log entries"
+            items={q.data.items}
+            rowKey={(e) => e.id}
+            rowTestId={() => 'audit-row'}
+            minWidth={900}
+            busy={q.isFetching}
+            cardCols={2}
+            cardTitle={(e) => (
+              <Text fw={600} size="sm">
+                {e.changeNotes}
+              </Text>
+            )}
+            cardActions={(e) => <ViewChangeButton entry={e} onView={setViewing} />}
+            columns={[
+              { header: 'Timestamp', width: 170, cell: (e) => <DateTime value={e.createdAt} /> },
+              { header: 'Action', width: 100, cell: (e) => <ActionBadge entry={e} /> },
+              { header: 'Module', cell: (e) => e.module, noWrap: 'cell' },
+              { header: 'Resource', cell: (e) => e.resource },
+              { header: 'Admin ID', cell: (e) => <AdminId entry={e} />, noWrap: 'header' },
+              { header: 'Change Notes', cell: (e) => e.changeNotes, card: null },
+              { header: 'View', width: 60, cell: (e) => <ViewChangeButton entry={e} onView={setViewing} />, card: null },
+            ]}
+          />
           <Paginator noun="entries" {...paginator} total={q.data.total} />
         </>
       )}

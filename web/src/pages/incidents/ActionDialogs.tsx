@@ -6,23 +6,19 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ActionIcon, Alert, Button, Checkbox, Group, NativeSelect, Stack, Text, Textarea, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog';
 import { errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors, useNarrow } from '../../components/table';
+import { useLabels } from '../labels/api';
 import {
   ACTION_TITLES,
   PRIORITIES,
-  incidentKeys,
-  runAction,
-  runBulkAction,
   useFilterOptions,
-  useLabels,
+  useIncidentAction,
   type ActionBody,
   type ActionKind,
-  type BulkResult,
   type IncidentLabel,
   type LabelView,
   type Priority,
@@ -67,7 +63,6 @@ export function ActionDialog({
   onDone?(action: DialogAction): void;
 }) {
   const narrow = useNarrow();
-  const qc = useQueryClient();
   const count = target.mode === 'single' ? 1 : target.ids.length;
   const opened = action !== null;
 
@@ -81,7 +76,7 @@ export function ActionDialog({
   const [confirming, setConfirming] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
 
-  const labels = useLabels(opened && (action === 'labels' || action === 'close'));
+  const labels = useLabels({ enabled: opened && (action === 'labels' || action === 'close'), staleTime: 30_000 });
   const options = useFilterOptions(opened && action === 'assign');
 
   // Fresh form each time a window opens.
@@ -103,14 +98,7 @@ export function ActionDialog({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [action]);
 
-  const m = useMutation({
-    mutationFn: async (body: ActionBody): Promise<BulkResult | null> => {
-      if (target.mode === 'single') {
-        await runAction(target.id, body);
-        return null;
-      }
-      return runBulkAction(target.ids, body as Parameters<typeof runBulkAction>[1]);
-    },
+  const m = useIncidentAction(target, {
     onSuccess: (res) => {
       const title = ACTION_TITLES[action!];
       if (res && res.failed > 0) {
@@ -123,7 +111,6 @@ export function ActionDialog({
       } else {
         notifySuccess(title, `${title} applied to ${plural(res?.succeeded ?? count)}.`);
       }
-      void qc.invalidateQueries({ queryKey: incidentKeys.all });
       onDone?.(action!);
       onClose();
     },

@@ -3,7 +3,8 @@ import { Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { Dialog } from '../../components/Dialog';
 import { notifySuccess } from '../../components/notify';
-import { listQueryString, type ListParams } from './api';
+import { request } from '../../api/client';
+import type { ListParams } from './api';
 
 /**
  * "Export": downloads the CSV of the filtered set (GET /incidents/export.csv, streamed), showing
@@ -20,15 +21,8 @@ export function ExportButton({ params, total }: { params: ListParams; total: num
     setBusy(true);
     setRows(0);
     try {
-      const res = await fetch(`/api/v1/incidents/export.csv${listQueryString(params)}`, {
-        credentials: 'same-origin',
-        signal: ctrl.signal,
-        headers: { accept: 'text/csv' },
-      });
-      if (!res.ok || !res.body) {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        throw new Error(body?.error?.message ?? `The export failed (${res.status}).`);
-      }
+      const res = await request('GET', '/incidents/export.csv', { query: params, signal: ctrl.signal, accept: 'text/csv' });
+      if (!res.body) throw new Error('The export failed: the server sent no file.');
       const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'incidents.csv';
       const reader = res.body.getReader();
       const chunks: Uint8Array[] = [];

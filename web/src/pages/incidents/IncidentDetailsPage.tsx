@@ -1,13 +1,9 @@
 import { useMemo, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { Alert, Anchor, Badge, Button, Group, Menu, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Dialog } from '../../components/Dialog';
-import { ApiError, get } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
-import { Paginator } from '../../components/Paginator';
-import { usePaging } from '../../components/listState';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { DateTime, EmptyState, ErrorState, Loading, errorMessage } from '../../components/common';
 import { fieldErrors, useNarrow } from '../../components/table';
@@ -17,7 +13,8 @@ import { Fields, Section, type Field } from './Section';
 import { TicketDialog } from './TicketDialog';
 import { TicketSection } from './TicketSection';
 import { useTicketOptions } from '../tickets/api';
-import { deleteIncident, incidentKeys, listQueryString, runAction, type DuplicatesPage, type IncidentDetail, type IncidentEvent } from './api';
+import { useAddNote, useDeleteIncident, useIncident, type IncidentDetail, type IncidentEvent } from './api';
+import { DuplicatesDialog } from './DuplicatesDialog';
 import { apiFilters, parseListState, resolveRange } from './urlState';
 
 const NOTES_MAX = 4000;
@@ -30,52 +27,6 @@ function fileSize(n: number | undefined): string | undefined {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function DuplicatesDialog({ incident, opened, onClose }: { incident: IncidentDetail; opened: boolean; onClose(): void }) {
-  const narrow = useNarrow();
-  const { page, pageSize, paginator } = usePaging(10);
-  const q = useQuery({
-    queryKey: [...incidentKeys.duplicates(incident.id, page), pageSize],
-    queryFn: () => get<DuplicatesPage>(`/incidents/${incident.id}/duplicates`, { page, pageSize }),
-    enabled: opened,
-    placeholderData: keepPreviousData,
-  });
-  return (
-    <Dialog opened={opened} onClose={onClose} title="Duplicate Incidents" size="lg" fullScreen={narrow} centered>
-      {q.isLoading ? (
-        <Loading />
-      ) : q.isError ? (
-        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
-      ) : !q.data?.items.length ? (
-        <EmptyState title="No duplicate incidents" />
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={320}>
-            <Table striped aria-label="Duplicate Incidents">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Transaction ID</Table.Th>
-                  <Table.Th>Transaction Time</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {q.data.items.map((d) => (
-                  <Table.Tr key={d.id}>
-                    <Table.Td ff="monospace">{d.transactionId}</Table.Td>
-                    <Table.Td>
-                      <DateTime value={d.transactionTime} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Paginator {...paginator} total={q.data.total} noun="duplicates" />
-        </>
-      )}
-    </Dialog>
-  );
 }
 
 const preciseTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -142,15 +93,12 @@ function StateChanges({ events }: { events: IncidentEvent[] }) {
 }
 
 function NotesSection({ incident, canEdit }: { incident: IncidentDetail; canEdit: boolean }) {
-  const qc = useQueryClient();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const m = useMutation({
-    mutationFn: () => runAction(incident.id, { kind: 'notes', notes: text.trim() }),
+  const m = useAddNote(incident.id, {
     onSuccess: () => {
       notifySuccess('Note added', 'The note was saved and logged in State Changes.');
       setText('');
-      void qc.invalidateQueries({ queryKey: incidentKeys.all });
     },
     onError: (err) => {
       setError(fieldErrors(err).notes ?? errorMessage(err));
@@ -176,7 +124,7 @@ function NotesSection({ incident, canEdit }: { incident: IncidentDetail; canEdit
               if (!text.trim()) return setError('Write a note first.');
               if (text.length > NOTES_MAX) return setError(`Notes must be at most ${NOTES_MAX} characters.`);
               setError(null);
-              m.mutate();
+              m.mutate(text.trim());
             }}
             noValidate
           >
@@ -200,7 +148,6 @@ export function IncidentDetailsPage() {
   const id = Number(idParam);
   const location = useLocation();
   const navigate = useNavigate();
-  const qc = useQueryClient();
   const { can } = useAuth();
   const canEdit = can('Incidents', 'edit');
   const canDelete = can('Incidents', 'delete');
@@ -215,21 +162,14 @@ export function IncidentDetailsPage() {
     return apiFilters(s, resolveRange(s));
   }, [location.search]);
   const valid = Number.isInteger(id) && id > 0;
-  const q = useQuery({
-    queryKey: incidentKeys.detail(id, listParams),
-    queryFn: () => get<IncidentDetail>(`/incidents/${id}${listQueryString(listParams)}`),
-    enabled: valid,
-  });
+  const q = useIncident(id, listParams, valid);
   // Actions → Ticket is offered only when the org has an enabled ticketing integration.
   const ticketOptions = useTicketOptions(id, valid && canEdit);
   const canTicket = !!ticketOptions.data?.integrations.length;
 
-  const del = useMutation({
-    mutationFn: () => deleteIncident(id),
+  const del = useDeleteIncident(id, {
     onSuccess: () => {
       notifySuccess('Incident deleted', `Incident ${q.data?.transactionId ?? id} was deleted permanently.`);
-      qc.removeQueries({ queryKey: ['incidents', 'detail', id] });
-      void qc.invalidateQueries({ queryKey: incidentKeys.all });
       navigate(`/incidents${location.search}`);
     },
     onError: (err) => notifyError('Delete failed', err),

@@ -20,7 +20,6 @@ import {
   Tooltip,
   UnstyledButton,
 } from '@mantine/core';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../auth';
 import { CursorPaginator } from '../../components/CursorPaginator';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
@@ -30,7 +29,17 @@ import { ActionDialog, type DialogAction } from './ActionDialogs';
 import { COLUMNS, defaultColumns, loadColumns, saveColumns, type CellContext, type ColumnKey } from './columns';
 import { ExportButton } from './ExportButton';
 import { FiltersModal } from './FiltersModal';
-import { WIDGETS, WIDGET_LABELS, fetchIncidents, incidentKeys, type Counts, type IncidentListItem, type SortField, type Widget } from './api';
+import {
+  WIDGETS,
+  WIDGET_LABELS,
+  fetchIncidentIds,
+  useIncidents,
+  useRefreshIncidents,
+  type Counts,
+  type IncidentListItem,
+  type SortField,
+  type Widget,
+} from './api';
 import { RANGE_PRESETS, VIEWER_TIME_ZONE, customRangeProblem, describeRange, fromLocalInput, toLocalInput, type RangePreset } from './timeRange';
 import { apiFilters, countActiveFilters, resolveRange, serializeListState, useListState, type ListState } from './urlState';
 
@@ -265,7 +274,7 @@ const BULK_ACTIONS: { action: DialogAction; label: string }[] = [
 export function IncidentsPage() {
   const { can } = useAuth();
   const canEdit = can('Incidents', 'edit');
-  const qc = useQueryClient();
+  const refreshIncidents = useRefreshIncidents();
   const { state, update } = useListState();
   const [nonce, setNonce] = useState(0);
   const [filtersOpen, setFiltersOpen] = useState(false);
@@ -277,7 +286,7 @@ export function IncidentsPage() {
   const range = useMemo(() => resolveRange(state), [state.range, state.from, state.to, nonce]); // eslint-disable-line react-hooks/exhaustive-deps
   const filters = useMemo(() => apiFilters(state, range), [state, range]);
   const params = { ...filters, pageSize: state.pageSize, cursor: state.cursor, withCounts: true };
-  const list = useQuery({ queryKey: incidentKeys.list(params), queryFn: () => fetchIncidents(params), placeholderData: keepPreviousData });
+  const list = useIncidents(params);
 
   const items = list.data?.items ?? [];
   // The selection belongs to the rows on screen: a new page or filter clears it.
@@ -325,7 +334,7 @@ export function IncidentsPage() {
   }
   function refresh() {
     setNonce((n) => n + 1);
-    void qc.invalidateQueries({ queryKey: incidentKeys.all });
+    refreshIncidents();
   }
 
   const noResults = list.isSuccess && items.length === 0;
@@ -336,14 +345,7 @@ export function IncidentsPage() {
   async function selectAllMatching() {
     setSelectingAll(true);
     try {
-      const all: number[] = [];
-      let cursor: string | undefined;
-      do {
-        const pg = await fetchIncidents({ ...filters, pageSize: 100, cursor });
-        all.push(...pg.items.map((i) => i.id));
-        cursor = pg.nextCursor ?? undefined;
-      } while (cursor && all.length < MAX_BULK);
-      setSelected(new Set(all.slice(0, MAX_BULK)));
+      setSelected(new Set(await fetchIncidentIds(filters, MAX_BULK)));
     } catch (err) {
       notifyError('Could not select all incidents', err);
     } finally {

@@ -1,13 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Alert, Anchor, Box, Code, Group, Loader, NativeSelect, Paper, ScrollArea, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog';
 import { ErrorState } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
 import { fieldErrors, useNarrow } from '../../components/table';
-import { createTicket, previewTicket, ticketKeys, useTicketOptions, type CreateTicketInput, type TicketOptions, type TicketPreview } from '../tickets/api';
+import { useCreateTicket, useTicketOptions, useTicketPreview, type CreateTicketInput, type TicketOptions, type TicketPreview } from '../tickets/api';
 import { TicketLink, TicketStatus } from '../tickets/parts';
 
 const NOTES_MAX = 10_000;
@@ -102,7 +101,6 @@ function PreviewPanel({ preview }: { preview: TicketPreview }) {
  */
 export function TicketDialog({ incidentId, opened, onClose }: { incidentId: number; opened: boolean; onClose(): void }) {
   const narrow = useNarrow();
-  const qc = useQueryClient();
   const options = useTicketOptions(incidentId, opened);
   const [form, setForm] = useState<Form>(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -124,24 +122,15 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
 
   const previewInput = toBody({ ...form, notes: debouncedNotes }, integration);
   const previewBody = 'body' in previewInput ? previewInput.body : null;
-  const preview = useQuery({
-    queryKey: ['tickets', 'preview', incidentId, previewBody],
-    queryFn: () => previewTicket(incidentId, previewBody!),
-    enabled: opened && !!previewBody,
-    placeholderData: keepPreviousData,
-    retry: false,
-  });
+  const preview = useTicketPreview(incidentId, previewBody, opened);
   const existing = previewBody && preview.data && !preview.isPlaceholderData ? preview.data.existing : null;
 
-  const submit = useMutation({
-    mutationFn: (body: CreateTicketInput) => createTicket(incidentId, body),
+  const submit = useCreateTicket(incidentId, {
     onSuccess: (t) => {
       notifySuccess(
         'Ticket requested',
         `The ticket is being created in ${t.integration.name} and assigned to ${t.assignee.name}. Its status appears in the Ticket section.`,
       );
-      void qc.invalidateQueries({ queryKey: ticketKeys.all });
-      void qc.invalidateQueries({ queryKey: ['incidents'] });
       onClose();
     },
     onError: (err) => setErrors(fieldErrors(err)),

@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { Divider, Stack, Text } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../auth';
 import { DateTime, ErrorState, Loading } from '../../components/common';
 import { canRetry, useIncidentTickets, type TicketView } from '../tickets/api';
+import { useRefreshIncidents } from './api';
 import { RetryTicketButton, TicketFailure, TicketLink, TicketStatus } from '../tickets/parts';
 import { Fields, Section } from './Section';
 import type { IncidentDetail } from './api';
@@ -41,14 +41,14 @@ export function TicketSection({ incident }: { incident: IncidentDetail }) {
   const { can } = useAuth();
   const canEdit = can('Incidents', 'edit');
   const q = useIncidentTickets(incident.id);
-  const qc = useQueryClient();
+  const refreshIncident = useRefreshIncidents(incident.id);
   const states = q.data?.items.map((t) => `${t.id}:${t.state}`).join(',');
   const seen = useRef<string | undefined>(undefined);
   useEffect(() => {
     if (states === undefined) return;
-    if (seen.current !== undefined && seen.current !== states) void qc.invalidateQueries({ queryKey: ['incidents', 'detail', incident.id] });
+    if (seen.current !== undefined && seen.current !== states) refreshIncident();
     seen.current = states;
-  }, [states, incident.id, qc]);
+  }, [states, refreshIncident]);
 
   if (q.isLoading)
     return (

@@ -2,9 +2,11 @@
  * Incidents API for the web app. Types come from the server's zod schemas (type-only imports are
  * erased by the bundler); runtime constants come from the server's zod-free vocabulary module.
  */
-import { useQuery } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { api, get } from '../../api/client';
+import { del, get, post } from '../../api/client';
+import { useInvalidatingMutation, type MutationCallbacks } from '../../api/mutation';
 import type {
   BulkAction,
   BulkResult,
@@ -24,8 +26,8 @@ import type {
   SourceType,
   Status,
   Widget,
-} from '../../../../src/modules/incidents/schemas';
-import type { LabelView } from '../../../../src/modules/labels/schemas';
+} from '@server/modules/incidents/schemas';
+import type { LabelView } from '../labels/api';
 
 export type {
   BulkAction,
@@ -50,7 +52,7 @@ export type { Widget };
 
 export { PAGE_SIZES } from '../../components/Paginator';
 // The same lists the server validates with: a plain module with no zod, safe to bundle.
-export { PRIORITIES, SEVERITIES, SORT_FIELDS, SOURCE_TYPES, STATUSES, WIDGET_LABELS, WIDGETS } from '../../../../src/modules/incidents/vocabulary';
+export { PRIORITIES, SEVERITIES, SORT_FIELDS, SOURCE_TYPES, STATUSES, WIDGET_LABELS, WIDGETS } from '@server/modules/incidents/vocabulary';
 
 /** Query parameters accepted by GET /incidents, /incidents/export.csv and /incidents/:id (neighbours). */
 export type ListParams = {
@@ -79,46 +81,68 @@ export type ListParams = {
   withCounts?: boolean;
 };
 
-/**
- * Builds the query string. Free-text filters (rule, engine, department, action) may contain commas,
- * so every multi-valued parameter is sent as a repeated parameter (`rule=a&rule=b`), which the
- * server accepts for all of them.
- */
-export function listQueryString(p: ListParams): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(p)) {
-    if (v === undefined || v === null || v === '') continue;
-    if (Array.isArray(v)) for (const item of v) qs.append(k, String(item));
-    else qs.set(k, String(v));
-  }
-  const s = qs.toString();
-  return s ? `?${s}` : '';
-}
-
 export const incidentKeys = {
   all: ['incidents'] as const,
   list: (p: ListParams) => ['incidents', 'list', p] as const,
+  /** Every cached copy of one incident (one per list ordering its neighbours were computed in). */
+  details: (id: number) => ['incidents', 'detail', id] as const,
   detail: (id: number, p: ListParams) => ['incidents', 'detail', id, p] as const,
   filters: ['incidents', 'filter-options'] as const,
-  duplicates: (id: number, page: number) => ['incidents', 'duplicates', id, page] as const,
+  duplicates: (id: number, page: number, pageSize: number) => ['incidents', 'duplicates', id, page, pageSize] as const,
 };
 
-export function fetchIncidents(p: ListParams) {
-  return api<IncidentPage>('GET', `/incidents${listQueryString(p)}`);
+export function useIncidents(p: ListParams) {
+  return useQuery({
+    queryKey: incidentKeys.list(p),
+    queryFn: ({ signal }) => get<IncidentPage>('/incidents', p, { signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The ids of the first `max` incidents matching `p`, read a page of 100 at a time ("Select All Incidents"). */
+export async function fetchIncidentIds(p: ListParams, max: number): Promise<number[]> {
+  const ids: number[] = [];
+  let cursor: string | undefined;
+  do {
+    const pg = await get<IncidentPage>('/incidents', { ...p, pageSize: 100, cursor });
+    ids.push(...pg.items.map((i) => i.id));
+    cursor = pg.nextCursor ?? undefined;
+  } while (cursor && ids.length < max);
+  return ids.slice(0, max);
+}
+
+/** One incident, with its neighbours in the list ordering `p` describes (Previous / Next). */
+export function useIncident(id: number, p: ListParams, enabled: boolean) {
+  return useQuery({
+    queryKey: incidentKeys.detail(id, p),
+    queryFn: ({ signal }) => get<IncidentDetail>(`/incidents/${id}`, p, { signal }),
+    enabled,
+  });
+}
+
+export function useDuplicates(id: number, page: number, pageSize: number, enabled: boolean) {
+  return useQuery({
+    queryKey: incidentKeys.duplicates(id, page, pageSize),
+    queryFn: ({ signal }) => get<DuplicatesPage>(`/incidents/${id}/duplicates`, { page, pageSize }, { signal }),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Marks incident queries stale: all of them (the Refresh button), or one incident's (its ticket changed state). */
+export function useRefreshIncidents(id?: number) {
+  const qc = useQueryClient();
+  return useCallback(() => void qc.invalidateQueries({ queryKey: id === undefined ? incidentKeys.all : incidentKeys.details(id) }), [qc, id]);
 }
 
 /** Values for the Filters window and the action dialogs (DLP Admin choices are the admins who can edit incidents). */
 export function useFilterOptions(enabled = true) {
   return useQuery({
     queryKey: incidentKeys.filters,
-    queryFn: () => get<FilterOptions>('/incidents/filter-options'),
+    queryFn: ({ signal }) => get<FilterOptions>('/incidents/filter-options', undefined, { signal }),
     enabled,
     staleTime: 60_000,
   });
-}
-
-export function useLabels(enabled = true) {
-  return useQuery({ queryKey: ['labels'], queryFn: () => get<{ items: LabelView[] }>('/labels'), enabled, staleTime: 30_000 });
 }
 
 /** GET /incidents/:id/duplicates (`duplicatesPage` in the incidents schemas). */
@@ -156,18 +180,54 @@ function strip<T extends { kind: string }>(b: T): Omit<T, 'kind'> {
   return out as Omit<T, 'kind'>;
 }
 
+/** Notes on one incident (Incident Details' Notes box). */
+export function useAddNote(id: number, cb?: MutationCallbacks<IncidentDetail, string>) {
+  return useInvalidatingMutation((notes: string) => runAction(id, { kind: 'notes', notes }), [incidentKeys.all], cb);
+}
+
+/**
+ * An action of the action windows on one incident (null result) or on the selected ones (the bulk
+ * endpoint's per-incident results).
+ */
+export function useIncidentAction(
+  target: { mode: 'single'; id: number } | { mode: 'bulk'; ids: number[] },
+  cb?: MutationCallbacks<BulkResult | null, ActionBody>,
+) {
+  return useInvalidatingMutation(
+    async (body: ActionBody): Promise<BulkResult | null> => {
+      if (target.mode === 'single') {
+        await runAction(target.id, body);
+        return null;
+      }
+      return runBulkAction(target.ids, body as Parameters<typeof runBulkAction>[1]);
+    },
+    [incidentKeys.all],
+    cb,
+  );
+}
+
+/** Deleting forgets the incident's cached copies (nothing may show it again) and refreshes the list. */
+export function useDeleteIncident(id: number, cb: MutationCallbacks<void, void> = {}) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => del(`/incidents/${id}`),
+    onSuccess: (r, v) => {
+      qc.removeQueries({ queryKey: incidentKeys.details(id) });
+      void qc.invalidateQueries({ queryKey: incidentKeys.all });
+      cb.onSuccess?.(r, v);
+    },
+    onError: cb.onError,
+  });
+}
+
 /** One incident: POST /incidents/:id/<action>. */
 export function runAction(id: number, body: ActionBody) {
-  return api<IncidentDetail>('POST', `/incidents/${id}/${body.kind}`, strip(body));
+  return post<IncidentDetail>(`/incidents/${id}/${body.kind}`, strip(body));
 }
 
 /** Several incidents: POST /incidents/bulk/<action> with `ids`. Bulk Label always adds. */
 export function runBulkAction(ids: number[], body: Exclude<ActionBody, { kind: 'reopen' | 'notes' }>) {
   const rest = strip(body) as Record<string, unknown>;
   delete rest.mode;
-  return api<BulkResult>('POST', `/incidents/bulk/${body.kind satisfies BulkAction}`, { ids, ...rest });
-}
-
-export function deleteIncident(id: number) {
-  return api<void>('DELETE', `/incidents/${id}`);
+  return post<BulkResult>(`/incidents/bulk/${body.kind satisfies BulkAction}`, { ids, ...rest });
 }

@@ -1,16 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Alert, Anchor, Loader, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { Dialog } from '../../components/Dialog';
-import { post } from '../../api/client';
-import { useAuth } from '../../auth';
 import { errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
 import { useNarrow } from '../../components/table';
-import { descriptorOf, lookupUser, systemNames, type IntegrationRefView, type LookupResult, type UserView } from './api';
+import { descriptorOf, systemNames, useCancelLookups, useAddIntegrationUser, useLookupUser, type IntegrationRefView, type LookupResult } from './api';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const LOOKUP_DELAY_MS = 400;
@@ -34,9 +31,8 @@ export function AddUserModal({
   integrations: IntegrationRefView[];
   integrationsLoading: boolean;
 }) {
-  const qc = useQueryClient();
+  const cancelLookups = useCancelLookups();
   const narrow = useNarrow();
-  const { session } = useAuth();
   const enabled = integrations.filter((i) => i.enabled);
   const [integrationId, setIntegrationId] = useState('');
   const [email, setEmail] = useState('');
@@ -51,27 +47,18 @@ export function AddUserModal({
 
   const emailValid = EMAIL_RE.test(debounced);
   const settled = debounced === email.trim();
-  const lookup = useQuery({
-    queryKey: ['integration-users', 'lookup', integrationId, debounced.toLowerCase()],
-    queryFn: ({ signal }) => lookupUser({ integrationId: Number(integrationId), email: debounced }, session?.csrfToken ?? null, signal),
-    enabled: opened && !!integrationId && emailValid,
-    retry: false,
-    staleTime: 0,
-    gcTime: 0,
-  });
+  const lookup = useLookupUser(integrationId, debounced, opened && !!integrationId && emailValid);
 
-  const add = useMutation({
-    mutationFn: () => post<UserView>('/integration-users', { integrationId: Number(integrationId), email: email.trim() }),
+  const add = useAddIntegrationUser({
     onSuccess: (u) => {
       notifySuccess('Integration user added', `${u.name} (${u.email}) can now be assigned ${u.integrationTypeLabel} tickets.`);
-      void qc.invalidateQueries({ queryKey: ['integration-users', 'list'] });
       close();
     },
     onError: (err) => setSubmitError(errorMessage(err)),
   });
 
   function close() {
-    void qc.cancelQueries({ queryKey: ['integration-users', 'lookup'] });
+    cancelLookups();
     setEmail('');
     setTouched(false);
     setSubmitError(null);
@@ -96,7 +83,7 @@ export function AddUserModal({
     e.preventDefault();
     setTouched(true);
     setSubmitError(null);
-    if (canAdd) add.mutate();
+    if (canAdd) add.mutate({ integrationId: Number(integrationId), email: email.trim() });
   }
 
   const selected = integrations.find((i) => String(i.id) === integrationId);

@@ -1,40 +1,24 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Anchor, Badge, Button, FileInput, Group, Progress, Stack, Table, Text } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog';
-import { get, post } from '../../api/client';
 import { FormButtons, FormError } from '../../components/forms';
 import { useNarrow } from '../../components/table';
-import { IMPORT_RESULT_LABELS, type ImportView } from './api';
+import { IMPORT_RESULT_LABELS, importFinished, importResultUrl, useImportProgress, useStartImport } from './api';
 
 const TEMPLATE = `data:text/csv;charset=utf-8,${encodeURIComponent('email,integration\r\njane.doe@example.com,My ServiceNow\r\n')}`;
 const RESULT_COLORS = { added: 'green', not_found: 'gray', inactive: 'orange', duplicate: 'blue', error: 'red' } as const;
 
 /** Import CSV: uploads the file, then follows the background import with a progress bar and per-row results. */
 export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
-  const qc = useQueryClient();
   const narrow = useNarrow();
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [importId, setImportId] = useState<number | null>(null);
 
-  const start = useMutation({
-    mutationFn: async (f: File) => post<ImportView>('/integration-users/imports', { csv: await f.text(), fileName: f.name }),
-    onSuccess: (imp) => setImportId(imp.id),
-  });
-
-  const progress = useQuery({
-    queryKey: ['integration-users', 'import', importId],
-    queryFn: () => get<ImportView>(`/integration-users/imports/${importId}`),
-    enabled: importId !== null,
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === 'done' || q.state.data.status === 'failed') ? false : 700),
-  });
+  const start = useStartImport({ onSuccess: (imp) => setImportId(imp.id) });
+  const progress = useImportProgress(importId);
   const imp = progress.data;
-  const finished = imp?.status === 'done' || imp?.status === 'failed';
-
-  useEffect(() => {
-    if (finished) void qc.invalidateQueries({ queryKey: ['integration-users', 'list'] });
-  }, [finished, qc]);
+  const finished = importFinished(imp);
 
   function close() {
     setFile(null);
@@ -144,7 +128,7 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
           ) : null}
           <Group justify="flex-end">
             {imp ? (
-              <Button component="a" variant="light" href={`/api/v1/integration-users/imports/${imp.id}/result.csv`} download>
+              <Button component="a" variant="light" href={importResultUrl(imp.id)} download>
                 Download results (CSV)
               </Button>
             ) : null}

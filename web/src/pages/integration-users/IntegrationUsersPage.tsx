@@ -1,17 +1,15 @@
 import { useState } from 'react';
-import { Badge, Button, Checkbox, Group, Menu, NativeSelect, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Menu, NativeSelect, Text, TextInput, Tooltip } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { del, get, post } from '../../api/client';
-import type { Paged } from '../../api/types';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
+import { DataList } from '../../components/DataList';
 import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { usePaging, useSorting } from '../../components/listState';
 import { notifyError, notifySuccess } from '../../components/notify';
-import { ListToolbar, RowActionsMenu, SortableTh } from '../../components/table';
+import { ListToolbar, RowActionsMenu } from '../../components/table';
 import { AddUserModal } from './AddUserModal';
 import { ImportModal } from './ImportModal';
 import {
@@ -19,14 +17,15 @@ import {
   SYSTEMS,
   exportUrl,
   systemNames,
-  type IntegrationRefView,
+  useIntegrationUsers,
+  useRemoveIntegrationUser,
+  useUserIntegrations,
+  useVerifyIntegrationUser,
+  useVerifyIntegrationUsers,
   type SortField,
   type UserStatus,
   type UserView,
-  type VerifyResult,
 } from './api';
-
-type BulkResult = { items: VerifyResult[]; summary: Record<'active' | 'inactive' | 'deleted_in_system' | 'unverified' | 'error' | 'changed', number> };
 
 function StatusBadge({ u }: { u: UserView }) {
   const b = STATUS_BADGE[u.status];
@@ -52,7 +51,6 @@ function StatusBadge({ u }: { u: UserView }) {
 export function IntegrationUsersPage() {
   const { can } = useAuth();
   const canEdit = can('Integrations', 'edit');
-  const qc = useQueryClient();
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), 300);
   const [integrationId, setIntegrationId] = useState('');
@@ -64,10 +62,7 @@ export function IntegrationUsersPage() {
   const [importing, setImporting] = useState(false);
   const [selected, setSelected] = useState<Set<number>>(new Set());
 
-  const integrations = useQuery({
-    queryKey: ['integration-users', 'integrations'],
-    queryFn: () => get<{ items: IntegrationRefView[] }>('/integration-users/integrations'),
-  });
+  const integrations = useUserIntegrations();
   const filters = { search: debounced, integrationId: integrationId || undefined, type: type || undefined, status: status || undefined, sort, order };
   // Moving to the next or previous page hands back that page's cursor, so a deep page is read
   // from where the last one ended instead of counting every row in front of it. A jump to another
@@ -75,12 +70,7 @@ export function IntegrationUsersPage() {
   const listKey = JSON.stringify({ ...filters, pageSize });
   const [step, setStep] = useState<{ page: number; listKey: string; cursor: string } | null>(null);
   const cursor = step && step.page === page && step.listKey === listKey ? step.cursor : undefined;
-  const q = useQuery({
-    queryKey: ['integration-users', 'list', { ...filters, page, pageSize, cursor }],
-    queryFn: () =>
-      get<Paged<UserView> & { nextCursor: string | null; prevCursor: string | null }>('/integration-users', { ...filters, page, pageSize, cursor }),
-    placeholderData: keepPreviousData,
-  });
+  const q = useIntegrationUsers({ ...filters, page, pageSize, cursor });
   const onPageChange = (p: number) => {
     const shown = q.data && q.data.page === page ? q.data : undefined;
     const next = p === page + 1 ? shown?.nextCursor : p === page - 1 ? shown?.prevCursor : null;
@@ -88,21 +78,17 @@ export function IntegrationUsersPage() {
     setPage(p);
   };
 
-  const refreshList = () => void qc.invalidateQueries({ queryKey: ['integration-users', 'list'] });
-  const verifyOne = useMutation({
-    mutationFn: (u: UserView) => post<VerifyResult>(`/integration-users/${u.id}/verify`),
+  const verifyOne = useVerifyIntegrationUser({
     onSuccess: (r) => {
       notifications.show({
         color: r.result === 'active' ? 'green' : r.result === 'error' ? 'red' : 'orange',
         title: r.result === 'error' ? 'Could not verify' : 'Verified',
         message: r.message,
       });
-      refreshList();
     },
     onError: (err) => notifyError('Could not verify', err),
   });
-  const verifyMany = useMutation({
-    mutationFn: (ids: number[]) => post<BulkResult>('/integration-users/verify', { ids }),
+  const verifyMany = useVerifyIntegrationUsers({
     onSuccess: (r) => {
       const s = r.summary;
       const parts = [
@@ -120,22 +106,21 @@ export function IntegrationUsersPage() {
         message: `${parts}. ${s.changed} changed.`,
       });
       setSelected(new Set());
-      refreshList();
     },
     onError: (err) => notifyError('Could not verify', err),
   });
-  const remove = useConfirmAction({
-    mutationFn: (u: UserView) => del(`/integration-users/${u.id}`),
-    onSuccess: (_r, u) => {
-      notifySuccess('Integration user removed', `${u.name} (${u.email}) can no longer be picked for new tickets. Existing tickets keep their assignee.`);
-      setSelected((s) => {
-        const n = new Set(s);
-        n.delete(u.id);
-        return n;
-      });
-      refreshList();
-    },
-  });
+  const remove = useConfirmAction(
+    useRemoveIntegrationUser({
+      onSuccess: (_r, u) => {
+        notifySuccess('Integration user removed', `${u.name} (${u.email}) can no longer be picked for new tickets. Existing tickets keep their assignee.`);
+        setSelected((s) => {
+          const n = new Set(s);
+          n.delete(u.id);
+          return n;
+        });
+      },
+    }),
+  );
   const removing = remove.target;
 
   const resetPage =
@@ -148,6 +133,27 @@ export function IntegrationUsersPage() {
   const allOnPage = items.length > 0 && items.every((u) => selected.has(u.id));
   const filtered = !!(debounced || integrationId || type || status);
   const integrationList = integrations.data?.items ?? [];
+  const selectBox = (u: UserView) => (
+    <Checkbox
+      aria-label={`Select ${u.email} (${u.integration})`}
+      checked={selected.has(u.id)}
+      onChange={() =>
+        setSelected((s) => {
+          const n = new Set(s);
+          n.has(u.id) ? n.delete(u.id) : n.add(u.id);
+          return n;
+        })
+      }
+    />
+  );
+  const rowActions = (u: UserView) => (
+    <RowActionsMenu label={`Actions for ${u.email} (${u.integration})`} loading={verifyOne.isPending && verifyOne.variables?.id === u.id}>
+      <Menu.Item onClick={() => verifyOne.mutate(u)}>Verify now</Menu.Item>
+      <Menu.Item color="red" onClick={() => remove.ask(u)}>
+        Remove
+      </Menu.Item>
+    </RowActionsMenu>
+  );
 
   return (
     <>
@@ -216,96 +222,65 @@ export function IntegrationUsersPage() {
         </EmptyState>
       ) : (
         <>
-          <Table.ScrollContainer minWidth={900}>
-            <Table striped highlightOnHover aria-label="Integration Users" aria-busy={q.isFetching}>
-              <Table.Thead>
-                <Table.Tr>
-                  {canEdit ? (
-                    <Table.Th w={40}>
-                      <Checkbox
-                        aria-label="Select all on this page"
-                        checked={allOnPage}
-                        indeterminate={!allOnPage && items.some((u) => selected.has(u.id))}
-                        onChange={() =>
-                          setSelected((s) => {
-                            const n = new Set(s);
-                            for (const u of items) allOnPage ? n.delete(u.id) : n.add(u.id);
-                            return n;
-                          })
-                        }
-                      />
-                    </Table.Th>
-                  ) : null}
-                  <SortableTh field="name" {...th}>
-                    Name
-                  </SortableTh>
-                  <SortableTh field="email" {...th}>
-                    Email ID
-                  </SortableTh>
-                  <SortableTh field="integrationType" {...th}>
-                    Integration Type
-                  </SortableTh>
-                  <SortableTh field="integration" {...th}>
-                    Integration
-                  </SortableTh>
-                  <SortableTh field="status" {...th}>
-                    Status
-                  </SortableTh>
-                  <SortableTh field="lastVerifiedAt" {...th}>
-                    Last Verified
-                  </SortableTh>
-                  {canEdit ? <Table.Th w={60}>Actions</Table.Th> : null}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((u) => (
-                  <Table.Tr key={u.id} data-testid={`integration-user-row-${u.email.toLowerCase()}-${u.integrationId}`}>
-                    {canEdit ? (
-                      <Table.Td>
-                        <Checkbox
-                          aria-label={`Select ${u.email} (${u.integration})`}
-                          checked={selected.has(u.id)}
-                          onChange={() =>
-                            setSelected((s) => {
-                              const n = new Set(s);
-                              n.has(u.id) ? n.delete(u.id) : n.add(u.id);
-                              return n;
-                            })
-                          }
-                        />
-                      </Table.Td>
-                    ) : null}
-                    <Table.Td>{u.name}</Table.Td>
-                    <Table.Td>{u.email}</Table.Td>
-                    <Table.Td>{u.integrationTypeLabel}</Table.Td>
-                    <Table.Td>{u.integration}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge u={u} />
-                    </Table.Td>
-                    <Table.Td>
-                      {u.lastVerifiedAt ? (
-                        <DateTime value={u.lastVerifiedAt} />
-                      ) : (
-                        <Text span c="dimmed" size="sm">
-                          Never
-                        </Text>
-                      )}
-                    </Table.Td>
-                    {canEdit ? (
-                      <Table.Td>
-                        <RowActionsMenu label={`Actions for ${u.email} (${u.integration})`} loading={verifyOne.isPending && verifyOne.variables?.id === u.id}>
-                          <Menu.Item onClick={() => verifyOne.mutate(u)}>Verify now</Menu.Item>
-                          <Menu.Item color="red" onClick={() => remove.ask(u)}>
-                            Remove
-                          </Menu.Item>
-                        </RowActionsMenu>
-                      </Table.Td>
-                    ) : null}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataList
+            label="Integration Users"
+            items={items}
+            rowKey={(u) => u.id}
+            rowTestId={(u) => `integration-user-row-${u.email.toLowerCase()}-${u.integrationId}`}
+            sorting={th}
+            minWidth={900}
+            busy={q.isFetching}
+            cardCols={2}
+            cardTitle={(u) => (
+              <Group gap="xs" wrap="nowrap">
+                {canEdit ? selectBox(u) : null}
+                <Text fw={600} size="sm">
+                  {u.name}
+                </Text>
+              </Group>
+            )}
+            cardActions={canEdit ? rowActions : undefined}
+            columns={[
+              canEdit && {
+                header: 'Select',
+                headerNode: (
+                  <Checkbox
+                    aria-label="Select all on this page"
+                    checked={allOnPage}
+                    indeterminate={!allOnPage && items.some((u) => selected.has(u.id))}
+                    onChange={() =>
+                      setSelected((s) => {
+                        const n = new Set(s);
+                        for (const u of items) allOnPage ? n.delete(u.id) : n.add(u.id);
+                        return n;
+                      })
+                    }
+                  />
+                ),
+                width: 40,
+                cell: selectBox,
+                card: null,
+              },
+              { header: 'Name', sortField: 'name', cell: (u) => u.name, card: null },
+              { header: 'Email ID', sortField: 'email', cell: (u) => u.email, full: true },
+              { header: 'Integration Type', sortField: 'integrationType', cell: (u) => u.integrationTypeLabel },
+              { header: 'Integration', sortField: 'integration', cell: (u) => u.integration },
+              { header: 'Status', sortField: 'status', cell: (u) => <StatusBadge u={u} />, full: true },
+              {
+                header: 'Last Verified',
+                sortField: 'lastVerifiedAt',
+                cell: (u) =>
+                  u.lastVerifiedAt ? (
+                    <DateTime value={u.lastVerifiedAt} />
+                  ) : (
+                    <Text span c="dimmed" size="sm">
+                      Never
+                    </Text>
+                  ),
+              },
+              canEdit && { header: 'Actions', width: 60, cell: rowActions, card: null },
+            ]}
+          />
           <Paginator noun="integration users" {...paginator} onPageChange={onPageChange} total={q.data?.total ?? 0} />
         </>
       )}

@@ -1,6 +1,11 @@
-import { ApiError, toQueryString, type Query } from '../../api/client';
-import type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult } from '../../../../src/modules/integration-users/schemas';
-export { SYSTEMS, descriptorOf, systemNames } from '../../../../src/connectors/descriptors';
+/** Integration users API for the web app (contract: src/modules/integration-users/schemas.ts): query keys and data hooks. */
+import { useEffect } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiUrl, del, get, post, type Query } from '../../api/client';
+import { useInvalidatingMutation, type MutationCallbacks } from '../../api/mutation';
+import type { Paged } from '../../api/types';
+import type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult } from '@server/modules/integration-users/schemas';
+export { SYSTEMS, descriptorOf, systemNames } from '@server/connectors/descriptors';
 
 export type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult };
 export type UserStatus = UserView['status'];
@@ -16,25 +21,116 @@ export const STATUS_BADGE: Record<UserStatus, { label: string; color: string; he
 export const IMPORT_RESULT_LABELS = { added: 'Added', not_found: 'Not found', inactive: 'Inactive', duplicate: 'Duplicate', error: 'Error' } as const;
 
 export function exportUrl(filters: Query): string {
-  return `/api/v1/integration-users/export.csv${toQueryString(filters)}`;
+  return apiUrl('/integration-users/export.csv', filters);
+}
+
+export type ListParams = {
+  search?: string;
+  integrationId?: string;
+  type?: string;
+  status?: string;
+  sort: SortField;
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+  /** Where the previous or next page starts (keyset paging); absent for a jump by page number. */
+  cursor?: string;
+};
+export type UserPage = Paged<UserView> & { nextCursor: string | null; prevCursor: string | null };
+export type BulkVerifyResult = {
+  items: VerifyResult[];
+  summary: Record<'active' | 'inactive' | 'deleted_in_system' | 'unverified' | 'error' | 'changed', number>;
+};
+
+export const integrationUsersKeys = {
+  all: ['integration-users'] as const,
+  lists: ['integration-users', 'list'] as const,
+  list: (p: ListParams) => ['integration-users', 'list', p] as const,
+  integrations: ['integration-users', 'integrations'] as const,
+  lookups: ['integration-users', 'lookup'] as const,
+  lookup: (integrationId: string, email: string) => ['integration-users', 'lookup', integrationId, email.toLowerCase()] as const,
+  import: (id: number | null) => ['integration-users', 'import', id] as const,
+};
+
+/** The integrations people can be listed under (the Integration filter and the Add User window). */
+export function useUserIntegrations() {
+  return useQuery({
+    queryKey: integrationUsersKeys.integrations,
+    queryFn: ({ signal }) => get<{ items: IntegrationRefView[] }>('/integration-users/integrations', undefined, { signal }),
+  });
+}
+
+export function useIntegrationUsers(p: ListParams) {
+  return useQuery({
+    queryKey: integrationUsersKeys.list(p),
+    queryFn: ({ signal }) => get<UserPage>('/integration-users', p, { signal }),
+    placeholderData: keepPreviousData,
+  });
 }
 
 /**
- * The Add User window's lookup. Unlike the shared client it takes an AbortSignal, so a lookup for
- * an email the admin has since changed is cancelled rather than left to finish.
+ * The Add User window's lookup of an email in the ticketing system. A lookup for an email the admin
+ * has since changed is cancelled (React Query aborts its signal) rather than left to finish.
  */
-export async function lookupUser(body: { integrationId: number; email: string }, csrf: string | null, signal?: AbortSignal): Promise<LookupResult> {
-  const res = await fetch('/api/v1/integration-users/lookup', {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
-    body: JSON.stringify(body),
-    credentials: 'same-origin',
-    signal,
+export function useLookupUser(integrationId: string, email: string, enabled: boolean) {
+  return useQuery({
+    queryKey: integrationUsersKeys.lookup(integrationId, email),
+    queryFn: ({ signal }) => post<LookupResult>('/integration-users/lookup', { integrationId: Number(integrationId), email }, { signal }),
+    enabled,
+    retry: false,
+    staleTime: 0,
+    gcTime: 0,
   });
-  const data = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const err = (data as { error?: { code: string; message: string; details?: unknown } } | undefined)?.error;
-    throw new ApiError(res.status, err?.code ?? 'http_error', err?.message ?? `Lookup failed (${res.status}).`, err?.details);
-  }
-  return data as LookupResult;
+}
+
+/** The per-row results of a finished import, as CSV. */
+export const importResultUrl = (importId: number) => apiUrl(`/integration-users/imports/${importId}/result.csv`);
+
+export const importFinished = (imp: ImportView | undefined) => imp?.status === 'done' || imp?.status === 'failed';
+
+/** The progress of a CSV import, polled until it is done or failed; then the lists refresh (the import added people). */
+export function useImportProgress(importId: number | null) {
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: integrationUsersKeys.import(importId),
+    queryFn: ({ signal }) => get<ImportView>(`/integration-users/imports/${importId}`, undefined, { signal }),
+    enabled: importId !== null,
+    refetchInterval: (q) => (importFinished(q.state.data) ? false : 700),
+  });
+  const finished = importFinished(q.data);
+  useEffect(() => {
+    if (finished) void qc.invalidateQueries({ queryKey: integrationUsersKeys.lists });
+  }, [finished, qc]);
+  return q;
+}
+
+/** Cancels lookups still running (the Add User window closed). */
+export function useCancelLookups() {
+  const qc = useQueryClient();
+  return () => void qc.cancelQueries({ queryKey: integrationUsersKeys.lookups });
+}
+
+export function useAddIntegrationUser(cb?: MutationCallbacks<UserView, { integrationId: number; email: string }>) {
+  return useInvalidatingMutation(
+    (body: { integrationId: number; email: string }) => post<UserView>('/integration-users', body),
+    [integrationUsersKeys.lists],
+    cb,
+  );
+}
+
+/** Starts a CSV import; the list refreshes once `useImportProgress` sees it finish. */
+export function useStartImport(cb?: MutationCallbacks<ImportView, File>) {
+  return useInvalidatingMutation(async (f: File) => post<ImportView>('/integration-users/imports', { csv: await f.text(), fileName: f.name }), [], cb);
+}
+
+export function useVerifyIntegrationUser(cb?: MutationCallbacks<VerifyResult, UserView>) {
+  return useInvalidatingMutation((u: UserView) => post<VerifyResult>(`/integration-users/${u.id}/verify`), [integrationUsersKeys.lists], cb);
+}
+
+export function useVerifyIntegrationUsers(cb?: MutationCallbacks<BulkVerifyResult, number[]>) {
+  return useInvalidatingMutation((ids: number[]) => post<BulkVerifyResult>('/integration-users/verify', { ids }), [integrationUsersKeys.lists], cb);
+}
+
+export function useRemoveIntegrationUser(cb?: MutationCallbacks<void, UserView>) {
+  return useInvalidatingMutation((u: UserView) => del(`/integration-users/${u.id}`), [integrationUsersKeys.lists], cb);
 }

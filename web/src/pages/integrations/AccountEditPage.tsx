@@ -1,14 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, Anchor, Button, Checkbox, Divider, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { del, get, patch, post } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
-import { integrationsKey } from './IntegrationsPage';
+import { useDeleteIntegration, useIntegration, useSetIntegrationEnabled, useUpdateIntegration, useVerifyIntegration } from './api';
 import { ProjectsTable } from './ProjectsTable';
 import { CredentialFields, credentialFieldsFor, type FieldValues } from './CredentialFields';
 import { StatusBadge, descriptorOf, isIntegrationType, type IntegrationView } from './shared';
@@ -44,38 +42,24 @@ export function AccountEditPage() {
   const { can } = useAuth();
   const canEdit = can('Integrations', 'edit');
   const navigate = useNavigate();
-  const qc = useQueryClient();
-  const key = ['integrations', Number(id)] as const;
-  const q = useQuery({ queryKey: key, queryFn: () => get<IntegrationView>(`/integrations/${id}`), enabled: /^\d+$/.test(id ?? '') });
+  const q = useIntegration(Number(id), /^\d+$/.test(id ?? ''));
   const [f, setF] = useState<Form | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   useEffect(() => {
     if (q.data) setF(formOf(q.data));
   }, [q.data]);
 
-  const applied = (i: IntegrationView, message: string) => {
-    qc.setQueryData(key, i);
-    void qc.invalidateQueries({ queryKey: integrationsKey });
-    notifySuccess(undefined, message);
-  };
-  const save = useMutation({
-    mutationFn: (body: unknown) => patch<IntegrationView>(`/integrations/${id}`, body),
-    onSuccess: (i) => applied(i, 'Changes saved.'),
+  const save = useUpdateIntegration(Number(id), { onSuccess: () => notifySuccess(undefined, 'Changes saved.') });
+  const toggle = useSetIntegrationEnabled(Number(id), {
+    onSuccess: (i) => notifySuccess(undefined, i.enabled ? `${i.name} is enabled.` : `${i.name} is disabled.`),
   });
-  const toggle = useMutation({
-    mutationFn: (enable: boolean) => post<IntegrationView>(`/integrations/${id}/${enable ? 'enable' : 'disable'}`),
-    onSuccess: (i) => applied(i, i.enabled ? `${i.name} is enabled.` : `${i.name} is disabled.`),
-  });
-  const verify = useMutation({
-    mutationFn: () => post<IntegrationView>(`/integrations/${id}/verify`),
-    onSuccess: (i) => applied(i, `${i.name} is working.`),
+  const verify = useVerifyIntegration(Number(id), {
+    onSuccess: (i) => notifySuccess(undefined, `${i.name} is working.`),
     onError: () => void q.refetch(),
   });
-  const remove = useMutation({
-    mutationFn: () => del(`/integrations/${id}`),
+  const remove = useDeleteIntegration(Number(id), {
     onSuccess: () => {
       notifySuccess(undefined, `${q.data?.name ?? 'The integration'} is deleted. Turn on "Show Deleted Accounts" to see it in the list.`);
-      void qc.invalidateQueries({ queryKey: integrationsKey });
       navigate(`/setup/integrations/${app}`);
     },
   });

@@ -4,7 +4,7 @@ import { ActionIcon, Anchor, Button, Group, List, Stack, Switch, Table, Tabs, Te
 import { useAuth } from '../../auth';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { ConnectModal } from './ConnectModal';
-import { useIntegrations } from './IntegrationsPage';
+import { useIntegrations } from './api';
 import { ProjectsTable } from './ProjectsTable';
 import { StatusBadge, descriptorOf, isIntegrationType, type IntegrationView } from './shared';
 

@@ -1,12 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog';
-import { ApiError, post } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { errorMessage } from '../../components/common';
 import { FormButtons } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
-import { integrationsKey } from './IntegrationsPage';
+import { useConnectIntegration } from './api';
 import { CredentialFields, credentialFieldsFor } from './CredentialFields';
 import { descriptorOf, type AppKey, type IntegrationView } from './shared';
 
@@ -24,7 +23,6 @@ export function ConnectModal({
   onClose: () => void;
   onConnected: (i: IntegrationView) => void;
 }) {
-  const qc = useQueryClient();
   const system = descriptorOf(app);
   const firstMethod = system.credentials.authMethods[0].value;
   const [f, setF] = useState<Fields>({ authMethod: firstMethod });
@@ -45,13 +43,12 @@ export function ConnectModal({
     return creds;
   };
 
-  const m = useMutation({
-    mutationFn: () => {
-      const contact = Object.fromEntries(system.contact.fields.filter((c) => f[c.key]?.trim()).map((c) => [c.key, f[c.key]]));
-      return post<IntegrationView>('/integrations', { type: app, name: f.name, baseUrl: f.baseUrl, ...contact, credentials: credentials() });
-    },
+  const connect = () => {
+    const contact = Object.fromEntries(system.contact.fields.filter((c) => f[c.key]?.trim()).map((c) => [c.key, f[c.key]]));
+    m.mutate({ type: app, name: f.name, baseUrl: f.baseUrl, ...contact, credentials: credentials() });
+  };
+  const m = useConnectIntegration({
     onSuccess: (i) => {
-      void qc.invalidateQueries({ queryKey: integrationsKey });
       notifySuccess(undefined, `${i.name} is connected.`);
       setF({ authMethod: firstMethod });
       onConnected(i);
@@ -68,7 +65,7 @@ export function ConnectModal({
       if (!parsed.success) for (const issue of parsed.error.issues) errs[String(issue.path[0])] ??= issue.message;
     }
     setErrors(errs);
-    if (Object.keys(errs).length === 0) m.mutate();
+    if (Object.keys(errs).length === 0) connect();
   };
   const fieldErr = (k: string) => errors[k];
   const apiErr = m.error;

@@ -1,21 +1,9 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { get } from '../../api/client';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
-import { SYSTEMS, StatusBadge, systemNames, type IntegrationView } from './shared';
-
-/** Prefix of every integrations query: invalidating it refreshes the lists and the open account. */
-export const integrationsKey = ['integrations'] as const;
-/** Deleted accounts only when asked for ("Show Deleted Accounts"); the tiles' counts never include them. */
-export const useIntegrations = ({ includeDeleted = false }: { includeDeleted?: boolean } = {}) =>
-  useQuery({
-    queryKey: [...integrationsKey, 'list', { includeDeleted }],
-    queryFn: () => get<{ items: IntegrationView[] }>(includeDeleted ? '/integrations?includeDeleted=true' : '/integrations'),
-    // Flipping the switch keeps the rows on screen until the other list arrives.
-    placeholderData: keepPreviousData,
-  });
+import { useIntegrations } from './api';
+import { SYSTEMS, StatusBadge, systemNames } from './shared';
 
 /** Setup > Integrations: the dashboard of ticketing apps with their connected accounts. */
 export function IntegrationsPage() {

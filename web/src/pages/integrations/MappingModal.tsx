@@ -1,46 +1,24 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ActionIcon, Badge, Button, Group, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog';
-import { get, put } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ErrorState, Loading } from '../../components/common';
 import { FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
-import type { IntegrationView, JiraProjectView, MappingView } from './shared';
+import { useIncidentFields, useMapping, useSaveMapping } from './api';
+import type { IntegrationView, JiraProjectView } from './shared';
 
 type Row = { fieldKey: string; incidentField: string | null; defaultValue: string };
-type IncidentField = { key: string; label: string; kind: string };
 
 /** "Required Fields Mappings": per issue type, every required Jira field gets an incident field or a default value. */
-export function MappingModal({
-  integration,
-  project,
-  onClose,
-  onSaved,
-}: {
-  integration: IntegrationView;
-  project: JiraProjectView;
-  onClose: () => void;
-  onSaved: () => void;
-}) {
+export function MappingModal({ integration, project, onClose }: { integration: IntegrationView; project: JiraProjectView; onClose: () => void }) {
   const { can } = useAuth();
   const canEdit = can('Integrations', 'edit');
-  const qc = useQueryClient();
   const [issueType, setIssueType] = useState<string | null>(project.mappedIssueTypes[0]?.id ?? project.issueTypes[0]?.id ?? null);
   const [rows, setRows] = useState<Row[]>([]);
   const [adding, setAdding] = useState<string | null>(null);
-  const fieldsQ = useQuery({
-    queryKey: ['incident-fields'],
-    queryFn: () => get<{ items: IncidentField[] }>('/integrations/incident-fields'),
-    staleTime: Infinity,
-  });
-  const key = ['integrations', integration.id, 'mapping', project.id, issueType] as const;
-  const q = useQuery({
-    queryKey: key,
-    queryFn: () => get<MappingView>(`/integrations/${integration.id}/projects/${project.id}/mappings/${issueType}`),
-    enabled: !!issueType,
-  });
+  const fieldsQ = useIncidentFields();
+  const q = useMapping(integration.id, project.id, issueType);
 
   // Required (and locked) rows always; saved optional rows after them.
   useEffect(() => {
@@ -56,16 +34,12 @@ export function MappingModal({
   const labels = useMemo(() => new Map((fieldsQ.data?.items ?? []).map((f) => [f.key, f.label])), [fieldsQ.data]);
   const optionalLeft = (q.data?.fields ?? []).filter((f) => !f.required && !f.locked && !rows.some((r) => r.fieldKey === f.key));
 
-  const save = useMutation({
-    mutationFn: () =>
-      put<MappingView>(`/integrations/${integration.id}/projects/${project.id}/mappings/${issueType}`, {
-        rows: rows
-          .filter((r) => !meta.get(r.fieldKey)?.locked)
-          .map((r) => ({ fieldKey: r.fieldKey, incidentField: r.incidentField, defaultValue: r.defaultValue.trim() || null })),
-      }),
+  const rowsToSave = () =>
+    rows
+      .filter((r) => !meta.get(r.fieldKey)?.locked)
+      .map((r) => ({ fieldKey: r.fieldKey, incidentField: r.incidentField, defaultValue: r.defaultValue.trim() || null }));
+  const save = useSaveMapping(integration.id, project.id, issueType, {
     onSuccess: (m) => {
-      qc.setQueryData(key, m);
-      onSaved();
       notifySuccess(undefined, `Field mappings of ${m.issueType.name} in ${project.name} saved.`);
     },
   });
@@ -212,7 +186,7 @@ export function MappingModal({
                   <Button variant="default" onClick={onClose}>
                     Close
                   </Button>
-                  <Button onClick={() => save.mutate()} loading={save.isPending}>
+                  <Button onClick={() => save.mutate(rowsToSave())} loading={save.isPending}>
                     Save
                   </Button>
                 </Group>

@@ -1,44 +1,25 @@
 import { useState } from 'react';
 import { Badge, Button, Group, SegmentedControl, Select, Table, Text, Tooltip } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { get, patch, post } from '../../api/client';
 import { useAuth } from '../../auth';
 import { DateTime, EmptyState, ErrorState, Loading } from '../../components/common';
 import { notifyError, notifySuccess } from '../../components/notify';
-import { integrationsKey } from './IntegrationsPage';
+import { useProjects, useSetCompleteStatus, useSyncProjects } from './api';
 import { MappingModal } from './MappingModal';
 import type { IntegrationView, JiraProjectView } from './shared';
-
-export const projectsKey = (id: number) => ['integrations', id, 'projects'] as const;
 
 /** A Jira account's projects: Complete Status, Auto Sync and Field Mappings per project. */
 export function ProjectsTable({ integration }: { integration: IntegrationView }) {
   const { can } = useAuth();
   const canEdit = can('Integrations', 'edit');
-  const qc = useQueryClient();
   const [only, setOnly] = useState<'all' | 'mapped'>('all');
   const [mapping, setMapping] = useState<JiraProjectView | null>(null);
-  const q = useQuery({ queryKey: projectsKey(integration.id), queryFn: () => get<{ items: JiraProjectView[] }>(`/integrations/${integration.id}/projects`) });
-  const refresh = () => {
-    void qc.invalidateQueries({ queryKey: projectsKey(integration.id) });
-    void qc.invalidateQueries({ queryKey: integrationsKey });
-  };
-  const sync = useMutation({
-    mutationFn: () => post<{ total: number; added: number; removed: number }>(`/integrations/${integration.id}/projects/sync`),
-    onSuccess: (r) => {
-      refresh();
-      notifySuccess(undefined, `Project list synced: ${r.total} projects (${r.added} added, ${r.removed} removed).`);
-    },
-    onError: (e) => {
-      refresh();
-      notifyError('Sync failed', e);
-    },
+  const q = useProjects(integration.id);
+  const sync = useSyncProjects(integration.id, {
+    onSuccess: (r) => notifySuccess(undefined, `Project list synced: ${r.total} projects (${r.added} added, ${r.removed} removed).`),
+    onError: (e) => notifyError('Sync failed', e),
   });
-  const setStatus = useMutation({
-    mutationFn: (v: { projectId: number; statusId: string | null }) =>
-      patch<JiraProjectView>(`/integrations/${integration.id}/projects/${v.projectId}`, { completeStatusId: v.statusId }),
+  const setStatus = useSetCompleteStatus(integration.id, {
     onSuccess: (p) => {
-      refresh();
       notifySuccess(undefined, `Complete Status of ${p.name} is ${p.completeStatus?.name ?? 'not set'}.`);
     },
     onError: (e) => notifyError(undefined, e),
@@ -162,7 +143,7 @@ export function ProjectsTable({ integration }: { integration: IntegrationView })
           </Table>
         </Table.ScrollContainer>
       )}
-      {mapping ? <MappingModal integration={integration} project={mapping} onClose={() => setMapping(null)} onSaved={refresh} /> : null}
+      {mapping ? <MappingModal integration={integration} project={mapping} onClose={() => setMapping(null)} /> : null}
     </>
   );
 }

@@ -1,13 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Alert, Button, Code, CopyButton, Group, List, NumberInput, Paper, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { get, post, put } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { DateTime, ErrorState, Loading } from '../../components/common';
 import { FormError } from '../../components/forms';
 import { notifySuccess } from '../../components/notify';
-import type { ClosedTicketPolicy, TicketSyncView } from '../../../../src/modules/tickets/schemas';
+import type { ClosedTicketPolicy } from '@server/modules/tickets/schemas';
+import { usePollTickets, useRotateWebhookSecret, useSaveTicketSync, useTicketSync } from './api';
 import type { IntegrationView } from './shared';
 
 const POLICIES: { value: ClosedTicketPolicy; label: string }[] = [
@@ -55,9 +54,7 @@ function Step({ text }: { text: string }) {
 export function TicketSyncPanel({ integration }: { integration: IntegrationView }) {
   const { can } = useAuth();
   const canEdit = can('Integrations', 'edit');
-  const qc = useQueryClient();
-  const key = ['integrations', integration.id, 'ticket-sync'] as const;
-  const q = useQuery({ queryKey: key, queryFn: () => get<TicketSyncView>(`/integrations/${integration.id}/ticket-sync`) });
+  const q = useTicketSync(integration.id);
   const [f, setF] = useState<Form | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [confirmRotate, setConfirmRotate] = useState(false);
@@ -66,28 +63,15 @@ export function TicketSyncPanel({ integration }: { integration: IntegrationView 
       setF({ pollIntervalMinutes: q.data.pollIntervalMinutes, webhooksEnabled: q.data.webhooksEnabled, closedTicketPolicy: q.data.closedTicketPolicy });
   }, [q.data]);
 
-  const save = useMutation({
-    mutationFn: (body: unknown) => put<TicketSyncView>(`/integrations/${integration.id}/ticket-sync`, body),
-    onSuccess: (v) => {
-      qc.setQueryData(key, v);
-      notifySuccess(undefined, 'Ticket sync settings saved.');
-    },
-  });
-  const rotate = useMutation({
-    mutationFn: () => post<TicketSyncView>(`/integrations/${integration.id}/ticket-sync/rotate-secret`),
+  const save = useSaveTicketSync(integration.id, { onSuccess: () => notifySuccess(undefined, 'Ticket sync settings saved.') });
+  const rotate = useRotateWebhookSecret(integration.id, {
     onSuccess: (v) => {
       setSecret(v.secret);
       setConfirmRotate(false);
-      qc.setQueryData(key, { ...v, secret: null });
     },
   });
-  const poll = useMutation({
-    mutationFn: () => post<{ polled: number; updated: number }>(`/integrations/${integration.id}/ticket-sync/poll`),
-    onSuccess: (r) => {
-      notifySuccess(undefined, `Read ${r.polled} open ticket${r.polled === 1 ? '' : 's'}; ${r.updated} changed.`);
-      void q.refetch();
-      void qc.invalidateQueries({ queryKey: ['tickets'] });
-    },
+  const poll = usePollTickets(integration.id, {
+    onSuccess: (r) => notifySuccess(undefined, `Read ${r.polled} open ticket${r.polled === 1 ? '' : 's'}; ${r.updated} changed.`),
   });
 
   if (q.isLoading || (q.data && !f)) return <Loading label="Loading ticket sync…" />;

@@ -1,6 +1,6 @@
 import { Badge } from '@mantine/core';
-import { SYSTEMS, descriptorOf, isIntegrationType, systemNames, type IntegrationType, type SystemDescriptor } from '../../../../src/connectors/descriptors';
-import type { IntegrationView, JiraProjectView, MappingView } from '../../../../src/modules/integrations/schemas';
+import { SYSTEMS, descriptorOf, isIntegrationType, systemNames, type IntegrationType, type SystemDescriptor } from '@server/connectors/descriptors';
+import type { IntegrationView, JiraProjectView, MappingView } from '@server/modules/integrations/schemas';
 
 export type { IntegrationView, JiraProjectView, MappingView };
 /** Setup > Integrations lists one app per ticketing system; its descriptor names and describes it. */

@@ -1,24 +1,21 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Anchor, Button, Checkbox, Group, NativeSelect, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, NativeSelect, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { get } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Paginator } from '../../components/Paginator';
-import { CardList, RowCard } from '../../components/RowCard';
+import { DataList } from '../../components/DataList';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { usePaging, useSorting } from '../../components/listState';
 import { notifyError, notifySuccess } from '../../components/notify';
-import { ListToolbar, SortableTh, useNarrow } from '../../components/table';
+import { ListToolbar } from '../../components/table';
 import {
   TICKET_STATE_LABELS,
   canRetry,
-  fetchTickets,
-  retryTickets,
-  ticketKeys,
-  ticketRefreshInterval,
+  useRetryTickets,
+  useTicketIntegrations,
+  useTickets,
   type TicketListParams,
   type TicketSort,
   type TicketState,
@@ -33,8 +30,6 @@ function dayBound(v: string, end: boolean): string | undefined {
   const t = end ? new Date(y, m - 1, d, 23, 59, 59, 999) : new Date(y, m - 1, d);
   return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
 }
-
-type IntegrationRef = { id: number; name: string; typeLabel: string };
 
 function IncidentLink({ t }: { t: TicketView }) {
   return (
@@ -75,8 +70,6 @@ function StatusCell({ t, canEdit }: { t: TicketView; canEdit: boolean }) {
 export function TicketsPage() {
   const { can } = useAuth();
   const canEdit = can('Incidents', 'edit');
-  const narrow = useNarrow();
-  const qc = useQueryClient();
   // Filters can arrive in the address (e.g. /tickets?state=failed from a link), then live in the page.
   const [initial] = useSearchParams();
   const [search, setSearch] = useState(initial.get('search') ?? '');
@@ -96,12 +89,7 @@ export function TicketsPage() {
   const [confirming, setConfirming] = useState(false);
 
   // The integration filter's choices; admins who cannot see integrations filter by the names in the list instead.
-  const integrations = useQuery({
-    queryKey: ['integrations', 'list'],
-    queryFn: () => get<{ items: IntegrationRef[] }>('/integrations'),
-    enabled: can('Integrations', 'view'),
-    staleTime: 60_000,
-  });
+  const integrations = useTicketIntegrations(can('Integrations', 'view'));
 
   const from = dayBound(fromDay, false);
   const to = dayBound(toDay, true);
@@ -118,16 +106,9 @@ export function TicketsPage() {
     page,
     pageSize,
   };
-  const q = useQuery({
-    queryKey: ticketKeys.list(params),
-    queryFn: () => fetchTickets(params),
-    enabled: !rangeError,
-    placeholderData: keepPreviousData,
-    refetchInterval: (query) => ticketRefreshInterval(query.state.data?.items),
-  });
+  const q = useTickets(params, !rangeError);
 
-  const bulk = useMutation({
-    mutationFn: (ids: number[]) => retryTickets(ids),
+  const bulk = useRetryTickets({
     onSuccess: (r) => {
       const refused = r.results.filter((x) => !x.ok);
       if (refused.length)
@@ -143,7 +124,6 @@ export function TicketsPage() {
       else notifySuccess('Retrying', `${r.succeeded} ticket${r.succeeded === 1 ? ' is' : 's are'} being created again.`);
       setSelected(new Set());
       setConfirming(false);
-      void qc.invalidateQueries({ queryKey: ticketKeys.all });
     },
   });
 
@@ -232,112 +212,67 @@ export function TicketsPage() {
         </EmptyState>
       ) : (
         <>
-          {narrow ? (
-            <CardList label="Tickets">
-              {items.map((t) => (
-                <RowCard
-                  key={t.id}
-                  testId={`ticket-row-${t.id}`}
-                  cols={2}
-                  title={
-                    <Group gap="xs" wrap="nowrap">
-                      {selectBox(t)}
-                      <TicketLink ticket={t} />
-                    </Group>
-                  }
-                  fields={[
-                    { label: 'Incident', value: <IncidentLink t={t} /> },
-                    { label: 'Integration', value: t.integration.name },
-                    { label: 'Status', value: <StatusCell t={t} canEdit={canEdit} />, full: true },
-                    { label: 'Assignee', value: <Assignee t={t} /> },
-                    { label: 'Project', value: t.project ? t.project.key : '—' },
-                    { label: 'Created', value: <DateTime value={t.createdAt} /> },
-                    { label: 'Last Synced', value: <DateTime value={t.lastSyncedAt} /> },
-                  ]}
-                />
-              ))}
-            </CardList>
-          ) : (
-            <Table.ScrollContainer minWidth={1000}>
-              <Table striped highlightOnHover aria-label="Tickets" aria-busy={q.isFetching}>
-                <Table.Thead>
-                  <Table.Tr>
-                    {canEdit ? (
-                      <Table.Th w={40}>
-                        <Checkbox
-                          aria-label="Select every failed or stuck ticket on this page"
-                          disabled={!retryable.length}
-                          checked={allOnPage}
-                          indeterminate={!allOnPage && retryable.some((t) => selected.has(t.id))}
-                          onChange={() =>
-                            setSelected((s) => {
-                              const n = new Set(s);
-                              for (const t of retryable)
-                                if (allOnPage) n.delete(t.id);
-                                else n.add(t.id);
-                              return n;
-                            })
-                          }
-                        />
-                      </Table.Th>
-                    ) : null}
-                    <SortableTh field="ticketKey" {...th}>
-                      Ticket ID
-                    </SortableTh>
-                    <Table.Th>Incident</Table.Th>
-                    <Table.Th>Integration</Table.Th>
-                    <Table.Th>Project</Table.Th>
-                    <SortableTh field="state" {...th}>
-                      Status
-                    </SortableTh>
-                    <Table.Th>Assignee</Table.Th>
-                    <SortableTh field="createdAt" {...th}>
-                      Created
-                    </SortableTh>
-                    <SortableTh field="updatedAt" {...th}>
-                      Updated
-                    </SortableTh>
-                    <Table.Th>Last Synced</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((t) => (
-                    <Table.Tr key={t.id} data-testid={`ticket-row-${t.id}`}>
-                      {canEdit ? <Table.Td>{selectBox(t)}</Table.Td> : null}
-                      <Table.Td>
-                        <TicketLink ticket={t} />
-                      </Table.Td>
-                      <Table.Td>
-                        <IncidentLink t={t} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{t.integration.name}</Text>
-                        <Text size="xs" c="dimmed">
-                          {t.integration.typeLabel}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{t.project ? t.project.key : '—'}</Table.Td>
-                      <Table.Td maw={360}>
-                        <StatusCell t={t} canEdit={canEdit} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Assignee t={t} />
-                      </Table.Td>
-                      <Table.Td>
-                        <DateTime value={t.createdAt} />
-                      </Table.Td>
-                      <Table.Td>
-                        <DateTime value={t.updatedAt} />
-                      </Table.Td>
-                      <Table.Td>
-                        <DateTime value={t.lastSyncedAt} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          )}
+          <DataList
+            label="Tickets"
+            items={items}
+            rowKey={(t) => t.id}
+            rowTestId={(t) => `ticket-row-${t.id}`}
+            sorting={th}
+            minWidth={1000}
+            busy={q.isFetching}
+            cardCols={2}
+            cardTitle={(t) => (
+              <Group gap="xs" wrap="nowrap">
+                {selectBox(t)}
+                <TicketLink ticket={t} />
+              </Group>
+            )}
+            columns={[
+              canEdit && {
+                header: 'Select',
+                headerNode: (
+                  <Checkbox
+                    aria-label="Select every failed or stuck ticket on this page"
+                    disabled={!retryable.length}
+                    checked={allOnPage}
+                    indeterminate={!allOnPage && retryable.some((t) => selected.has(t.id))}
+                    onChange={() =>
+                      setSelected((s) => {
+                        const n = new Set(s);
+                        for (const t of retryable)
+                          if (allOnPage) n.delete(t.id);
+                          else n.add(t.id);
+                        return n;
+                      })
+                    }
+                  />
+                ),
+                width: 40,
+                cell: selectBox,
+                card: null,
+              },
+              { header: 'Ticket ID', sortField: 'ticketKey', cell: (t) => <TicketLink ticket={t} />, card: null },
+              { header: 'Incident', cell: (t) => <IncidentLink t={t} /> },
+              {
+                header: 'Integration',
+                cell: (t) => (
+                  <>
+                    <Text size="sm">{t.integration.name}</Text>
+                    <Text size="xs" c="dimmed">
+                      {t.integration.typeLabel}
+                    </Text>
+                  </>
+                ),
+                card: (t) => t.integration.name,
+              },
+              { header: 'Project', cell: (t) => (t.project ? t.project.key : '—') },
+              { header: 'Status', sortField: 'state', cell: (t) => <StatusCell t={t} canEdit={canEdit} />, maxWidth: 360, full: true },
+              { header: 'Assignee', cell: (t) => <Assignee t={t} /> },
+              { header: 'Created', sortField: 'createdAt', cell: (t) => <DateTime value={t.createdAt} /> },
+              { header: 'Updated', sortField: 'updatedAt', cell: (t) => <DateTime value={t.updatedAt} />, card: null },
+              { header: 'Last Synced', cell: (t) => <DateTime value={t.lastSyncedAt} /> },
+            ]}
+          />
           <Paginator noun="tickets" {...paginator} total={q.data?.total ?? 0} />
         </>
       )}

@@ -2,9 +2,10 @@
  * Tickets API for the web app (contract: src/modules/tickets/schemas.ts). Types come from the
  * server's zod schemas as type-only imports; the bundler erases them.
  */
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { get, post } from '../../api/client';
+import { useInvalidatingMutation, type MutationCallbacks } from '../../api/mutation';
 import type {
   CreateTicketInput,
   TicketListQuery,
@@ -14,9 +15,9 @@ import type {
   TicketView,
   bulkRetryResult,
   ticketPage,
-} from '../../../../src/modules/tickets/schemas';
+} from '@server/modules/tickets/schemas';
 // The server refuses a Retry of a creating ticket before this; the page shows it as stuck after it.
-import { STUCK_AFTER_MS } from '../../../../src/modules/tickets/schemas';
+import { STUCK_AFTER_MS } from '@server/modules/tickets/schemas';
 
 export type { CreateTicketInput, TicketOptions, TicketPreview, TicketState, TicketView };
 export type TicketPage = z.infer<typeof ticketPage>;
@@ -44,8 +45,14 @@ export const ticketKeys = {
   all: ['tickets'] as const,
   incident: (incidentId: number) => ['tickets', 'incident', incidentId] as const,
   options: (incidentId: number) => ['tickets', 'options', incidentId] as const,
+  preview: (incidentId: number, body: CreateTicketInput | null) => ['tickets', 'preview', incidentId, body] as const,
   list: (p: TicketListParams) => ['tickets', 'list', p] as const,
 };
+/** A ticket change shows in the incident too (its State Changes and Ticket section). */
+const INCIDENTS = ['incidents'] as const;
+/** The Integration filter's choices: the same cache entry as the Integrations page's list. */
+const INTEGRATIONS_LIST = ['integrations', 'list'] as const;
+export type IntegrationRef = { id: number; name: string; typeLabel: string };
 
 /** How often a view refreshes its tickets: quickly while one is being created, slowly while one is open (its status is live). */
 export function ticketRefreshInterval(tickets: TicketView[] | undefined): number | false {
@@ -57,7 +64,7 @@ export function ticketRefreshInterval(tickets: TicketView[] | undefined): number
 export function useIncidentTickets(incidentId: number) {
   return useQuery({
     queryKey: ticketKeys.incident(incidentId),
-    queryFn: () => get<{ items: TicketView[] }>(`/incidents/${incidentId}/tickets`),
+    queryFn: ({ signal }) => get<{ items: TicketView[] }>(`/incidents/${incidentId}/tickets`, undefined, { signal }),
     refetchInterval: (q) => ticketRefreshInterval(q.state.data?.items),
   });
 }
@@ -66,14 +73,52 @@ export function useIncidentTickets(incidentId: number) {
 export function useTicketOptions(incidentId: number, enabled = true) {
   return useQuery({
     queryKey: ticketKeys.options(incidentId),
-    queryFn: () => get<TicketOptions>(`/incidents/${incidentId}/ticket-options`),
+    queryFn: ({ signal }) => get<TicketOptions>(`/incidents/${incidentId}/ticket-options`, undefined, { signal }),
     enabled,
     staleTime: 30_000,
   });
 }
 
-export const previewTicket = (incidentId: number, body: CreateTicketInput) => post<TicketPreview>(`/incidents/${incidentId}/tickets/preview`, body);
-export const createTicket = (incidentId: number, body: CreateTicketInput) => post<TicketView>(`/incidents/${incidentId}/tickets`, body);
-export const retryTicket = (id: number) => post<TicketView>(`/tickets/${id}/retry`);
-export const retryTickets = (ids: number[]) => post<BulkRetryResult>('/tickets/retry', { ids });
-export const fetchTickets = (p: TicketListParams) => get<TicketPage>('/tickets', p);
+/** Every ticket across incidents (the Tickets page), refreshed while one is being created or open. */
+export function useTickets(p: TicketListParams, enabled: boolean) {
+  return useQuery({
+    queryKey: ticketKeys.list(p),
+    queryFn: ({ signal }) => get<TicketPage>('/tickets', p, { signal }),
+    enabled,
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => ticketRefreshInterval(query.state.data?.items),
+  });
+}
+
+/** The integrations to filter tickets by (only for roles that may list integrations). */
+export function useTicketIntegrations(enabled: boolean) {
+  return useQuery({
+    queryKey: INTEGRATIONS_LIST,
+    queryFn: ({ signal }) => get<{ items: IntegrationRef[] }>('/integrations', undefined, { signal }),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+/** What the ticket would say, for the Ticket window's preview (null: the form is not complete yet). */
+export function useTicketPreview(incidentId: number, body: CreateTicketInput | null, enabled: boolean) {
+  return useQuery({
+    queryKey: ticketKeys.preview(incidentId, body),
+    queryFn: ({ signal }) => post<TicketPreview>(`/incidents/${incidentId}/tickets/preview`, body, { signal }),
+    enabled: enabled && !!body,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+
+export function useCreateTicket(incidentId: number, cb?: MutationCallbacks<TicketView, CreateTicketInput>) {
+  return useInvalidatingMutation((body: CreateTicketInput) => post<TicketView>(`/incidents/${incidentId}/tickets`, body), [ticketKeys.all, INCIDENTS], cb);
+}
+
+export function useRetryTicket(cb?: MutationCallbacks<TicketView, TicketView>) {
+  return useInvalidatingMutation((t: TicketView) => post<TicketView>(`/tickets/${t.id}/retry`), [ticketKeys.all, INCIDENTS], cb);
+}
+
+export function useRetryTickets(cb?: MutationCallbacks<BulkRetryResult, number[]>) {
+  return useInvalidatingMutation((ids: number[]) => post<BulkRetryResult>('/tickets/retry', { ids }), [ticketKeys.all], cb);
+}

@@ -1,7 +1,6 @@
 import { Anchor, Badge, Button, Group, List, Stack, Text, Tooltip } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifyError, notifySuccess } from '../../components/notify';
-import { TICKET_STATE_LABELS, isStuck, retryTicket, ticketKeys, type TicketView } from './api';
+import { TICKET_STATE_LABELS, isStuck, useRetryTicket, type TicketView } from './api';
 
 /** The ticket's key as a link that opens it in ServiceNow / Jira in a new tab; "Not created yet" before it exists. */
 export function TicketLink({ ticket: t }: { ticket: TicketView }) {
@@ -85,14 +84,8 @@ export function TicketFailure({ ticket: t }: { ticket: TicketView }) {
 
 /** Retry of one failed (or stuck) ticket; refreshes every tickets view and the incident (its State Changes). */
 export function RetryTicketButton({ ticket: t, size = 'xs' }: { ticket: TicketView; size?: 'xs' | 'sm' }) {
-  const qc = useQueryClient();
-  const m = useMutation({
-    mutationFn: () => retryTicket(t.id),
-    onSuccess: () => {
-      notifySuccess('Retrying', `The ticket on ${t.integration.name} for incident ${t.transactionId} is being created again.`);
-      void qc.invalidateQueries({ queryKey: ticketKeys.all });
-      void qc.invalidateQueries({ queryKey: ['incidents'] });
-    },
+  const m = useRetryTicket({
+    onSuccess: () => notifySuccess('Retrying', `The ticket on ${t.integration.name} for incident ${t.transactionId} is being created again.`),
     onError: (err) => notifyError('Could not retry the ticket', err),
   });
   return (
@@ -101,7 +94,7 @@ export function RetryTicketButton({ ticket: t, size = 'xs' }: { ticket: TicketVi
       variant="light"
       color="orange"
       loading={m.isPending}
-      onClick={() => m.mutate()}
+      onClick={() => m.mutate(t)}
       aria-label={`Retry the ticket on ${t.integration.name} for incident ${t.transactionId}`}
     >
       Retry
