@@ -94,6 +94,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     },
     { prefix: '/api/v1' },
   );
+  for (const { definition, service } of ctx.modules) {
+    if (definition.rootRoutes) await app.register(definition.rootRoutes(service));
+  }
 
   const root = opts.serveWeb === false ? null : webRoot();
   if (root) {

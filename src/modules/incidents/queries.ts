@@ -51,6 +51,13 @@ export function sortValue(r: IncidentListRecord, sort: SortField): string | numb
   return r[SORT_COLUMNS[sort]] as string | number;
 }
 
+/** A listed incident with what Incident Details adds about it (but not its State Changes). */
+export type ListedIncident = IncidentListItem & Pick<IncidentDetail, 'details' | 'notes' | 'resolution'>;
+
+function resolutionOf(r: IncidentListRecord): IncidentDetail['resolution'] {
+  return r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null;
+}
+
 /** The list, its counts, Incident Details and the Filters window's choices. */
 export class IncidentQueries {
   constructor(
@@ -128,6 +135,48 @@ export class IncidentQueries {
     };
   }
 
+  /**
+   * A page of whole incidents (list row + details + notes) for the compatible API: numbered by
+   * `offset`, or continuing after a `cursor` this method handed out (sorted by incident date,
+   * newest first). The total counts up to TOTAL_CAP like the list's.
+   */
+  async pageAt(
+    orgId: number,
+    f: ListFilters,
+    pageSize: number,
+    at: { offset: number } | { cursor: string },
+  ): Promise<{ items: ListedIncident[]; total: number; capped: boolean; nextCursor: string | null }> {
+    const spec = await this.spec(orgId, f);
+    const keyset = 'cursor' in at ? decodeKeyset(at.cursor, cursorScope(f.sort, f.order), isSortValue) : undefined;
+    if (keyset?.dir === 'prev')
+      throw badRequest('pageId: this page id is not valid. Start again from page 0.', [{ field: 'pageId', message: 'Invalid page id.' }]);
+    const [page, total] = await Promise.all([this.store.page(spec, f.sort, f.order, pageSize, keyset, 'offset' in at ? at.offset : 0), this.store.total(spec)]);
+    const [items, extras] = await Promise.all([
+      this.items(orgId, page.rows),
+      this.store.detailsOf(
+        orgId,
+        page.rows.map((r) => r.id),
+      ),
+    ]);
+    const byId = new Map(extras.map((e) => [e.id, e]));
+    const rowsById = new Map(page.rows.map((r) => [r.id, r]));
+    const last = page.rows[page.rows.length - 1];
+    return {
+      items: items.map((item) => {
+        const r = rowsById.get(item.id)!;
+        return {
+          ...item,
+          details: JSON.parse(byId.get(item.id)?.details ?? '{}') as IncidentDetail['details'],
+          notes: byId.get(item.id)?.notes ?? null,
+          resolution: resolutionOf(r),
+        };
+      }),
+      total: total.total,
+      capped: total.capped,
+      nextCursor: page.more && last ? encodeKeyset({ value: sortValue(last, f.sort), id: last.id, dir: 'next' }, cursorScope(f.sort, f.order)) : null,
+    };
+  }
+
   async counts(orgId: number, range: { from: string; to: string }): Promise<Counts> {
     return this.store.widgetCounts(orgId, range);
   }
@@ -158,8 +207,7 @@ export class IncidentQueries {
       details,
       notes: r.notes,
       currentState: { status: item.status, user: r.awaiting_user },
-      resolution:
-        r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null,
+      resolution: resolutionOf(r),
       duplicateParent: parent ? { id: parent.id, transactionId: parent.transaction_id } : null,
       events: events.map(eventView),
       previousId,

@@ -178,7 +178,15 @@ export class IncidentsStore {
    * One keyset page. Reads `limit + 1` rows to know whether another page follows; a `prev` keyset
    * reads backwards and returns the rows in list order.
    */
-  async page(spec: ListSpec, sort: SortField, order: 'asc' | 'desc', limit: number, keyset?: Keyset): Promise<{ rows: IncidentListRecord[]; more: boolean }> {
+  async page(
+    spec: ListSpec,
+    sort: SortField,
+    order: 'asc' | 'desc',
+    limit: number,
+    keyset?: Keyset,
+    /** Rows to skip first (numbered pages of the compatible API); keyset paging is the cheap way. */
+    offset = 0,
+  ): Promise<{ rows: IncidentListRecord[]; more: boolean }> {
     const col = `incidents.${SORT_COLUMNS[sort]}` as const;
     const dir = readOrder(order, keyset);
     // First the ids of the page: filters and sort key come from the covering index on SQLite, so
@@ -196,6 +204,7 @@ export class IncidentsStore {
           .orderBy(col, dir)
           .orderBy('incidents.id', dir)
           .limit(limit + 1)
+          .offset(offset)
           .execute()
       ).map((r) => r.id),
       limit,
@@ -311,6 +320,15 @@ export class IncidentsStore {
       .where('incidents.org_id', '=', orgId)
       .where('incidents.id', '=', id)
       .executeTakeFirst()) as (IncidentListRecord & { details: string }) | undefined;
+  }
+
+  /** The detail columns of listed incidents (what a list row leaves out), for APIs that answer whole incidents in a list. */
+  async detailsOf(orgId: number, ids: number[]): Promise<{ id: number; details: string; notes: string | null }[]> {
+    const out: { id: number; details: string; notes: string | null }[] = [];
+    for (const part of chunk(ids, 500)) {
+      out.push(...(await this.db.selectFrom('incidents').select(['id', 'details', 'notes']).where('org_id', '=', orgId).where('id', 'in', part).execute()));
+    }
+    return out;
   }
 
   async many(orgId: number, ids: number[], exec: Exec<IncidentsDb>): Promise<IncidentRecord[]> {
