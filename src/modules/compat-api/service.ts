@@ -4,6 +4,7 @@ import type { AuditService } from '../audit/service.js';
 import type { IncidentsService, ListedIncident } from '../incidents/service.js';
 import type { LabelsService } from '../labels/service.js';
 import type { TicketsService } from '../tickets/service.js';
+import type { DemoDeps } from './demo.js';
 import { toSearch } from './filters.js';
 import { RateLimiter } from './rate-limit.js';
 import type { FilterBody, WireCursor, WireIncident } from './schemas.js';
@@ -16,6 +17,8 @@ export type CompatDeps = {
   tickets: Pick<TicketsService, 'forIncident'>;
   labels: Pick<LabelsService, 'list'>;
   audit: Pick<AuditService, 'list' | 'facets'>;
+  /** What `npm run demo` uses to hand out a key (demo.ts). */
+  demo: DemoDeps;
 };
 
 export const MAX_PAGE_SIZE = 100;
@@ -60,6 +63,10 @@ export class CompatApiService {
 
   get tokens(): CompatTokens {
     return this.deps.tokens;
+  }
+
+  get demoDeps(): DemoDeps {
+    return this.deps.demo;
   }
 
   private async wire(orgId: number, items: ListedIncident[]): Promise<WireIncident[]> {
