@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ActionIcon, Alert, Button, Code, CopyButton, Group, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Code, CopyButton, Group, Radio, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog';
 import { del, get, post } from '../../api/client';
@@ -13,7 +13,33 @@ import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors, useNarrow } from '../../components/table';
 import { IconTrash } from '../../components/icons';
 
-type Created = ApiKeyView & { key: string };
+/** `id_secret`: a key id + secret pair for the compatible API (docs/compatible-api.md), exchanged for tokens. */
+type KeyKind = 'bearer' | 'id_secret';
+type KeyRow = ApiKeyView & { kind?: KeyKind; keyId?: string | null };
+type Created = KeyRow & { key?: string; keySecret?: string };
+
+/** A secret shown once, with its Copy button. */
+function ShownOnce({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {label}
+      </Text>
+      <Group gap="xs" wrap="nowrap" align="stretch">
+        <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid={testId}>
+          {value}
+        </Code>
+        <CopyButton value={value}>
+          {({ copied, copy }) => (
+            <Button color={copied ? 'teal' : 'indigo'} onClick={copy} variant={copied ? 'filled' : 'light'} aria-label={`Copy ${label}`}>
+              {copied ? 'Copied' : 'Copy'}
+            </Button>
+          )}
+        </CopyButton>
+      </Group>
+    </Stack>
+  );
+}
 
 function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
   const qc = useQueryClient();
@@ -21,14 +47,15 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
   const { can } = useAuth();
   const [name, setName] = useState('');
   const [roleId, setRoleId] = useState('');
+  const [kind, setKind] = useState<KeyKind>('bearer');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<Created | null>(null);
 
   const create = useMutation({
-    mutationFn: () => post<Created>('/api-keys', { name: name.trim(), roleId: Number(roleId) }),
+    mutationFn: () => post<Created>('/api-keys', { name: name.trim(), roleId: Number(roleId), kind }),
     onSuccess: (k) => {
       setCreated(k);
-      notifySuccess('API key created', `Copy the key for ${k.name} now; it is not shown again.`);
+      notifySuccess('API key created', `Copy the ${k.keySecret ? 'secret' : 'key'} for ${k.name} now; it is not shown again.`);
       void qc.invalidateQueries({ queryKey: ['api-keys'] });
     },
     onError: (err) => setErrors(fieldErrors(err)),
@@ -37,6 +64,7 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
   function close() {
     setName('');
     setRoleId('');
+    setKind('bearer');
     setErrors({});
     setCreated(null);
     create.reset();
@@ -67,26 +95,29 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
     >
       {created ? (
         <Stack>
-          <Alert color="orange" title="Copy this key now" role="alert">
-            This is the only time the key is shown. It is stored hashed and cannot be recovered; if you lose it, revoke it and create a new one.
+          <Alert color="orange" title={created.keySecret ? 'Copy this secret now' : 'Copy this key now'} role="alert">
+            This is the only time the {created.keySecret ? 'secret' : 'key'} is shown. It is stored hashed and cannot be recovered; if you lose it, revoke the
+            key and create a new one.
           </Alert>
-          <Text size="sm">
-            Key for <b>{created.name}</b> (role {created.roleName}). Send it as <Code>Authorization: Bearer &lt;key&gt;</Code>.
-          </Text>
-          <Group gap="xs" wrap="nowrap" align="stretch">
-            <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="new-api-key">
-              {created.key}
-            </Code>
-            <CopyButton value={created.key}>
-              {({ copied, copy }) => (
-                <Button color={copied ? 'teal' : 'indigo'} onClick={copy} variant={copied ? 'filled' : 'light'}>
-                  {copied ? 'Copied' : 'Copy'}
-                </Button>
-              )}
-            </CopyButton>
-          </Group>
+          {created.keySecret && created.keyId ? (
+            <>
+              <Text size="sm">
+                Key id and secret for <b>{created.name}</b> (role {created.roleName}). Scripts written for the compatible API send them as <Code>key_id</Code>{' '}
+                and <Code>key_secret</Code> to <Code>POST /v1/auth/api-key/token</Code>.
+              </Text>
+              <ShownOnce label="Key ID" value={created.keyId} testId="new-api-key-id" />
+              <ShownOnce label="Secret" value={created.keySecret} testId="new-api-key-secret" />
+            </>
+          ) : (
+            <>
+              <Text size="sm">
+                Key for <b>{created.name}</b> (role {created.roleName}). Send it as <Code>Authorization: Bearer &lt;key&gt;</Code>.
+              </Text>
+              <ShownOnce label="Key" value={created.key ?? ''} testId="new-api-key" />
+            </>
+          )}
           <Group justify="flex-end">
-            <Button onClick={close}>I have copied the key</Button>
+            <Button onClick={close}>{created.keySecret ? 'I have copied the secret' : 'I have copied the key'}</Button>
           </Group>
         </Stack>
       ) : (
@@ -103,6 +134,17 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose(): void 
               maxLength={100}
               data-autofocus
             />
+            <Radio.Group
+              label="Kind"
+              description="How the key is sent: as a Bearer key to this API, or as a key id and secret exchanged for tokens by scripts written for the compatible API."
+              value={kind}
+              onChange={(v) => setKind(v as KeyKind)}
+            >
+              <Stack gap={6} mt={6}>
+                <Radio value="bearer" label="Bearer key" />
+                <Radio value="id_secret" label="Key ID and secret (compatible API)" />
+              </Stack>
+            </Radio.Group>
             <RoleSelect
               description="The key can do what this role allows."
               value={roleId}
@@ -123,10 +165,10 @@ export function ApiKeysPage() {
   const { can } = useAuth();
   const canEdit = can('API Management', 'edit');
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['api-keys'], queryFn: () => get<{ items: ApiKeyView[] }>('/api-keys') });
+  const q = useQuery({ queryKey: ['api-keys'], queryFn: () => get<{ items: KeyRow[] }>('/api-keys') });
   const [creating, setCreating] = useState(false);
   const revoke = useConfirmAction({
-    mutationFn: (k: ApiKeyView) => del(`/api-keys/${k.id}`),
+    mutationFn: (k: KeyRow) => del(`/api-keys/${k.id}`),
     onSuccess: (_v, k) => {
       notifySuccess('API key revoked', `${k.name} (${k.prefix}…) no longer works.`);
       void qc.invalidateQueries({ queryKey: ['api-keys'] });
@@ -139,7 +181,7 @@ export function ApiKeysPage() {
     <>
       <PageHeader
         title="API Keys"
-        description="Keys for machine access to the API with Authorization: Bearer. Each key acts with the permissions of its role."
+        description="Keys for machine access: Bearer keys for this API, or key ID and secret pairs for the compatible API. Each key acts with the permissions of its role."
         actions={canEdit ? <Button onClick={() => setCreating(true)}>Create API Key</Button> : null}
       />
       {q.isLoading ? (
@@ -166,7 +208,16 @@ export function ApiKeysPage() {
                 <Table.Tr key={k.id} data-testid={`api-key-row-${k.name}`}>
                   <Table.Td>{k.name}</Table.Td>
                   <Table.Td>
-                    <Code>{k.prefix}…</Code>
+                    {k.kind === 'id_secret' ? (
+                      <Group gap={6} wrap="nowrap">
+                        <Code>{k.keyId}</Code>
+                        <Badge size="sm" variant="light">
+                          Key ID and secret
+                        </Badge>
+                      </Group>
+                    ) : (
+                      <Code>{k.prefix}…</Code>
+                    )}
                   </Table.Td>
                   <Table.Td>{k.roleName}</Table.Td>
                   <Table.Td>
