@@ -58,6 +58,19 @@ function resolutionOf(r: IncidentListRecord): IncidentDetail['resolution'] {
   return r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null;
 }
 
+/** Whether the list's parameters are only a time range (and maybe a widget): its total is then one of the widget counts. */
+function onlyRange(spec: ListSpec, q: ListFilters): boolean {
+  return (
+    !!spec.range &&
+    !q.search &&
+    !q.user &&
+    !q.duplicated &&
+    !([q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.rule, q.engine, q.department, q.action] as (unknown[] | undefined)[]).some(
+      (v) => v?.length,
+    )
+  );
+}
+
 /** The list, its counts, Incident Details and the Filters window's choices. */
 export class IncidentQueries {
   constructor(
@@ -109,14 +122,7 @@ export class IncidentQueries {
     const keyset = q.cursor ? decodeKeyset(q.cursor, cursorScope(q.sort, q.order), isSortValue) : undefined;
     // Only a time range (and maybe a widget): the total is one of the widget counts, so the range
     // is scanned once, by the grouped count, instead of twice.
-    const plain =
-      !!spec.range &&
-      !q.search &&
-      !q.user &&
-      !q.duplicated &&
-      !([q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.rule, q.engine, q.department, q.action] as (unknown[] | undefined)[]).some(
-        (v) => v?.length,
-      );
+    const plain = onlyRange(spec, q);
     const wantCounts = q.withCounts || plain;
     const [page, counted, counts] = await Promise.all([
       this.store.page(spec, q.sort, q.order, q.pageSize, keyset),
@@ -150,7 +156,11 @@ export class IncidentQueries {
     const keyset = 'cursor' in at ? decodeKeyset(at.cursor, cursorScope(f.sort, f.order), isSortValue) : undefined;
     if (keyset?.dir === 'prev')
       throw badRequest('pageId: this page id is not valid. Start again from page 0.', [{ field: 'pageId', message: 'Invalid page id.' }]);
-    const [page, total] = await Promise.all([this.store.page(spec, f.sort, f.order, pageSize, keyset, 'offset' in at ? at.offset : 0), this.store.total(spec)]);
+    // Only a time range: the total is the range's "all" count (as in `list`), not a scan of it.
+    const [page, total] = await Promise.all([
+      this.store.page(spec, f.sort, f.order, pageSize, keyset, 'offset' in at ? at.offset : 0),
+      onlyRange(spec, f) && !f.widget ? this.counts(orgId, spec.range!).then((c) => ({ total: c.all, capped: false })) : this.store.total(spec),
+    ]);
     const [items, extras] = await Promise.all([
       this.items(orgId, page.rows),
       this.store.detailsOf(
