@@ -98,6 +98,15 @@ describe('compatible API: incidents search and audit search', () => {
       payload: '{"fields": [',
     });
     expectError(raw, 400, 'MALFORMED_JSON');
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/dlp/v1/incidents/search',
+      headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/xml' },
+      payload: '<search/>',
+    });
+    expectError(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const huge = await c.call('POST', '/dlp/v1/incidents/search', { fields: [{ name: 'department', value: ['x'.repeat(1_100_000)] }] });
+    expectError(huge, 413, 'BODY_TOO_LARGE');
   });
 
   it('POST /dlp/v1/customer/audit (and with a trailing slash): AuditLog entries under `logs`, filtered and paged', async () => {
