@@ -158,17 +158,10 @@ export class IncidentQueries {
       throw badRequest('pageId: this page id is not valid. Start again from page 0.', [{ field: 'pageId', message: 'Invalid page id.' }]);
     // Only a time range: the total is the range's "all" count (as in `list`), not a scan of it.
     const [page, total] = await Promise.all([
-      this.store.page(spec, f.sort, f.order, pageSize, keyset, 'offset' in at ? at.offset : 0),
+      this.store.page(spec, f.sort, f.order, pageSize, keyset, { offset: 'offset' in at ? at.offset : 0, details: true }),
       onlyRange(spec, f) && !f.widget ? this.counts(orgId, spec.range!).then((c) => ({ total: c.all, capped: false })) : this.store.total(spec),
     ]);
-    const [items, extras] = await Promise.all([
-      this.items(orgId, page.rows),
-      this.store.detailsOf(
-        orgId,
-        page.rows.map((r) => r.id),
-      ),
-    ]);
-    const byId = new Map(extras.map((e) => [e.id, e]));
+    const items = await this.items(orgId, page.rows);
     const rowsById = new Map(page.rows.map((r) => [r.id, r]));
     const last = page.rows[page.rows.length - 1];
     return {
@@ -176,8 +169,8 @@ export class IncidentQueries {
         const r = rowsById.get(item.id)!;
         return {
           ...item,
-          details: JSON.parse(byId.get(item.id)?.details ?? '{}') as IncidentDetail['details'],
-          notes: byId.get(item.id)?.notes ?? null,
+          details: JSON.parse(r.details ?? '{}') as IncidentDetail['details'],
+          notes: r.notes,
           resolution: resolutionOf(r),
         };
       }),

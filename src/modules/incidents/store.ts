@@ -184,9 +184,12 @@ export class IncidentsStore {
     order: 'asc' | 'desc',
     limit: number,
     keyset?: Keyset,
-    /** Rows to skip first (numbered pages of the compatible API); keyset paging is the cheap way. */
-    offset = 0,
-  ): Promise<{ rows: IncidentListRecord[]; more: boolean }> {
+    /**
+     * `offset`: rows to skip first (numbered pages of the compatible API; keyset paging is the
+     * cheap way). `details`: also read each row's detail JSON (APIs answering whole incidents).
+     */
+    opts: { offset?: number; details?: boolean } = {},
+  ): Promise<{ rows: (IncidentListRecord & { details?: string })[]; more: boolean }> {
     const col = `incidents.${SORT_COLUMNS[sort]}` as const;
     const dir = readOrder(order, keyset);
     // First the ids of the page: filters and sort key come from the covering index on SQLite, so
@@ -204,7 +207,7 @@ export class IncidentsStore {
           .orderBy(col, dir)
           .orderBy('incidents.id', dir)
           .limit(limit + 1)
-          .offset(offset)
+          .offset(opts.offset ?? 0)
           .execute()
       ).map((r) => r.id),
       limit,
@@ -212,11 +215,12 @@ export class IncidentsStore {
     );
     if (!ids.length) return { rows: [], more };
     const byId = new Map<number, IncidentListRecord>();
+    const columns = opts.details ? [...LIST_COLUMNS, 'incidents.details' as const] : LIST_COLUMNS;
     for (const part of chunk(ids, 500)) {
       const rows = (await this.db
         .selectFrom('incidents')
         .leftJoin('admins', 'admins.id', 'incidents.dlp_admin_id')
-        .select([...LIST_COLUMNS, 'admins.name as admin_name', 'admins.email as admin_email'])
+        .select([...columns, 'admins.name as admin_name', 'admins.email as admin_email'])
         .where('incidents.org_id', '=', spec.orgId)
         .where('incidents.id', 'in', part)
         .execute()) as IncidentListRecord[];
@@ -320,15 +324,6 @@ export class IncidentsStore {
       .where('incidents.org_id', '=', orgId)
       .where('incidents.id', '=', id)
       .executeTakeFirst()) as (IncidentListRecord & { details: string }) | undefined;
-  }
-
-  /** The detail columns of listed incidents (what a list row leaves out), for APIs that answer whole incidents in a list. */
-  async detailsOf(orgId: number, ids: number[]): Promise<{ id: number; details: string; notes: string | null }[]> {
-    const out: { id: number; details: string; notes: string | null }[] = [];
-    for (const part of chunk(ids, 500)) {
-      out.push(...(await this.db.selectFrom('incidents').select(['id', 'details', 'notes']).where('org_id', '=', orgId).where('id', 'in', part).execute()));
-    }
-    return out;
   }
 
   async many(orgId: number, ids: number[], exec: Exec<IncidentsDb>): Promise<IncidentRecord[]> {
