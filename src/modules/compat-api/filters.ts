@@ -61,11 +61,7 @@ const strings = (field: string, values: unknown[]): string[] =>
  * fields, matched case-insensitively. The time range applies to the incident date; a missing
  * bound is open up to the list's longest range (190 days back from the end, the end defaulting to now).
  */
-export function toSearch(body: FilterBody, labels: () => Promise<LabelView[]>): Promise<Search> {
-  return build(body, labels);
-}
-
-async function build(body: FilterBody, labels: () => Promise<LabelView[]>): Promise<Search> {
+export async function toSearch(body: FilterBody, labels: () => Promise<LabelView[]>): Promise<Search> {
   const f: ListFilters = { searchMode: 'all', sort: 'incidentDate', order: 'desc' };
   let none = false;
   for (const field of body.fields ?? []) {
