@@ -95,6 +95,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     },
     { prefix: '/api/v1' },
   );
+  for (const { definition, service } of ctx.modules) {
+    if (definition.rootRoutes) await app.register(definition.rootRoutes(service));
+  }
 
   const root = opts.serveWeb === false ? null : typeof opts.serveWeb === 'string' ? opts.serveWeb : webRoot();
   if (root) {

@@ -2,6 +2,7 @@ import { adminsModule } from './admins/module.js';
 import { alertsModule } from './alerts/module.js';
 import { apiKeysModule } from './api-keys/module.js';
 import { auditModule } from './audit/module.js';
+import { compatApiModule } from './compat-api/module.js';
 import { authModule } from './auth/module.js';
 import { incidentsModule } from './incidents/module.js';
 import { integrationUsersModule } from './integration-users/module.js';
@@ -31,6 +32,7 @@ export const MODULES = [
   incidentsModule,
   ticketSyncModule,
   ticketsModule,
+  compatApiModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];

@@ -68,6 +68,12 @@ export interface ModuleDefinition<Key extends string = string, Deps = never, Ser
   create(deps: Deps): Service;
   /** Routes under /api/v1; they receive the module's own service. */
   routes?: (service: Service) => FastifyPluginAsync;
+  /**
+   * Routes at the server root, outside /api/v1, for a wire-compatible API whose paths are fixed by
+   * another product (the compatible API's /v1 and /dlp/v1). They are not behind the /api guard:
+   * such a plugin authenticates and answers errors in its own wire format.
+   */
+  rootRoutes?: (service: Service) => FastifyPluginAsync;
   /** Job kind → handler, run by the durable worker. */
   jobs?: Record<string, (service: Service, job: Job, log: Logger) => Promise<void>>;
   /** Periodic work, enqueued once per period across processes. */

@@ -14,7 +14,14 @@ export interface ApiKeysTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** `bearer`: the key itself is sent as a Bearer token; `id_secret`: a key id + secret pair exchanged for short-lived tokens (the compatible API). */
+  kind: Generated<ApiKeyKind>;
+  /** The public key id of an `id_secret` key (its secret's hash is `key_hash`); null for bearer keys. */
+  key_id: string | null;
 }
+
+export const API_KEY_KINDS = ['bearer', 'id_secret'] as const;
+export type ApiKeyKind = (typeof API_KEY_KINDS)[number];
 
 export interface ApiKeysTables {
   api_keys: ApiKeysTable;
@@ -37,4 +44,17 @@ export async function apiKeysBaseline(db: Kysely<unknown>, dialect: Dialect): Pr
     .addColumn('revoked_at', 'text')
     .execute();
   await db.schema.createIndex('api_keys_org_idx').on('api_keys').columns(['org_id', 'id']).execute();
+}
+
+/**
+ * Key id + secret pairs for the compatible API (scripts written for the reference product send
+ * `key_id` and `key_secret` to get a token). Existing keys stay Bearer keys.
+ */
+export async function apiKeysIdSecret(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('api_keys')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('bearer'))
+    .execute();
+  await db.schema.alterTable('api_keys').addColumn('key_id', 'text').execute();
+  await db.schema.createIndex('api_keys_key_id_idx').on('api_keys').column('key_id').unique().execute();
 }

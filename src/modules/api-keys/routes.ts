@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import type { ApiKeysService } from './service.js';
+import { API_KEY_KINDS } from './migrations.js';
 
 const apiKeyView = z.object({
   id: z.number(),
@@ -12,11 +13,15 @@ const apiKeyView = z.object({
   roleName: z.string(),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
+  kind: z.enum(API_KEY_KINDS),
+  keyId: z.string().nullable(),
 });
 
 const createBody = z.strictObject({
   name: z.string().trim().min(1, 'Name is required.').max(100, 'Name must be at most 100 characters.'),
   roleId: z.number().int().positive(),
+  /** `id_secret`: a key id + secret pair for the compatible API (docs/compatible-api.md). */
+  kind: z.enum(API_KEY_KINDS).default('bearer'),
 });
 
 export function apiKeysRoutes(apiKeys: ApiKeysService): FastifyPluginAsyncZod {
@@ -30,9 +35,9 @@ export function apiKeysRoutes(apiKeys: ApiKeysService): FastifyPluginAsyncZod {
       config: requires('API Management', 'edit'),
       schema: {
         tags: ['API Keys'],
-        summary: 'Create an API key (the key is shown once)',
+        summary: "Create an API key (the key, or an id/secret key's secret, is shown once)",
         body: createBody,
-        response: { 201: apiKeyView.extend({ key: z.string() }) },
+        response: { 201: apiKeyView.extend({ key: z.string().optional(), keySecret: z.string().optional() }) },
       },
       handler: async (req, reply) => reply.status(201).send(await apiKeys.create(req.principal!, req.body)),
     });

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
 import type { ApiKeysDb } from './db.js';
@@ -8,6 +9,11 @@ import type { AuditRecorder } from '../audit/service.js';
 import { API_KEY_PREFIX } from '../auth/service.js';
 import { parsePermissions } from '../../platform/permissions.js';
 import type { RolesService } from '../roles/service.js';
+import type { ApiKeyKind } from './migrations.js';
+
+/** Starts an id/secret key's public id and its secret; a secret never starts like a Bearer key, so it cannot be sent as one. */
+export const KEY_ID_PREFIX = 'wfk_';
+export const KEY_SECRET_PREFIX = 'wfs_';
 
 const MODULE = 'API Keys';
 const RESOURCE = 'API Key';
@@ -20,7 +26,13 @@ export type ApiKeyView = {
   roleName: string;
   createdAt: string;
   lastUsedAt: string | null;
+  kind: ApiKeyKind;
+  /** The public key id of an id/secret key (sent as `key_id`); null for a Bearer key. */
+  keyId: string | null;
 };
+
+/** What creation shows once: the Bearer key, or the id/secret pair. */
+export type CreatedApiKey = ApiKeyView & { key?: string; keySecret?: string };
 
 export class ApiKeysService {
   constructor(
@@ -41,6 +53,8 @@ export class ApiKeysService {
         'roles.name as role_name',
         'api_keys.created_at',
         'api_keys.last_used_at',
+        'api_keys.kind',
+        'api_keys.key_id',
       ])
       .where('api_keys.org_id', '=', orgId)
       .where('api_keys.revoked_at', 'is', null)
@@ -55,13 +69,23 @@ export class ApiKeysService {
       roleName: r.role_name,
       createdAt: r.created_at,
       lastUsedAt: r.last_used_at,
+      kind: r.kind,
+      keyId: r.key_id,
     }));
   }
 
-  /** The key itself is returned once, here; only its hash is stored. */
-  async create(actor: Principal, input: { name: string; roleId: number }): Promise<ApiKeyView & { key: string }> {
-    const key = `${API_KEY_PREFIX}${randomToken(32)}`;
-    const prefix = key.slice(0, API_KEY_PREFIX.length + 6);
+  /**
+   * The key (or an id/secret key's secret) is returned once, here; only its hash is stored. An
+   * id/secret key's id is public and shown in the list; its secret is what the hash checks.
+   */
+  async create(actor: Principal, input: { name: string; roleId: number; kind?: 'bearer' }): Promise<ApiKeyView & { key: string }>;
+  async create(actor: Principal, input: { name: string; roleId: number; kind: 'id_secret' }): Promise<ApiKeyView & { keySecret: string }>;
+  async create(actor: Principal, input: { name: string; roleId: number; kind?: ApiKeyKind }): Promise<CreatedApiKey>;
+  async create(actor: Principal, input: { name: string; roleId: number; kind?: ApiKeyKind }): Promise<CreatedApiKey> {
+    const kind = input.kind ?? 'bearer';
+    const key = kind === 'bearer' ? `${API_KEY_PREFIX}${randomToken(32)}` : `${KEY_SECRET_PREFIX}${randomToken(32)}`;
+    const keyId = kind === 'id_secret' ? `${KEY_ID_PREFIX}${randomToken(12)}` : null;
+    const prefix = keyId ?? key.slice(0, API_KEY_PREFIX.length + 6);
     const id = await this.db.transaction().execute(async (trx) => {
       const role = await this.roles.requireInOrg(actor.orgId, input.roleId, trx);
       this.roles.assertWithinActor(actor, parsePermissions(role.permissions), 'create an API key');
@@ -85,6 +109,8 @@ export class ApiKeysService {
           created_at: nowIso(),
           last_used_at: null,
           revoked_at: null,
+          kind,
+          key_id: keyId,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -93,13 +119,35 @@ export class ApiKeysService {
         module: MODULE,
         resource: RESOURCE,
         resourceId: row.id,
-        notes: `Created API key ${input.name} with role ${role.name}`,
-        after: { name: input.name, prefix, role: role.name, apiKey: key },
+        notes: `Created ${kind === 'bearer' ? 'API key' : 'id/secret API key'} ${input.name} with role ${role.name}`,
+        after: kind === 'bearer' ? { name: input.name, prefix, role: role.name, apiKey: key } : { name: input.name, keyId, role: role.name, keySecret: key },
       });
       return row.id;
     });
     const view = (await this.list(actor.orgId)).find((k) => k.id === id)!;
-    return { ...view, key };
+    return kind === 'bearer' ? { ...view, key } : { ...view, keySecret: key };
+  }
+
+  /**
+   * The id/secret key a `key_id` + `key_secret` pair names, when it is live and the secret is its
+   * own (compared as hashes in constant time); null otherwise, without saying which part was wrong.
+   */
+  async verifyIdSecret(keyId: string, secret: string): Promise<{ id: number; orgId: number } | null> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'org_id', 'key_hash', 'revoked_at', 'last_used_at'])
+      .where('key_id', '=', keyId)
+      .where('kind', '=', 'id_secret')
+      .executeTakeFirst();
+    const given = Buffer.from(sha256(secret), 'hex');
+    const stored = Buffer.from(row?.key_hash ?? sha256(''), 'hex');
+    const same = given.length === stored.length && timingSafeEqual(given, stored);
+    if (!row || row.revoked_at || !same) return null;
+    const now = nowIso();
+    if (!row.last_used_at || Date.parse(now) - Date.parse(row.last_used_at) > 60_000) {
+      await this.db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    }
+    return { id: row.id, orgId: row.org_id };
   }
 
   async revoke(actor: Principal, id: number): Promise<void> {

@@ -51,6 +51,26 @@ export function sortValue(r: IncidentListRecord, sort: SortField): string | numb
   return r[SORT_COLUMNS[sort]] as string | number;
 }
 
+/** A listed incident with what Incident Details adds about it (but not its State Changes). */
+export type ListedIncident = IncidentListItem & Pick<IncidentDetail, 'details' | 'notes' | 'resolution'>;
+
+function resolutionOf(r: IncidentListRecord): IncidentDetail['resolution'] {
+  return r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null;
+}
+
+/** Whether the list's parameters are only a time range (and maybe a widget): its total is then one of the widget counts. */
+function onlyRange(spec: ListSpec, q: ListFilters): boolean {
+  return (
+    !!spec.range &&
+    !q.search &&
+    !q.user &&
+    !q.duplicated &&
+    !([q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.rule, q.engine, q.department, q.action] as (unknown[] | undefined)[]).some(
+      (v) => v?.length,
+    )
+  );
+}
+
 /** The list, its counts, Incident Details and the Filters window's choices. */
 export class IncidentQueries {
   constructor(
@@ -102,14 +122,7 @@ export class IncidentQueries {
     const keyset = q.cursor ? decodeKeyset(q.cursor, cursorScope(q.sort, q.order), isSortValue) : undefined;
     // Only a time range (and maybe a widget): the total is one of the widget counts, so the range
     // is scanned once, by the grouped count, instead of twice.
-    const plain =
-      !!spec.range &&
-      !q.search &&
-      !q.user &&
-      !q.duplicated &&
-      !([q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.rule, q.engine, q.department, q.action] as (unknown[] | undefined)[]).some(
-        (v) => v?.length,
-      );
+    const plain = onlyRange(spec, q);
     const wantCounts = q.withCounts || plain;
     const [page, counted, counts] = await Promise.all([
       this.store.page(spec, q.sort, q.order, q.pageSize, keyset),
@@ -125,6 +138,45 @@ export class IncidentQueries {
       ...pageCursors(page, keyset, (r, dir) => encodeKeyset({ value: sortValue(r, q.sort), id: r.id, dir }, cursorScope(q.sort, q.order))),
       range: spec.range,
       ...(counts && q.withCounts ? { counts } : {}),
+    };
+  }
+
+  /**
+   * A page of whole incidents (list row + details + notes) for the compatible API: numbered by
+   * `offset`, or continuing after a `cursor` this method handed out (sorted by incident date,
+   * newest first). The total counts up to TOTAL_CAP like the list's.
+   */
+  async pageAt(
+    orgId: number,
+    f: ListFilters,
+    pageSize: number,
+    at: { offset: number } | { cursor: string },
+  ): Promise<{ items: ListedIncident[]; total: number; capped: boolean; nextCursor: string | null }> {
+    const spec = await this.spec(orgId, f);
+    const keyset = 'cursor' in at ? decodeKeyset(at.cursor, cursorScope(f.sort, f.order), isSortValue) : undefined;
+    if (keyset?.dir === 'prev')
+      throw badRequest('pageId: this page id is not valid. Start again from page 0.', [{ field: 'pageId', message: 'Invalid page id.' }]);
+    // Only a time range: the total is the range's "all" count (as in `list`), not a scan of it.
+    const [page, total] = await Promise.all([
+      this.store.page(spec, f.sort, f.order, pageSize, keyset, { offset: 'offset' in at ? at.offset : 0, details: true }),
+      onlyRange(spec, f) && !f.widget ? this.counts(orgId, spec.range!).then((c) => ({ total: c.all, capped: false })) : this.store.total(spec),
+    ]);
+    const items = await this.items(orgId, page.rows);
+    const rowsById = new Map(page.rows.map((r) => [r.id, r]));
+    const last = page.rows[page.rows.length - 1];
+    return {
+      items: items.map((item) => {
+        const r = rowsById.get(item.id)!;
+        return {
+          ...item,
+          details: JSON.parse(r.details ?? '{}') as IncidentDetail['details'],
+          notes: r.notes,
+          resolution: resolutionOf(r),
+        };
+      }),
+      total: total.total,
+      capped: total.capped,
+      nextCursor: page.more && last ? encodeKeyset({ value: sortValue(last, f.sort), id: last.id, dir: 'next' }, cursorScope(f.sort, f.order)) : null,
     };
   }
 
@@ -158,8 +210,7 @@ export class IncidentQueries {
       details,
       notes: r.notes,
       currentState: { status: item.status, user: r.awaiting_user },
-      resolution:
-        r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null,
+      resolution: resolutionOf(r),
       duplicateParent: parent ? { id: parent.id, transactionId: parent.transaction_id } : null,
       events: events.map(eventView),
       previousId,

@@ -25,7 +25,7 @@ import { IncidentTicketHooks } from './ticket-hooks.js';
 export { CSV_COLUMNS } from './csv-export.js';
 export { PRIORITY_RANK, SEVERITY_RANK } from './incident-view.js';
 export { duplicateKey, incidentRow } from './ingest.js';
-export { currentWeek, resolveRange } from './queries.js';
+export { currentWeek, resolveRange, type ListedIncident } from './queries.js';
 
 /**
  * The incidents module as its routes and other modules see it. The work is done by `ingest.ts`
@@ -69,6 +69,11 @@ export class IncidentsService {
 
   list(orgId: number, q: ListQuery): Promise<IncidentPage> {
     return this.queries.list(orgId, q);
+  }
+
+  /** Whole incidents by numbered page or by a cursor from the previous page (the compatible API's search). */
+  pageAt(orgId: number, f: ListFilters, pageSize: number, at: { offset: number } | { cursor: string }) {
+    return this.queries.pageAt(orgId, f, pageSize, at);
   }
 
   counts(orgId: number, range: { from: string; to: string }): Promise<Counts> {

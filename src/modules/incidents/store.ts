@@ -178,7 +178,18 @@ export class IncidentsStore {
    * One keyset page. Reads `limit + 1` rows to know whether another page follows; a `prev` keyset
    * reads backwards and returns the rows in list order.
    */
-  async page(spec: ListSpec, sort: SortField, order: 'asc' | 'desc', limit: number, keyset?: Keyset): Promise<{ rows: IncidentListRecord[]; more: boolean }> {
+  async page(
+    spec: ListSpec,
+    sort: SortField,
+    order: 'asc' | 'desc',
+    limit: number,
+    keyset?: Keyset,
+    /**
+     * `offset`: rows to skip first (numbered pages of the compatible API; keyset paging is the
+     * cheap way). `details`: also read each row's detail JSON (APIs answering whole incidents).
+     */
+    opts: { offset?: number; details?: boolean } = {},
+  ): Promise<{ rows: (IncidentListRecord & { details?: string })[]; more: boolean }> {
     const col = `incidents.${SORT_COLUMNS[sort]}` as const;
     const dir = readOrder(order, keyset);
     // First the ids of the page: filters and sort key come from the covering index on SQLite, so
@@ -196,6 +207,7 @@ export class IncidentsStore {
           .orderBy(col, dir)
           .orderBy('incidents.id', dir)
           .limit(limit + 1)
+          .offset(opts.offset ?? 0)
           .execute()
       ).map((r) => r.id),
       limit,
@@ -203,11 +215,12 @@ export class IncidentsStore {
     );
     if (!ids.length) return { rows: [], more };
     const byId = new Map<number, IncidentListRecord>();
+    const columns = opts.details ? [...LIST_COLUMNS, 'incidents.details' as const] : LIST_COLUMNS;
     for (const part of chunk(ids, 500)) {
       const rows = (await this.db
         .selectFrom('incidents')
         .leftJoin('admins', 'admins.id', 'incidents.dlp_admin_id')
-        .select([...LIST_COLUMNS, 'admins.name as admin_name', 'admins.email as admin_email'])
+        .select([...columns, 'admins.name as admin_name', 'admins.email as admin_email'])
         .where('incidents.org_id', '=', spec.orgId)
         .where('incidents.id', 'in', part)
         .execute()) as IncidentListRecord[];

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Button, Code, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Code, Group, Text, Tooltip } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
 import { DataList } from '../../components/DataList';
@@ -7,7 +7,7 @@ import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../com
 import { IconTrash } from '../../components/icons';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { CreateApiKeyModal } from './CreateApiKeyModal';
-import { useApiKeys, useRevokeApiKey, type ApiKeyView } from './api';
+import { useApiKeys, useRevokeApiKey, type ApiKeyRow } from './api';
 
 export function ApiKeysPage() {
   const { can } = useAuth();
@@ -20,7 +20,7 @@ export function ApiKeysPage() {
       onError: (err) => notifyError('Could not revoke the key', err),
     }),
   );
-  const revokeButton = (k: ApiKeyView) => (
+  const revokeButton = (k: ApiKeyRow) => (
     <Tooltip label="Revoke">
       <ActionIcon variant="subtle" color="red" aria-label={`Revoke ${k.name}`} onClick={() => revoke.ask(k)}>
         <IconTrash />
@@ -33,7 +33,7 @@ export function ApiKeysPage() {
     <>
       <PageHeader
         title="API Keys"
-        description="Keys for machine access to the API with Authorization: Bearer. Each key acts with the permissions of its role."
+        description="Keys for machine access: Bearer keys for this API, or key ID and secret pairs for the compatible API. Each key acts with the permissions of its role."
         actions={canEdit ? <Button onClick={() => setCreating(true)}>Create API Key</Button> : null}
       />
       {q.isLoading ? (
@@ -58,7 +58,20 @@ export function ApiKeysPage() {
           cardActions={canEdit ? revokeButton : undefined}
           columns={[
             { header: 'Name', cell: (k) => k.name, card: null },
-            { header: 'Key', cell: (k) => <Code>{k.prefix}…</Code> },
+            {
+              header: 'Key',
+              cell: (k) =>
+                k.kind === 'id_secret' ? (
+                  <Group gap={6} wrap="nowrap">
+                    <Code>{k.keyId}</Code>
+                    <Badge size="sm" variant="light">
+                      Key ID and secret
+                    </Badge>
+                  </Group>
+                ) : (
+                  <Code>{k.prefix}…</Code>
+                ),
+            },
             { header: 'Role', cell: (k) => k.roleName },
             { header: 'Created', cell: (k) => <DateTime value={k.createdAt} /> },
             {
