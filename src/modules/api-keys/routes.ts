@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import type { ApiKeysService } from './service.js';
+import { bodyId, nameText } from '../../platform/http/input.js';
 
 const apiKeyView = z.object({
   id: z.number(),
@@ -15,8 +16,8 @@ const apiKeyView = z.object({
 });
 
 const createBody = z.strictObject({
-  name: z.string().trim().min(1, 'Name is required.').max(100, 'Name must be at most 100 characters.'),
-  roleId: z.number().int().positive(),
+  name: nameText().trim().min(1, 'Name is required.').max(100, 'Name must be at most 100 characters.'),
+  roleId: bodyId(),
 });
 
 export function apiKeysRoutes(apiKeys: ApiKeysService): FastifyPluginAsyncZod {
