@@ -7,7 +7,7 @@ export const email = text()
   .max(254, 'Email must be at most 254 characters.')
   .pipe(z.email({ message: 'Enter a valid email address, such as jane@example.com.' }));
 
-const password = z.string().min(12, 'Password must be at least 12 characters.').max(256, 'Password must be at most 256 characters.');
+const password = text().min(12, 'Password must be at least 12 characters.').max(256, 'Password must be at most 256 characters.');
 const name = nameText().trim().min(1, 'Name is required.').max(200, 'Name must be at most 200 characters.');
 
 export const createAdminBody = z.strictObject({ email, name, roleId: bodyId(), password });

@@ -258,13 +258,17 @@ const multi = <T extends z.ZodType>(item: T) =>
       .map((s) => (typeof s === 'string' ? s.trim() : s))
       .filter((s) => s !== '');
   }, z.array(item).max(200).optional());
-/** Free-text values (rules, departments…) may contain commas, so only repeated parameters split them. */
+/**
+ * Free-text values (rules, departments…) may contain commas, so only repeated parameters split them.
+ * Each value is trimmed by its schema, after the text rule has seen it (a control character at an
+ * edge is refused, not trimmed away).
+ */
 const multiText = z.preprocess(
   (v) => {
     if (v === undefined || v === '') return undefined;
-    return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
+    return (Array.isArray(v) ? v : [v]).map(String).filter((s) => s.trim() !== '');
   },
-  z.array(plainText().max(500)).max(200).optional(),
+  z.array(plainText().trim().max(500)).max(200).optional(),
 );
 
 /**

@@ -6,7 +6,8 @@ import { z } from 'zod';
  * Text: control characters are refused, naming the field (never stripped: a DLP engine or an admin
  * who sent one learns it, and what we store is what they sent). PostgreSQL cannot store NUL in
  * text at all, and the other C0/C1 controls and DEL only hide content from the person reading it.
- * Tab, line feed and carriage return are ordinary text. Names (what lists, menus and audit entries
+ * Tab, line feed and carriage return are ordinary text. Half a surrogate pair (invalid UTF-16,
+ * which the drivers would store as U+FFFD) is refused the same way. Names (what lists, menus and audit entries
  * show) also refuse the bidi overrides and isolates that make a name read backwards
  * (`gpj.\u202Eexe` shows as `exe.jpg`).
  *
@@ -18,20 +19,22 @@ export const INT32_MAX = 2_147_483_647;
 
 // C0 controls except \t \n \r, DEL, and C1 controls.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Half of a surrogate pair: not a character, and stored as U+FFFD by both databases' drivers.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // LRE RLE PDF LRO RLO, LRI RLI FSI PDI.
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 
-export const CONTROL_MESSAGE = 'Remove the control characters (such as NUL); only tabs and line breaks are allowed in text.';
+export const CONTROL_MESSAGE = 'Remove the control characters (such as NUL) and broken characters; only tabs and line breaks are allowed in text.';
 const BIDI_MESSAGE = 'Remove the control characters; a name cannot contain NUL, line breaks or direction overrides.';
 
 /** True when `s` holds a character that the text rule refuses. */
 export function hasControlChars(s: string): boolean {
-  return CONTROL.test(s);
+  return CONTROL.test(s) || LONE_SURROGATE.test(s);
 }
 
 /** True when `s` holds a character that the name rule refuses (the text rule, line breaks and tabs, bidi controls). */
 export function hasNameControlChars(s: string): boolean {
-  return CONTROL.test(s) || /[\t\n\r]/.test(s) || BIDI_CONTROL.test(s);
+  return hasControlChars(s) || /[\t\n\r]/.test(s) || BIDI_CONTROL.test(s);
 }
 
 /** Free text (notes, searches, filters, bodies): a string without control characters other than tab and line breaks. */

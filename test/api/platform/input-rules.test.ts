@@ -99,6 +99,30 @@ describe('control characters in text', () => {
   });
 });
 
+describe('encodings', () => {
+  it('bad percent-encoding is no 5xx; half a surrogate pair is refused like a control character; nothing changes', async () => {
+    const before = await snapshot(t);
+    for (const url of [
+      `/api/v1/incidents?${WIDE}&search=%FF%FE`,
+      `/api/v1/incidents?${WIDE}&rule=%C0%80`,
+      '/api/v1/admins?search=%ED%A0%80',
+      '/api/v1/roles/%FF',
+      '/api/v1/integration-users?search=%',
+    ]) {
+      const res = await s.get(url);
+      expect(res.statusCode, `${url}: ${res.body}`).toBeLessThan(500);
+    }
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/roles',
+      payload: '{"name":"\\ud800x","permissions":{}}',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
+    });
+    await refusedNaming(res, 'name');
+    expect(await snapshot(t)).toEqual(before);
+  });
+});
+
 describe('integers past what the columns hold', () => {
   it('ids, filters and body fields ≥ 2^31 are a 400 naming the field, changing nothing', async () => {
     const stored = (await key.post('/api/v1/incidents', incident())).json();
@@ -109,6 +133,8 @@ describe('integers past what the columns hold', () => {
       [`/api/v1/incidents?${WIDE}&label=${big}`, 'label'],
       [`/api/v1/incidents/counts?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z`, ''],
       [`/api/v1/audit-logs?adminId=${big}`, 'adminId'],
+      [`/api/v1/tickets?assignee=${big}`, ''], // digits: an integration user id or an email's start; too big for an id
+      [`/api/v1/tickets?assignee=${2 ** 53}`, ''],
     ] as const) {
       const res = await s.get(url);
       if (field) await refusedNaming(res, field);

@@ -125,7 +125,9 @@ function valid(schema: Schema | undefined, depth = 0): fc.Arbitrary<Json> {
       if (s.format === 'email') return fc.constantFrom('a@example.com', 'jane@corp.example');
       if (s.format === 'ipv4') return fc.constant('10.0.0.1');
       if (s.format === 'uri') return fc.constant('https://example.com/x');
-      return word.map((w) => w.slice(0, Math.max(s.maxLength ?? 12, 1)).padEnd(s.minLength ?? 1, 'x'));
+      // Mostly words; sometimes digits past an INTEGER column (a field may read digits as an id).
+      const words = word.map((w) => w.slice(0, Math.max(s.maxLength ?? 12, 1)).padEnd(s.minLength ?? 1, 'x'));
+      return fc.oneof({ arbitrary: words, weight: 5 }, fc.constantFrom('2147483648', '9007199254740993', '0', '-1'));
     }
     default:
       return fc.oneof(word, fc.integer(), fc.constant(null));
@@ -198,7 +200,11 @@ function brokenBody(schema: Schema): fc.Arbitrary<{ body: Json; broke: Request['
 function paramValue(p: Parameter): fc.Arbitrary<{ value: Json | undefined; broke: Request['broke'] }> {
   const s = resolve(p.schema);
   const fitting = valid(s).map((value) => ({ value, broke: 'none' as const }));
-  const nul = withControl(valid(s)).map((value) => ({ value: value as Json | undefined, broke: 'nul' as const }));
+  // Free text must refuse a control character; an enum or a number in a URL may tolerate the ones
+  // JavaScript counts as whitespace around it (they never reach the database as text).
+  const item = typesOf(s).includes('array') ? resolve(s.items) : s;
+  const freeText = typesOf(item).includes('string') && !item.enum && !item.format;
+  const nul = withControl(valid(s)).map((value) => ({ value: value as Json | undefined, broke: freeText ? ('nul' as const) : ('other' as const) }));
   const other = fc
     .oneof(
       hugeInt.map(String),
