@@ -326,7 +326,9 @@ describe(`schema-driven fuzzing (seed ${SEED}, ${RUNS} requests per operation; r
     }
     expect(n).toBe(ops.length * RUNS);
     if (process.env.FUZZ_VERBOSE) console.log(ops.length, 'operations', statuses);
-    // The requests reach the handlers too (some are accepted), not only the validators.
+    // The session lasted the whole run (so the requests were judged past the guard)...
+    expect((await s.get('/api/v1/roles')).statusCode).toBe(200);
+    // ...and reached the handlers too (some were accepted), not only the validators.
     expect(Object.keys(statuses).some((code) => Number(code) < 300)).toBe(true);
   }, 600_000);
 });
