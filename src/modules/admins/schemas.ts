@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { pageQuery, paged } from '../../platform/http/pagination.js';
+import { bodyId, nameText, text } from '../../platform/http/input.js';
 
-export const email = z
-  .string()
+export const email = text()
   .trim()
   .max(254, 'Email must be at most 254 characters.')
   .pipe(z.email({ message: 'Enter a valid email address, such as jane@example.com.' }));
 
-const password = z.string().min(12, 'Password must be at least 12 characters.').max(256, 'Password must be at most 256 characters.');
-const name = z.string().trim().min(1, 'Name is required.').max(200, 'Name must be at most 200 characters.');
+const password = text().min(12, 'Password must be at least 12 characters.').max(256, 'Password must be at most 256 characters.');
+const name = nameText().trim().min(1, 'Name is required.').max(200, 'Name must be at most 200 characters.');
 
-export const createAdminBody = z.strictObject({ email, name, roleId: z.number().int().positive(), password });
+export const createAdminBody = z.strictObject({ email, name, roleId: bodyId(), password });
 export const updateAdminBody = z.strictObject({
   name: name.optional(),
-  roleId: z.number().int().positive().optional(),
+  roleId: bodyId().optional(),
   status: z.enum(['active', 'disabled']).optional(),
   password: password.optional(),
   /** Required when admins change their own password: a session left open must not be enough. */
@@ -22,7 +22,7 @@ export const updateAdminBody = z.strictObject({
 
 export const listAdminsQuery = z.strictObject({
   ...pageQuery,
-  search: z.string().trim().max(200).optional(),
+  search: text().trim().max(200).optional(),
   sort: z.enum(['name', 'email', 'createdAt', 'lastLoginAt']).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
 });

@@ -4,6 +4,7 @@ import { idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import type { ApiKeysService } from './service.js';
 import { API_KEY_KINDS } from './migrations.js';
+import { bodyId, nameText } from '../../platform/http/input.js';
 
 const apiKeyView = z.object({
   id: z.number(),
@@ -18,8 +19,8 @@ const apiKeyView = z.object({
 });
 
 const createBody = z.strictObject({
-  name: z.string().trim().min(1, 'Name is required.').max(100, 'Name must be at most 100 characters.'),
-  roleId: z.number().int().positive(),
+  name: nameText().trim().min(1, 'Name is required.').max(100, 'Name must be at most 100 characters.'),
+  roleId: bodyId(),
   /** `id_secret`: a key id + secret pair for the compatible API (docs/compatible-api.md). */
   kind: z.enum(API_KEY_KINDS).default('bearer'),
 });

@@ -5,6 +5,7 @@ import { idParam, pageQuery, paged } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import { auditEntry, auditFacets } from './schemas.js';
 import type { AuditService } from './service.js';
+import { queryId, text } from '../../platform/http/input.js';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 time such as 2026-11-27T00:00:00Z.' });
 
@@ -12,11 +13,11 @@ const listQuery = z.strictObject({
   ...pageQuery,
   from: isoTime.optional(),
   to: isoTime.optional(),
-  adminId: z.coerce.number().int().positive().optional(),
+  adminId: queryId().optional(),
   action: z.enum(['Insert', 'Update', 'Delete']).optional(),
-  module: z.string().max(100).optional(),
-  resource: z.string().max(100).optional(),
-  search: z.string().trim().max(200).optional(),
+  module: text().max(100).optional(),
+  resource: text().max(100).optional(),
+  search: text().trim().max(200).optional(),
 });
 
 export function auditRoutes(audit: AuditService): FastifyPluginAsyncZod {

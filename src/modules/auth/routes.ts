@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AUTHENTICATED, PUBLIC } from '../../platform/http/route-config.js';
 import { SESSION_COOKIE, type AuthService } from './service.js';
+import { text } from '../../platform/http/input.js';
 
 const loginBody = z.strictObject({
-  email: z.string().trim().min(1, 'Email is required.').max(254),
+  email: text().trim().min(1, 'Email is required.').max(254),
   password: z.string().min(1, 'Password is required.').max(256),
 });
 

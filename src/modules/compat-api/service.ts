@@ -33,7 +33,7 @@ function pageSizeOf(p: Paging): number {
 
 /** A `pageId` is `<page number>.<the incidents list's cursor>`: the number keeps `currentPageNumber` right. */
 function readPageId(pageId: string): { page: number; cursor: string } {
-  const m = /^(\d{1,7})\.([A-Za-z0-9_-]{1,1900})$/.exec(pageId);
+  const m = /^(\d{1,7})\.([A-Za-z0-9_.-]{1,1900})$/.exec(pageId);
   if (!m) throw badRequest('pageId: this page id is not valid. Send the pageId of the previous answer, or start again with page=0.');
   return { page: Number(m[1]), cursor: m[2] };
 }

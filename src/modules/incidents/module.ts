@@ -8,19 +8,21 @@ import { seedDemoIncidents } from './generator.js';
 import { incidentsInit, incidentsPerf } from './migrations.js';
 import { incidentsRoutes } from './routes.js';
 import { IncidentsService } from './service.js';
+import type { SecretBox } from '../../platform/secrets.js';
 
 type Deps = {
   db: Kysely<IncidentsDb>;
   admins: Pick<AdminsService, 'get' | 'withPermission'>;
   roles: Pick<RolesService, 'permissionsOf'>;
   labels: Pick<LabelsService, 'list' | 'resolve'>;
+  secrets: Pick<SecretBox, 'derive'>;
 };
 
 export const incidentsModule = defineModule({
   key: 'incidents',
   migrations: { '0400_incidents': incidentsInit, '0420_incidents_perf': incidentsPerf },
   tables: ['incidents', 'incident_hour_counts', 'incident_events', 'incident_labels', 'incident_facets'],
-  create: ({ db, admins, roles, labels }: Deps) => new IncidentsService(db, admins, roles, labels),
+  create: ({ db, admins, roles, labels, secrets }: Deps) => new IncidentsService(db, admins, roles, labels, secrets.derive('cursors')),
   routes: incidentsRoutes,
   demo: seedDemoIncidents,
 });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { IncidentsDb as DB } from './db.js';
 import type { Exec } from '../../platform/db/exec.js';
-import { decodeKeyset, encodeKeyset, pageCursors } from '../../platform/http/cursor.js';
+import { decodeKeyset, encodeKeyset, pageCursors, type CursorKey } from '../../platform/http/cursor.js';
 import { badRequest, notFound } from '../../platform/http/errors.js';
 import type { AdminsService } from '../admins/service.js';
 import type { IncidentTicketHooks } from './ticket-hooks.js';
@@ -79,6 +79,7 @@ export class IncidentQueries {
     private readonly labels: Pick<LabelsService, 'list'>,
     private readonly admins: Pick<AdminsService, 'withPermission'>,
     private readonly ticketHooks: Pick<IncidentTicketHooks, 'ticketSummaries'>,
+    private readonly cursorKey: CursorKey,
   ) {}
 
   /** The store's filter for the list's parameters (time range, or up to 10 transaction ids). */
@@ -119,7 +120,7 @@ export class IncidentQueries {
 
   async list(orgId: number, q: ListQuery): Promise<IncidentPage> {
     const spec = await this.spec(orgId, q);
-    const keyset = q.cursor ? decodeKeyset(q.cursor, cursorScope(q.sort, q.order), isSortValue) : undefined;
+    const keyset = q.cursor ? decodeKeyset(q.cursor, cursorScope(q.sort, q.order), isSortValue, this.cursorKey) : undefined;
     // Only a time range (and maybe a widget): the total is one of the widget counts, so the range
     // is scanned once, by the grouped count, instead of twice.
     const plain = onlyRange(spec, q);
@@ -135,7 +136,7 @@ export class IncidentQueries {
       total: total.total,
       totalCapped: total.capped,
       pageSize: q.pageSize,
-      ...pageCursors(page, keyset, (r, dir) => encodeKeyset({ value: sortValue(r, q.sort), id: r.id, dir }, cursorScope(q.sort, q.order))),
+      ...pageCursors(page, keyset, (r, dir) => encodeKeyset({ value: sortValue(r, q.sort), id: r.id, dir }, cursorScope(q.sort, q.order), this.cursorKey)),
       range: spec.range,
       ...(counts && q.withCounts ? { counts } : {}),
     };
@@ -153,7 +154,7 @@ export class IncidentQueries {
     at: { offset: number } | { cursor: string },
   ): Promise<{ items: ListedIncident[]; total: number; capped: boolean; nextCursor: string | null }> {
     const spec = await this.spec(orgId, f);
-    const keyset = 'cursor' in at ? decodeKeyset(at.cursor, cursorScope(f.sort, f.order), isSortValue) : undefined;
+    const keyset = 'cursor' in at ? decodeKeyset(at.cursor, cursorScope(f.sort, f.order), isSortValue, this.cursorKey) : undefined;
     if (keyset?.dir === 'prev')
       throw badRequest('pageId: this page id is not valid. Start again from page 0.', [{ field: 'pageId', message: 'Invalid page id.' }]);
     // Only a time range: the total is the range's "all" count (as in `list`), not a scan of it.
@@ -176,7 +177,8 @@ export class IncidentQueries {
       }),
       total: total.total,
       capped: total.capped,
-      nextCursor: page.more && last ? encodeKeyset({ value: sortValue(last, f.sort), id: last.id, dir: 'next' }, cursorScope(f.sort, f.order)) : null,
+      nextCursor:
+        page.more && last ? encodeKeyset({ value: sortValue(last, f.sort), id: last.id, dir: 'next' }, cursorScope(f.sort, f.order), this.cursorKey) : null,
     };
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { incidentTicketSummary } from '../tickets/schemas.js';
 import { PAGE_SIZES } from '../../platform/http/pagination.js';
 import { FILTER_KEYS, PRIORITIES, SEVERITIES, SORT_FIELDS, SOURCE_TYPES, STATUSES, WIDGETS } from './vocabulary.js';
+import { bodyId, nameText, queryCount, queryId, text as plainText } from '../../platform/http/input.js';
 
 export * from './vocabulary.js';
 
@@ -13,10 +14,9 @@ export const sourceTypeSchema = z.enum(SOURCE_TYPES);
 
 /* ------------------------------------------------------------------ ingestion */
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => plainText().trim().min(1).max(max);
 const isoDate = z.iso.datetime({ offset: true, message: 'Use an ISO-8601 date-time such as 2025-01-31T13:45:00Z.' });
-const emailAddr = z
-  .string()
+const emailAddr = plainText()
   .trim()
   .max(254)
   .pipe(z.email({ message: 'Enter a valid email address.' }));
@@ -43,8 +43,7 @@ export const incidentUserInput = z.strictObject({
 export const incidentFileInput = z.strictObject({
   name: text(1024),
   type: text(100).optional(),
-  md5: z
-    .string()
+  md5: plainText()
     .regex(/^[0-9a-fA-F]{32}$/, 'An MD5 is 32 hexadecimal characters.')
     .optional(),
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
@@ -67,8 +66,7 @@ export const incidentRecipientsInput = z.strictObject({
  */
 export const incidentInput = z
   .strictObject({
-    transactionId: z
-      .string()
+    transactionId: plainText()
       .trim()
       .min(1, 'transactionId is required.')
       .max(128, 'transactionId must be at most 128 characters.')
@@ -260,13 +258,17 @@ const multi = <T extends z.ZodType>(item: T) =>
       .map((s) => (typeof s === 'string' ? s.trim() : s))
       .filter((s) => s !== '');
   }, z.array(item).max(200).optional());
-/** Free-text values (rules, departments…) may contain commas, so only repeated parameters split them. */
+/**
+ * Free-text values (rules, departments…) may contain commas, so only repeated parameters split them.
+ * Each value is trimmed by its schema, after the text rule has seen it (a control character at an
+ * edge is refused, not trimmed away).
+ */
 const multiText = z.preprocess(
   (v) => {
     if (v === undefined || v === '') return undefined;
-    return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter(Boolean);
+    return (Array.isArray(v) ? v : [v]).map(String).filter((s) => s.trim() !== '');
   },
-  z.array(z.string().max(500)).max(200).optional(),
+  z.array(plainText().trim().max(500)).max(200).optional(),
 );
 
 /**
@@ -283,9 +285,9 @@ export const listQueryFields = {
   priority: multi(prioritySchema),
   sourceType: multi(sourceTypeSchema),
   /** Admin ids; `0` means Unassigned. */
-  dlpAdmin: multi(z.coerce.number().int().min(0)),
+  dlpAdmin: multi(queryCount()),
   /** Label ids. */
-  label: multi(z.coerce.number().int().positive()),
+  label: multi(queryId()),
   rule: multiText,
   engine: multiText,
   department: multiText,
@@ -293,9 +295,9 @@ export const listQueryFields = {
   /** yes: only incidents that have duplicates; no: only those without. */
   duplicated: z.enum(['yes', 'no']).optional(),
   /** Exact originating user email (the Username link). */
-  user: z.string().trim().max(254).optional(),
+  user: plainText().trim().max(254).optional(),
   exclude: multi(z.enum(FILTER_KEYS)),
-  search: z.string().trim().max(1000).optional(),
+  search: plainText().trim().max(1000).optional(),
   searchMode: z.enum(['all', 'transactionId']).default('all'),
   sort: z.enum(SORT_FIELDS).default('incidentDate'),
   order: z.enum(['asc', 'desc']).default('desc'),
@@ -308,7 +310,7 @@ export const listQuery = z.strictObject({
     .refine((n) => (PAGE_SIZES as readonly number[]).includes(n), { message: `Rows per page must be one of ${PAGE_SIZES.join(', ')}.` })
     .default(10),
   /** Opaque cursor from a previous page's `nextCursor` / `prevCursor`. */
-  cursor: z.string().max(2000).optional(),
+  cursor: plainText().max(2000).optional(),
   /** Include the count widgets in the response (one grouped query over the time range). */
   withCounts: z
     .enum(['true', 'false'])
@@ -368,19 +370,21 @@ export const eventsResponse = z.object({ items: z.array(incidentEvent) });
 
 /* ------------------------------------------------------------------ actions */
 
-const notes = z.string().trim().max(4000, 'Notes must be at most 4000 characters.').optional();
-export const labelPick = z.strictObject({ labelId: z.number().int().positive(), value: z.string().trim().max(100).nullish() });
+const notes = plainText().trim().max(4000, 'Notes must be at most 4000 characters.').optional();
+export const labelPick = z.strictObject({ labelId: bodyId(), value: nameText().trim().max(100).nullish() });
 export type LabelPick = z.infer<typeof labelPick>;
 
 export const closeBody = z.strictObject({
   notes,
-  resolutionLabelId: z.number().int().positive().optional(),
-  resolutionValue: z.string().trim().max(100).nullish(),
+  resolutionLabelId: bodyId().optional(),
+  resolutionValue: nameText().trim().max(100).nullish(),
   falsePositive: z.boolean().default(false),
 });
 export const notesBody = z.strictObject({ notes });
-export const requiredNotesBody = z.strictObject({ notes: z.string().trim().min(1, 'Notes are required.').max(4000, 'Notes must be at most 4000 characters.') });
-export const assignBody = z.strictObject({ adminId: z.number().int().positive(), notes });
+export const requiredNotesBody = z.strictObject({
+  notes: plainText().trim().min(1, 'Notes are required.').max(4000, 'Notes must be at most 4000 characters.'),
+});
+export const assignBody = z.strictObject({ adminId: bodyId(), notes });
 export const priorityBody = z.strictObject({ priority: prioritySchema, notes });
 /** Label action: `replace` (default on one incident) sets exactly these rows; `add` keeps the existing ones. */
 export const labelsBody = z.strictObject({ labels: z.array(labelPick).max(50), mode: z.enum(['replace', 'add']).default('replace'), notes });
@@ -391,7 +395,7 @@ export type PriorityBody = z.infer<typeof priorityBody>;
 export type LabelsBody = z.infer<typeof labelsBody>;
 
 export const MAX_BULK = 1000;
-const ids = z.array(z.number().int().positive()).min(1, 'Select at least one incident.').max(MAX_BULK, `Select at most ${MAX_BULK} incidents at a time.`);
+const ids = z.array(bodyId()).min(1, 'Select at least one incident.').max(MAX_BULK, `Select at most ${MAX_BULK} incidents at a time.`);
 export const bulkIds = z.strictObject({ ids });
 export const bulkNotesBody = z.strictObject({ ids, notes });
 export const bulkCloseBody = closeBody.extend({ ids });

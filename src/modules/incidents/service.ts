@@ -21,6 +21,7 @@ import type {
 } from './schemas.js';
 import { IncidentsStore } from './store.js';
 import { IncidentTicketHooks } from './ticket-hooks.js';
+import type { CursorKey } from '../../platform/http/cursor.js';
 
 export { CSV_COLUMNS } from './csv-export.js';
 export { PRIORITY_RANK, SEVERITY_RANK } from './incident-view.js';
@@ -45,11 +46,13 @@ export class IncidentsService {
     admins: Pick<AdminsService, 'get' | 'withPermission'>,
     roles: Pick<RolesService, 'permissionsOf'>,
     labels: Pick<LabelsService, 'list' | 'resolve'>,
+    /** Signs the list's page cursors (`SecretBox.derive('cursors')`). */
+    cursorKey: CursorKey,
   ) {
     this.store = new IncidentsStore(db);
     this.ticketHooks = new IncidentTicketHooks(this.store);
     this.ingest = new IncidentIngest(db, this.store);
-    this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks);
+    this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, cursorKey);
     this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels);
   }
 

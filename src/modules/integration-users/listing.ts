@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { toCsv } from '../../platform/csv.js';
 import type { Exec } from '../../platform/db/exec.js';
 import type { IntegrationUsersTables as DB } from './tables.js';
-import { decodeKeyset, encodeKeyset, pageCursors } from '../../platform/http/cursor.js';
+import { decodeKeyset, encodeKeyset, pageCursors, type CursorKey } from '../../platform/http/cursor.js';
 import { notFound } from '../../platform/http/errors.js';
 import { isTicketing, refsById, type IntegrationRef, type IntegrationsPort } from './integrations-port.js';
 import { STATUS_LABELS, type ExportQuery, type IntegrationRefView, type ListQuery, type SortField, type UserView } from './schemas.js';
@@ -32,6 +32,7 @@ export class UserListing {
     private readonly db: Kysely<DB>,
     private readonly store: IntegrationUsersStore,
     private readonly integrations: () => IntegrationsPort,
+    private readonly cursorKey: CursorKey,
   ) {}
 
   /** How many (not removed) users an integration has: the integrations module refuses to delete it while > 0. */
@@ -80,7 +81,7 @@ export class UserListing {
     const keyed = !!keysetKey(q.sort);
     // A sort without a keyset pages by offset only: any cursor for it is refused.
     const isKey = (v: unknown): v is string => keyed && typeof v === 'string';
-    const after = q.cursor ? decodeKeyset(q.cursor, cursorScope(q.sort, q.order), isKey) : undefined;
+    const after = q.cursor ? decodeKeyset(q.cursor, cursorScope(q.sort, q.order), isKey, this.cursorKey) : undefined;
     const page = await this.store.listEntries(orgId, filter, sort, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize }, after);
     // Each entry ends with the integration's members: `,"integration":…,"integrationTypeLabel":…}`.
     const tails = new Map<number, string>();
@@ -99,7 +100,7 @@ export class UserListing {
     const { nextCursor, prevCursor } = pageCursors(
       page,
       after,
-      (r, dir) => (keyed && r.k !== null ? encodeKeyset({ value: r.k, id: r.id, dir }, cursorScope(q.sort, q.order)) : null),
+      (r, dir) => (keyed && r.k !== null ? encodeKeyset({ value: r.k, id: r.id, dir }, cursorScope(q.sort, q.order), this.cursorKey) : null),
       q.page > 1,
     );
     return `{"items":[${items}],"total":${total},"page":${q.page},"pageSize":${q.pageSize},"nextCursor":${JSON.stringify(nextCursor)},"prevCursor":${JSON.stringify(prevCursor)}}`;

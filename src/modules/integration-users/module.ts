@@ -9,12 +9,14 @@ import { integrationUsersIndexes, integrationUsersInit, integrationUsersListJson
 import { integrationUsersRoutes } from './routes.js';
 import { IntegrationUsersService } from './service.js';
 import type { IntegrationUsersTables } from './tables.js';
+import type { SecretBox } from '../../platform/secrets.js';
 
 type Deps = {
   db: Kysely<IntegrationUsersTables>;
   audit: AuditRecorder;
   jobs: Pick<JobQueue, 'enqueue'>;
   integrations: IntegrationsPort;
+  secrets: Pick<SecretBox, 'derive'>;
 };
 
 export const integrationUsersModule = defineModule({
@@ -25,7 +27,7 @@ export const integrationUsersModule = defineModule({
     '0320_integration_users_list_json': integrationUsersListJson,
   },
   tables: ['integration_users', 'integration_user_counts', 'integration_user_imports', 'integration_user_import_rows'],
-  create: ({ db, audit, jobs, integrations }: Deps) => new IntegrationUsersService(db, audit, jobs, () => integrations),
+  create: ({ db, audit, jobs, integrations, secrets }: Deps) => new IntegrationUsersService(db, audit, jobs, () => integrations, secrets.derive('cursors')),
   routes: integrationUsersRoutes,
   jobs: { [IMPORT_JOB]: runImportJob },
   schedules: [{ name: VERIFY_SCHEDULE, everyMs: DAY_MS, run: verifyAllUsers }],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { INTEGRATION_TYPES, SYSTEMS, systemNames } from '../../connectors/descriptors.js';
 import { pageQuery, paged } from '../../platform/http/pagination.js';
 import { USER_STATUSES } from './tables.js';
+import { bodyId, nameText, queryId, text } from '../../platform/http/input.js';
 
 /** The documented "Integration Type" values, for the API reference: "ServiceNow" or "JiraCloud". */
 const TYPE_LABELS_TEXT = SYSTEMS.map((d) => `"${d.label}"`).join(' or ');
@@ -14,10 +15,9 @@ export const IMPORT_RESULTS = ['added', 'not_found', 'inactive', 'duplicate', 'e
 export const MAX_IMPORT_ROWS = 5000;
 export const MAX_BULK_VERIFY = 200;
 
-const integrationId = z.coerce.number().int().positive().max(2_147_483_647);
+const integrationId = queryId();
 
-export const emailInput = z
-  .string({ message: 'Email is required.' })
+export const emailInput = text({ message: 'Email is required.' })
   .trim()
   .min(1, 'Email is required.')
   .max(254, 'Email must be at most 254 characters.')
@@ -84,7 +84,7 @@ export const SORT_FIELDS = ['name', 'email', 'integration', 'integrationType', '
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export const filterQuery = {
-  search: z.string().trim().max(200).optional().describe('Part of the name or email'),
+  search: text().trim().max(200).optional().describe('Part of the name or email'),
   integrationId: integrationId.optional(),
   type: z.enum(INTEGRATION_TYPES).optional(),
   status: z.enum(USER_STATUSES).optional(),
@@ -94,8 +94,7 @@ export const filterQuery = {
 export const listQuery = z.strictObject({
   ...filterQuery,
   ...pageQuery,
-  cursor: z
-    .string()
+  cursor: text()
     .max(2000)
     .optional()
     .describe(
@@ -125,10 +124,7 @@ export const verifyResult = z.object({
 export type VerifyResult = z.infer<typeof verifyResult>;
 
 export const bulkVerifyBody = z.strictObject({
-  ids: z
-    .array(z.number().int().positive())
-    .min(1, 'Select at least one integration user.')
-    .max(MAX_BULK_VERIFY, `Verify at most ${MAX_BULK_VERIFY} users at a time.`),
+  ids: z.array(bodyId()).min(1, 'Select at least one integration user.').max(MAX_BULK_VERIFY, `Verify at most ${MAX_BULK_VERIFY} users at a time.`),
 });
 export const bulkVerifyResult = z.object({
   items: z.array(verifyResult),
@@ -144,8 +140,8 @@ export const bulkVerifyResult = z.object({
 
 export const importBody = z.strictObject({
   /** The file's text: a header line `email,integration`, then one person per line. */
-  csv: z.string().min(1, 'The file is empty.').max(900_000, 'The file is larger than 900 KB; split it into smaller files.'),
-  fileName: z.string().trim().max(255).optional(),
+  csv: text().min(1, 'The file is empty.').max(900_000, 'The file is larger than 900 KB; split it into smaller files.'),
+  fileName: nameText().trim().max(255).optional(),
 });
 
 export const importView = z.object({

@@ -13,6 +13,7 @@ import { UserRemoval, type UsageCheck } from './removal.js';
 import type { ExportQuery, ImportView, IntegrationRefView, ListQuery, UserView, VerifyResult } from './schemas.js';
 import { IntegrationUsersStore } from './store.js';
 import { UserVerification } from './verify.js';
+import type { CursorKey } from '../../platform/http/cursor.js';
 
 export { IMPORT_JOB } from './import.js';
 export type { AssigneeRecord } from './listing.js';
@@ -37,9 +38,11 @@ export class IntegrationUsersService {
     jobs: Pick<JobQueue, 'enqueue'>,
     /** Resolved on use: the integrations service is built beside this one. */
     integrations: () => IntegrationsPort,
+    /** Signs the list's page cursors (`SecretBox.derive('cursors')`). */
+    cursorKey: CursorKey,
   ) {
     this.store = new IntegrationUsersStore(db);
-    this.listing = new UserListing(db, this.store, integrations);
+    this.listing = new UserListing(db, this.store, integrations, cursorKey);
     this.lookups = new UserLookup(db, this.store, audit, integrations);
     this.removal = new UserRemoval(db, this.store, audit);
     this.verification = new UserVerification(db, this.store, audit, integrations);

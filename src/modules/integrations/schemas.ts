@@ -2,21 +2,16 @@ import { z } from 'zod';
 import { emailText } from '../../connectors/credential-fields.js';
 import { INTEGRATION_TYPES, JIRA_CLOUD, SERVICENOW, type SystemDescriptor } from '../../connectors/descriptors.js';
 import { INCIDENT_FIELD_KEYS } from './incident-fields.js';
+import { nameText, queryId, text } from '../../platform/http/input.js';
 
 export const INTEGRATION_STATUSES = ['Active', 'Inactive', 'Validation Failed', 'Reauthorization Required'] as const;
 
 export const integrationType = z.enum(INTEGRATION_TYPES);
 export type IntegrationTypeValue = z.infer<typeof integrationType>;
 
-export const tenantName = z
-  .string()
-  .trim()
-  .min(1, 'Integration name is required.')
-  .max(100, 'Integration name must be at most 100 characters.')
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Integration name cannot contain control characters.');
+export const tenantName = nameText().trim().min(1, 'Integration name is required.').max(100, 'Integration name must be at most 100 characters.');
 
-export const baseUrl = z
-  .string()
+export const baseUrl = text()
   .trim()
   .min(1, 'The URL is required.')
   .max(500, 'The URL must be at most 500 characters.')
@@ -51,8 +46,8 @@ export const connectBody = z.discriminatedUnion('type', [connectBodyOf(SERVICENO
 export type ConnectInput = z.infer<typeof connectBody>;
 
 /** Credentials are write-only: a field left blank (or absent) keeps what is stored. */
-const optionalSecret = z.string().max(2000).optional();
-const optionalPlain = z.string().trim().max(254).optional();
+const optionalSecret = text().max(2000).optional();
+const optionalPlain = text().trim().max(254).optional();
 export const updateBody = z.strictObject({
   name: tenantName.optional(),
   baseUrl: baseUrl.optional(),
@@ -143,12 +138,11 @@ export const jiraProjectView = z.object({
 export type JiraProjectView = z.infer<typeof jiraProjectView>;
 
 export const projectParams = z.strictObject({
-  id: z.coerce.number().int().positive().max(2_147_483_647),
-  projectId: z.coerce.number().int().positive().max(2_147_483_647),
+  id: queryId(),
+  projectId: queryId(),
 });
 export const mappingParams = projectParams.extend({
-  issueTypeId: z
-    .string()
+  issueTypeId: text()
     .trim()
     .min(1)
     .max(50)
@@ -156,7 +150,7 @@ export const mappingParams = projectParams.extend({
 });
 
 export const updateProjectBody = z.strictObject({
-  completeStatusId: z.string().trim().min(1, 'Choose a Complete Status.').max(50).nullable(),
+  completeStatusId: text().trim().min(1, 'Choose a Complete Status.').max(50).nullable(),
 });
 
 export const fieldMetaView = z.object({
@@ -201,9 +195,9 @@ export const saveMappingBody = z.strictObject({
   rows: z
     .array(
       z.strictObject({
-        fieldKey: z.string().trim().min(1).max(200),
+        fieldKey: text().trim().min(1).max(200),
         incidentField: z.enum(INCIDENT_FIELD_KEYS).nullable().optional(),
-        defaultValue: z.string().trim().max(2000).nullable().optional(),
+        defaultValue: text().trim().max(2000).nullable().optional(),
       }),
     )
     .max(200),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { nameText } from '../../platform/http/input.js';
 
-export const labelName = z.string().trim().min(1, 'Label name is required.').max(100, 'Label name must be at most 100 characters.');
-export const labelValue = z.string().trim().min(1, 'A label value cannot be empty.').max(100, 'A label value must be at most 100 characters.');
+export const labelName = nameText().trim().min(1, 'Label name is required.').max(100, 'Label name must be at most 100 characters.');
+export const labelValue = nameText().trim().min(1, 'A label value cannot be empty.').max(100, 'A label value must be at most 100 characters.');
 const labelValues = z
   .array(labelValue)
   .max(200, 'A label can have at most 200 values.')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, LEVELS, maxLevel, type Category } from '../../platform/permissions.js';
+import { nameText } from '../../platform/http/input.js';
 
 export const levelSchema = z.enum(LEVELS);
 
@@ -13,7 +14,7 @@ export const permissionsInput = z.partialRecord(z.enum(CATEGORIES), levelSchema)
   }
 });
 
-export const roleName = z.string().trim().min(1, 'Role name is required.').max(100, 'Role name must be at most 100 characters.');
+export const roleName = nameText().trim().min(1, 'Role name is required.').max(100, 'Role name must be at most 100 characters.');
 
 export const createRoleBody = z.strictObject({ name: roleName, permissions: permissionsInput });
 export const updateRoleBody = z.strictObject({ name: roleName.optional(), permissions: permissionsInput.optional() });

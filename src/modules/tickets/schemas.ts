@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INTEGRATION_TYPES } from '../../connectors/descriptors.js';
 import { pageQuery, paged, sortOrder } from '../../platform/http/pagination.js';
+import { queryId, text } from '../../platform/http/input.js';
 
 /**
  * The tickets API contract (request and response shapes), shared by the server and, as types, the
@@ -35,16 +36,16 @@ export type TicketState = (typeof TICKET_STATES)[number];
 export const CLOSED_TICKET_POLICIES = ['create_new', 'reopen', 'comment'] as const;
 export type ClosedTicketPolicy = (typeof CLOSED_TICKET_POLICIES)[number];
 
-const intId = z.coerce.number().int().positive().max(2_147_483_647);
+const intId = queryId();
 
 export const createTicketBody = z.strictObject({
   integrationId: intId.describe('A ServiceNow or Jira Cloud integration of your organization ("Ticketing Integration")'),
   /** Jira only: a project of that integration (its id in our jira_projects list). */
   projectId: intId.optional().describe('Jira only: the project (id from ticket-options)'),
   /** Jira only: issue type id of that project; defaults to the first mapped issue type, else the first one. */
-  issueTypeId: z.string().trim().min(1).max(64).optional(),
+  issueTypeId: text().trim().min(1).max(64).optional(),
   integrationUserId: intId.describe('An active integration user of that integration ("User")'),
-  notes: z.string().trim().max(10_000, 'Notes must be at most 10,000 characters.').optional(),
+  notes: text().trim().max(10_000, 'Notes must be at most 10,000 characters.').optional(),
 });
 export type CreateTicketInput = z.infer<typeof createTicketBody>;
 
@@ -106,10 +107,10 @@ export const ticketListQuery = z.strictObject({
   ...pageQuery,
   integrationId: intId.optional(),
   state: z.enum(TICKET_STATES).optional(),
-  assignee: z.string().trim().max(254).optional().describe('Assignee email or integration user id'),
+  assignee: text().trim().max(254).optional().describe('Assignee email or integration user id'),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  search: z.string().trim().max(200).optional().describe('Ticket key or incident transaction id'),
+  search: text().trim().max(200).optional().describe('Ticket key or incident transaction id'),
   sort: z.enum(TICKET_SORTS).default('createdAt'),
   order: sortOrder.default('desc'),
 });

@@ -21,6 +21,7 @@ import {
 } from './schemas.js';
 import { TicketsStore, type TicketRecord } from './store.js';
 import { ticketName, ticketView } from './views.js';
+import { INT32_MAX } from '../../platform/http/input.js';
 
 /** The job gives up by the deadline in config, not by a count of attempts. */
 const JOB_MAX_ATTEMPTS = 100_000;
@@ -86,7 +87,8 @@ export class TicketsService {
   }
 
   async list(orgId: number, q: TicketListQuery) {
-    const userId = q.assignee && /^\d+$/.test(q.assignee) ? Number(q.assignee) : null;
+    // Digits are an integration user id only while they fit its column; longer ones can only be an email's start.
+    const userId = q.assignee && /^\d+$/.test(q.assignee) && Number(q.assignee) <= INT32_MAX ? Number(q.assignee) : null;
     const { rows, total } = await this.store.list(orgId, q, userId);
     return { items: await this.views(orgId, rows), total, page: q.page, pageSize: q.pageSize };
   }

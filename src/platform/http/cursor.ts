@@ -1,23 +1,50 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badRequest } from './errors.js';
+import { INT32_MAX } from './input.js';
 
 /**
- * Opaque keyset cursors for list APIs: a few strings and numbers, as base64url JSON. The client
- * only hands back what a page gave it; anything else is refused with one message.
+ * The key that signs cursors: `SecretBox.derive('cursors')`, so every process sharing the app's
+ * secret key accepts the others' cursors, and rotating the key only sends open pages back to the first.
  */
-export function encodeCursor(parts: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+export type CursorKey = Buffer;
+
+const MAC_BYTES = 16;
+const mac = (body: string, key: CursorKey) => createHmac('sha256', key).update(body).digest().subarray(0, MAC_BYTES);
+
+/**
+ * Opaque keyset cursors for list APIs: a few strings and numbers, as base64url JSON, then `.` and
+ * an HMAC of it. The client only hands back what a page gave it; a cursor it made up or altered
+ * (an id past the column, a string where the sort column holds numbers, a NUL) would otherwise
+ * reach the database as a query parameter, so anything unsigned is refused with one message.
+ */
+export function encodeCursor(parts: readonly (string | number)[], key: CursorKey): string {
+  const body = Buffer.from(JSON.stringify(parts)).toString('base64url');
+  return `${body}.${mac(body, key).toString('base64url')}`;
 }
 
-/** The parts of a cursor from `encodeCursor`, checked by `valid`; a 400 naming the `cursor` field otherwise. */
-export function decodeCursor<T extends readonly (string | number)[]>(s: string, valid: (parts: unknown[]) => parts is unknown[] & T): T {
+const invalidCursor = () => badRequest('cursor: this page link is not valid. Go back to the first page.', [{ field: 'cursor', message: 'Invalid cursor.' }]);
+
+/**
+ * Each part a safe integer or a string. Strings are not held to the input text rule: a sort value
+ * is a stored value, which may hold what a ticketing system sent (a name with a control character).
+ */
+const isPart = (p: unknown) => (typeof p === 'number' && Number.isSafeInteger(p)) || typeof p === 'string';
+
+/** The parts of a signed cursor from `encodeCursor`, checked by `valid`; a 400 naming the `cursor` field otherwise. */
+export function decodeCursor<T extends readonly (string | number)[]>(s: string, valid: (parts: unknown[]) => parts is unknown[] & T, key: CursorKey): T {
+  const dot = s.indexOf('.');
+  if (dot < 0) throw invalidCursor();
+  const body = s.slice(0, dot);
+  const given = Buffer.from(s.slice(dot + 1), 'base64url');
+  if (given.length !== MAC_BYTES || !timingSafeEqual(given, mac(body, key))) throw invalidCursor();
   let parts: unknown;
   try {
-    parts = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    parts = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
     parts = null;
   }
-  if (Array.isArray(parts) && valid(parts)) return parts;
-  throw badRequest('cursor: this page link is not valid. Go back to the first page.', [{ field: 'cursor', message: 'Invalid cursor.' }]);
+  if (Array.isArray(parts) && parts.every(isPart) && valid(parts)) return parts;
+  throw invalidCursor();
 }
 
 /** Where a keyset page starts: just past the row with this sort value and id, read forwards or backwards. */
@@ -27,17 +54,24 @@ export type Keyset<V extends string | number = string | number> = { value: V; id
  * The cursor of a keyset position. `scope` (the list's sort and order) travels with it and is
  * checked on the way back, so a cursor from another sort or order is refused instead of misread.
  */
-export function encodeKeyset(k: Keyset, scope: readonly (string | number)[]): string {
-  return encodeCursor([...scope, k.dir === 'prev' ? 'p' : 'n', k.value, k.id]);
+export function encodeKeyset(k: Keyset, scope: readonly (string | number)[], key: CursorKey): string {
+  return encodeCursor([...scope, k.dir === 'prev' ? 'p' : 'n', k.value, k.id], key);
 }
 
 /** The keyset of a cursor from `encodeKeyset` with the same scope; a 400 naming `cursor` otherwise. */
-export function decodeKeyset<V extends string | number>(s: string, scope: readonly (string | number)[], isValue: (v: unknown) => v is V): Keyset<V> {
+export function decodeKeyset<V extends string | number>(
+  s: string,
+  scope: readonly (string | number)[],
+  isValue: (v: unknown) => v is V,
+  key: CursorKey,
+): Keyset<V> {
   const n = scope.length;
+  const isId = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= INT32_MAX;
   const parts = decodeCursor(
     s,
     (p): p is (string | number)[] =>
-      p.length === n + 3 && scope.every((x, i) => p[i] === x) && (p[n] === 'n' || p[n] === 'p') && isValue(p[n + 1]) && Number.isSafeInteger(p[n + 2]),
+      p.length === n + 3 && scope.every((x, i) => p[i] === x) && (p[n] === 'n' || p[n] === 'p') && isValue(p[n + 1]) && isId(p[n + 2]),
+    key,
   );
   return { value: parts[n + 1] as V, id: parts[n + 2] as number, dir: parts[n] === 'p' ? 'prev' : 'next' };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryId } from './input.js';
 
 export const PAGE_SIZES = [10, 20, 25, 50, 100] as const;
 
@@ -19,7 +20,7 @@ export function paged<T extends z.ZodType>(item: T) {
 export const sortOrder = z.enum(['asc', 'desc']).default('asc');
 
 /** A positive integer id in a URL; anything else is a 400, not a 500. */
-export const idParam = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const idParam = z.strictObject({ id: queryId() });
 
 export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional(), requestId: z.string() }),

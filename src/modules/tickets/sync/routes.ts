@@ -7,6 +7,7 @@ import { LoginLimiter } from '../../auth/login-limiter.js';
 import { ticketSyncInput, ticketSyncView } from '../schemas.js';
 import type { TicketSyncService } from './service.js';
 import type { WebhookSystem } from './webhooks.js';
+import { queryId } from '../../../platform/http/input.js';
 
 const tags = ['Tickets'];
 const VIEW = requires('Integrations', 'view');
@@ -16,7 +17,7 @@ const WEBHOOK_BODY_LIMIT = 256 * 1024;
 /** Per integration and sender address: a busy Jira sends a few pushes a second at most. */
 const WEBHOOKS_PER_MINUTE = 300;
 
-const integrationParam = z.object({ integrationId: z.coerce.number().int().positive().max(2_147_483_647) });
+const integrationParam = z.object({ integrationId: queryId() });
 const webhookResult = z.object({ outcome: z.string(), detail: z.string().optional() });
 
 export function ticketSyncRoutes(sync: TicketSyncService): FastifyPluginAsyncZod {

@@ -1,21 +1,22 @@
 import { z } from 'zod';
 import type { Observation } from './apply.js';
+import { text } from '../../../platform/http/input.js';
 
 /** The part of a Jira `jira:issue_updated` delivery that status sync reads. */
 const jiraPush = z.object({
   timestamp: z.number(),
-  webhookEvent: z.string().max(100),
+  webhookEvent: text().max(100),
   issue: z
     .object({
-      id: z.string().max(50),
-      key: z.string().max(100),
+      id: text().max(50),
+      key: text().max(100),
       fields: z.object({
-        status: z.object({ id: z.string().max(50), name: z.string().max(255), statusCategory: z.object({ key: z.string().max(50) }).optional() }),
+        status: z.object({ id: text().max(50), name: text().max(255), statusCategory: z.object({ key: text().max(50) }).optional() }),
         assignee: z
-          .object({ accountId: z.string().max(128) })
+          .object({ accountId: text().max(128) })
           .nullable()
           .optional(),
-        updated: z.string().max(64).optional(),
+        updated: text().max(64).optional(),
       }),
     })
     .optional(),
@@ -23,12 +24,12 @@ const jiraPush = z.object({
 
 /** What the Business Rule script in the set-up steps sends. */
 const serviceNowPush = z.object({
-  sys_id: z.string().regex(/^[0-9a-f]{32}$/i, 'sys_id must be 32 hexadecimal characters'),
-  number: z.string().max(40).optional(),
-  state: z.string().max(10),
-  state_name: z.string().max(100).optional(),
-  assigned_to: z.string().max(32).optional(),
-  sys_updated_on: z.string().max(32).optional(),
+  sys_id: text().regex(/^[0-9a-f]{32}$/i, 'sys_id must be 32 hexadecimal characters'),
+  number: text().max(40).optional(),
+  state: text().max(10),
+  state_name: text().max(100).optional(),
+  assigned_to: text().max(32).optional(),
+  sys_updated_on: text().max(32).optional(),
 });
 
 const SN_STATE_NAMES: Record<string, string> = { '1': 'New', '2': 'In Progress', '3': 'On Hold', '6': 'Resolved', '7': 'Closed', '8': 'Canceled' };
