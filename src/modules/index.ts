@@ -11,6 +11,7 @@ import { orgsModule } from './orgs/module.js';
 import { rolesModule } from './roles/module.js';
 import { ticketSyncModule } from './tickets/sync/module.js';
 import { ticketsModule } from './tickets/module.js';
+import { workflowsModule } from './workflows/module.js';
 
 /**
  * Every capability, in the order they are built: a module comes after the modules whose services
@@ -31,6 +32,7 @@ export const MODULES = [
   incidentsModule,
   ticketSyncModule,
   ticketsModule,
+  workflowsModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];
