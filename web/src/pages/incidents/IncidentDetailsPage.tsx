@@ -16,6 +16,7 @@ import { PriorityBadge, SeverityBadge, StatusBadge, WRAPPING_BADGE, labelText } 
 import { Fields, Section, type Field } from './Section';
 import { TicketDialog } from './TicketDialog';
 import { TicketSection } from './TicketSection';
+import { WorkflowSection } from '../workflows/WorkflowSection';
 import { useTicketOptions } from '../tickets/api';
 import { deleteIncident, incidentKeys, listQueryString, runAction, type DuplicatesPage, type IncidentDetail, type IncidentEvent } from './api';
 import { apiFilters, parseListState, resolveRange } from './urlState';
@@ -490,6 +491,7 @@ export function IncidentDetailsPage() {
       </Section>
 
       <TicketSection incident={inc} />
+      <WorkflowSection incidentId={inc.id} />
 
       <NotesSection incident={inc} canEdit={canEdit} />
 
