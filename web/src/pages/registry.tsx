@@ -33,9 +33,9 @@ export const PAGES: PageDef[] = [
   { path: '/incidents', label: 'Incidents', section: 'main', permission: ['Incidents', 'view'], component: IncidentsPage },
   { path: '/incidents/:id', label: 'Incident Details', section: 'hidden', permission: ['Incidents', 'view'], component: IncidentDetailsPage },
   { path: '/tickets', label: 'Tickets', section: 'main', permission: ['Incidents', 'view'], component: TicketsPage },
-  { path: '/workflows/templates', label: 'Workflow Templates', section: 'main', permission: ['Workflow Templates', 'view'], component: WorkflowTemplatesPage },
+  { path: '/workflow-templates', label: 'Workflow Templates', section: 'main', permission: ['Workflow Templates', 'view'], component: WorkflowTemplatesPage },
   { path: '/workflows', label: 'Workflows', section: 'main', permission: ['Workflows and Mappings', 'view'], component: WorkflowsPage },
-  { path: '/workflows/mappings', label: 'Workflow Mappings', section: 'main', permission: ['Workflows and Mappings', 'edit'], component: WorkflowMappingsPage },
+  { path: '/workflow-mappings', label: 'Workflow Mappings', section: 'main', permission: ['Workflows and Mappings', 'edit'], component: WorkflowMappingsPage },
   {
     path: '/workflows/new/:template',
     label: 'Add Workflow',

@@ -121,7 +121,7 @@ export function WorkflowsPage() {
                           size="compact-sm"
                           variant="subtle"
                           aria-label={`Add mapping for ${w.name}`}
-                          onClick={() => navigate(`/workflows/mappings?add=${w.id}`)}
+                          onClick={() => navigate(`/workflow-mappings?add=${w.id}`)}
                         >
                           Add
                         </Button>
@@ -131,7 +131,7 @@ export function WorkflowsPage() {
                         variant="subtle"
                         aria-label={`View mappings of ${w.name}`}
                         disabled={!w.mappings}
-                        onClick={() => navigate(`/workflows/mappings?workflow=${w.id}`)}
+                        onClick={() => navigate(`/workflow-mappings?workflow=${w.id}`)}
                       >
                         View ({w.mappings})
                       </Button>
