@@ -165,11 +165,19 @@ export type Verdict = { ok: boolean; reason: string };
 
 const isMissing = (v: Attributes[string]) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
+/** LIKE patterns compiled once: ingestion tests the same few statements against every incident. */
+const likeCache = new Map<string, RegExp>();
+
 /** LIKE: `%` any run of characters, `_` one character, case-insensitive, the whole value. */
 function likeRegex(pattern: string): RegExp {
+  const hit = likeCache.get(pattern);
+  if (hit) return hit;
   let out = '';
   for (const ch of pattern) out += ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${out}$`, 'is');
+  const re = new RegExp(`^${out}$`, 'is');
+  if (likeCache.size > 10_000) likeCache.clear();
+  likeCache.set(pattern, re);
+  return re;
 }
 
 function inSubnet(ip: string, cidr: string, family: 'ipv4' | 'ipv6'): boolean {

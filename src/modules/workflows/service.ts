@@ -463,13 +463,14 @@ export class WorkflowsService {
   private async compiled(orgId: number): Promise<CompiledStatement[]> {
     const rows = await this.store.mappings(orgId);
     if (!rows.length) return [];
-    const wfs = new Map((await this.store.listWorkflows(orgId)).map((w) => [w.id, w]));
+    const names = new Map((await this.store.listWorkflows(orgId)).map((w) => [w.id, w.name]));
+    const versions = await this.store.currentVersionIds(orgId);
     const out: CompiledStatement[] = [];
     for (const r of rows) {
-      const w = wfs.get(r.workflow_id);
-      const v = w && (await this.store.version(orgId, w.id, w.current_version));
-      if (!w || !v) continue;
-      out.push({ record: r, condition: r.condition ? (JSON.parse(r.condition) as Condition) : null, workflow: { id: w.id, name: w.name, versionId: v.id } });
+      const name = names.get(r.workflow_id);
+      const versionId = versions.get(r.workflow_id);
+      if (name === undefined || versionId === undefined) continue;
+      out.push({ record: r, condition: r.condition ? (JSON.parse(r.condition) as Condition) : null, workflow: { id: r.workflow_id, name, versionId } });
     }
     return out;
   }

@@ -68,6 +68,17 @@ export class WorkflowsStore {
     return this.x(exec).selectFrom('workflow_versions').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   }
 
+  /** Each workflow's current version id, in one query (ingestion's evaluation reads it per batch). */
+  async currentVersionIds(orgId: number): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('workflow_versions as v')
+      .innerJoin('workflows as w', (j) => j.onRef('w.id', '=', 'v.workflow_id').onRef('w.current_version', '=', 'v.version'))
+      .select(['w.id as workflowId', 'v.id as versionId'])
+      .where('w.org_id', '=', orgId)
+      .execute();
+    return new Map(rows.map((r) => [r.workflowId, r.versionId]));
+  }
+
   // ---------------------------------------------------------------- mappings
 
   mappings(orgId: number, exec?: AnyExec): Promise<MappingRecord[]> {

@@ -44,7 +44,7 @@ export function WorkflowSection({ incidentId }: { incidentId: number }) {
           ))}
         </Stack>
       )}
-      <RunDialog incidentId={incidentId} opened={open} onClose={() => setOpen(false)} />
+      {canRun ? <RunDialog incidentId={incidentId} opened={open} onClose={() => setOpen(false)} /> : null}
     </Section>
   );
 }
@@ -106,7 +106,8 @@ function Execution({ e }: { e: ExecutionView }) {
 
 function RunDialog({ incidentId, opened, onClose }: { incidentId: number; opened: boolean; onClose(): void }) {
   const qc = useQueryClient();
-  const workflows = useWorkflows();
+  // Only once opened: the list needs Workflows and Mappings view, which not every incident viewer has.
+  const workflows = useWorkflows({}, opened);
   const [id, setId] = useState<string | null>(null);
   const run = useMutation({
     mutationFn: () => runWorkflow(incidentId, Number(id)),

@@ -49,8 +49,8 @@ export function useTemplates() {
   return useQuery({ queryKey: workflowKeys.templates(), queryFn: () => get<{ items: TemplateView[] }>('/workflow-templates') });
 }
 
-export function useWorkflows(q: WorkflowListParams = {}) {
-  return useQuery({ queryKey: workflowKeys.list(q), queryFn: () => get<{ items: WorkflowView[] }>('/workflows', q) });
+export function useWorkflows(q: WorkflowListParams = {}, enabled = true) {
+  return useQuery({ queryKey: workflowKeys.list(q), queryFn: () => get<{ items: WorkflowView[] }>('/workflows', q), enabled });
 }
 
 export function useWorkflow(id: number | null) {
