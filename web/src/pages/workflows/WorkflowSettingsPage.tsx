@@ -68,7 +68,7 @@ export function WorkflowSettingsPage() {
     setF({
       name: w.name,
       description: w.description ?? '',
-      service: integration ? (integration.service as Form['service']) : tk ? null : null,
+      service: integration ? (integration.service as Form['service']) : null,
       integrationId: tk ? String(tk.integrationId) : null,
       projectId: tk?.projectId ? String(tk.projectId) : null,
       integrationUserId: tk ? String(tk.integrationUserId) : null,
