@@ -151,7 +151,7 @@ export class WorkflowEngine {
       await this.stop(e, step, null, `Step ${step + 1} is missing from version ${e.version_id} of workflow ${e.workflow_name}.`);
       return;
     }
-    const resumed = await this.store.markStarted(e.org_id, e.id, step, spec.kind);
+    const { resumed, firstStartedAt } = await this.store.markStarted(e.org_id, e.id, step, spec.kind);
     const runner = this.steps[spec.kind] as StepRunner | undefined;
     if (!runner) {
       await this.stop(e, step, spec.kind, `Steps of kind ${spec.kind} cannot run yet.`);
@@ -166,6 +166,7 @@ export class WorkflowEngine {
         workflowName: e.workflow_name,
         actor: systemPrincipal(e.org_id, fullPermissions()),
         resumed,
+        firstStartedAt,
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -49,7 +49,10 @@ export type WorkflowsDeps = {
     ticketHooks: Pick<IncidentTicketHooks, 'recordEvent'>;
     ingestHooks: Pick<IncidentIngestHooks, 'onIngested'>;
   };
-  tickets: { create(actor: Principal, incidentId: number, input: CreateTicketInput): Promise<TicketView> };
+  tickets: {
+    create(actor: Principal, incidentId: number, input: CreateTicketInput): Promise<TicketView>;
+    forIncident(orgId: number, incidentId: number): Promise<TicketView[]>;
+  };
   integrations: {
     summary(orgId: number, id: number): Promise<IntegrationSummary | null>;
     summaries(orgId: number): Promise<IntegrationSummary[]>;

@@ -47,6 +47,8 @@ export type StepContext = {
   actor: Principal;
   /** An earlier attempt of this step started and may have acted before the process died. */
   resumed: boolean;
+  /** When this step's first attempt started: anything it did is at least this recent. */
+  firstStartedAt: string;
 };
 
 export type StepResult = {
@@ -76,10 +78,20 @@ function permanentIfRefused(err: unknown): never {
 /** Create ticket: the Ticket action's exactly-once path, as "System". */
 export function createTicketStep(tickets: {
   create(actor: Principal, incidentId: number, input: CreateTicketInput): Promise<TicketView>;
+  forIncident(orgId: number, incidentId: number): Promise<TicketView[]>;
 }): StepRunner<Extract<StepSpec, { kind: 'create_ticket' }>> {
   return {
     kind: 'create_ticket',
     async run(spec, ctx) {
+      if (ctx.resumed) {
+        // The attempt cut short may have requested the ticket, which may since have failed or
+        // closed (and so no longer blocks a new one): a System ticket on this integration
+        // requested since the step first started is that one.
+        const mine = (await tickets.forIncident(ctx.orgId, ctx.incidentId)).find(
+          (t) => t.integration.id === spec.integrationId && t.createdBy === ctx.actor.label && t.createdAt >= ctx.firstStartedAt,
+        );
+        if (mine) return { detail: `Ticket requested on ${mine.integration.name} for ${mine.assignee.name} (${mine.assignee.email})`, ticketId: mine.id };
+      }
       try {
         const t = await tickets.create(ctx.actor, ctx.incidentId, {
           integrationId: spec.integrationId,

@@ -177,8 +177,11 @@ export class WorkflowsStore {
     return this.db.selectFrom('workflow_step_outcomes').selectAll().where('execution_id', 'in', executionIds).orderBy('step_index').execute();
   }
 
-  /** Records that a step is starting (or starting again); true when an earlier attempt had started it. */
-  async markStarted(orgId: number, executionId: number, step: number, kind: string): Promise<boolean> {
+  /**
+   * Records that a step is starting (or starting again). `resumed`: an earlier attempt had started
+   * it; `firstStartedAt`: when the first attempt started (what it may have done is newer).
+   */
+  async markStarted(orgId: number, executionId: number, step: number, kind: string): Promise<{ resumed: boolean; firstStartedAt: string }> {
     const now = nowIso();
     const inserted = await this.db
       .insertInto('workflow_step_outcomes')
@@ -197,14 +200,15 @@ export class WorkflowsStore {
       .onConflict((oc) => oc.columns(['execution_id', 'step_index']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (inserted) return false;
-    await this.db
+    if (inserted) return { resumed: false, firstStartedAt: now };
+    const r = await this.db
       .updateTable('workflow_step_outcomes')
       .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
       .where('execution_id', '=', executionId)
       .where('step_index', '=', step)
-      .execute();
-    return true;
+      .returning('started_at')
+      .executeTakeFirstOrThrow();
+    return { resumed: true, firstStartedAt: r.started_at };
   }
 
   async noteAttemptFailed(executionId: number, step: number, detail: string): Promise<void> {

@@ -142,7 +142,28 @@ it('a crash after the ticket was requested but before the outcome was recorded: 
   await assertExactlyOnce([id]);
   const first = await t.ctx.db.selectFrom('workflow_step_outcomes').selectAll().where('step_index', '=', 0).orderBy('id', 'desc').executeTakeFirstOrThrow();
   expect(first.attempts).toBe(2);
-  expect(first.detail).toMatch(/already has ticket/);
+  expect(first.detail).toMatch(/^Ticket requested on /);
+});
+
+it('a crash after the ticket was requested, and the ticket failed before the re-run: the re-run adopts it instead of requesting another', async () => {
+  const [id] = await ingest(1);
+  await evaluateOnly();
+  await dieDuring('after-act');
+  // The ticket is no longer live, so nothing in the tickets module would stop a second request.
+  await t.ctx.db.updateTable('tickets').set({ state: 'failed', failure_reason: 'refused by the ticketing system' }).where('incident_id', '=', id).execute();
+  await t.ctx.db.deleteFrom('jobs').where('kind', '=', 'tickets.create').where('status', '=', 'queued').execute();
+  await runJobs(t, 3);
+  const tickets = await t.ctx.db.selectFrom('tickets').selectAll().where('incident_id', '=', id).execute();
+  expect(tickets).toHaveLength(1);
+  const exec = await t.ctx.db.selectFrom('workflow_executions').selectAll().where('incident_id', '=', id).executeTakeFirstOrThrow();
+  expect(exec.status).toBe('completed');
+  const first = await t.ctx.db
+    .selectFrom('workflow_step_outcomes')
+    .selectAll()
+    .where('execution_id', '=', exec.id)
+    .where('step_index', '=', 0)
+    .executeTakeFirstOrThrow();
+  expect(first).toMatchObject({ status: 'done', attempts: 2, ticket_id: tickets[0].id });
 });
 
 it('a crash before the step acted: the re-run acts once', async () => {
