@@ -12,6 +12,7 @@ import { orgsModule } from './orgs/module.js';
 import { rolesModule } from './roles/module.js';
 import { ticketSyncModule } from './tickets/sync/module.js';
 import { ticketsModule } from './tickets/module.js';
+import { workflowsModule } from './workflows/module.js';
 
 /**
  * Every capability, in the order they are built: a module comes after the modules whose services
@@ -32,6 +33,7 @@ export const MODULES = [
   incidentsModule,
   ticketSyncModule,
   ticketsModule,
+  workflowsModule,
   compatApiModule,
 ] as const;
 

@@ -15,6 +15,7 @@ import {
   type Priority,
   type Severity,
 } from './schemas.js';
+import type { IncidentIngestHooks } from './ingest-hooks.js';
 import type { IncidentRow, IncidentsStore } from './store.js';
 
 const DEFAULT_PRIORITY: Record<Severity, Priority> = { Critical: 'Critical', High: 'High', Medium: 'Medium', Low: 'Low', Info: 'Low' };
@@ -142,6 +143,7 @@ export class IncidentIngest {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly store: IncidentsStore,
+    private readonly hooks: IncidentIngestHooks,
   ) {}
 
   /** One incident: 400 naming the field when invalid (nothing stored), otherwise created or existing. */
@@ -245,6 +247,11 @@ export class IncidentIngest {
         const inserted = dupRows.filter((r) => r.duplicate_of === parentId && ids.has(r.transaction_id)).length;
         if (inserted) await this.store.adjustDuplicateCount(trx, orgId, parentId, Math.min(n, inserted));
       }
+      await this.hooks.ingested(
+        trx,
+        orgId,
+        [...ids.values()].sort((a, b) => a - b),
+      );
       await this.store.addFacets(trx, orgId, facetsOf([...fresh.values()].filter((f) => ids.has(f.input.transactionId)).map((f) => f.input)));
       for (const f of fresh.values()) {
         const id = ids.get(f.input.transactionId);

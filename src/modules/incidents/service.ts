@@ -6,6 +6,7 @@ import type { LabelsService } from '../labels/service.js';
 import type { RolesService } from '../roles/service.js';
 import { IncidentActions } from './actions.js';
 import { incidentsCsv } from './csv-export.js';
+import { IncidentIngestHooks } from './ingest-hooks.js';
 import { IncidentIngest } from './ingest.js';
 import { IncidentQueries } from './queries.js';
 import type {
@@ -37,6 +38,8 @@ export class IncidentsService {
   readonly store: IncidentsStore;
   /** What the tickets module does to incidents (State Changes entries, resolve by System, list summaries). */
   readonly ticketHooks: IncidentTicketHooks;
+  /** What other modules do with newly ingested incidents, in the ingestion transaction (workflows). */
+  readonly ingestHooks = new IncidentIngestHooks();
   private readonly ingest: IncidentIngest;
   private readonly queries: IncidentQueries;
   private readonly actions: IncidentActions;
@@ -51,7 +54,7 @@ export class IncidentsService {
   ) {
     this.store = new IncidentsStore(db);
     this.ticketHooks = new IncidentTicketHooks(this.store);
-    this.ingest = new IncidentIngest(db, this.store);
+    this.ingest = new IncidentIngest(db, this.store, this.ingestHooks);
     this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, cursorKey);
     this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels);
   }

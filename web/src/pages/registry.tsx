@@ -12,6 +12,10 @@ import { AppDetailsPage } from './integrations/AppDetailsPage';
 import { AccountEditPage } from './integrations/AccountEditPage';
 import { IntegrationUsersPage } from './integration-users/IntegrationUsersPage';
 import { TicketsPage } from './tickets/TicketsPage';
+import { WorkflowMappingsPage } from './workflows/WorkflowMappingsPage';
+import { WorkflowSettingsPage } from './workflows/WorkflowSettingsPage';
+import { WorkflowTemplatesPage } from './workflows/WorkflowTemplatesPage';
+import { WorkflowsPage } from './workflows/WorkflowsPage';
 
 /**
  * Every page of the app, in navigation order. `permission` hides the page (and its link) from
@@ -29,6 +33,23 @@ export const PAGES: PageDef[] = [
   { path: '/incidents', label: 'Incidents', section: 'main', permission: ['Incidents', 'view'], component: IncidentsPage },
   { path: '/incidents/:id', label: 'Incident Details', section: 'hidden', permission: ['Incidents', 'view'], component: IncidentDetailsPage },
   { path: '/tickets', label: 'Tickets', section: 'main', permission: ['Incidents', 'view'], component: TicketsPage },
+  { path: '/workflow-templates', label: 'Workflow Templates', section: 'main', permission: ['Workflow Templates', 'view'], component: WorkflowTemplatesPage },
+  { path: '/workflows', label: 'Workflows', section: 'main', permission: ['Workflows and Mappings', 'view'], component: WorkflowsPage },
+  { path: '/workflow-mappings', label: 'Workflow Mappings', section: 'main', permission: ['Workflows and Mappings', 'edit'], component: WorkflowMappingsPage },
+  {
+    path: '/workflows/new/:template',
+    label: 'Add Workflow',
+    section: 'hidden',
+    permission: ['Workflows and Mappings', 'edit'],
+    component: WorkflowSettingsPage,
+  },
+  {
+    path: '/workflows/:id/edit',
+    label: 'Workflow Settings',
+    section: 'hidden',
+    permission: ['Workflows and Mappings', 'view'],
+    component: WorkflowSettingsPage,
+  },
   { path: '/notifications', label: 'Notification Center', section: 'hidden', permission: ['Notification Center', 'view'], component: NotificationCenterPage },
   { path: '/setup/admins', label: 'Admins', section: 'setup', permission: ['Account Settings', 'view'], component: AdminsPage },
   { path: '/setup/roles', label: 'Roles and Permissions', section: 'setup', permission: ['Account Settings', 'view'], component: RolesPage },

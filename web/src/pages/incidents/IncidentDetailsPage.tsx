@@ -12,6 +12,7 @@ import { PriorityBadge, SeverityBadge, StatusBadge, WRAPPING_BADGE, labelText } 
 import { Fields, Section, type Field } from './Section';
 import { TicketDialog } from './TicketDialog';
 import { TicketSection } from './TicketSection';
+import { WorkflowSection } from '../workflows/WorkflowSection';
 import { useTicketOptions } from '../tickets/api';
 import { useAddNote, useDeleteIncident, useIncident, type IncidentDetail, type IncidentEvent } from './api';
 import { DuplicatesDialog } from './DuplicatesDialog';
@@ -430,6 +431,7 @@ export function IncidentDetailsPage() {
       </Section>
 
       <TicketSection incident={inc} />
+      <WorkflowSection incidentId={inc.id} />
 
       <NotesSection incident={inc} canEdit={canEdit} />
 

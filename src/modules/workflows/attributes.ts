@@ -1,0 +1,94 @@
+import type { IncidentDetail } from '../incidents/schemas.js';
+import type { IncidentInput } from '../incidents/schemas.js';
+import type { Attributes } from './conditions.js';
+
+/** The Source DLP Type choices of a statement; "Any" matches every source. */
+export const SOURCE_DLP_TYPES = ['Any', 'Email', 'Endpoint', 'Inline', 'SaaS Security'] as const;
+export type SourceDlpType = (typeof SOURCE_DLP_TYPES)[number];
+
+/** What the evaluator needs of an incident: its list row plus the ingested details. */
+export type IncidentFacts = Pick<
+  IncidentDetail,
+  | 'severity'
+  | 'priority'
+  | 'status'
+  | 'sourceType'
+  | 'dlpType'
+  | 'action'
+  | 'rules'
+  | 'engines'
+  | 'dictionaries'
+  | 'userName'
+  | 'userEmail'
+  | 'department'
+  | 'destination'
+  | 'host'
+  | 'fileName'
+  | 'labels'
+  | 'incidentDate'
+> & { details?: Partial<IncidentDetail['details']> };
+
+function extension(name: string | undefined): string | undefined {
+  const m = name ? /\.([A-Za-z0-9]{1,16})$/.exec(name) : null;
+  return m ? m[1].toLowerCase() : undefined;
+}
+
+/** An incident's attributes as predicates name them (conditions.ts PROPERTIES). */
+export function attributesOf(i: IncidentFacts): Attributes {
+  const d = i.details ?? {};
+  const r = d.recipients;
+  return {
+    severity: i.severity,
+    priority: i.priority,
+    status: i.status,
+    sourceType: i.sourceType,
+    dlpType: i.dlpType,
+    action: i.action,
+    rules: i.rules,
+    engines: i.engines,
+    dictionaries: i.dictionaries.map((x) => x.name),
+    matchCount: i.dictionaries.reduce((n, x) => n + x.matchCount, 0),
+    userName: i.userName,
+    userEmail: i.userEmail,
+    department: i.department,
+    clientIp: d.user?.clientIp,
+    destination: i.destination,
+    host: i.host,
+    url: d.url,
+    fileName: i.fileName,
+    fileType: d.file?.type ?? extension(i.fileName),
+    channel: d.channel,
+    application: d.application?.name,
+    labels: i.labels.map((l) => (l.value ? `${l.name}: ${l.value}` : l.name)),
+    recipients: r ? [...r.triggered, ...r.internal, ...r.external] : [],
+    incidentDate: i.incidentDate,
+  };
+}
+
+const DEFAULT_PRIORITY = { Critical: 'Critical', High: 'High', Medium: 'Medium', Low: 'Low', Info: 'Low' } as const;
+
+/** A pasted incident in the ingestion format (Test panel), as it would look once ingested. */
+export function factsFromInput(i: IncidentInput): IncidentFacts {
+  let host: string | null = i.host ?? null;
+  if (!host && i.url) host = new URL(i.url).hostname;
+  return {
+    severity: i.severity,
+    priority: i.priority ?? DEFAULT_PRIORITY[i.severity],
+    status: 'New',
+    sourceType: i.sourceType,
+    dlpType: i.dlpType ?? null,
+    action: i.action,
+    rules: i.rules,
+    engines: i.engines,
+    dictionaries: i.dictionaries,
+    userName: i.user.name ?? '',
+    userEmail: i.user.email.toLowerCase(),
+    department: i.user.department ?? null,
+    destination: i.destination ?? host ?? i.recipients?.triggered[0] ?? i.recipients?.external[0] ?? '',
+    host,
+    fileName: i.file?.name ?? '',
+    labels: [],
+    incidentDate: new Date(i.incidentDate).toISOString(),
+    details: { user: i.user, file: i.file, application: i.application, recipients: i.recipients, url: i.url, channel: i.channel },
+  };
+}

@@ -1,0 +1,214 @@
+import type { Kysely } from 'kysely';
+import type { AnyExec } from '../../platform/db/database.js';
+import { nowIso } from '../../platform/db/database.js';
+import { AppError } from '../../platform/http/errors.js';
+import type { Job, JobQueue } from '../../platform/jobs/index.js';
+import { fullPermissions } from '../../platform/permissions.js';
+import { systemPrincipal } from '../../platform/principal.js';
+import type { IncidentDetail } from '../incidents/schemas.js';
+import type { IncidentEventInput } from '../incidents/ticket-hooks.js';
+import { attributesOf } from './attributes.js';
+import { matches, type Condition } from './conditions.js';
+import type { WorkflowsTables } from './migrations.js';
+import { PermanentStepError, stepSpec, type StepRegistry, type StepRunner, type StepSpec } from './steps.js';
+import type { ExecutionRecord, MappingRecord, WorkflowsStore } from './store.js';
+
+export const EVALUATE_JOB = 'workflows.evaluate';
+export const STEP_JOB = 'workflows.step';
+export type EvaluatePayload = { incidentIds: number[] };
+export type StepPayload = { executionId: number; step: number };
+const STEP_MAX_ATTEMPTS = 10;
+
+export type EngineDeps = {
+  db: Kysely<WorkflowsTables>;
+  jobs: Pick<JobQueue, 'enqueue'>;
+  incidents: {
+    detail(orgId: number, id: number): Promise<IncidentDetail>;
+    recordEvent(exec: AnyExec, orgId: number, incidentId: number, event: IncidentEventInput): Promise<void>;
+  };
+};
+
+/** A mapping statement ready to test: its parsed condition and its workflow's current version. */
+export type CompiledStatement = {
+  record: MappingRecord;
+  condition: Condition | null;
+  workflow: { id: number; name: string; versionId: number };
+};
+
+/** Does the statement's Source DLP Type and condition hold for the incident? */
+export function statementMatches(s: Pick<CompiledStatement, 'record' | 'condition'>, incident: Parameters<typeof attributesOf>[0]): boolean {
+  if (s.record.source_dlp_type !== 'Any' && s.record.source_dlp_type !== incident.sourceType) return false;
+  return s.condition ? matches(s.condition, attributesOf(incident)) : true;
+}
+
+/**
+ * The durable engine. An execution is one incident running one workflow version; each step is a
+ * job. A step's outcome and the move to the next step commit together, so a step whose outcome is
+ * recorded never runs again; a step cut short (the process died) runs again knowing it may have
+ * acted (`resumed`), and the step kinds are written to find what they did instead of redoing it.
+ */
+export class WorkflowEngine {
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly store: WorkflowsStore,
+    private readonly steps: StepRegistry,
+    /** The org's statements, compiled (the service caches them). */
+    private readonly statements: (orgId: number) => Promise<CompiledStatement[]>,
+  ) {}
+
+  /** Inside the ingestion transaction: the new incidents will be evaluated once, by the worker. */
+  async onIngested(exec: AnyExec, orgId: number, incidentIds: number[]): Promise<void> {
+    if (!incidentIds.length) return;
+    const payload: EvaluatePayload = { incidentIds };
+    // Incident ids are unique, so the first id names this batch's evaluation.
+    await this.deps.jobs.enqueue(exec, { kind: EVALUATE_JOB, orgId, payload, dedupeKey: `${EVALUATE_JOB}:${incidentIds[0]}`, maxAttempts: STEP_MAX_ATTEMPTS });
+  }
+
+  /** The evaluation job: the first matching statement starts its workflow; an incident is started once ("ingest" is unique). */
+  async evaluate(job: Job<EvaluatePayload>): Promise<void> {
+    const orgId = job.orgId!;
+    const statements = await this.statements(orgId);
+    if (!statements.length) return;
+    for (const incidentId of job.payload.incidentIds) {
+      let incident: IncidentDetail;
+      try {
+        incident = await this.deps.incidents.detail(orgId, incidentId);
+      } catch (err) {
+        if (err instanceof AppError && err.statusCode === 404) continue; // deleted since
+        throw err;
+      }
+      const hit = statements.find((s) => statementMatches(s, incident));
+      if (hit) await this.start(orgId, incidentId, hit.workflow, 'ingest', 'System');
+    }
+  }
+
+  /** Starts an execution on the workflow's current version; null when one exists for this trigger. */
+  async start(
+    orgId: number,
+    incidentId: number,
+    wf: CompiledStatement['workflow'],
+    triggerKey: string,
+    startedBy: string,
+    adminId: number | null = null,
+    /** Written in the same transaction (the audit entry of a Run workflow). */
+    also?: (trx: AnyExec, executionId: number) => Promise<void>,
+  ) {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const id = await this.store.insertExecution(trx, {
+        org_id: orgId,
+        incident_id: incidentId,
+        workflow_id: wf.id,
+        workflow_name: wf.name,
+        version_id: wf.versionId,
+        trigger_key: triggerKey,
+        status: 'running',
+        next_step: 0,
+        reason: null,
+        started_by: startedBy,
+        started_at: nowIso(),
+        finished_at: null,
+      });
+      if (id === null) return null;
+      await this.deps.incidents.recordEvent(trx, orgId, incidentId, {
+        action: 'workflow',
+        summary: `Workflow ${wf.name} started`,
+        changedBy: startedBy,
+        adminId,
+      });
+      await this.enqueueStep(trx, orgId, id, 0);
+      if (also) await also(trx, id);
+      return id;
+    });
+  }
+
+  private enqueueStep(exec: AnyExec, orgId: number, executionId: number, step: number, delayMs = 0) {
+    const payload: StepPayload = { executionId, step };
+    return this.deps.jobs.enqueue(exec, {
+      kind: STEP_JOB,
+      orgId,
+      payload,
+      dedupeKey: `${STEP_JOB}:${executionId}:${step}`,
+      maxAttempts: STEP_MAX_ATTEMPTS,
+      runAt: delayMs ? new Date(Date.now() + delayMs) : undefined,
+    });
+  }
+
+  private async specsOf(e: ExecutionRecord): Promise<StepSpec[]> {
+    const v = await this.store.versionById(e.org_id, e.version_id);
+    if (!v) return [];
+    return (JSON.parse(v.steps) as unknown[]).map((s) => stepSpec.parse(s));
+  }
+
+  /** The step job. Throws to retry (transient); stops the execution on a permanent failure. */
+  async runStep(job: Job<StepPayload>): Promise<void> {
+    const { executionId, step } = job.payload;
+    const e = await this.store.execution(executionId);
+    // Already past this step (its outcome is recorded), or stopped: nothing to do.
+    if (!e || e.status !== 'running' || e.next_step !== step) return;
+    const specs = await this.specsOf(e);
+    const spec = specs[step];
+    if (!spec) {
+      await this.stop(e, step, null, `Step ${step + 1} is missing from version ${e.version_id} of workflow ${e.workflow_name}.`);
+      return;
+    }
+    const { resumed, firstStartedAt } = await this.store.markStarted(e.org_id, e.id, step, spec.kind);
+    const runner = this.steps[spec.kind] as StepRunner | undefined;
+    if (!runner) {
+      await this.stop(e, step, spec.kind, `Steps of kind ${spec.kind} cannot run yet.`);
+      return;
+    }
+    let result;
+    try {
+      result = await runner.run(spec, {
+        orgId: e.org_id,
+        incidentId: e.incident_id,
+        executionId: e.id,
+        workflowName: e.workflow_name,
+        actor: systemPrincipal(e.org_id, fullPermissions()),
+        resumed,
+        firstStartedAt,
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof PermanentStepError) {
+        await this.stop(e, step, spec.kind, message);
+        return;
+      }
+      if (job.attempts >= job.maxAttempts) {
+        await this.stop(e, step, spec.kind, `Gave up after ${job.attempts} attempts: ${message}`);
+        return;
+      }
+      await this.store.noteAttemptFailed(e.id, step, `Attempt ${job.attempts} failed, will retry: ${message}`);
+      throw err;
+    }
+    const last = step === specs.length - 1;
+    await this.deps.db.transaction().execute(async (trx) => {
+      const recorded = await this.store.finishOutcome(trx, e.id, step, { status: 'done', detail: result.detail, ticket_id: result.ticketId ?? null });
+      if (!recorded) return; // another worker recorded it first
+      const moved = await this.store.advance(trx, e.id, step, last ? { status: 'completed', finished_at: nowIso() } : {});
+      if (!moved) throw new Error(`execution ${e.id} moved past step ${step} concurrently`);
+      if (last) {
+        await this.deps.incidents.recordEvent(trx, e.org_id, e.incident_id, {
+          action: 'workflow',
+          summary: `Workflow ${e.workflow_name} completed`,
+          changedBy: 'System',
+          adminId: null,
+        });
+      } else await this.enqueueStep(trx, e.org_id, e.id, step + 1, result.delayNextMs);
+    });
+  }
+
+  /** Stops with a visible reason: on the step, on the execution and in State Changes. */
+  private async stop(e: ExecutionRecord, step: number, kind: string | null, reason: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      if (kind) await this.store.finishOutcome(trx, e.id, step, { status: 'failed', detail: reason, ticket_id: null });
+      if (!(await this.store.stop(trx, e.id, reason))) return;
+      await this.deps.incidents.recordEvent(trx, e.org_id, e.incident_id, {
+        action: 'workflow',
+        summary: `Workflow ${e.workflow_name} stopped at step ${step + 1}: ${reason}`,
+        changedBy: 'System',
+        adminId: null,
+      });
+    });
+  }
+}

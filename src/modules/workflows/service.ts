@@ -1,0 +1,629 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { descriptorOf } from '../../connectors/descriptors.js';
+import type { AnyExec } from '../../platform/db/database.js';
+import { nowIso } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
+import { AppError, badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import type { Job, JobQueue } from '../../platform/jobs/index.js';
+import type { Principal } from '../../platform/principal.js';
+import type { AuditRecorder } from '../audit/service.js';
+import type { IncidentIngestHooks } from '../incidents/ingest-hooks.js';
+import { incidentInput, type CloseBody, type IncidentDetail } from '../incidents/schemas.js';
+import type { IncidentTicketHooks } from '../incidents/ticket-hooks.js';
+import type { AssigneeRecord } from '../integration-users/service.js';
+import type { UserView } from '../integration-users/schemas.js';
+import type { JiraProjectView } from '../integrations/schemas.js';
+import type { IntegrationSummary } from '../integrations/service.js';
+import type { CreateTicketInput, TicketView } from '../tickets/schemas.js';
+import { attributesOf, factsFromInput, type IncidentFacts, type SourceDlpType } from './attributes.js';
+import { evaluate, OPERATIONS, OPERATIONS_BY_KIND, PROPERTIES, validateCondition, type Condition } from './conditions.js';
+import { WorkflowEngine, type CompiledStatement, type EvaluatePayload, type StepPayload } from './engine.js';
+import type { WorkflowsTables } from './migrations.js';
+import type {
+  CreateWorkflowBody,
+  ExecutionView,
+  MappingBody,
+  MappingView,
+  TemplateView,
+  TestBody,
+  TestResult,
+  TicketingOptions,
+  UpdateWorkflowBody,
+  WorkflowSettings,
+  WorkflowView,
+} from './schemas.js';
+import { closeIncidentStep, createTicketStep, stepSpec, waitStep, type StepSpec } from './steps.js';
+import { WorkflowsStore, type WorkflowRecord } from './store.js';
+import { TEMPLATES, templateOf, type TemplateKey } from './templates.js';
+
+const MODULE = 'Workflows';
+
+export type WorkflowsDeps = {
+  db: Kysely<WorkflowsTables>;
+  audit: AuditRecorder;
+  jobs: Pick<JobQueue, 'enqueue'>;
+  incidents: {
+    detail(orgId: number, id: number): Promise<IncidentDetail>;
+    close(actor: Principal, id: number, body: CloseBody): Promise<unknown>;
+    ticketHooks: Pick<IncidentTicketHooks, 'recordEvent'>;
+    ingestHooks: Pick<IncidentIngestHooks, 'onIngested'>;
+  };
+  tickets: {
+    create(actor: Principal, incidentId: number, input: CreateTicketInput): Promise<TicketView>;
+    forIncident(orgId: number, incidentId: number): Promise<TicketView[]>;
+  };
+  integrations: {
+    summary(orgId: number, id: number): Promise<IntegrationSummary | null>;
+    summaries(orgId: number): Promise<IntegrationSummary[]>;
+    projects(orgId: number, integrationId: number): Promise<JiraProjectView[]>;
+  };
+  integrationUsers: {
+    getAssignee(orgId: number, id: number): Promise<AssigneeRecord | null>;
+    listAssignable(orgId: number, integrationId: number): Promise<UserView[]>;
+  };
+  labels: { resolve(orgId: number, pick: { labelId: number; value?: string | null }, field: string): Promise<{ name: string; value: string | null }> };
+};
+
+const field = (name: string, message: string) => badRequest(`${name}: ${message}`, [{ field: name, message }]);
+
+const STEP_LABEL: Record<string, string> = { create_ticket: 'Create ticket', close_incident: 'Close incident', wait: 'Wait' };
+
+/**
+ * Workflows (issue #11): definitions made from templates (with versions), the ordered mapping
+ * statements that pick one for each new incident, the Test panel, Run workflow, and the engine
+ * (engine.ts) that runs them through the job queue.
+ */
+export class WorkflowsService {
+  readonly store: WorkflowsStore;
+  readonly engine: WorkflowEngine;
+
+  constructor(private readonly deps: WorkflowsDeps) {
+    this.store = new WorkflowsStore(deps.db);
+    this.engine = new WorkflowEngine(
+      {
+        db: deps.db,
+        jobs: deps.jobs,
+        incidents: { detail: deps.incidents.detail.bind(deps.incidents), recordEvent: (...a) => deps.incidents.ticketHooks.recordEvent(...a) },
+      },
+      this.store,
+      { create_ticket: createTicketStep(deps.tickets), close_incident: closeIncidentStep(deps.incidents), wait: waitStep },
+      (orgId) => this.compiled(orgId),
+    );
+    deps.incidents.ingestHooks.onIngested((exec, orgId, ids) => this.engine.onIngested(exec, orgId, ids));
+  }
+
+  // ---------------------------------------------------------------- templates
+
+  async templates(orgId: number): Promise<TemplateView[]> {
+    const counts = new Map<string, number>();
+    for (const w of await this.store.listWorkflows(orgId)) counts.set(w.template, (counts.get(w.template) ?? 0) + 1);
+    return TEMPLATES.map((t) => ({ ...t, available: t.unavailableReason === null, count: counts.get(t.key) ?? 0 }));
+  }
+
+  // ---------------------------------------------------------------- workflows
+
+  private async view(r: WorkflowRecord, exec?: AnyExec): Promise<WorkflowView> {
+    const v = await this.store.version(r.org_id, r.id, r.current_version, exec);
+    return {
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      template: r.template as TemplateKey,
+      templateName: templateOf(r.template)?.name ?? r.template,
+      status: 'Published',
+      version: r.current_version,
+      settings: v ? (JSON.parse(v.settings) as WorkflowSettings) : {},
+      steps: v ? (JSON.parse(v.steps) as StepSpec[]) : [],
+      mappings: await this.store.countMappingsOf(r.org_id, r.id, exec),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  async list(orgId: number, q: { search?: string; template?: string; mapped?: 'yes' | 'no' }): Promise<WorkflowView[]> {
+    const rows = await this.store.listWorkflows(orgId);
+    const needle = q.search?.toLowerCase();
+    const views = await Promise.all(
+      rows
+        .filter((r) => (!q.template || r.template === q.template) && (!needle || `${r.name} ${r.description ?? ''}`.toLowerCase().includes(needle)))
+        .map((r) => this.view(r)),
+    );
+    return views.filter((v) => !q.mapped || (q.mapped === 'yes') === v.mappings > 0);
+  }
+
+  async get(orgId: number, id: number): Promise<WorkflowView> {
+    const r = await this.store.getWorkflow(orgId, id);
+    if (!r) throw notFound('Workflow');
+    return this.view(r);
+  }
+
+  /** The steps a template's workflow runs, from its settings; refusals name the setting to fix. */
+  private async stepsFor(orgId: number, template: TemplateKey, s: WorkflowSettings): Promise<StepSpec[]> {
+    const t = templateOf(template)!;
+    if (t.unavailableReason) throw field('template', `${t.name} cannot be used yet. ${t.unavailableReason}`);
+    if (template === 'auto_create_tickets') {
+      if (s.close) throw field('settings.close', `${t.name} has no close step; leave the close fields out.`);
+      if (!s.ticketing)
+        throw field('settings.ticketing', `${t.name} needs a Ticketing Configuration: Default Ticketing System and Default Ticket Assignee Email.`);
+      return [{ kind: 'create_ticket', ...(await this.checkTicketing(orgId, s.ticketing)) }];
+    }
+    if (s.ticketing) throw field('settings.ticketing', `${t.name} creates no ticket; leave the Ticketing Configuration out.`);
+    const close = s.close ?? { falsePositive: false };
+    if (template === 'auto_close_with_resolution_label' && !close.resolutionLabelId)
+      throw field('settings.close.resolutionLabelId', `${t.name} needs a Resolution Label Name. Pick a label from Setup > Labels.`);
+    if (close.resolutionLabelId)
+      await this.deps.labels.resolve(orgId, { labelId: close.resolutionLabelId, value: close.resolutionValue }, 'settings.close.resolutionLabelId');
+    else if (close.resolutionValue) throw field('settings.close.resolutionValue', 'pick a Resolution Label Name first.');
+    return [
+      {
+        kind: 'close_incident',
+        notes: close.notes || undefined,
+        resolutionLabelId: close.resolutionLabelId,
+        resolutionValue: close.resolutionValue ?? null,
+        falsePositive: close.falsePositive,
+      },
+    ];
+  }
+
+  private async checkTicketing(orgId: number, s: NonNullable<WorkflowSettings['ticketing']>) {
+    const f = 'settings.ticketing';
+    const i = await this.deps.integrations.summary(orgId, s.integrationId);
+    if (!i || (i.type !== 'servicenow' && i.type !== 'jira_cloud'))
+      throw field(
+        `${f}.integrationId`,
+        `your organization has no ServiceNow or Jira Cloud integration ${s.integrationId}. Pick a Default Ticketing System from Setup > Integrations.`,
+      );
+    if (!i.enabled) throw field(`${f}.integrationId`, `the integration ${i.name} is disabled. Enable it on Setup > Integrations first.`);
+    if (i.type === 'jira_cloud') {
+      if (!s.projectId) throw field(`${f}.projectId`, `pick the Jira Project of ${i.name} the tickets go to.`);
+      const p = (await this.deps.integrations.projects(orgId, i.id)).find((x) => x.id === s.projectId);
+      if (!p) throw field(`${f}.projectId`, `project ${s.projectId} is not a project of ${i.name}; sync its project list if it is new.`);
+      if (!p.labelsSupported)
+        throw field(`${f}.projectId`, `project ${p.key} has no Labels field on its create screen, which tickets need to be created exactly once.`);
+    } else if (s.projectId !== undefined || s.issueTypeId !== undefined) throw field(`${f}.projectId`, 'ServiceNow has no projects; leave Jira Project out.');
+    const u = await this.deps.integrationUsers.getAssignee(orgId, s.integrationUserId);
+    if (!u || u.integrationId !== i.id)
+      throw field(
+        `${f}.integrationUserId`,
+        `user ${s.integrationUserId} is not an integration user of ${i.name}. Add them on Setup > Integration Users first.`,
+      );
+    if (u.removed || u.status !== 'active')
+      throw field(`${f}.integrationUserId`, `${u.email} is not active and cannot be assigned tickets. Pick an active user.`);
+    return { integrationId: i.id, projectId: s.projectId, issueTypeId: s.issueTypeId, integrationUserId: u.id };
+  }
+
+  private nameTaken(name: string) {
+    return conflict(`A workflow named "${name}" already exists. Choose another Workflow Name.`);
+  }
+
+  async create(actor: Principal, body: CreateWorkflowBody): Promise<WorkflowView> {
+    const steps = await this.stepsFor(actor.orgId, body.template, body.settings);
+    const now = nowIso();
+    const id = await this.deps.db
+      .transaction()
+      .execute(async (trx) => {
+        const wid = await this.store.insertWorkflow(trx, {
+          org_id: actor.orgId,
+          name: body.name,
+          description: body.description ?? null,
+          template: body.template,
+          current_version: 1,
+          created_at: now,
+          updated_at: now,
+        });
+        await this.store.insertVersion(trx, {
+          org_id: actor.orgId,
+          workflow_id: wid,
+          version: 1,
+          settings: JSON.stringify(body.settings),
+          steps: JSON.stringify(steps),
+          created_by: actor.label,
+          created_at: now,
+        });
+        await this.deps.audit.record(trx, actor, {
+          action: 'Insert',
+          module: MODULE,
+          resource: 'Workflow',
+          resourceId: wid,
+          notes: `Added workflow ${body.name} (${templateOf(body.template)!.name})`,
+          after: { name: body.name, template: body.template, settings: body.settings },
+        });
+        return wid;
+      })
+      .catch((e: unknown) => {
+        if (isUniqueViolation(e)) throw this.nameTaken(body.name);
+        throw e;
+      });
+    return this.get(actor.orgId, id);
+  }
+
+  /** A new version when the settings change: running executions finish on the one they started with. */
+  async update(actor: Principal, id: number, body: UpdateWorkflowBody): Promise<WorkflowView> {
+    const before = await this.get(actor.orgId, id);
+    const settings = body.settings ?? before.settings;
+    const steps = body.settings ? await this.stepsFor(actor.orgId, before.template, settings) : before.steps;
+    const changedSteps = JSON.stringify(steps) !== JSON.stringify(before.steps) || JSON.stringify(settings) !== JSON.stringify(before.settings);
+    const now = nowIso();
+    await this.deps.db
+      .transaction()
+      .execute(async (trx) => {
+        const version = changedSteps ? before.version + 1 : before.version;
+        if (changedSteps)
+          await this.store.insertVersion(trx, {
+            org_id: actor.orgId,
+            workflow_id: id,
+            version,
+            settings: JSON.stringify(settings),
+            steps: JSON.stringify(steps),
+            created_by: actor.label,
+            created_at: now,
+          });
+        await this.store.updateWorkflow(trx, actor.orgId, id, {
+          name: body.name ?? before.name,
+          description: body.description === undefined ? before.description : body.description,
+          current_version: version,
+          updated_at: now,
+        });
+        await this.deps.audit.record(trx, actor, {
+          action: 'Update',
+          module: MODULE,
+          resource: 'Workflow',
+          resourceId: id,
+          notes: `Updated workflow ${body.name ?? before.name}${changedSteps ? ` (version ${version})` : ''}`,
+          before: { name: before.name, description: before.description, settings: before.settings },
+          after: { name: body.name ?? before.name, description: body.description === undefined ? before.description : body.description, settings },
+        });
+      })
+      .catch((e: unknown) => {
+        if (isUniqueViolation(e)) throw this.nameTaken(body.name!);
+        throw e;
+      });
+    return this.get(actor.orgId, id);
+  }
+
+  async remove(actor: Principal, id: number): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const r = await this.store.getWorkflow(actor.orgId, id, trx);
+      if (!r) throw notFound('Workflow');
+      const used = await this.store.countMappingsOf(actor.orgId, id, trx);
+      if (used)
+        throw conflict(
+          `Workflow ${r.name} is used by ${used} mapping statement${used === 1 ? '' : 's'}. Delete or change ${used === 1 ? 'it' : 'them'} on Workflow Mappings first.`,
+        );
+      await this.store.deleteWorkflow(trx, actor.orgId, id);
+      await this.deps.audit.record(trx, actor, {
+        action: 'Delete',
+        module: MODULE,
+        resource: 'Workflow',
+        resourceId: id,
+        notes: `Deleted workflow ${r.name}`,
+        before: { name: r.name, template: r.template },
+      });
+    });
+  }
+
+  /** Auto Create Tickets choices: enabled ticketing integrations, their Jira projects and active users. */
+  async ticketingOptions(orgId: number): Promise<TicketingOptions> {
+    const list = (await this.deps.integrations.summaries(orgId)).filter((i) => i.enabled && (i.type === 'servicenow' || i.type === 'jira_cloud'));
+    return {
+      integrations: await Promise.all(
+        list.map(async (i) => ({
+          id: i.id,
+          name: i.name,
+          type: i.type as 'servicenow' | 'jira_cloud',
+          service: i.type === 'jira_cloud' ? 'JiraCloud' : 'ServiceNow',
+          projects:
+            i.type === 'jira_cloud'
+              ? (await this.deps.integrations.projects(orgId, i.id)).filter((p) => p.labelsSupported).map((p) => ({ id: p.id, key: p.key, name: p.name }))
+              : [],
+          users: (await this.deps.integrationUsers.listAssignable(orgId, i.id)).map((u) => ({ id: u.id, name: u.name, email: u.email })),
+        })),
+      ),
+    };
+  }
+
+  // ---------------------------------------------------------------- mappings
+
+  vocabulary() {
+    return {
+      sourceDlpTypes: ['Any', 'Email', 'Endpoint', 'Inline', 'SaaS Security'],
+      operations: [...OPERATIONS],
+      properties: PROPERTIES.map((p) => ({
+        key: p.key,
+        label: p.label,
+        kind: p.kind,
+        operations: [...OPERATIONS_BY_KIND[p.kind]],
+        ...(p.ranks ? { values: [...p.ranks] } : {}),
+      })),
+    };
+  }
+
+  async mappings(orgId: number, exec?: AnyExec): Promise<MappingView[]> {
+    const names = new Map((await this.store.listWorkflows(orgId, exec)).map((w) => [w.id, w.name]));
+    return (await this.store.mappings(orgId, exec)).map((m, i) => ({
+      id: m.id,
+      position: i + 1,
+      workflowId: m.workflow_id,
+      workflowName: names.get(m.workflow_id) ?? '',
+      sourceDlpType: m.source_dlp_type as SourceDlpType,
+      condition: m.condition ? (JSON.parse(m.condition) as Condition) : null,
+    }));
+  }
+
+  private async checkMapping(orgId: number, body: MappingBody, exec: AnyExec): Promise<WorkflowRecord> {
+    const wf = await this.store.getWorkflow(orgId, body.workflowId, exec);
+    if (!wf) throw field('workflowId', `workflow ${body.workflowId} does not exist. Pick one from Workflows.`);
+    if (body.condition) {
+      const problems = validateCondition(body.condition);
+      if (problems.length)
+        throw badRequest(
+          `${problems[0].path}: ${problems[0].message}`,
+          problems.map((p) => ({ field: p.path, message: p.message })),
+        );
+    }
+    return wf;
+  }
+
+  private mappingAudit(body: MappingBody, wf: WorkflowRecord) {
+    return { workflow: wf.name, sourceDlpType: body.sourceDlpType, condition: body.condition };
+  }
+
+  async addMapping(actor: Principal, body: MappingBody): Promise<MappingView> {
+    const id = await this.deps.db.transaction().execute(async (trx) => {
+      const wf = await this.checkMapping(actor.orgId, body, trx);
+      const all = await this.store.mappings(actor.orgId, trx);
+      const now = nowIso();
+      const mid = await this.store.insertMapping(trx, {
+        org_id: actor.orgId,
+        position: all.length ? all[all.length - 1].position + 1 : 1,
+        workflow_id: wf.id,
+        source_dlp_type: body.sourceDlpType,
+        condition: body.condition ? JSON.stringify(body.condition) : null,
+        created_at: now,
+        updated_at: now,
+      });
+      await this.deps.audit.record(trx, actor, {
+        action: 'Insert',
+        module: MODULE,
+        resource: 'Workflow Mapping',
+        resourceId: mid,
+        notes: `Added mapping statement for workflow ${wf.name}`,
+        after: this.mappingAudit(body, wf),
+      });
+      return mid;
+    });
+    return (await this.mappings(actor.orgId)).find((m) => m.id === id)!;
+  }
+
+  async updateMapping(actor: Principal, id: number, body: MappingBody): Promise<MappingView> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const before = (await this.mappings(actor.orgId, trx)).find((m) => m.id === id);
+      if (!before) throw notFound('Mapping statement');
+      const wf = await this.checkMapping(actor.orgId, body, trx);
+      await this.store.updateMapping(trx, actor.orgId, id, {
+        workflow_id: wf.id,
+        source_dlp_type: body.sourceDlpType,
+        condition: body.condition ? JSON.stringify(body.condition) : null,
+        updated_at: nowIso(),
+      });
+      await this.deps.audit.record(trx, actor, {
+        action: 'Update',
+        module: MODULE,
+        resource: 'Workflow Mapping',
+        resourceId: id,
+        notes: `Updated mapping statement ${before.position}`,
+        before: { workflow: before.workflowName, sourceDlpType: before.sourceDlpType, condition: before.condition },
+        after: this.mappingAudit(body, wf),
+      });
+    });
+    return (await this.mappings(actor.orgId)).find((m) => m.id === id)!;
+  }
+
+  async deleteMapping(actor: Principal, id: number): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const before = (await this.mappings(actor.orgId, trx)).find((m) => m.id === id);
+      if (!before) throw notFound('Mapping statement');
+      await this.store.deleteMapping(trx, actor.orgId, id);
+      await this.deps.audit.record(trx, actor, {
+        action: 'Delete',
+        module: MODULE,
+        resource: 'Workflow Mapping',
+        resourceId: id,
+        notes: `Deleted mapping statement ${before.position} (workflow ${before.workflowName})`,
+        before: { workflow: before.workflowName, sourceDlpType: before.sourceDlpType, condition: before.condition },
+      });
+    });
+  }
+
+  /** Up/down: swaps the statement with its neighbour; at an end it is refused (nothing to swap with). */
+  async moveMapping(actor: Principal, id: number, direction: 'up' | 'down'): Promise<MappingView[]> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const all = await this.store.mappings(actor.orgId, trx);
+      const i = all.findIndex((m) => m.id === id);
+      if (i < 0) throw notFound('Mapping statement');
+      const j = direction === 'up' ? i - 1 : i + 1;
+      if (j < 0 || j >= all.length) throw conflict(`Statement ${i + 1} is already the ${direction === 'up' ? 'first' : 'last'}; it cannot move ${direction}.`);
+      // Renumber densely so equal or gapped positions from older data still swap cleanly.
+      const order = all.map((m) => m.id);
+      [order[i], order[j]] = [order[j], order[i]];
+      for (const [k, mid] of order.entries())
+        if (all.find((m) => m.id === mid)!.position !== k + 1) await this.store.updateMapping(trx, actor.orgId, mid, { position: k + 1 });
+      await this.deps.audit.record(trx, actor, {
+        action: 'Update',
+        module: MODULE,
+        resource: 'Workflow Mapping',
+        resourceId: id,
+        notes: `Moved mapping statement ${i + 1} ${direction} to position ${j + 1}`,
+        before: { position: i + 1 },
+        after: { position: j + 1 },
+      });
+    });
+    return this.mappings(actor.orgId);
+  }
+
+  /** The org's statements with their workflows' current versions (what ingestion evaluates). */
+  private async compiled(orgId: number): Promise<CompiledStatement[]> {
+    const rows = await this.store.mappings(orgId);
+    if (!rows.length) return [];
+    const names = new Map((await this.store.listWorkflows(orgId)).map((w) => [w.id, w.name]));
+    const versions = await this.store.currentVersionIds(orgId);
+    const out: CompiledStatement[] = [];
+    for (const r of rows) {
+      const name = names.get(r.workflow_id);
+      const versionId = versions.get(r.workflow_id);
+      if (name === undefined || versionId === undefined) continue;
+      out.push({ record: r, condition: r.condition ? (JSON.parse(r.condition) as Condition) : null, workflow: { id: r.workflow_id, name, versionId } });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- test panel
+
+  /** Which statement matches, why each earlier one did not, what would happen; creates nothing. */
+  async test(orgId: number, body: TestBody): Promise<TestResult> {
+    let facts: IncidentFacts;
+    if ('incidentId' in body) facts = await this.deps.incidents.detail(orgId, body.incidentId);
+    else {
+      const parsed = incidentInput.safeParse(body.incident);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        const where = first.path.length ? `incident.${first.path.map(String).join('.')}` : 'incident';
+        throw field(where, `${first.message} (paste an incident in the format POST /api/v1/incidents takes).`);
+      }
+      facts = factsFromInput(parsed.data);
+    }
+    const statements: TestResult['statements'] = [];
+    for (const [i, s] of (await this.compiled(orgId)).entries()) {
+      let matched: boolean;
+      let reason: string;
+      if (s.record.source_dlp_type !== 'Any' && s.record.source_dlp_type !== facts.sourceType) {
+        matched = false;
+        reason = `Source DLP Type is ${s.record.source_dlp_type}; the incident's is ${facts.sourceType}`;
+      } else if (!s.condition) {
+        matched = true;
+        reason = `every ${s.record.source_dlp_type === 'Any' ? '' : `${s.record.source_dlp_type} `}incident matches`;
+      } else {
+        const v = evaluate(s.condition, attributesOf(facts));
+        matched = v.ok;
+        reason = v.reason;
+      }
+      statements.push({ id: s.record.id, position: i + 1, workflowName: s.workflow.name, matched, reason });
+      if (matched) {
+        const v = await this.store.versionById(orgId, s.workflow.versionId);
+        const specs = v ? (JSON.parse(v.steps) as unknown[]).map((x) => stepSpec.parse(x)) : [];
+        return {
+          statements,
+          match: {
+            statementId: s.record.id,
+            workflowId: s.workflow.id,
+            workflowName: s.workflow.name,
+            wouldDo: await Promise.all(specs.map((x) => this.describe(orgId, x))),
+          },
+        };
+      }
+    }
+    return { statements, match: null };
+  }
+
+  private async describe(orgId: number, s: StepSpec): Promise<string> {
+    if (s.kind === 'wait') return `Wait ${s.seconds} seconds`;
+    if (s.kind === 'close_incident') return `Close the incident${s.falsePositive ? ' as a false positive' : ''}${s.notes ? ` with notes "${s.notes}"` : ''}`;
+    const i = await this.deps.integrations.summary(orgId, s.integrationId);
+    const u = await this.deps.integrationUsers.getAssignee(orgId, s.integrationUserId);
+    const project = s.projectId && i ? (await this.deps.integrations.projects(orgId, i.id)).find((p) => p.id === s.projectId) : undefined;
+    return `Create a ${i ? descriptorOf(i.type).label : ''} ticket on ${i?.name ?? `integration ${s.integrationId}`}${project ? ` in project ${project.key}` : ''} assigned to ${u?.email ?? `user ${s.integrationUserId}`}`;
+  }
+
+  // ---------------------------------------------------------------- executions
+
+  /** Run workflow on an existing incident (a new execution each time it is asked for). */
+  async run(actor: Principal, incidentId: number, workflowId: number): Promise<ExecutionView> {
+    await this.deps.incidents.detail(actor.orgId, incidentId);
+    const compiled = await this.currentOf(actor.orgId, workflowId);
+    const id = await this.engine.start(actor.orgId, incidentId, compiled, `manual:${randomUUID()}`, actor.label, actor.adminId, async (trx, executionId) =>
+      this.deps.audit.record(trx, actor, {
+        action: 'Insert',
+        module: MODULE,
+        resource: 'Workflow Execution',
+        resourceId: executionId,
+        notes: `Ran workflow ${compiled.name} on incident ${incidentId}`,
+        after: { workflow: compiled.name, incidentId },
+      }),
+    );
+    return (await this.executions(actor.orgId, incidentId)).find((e) => e.id === id)!;
+  }
+
+  async runMany(actor: Principal, ids: number[], workflowId: number) {
+    await this.currentOf(actor.orgId, workflowId);
+    const results: { id: number; ok: boolean; error?: { code: string; message: string } }[] = [];
+    for (const id of [...new Set(ids)]) {
+      try {
+        await this.run(actor, id, workflowId);
+        results.push({ id, ok: true });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        results.push({ id, ok: false, error: { code: err.code, message: err.message } });
+      }
+    }
+    const succeeded = results.filter((r) => r.ok).length;
+    return { succeeded, failed: results.length - succeeded, results };
+  }
+
+  private async currentOf(orgId: number, workflowId: number) {
+    const w = await this.store.getWorkflow(orgId, workflowId);
+    if (!w) throw field('workflowId', `workflow ${workflowId} does not exist. Pick one from Workflows.`);
+    const v = await this.store.version(orgId, w.id, w.current_version);
+    return { id: w.id, name: w.name, versionId: v!.id };
+  }
+
+  /** The Workflow section of Incident Details: each execution, its steps with time and outcome. */
+  async executions(orgId: number, incidentId: number): Promise<ExecutionView[]> {
+    await this.deps.incidents.detail(orgId, incidentId);
+    const rows = await this.store.executionsOf(orgId, incidentId);
+    const outcomes = await this.store.outcomesOf(rows.map((r) => r.id));
+    const out: ExecutionView[] = [];
+    for (const e of rows) {
+      const v = await this.store.versionById(orgId, e.version_id);
+      const specs = v ? (JSON.parse(v.steps) as StepSpec[]) : [];
+      out.push({
+        id: e.id,
+        incidentId: e.incident_id,
+        workflowId: e.workflow_id,
+        workflowName: e.workflow_name,
+        versionId: e.version_id,
+        trigger: e.trigger_key === 'ingest' ? 'ingest' : 'manual',
+        status: e.status,
+        reason: e.reason,
+        startedBy: e.started_by,
+        startedAt: e.started_at,
+        finishedAt: e.finished_at,
+        steps: specs.map((s, index) => {
+          const o = outcomes.find((x) => x.execution_id === e.id && x.step_index === index);
+          return {
+            index,
+            kind: s.kind,
+            label: s.kind === 'wait' ? `Wait ${s.seconds} seconds` : (STEP_LABEL[s.kind] ?? s.kind),
+            status: o?.status ?? 'pending',
+            detail: o?.detail ?? null,
+            ticketId: o?.ticket_id ?? null,
+            attempts: o?.attempts ?? 0,
+            startedAt: o?.started_at ?? null,
+            finishedAt: o?.finished_at ?? null,
+          };
+        }),
+      });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  runEvaluateJob(job: Job): Promise<void> {
+    return this.engine.evaluate(job as Job<EvaluatePayload>);
+  }
+
+  runStepJob(job: Job): Promise<void> {
+    return this.engine.runStep(job as Job<StepPayload>);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Workflows in chromium against the Jira sandbox (issue 11 "Done when"): add an Auto Create Tickets
+ * workflow from its template, map it with a statement (Source DLP Type Inline AND severity EQUALS
+ * High), Test it against a pasted incident, ingest a batch through the API and see each matching
+ * incident get exactly one ticket with no click while the others get none; then the same with an
+ * Auto Close workflow added from the Workflows page.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describeE2E, type ApiClient } from './harness.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+
+const JIRA = 'E2E WF Jira';
+
+function incident(transactionId: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    transactionId,
+    incidentDate: new Date(Date.now() - 5 * 60_000).toISOString(),
+    severity: 'High',
+    sourceType: 'Inline',
+    action: 'Block',
+    rules: ['E2E Workflow Rule'],
+    user: { name: 'Wendy Flow', email: 'wendy.flow@corp.example', department: 'Finance' },
+    ...over,
+  };
+}
+
+/** A Mantine Select: open it by its label, pick the option. */
+async function pick(page: Page, scope: Page | Locator, label: string, option: string | RegExp) {
+  // Mantine's Select is a combobox (searchable ones may be exposed as a textbox).
+  await scope
+    .getByRole('combobox', { name: label, exact: true })
+    .or(scope.getByRole('textbox', { name: label, exact: true }))
+    .first()
+    .click();
+  await page.getByRole('option', { name: option }).first().click();
+}
+
+let sb: Sandbox;
+
+describeE2E(
+  'workflows',
+  (h) => {
+    let api: ApiClient;
+    let key: string;
+
+    async function ingest(items: unknown[]): Promise<Record<string, number>> {
+      const res = await fetch(`${h.server.url}/api/v1/incidents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ incidents: items }),
+      });
+      const body = (await res.json()) as { results: { transactionId: string; id: number }[] };
+      expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
+      return Object.fromEntries(body.results.map((r) => [r.transactionId, r.id]));
+    }
+
+    beforeAll(async () => {
+      sb = await startSandbox({ port: 0, host: '127.0.0.1' });
+      api = await h.api();
+      const jira = (
+        await api.post<{ id: number }>('/integrations', {
+          type: 'jira_cloud',
+          name: JIRA,
+          baseUrl: sb.jiraUrl,
+          credentials: { email: sb.credentials.jira.email, apiToken: sb.credentials.jira.apiToken },
+        })
+      ).id;
+      await api.post('/integration-users', { integrationId: jira, email: 'fred@example.com' });
+      await api.post(`/integrations/${jira}/projects/sync`);
+      const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
+      key = (await api.post<{ key: string }>('/api-keys', { name: 'E2E workflows engine', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id })).key;
+    });
+    afterAll(async () => {
+      await sb?.close();
+    });
+
+    it('Auto Create Tickets: template → workflow → statement → Test → ingestion gives each matching incident one ticket, the others none', async () => {
+      const page = await h.newPage();
+      await h.login(page);
+      await h.navigate(page, 'Workflow Templates');
+      const templates = page.getByRole('table', { name: 'Workflow Templates' });
+      await templates.getByText('Auto Notify User and Escalate to Manager').waitFor();
+      expect(await templates.getByRole('row').count()).toBe(10); // header + nine
+      await templates.getByRole('row').filter({ hasText: 'Auto Escalate' }).getByText('Needs a notification channel').first().waitFor();
+      await page.getByRole('button', { name: 'Add New Workflow Definition from Auto Create Tickets' }).click();
+
+      const form = page.getByRole('form', { name: 'Workflow Settings' });
+      await form.waitFor();
+      await page.getByTestId('steps-graphic').getByText('Create Ticket').waitFor();
+      await form.getByRole('textbox', { name: 'Workflow Name', exact: true }).fill('Inline High to Jira');
+      await pick(page, form, 'Ticketing Service', 'JiraCloud');
+      await pick(page, form, 'Default Ticketing System', JIRA);
+      await pick(page, form, 'Jira Project', /^SEC — /);
+      await pick(page, form, 'Default Ticket Assignee Email', /^fred@example\.com/);
+      await form.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/\/workflows$/);
+      const row = page.getByRole('table', { name: 'Workflows' }).getByRole('row').filter({ hasText: 'Inline High to Jira' });
+      await row.getByText('Auto Create Tickets').waitFor();
+      await row.getByText('Published').waitFor();
+
+      // Mapping → Add Statement, from the row's Mapping "Add".
+      await row.getByRole('button', { name: 'Add mapping for Inline High to Jira' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add Statement' });
+      await dialog.waitFor();
+      await h.settled(page);
+      await pick(page, dialog, 'Source DLP Type', 'Inline');
+      await dialog.getByRole('button', { name: 'Add Condition' }).click();
+      const cond = dialog.getByTestId('condition-0');
+      await pick(page, cond, 'Property', 'Severity');
+      await pick(page, cond, 'Operation', 'EQUALS');
+      await pick(page, cond, 'Value', 'High');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      const statement = page.getByTestId('statement-1');
+      await statement.getByText('Inline High to Jira').waitFor();
+      await statement.getByText('severity EQUALS "High"').waitFor();
+
+      // Test: a pasted Inline High incident matches and would make a Jira ticket; nothing is created.
+      const test = page.getByRole('region', { name: 'Test' });
+      await test.getByText('Paste incident JSON').click();
+      await test.getByRole('textbox', { name: 'Incident JSON' }).fill(JSON.stringify(incident('E2E-WF-PASTED')));
+      await test.getByRole('button', { name: 'Test', exact: true }).click();
+      const result = page.getByTestId('test-result');
+      await result.getByText(/Statement 1 \(Inline High to Jira\): severity EQUALS "High" is true/).waitFor();
+      await result.getByText(/Create a JiraCloud ticket on E2E WF Jira in project SEC assigned to fred@example\.com/).waitFor();
+      await test.getByRole('textbox', { name: 'Incident JSON' }).fill(JSON.stringify(incident('E2E-WF-PASTED', { severity: 'Medium' })));
+      await test.getByRole('button', { name: 'Test', exact: true }).click();
+      await result.getByText('No statement matches: no workflow would run.').waitFor();
+
+      const ids = await ingest([
+        incident('E2E-WF-HIGH-1'),
+        incident('E2E-WF-MEDIUM', { severity: 'Medium' }),
+        incident('E2E-WF-ENDPOINT', { sourceType: 'Endpoint', channel: 'USB' }),
+        incident('E2E-WF-HIGH-2'),
+      ]);
+      const tickets = async (id: number) =>
+        (await api.get<{ items: { id: number; state: string; ticketKey: string | null }[] }>(`/incidents/${id}/tickets`)).items;
+      for (const t of ['E2E-WF-HIGH-1', 'E2E-WF-HIGH-2']) {
+        await expect.poll(async () => (await tickets(ids[t])).map((x) => x.state), { timeout: 30_000, interval: 250 }).toEqual(['open']);
+      }
+      for (const t of ['E2E-WF-HIGH-1', 'E2E-WF-HIGH-2']) {
+        const [ticket] = await tickets(ids[t]);
+        expect(sb.state.jira.issues.filter((i) => i.labels.includes(`wfa-${ticket.id}`))).toHaveLength(1);
+      }
+
+      await page.goto(`/incidents/${ids['E2E-WF-HIGH-1']}`);
+      const section = page.getByTestId('workflow-section');
+      await section.getByText('Inline High to Jira').waitFor();
+      await section.getByText('completed').first().waitFor();
+      await section.getByText(/Ticket requested on E2E WF Jira/).waitFor();
+      await page
+        .getByTestId('state-changes')
+        .getByRole('row')
+        .filter({ hasText: 'Workflow Inline High to Jira completed' })
+        .filter({ hasText: 'System' })
+        .waitFor();
+      // The incidents that do not match got nothing (their evaluation ran in the same job as the others').
+      for (const t of ['E2E-WF-MEDIUM', 'E2E-WF-ENDPOINT']) {
+        expect(await tickets(ids[t])).toEqual([]);
+        expect((await api.get<{ items: unknown[] }>(`/incidents/${ids[t]}/workflow-executions`)).items).toEqual([]);
+      }
+      // Still exactly one each, after everything settled.
+      for (const t of ['E2E-WF-HIGH-1', 'E2E-WF-HIGH-2']) expect(await tickets(ids[t])).toHaveLength(1);
+    });
+
+    it('Auto Close: added from the Workflows page, mapped second; matching incidents are Resolved by System', async () => {
+      const page = await h.newPage();
+      await h.login(page);
+      await h.navigate(page, 'Workflows');
+      await page.getByTestId('add-predefined-workflow').click();
+      await page.getByRole('menuitem', { name: 'Auto Close Data Protection Incident', exact: true }).click();
+      const form = page.getByRole('form', { name: 'Workflow Settings' });
+      await form.waitFor();
+      await form.getByRole('textbox', { name: 'Workflow Name', exact: true }).fill('Close bot noise');
+      await form.getByRole('textbox', { name: 'Notes' }).fill('Automated test traffic.');
+      await form.getByRole('checkbox', { name: 'False Positive' }).check();
+      await form.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/\/workflows$/);
+
+      await h.navigate(page, 'Workflow Mappings');
+      await page.getByTestId('add-statement').click();
+      const dialog = page.getByRole('dialog', { name: 'Add Statement' });
+      await dialog.waitFor();
+      await h.settled(page);
+      await pick(page, dialog, 'Workflow Name', 'Close bot noise');
+      await dialog.getByRole('button', { name: 'Add Condition' }).click();
+      const cond = dialog.getByTestId('condition-0');
+      await pick(page, cond, 'Property', 'User Email');
+      await pick(page, cond, 'Operation', 'LIKE');
+      await cond.getByRole('textbox', { name: 'Value' }).fill('%@bots.example');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByTestId('statement-2').getByText('Close bot noise').waitFor();
+
+      const ids = await ingest([
+        incident('E2E-WF-BOT', { severity: 'Low', user: { email: 'crawler@bots.example' } }),
+        incident('E2E-WF-HUMAN', { severity: 'Low' }),
+      ]);
+      const status = async (id: number) => (await api.get<{ status: string }>(`/incidents/${id}`)).status;
+      await expect.poll(() => status(ids['E2E-WF-BOT']), { timeout: 30_000, interval: 250 }).toBe('Resolved');
+      await page.goto(`/incidents/${ids['E2E-WF-BOT']}`);
+      await page.getByTestId('workflow-section').getByText('Close bot noise').waitFor();
+      await page.getByTestId('state-changes').getByRole('row').filter({ hasText: 'Automated test traffic.' }).filter({ hasText: 'System' }).waitFor();
+      expect(await status(ids['E2E-WF-HUMAN'])).toBe('New');
+
+      // Delete is refused while the statement uses the workflow; the dialog says why.
+      await h.navigate(page, 'Workflows');
+      await page.getByRole('button', { name: 'Delete Close bot noise' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete Workflow' });
+      await confirm.getByRole('button', { name: 'Delete' }).click();
+      await confirm
+        .getByText(/is used by 1 mapping statement/)
+        .first()
+        .waitFor();
+    });
+  },
+  { env: { WFA_ALLOW_PRIVATE_TARGETS: 'true' } },
+);

@@ -1,0 +1,33 @@
+import { Fragment } from 'react';
+import { Paper, Stack, Text } from '@mantine/core';
+
+export const STEP_LABELS: Record<string, string> = {
+  create_ticket: 'Create Ticket',
+  close_incident: 'Close Incident',
+  wait: 'Wait',
+  notify_user: 'Notify User',
+  escalate: 'Escalate',
+};
+
+/** The Workflow Settings graphic: Start, each step as a tile, End. */
+export function StepsGraphic({ steps }: { steps: string[] }) {
+  const tiles = ['Start', ...steps.map((s) => STEP_LABELS[s] ?? s), 'End'];
+  return (
+    <Stack gap={4} align="center" aria-label="Workflow steps" data-testid="steps-graphic">
+      {tiles.map((label, i) => (
+        <Fragment key={i}>
+          {i > 0 ? (
+            <Text c="dimmed" aria-hidden>
+              ↓
+            </Text>
+          ) : null}
+          <Paper withBorder px="md" py={6} radius={i === 0 || i === tiles.length - 1 ? 'xl' : 'sm'} miw={160} ta="center">
+            <Text size="sm" fw={i === 0 || i === tiles.length - 1 ? 400 : 600}>
+              {label}
+            </Text>
+          </Paper>
+        </Fragment>
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,145 @@
+import { useState } from 'react';
+import { Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useAuth } from '../../auth';
+import { Dialog } from '../../components/Dialog';
+import { DateTime, ErrorState, Loading } from '../../components/common';
+import { FormError } from '../../components/forms';
+import { notifyError, notifySuccess } from '../../components/notify';
+import { Section } from '../incidents/Section';
+import { runWorkflow, useExecutions, useWorkflows, workflowKeys, type ExecutionView } from './api';
+
+const STATUS_COLOR: Record<string, string> = { running: 'blue', completed: 'green', failed: 'red', pending: 'gray', started: 'blue', done: 'green' };
+
+/** Incident Details > Workflow: which workflow ran, each step with its time and outcome, the ticket it made; Run workflow. */
+export function WorkflowSection({ incidentId }: { incidentId: number }) {
+  const { can } = useAuth();
+  const canRun = can('Incidents', 'edit') && can('Workflows and Mappings', 'view');
+  const q = useExecutions(incidentId);
+  const [open, setOpen] = useState(false);
+  return (
+    <Section
+      title="Workflow"
+      testId="workflow-section"
+      actions={
+        canRun ? (
+          <Button size="compact-sm" variant="light" onClick={() => setOpen(true)}>
+            Run workflow
+          </Button>
+        ) : null
+      }
+    >
+      {q.isLoading ? (
+        <Loading label="Loading workflow runs…" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : !q.data?.items.length ? (
+        <Text size="sm" c="dimmed">
+          No workflow has run on this incident.
+        </Text>
+      ) : (
+        <Stack>
+          {q.data.items.map((e) => (
+            <Execution key={e.id} e={e} />
+          ))}
+        </Stack>
+      )}
+      {canRun ? <RunDialog incidentId={incidentId} opened={open} onClose={() => setOpen(false)} /> : null}
+    </Section>
+  );
+}
+
+function Execution({ e }: { e: ExecutionView }) {
+  return (
+    <Stack gap={4} data-testid={`execution-${e.id}`}>
+      <Group gap="xs">
+        <Text fw={600} size="sm">
+          {e.workflowName}
+        </Text>
+        <Badge color={STATUS_COLOR[e.status]} variant="light">
+          {e.status}
+        </Badge>
+        <Text size="xs" c="dimmed">
+          {e.trigger === 'ingest' ? 'On ingestion' : `Run by ${e.startedBy}`}, <DateTime value={e.startedAt} />
+        </Text>
+      </Group>
+      {e.reason ? (
+        <Text size="sm" c="red">
+          Stopped: {e.reason}
+        </Text>
+      ) : null}
+      <Table aria-label={`Steps of ${e.workflowName}`} withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Step</Table.Th>
+            <Table.Th>Outcome</Table.Th>
+            <Table.Th>Time</Table.Th>
+            <Table.Th>Details</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {e.steps.map((s) => (
+            <Table.Tr key={s.index}>
+              <Table.Td>{s.label}</Table.Td>
+              <Table.Td>
+                <Badge color={STATUS_COLOR[s.status]} variant="light">
+                  {s.status}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <DateTime value={s.finishedAt ?? s.startedAt} />
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">
+                  {s.detail ?? '—'}
+                  {s.ticketId ? ` (ticket #${s.ticketId}, see Ticket)` : ''}
+                  {s.attempts > 1 ? ` — ${s.attempts} attempts` : ''}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+function RunDialog({ incidentId, opened, onClose }: { incidentId: number; opened: boolean; onClose(): void }) {
+  const qc = useQueryClient();
+  // Only once opened: the list needs Workflows and Mappings view, which not every incident viewer has.
+  const workflows = useWorkflows({}, opened);
+  const [id, setId] = useState<string | null>(null);
+  const run = useMutation({
+    mutationFn: () => runWorkflow(incidentId, Number(id)),
+    onSuccess: (e) => {
+      notifySuccess('Workflow started', `${e.workflowName} is running on this incident.`);
+      void qc.invalidateQueries({ queryKey: workflowKeys.executions(incidentId) });
+      void qc.invalidateQueries({ queryKey: ['incidents'] });
+      onClose();
+    },
+    onError: (err) => notifyError('Could not run the workflow', err),
+  });
+  return (
+    <Dialog opened={opened} onClose={run.isPending ? () => undefined : onClose} title="Run workflow" centered>
+      <Stack>
+        <FormError error={run.isError ? run.error : null} />
+        <Select
+          label="Workflow Name"
+          data={(workflows.data?.items ?? []).map((w) => ({ value: String(w.id), label: `${w.name} (${w.templateName})` }))}
+          value={id}
+          onChange={setId}
+          nothingFoundMessage="No workflow; add one on Workflows"
+          searchable
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} disabled={run.isPending}>
+            Cancel
+          </Button>
+          <Button onClick={() => run.mutate()} disabled={!id} loading={run.isPending}>
+            Run
+          </Button>
+        </Group>
+      </Stack>
+    </Dialog>
+  );
+}

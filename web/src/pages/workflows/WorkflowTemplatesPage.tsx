@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Badge, Button, Group, List, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { useAuth } from '../../auth';
+import { Dialog } from '../../components/Dialog';
+import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { STEP_LABELS } from './StepsGraphic';
+import { useTemplates, type TemplateView } from './api';
+
+/** Workflows > Workflow Templates: the nine pre-defined templates; the notify/escalate ones wait for a notification channel. */
+export function WorkflowTemplatesPage() {
+  const { can } = useAuth();
+  const canAdd = can('Workflows and Mappings', 'edit');
+  const navigate = useNavigate();
+  const q = useTemplates();
+  const [viewing, setViewing] = useState<TemplateView | null>(null);
+  return (
+    <>
+      <PageHeader
+        title="Workflow Templates"
+        description="Pre-defined workflows. Add a workflow definition from a template, then map it on Workflow Mappings."
+      />
+      {q.isLoading ? (
+        <Loading label="Loading templates…" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : !q.data?.items.length ? (
+        <EmptyState title="No templates" />
+      ) : (
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped aria-label="Workflow Templates">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Template Name</Table.Th>
+                <Table.Th>Template Description</Table.Th>
+                <Table.Th>Counts</Table.Th>
+                <Table.Th>Actions</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {q.data.items.map((t) => (
+                <Table.Tr key={t.key} data-testid={`template-${t.key}`}>
+                  <Table.Td fw={500}>
+                    {t.name}
+                    {t.available ? null : (
+                      <Badge ml="xs" color="gray" variant="light">
+                        Needs a notification channel
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{t.description}</Text>
+                    {t.unavailableReason ? (
+                      <Text size="xs" c="dimmed">
+                        {t.unavailableReason}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>{t.count}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      <Button size="compact-sm" variant="subtle" aria-label={`View Workflow Template ${t.name}`} onClick={() => setViewing(t)}>
+                        View
+                      </Button>
+                      {canAdd ? (
+                        <Tooltip label={t.unavailableReason ?? 'Add New Workflow Definition'}>
+                          <Button
+                            size="compact-sm"
+                            variant="subtle"
+                            aria-label={`Add New Workflow Definition from ${t.name}`}
+                            disabled={!t.available}
+                            onClick={() => navigate(`/workflows/new/${t.key}`)}
+                          >
+                            Add
+                          </Button>
+                        </Tooltip>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Dialog opened={!!viewing} onClose={() => setViewing(null)} title={viewing?.name ?? ''} centered>
+        {viewing ? (
+          <Stack>
+            <Text size="sm">{viewing.description}</Text>
+            <Text size="sm" fw={500}>
+              Steps
+            </Text>
+            <List type="ordered" size="sm">
+              {viewing.steps.map((s, i) => (
+                <List.Item key={i}>{STEP_LABELS[s] ?? s}</List.Item>
+              ))}
+            </List>
+            {viewing.unavailableReason ? (
+              <Text size="sm" c="orange">
+                {viewing.unavailableReason}
+              </Text>
+            ) : null}
+          </Stack>
+        ) : null}
+      </Dialog>
+    </>
+  );
+}

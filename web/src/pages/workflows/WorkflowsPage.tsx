@@ -1,0 +1,162 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Badge, Button, Group, Menu, Select, Table, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useAuth } from '../../auth';
+import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
+import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
+import { notifyError, notifySuccess } from '../../components/notify';
+import { useDeleteWorkflow, useTemplates, useWorkflows } from './api';
+
+/** Workflows: the org's workflow definitions; Add Pre-defined Workflow from a template. */
+export function WorkflowsPage() {
+  const { can } = useAuth();
+  const canEdit = can('Workflows and Mappings', 'edit');
+  const navigate = useNavigate();
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search.trim(), 200);
+  const [template, setTemplate] = useState<string | null>(null);
+  const [mapped, setMapped] = useState<string | null>(null);
+  const templates = useTemplates();
+  const q = useWorkflows({ search: debounced || undefined, template: template ?? undefined, mapped: (mapped as 'yes' | 'no' | null) ?? undefined });
+
+  const remove = useConfirmAction(
+    useDeleteWorkflow({
+      onSuccess: (_v, w) => notifySuccess('Workflow deleted', `${w.name} was deleted.`),
+      onError: (err) => notifyError('Could not delete the workflow', err),
+    }),
+  );
+
+  const available = (templates.data?.items ?? []).filter((t) => t.available);
+  return (
+    <>
+      <PageHeader
+        title="Workflows"
+        description="Workflows run on new incidents chosen by Workflow Mappings. Edits apply to future incidents; running ones finish unchanged."
+        actions={
+          canEdit ? (
+            <Menu position="bottom-end">
+              <Menu.Target>
+                <Button data-testid="add-predefined-workflow">Add Pre-defined Workflow</Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {available.map((t) => (
+                  <Menu.Item key={t.key} onClick={() => navigate(`/workflows/new/${t.key}`)}>
+                    {t.name}
+                  </Menu.Item>
+                ))}
+              </Menu.Dropdown>
+            </Menu>
+          ) : null
+        }
+      />
+      <Group mb="md" align="end">
+        <TextInput
+          aria-label="Search workflows"
+          placeholder="Search workflow names"
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          maw={320}
+        />
+        <Select
+          aria-label="Template Name filter"
+          placeholder="Any template"
+          clearable
+          data={(templates.data?.items ?? []).map((t) => ({ value: t.key, label: t.name }))}
+          value={template}
+          onChange={setTemplate}
+          maw={320}
+        />
+        <Select
+          aria-label="Mapping filter"
+          placeholder="Mapped or not"
+          clearable
+          data={[
+            { value: 'yes', label: 'Mapped' },
+            { value: 'no', label: 'Not mapped' },
+          ]}
+          value={mapped}
+          onChange={setMapped}
+          maw={200}
+        />
+      </Group>
+      {q.isLoading ? (
+        <Loading label="Loading workflows…" />
+      ) : q.isError ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} />
+      ) : !q.data?.items.length ? (
+        <EmptyState title={debounced || template || mapped ? 'No matching workflows' : 'No workflows yet'}>
+          {canEdit ? 'Use "Add Pre-defined Workflow" to make one from a template.' : null}
+        </EmptyState>
+      ) : (
+        <Table.ScrollContainer minWidth={720}>
+          <Table striped highlightOnHover aria-label="Workflows">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Workflow Name</Table.Th>
+                <Table.Th>Template Name</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Mapping</Table.Th>
+                <Table.Th>Action</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {q.data.items.map((w) => (
+                <Table.Tr key={w.id} data-testid={`workflow-row-${w.id}`}>
+                  <Table.Td fw={500}>{w.name}</Table.Td>
+                  <Table.Td>{w.templateName}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={w.status === 'Published' ? 'green' : 'gray'}>
+                      {w.status}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      {canEdit ? (
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          aria-label={`Add mapping for ${w.name}`}
+                          onClick={() => navigate(`/workflow-mappings?add=${w.id}`)}
+                        >
+                          Add
+                        </Button>
+                      ) : null}
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        aria-label={`View mappings of ${w.name}`}
+                        disabled={!w.mappings}
+                        onClick={() => navigate(`/workflow-mappings?workflow=${w.id}`)}
+                      >
+                        View ({w.mappings})
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      <Button size="compact-sm" variant="subtle" aria-label={`Edit ${w.name}`} onClick={() => navigate(`/workflows/${w.id}/edit`)}>
+                        {canEdit ? 'Edit' : 'View'}
+                      </Button>
+                      {canEdit ? (
+                        <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${w.name}`} onClick={() => remove.ask(w)}>
+                          Delete
+                        </Button>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <ConfirmDialog {...remove.dialog} title="Delete Workflow" confirmLabel="Delete">
+        Delete the workflow <b>{remove.target?.name}</b>?{' '}
+        {remove.target?.mappings
+          ? `It is used by ${remove.target.mappings} mapping statement(s), so it cannot be deleted until they are removed.`
+          : 'Incidents it ran on keep their history.'}
+      </ConfirmDialog>
+    </>
+  );
+}
