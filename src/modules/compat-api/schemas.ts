@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../platform/http/input.js';
 
 /**
  * The compatible API's wire shapes: what scripts and SDKs written for the reference product send
@@ -15,7 +16,7 @@ const dateTime = z.string().describe('ISO-8601 date-time (UTC)');
 /* ------------------------------------------------------------------ authentication */
 
 /** Both fields are strings; snake_case is the vendor's (the only snake_case payload). */
-export const tokenRequest = z.object({ key_id: z.string(), key_secret: z.string() });
+export const tokenRequest = z.object({ key_id: text().max(200), key_secret: text().max(500) });
 export const tokenResponse = z.object({
   token: z.string().min(1),
   token_type: z.literal('Bearer'),
@@ -153,11 +154,11 @@ export const incidentGroupList = z.object({ incidentGroups: z.array(incidentGrou
  * ignored, `null`/`""` mean "not given"; wrong types are still a 400 naming the field.
  */
 const blank = (v: unknown) => (v === null || v === '' ? undefined : v);
-const optionalText = z.preprocess(blank, z.string().trim().max(4000, 'must be at most 4000 characters').optional());
+const optionalText = z.preprocess(blank, text().trim().max(4000, 'must be at most 4000 characters').optional());
 
 export const filterField = z.object({
-  name: z.string().trim().min(1, 'name is required'),
-  value: z.preprocess((v) => (v === null ? [] : v), z.array(z.union([z.string(), z.record(z.string(), z.array(z.string()))])).max(200)),
+  name: text().trim().min(1, 'name is required'),
+  value: z.preprocess((v) => (v === null ? [] : v), z.array(z.union([text(), z.record(text(), z.array(text()))])).max(200)),
 });
 export const filterBody = z.object({
   fields: z.preprocess((v) => (v === null ? undefined : v), z.array(filterField).max(50).optional()),
@@ -177,15 +178,15 @@ export const pagingQuery = z.object({
   page: z.preprocess(blank, z.coerce.number().int().min(0, 'page starts at 0').max(1_000_000).optional()),
   /** Clamped to 1..100, never refused: one vendor client asks for 1000 by default. */
   pageSize: z.preprocess(blank, z.coerce.number().int().optional()),
-  pageId: z.preprocess(blank, z.string().max(2000).optional()),
+  pageId: z.preprocess(blank, text().max(2000).optional()),
 });
 
 export const closeBody = z.object({
   resolutionLabel: z.preprocess(
     (v) => (v === null ? undefined : v),
-    z.object({ key: z.preprocess(blank, z.string().trim().optional()), value: z.preprocess(blank, z.string().trim().optional()) }).optional(),
+    z.object({ key: z.preprocess(blank, text().trim().optional()), value: z.preprocess(blank, text().trim().optional()) }).optional(),
   ),
-  resolutionCode: z.preprocess(blank, z.string().trim().optional()),
+  resolutionCode: z.preprocess(blank, text().trim().optional()),
   notes: optionalText,
 });
 export const notesBody = z.object({ notes: optionalText });
@@ -193,7 +194,7 @@ export const labelsBody = z.object({
   labels: z.preprocess(
     (v) => (v === null ? undefined : v),
     z
-      .array(z.object({ key: z.string().trim().min(1, 'key is required'), value: z.preprocess(blank, z.string().trim().optional()) }))
+      .array(z.object({ key: text().trim().min(1, 'key is required'), value: z.preprocess(blank, text().trim().optional()) }))
       .max(50)
       .optional(),
   ),
@@ -202,7 +203,7 @@ export const groupsBody = z.object({
   incidentGroupIds: z.preprocess(
     (v) => (v === null ? undefined : v),
     z
-      .array(z.union([z.number().int().min(0), z.string().regex(/^\d{1,16}$/, 'must be a numeric id')]))
+      .array(z.union([z.number().int().min(0), text().regex(/^\d{1,16}$/, 'must be a numeric id')]))
       .max(1000)
       .optional(),
   ),

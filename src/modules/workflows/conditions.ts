@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { nameText, text } from '../../platform/http/input.js';
 
 /**
  * Mapping conditions: predicates (Property, Operation, Value) combined with NOT / AND / OR, and the
@@ -72,10 +73,10 @@ export const OPERATIONS_BY_KIND: Record<PropertyKind, readonly Operation[]> = {
   rank: ['EQUALS', 'NOT_EQUALS', 'LESS_THAN', 'GREATER_THAN', 'EXISTS'],
 };
 
-const scalar = z.union([z.string().max(1000), z.number()]);
+const scalar = z.union([text().max(1000), z.number().finite()]);
 export const predicateSchema = z.strictObject({
   type: z.literal('predicate'),
-  property: z.string().min(1).max(100),
+  property: nameText().min(1).max(100),
   operation: z.enum(OPERATIONS),
   /** A list means "any of" for EQUALS / NOT_EQUALS / CONTAINS_EXACT / LIKE / subnets; EXISTS takes none. */
   value: z.union([scalar, z.array(scalar).max(500)]).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bodyId, nameText, text } from '../../platform/http/input.js';
 import { SOURCE_DLP_TYPES } from './attributes.js';
 import { conditionSchema, OPERATIONS } from './conditions.js';
 import { stepSpec } from './steps.js';
@@ -8,9 +9,9 @@ export { SOURCE_DLP_TYPES } from './attributes.js';
 export { OPERATIONS, OPERATIONS_BY_KIND, PROPERTIES, type Condition, type Predicate } from './conditions.js';
 export { TEMPLATE_KEYS } from './templates.js';
 
-const id = z.number().int().positive();
-const name = z.string().trim().min(1, 'Workflow Name is required.').max(200, 'Workflow Name must be at most 200 characters.');
-const description = z.string().trim().max(2000).nullish();
+const id = bodyId();
+const name = nameText().trim().min(1, 'Workflow Name is required.').max(200, 'Workflow Name must be at most 200 characters.');
+const description = text().trim().max(2000).nullish();
 
 /* ------------------------------------------------------------------ templates */
 
@@ -34,15 +35,15 @@ export const ticketingSettings = z.strictObject({
   integrationId: id,
   /** Jira Project (JiraCloud only). */
   projectId: id.optional(),
-  issueTypeId: z.string().trim().min(1).max(64).optional(),
+  issueTypeId: nameText().trim().min(1).max(64).optional(),
   /** Default Ticket Assignee Email: an integration user of that integration. */
   integrationUserId: id,
 });
 /** Auto Close (With Resolution Label): the close fields. */
 export const closeSettings = z.strictObject({
-  notes: z.string().trim().max(4000).optional(),
+  notes: text().trim().max(4000).optional(),
   resolutionLabelId: id.optional(),
-  resolutionValue: z.string().trim().max(100).nullish(),
+  resolutionValue: nameText().trim().max(100).nullish(),
   falsePositive: z.boolean().default(false),
 });
 export const workflowSettings = z.strictObject({ ticketing: ticketingSettings.optional(), close: closeSettings.optional() });
@@ -72,7 +73,7 @@ export const workflowView = z.object({
 export type WorkflowView = z.infer<typeof workflowView>;
 
 export const workflowListQuery = z.object({
-  search: z.string().trim().max(200).optional(),
+  search: text().trim().max(200).optional(),
   template: z.enum(TEMPLATE_KEYS).optional(),
   mapped: z.enum(['yes', 'no']).optional(),
 });
