@@ -193,6 +193,10 @@ describeE2E(
       for (const label of ['Added: 1', 'Not found: 1', 'Inactive: 1', 'Duplicate: 1', 'Error: 1']) await imp.getByText(label).waitFor();
       const results = imp.getByRole('table', { name: 'Import results' });
       await results.getByRole('row').filter({ hasText: 'nobody@example.com' }).getByText('Not found').waitFor();
+      // Each row names its own reason (not a bare "Error"), in whole words.
+      const unknown = results.getByRole('row').filter({ hasText: 'x@example.com' }).getByText('Unknown integration', { exact: true });
+      await unknown.waitFor();
+      expect(await unknown.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
       const [resDownload] = await Promise.all([page.waitForEvent('download'), imp.getByRole('link', { name: 'Download results (CSV)' }).click()]);
       const resText = fs.readFileSync((await resDownload.path())!, 'utf8');
       expect(resText).toContain(`abel.tuter@example.com,${SN},added`);

@@ -136,27 +136,26 @@ export class UserImport {
           this.store.finishImportRow(exec, importId, row.id, result, message, userId);
         const email = emailInput.safeParse(row.email);
         if (!email.success) {
-          await finish(this.db, 'error', row.email ? `"${row.email}" is not a valid email address.` : 'The email is empty.');
+          await finish(this.db, 'invalid_email', row.email ? `"${row.email}" is not a valid email address.` : 'The email is empty.');
           continue;
         }
         const ref = byName.get(row.integration.toLowerCase());
         if (!ref) {
           await finish(
             this.db,
-            'error',
+            'unknown_integration',
             row.integration ? `This organization has no ${systemNames()} integration named "${row.integration}".` : 'The integration is empty.',
           );
           continue;
         }
         if (!ref.enabled) {
-          await finish(this.db, 'error', `The integration "${ref.name}" is disabled.`);
+          await finish(this.db, 'integration_disabled', `The integration "${ref.name}" is disabled.`);
           continue;
         }
         const r = await this.lookups.resolve(orgId, ref, email.data, conn(ref.id));
         const message = this.lookups.message(ref, email.data, r);
         if (r.outcome !== 'found') {
-          const result: ImportRowResult =
-            r.outcome === 'already_added' ? 'duplicate' : r.outcome === 'not_found' ? 'not_found' : r.outcome === 'inactive' ? 'inactive' : 'error';
+          const result: ImportRowResult = r.outcome === 'already_added' ? 'duplicate' : r.outcome;
           await finish(this.db, result, message);
           continue;
         }

@@ -11,7 +11,24 @@ export const STATUS_LABELS = { active: 'Active', inactive: 'Inactive', deleted_i
 export const LOOKUP_OUTCOMES = ['found', 'not_found', 'inactive', 'ambiguous', 'already_added', 'email_hidden', 'unreachable', 'credentials_refused'] as const;
 export type LookupOutcome = (typeof LOOKUP_OUTCOMES)[number];
 
-export const IMPORT_RESULTS = ['added', 'not_found', 'inactive', 'duplicate', 'error'] as const;
+/**
+ * A row's result, as precise as Add User's refusals. The import's counts group everything after
+ * `duplicate` under `error` ("Not added"); `error` itself is what no other result says.
+ */
+export const IMPORT_RESULTS = [
+  'added',
+  'not_found',
+  'inactive',
+  'duplicate',
+  'ambiguous',
+  'email_hidden',
+  'invalid_email',
+  'unknown_integration',
+  'integration_disabled',
+  'unreachable',
+  'credentials_refused',
+  'error',
+] as const;
 export const MAX_IMPORT_ROWS = 5000;
 export const MAX_BULK_VERIFY = 200;
 

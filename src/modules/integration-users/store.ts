@@ -360,7 +360,8 @@ export class IntegrationUsersStore {
       .where('result', 'is', null)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
-    const counter = result === 'error' ? 'errors' : result;
+    // The four outcomes with their own count; every other reason counts as not added ("errors").
+    const counter = result === 'added' || result === 'not_found' || result === 'inactive' || result === 'duplicate' ? result : 'errors';
     await exec
       .updateTable('integration_user_imports')
       .set((eb) => ({ processed: eb('processed', '+', 1), [counter]: eb(counter, '+', 1) }))

@@ -1,3 +1,4 @@
+import type { IMPORT_RESULTS } from './schemas.js';
 import type { Generated } from 'kysely';
 
 /** Status of an integration user as last seen in its ticketing system. */
@@ -32,7 +33,7 @@ export interface IntegrationUsersTable {
 }
 
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
-export type ImportRowResult = 'added' | 'not_found' | 'inactive' | 'duplicate' | 'error';
+export type ImportRowResult = (typeof IMPORT_RESULTS)[number];
 
 export interface IntegrationUserImportsTable {
   id: Generated<number>;

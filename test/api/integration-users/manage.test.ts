@@ -174,11 +174,11 @@ describe('import', () => {
     const csv = [
       'email,integration',
       'beth.anglin@example.com,Acme ServiceNow', // already added → duplicate
-      'shared.mailbox@example.com,acme servicenow', // ambiguous → error
+      'shared.mailbox@example.com,acme servicenow', // ambiguous
       'nobody@example.com,Acme Jira',
       'ivan.inactive@example.com,Acme Jira',
       'abel.tuter@example.com,"Acme Jira"', // added earlier → duplicate
-      'hidden.user@example.com,Acme Jira', // error
+      'hidden.user@example.com,Acme Jira', // email hidden
       'not-an-email,Acme Jira',
       'fred.luddy@example.com,Nope',
       '"FRED@example.com",Acme Jira', // exists (verified back) → duplicate
@@ -192,15 +192,16 @@ describe('import', () => {
     await drainJobs(t);
     const done = (await s.get(`/api/v1/integration-users/imports/${imp.id}`)).json();
     expect(done).toMatchObject({ status: 'done', processed: 11 });
+    // Each row names its reason as precisely as Add User does; the counts group the refusals as "error".
     expect(done.rows.map((r: { result: string }) => r.result)).toEqual([
       'duplicate',
-      'error',
+      'ambiguous',
       'not_found',
       'inactive',
       'duplicate',
-      'error',
-      'error',
-      'error',
+      'email_hidden',
+      'invalid_email',
+      'unknown_integration',
       'duplicate',
       'added',
       'duplicate',
@@ -222,7 +223,7 @@ describe('import', () => {
     await drainJobs(t);
     const res = await s.get(`/api/v1/integration-users/imports/${started.json().id}/result.csv`);
     const rows = parseCsv(res.body).map((r) => r.fields);
-    expect(rows[1].slice(0, 4)).toEqual(['2', "'=cmd|calc", "'@SUM(A1)", 'error']);
+    expect(rows[1].slice(0, 4)).toEqual(['2', "'=cmd|calc", "'@SUM(A1)", 'invalid_email']);
     expect(res.body).not.toMatch(/(^|,)[=@]/m);
   });
 
@@ -269,7 +270,7 @@ describe('permissions and org isolation', () => {
     const res = await other.session.post('/api/v1/integration-users/imports', { csv: 'email,integration\nabel.tuter@example.com,Acme ServiceNow' });
     await drainJobs(t);
     const imp = (await other.session.get(`/api/v1/integration-users/imports/${res.json().id}`)).json();
-    expect(imp.rows[0]).toMatchObject({ result: 'error' });
+    expect(imp.rows[0]).toMatchObject({ result: 'unknown_integration' });
     expect((await s.get(`/api/v1/integration-users/${mine.id}`)).statusCode).toBe(200);
   });
 });

@@ -3,10 +3,13 @@ import { Anchor, Badge, Button, FileInput, Group, Progress, Stack, Table, Text }
 import { Dialog } from '../../components/Dialog';
 import { FormButtons, FormError } from '../../components/forms';
 import { useNarrow } from '../../components/table';
-import { IMPORT_RESULT_LABELS, importFinished, importResultUrl, useImportProgress, useStartImport } from './api';
+import { IMPORT_RESULT_LABELS, IMPORT_ROW_RESULT_LABELS, importFinished, importResultUrl, useImportProgress, useStartImport } from './api';
 
 const TEMPLATE = `data:text/csv;charset=utf-8,${encodeURIComponent('email,integration\r\njane.doe@example.com,My ServiceNow\r\n')}`;
 const RESULT_COLORS = { added: 'green', not_found: 'gray', inactive: 'orange', duplicate: 'blue', error: 'red' } as const;
+/** A row's result in the colour of the count it adds to. */
+const rowColor = (result: keyof typeof IMPORT_ROW_RESULT_LABELS) =>
+  result in RESULT_COLORS ? RESULT_COLORS[result as keyof typeof RESULT_COLORS] : RESULT_COLORS.error;
 
 /** Import CSV: uploads the file, then follows the background import with a progress bar and per-row results. */
 export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
@@ -107,10 +110,16 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
                         <Table.Td>{r.line}</Table.Td>
                         <Table.Td>{r.email}</Table.Td>
                         <Table.Td>{r.integration}</Table.Td>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           {r.result ? (
-                            <Badge color={RESULT_COLORS[r.result]} variant="light">
-                              {IMPORT_RESULT_LABELS[r.result]}
+                            // Whole words, never cut to "A…": the cell does not wrap and the badge keeps its width.
+                            <Badge
+                              color={rowColor(r.result)}
+                              variant="light"
+                              tt="none"
+                              styles={{ root: { flexShrink: 0, maxWidth: 'none' }, label: { overflow: 'visible' } }}
+                            >
+                              {IMPORT_ROW_RESULT_LABELS[r.result]}
                             </Badge>
                           ) : (
                             'Pending'

@@ -18,7 +18,24 @@ export const STATUS_BADGE: Record<UserStatus, { label: string; color: string; he
   unverified: { label: 'Unverified', color: 'yellow', help: 'The ticketing system no longer confirms this email; cannot be picked for new tickets.' },
 };
 
+/** The import's counts (every refusal other than the first four counts as Error). */
 export const IMPORT_RESULT_LABELS = { added: 'Added', not_found: 'Not found', inactive: 'Inactive', duplicate: 'Duplicate', error: 'Error' } as const;
+
+/** Each row's own result, named as precisely as Add User's messages. */
+export const IMPORT_ROW_RESULT_LABELS: Record<ImportView['rows'][number]['result'] & string, string> = {
+  added: 'Added',
+  not_found: 'Not found',
+  inactive: 'Inactive',
+  duplicate: 'Duplicate',
+  ambiguous: 'Ambiguous email',
+  email_hidden: 'Email hidden',
+  invalid_email: 'Invalid email',
+  unknown_integration: 'Unknown integration',
+  integration_disabled: 'Integration disabled',
+  unreachable: 'Unreachable',
+  credentials_refused: 'Credentials refused',
+  error: 'Error',
+};
 
 export function exportUrl(filters: Query): string {
   return apiUrl('/integration-users/export.csv', filters);
