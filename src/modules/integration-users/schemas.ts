@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { INTEGRATION_TYPES, SYSTEMS, systemNames } from '../../connectors/descriptors.js';
 import { pageQuery, paged } from '../../platform/http/pagination.js';
-import { USER_STATUSES } from './tables.js';
+import { IMPORT_RESULTS, USER_STATUSES } from './tables.js';
+
+export { IMPORT_RESULTS };
 import { bodyId, nameText, queryId, text } from '../../platform/http/input.js';
 
 /** The documented "Integration Type" values, for the API reference: "ServiceNow" or "JiraCloud". */
@@ -11,24 +13,6 @@ export const STATUS_LABELS = { active: 'Active', inactive: 'Inactive', deleted_i
 export const LOOKUP_OUTCOMES = ['found', 'not_found', 'inactive', 'ambiguous', 'already_added', 'email_hidden', 'unreachable', 'credentials_refused'] as const;
 export type LookupOutcome = (typeof LOOKUP_OUTCOMES)[number];
 
-/**
- * A row's result, as precise as Add User's refusals. The import's counts group everything after
- * `duplicate` under `error` ("Not added"); `error` itself is what no other result says.
- */
-export const IMPORT_RESULTS = [
-  'added',
-  'not_found',
-  'inactive',
-  'duplicate',
-  'ambiguous',
-  'email_hidden',
-  'invalid_email',
-  'unknown_integration',
-  'integration_disabled',
-  'unreachable',
-  'credentials_refused',
-  'error',
-] as const;
 export const MAX_IMPORT_ROWS = 5000;
 export const MAX_BULK_VERIFY = 200;
 

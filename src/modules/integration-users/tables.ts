@@ -1,4 +1,3 @@
-import type { IMPORT_RESULTS } from './schemas.js';
 import type { Generated } from 'kysely';
 
 /** Status of an integration user as last seen in its ticketing system. */
@@ -33,6 +32,24 @@ export interface IntegrationUsersTable {
 }
 
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
+/**
+ * A row's result, as precise as Add User's refusals. The import's counts group everything after
+ * `duplicate` under `error` ("Not added"); `error` itself is what no other result says.
+ */
+export const IMPORT_RESULTS = [
+  'added',
+  'not_found',
+  'inactive',
+  'duplicate',
+  'ambiguous',
+  'email_hidden',
+  'invalid_email',
+  'unknown_integration',
+  'integration_disabled',
+  'unreachable',
+  'credentials_refused',
+  'error',
+] as const;
 export type ImportRowResult = (typeof IMPORT_RESULTS)[number];
 
 export interface IntegrationUserImportsTable {
