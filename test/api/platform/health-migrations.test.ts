@@ -134,10 +134,10 @@ describe('health, readiness and API docs', () => {
       const page = await app.inject({ method: 'GET', url: '/setup/integration-users' });
       expect(page.statusCode).toBe(200);
       expect(page.headers['content-type']).toMatch(/text\/html/);
-      for (const url of ['/api/v1/nothing', '/dlp/v1/incidents/1', '/v1/auth/nothing', '/metrics', '/metrics?x=1']) {
+      // (Unknown /dlp and /v1 paths answer in the compatible API's own error shape.)
+      for (const url of ['/api/v1/nothing', '/dlp/nothing', '/dlp/v1/nothing/here', '/v1/auth/nothing', '/metrics', '/metrics?x=1']) {
         const res = await app.inject({ method: 'GET', url });
         expect({ url, status: res.statusCode, type: res.headers['content-type'] }).toMatchObject({ url, status: 404, type: expect.stringMatching(/json/) });
-        expect(res.json().error.code).toBe('not_found');
       }
     } finally {
       await app.close();
