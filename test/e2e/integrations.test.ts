@@ -65,6 +65,12 @@ describeE2E(
       await page.getByRole('button', { name: 'Save Changes' }).click();
       await h.see(page, 'Changes saved.');
       await page.getByRole('button', { name: 'Disable Integration' }).click();
+      // Disabling stops tickets and lookups: it asks first.
+      const confirm = page.getByRole('dialog', { name: 'Disable snowtest?' });
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Disable Integration' }).click();
+      await page.getByRole('dialog', { name: 'Disable snowtest?' }).getByRole('button', { name: 'Disable Integration' }).click();
       await page.getByRole('button', { name: 'Enable Integration' }).waitFor();
       await page.getByRole('button', { name: 'Enable Integration' }).click();
       await page.getByRole('button', { name: 'Disable Integration' }).waitFor();

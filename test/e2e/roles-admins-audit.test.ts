@@ -89,6 +89,9 @@ describeE2E('roles, admins and audit logs', (h) => {
     await edit.getByRole('button', { name: 'Save' }).click();
     await edit.waitFor({ state: 'hidden' });
 
+    // A change whose value is a list (a label's values).
+    await (await h.api()).post('/labels', { name: 'Audit Region', values: ['EMEA', 'APAC'] });
+
     await h.navigate(page, 'Audit Logs');
     await page.getByRole('heading', { name: 'Audit Logs' }).waitFor();
     const rows = page.getByTestId('audit-row');
@@ -136,6 +139,15 @@ describeE2E('roles, admins and audit logs', (h) => {
     diff = change.getByTestId('audit-diff');
     await diff.waitFor();
     expect(await diff.locator('tr', { hasText: 'permissions.Audit Logs' }).textContent()).toContain('view');
+    await change.getByRole('button', { name: 'Close', exact: true }).click();
+
+    // A list value reads as a list, one item per line, not as raw JSON.
+    await page.getByRole('button', { name: 'View change: Added label Audit Region' }).click();
+    change = page.getByRole('dialog', { name: 'Change' });
+    const list = change.getByTestId('audit-list-value');
+    await list.waitFor();
+    expect(await list.getByRole('listitem').allTextContents()).toEqual(['EMEA', 'APAC']);
+    expect(await change.getByTestId('audit-diff').textContent()).not.toContain('["EMEA"');
   });
 
   it('API keys: the key is shown once with a copy button, and can be revoked', async () => {

@@ -2,8 +2,18 @@ import type { ReactNode } from 'react';
 import { Alert, Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { ApiError } from '../api/client';
 
-/** Times are stored in UTC and shown in the viewer's own time zone. */
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/**
+ * Times are stored in UTC and shown in the viewer's own time zone, which every time names (e.g.
+ * "Dec 2, 2026, 2:58 PM GMT+1"), so a time copied into a ticket or a chat is never ambiguous.
+ */
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+});
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);

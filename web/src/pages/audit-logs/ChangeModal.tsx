@@ -26,6 +26,24 @@ function Value({ v }: { v: unknown }) {
         [redacted]
       </Text>
     );
+  // A list reads as a list (one item per line), not as raw JSON; objects inside it stay compact.
+  if (Array.isArray(v)) {
+    if (v.length === 0)
+      return (
+        <Text span size="sm" c="dimmed" fs="italic">
+          empty list
+        </Text>
+      );
+    return (
+      <Box component="ul" m={0} pl="md" data-testid="audit-list-value">
+        {v.map((item, i) => (
+          <Text component="li" key={i} size="sm" style={{ wordBreak: 'break-word' }}>
+            {typeof item === 'string' ? item : JSON.stringify(item)}
+          </Text>
+        ))}
+      </Box>
+    );
+  }
   return (
     <Text span size="sm" style={{ wordBreak: 'break-word' }}>
       {typeof v === 'string' ? v : JSON.stringify(v)}

@@ -99,8 +99,13 @@ export function customRangeProblem(from: Date | null, to: Date | null, now = new
 }
 
 const short = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/**
+ * A [from, to) range as people read one: both ends included, so "Current Week" ends on Saturday
+ * 11:59 PM rather than on the next Sunday's midnight, which is not part of it.
+ */
 export function describeRange(from: Date, to: Date): string {
-  return `${short.format(from)} – ${short.format(to)}`;
+  const lastIncluded = new Date(Math.max(from.getTime(), to.getTime() - 60_000));
+  return `${short.format(from)} – ${short.format(lastIncluded)}`;
 }
 
 /** The viewer's time zone name, shown next to the range so nobody has to guess. */

@@ -45,13 +45,17 @@ export function AccountEditPage() {
   const q = useIntegration(Number(id), /^\d+$/.test(id ?? ''));
   const [f, setF] = useState<Form | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirmDisable, setConfirmDisable] = useState(false);
   useEffect(() => {
     if (q.data) setF(formOf(q.data));
   }, [q.data]);
 
   const save = useUpdateIntegration(Number(id), { onSuccess: () => notifySuccess(undefined, 'Changes saved.') });
   const toggle = useSetIntegrationEnabled(Number(id), {
-    onSuccess: (i) => notifySuccess(undefined, i.enabled ? `${i.name} is enabled.` : `${i.name} is disabled.`),
+    onSuccess: (i) => {
+      setConfirmDisable(false);
+      notifySuccess(undefined, i.enabled ? `${i.name} is enabled.` : `${i.name} is disabled.`);
+    },
   });
   const verify = useVerifyIntegration(Number(id), {
     onSuccess: (i) => notifySuccess(undefined, `${i.name} is working.`),
@@ -212,7 +216,12 @@ export function AccountEditPage() {
                   <Button type="submit" loading={save.isPending} disabled={!!nameError}>
                     Save Changes
                   </Button>
-                  <Button variant="light" color={i.enabled ? 'orange' : 'green'} loading={toggle.isPending} onClick={() => toggle.mutate(!i.enabled)}>
+                  <Button
+                    variant="light"
+                    color={i.enabled ? 'orange' : 'green'}
+                    loading={toggle.isPending}
+                    onClick={() => (i.enabled ? setConfirmDisable(true) : toggle.mutate(true))}
+                  >
                     {i.enabled ? 'Disable Integration' : 'Enable Integration'}
                   </Button>
                   <Button variant="default" loading={verify.isPending} onClick={() => verify.mutate()}>
@@ -236,6 +245,22 @@ export function AccountEditPage() {
           <ProjectsTable integration={i} />
         </Stack>
       ) : null}
+      <ConfirmDialog
+        opened={confirmDisable}
+        title={`Disable ${i.name}?`}
+        confirmLabel="Disable Integration"
+        color="orange"
+        busy={toggle.isPending}
+        error={toggle.error}
+        onConfirm={() => toggle.mutate(false)}
+        onClose={() => {
+          setConfirmDisable(false);
+          toggle.reset();
+        }}
+      >
+        While it is disabled, no ticket is created or synced through it, Add User and lookups are refused and workflows that use it stop at their ticket step.
+        Everything is kept: enable it again to go on.
+      </ConfirmDialog>
       <ConfirmDialog
         opened={confirmDelete}
         title={`Delete ${i.name}?`}
