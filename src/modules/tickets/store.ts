@@ -129,6 +129,19 @@ export class TicketsStore {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** Gives back a claim taken at `claimedAt` when nothing was sent after all (nor counted as an attempt). */
+  async releaseCreate(orgId: number, id: number, run: number, claimedAt: string): Promise<void> {
+    await this.db
+      .updateTable('tickets')
+      .set((eb) => ({ create_sent_at: null, attempts: eb('attempts', '-', 1) }))
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .where('runs', '=', run)
+      .where('external_id', 'is', null)
+      .where('create_sent_at', '=', claimedAt)
+      .execute();
+  }
+
   /** Live tickets on an integration (deleting it is refused while > 0). */
   countLiveByIntegration(orgId: number, integrationId: number, exec: Exec = this.db): Promise<number> {
     return this.countLive(orgId, 'integration_id', integrationId, exec);
