@@ -149,43 +149,64 @@ export class CreateJob {
 
   /**
    * Stores what the ticketing system answered, with its State Changes entry, then the notes.
-   * `ownCreate`: the ticket is the answer to this run's own create, stored by this run's
-   * compare-and-set, so it is brand new and no earlier run can have commented on it.
+   * `ownCreate`: the ticket is the answer to this run's own create, so it is brand new and no
+   * earlier run can have commented on it.
    */
   private async created(t: TicketRecord, ext: ExternalTicket, connector: TicketingConnector, ownCreate: boolean): Promise<void> {
     const now = nowIso();
-    const stored = await this.deps.db.transaction().execute(async (trx) => {
-      const ok = await this.store.update(
-        trx,
-        t.org_id,
-        t.id,
-        {
-          state: 'open',
-          external_id: ext.externalId,
-          external_key: ext.key,
-          external_url: ext.url,
-          external_status: ext.status.name || null,
-          external_status_category: ext.status.category ?? null,
-          external_assignee_id: ext.assigneeExternalId,
-          failure_reason: null,
-          field_errors: null,
-          last_synced_at: now,
-          updated_at: now,
-        },
-        { run: t.runs, state: ['creating'] },
-      );
-      if (ok) {
+    const opened: TicketRecord = { ...t, state: 'open', external_id: ext.externalId, external_key: ext.key };
+    const early: { notes?: Promise<void> } = {};
+    let stored: boolean;
+    try {
+      stored = await this.deps.db.transaction().execute(async (trx) => {
+        const ok = await this.store.update(
+          trx,
+          t.org_id,
+          t.id,
+          {
+            state: 'open',
+            external_id: ext.externalId,
+            external_key: ext.key,
+            external_url: ext.url,
+            external_status: ext.status.name || null,
+            external_status_category: ext.status.category ?? null,
+            external_assignee_id: ext.assigneeExternalId,
+            failure_reason: null,
+            field_errors: null,
+            last_synced_at: now,
+            updated_at: now,
+          },
+          { run: t.runs, state: ['creating'] },
+        );
+        if (!ok) return false;
+        // Our compare-and-set won and holds the row until commit, so no other run can store this
+        // ticket (and post its notes) meanwhile: the notes of a ticket we just created go out now,
+        // while the State Changes entry is written. Should the transaction fail after all, the
+        // ticket stays "creating" with its create claimed, and the run that finds it by its marker
+        // lists its comments before posting — our tag is there.
+        if (ownCreate && opened.notes && !opened.comment_posted) {
+          early.notes = this.postNotes(opened, connector);
+          early.notes.catch(() => {}); // awaited below, whatever the transaction does
+        }
         await this.deps.incidents.ticketHooks.recordEvent(trx, t.org_id, t.incident_id, {
           action: 'ticket',
           summary: `Ticket ${ext.key} created on ${t.integration_name}, assigned to ${t.assignee_name}`,
           changedBy: 'System',
           adminId: null,
         });
-      }
-      return ok;
-    });
+        return true;
+      });
+    } catch (err) {
+      await early.notes?.catch(() => {});
+      throw err;
+    }
     if (!stored) return;
-    await this.ensureComment({ ...t, state: 'open', external_id: ext.externalId, external_key: ext.key }, connector, ownCreate);
+    if (early.notes) {
+      await early.notes;
+      await this.store.update(this.deps.db, t.org_id, t.id, { comment_posted: 1, updated_at: nowIso() });
+      return;
+    }
+    await this.ensureComment(opened, connector);
   }
 
   /** An existing ticket: carry out a pending closed-ticket policy (reopen), then make sure of the notes. */
@@ -225,17 +246,19 @@ export class CreateJob {
     if (t.pending_action) await this.store.update(this.deps.db, t.org_id, t.id, { pending_action: null, updated_at: nowIso() }, { run: t.runs });
   }
 
-  /**
-   * Posts the notes once: our tag in an existing comment means an earlier run already did. A
-   * ticket this run has just created has no comments yet, so there is nothing to look through.
-   */
-  private async ensureComment(t: TicketRecord, connector?: TicketingConnector, brandNew = false): Promise<void> {
+  /** Posts the notes once: our tag in an existing comment means an earlier run already did. */
+  private async ensureComment(t: TicketRecord, connector?: TicketingConnector): Promise<void> {
     if (!t.notes || t.comment_posted || !t.external_id) return;
     const c = connector ?? (await this.deps.integrations.connectorFor(t.org_id, t.integration_id));
     const tag = t.note_tag ?? noteTag(t.id);
-    const existing = brandNew ? [] : await c.listComments(t.external_id);
-    if (!existing.some((text) => text.includes(tag))) await c.addComment(t.external_id, noteText(tag, t.notes, t.created_by));
+    const existing = await c.listComments(t.external_id);
+    if (!existing.some((text) => text.includes(tag))) await this.postNotes(t, c);
     await this.store.update(this.deps.db, t.org_id, t.id, { comment_posted: 1, updated_at: nowIso() });
+  }
+
+  /** Adds the notes comment, tagged so a later run can tell it is there. */
+  private async postNotes(t: TicketRecord, connector: TicketingConnector): Promise<void> {
+    await connector.addComment(t.external_id!, noteText(t.note_tag ?? noteTag(t.id), t.notes!, t.created_by));
   }
 
   private async onError(before: TicketRecord, err: unknown, job: Job<CreateJobPayload>): Promise<void> {

@@ -263,3 +263,28 @@ it('a claim whose request could not be built is given back: the ticket fails wit
   expect(await ticketRow(ticket.id)).toMatchObject({ state: 'failed', create_sent_at: null, attempts: 0 });
   expect((await ticketRow(ticket.id)).failure_reason).toMatch(/disabled/);
 });
+
+it('notes that went out while the new ticket was being stored are not posted again when that store failed: one incident, one work note', async () => {
+  const ticket = await submitSn('Once, even then.');
+  const hooks = t.ctx.tickets.dependencies.incidents.ticketHooks;
+  const recordEvent = hooks.recordEvent;
+  // The transaction storing the ticket dies after its compare-and-set (as a dropped connection would).
+  hooks.recordEvent = async () => {
+    throw new Error('Connection terminated unexpectedly');
+  };
+  try {
+    await runJobs(t);
+  } finally {
+    hooks.recordEvent = recordEvent;
+  }
+  const [inc] = sandboxTickets(sb, ticket.id).servicenow;
+  expect(snNotes(sb, inc.sys_id)).toHaveLength(1);
+  const pending = await ticketRow(ticket.id);
+  expect(pending).toMatchObject({ state: 'creating', external_id: null, comment_posted: 0 });
+  expect(pending.create_sent_at).not.toBeNull();
+
+  await runJobs(t, 2);
+  expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(1);
+  expect(snNotes(sb, inc.sys_id)).toHaveLength(1);
+  expect(await ticketRow(ticket.id)).toMatchObject({ state: 'open', external_id: inc.sys_id, comment_posted: 1 });
+});
