@@ -21,6 +21,12 @@ export class TicketsStore {
     return exec.insertInto('tickets').values(row).returningAll().executeTakeFirstOrThrow();
   }
 
+  /** The incident's transaction id, or undefined when the org has no such incident (all a Submit needs of it). */
+  async incidentTransactionId(orgId: number, incidentId: number, exec: Exec = this.db): Promise<string | undefined> {
+    const r = await exec.selectFrom('incidents').select('transaction_id').where('org_id', '=', orgId).where('id', '=', incidentId).executeTakeFirst();
+    return r?.transaction_id;
+  }
+
   get(orgId: number, id: number, exec: Exec = this.db): Promise<TicketRecord | undefined> {
     return exec.selectFrom('tickets').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   }
