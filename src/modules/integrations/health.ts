@@ -28,6 +28,8 @@ export function statusAfterFailure(error: ConnectorError | undefined): Integrati
 export class IntegrationHealth {
   /** Per-integration chain of health writes, so outcomes are recorded in the order calls ended. */
   private readonly chains = new Map<number, Promise<void>>();
+  /** Integrations with a success queued that has not started recording. */
+  private readonly successWaiting = new Set<number>();
 
   constructor(
     private readonly db: Kysely<IntegrationsTables>,
@@ -37,9 +39,17 @@ export class IntegrationHealth {
   ) {}
 
   track(orgId: number, id: number, ok: boolean, error?: ConnectorError): void {
+    // A success queued behind another that has not started yet changes nothing the first will not
+    // (busy integrations would otherwise read their row once per call); a failure breaks the run.
+    if (ok && this.successWaiting.has(id)) return;
+    if (ok) this.successWaiting.add(id);
+    else this.successWaiting.delete(id);
     const prev = this.chains.get(id) ?? Promise.resolve();
     const next = prev
-      .then(() => this.recordOutcome(orgId, id, ok, error))
+      .then(() => {
+        if (ok) this.successWaiting.delete(id);
+        return this.recordOutcome(orgId, id, ok, error);
+      })
       .catch((err: unknown) => this.log.error({ integrationId: id, err: (err as Error).message }, 'could not record integration health'));
     this.chains.set(id, next);
     void next.then(() => {

@@ -1,4 +1,4 @@
-import { ConnectorError, type ExternalTicket, type TicketingConnector } from '../../connectors/index.js';
+import { ConnectorError, type CreateTicketInput, type ExternalTicket, type TicketingConnector } from '../../connectors/index.js';
 import { nowIso } from '../../platform/db/database.js';
 import { AppError } from '../../platform/http/errors.js';
 import { RetryLater, backoffMs, type Job } from '../../platform/jobs/index.js';
@@ -32,10 +32,10 @@ function isTransient(err: unknown): boolean {
  * restarts, outages or concurrent workers happen in between.
  *
  * 1. A ticket with an external id only needs its comment made sure of.
- * 2. Otherwise search by the marker first; a hit is stored.
- * 3. Not found but a create may have been sent: keep searching (retry later) until the marker
- *    window has passed since it was sent — Jira's search lags new issues.
- * 4. Claim the send with a compare-and-set on `create_sent_at` (one worker wins), then send and
+ * 2. Otherwise, if a create may have been sent (`create_sent_at`), search by the marker first; a
+ *    hit is stored. Not found: keep searching (retry later) until the marker window has passed
+ *    since it was sent — Jira's search lags new issues. Never sent: nothing to search for.
+ * 3. Claim the send with a compare-and-set on `create_sent_at` (one worker wins), then send and
  *    store the answer at once. A 4xx answer proves nothing was created and clears the claim.
  */
 export class CreateJob {
@@ -65,12 +65,13 @@ export class CreateJob {
 
   private async create(t: TicketRecord): Promise<void> {
     const { integrations, config } = this.deps;
-    const connector = await integrations.connectorFor(t.org_id, t.integration_id);
     const marker = markerOf(t.id);
-    const found = await connector.findTicketByMarker(marker, t.project_key ?? undefined);
-    if (found) return this.created(t, found, connector);
-
     if (t.create_sent_at) {
+      // A create may have been sent (its answer lost, or the process died with it in flight):
+      // look for it before anything else.
+      const connector = await integrations.connectorFor(t.org_id, t.integration_id);
+      const found = await connector.findTicketByMarker(marker, t.project_key ?? undefined);
+      if (found) return this.created(t, found, connector, false);
       const window = t.integration_type === 'jira_cloud' ? Math.max(config.tickets.markerWindowMs, IN_FLIGHT_MS) : IN_FLIGHT_MS;
       const searchUntil = Date.parse(t.create_sent_at) + window;
       const left = searchUntil - Date.now();
@@ -80,14 +81,42 @@ export class CreateJob {
           Math.min(left, SEARCH_POLL_MS),
         );
       }
+      return this.send(t, marker, connector);
     }
+    // No create was ever claimed for this ticket (the claim is written before any request leaves,
+    // and cleared only by an answer proving nothing was created), so no ticket can carry its
+    // marker: searching would cost a call and find nothing. The claim, the connector and the
+    // ticket's content do not depend on each other, so they are read and written together.
+    const now = nowIso();
+    const [claim, connector, input] = await Promise.allSettled([
+      this.store.claimCreate(t.org_id, t.id, t.runs, null, now),
+      integrations.connectorFor(t.org_id, t.integration_id),
+      this.input(t, marker),
+    ]);
+    if (claim.status === 'rejected') throw claim.reason;
+    if (!claim.value) throw new RetryLater('Another worker is creating this ticket.', 2_000);
+    if (connector.status === 'rejected' || input.status === 'rejected') {
+      // Nothing was sent: give the claim back, so the failure does not look like a create that
+      // may have landed (which would hold the next run in the marker window for nothing).
+      await this.store.releaseCreate(t.org_id, t.id, t.runs, now);
+      throw connector.status === 'rejected' ? connector.reason : (input as PromiseRejectedResult).reason;
+    }
+    return this.sendClaimed(t, now, connector.value, input.value);
+  }
 
+  /** After the marker window: claims the send with a compare-and-set on `create_sent_at` (one worker wins). */
+  private async send(t: TicketRecord, marker: string, connector: TicketingConnector): Promise<void> {
     // Built before the claim: a problem here must not look like a create that may have been sent.
     const input = await this.input(t, marker);
     const now = nowIso();
     if (!(await this.store.claimCreate(t.org_id, t.id, t.runs, t.create_sent_at, now))) {
       throw new RetryLater('Another worker is creating this ticket.', 2_000);
     }
+    return this.sendClaimed(t, now, connector, input);
+  }
+
+  /** Sends the create this run has claimed (at `sentAt`) and stores the answer. */
+  private async sendClaimed(t: TicketRecord, sentAt: string, connector: TicketingConnector, input: CreateTicketInput): Promise<void> {
     let ticket: ExternalTicket;
     try {
       ticket = await connector.createTicket(input);
@@ -95,13 +124,15 @@ export class CreateJob {
       if (provesNotCreated(err)) await this.store.update(this.deps.db, t.org_id, t.id, { create_sent_at: null }, { run: t.runs, state: ['creating'] });
       throw err;
     }
-    await this.created({ ...t, create_sent_at: now }, ticket, connector);
+    await this.created({ ...t, create_sent_at: sentAt }, ticket, connector, true);
   }
 
   private async input(t: TicketRecord, marker: string) {
     const { incidents, integrations, config } = this.deps;
-    const incident = await incidents.detail(t.org_id, t.incident_id);
-    const mappings = t.project_id && t.issue_type_id ? await integrations.fieldMappings(t.org_id, t.project_id, t.issue_type_id) : [];
+    const [incident, mappings] = await Promise.all([
+      incidents.detail(t.org_id, t.incident_id),
+      t.project_id && t.issue_type_id ? integrations.fieldMappings(t.org_id, t.project_id, t.issue_type_id) : [],
+    ]);
     return createInput(
       incident,
       {
@@ -116,41 +147,66 @@ export class CreateJob {
     );
   }
 
-  /** Stores what the ticketing system answered, with its State Changes entry, then the notes. */
-  private async created(t: TicketRecord, ext: ExternalTicket, connector: TicketingConnector): Promise<void> {
+  /**
+   * Stores what the ticketing system answered, with its State Changes entry, then the notes.
+   * `ownCreate`: the ticket is the answer to this run's own create, so it is brand new and no
+   * earlier run can have commented on it.
+   */
+  private async created(t: TicketRecord, ext: ExternalTicket, connector: TicketingConnector, ownCreate: boolean): Promise<void> {
     const now = nowIso();
-    const stored = await this.deps.db.transaction().execute(async (trx) => {
-      const ok = await this.store.update(
-        trx,
-        t.org_id,
-        t.id,
-        {
-          state: 'open',
-          external_id: ext.externalId,
-          external_key: ext.key,
-          external_url: ext.url,
-          external_status: ext.status.name || null,
-          external_status_category: ext.status.category ?? null,
-          external_assignee_id: ext.assigneeExternalId,
-          failure_reason: null,
-          field_errors: null,
-          last_synced_at: now,
-          updated_at: now,
-        },
-        { run: t.runs, state: ['creating'] },
-      );
-      if (ok) {
+    const opened: TicketRecord = { ...t, state: 'open', external_id: ext.externalId, external_key: ext.key };
+    const early: { notes?: Promise<void> } = {};
+    let stored: boolean;
+    try {
+      stored = await this.deps.db.transaction().execute(async (trx) => {
+        const ok = await this.store.update(
+          trx,
+          t.org_id,
+          t.id,
+          {
+            state: 'open',
+            external_id: ext.externalId,
+            external_key: ext.key,
+            external_url: ext.url,
+            external_status: ext.status.name || null,
+            external_status_category: ext.status.category ?? null,
+            external_assignee_id: ext.assigneeExternalId,
+            failure_reason: null,
+            field_errors: null,
+            last_synced_at: now,
+            updated_at: now,
+          },
+          { run: t.runs, state: ['creating'] },
+        );
+        if (!ok) return false;
+        // Our compare-and-set won and holds the row until commit, so no other run can store this
+        // ticket (and post its notes) meanwhile: the notes of a ticket we just created go out now,
+        // while the State Changes entry is written. Should the transaction fail after all, the
+        // ticket stays "creating" with its create claimed, and the run that finds it by its marker
+        // lists its comments before posting — our tag is there.
+        if (ownCreate && opened.notes && !opened.comment_posted) {
+          early.notes = this.postNotes(opened, connector);
+          early.notes.catch(() => {}); // awaited below, whatever the transaction does
+        }
         await this.deps.incidents.ticketHooks.recordEvent(trx, t.org_id, t.incident_id, {
           action: 'ticket',
           summary: `Ticket ${ext.key} created on ${t.integration_name}, assigned to ${t.assignee_name}`,
           changedBy: 'System',
           adminId: null,
         });
-      }
-      return ok;
-    });
+        return true;
+      });
+    } catch (err) {
+      await early.notes?.catch(() => {});
+      throw err;
+    }
     if (!stored) return;
-    await this.ensureComment({ ...t, state: 'open', external_id: ext.externalId, external_key: ext.key }, connector);
+    if (early.notes) {
+      await early.notes;
+      await this.store.update(this.deps.db, t.org_id, t.id, { comment_posted: 1, updated_at: nowIso() });
+      return;
+    }
+    await this.ensureComment(opened, connector);
   }
 
   /** An existing ticket: carry out a pending closed-ticket policy (reopen), then make sure of the notes. */
@@ -196,8 +252,13 @@ export class CreateJob {
     const c = connector ?? (await this.deps.integrations.connectorFor(t.org_id, t.integration_id));
     const tag = t.note_tag ?? noteTag(t.id);
     const existing = await c.listComments(t.external_id);
-    if (!existing.some((text) => text.includes(tag))) await c.addComment(t.external_id, noteText(tag, t.notes, t.created_by));
+    if (!existing.some((text) => text.includes(tag))) await this.postNotes(t, c);
     await this.store.update(this.deps.db, t.org_id, t.id, { comment_posted: 1, updated_at: nowIso() });
+  }
+
+  /** Adds the notes comment, tagged so a later run can tell it is there. */
+  private async postNotes(t: TicketRecord, connector: TicketingConnector): Promise<void> {
+    await connector.addComment(t.external_id!, noteText(t.note_tag ?? noteTag(t.id), t.notes!, t.created_by));
   }
 
   private async onError(before: TicketRecord, err: unknown, job: Job<CreateJobPayload>): Promise<void> {

@@ -34,6 +34,18 @@ type Resolved = {
   assignee: { id: number; name: string; email: string; externalId: string };
 };
 
+/** A promise's outcome as a value, so reads made together can be judged in a fixed order. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+function unsettle<T>(s: Settled<T>): T {
+  if (!s.ok) throw s.error;
+  return s.value;
+}
+
 const field = (name: string, message: string) => badRequest(`${name}: ${message}`, [{ field: name, message }]);
 
 /**
@@ -130,7 +142,13 @@ export class TicketsService {
 
   /** Checks a Ticket window submission; every refusal names the field and what to do. */
   private async resolve(orgId: number, input: CreateTicketInput): Promise<Resolved> {
-    const integration = await this.deps.integrations.summary(orgId, input.integrationId);
+    // The reads do not depend on each other, so they go together; they are judged in order below.
+    // Projects are read only when asked for (a project id was given): for a Jira integration.
+    const [integration, user, projects] = await Promise.all([
+      this.deps.integrations.summary(orgId, input.integrationId),
+      this.deps.integrationUsers.getAssignee(orgId, input.integrationUserId),
+      input.projectId ? settle(this.deps.integrations.projects(orgId, input.integrationId)) : null,
+    ]);
     if (!integration || (integration.type !== 'servicenow' && integration.type !== 'jira_cloud')) {
       throw field('integrationId', `your organization has no ServiceNow or Jira Cloud integration ${input.integrationId}.`);
     }
@@ -140,7 +158,7 @@ export class TicketsService {
     let project: Resolved['project'] = null;
     if (typed.type === 'jira_cloud') {
       if (!input.projectId) throw field('projectId', `pick the Jira project of ${integration.name} the ticket goes to.`);
-      const p = (await this.deps.integrations.projects(orgId, integration.id)).find((x) => x.id === input.projectId);
+      const p = unsettle(projects!).find((x) => x.id === input.projectId);
       if (!p) throw field('projectId', `project ${input.projectId} is not a project of ${integration.name}; sync its project list if it is new.`);
       if (!p.labelsSupported)
         throw field(
@@ -159,7 +177,6 @@ export class TicketsService {
       throw field('projectId', 'ServiceNow incidents have no project or issue type; leave them out.');
     }
 
-    const user = await this.deps.integrationUsers.getAssignee(orgId, input.integrationUserId);
     if (!user || user.integrationId !== integration.id) {
       throw field(
         'integrationUserId',
@@ -216,22 +233,32 @@ export class TicketsService {
    * answered at once; the job does the rest.
    */
   async create(actor: Principal, incidentId: number, input: CreateTicketInput): Promise<TicketView> {
-    const incident = await this.deps.incidents.detail(actor.orgId, incidentId);
-    const r = await this.resolve(actor.orgId, input);
-    const live = await this.store.live(actor.orgId, incidentId, r.integration.id);
+    // Every read a Submit needs at once (each round trip adds to the answer's time), judged in the
+    // order a person fixes things: the incident, the window's fields, then the tickets it already has.
+    const [found, resolved, existing] = await Promise.all([
+      // Of the incident, only that it exists and its transaction id: one small read, not its details.
+      settle(this.store.incidentTransactionId(actor.orgId, incidentId)),
+      settle(this.resolve(actor.orgId, input)),
+      settle(
+        Promise.all([this.store.live(actor.orgId, incidentId, input.integrationId), this.store.latestClosed(actor.orgId, incidentId, input.integrationId)]),
+      ),
+    ]);
+    const transactionId = unsettle(found);
+    if (transactionId === undefined) throw notFound('Incident');
+    const r = unsettle(resolved);
+    const [live, closed] = unsettle(existing);
     if (live) throw this.blocked(live, r.integration.name);
     const notes = input.notes?.trim() || null;
-    const closed = await this.store.latestClosed(actor.orgId, incidentId, r.integration.id);
     const policy = closed ? await this.closedTicketPolicy(actor.orgId, r.integration.id) : 'create_new';
     if (closed && policy !== 'create_new') return this.followUp(actor, closed, policy, notes);
     const now = nowIso();
-    let id: number;
+    let row: TicketRecord;
     try {
-      id = await this.deps.db.transaction().execute(async (trx) => {
-        const ticketId = await this.store.insert(trx, {
+      row = await this.deps.db.transaction().execute(async (trx) => {
+        const ticket = await this.store.insert(trx, {
           org_id: actor.orgId,
           incident_id: incidentId,
-          transaction_id: incident.transactionId,
+          transaction_id: transactionId,
           integration_id: r.integration.id,
           integration_type: r.integration.type,
           integration_name: r.integration.name,
@@ -271,8 +298,8 @@ export class TicketsService {
           changedBy: actor.label,
           adminId: actor.adminId,
         });
-        await this.enqueue(trx, actor.orgId, ticketId, 1);
-        return ticketId;
+        await this.enqueue(trx, actor.orgId, ticket.id, 1);
+        return ticket;
       });
     } catch (err) {
       // Lost a race with a simultaneous Submit: the database let only one live ticket in.
@@ -280,7 +307,8 @@ export class TicketsService {
       const winner = await this.store.live(actor.orgId, incidentId, r.integration.id);
       throw winner ? this.blocked(winner, r.integration.name) : conflict('A ticket for this incident was requested at the same moment. Reload to see it.');
     }
-    return this.get(actor.orgId, id);
+    // The row as inserted is the row as stored: nothing else can have changed it before the answer.
+    return (await this.views(actor.orgId, [row]))[0];
   }
 
   /**

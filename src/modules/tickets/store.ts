@@ -16,9 +16,15 @@ const SORT_COLUMNS = { createdAt: 'created_at', updatedAt: 'updated_at', state: 
 export class TicketsStore {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async insert(exec: Exec, row: TicketRow): Promise<number> {
-    const r = await exec.insertInto('tickets').values(row).returning('id').executeTakeFirstOrThrow();
-    return r.id;
+  /** Inserts and answers the stored row (defaults filled in), saving a read after the write. */
+  insert(exec: Exec, row: TicketRow): Promise<TicketRecord> {
+    return exec.insertInto('tickets').values(row).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** The incident's transaction id, or undefined when the org has no such incident (all a Submit needs of it). */
+  async incidentTransactionId(orgId: number, incidentId: number, exec: Exec = this.db): Promise<string | undefined> {
+    const r = await exec.selectFrom('incidents').select('transaction_id').where('org_id', '=', orgId).where('id', '=', incidentId).executeTakeFirst();
+    return r?.transaction_id;
   }
 
   get(orgId: number, id: number, exec: Exec = this.db): Promise<TicketRecord | undefined> {
@@ -127,6 +133,19 @@ export class TicketsStore {
       .where((eb) => (seenSentAt === null ? eb('create_sent_at', 'is', null) : eb('create_sent_at', '=', seenSentAt)))
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Gives back a claim taken at `claimedAt` when nothing was sent after all (nor counted as an attempt). */
+  async releaseCreate(orgId: number, id: number, run: number, claimedAt: string): Promise<void> {
+    await this.db
+      .updateTable('tickets')
+      .set((eb) => ({ create_sent_at: null, attempts: eb('attempts', '-', 1) }))
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .where('runs', '=', run)
+      .where('external_id', 'is', null)
+      .where('create_sent_at', '=', claimedAt)
+      .execute();
   }
 
   /** Live tickets on an integration (deleting it is refused while > 0). */

@@ -94,7 +94,7 @@ export class JobQueue {
         eb.or([eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', nowIso)]), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowIso)])]),
       ]);
     // Marks the chosen jobs as leased to `owner` and returns them.
-    const take = (exec: Exec, ids: number[] | SelectQueryBuilder<PlatformTables, 'jobs', { id: number }>) =>
+    const take = (exec: Exec, ids: SelectQueryBuilder<PlatformTables, 'jobs', { id: number }>) =>
       exec
         .updateTable('jobs')
         .set((eb) => ({
@@ -107,21 +107,12 @@ export class JobQueue {
         .where('id', 'in', ids)
         .returningAll()
         .execute();
-    if (this.dialect === 'postgres') {
-      // SKIP LOCKED lets several app processes claim from one table without blocking each other.
-      const rows = await take(this.db, this.db.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit).forUpdate().skipLocked());
-      return rows.map(toJob);
-    }
-    // SQLite: one writer at a time, so select-then-update inside a transaction is atomic.
-    return this.db.transaction().execute(async (trx) => {
-      const ids = await trx.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit).execute();
-      if (!ids.length) return [];
-      const rows = await take(
-        trx,
-        ids.map((r) => r.id),
-      );
-      return rows.map(toJob);
-    });
+    const chosen = this.db.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit);
+    // One statement either way. PostgreSQL: SKIP LOCKED lets several app processes claim from one
+    // table without blocking each other. SQLite has one writer at a time, so the statement is
+    // atomic as it is (no transaction around a select and an update needed).
+    const rows = await take(this.db, this.dialect === 'postgres' ? chosen.forUpdate().skipLocked() : chosen);
+    return rows.map(toJob);
   }
 
   /** Only the lease holder may finish a job; a stale worker's late answer is ignored. */

@@ -39,7 +39,10 @@ export class JobWorker {
   readonly owner = `worker-${randomUUID()}`;
   private readonly handlers = new Map<string, JobHandler>();
   private timer: NodeJS.Timeout | null = null;
+  /** Every job this worker holds, until its outcome is written (stop() waits for these). */
   private running = new Set<Promise<void>>();
+  /** Jobs whose handler is still working: the slots taken (a finished job's outcome write does not hold one). */
+  private busy = 0;
   private stopped = false;
   private polling: Promise<void> | null = null;
   private wakeAgain = false;
@@ -91,22 +94,28 @@ export class JobWorker {
     this.tick();
   }
 
+  /**
+   * Claims due jobs for the free slots. A slot is given back as soon as its handler is done, so the
+   * next claim overlaps the finished job's outcome write instead of waiting one more round trip.
+   */
   private async fill(): Promise<void> {
-    const free = (this.opts.concurrency ?? 4) - this.running.size;
-    if (free <= 0) return;
-    const jobs = await this.queue.claim(this.owner, [...this.handlers.keys()], free, this.leaseMs);
+    const jobs = await this.claimFree();
     for (const job of jobs) {
-      void this.track(this.run(job))
-        .catch((err) => this.opts.log?.error({ err, jobId: job.id }, 'could not record a job outcome'))
-        .finally(() => this.wake());
+      void this.track(this.run(job, () => this.wake())).catch((err) => this.opts.log?.error({ err, jobId: job.id }, 'could not record a job outcome'));
     }
   }
 
-  /** Claims and runs one batch; returns how many jobs ran. Tests call this directly. */
-  async pollOnce(): Promise<number> {
-    const free = (this.opts.concurrency ?? 4) - this.running.size;
-    if (free <= 0) return 0;
+  private async claimFree(): Promise<Job[]> {
+    const free = (this.opts.concurrency ?? 4) - this.busy;
+    if (free <= 0) return [];
     const jobs = await this.queue.claim(this.owner, [...this.handlers.keys()], free, this.leaseMs);
+    this.busy += jobs.length;
+    return jobs;
+  }
+
+  /** Claims and runs one batch, outcomes written; returns how many jobs ran. Tests call this directly. */
+  async pollOnce(): Promise<number> {
+    const jobs = await this.claimFree();
     await Promise.all(jobs.map((job) => this.track(this.run(job))));
     return jobs.length;
   }
@@ -125,8 +134,16 @@ export class JobWorker {
     return this.opts.leaseMs ?? 5 * 60_000;
   }
 
-  private async run(job: Job): Promise<void> {
+  /** Runs the handler, gives its slot back (`released`), then writes the outcome. */
+  private async run(job: Job, released?: () => void): Promise<void> {
     const handler = this.handlers.get(job.kind)!;
+    let slotHeld = true;
+    const release = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.busy--;
+      released?.();
+    };
     // A slow handler (a long marker search) keeps its claim; another worker may take the job only
     // when this process stops renewing, i.e. when it died.
     const renewal = setInterval(
@@ -138,9 +155,11 @@ export class JobWorker {
     try {
       await handler(job);
       clearInterval(renewal);
+      release();
       await this.queue.complete(job.id, this.owner);
     } catch (e) {
       clearInterval(renewal);
+      release();
       const err = e instanceof Error ? e : new Error(String(e));
       const permanent = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
       if (permanent) {

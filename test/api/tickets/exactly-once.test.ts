@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createWorker } from '../../../src/background.js';
+import { IN_FLIGHT_MS } from '../../../src/modules/tickets/create-job.js';
 import { adfToText } from '../../../src/connectors/jira-cloud/adf.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 import { makeJobsDue, newIncident, noWait, runJobs, sandboxTickets, setUp, snNotes, startTestSandbox, type Sandbox, type World } from './helpers.js';
@@ -153,6 +154,13 @@ it('transient failures retry until the deadline, then the ticket fails with the 
   expect(failed.failureReason).toMatch(/^Gave up after retrying until the deadline: ServiceNow is unavailable/);
   sb.state.clearFaults();
   expect((await w.admin.post(`/api/v1/tickets/${ticket.id}/retry`)).statusCode).toBe(200);
+  // Its creates were answered 503, which does not prove they were not processed: the retried run
+  // searches for them and holds back while one may still be in flight …
+  await runJobs(t, 2);
+  expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(0);
+  expect((await jobOf(ticket.id)).last_error).toMatch(/searching for wfa-\d+ until/);
+  // … and sends once the window has passed.
+  await windowPassed(ticket.id);
   await runJobs(t, 2);
   expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(1);
   expect((await ticketRow(ticket.id)).state).toBe('open');
@@ -176,6 +184,16 @@ it('two workers racing on one ticket send one create', async () => {
   await makeJobsDue(t);
   expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(1);
 });
+
+/** As if the marker window of the ticket's last maybe-sent create had passed. */
+async function windowPassed(ticketId: number): Promise<void> {
+  await t.ctx.db
+    .updateTable('tickets')
+    .set({ create_sent_at: new Date(Date.now() - IN_FLIGHT_MS - 1_000).toISOString() })
+    .where('id', '=', ticketId)
+    .where('create_sent_at', 'is not', null)
+    .execute();
+}
 
 async function createWorkerDrain(): Promise<void> {
   await createWorker(t.ctx).drain();
@@ -208,8 +226,65 @@ it('a creation stuck without progress can be retried; the superseded job then do
   };
   await t.ctx.tickets.runCreateJob(job);
   expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(0);
+  // The failed creates (503) may have landed: the new run sends only after the search window.
+  await windowPassed(ticket.id);
   await makeJobsDue(t);
   await createWorkerDrain();
   expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(1);
   expect((await ticketRow(ticket.id)).state).toBe('open');
+});
+
+it('a create never sent is not searched for, and a ticket just created has no comments to look through: one create call, one comment call', async () => {
+  sb.state.log = [];
+  const ticket = await submitJira('Just these two calls.');
+  await runJobs(t);
+  const calls = sb.state.requests().map((r) => `${r.method} ${r.path}`);
+  // (Jira's create answers only the id and key; the connector reads the new issue for its status.)
+  expect(calls).toEqual([
+    'POST /rest/api/3/issue',
+    expect.stringMatching(/^GET \/rest\/api\/3\/issue\/\d+$/),
+    expect.stringMatching(/^POST \/rest\/api\/3\/issue\/\d+\/comment$/),
+  ]);
+  const issues = sandboxTickets(sb, ticket.id).jira;
+  expect(issues).toHaveLength(1);
+  expect(issues[0].comments.map((c) => adfToText(c.body))).toEqual([expect.stringContaining('Just these two calls.')]);
+  expect(await ticketRow(ticket.id)).toMatchObject({ state: 'open', attempts: 1, comment_posted: 1 });
+});
+
+it('a claim whose request could not be built is given back: the ticket fails without looking like a create that may have been sent', async () => {
+  const ticket = await submitSn();
+  await t.ctx.db.updateTable('integrations').set({ enabled: 0 }).where('id', '=', w.sn.id).execute();
+  try {
+    await runJobs(t);
+  } finally {
+    await t.ctx.db.updateTable('integrations').set({ enabled: 1 }).where('id', '=', w.sn.id).execute();
+  }
+  expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(0);
+  expect(await ticketRow(ticket.id)).toMatchObject({ state: 'failed', create_sent_at: null, attempts: 0 });
+  expect((await ticketRow(ticket.id)).failure_reason).toMatch(/disabled/);
+});
+
+it('notes that went out while the new ticket was being stored are not posted again when that store failed: one incident, one work note', async () => {
+  const ticket = await submitSn('Once, even then.');
+  const hooks = t.ctx.tickets.dependencies.incidents.ticketHooks;
+  const recordEvent = hooks.recordEvent;
+  // The transaction storing the ticket dies after its compare-and-set (as a dropped connection would).
+  hooks.recordEvent = async () => {
+    throw new Error('Connection terminated unexpectedly');
+  };
+  try {
+    await runJobs(t);
+  } finally {
+    hooks.recordEvent = recordEvent;
+  }
+  const [inc] = sandboxTickets(sb, ticket.id).servicenow;
+  expect(snNotes(sb, inc.sys_id)).toHaveLength(1);
+  const pending = await ticketRow(ticket.id);
+  expect(pending).toMatchObject({ state: 'creating', external_id: null, comment_posted: 0 });
+  expect(pending.create_sent_at).not.toBeNull();
+
+  await runJobs(t, 2);
+  expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(1);
+  expect(snNotes(sb, inc.sys_id)).toHaveLength(1);
+  expect(await ticketRow(ticket.id)).toMatchObject({ state: 'open', external_id: inc.sys_id, comment_posted: 1 });
 });
