@@ -17,7 +17,7 @@ export const updateAdminBody = z.strictObject({
   status: z.enum(['active', 'disabled']).optional(),
   password: password.optional(),
   /** Required when admins change their own password: a session left open must not be enough. */
-  currentPassword: z.string().max(256).optional(),
+  currentPassword: text().max(256).optional(),
 });
 
 export const listAdminsQuery = z.strictObject({
