@@ -1,23 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ActionIcon, Button, Checkbox, Group, SegmentedControl, Select, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Dialog } from '../../components/Dialog';
 import { errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { useNarrow } from '../../components/table';
-import {
-  SOURCE_DLP_TYPES,
-  addMapping,
-  updateMapping,
-  useVocabulary,
-  useWorkflows,
-  workflowKeys,
-  type Condition,
-  type MappingView,
-  type Predicate,
-  type Vocabulary,
-} from './api';
+import { SOURCE_DLP_TYPES, useVocabulary, useWorkflows, useSaveMapping, type Condition, type MappingView, type Predicate, type Vocabulary } from './api';
 
 /** One row of the simple builder: [NOT] Property Operation Value. */
 type Row = { not: boolean; property: string | null; operation: string | null; value: string };
@@ -80,7 +68,6 @@ export function StatementModal({
   presetWorkflowId?: number | null;
   onClose(): void;
 }) {
-  const qc = useQueryClient();
   const narrow = useNarrow();
   const vocab = useVocabulary();
   const workflows = useWorkflows();
@@ -104,14 +91,9 @@ export function StatementModal({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened, statement, presetWorkflowId]);
 
-  const save = useMutation({
-    mutationFn: (condition: Condition | null) => {
-      const body = { workflowId: Number(workflowId), sourceDlpType: source as (typeof SOURCE_DLP_TYPES)[number], condition };
-      return statement ? updateMapping(statement.id, body) : addMapping(body);
-    },
+  const save = useSaveMapping(statement?.id ?? null, {
     onSuccess: () => {
       notifySuccess(statement ? 'Statement updated' : 'Statement added', statement ? 'The statement was saved.' : 'The statement was added last in the list.');
-      void qc.invalidateQueries({ queryKey: workflowKeys.all });
       onClose();
     },
     onError: (err) => notifyError('Could not save the statement', err),
@@ -157,7 +139,7 @@ export function StatementModal({
       if (incomplete >= 0) return setLocalError(`Condition ${incomplete + 1}: pick a Property and an Operation, and give a Value (except for EXISTS).`);
       condition = fromSimple(simple, vocab.data);
     }
-    save.mutate(condition);
+    save.mutate({ workflowId: Number(workflowId), sourceDlpType: source as (typeof SOURCE_DLP_TYPES)[number], condition });
   }
 
   const setRow = (i: number, patch: Partial<Row>) => setSimple((s) => ({ ...s, rows: s.rows.map((r, k) => (k === i ? { ...r, ...patch } : r)) }));

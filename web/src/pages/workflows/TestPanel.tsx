@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { Badge, Button, Group, List, NumberInput, Paper, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
 import { FormError } from '../../components/forms';
-import { testMappings, type TestInput, type TestResult } from './api';
+import { useTestMappings, type TestResult } from './api';
 
 /** Test: an existing incident or a pasted one; shows the statement that matches and why earlier ones did not. Creates nothing. */
 export function TestPanel() {
@@ -10,7 +9,7 @@ export function TestPanel() {
   const [incidentId, setIncidentId] = useState<number | string>('');
   const [json, setJson] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
-  const run = useMutation({ mutationFn: (body: TestInput) => testMappings(body) });
+  const run = useTestMappings();
 
   function test() {
     setLocalError(null);

@@ -1,17 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ActionIcon, Button, Code, Group, Table } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { StatementModal } from './StatementModal';
 import { TestPanel } from './TestPanel';
-import { conditionText, moveMapping, useDeleteMapping, useMappings, workflowKeys, type MappingView } from './api';
+import { conditionText, useDeleteMapping, useMappings, useMoveMapping, type MappingView } from './api';
 
 /** Workflow Mappings: ordered statements, the first that matches a new incident chooses its workflow. */
 export function WorkflowMappingsPage() {
-  const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const q = useMappings();
   const [editing, setEditing] = useState<MappingView | null>(null);
@@ -22,11 +20,7 @@ export function WorkflowMappingsPage() {
     if (preset) setAdding(true);
   }, [preset]);
 
-  const move = useMutation({
-    mutationFn: ({ id, direction }: { id: number; direction: 'up' | 'down' }) => moveMapping(id, direction),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: workflowKeys.mappings() }),
-    onError: (err) => notifyError('Could not move the statement', err),
-  });
+  const move = useMoveMapping({ onError: (err) => notifyError('Could not move the statement', err) });
   const remove = useConfirmAction(
     useDeleteMapping({
       onSuccess: (_v, m) => notifySuccess('Statement deleted', `Statement ${m.position} (${m.workflowName}) was deleted.`),

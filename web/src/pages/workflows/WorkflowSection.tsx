@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../auth';
 import { Dialog } from '../../components/Dialog';
 import { DateTime, ErrorState, Loading } from '../../components/common';
 import { FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { Section } from '../incidents/Section';
-import { runWorkflow, useExecutions, useWorkflows, workflowKeys, type ExecutionView } from './api';
+import { useExecutions, useRunWorkflow, useWorkflows, type ExecutionView } from './api';
 
 const STATUS_COLOR: Record<string, string> = { running: 'blue', completed: 'green', failed: 'red', pending: 'gray', started: 'blue', done: 'green' };
 
@@ -105,16 +104,12 @@ function Execution({ e }: { e: ExecutionView }) {
 }
 
 function RunDialog({ incidentId, opened, onClose }: { incidentId: number; opened: boolean; onClose(): void }) {
-  const qc = useQueryClient();
   // Only once opened: the list needs Workflows and Mappings view, which not every incident viewer has.
   const workflows = useWorkflows({}, opened);
   const [id, setId] = useState<string | null>(null);
-  const run = useMutation({
-    mutationFn: () => runWorkflow(incidentId, Number(id)),
+  const run = useRunWorkflow(incidentId, {
     onSuccess: (e) => {
       notifySuccess('Workflow started', `${e.workflowName} is running on this incident.`);
-      void qc.invalidateQueries({ queryKey: workflowKeys.executions(incidentId) });
-      void qc.invalidateQueries({ queryKey: ['incidents'] });
       onClose();
     },
     onError: (err) => notifyError('Could not run the workflow', err),
@@ -135,7 +130,7 @@ function RunDialog({ incidentId, opened, onClose }: { incidentId: number; opened
           <Button variant="default" onClick={onClose} disabled={run.isPending}>
             Cancel
           </Button>
-          <Button onClick={() => run.mutate()} disabled={!id} loading={run.isPending}>
+          <Button onClick={() => run.mutate(Number(id))} disabled={!id} loading={run.isPending}>
             Run
           </Button>
         </Group>

@@ -1,16 +1,14 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Anchor, Checkbox, Grid, Paper, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { get } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors } from '../../components/table';
-import type { LabelView } from '@server/modules/labels/schemas';
+import { useLabels } from '../labels/api';
 import { StepsGraphic } from './StepsGraphic';
-import { createWorkflow, updateWorkflow, useTemplates, useTicketingOptions, useWorkflow, workflowKeys, type WorkflowSettings } from './api';
+import { useSaveWorkflow, useTemplates, useTicketingOptions, useWorkflow, type CreateWorkflowBody, type WorkflowSettings } from './api';
 
 type Form = {
   name: string;
@@ -45,7 +43,6 @@ export function WorkflowSettingsPage() {
   const params = useParams();
   const id = params.id ? Number(params.id) : null;
   const navigate = useNavigate();
-  const qc = useQueryClient();
   const { can } = useAuth();
   const canEdit = can('Workflows and Mappings', 'edit');
   const existing = useWorkflow(id);
@@ -55,7 +52,7 @@ export function WorkflowSettingsPage() {
   const tickets = templateKey === 'auto_create_tickets';
   const closes = templateKey === 'auto_close' || templateKey === 'auto_close_with_resolution_label';
   const options = useTicketingOptions(tickets);
-  const labels = useQuery({ queryKey: ['labels'], queryFn: () => get<{ items: LabelView[] }>('/labels'), enabled: closes });
+  const labels = useLabels({ enabled: closes });
   const [f, setF] = useState<Form>(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setF((x) => ({ ...x, [k]: v }));
@@ -102,17 +99,12 @@ export function WorkflowSettingsPage() {
     };
   }, [tickets, f, integration]);
 
-  const save = useMutation({
-    mutationFn: () =>
-      id
-        ? updateWorkflow(id, { name: f.name.trim(), description: f.description.trim() || null, settings })
-        : createWorkflow({ template: templateKey as never, name: f.name.trim(), description: f.description.trim() || null, settings }),
+  const save = useSaveWorkflow(id, {
     onSuccess: (w) => {
       notifySuccess(
         id ? 'Workflow updated' : 'Workflow added',
         id ? `${w.name} is now version ${w.version}; running executions finish on theirs.` : `${w.name} was added. Map it on Workflow Mappings.`,
       );
-      void qc.invalidateQueries({ queryKey: workflowKeys.all });
       navigate('/workflows');
     },
     onError: (err) => {
@@ -133,7 +125,8 @@ export function WorkflowSettingsPage() {
     if (templateKey === 'auto_close_with_resolution_label' && !f.resolutionLabelId)
       errs['settings.close.resolutionLabelId'] = 'Pick the Resolution Label Name.';
     setErrors(errs);
-    if (!Object.keys(errs).length) save.mutate();
+    if (!Object.keys(errs).length)
+      save.mutate({ template: templateKey as CreateWorkflowBody['template'], name: f.name.trim(), description: f.description.trim() || null, settings });
   }
 
   if ((id && existing.isLoading) || templates.isLoading) return <Loading label="Loading the workflow…" />;

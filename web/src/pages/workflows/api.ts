@@ -112,3 +112,31 @@ export function useDeleteWorkflow(cb?: MutationCallbacks<void, WorkflowView>) {
 export function useDeleteMapping(cb?: MutationCallbacks<void, MappingView>) {
   return useInvalidatingMutation((m: MappingView) => deleteMapping(m.id), [workflowKeys.all], cb);
 }
+
+/** Add Pre-defined Workflow (no `id`: `template` given) or save a workflow's settings as a new version. */
+export function useSaveWorkflow(id: number | null, cb?: MutationCallbacks<WorkflowView, CreateWorkflowBody>) {
+  return useInvalidatingMutation(
+    (body: CreateWorkflowBody) => (id ? updateWorkflow(id, { name: body.name, description: body.description, settings: body.settings }) : createWorkflow(body)),
+    [workflowKeys.all],
+    cb,
+  );
+}
+
+/** Add Statement (no `id`) or edit one. */
+export function useSaveMapping(id: number | null, cb?: MutationCallbacks<MappingView, MappingBody>) {
+  return useInvalidatingMutation((body: MappingBody) => (id ? updateMapping(id, body) : addMapping(body)), [workflowKeys.all], cb);
+}
+
+export function useMoveMapping(cb?: MutationCallbacks<{ items: MappingView[] }, { id: number; direction: 'up' | 'down' }>) {
+  return useInvalidatingMutation(({ id, direction }: { id: number; direction: 'up' | 'down' }) => moveMapping(id, direction), [workflowKeys.mappings()], cb);
+}
+
+/** The Test panel: evaluates the statements, changes nothing (so invalidates nothing). */
+export function useTestMappings() {
+  return useInvalidatingMutation((body: TestInput) => testMappings(body), []);
+}
+
+/** Run workflow on one incident: its executions and the incident (State Changes) refetch. */
+export function useRunWorkflow(incidentId: number, cb?: MutationCallbacks<ExecutionView, number>) {
+  return useInvalidatingMutation((workflowId: number) => runWorkflow(incidentId, workflowId), [workflowKeys.executions(incidentId), ['incidents']], cb);
+}
