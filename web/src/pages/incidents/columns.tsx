@@ -37,9 +37,10 @@ export function SeverityBadge({ value }: { value: Severity }) {
     </Badge>
   );
 }
-export function StatusBadge({ value }: { value: Status }) {
+/** `wrap`: a long status ("Received Justification Response") takes two lines instead of widening its column. */
+export function StatusBadge({ value, wrap }: { value: Status; wrap?: boolean }) {
   return (
-    <Badge color={STATUS_COLOR[value]} variant="dot" size="sm" styles={NO_CAPS}>
+    <Badge color={STATUS_COLOR[value]} variant="dot" size="sm" styles={wrap ? WRAPPING_BADGE : NO_CAPS}>
       {value}
     </Badge>
   );
@@ -54,8 +55,9 @@ export function labelText(l: { name: string; value: string | null }): string {
   return l.value ? `${l.name}: ${l.value}` : l.name;
 }
 
-function NoWrap({ children }: { children: ReactNode }) {
-  return <span style={{ whiteSpace: 'nowrap' }}>{children}</span>;
+/** A date and time on two lines ("Dec 2, 2026," / "3:06 PM"): a one-line date takes a fifth of a 1280 px table. */
+function TwoLines({ children }: { children: ReactNode }) {
+  return <span style={{ display: 'inline-block', maxWidth: '6.5rem' }}>{children}</span>;
 }
 
 function List({ values }: { values: string[] }) {
@@ -111,17 +113,17 @@ export type Column = {
 };
 
 export const COLUMNS: Column[] = [
-  { key: 'transactionId', label: 'Transaction ID', sort: 'transactionId', fixed: true, defaultVisible: true, width: 170, render: (i, c) => c.link(i) },
+  { key: 'transactionId', label: 'Transaction ID', sort: 'transactionId', fixed: true, defaultVisible: true, width: 150, render: (i, c) => c.link(i) },
   {
     key: 'incidentDate',
     label: 'Incident Date',
     sort: 'incidentDate',
     defaultVisible: true,
-    width: 150,
+    width: 120,
     render: (i) => (
-      <NoWrap>
+      <TwoLines>
         <DateTime value={i.incidentDate} />
-      </NoWrap>
+      </TwoLines>
     ),
   },
   {
@@ -129,32 +131,33 @@ export const COLUMNS: Column[] = [
     label: 'System Creation Date',
     sort: 'createdAt',
     defaultVisible: false,
-    width: 150,
+    width: 120,
     render: (i) => (
-      <NoWrap>
+      <TwoLines>
         <DateTime value={i.createdAt} />
-      </NoWrap>
+      </TwoLines>
     ),
   },
   {
     key: 'updatedAt',
     label: 'Last Change Date',
     sort: 'updatedAt',
-    defaultVisible: true,
-    width: 150,
+    // Off by default with DLP Admin so the default columns fit 1280 px; the chooser offers them.
+    defaultVisible: false,
+    width: 120,
     render: (i) => (
-      <NoWrap>
+      <TwoLines>
         <DateTime value={i.updatedAt} />
-      </NoWrap>
+      </TwoLines>
     ),
   },
   { key: 'priority', label: 'Priority', sort: 'priority', defaultVisible: true, render: (i) => <PriorityBadge value={i.priority} /> },
   { key: 'severity', label: 'Severity', sort: 'severity', defaultVisible: true, render: (i) => <SeverityBadge value={i.severity} /> },
-  { key: 'status', label: 'Status', sort: 'status', defaultVisible: true, width: 150, render: (i) => <StatusBadge value={i.status} /> },
+  { key: 'status', label: 'Status', sort: 'status', defaultVisible: true, width: 150, render: (i) => <StatusBadge value={i.status} wrap /> },
   {
     key: 'dlpAdmin',
     label: 'DLP Admin',
-    defaultVisible: true,
+    defaultVisible: false,
     render: (i) =>
       i.dlpAdmin ? (
         <Tooltip label={i.dlpAdmin.email}>
@@ -168,8 +171,8 @@ export const COLUMNS: Column[] = [
         </Text>
       ),
   },
-  { key: 'sourceType', label: 'Source DLP Type', sort: 'sourceType', defaultVisible: true, render: (i) => i.sourceType },
-  { key: 'rules', label: 'Rules', defaultVisible: true, width: 160, render: (i) => <List values={i.rules} /> },
+  { key: 'sourceType', label: 'Source DLP Type', sort: 'sourceType', defaultVisible: true, width: 110, render: (i) => i.sourceType },
+  { key: 'rules', label: 'Rules', defaultVisible: true, width: 130, render: (i) => <List values={i.rules} /> },
   { key: 'engines', label: 'Engines', defaultVisible: false, width: 160, render: (i) => <List values={i.engines} /> },
   {
     key: 'dictionaries',
@@ -178,7 +181,7 @@ export const COLUMNS: Column[] = [
     width: 200,
     render: (i) => <List values={i.dictionaries.map((d) => `${d.name} [${d.matchCount}]`)} />,
   },
-  { key: 'userName', label: 'Username', sort: 'userName', defaultVisible: true, width: 160, render: (i, c) => c.user(i) },
+  { key: 'userName', label: 'Username', sort: 'userName', defaultVisible: true, width: 130, render: (i, c) => c.user(i) },
   { key: 'fileName', label: 'File Name', sort: 'fileName', defaultVisible: false, width: 160, render: (i) => <List values={i.fileName ? [i.fileName] : []} /> },
   {
     key: 'destination',

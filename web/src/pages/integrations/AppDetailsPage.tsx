@@ -6,6 +6,7 @@ import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../com
 import { ConnectModal } from './ConnectModal';
 import { useIntegrations } from './api';
 import { ProjectsTable } from './ProjectsTable';
+import { useNarrow } from '../../components/table';
 import { StatusBadge, descriptorOf, isIntegrationType, type IntegrationView } from './shared';
 
 /** One app's details: "Configuration Steps" and "Configuration" (the Connected Accounts list). */
@@ -13,6 +14,7 @@ export function AppDetailsPage() {
   const { app } = useParams();
   const { can } = useAuth();
   const navigate = useNavigate();
+  const narrow = useNarrow();
   const [showDeleted, setShowDeleted] = useState(false);
   const q = useIntegrations({ includeDeleted: showDeleted });
   const [tab, setTab] = useState<string | null>('configuration');
@@ -21,6 +23,7 @@ export function AppDetailsPage() {
   if (!isIntegrationType(app)) return <EmptyState title="Unknown app">Go back to Setup &gt; Integrations.</EmptyState>;
   const system = descriptorOf(app);
   const accounts = (q.data?.items ?? []).filter((i) => i.type === app);
+  const expandedAccount = accounts.find((i) => i.id === expanded && !i.deleted);
   const canEdit = can('Integrations', 'edit');
   // Accounts with projects expand into their project list.
   const hasProjects = system.capabilities.projects;
@@ -134,7 +137,7 @@ export function AppDetailsPage() {
                             </Tooltip>
                           </Table.Td>
                         </Table.Tr>
-                        {hasProjects && expanded === i.id ? (
+                        {hasProjects && expanded === i.id && !narrow ? (
                           <Table.Tr>
                             <Table.Td colSpan={8} bg="var(--mantine-color-gray-0)">
                               <Stack p="xs">
@@ -150,6 +153,13 @@ export function AppDetailsPage() {
               </Table>
             </Table.ScrollContainer>
           )}
+          {/* On a phone the projects leave the accounts table (which scrolls sideways in its own
+              region) so their cards get the whole width. */}
+          {narrow && hasProjects && expandedAccount ? (
+            <Stack mt="md">
+              <ProjectsTable integration={expandedAccount} />
+            </Stack>
+          ) : null}
         </Tabs.Panel>
       </Tabs>
       {canEdit ? (

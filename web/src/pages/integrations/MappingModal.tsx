@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ActionIcon, Badge, Button, Group, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { Dialog } from '../../components/Dialog';
+import { DataList } from '../../components/DataList';
+import { useNarrow } from '../../components/table';
 import { useAuth } from '../../auth';
 import { ErrorState, Loading } from '../../components/common';
 import { FormError } from '../../components/forms';
@@ -14,6 +16,7 @@ type Row = { fieldKey: string; incidentField: string | null; defaultValue: strin
 export function MappingModal({ integration, project, onClose }: { integration: IntegrationView; project: JiraProjectView; onClose: () => void }) {
   const { can } = useAuth();
   const canEdit = can('Integrations', 'edit');
+  const narrow = useNarrow();
   const [issueType, setIssueType] = useState<string | null>(project.mappedIssueTypes[0]?.id ?? project.issueTypes[0]?.id ?? null);
   const [rows, setRows] = useState<Row[]>([]);
   const [adding, setAdding] = useState<string | null>(null);
@@ -47,8 +50,57 @@ export function MappingModal({ integration, project, onClose }: { integration: I
   const update = (fieldKey: string, patch: Partial<Row>) => setRows((rs) => rs.map((r) => (r.fieldKey === fieldKey ? { ...r, ...patch } : r)));
   const savedOnce = (q.data?.rows.length ?? 0) > 0;
 
+  const incidentFieldSelect = (r: Row, f: MappingField) => {
+    const options = [{ value: '', label: 'None' }, ...f.compatibleIncidentFields.map((k) => ({ value: k, label: labels.get(k) ?? k }))];
+    return (
+      <Select
+        aria-label={`Zscaler field for ${f.name}`}
+        data={options}
+        value={f.locked ? '' : (r.incidentField ?? '')}
+        onChange={(v) => update(r.fieldKey, { incidentField: v || null })}
+        disabled={f.locked || !canEdit || options.length === 1}
+        allowDeselect={false}
+        size="xs"
+        miw={160}
+      />
+    );
+  };
+  const defaultValueInput = (r: Row, f: MappingField) =>
+    f.locked ? (
+      <Text size="sm">{f.key === 'issuetype' ? q.data!.issueType.name : project.name}</Text>
+    ) : f.allowedValues?.length ? (
+      <Select
+        aria-label={`Default value for ${f.name}`}
+        placeholder="Choose a value"
+        data={f.allowedValues.map((v) => v.name)}
+        value={r.defaultValue || null}
+        onChange={(v) => update(r.fieldKey, { defaultValue: v ?? '' })}
+        clearable
+        disabled={!canEdit}
+        size="xs"
+        miw={160}
+      />
+    ) : (
+      <TextInput
+        aria-label={`Default value for ${f.name}`}
+        value={r.defaultValue}
+        onChange={(e) => update(r.fieldKey, { defaultValue: e.currentTarget.value })}
+        disabled={!canEdit}
+        size="xs"
+        miw={160}
+      />
+    );
+  const deleteButton = (f: MappingField) =>
+    !f.required && !f.locked && canEdit ? (
+      <Tooltip label="Delete">
+        <ActionIcon variant="subtle" color="red" aria-label={`Delete ${f.name} row`} onClick={() => setRows((rs) => rs.filter((x) => x.fieldKey !== f.key))}>
+          ✕
+        </ActionIcon>
+      </Tooltip>
+    ) : null;
+
   return (
-    <Dialog opened onClose={onClose} title={`Required Fields Mappings — ${project.name}`} size="xl" centered>
+    <Dialog opened onClose={onClose} title={`Required Fields Mappings — ${project.name}`} size="xl" fullScreen={narrow} centered={!narrow}>
       <Stack>
         <Select
           label="Issue Type"
@@ -59,7 +111,7 @@ export function MappingModal({ integration, project, onClose }: { integration: I
             save.reset();
           }}
           allowDeselect={false}
-          w={300}
+          maw={narrow ? undefined : 300}
         />
         {!issueType ? (
           <Text c="dimmed">This project has no issue types. Sync the project list.</Text>
@@ -69,96 +121,25 @@ export function MappingModal({ integration, project, onClose }: { integration: I
           <ErrorState error={q.error} onRetry={() => void q.refetch()} />
         ) : (
           <>
-            <Table withTableBorder>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Jira Fields</Table.Th>
-                  <Table.Th>Zscaler Fields</Table.Th>
-                  <Table.Th>Default Value</Table.Th>
-                  <Table.Th w={70}>Action</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((r) => {
-                  const f = meta.get(r.fieldKey);
-                  if (!f) return null;
-                  const locked = f.locked;
-                  const options = [{ value: '', label: 'None' }, ...f.compatibleIncidentFields.map((k) => ({ value: k, label: labels.get(k) ?? k }))];
-                  return (
-                    <Table.Tr key={r.fieldKey} data-testid={`mapping-row-${r.fieldKey}`}>
-                      <Table.Td>
-                        <Group gap={6}>
-                          <Text size="sm">{f.name}</Text>
-                          {f.required ? (
-                            <Badge size="xs" color="red" variant="light">
-                              Required
-                            </Badge>
-                          ) : null}
-                          {locked ? (
-                            <Badge size="xs" color="gray" variant="light">
-                              Locked
-                            </Badge>
-                          ) : null}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>
-                        <Select
-                          aria-label={`Zscaler field for ${f.name}`}
-                          data={options}
-                          value={locked ? '' : (r.incidentField ?? '')}
-                          onChange={(v) => update(r.fieldKey, { incidentField: v || null })}
-                          disabled={locked || !canEdit || options.length === 1}
-                          allowDeselect={false}
-                          size="xs"
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        {locked ? (
-                          <Text size="sm">{f.key === 'issuetype' ? q.data!.issueType.name : project.name}</Text>
-                        ) : f.allowedValues?.length ? (
-                          <Select
-                            aria-label={`Default value for ${f.name}`}
-                            placeholder="Choose a value"
-                            data={f.allowedValues.map((v) => v.name)}
-                            value={r.defaultValue || null}
-                            onChange={(v) => update(r.fieldKey, { defaultValue: v ?? '' })}
-                            clearable
-                            disabled={!canEdit}
-                            size="xs"
-                          />
-                        ) : (
-                          <TextInput
-                            aria-label={`Default value for ${f.name}`}
-                            value={r.defaultValue}
-                            onChange={(e) => update(r.fieldKey, { defaultValue: e.currentTarget.value })}
-                            disabled={!canEdit}
-                            size="xs"
-                          />
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        {!f.required && !locked && canEdit ? (
-                          <Tooltip label="Delete">
-                            <ActionIcon
-                              variant="subtle"
-                              color="red"
-                              aria-label={`Delete ${f.name} row`}
-                              onClick={() => setRows((rs) => rs.filter((x) => x.fieldKey !== r.fieldKey))}
-                            >
-                              ✕
-                            </ActionIcon>
-                          </Tooltip>
-                        ) : null}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
+            <DataList
+              label="Jira field mappings"
+              items={rows.filter((r) => meta.has(r.fieldKey))}
+              rowKey={(r) => r.fieldKey}
+              rowTestId={(r) => `mapping-row-${r.fieldKey}`}
+              minWidth={640}
+              cardTitle={(r) => <JiraFieldName field={meta.get(r.fieldKey)!} />}
+              cardActions={(r) => deleteButton(meta.get(r.fieldKey)!)}
+              columns={[
+                { header: 'Jira Fields', cell: (r) => <JiraFieldName field={meta.get(r.fieldKey)!} />, card: null },
+                { header: 'Zscaler Fields', cell: (r) => incidentFieldSelect(r, meta.get(r.fieldKey)!) },
+                { header: 'Default Value', cell: (r) => defaultValueInput(r, meta.get(r.fieldKey)!) },
+                { header: 'Action', width: 70, cell: (r) => deleteButton(meta.get(r.fieldKey)!), card: null },
+              ]}
+            />
             <FormError error={save.error} title="Not saved" />
             {canEdit ? (
               <Group justify="space-between">
-                <Group gap="xs">
+                <Group gap="xs" style={{ flexGrow: narrow ? 1 : 0 }}>
                   <Select
                     aria-label="Optional Jira field to add"
                     placeholder={savedOnce ? 'Optional field' : 'Save the required fields first'}
@@ -167,7 +148,7 @@ export function MappingModal({ integration, project, onClose }: { integration: I
                     onChange={setAdding}
                     disabled={!savedOnce || optionalLeft.length === 0}
                     size="xs"
-                    w={220}
+                    w={narrow ? '100%' : 220}
                   />
                   <Button
                     size="xs"
@@ -202,5 +183,26 @@ export function MappingModal({ integration, project, onClose }: { integration: I
         )}
       </Stack>
     </Dialog>
+  );
+}
+
+type MappingField = NonNullable<ReturnType<typeof useMapping>['data']>['fields'][number];
+
+/** A Jira field's name with its Required / Locked badges. */
+function JiraFieldName({ field }: { field: MappingField }) {
+  return (
+    <Group gap={6}>
+      <Text size="sm">{field.name}</Text>
+      {field.required ? (
+        <Badge size="xs" color="red" variant="light">
+          Required
+        </Badge>
+      ) : null}
+      {field.locked ? (
+        <Badge size="xs" color="gray" variant="light">
+          Locked
+        </Badge>
+      ) : null}
+    </Group>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Badge, Button, Group, SegmentedControl, Select, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, SegmentedControl, Select, Text, Tooltip } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { DateTime, EmptyState, ErrorState, Loading } from '../../components/common';
+import { DataList } from '../../components/DataList';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { useProjects, useSetCompleteStatus, useSyncProjects } from './api';
 import { MappingModal } from './MappingModal';
@@ -64,86 +65,102 @@ export function ProjectsTable({ integration }: { integration: IntegrationView })
           {only === 'mapped' ? 'Map the required fields of a project to see it here.' : 'Click "Sync Project List" to pull the projects from Jira.'}
         </EmptyState>
       ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table withTableBorder>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Project</Table.Th>
-                <Table.Th>Modified By</Table.Th>
-                <Table.Th>Complete Status</Table.Th>
-                <Table.Th>Auto Sync</Table.Th>
-                <Table.Th>Field Mappings</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((p) => (
-                <Table.Tr key={p.id} data-testid={`project-${p.key}`}>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {p.name}
-                    </Text>
+        <DataList
+          label={`Projects of ${integration.name}`}
+          items={items}
+          rowKey={(p) => p.id}
+          rowTestId={(p) => `project-${p.key}`}
+          minWidth={760}
+          cardTitle={(p) => <ProjectName project={p} />}
+          columns={[
+            { header: 'Project', cell: (p) => <ProjectName project={p} />, card: null },
+            {
+              header: 'Modified By',
+              cell: (p) => (
+                <>
+                  <Text size="sm">{p.modifiedBy}</Text>
+                  <Text size="xs" c="dimmed">
+                    <DateTime value={p.modifiedAt} />
+                  </Text>
+                </>
+              ),
+            },
+            {
+              header: 'Complete Status',
+              cell: (p) => (
+                <Select
+                  aria-label={`Complete Status of ${p.name}`}
+                  placeholder="Click to change status"
+                  data={p.statuses.map((s) => ({ value: s.id, label: s.name }))}
+                  value={p.completeStatus?.id ?? null}
+                  onChange={(v) => v && v !== p.completeStatus?.id && setStatus.mutate({ projectId: p.id, statusId: v })}
+                  disabled={!canEdit || setStatus.isPending}
+                  allowDeselect={false}
+                  size="xs"
+                  miw={180}
+                />
+              ),
+            },
+            { header: 'Auto Sync', cell: (p) => <AutoSync project={p} /> },
+            {
+              header: 'Field Mappings',
+              cell: (p) => (
+                <>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    onClick={() => setMapping(p)}
+                    aria-label={`${p.mappedIssueTypes.length ? 'View' : 'Add'} Field Mapping for ${p.name}`}
+                  >
+                    {p.mappedIssueTypes.length ? 'View Field Mapping' : 'Add Field Mapping'}
+                  </Button>
+                  {p.mappedIssueTypes.length ? (
                     <Text size="xs" c="dimmed">
-                      {p.key}
+                      {p.mappedIssueTypes.map((t) => t.name).join(', ')}
                     </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{p.modifiedBy}</Text>
-                    <Text size="xs" c="dimmed">
-                      <DateTime value={p.modifiedAt} />
-                    </Text>
-                  </Table.Td>
-                  <Table.Td miw={200}>
-                    <Select
-                      aria-label={`Complete Status of ${p.name}`}
-                      placeholder="Click to change status"
-                      data={p.statuses.map((s) => ({ value: s.id, label: s.name }))}
-                      value={p.completeStatus?.id ?? null}
-                      onChange={(v) => v && v !== p.completeStatus?.id && setStatus.mutate({ projectId: p.id, statusId: v })}
-                      disabled={!canEdit || setStatus.isPending}
-                      allowDeselect={false}
-                      size="xs"
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    {p.autoSync.enabled ? (
-                      <Badge color="green" variant="light">
-                        Enabled
-                      </Badge>
-                    ) : (
-                      <Tooltip label={p.autoSync.reason}>
-                        <Group gap={4} wrap="nowrap">
-                          <Badge color="gray" variant="light">
-                            Disabled
-                          </Badge>
-                          <Text size="xs" c="dimmed" aria-label={`Reason: ${p.autoSync.reason}`}>
-                            ⓘ {p.autoSync.reason}
-                          </Text>
-                        </Group>
-                      </Tooltip>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      onClick={() => setMapping(p)}
-                      aria-label={`${p.mappedIssueTypes.length ? 'View' : 'Add'} Field Mapping for ${p.name}`}
-                    >
-                      {p.mappedIssueTypes.length ? 'View Field Mapping' : 'Add Field Mapping'}
-                    </Button>
-                    {p.mappedIssueTypes.length ? (
-                      <Text size="xs" c="dimmed">
-                        {p.mappedIssueTypes.map((t) => t.name).join(', ')}
-                      </Text>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+                  ) : null}
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       {mapping ? <MappingModal integration={integration} project={mapping} onClose={() => setMapping(null)} /> : null}
     </>
+  );
+}
+
+function ProjectName({ project }: { project: JiraProjectView }) {
+  return (
+    <>
+      <Text size="sm" fw={500}>
+        {project.name}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {project.key}
+      </Text>
+    </>
+  );
+}
+
+/** Enabled, or Disabled with the reason spelled out (the tooltip repeats it for mouse users). */
+function AutoSync({ project }: { project: JiraProjectView }) {
+  if (project.autoSync.enabled)
+    return (
+      <Badge color="green" variant="light">
+        Enabled
+      </Badge>
+    );
+  return (
+    <Tooltip label={project.autoSync.reason}>
+      <Group gap={4} wrap="wrap">
+        <Badge color="gray" variant="light">
+          Disabled
+        </Badge>
+        <Text size="xs" c="dimmed" aria-label={`Reason: ${project.autoSync.reason}`}>
+          ⓘ {project.autoSync.reason}
+        </Text>
+      </Group>
+    </Tooltip>
   );
 }
