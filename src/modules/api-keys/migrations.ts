@@ -1,4 +1,4 @@
-import type { Generated, Kysely } from 'kysely';
+import { sql, type Generated, type Kysely } from 'kysely';
 import type { Dialect } from '../../platform/db/database.js';
 import { withId } from '../../platform/db/schema-helpers.js';
 
@@ -57,4 +57,21 @@ export async function apiKeysIdSecret(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.alterTable('api_keys').addColumn('key_id', 'text').execute();
   await db.schema.createIndex('api_keys_key_id_idx').on('api_keys').column('key_id').unique().execute();
+}
+
+/**
+ * One live key per name in an org, enforced by the database: the service's name check alone let
+ * concurrent creates through (twenty at once made ten keys). Names compare exactly, as the check
+ * does. Live duplicates made before this index get their id appended (kept, still working, and
+ * told apart in the list) so the index can be built; revoked keys keep their names.
+ */
+export async function apiKeysLiveNameUnique(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    update api_keys set name = name || ' (' || cast(id as text) || ')'
+    where revoked_at is null
+      and exists (
+        select 1 from api_keys older
+        where older.org_id = api_keys.org_id and older.name = api_keys.name and older.revoked_at is null and older.id < api_keys.id
+      )`.execute(db);
+  await sql`create unique index api_keys_live_name_unique on api_keys (org_id, name) where revoked_at is null`.execute(db);
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { ApiKeysDb } from './db.js';
 import { conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
@@ -86,44 +87,52 @@ export class ApiKeysService {
     const key = kind === 'bearer' ? `${API_KEY_PREFIX}${randomToken(32)}` : `${KEY_SECRET_PREFIX}${randomToken(32)}`;
     const keyId = kind === 'id_secret' ? `${KEY_ID_PREFIX}${randomToken(12)}` : null;
     const prefix = keyId ?? key.slice(0, API_KEY_PREFIX.length + 6);
-    const id = await this.db.transaction().execute(async (trx) => {
-      const role = await this.roles.requireInOrg(actor.orgId, input.roleId, trx);
-      this.roles.assertWithinActor(actor, parsePermissions(role.permissions), 'create an API key');
-      const dup = await trx
-        .selectFrom('api_keys')
-        .select('id')
-        .where('org_id', '=', actor.orgId)
-        .where('name', '=', input.name)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (dup) throw conflict(`An API key named "${input.name}" already exists.`);
-      const row = await trx
-        .insertInto('api_keys')
-        .values({
-          org_id: actor.orgId,
-          name: input.name,
-          prefix,
-          key_hash: sha256(key),
-          role_id: role.id,
-          created_by: actor.adminId,
-          created_at: nowIso(),
-          last_used_at: null,
-          revoked_at: null,
-          kind,
-          key_id: keyId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await this.audit.record(trx, actor, {
-        action: 'Insert',
-        module: MODULE,
-        resource: RESOURCE,
-        resourceId: row.id,
-        notes: `Created ${kind === 'bearer' ? 'API key' : 'id/secret API key'} ${input.name} with role ${role.name}`,
-        after: kind === 'bearer' ? { name: input.name, prefix, role: role.name, apiKey: key } : { name: input.name, keyId, role: role.name, keySecret: key },
+    const id = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const role = await this.roles.requireInOrg(actor.orgId, input.roleId, trx);
+        this.roles.assertWithinActor(actor, parsePermissions(role.permissions), 'create an API key');
+        const dup = await trx
+          .selectFrom('api_keys')
+          .select('id')
+          .where('org_id', '=', actor.orgId)
+          .where('name', '=', input.name)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        if (dup) throw conflict(`An API key named "${input.name}" already exists.`);
+        const row = await trx
+          .insertInto('api_keys')
+          .values({
+            org_id: actor.orgId,
+            name: input.name,
+            prefix,
+            key_hash: sha256(key),
+            role_id: role.id,
+            created_by: actor.adminId,
+            created_at: nowIso(),
+            last_used_at: null,
+            revoked_at: null,
+            kind,
+            key_id: keyId,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await this.audit.record(trx, actor, {
+          action: 'Insert',
+          module: MODULE,
+          resource: RESOURCE,
+          resourceId: row.id,
+          notes: `Created ${kind === 'bearer' ? 'API key' : 'id/secret API key'} ${input.name} with role ${role.name}`,
+          after: kind === 'bearer' ? { name: input.name, prefix, role: role.name, apiKey: key } : { name: input.name, keyId, role: role.name, keySecret: key },
+        });
+        return row.id;
+      })
+      .catch((e: unknown) => {
+        // Concurrent creates with one name all pass the check above; the partial unique index on
+        // live keys' (org_id, name) admits one and refuses the rest with the same 409.
+        if (isUniqueViolation(e)) throw conflict(`An API key named "${input.name}" already exists.`);
+        throw e;
       });
-      return row.id;
-    });
     const view = (await this.list(actor.orgId)).find((k) => k.id === id)!;
     return kind === 'bearer' ? { ...view, key } : { ...view, keySecret: key };
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
+import { transactionWithRetry } from '../../platform/db/retry.js';
 import type { IncidentsDb as DB } from './db.js';
 import { AppError, badRequest } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
@@ -131,11 +132,18 @@ function facetsOf(inputs: IncidentInput[]): { kind: string; value: string }[] {
     add('action', i.action);
     add('dlpType', i.dlpType);
   }
-  return out;
+  // Sorted so concurrent batches upsert shared facet rows in one order (no deadlock between them).
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return out.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.value, b.value));
 }
 
 function zodIssues(err: { issues: { path: PropertyKey[]; message: string }[] }): FieldError[] {
   return err.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : null, message: i.message }));
+}
+
+/** Rows in transaction id order (code-point order, the same in every process), the order ingestion writes them. */
+function byTransactionId(rows: IncidentRow[]): IncidentRow[] {
+  return [...rows].sort((a, b) => (a.transaction_id < b.transaction_id ? -1 : a.transaction_id > b.transaction_id ? 1 : 0));
 }
 
 /** Ingestion (POST /incidents): validation per item, idempotency on transaction id, duplicate detection. */
@@ -193,7 +201,10 @@ export class IncidentIngest {
   /** Stores validated incidents in one transaction: idempotent on transaction id, with duplicate detection. */
   private async storeValid(orgId: number, items: { index: number; input: IncidentInput }[]): Promise<IngestItemResult[]> {
     if (!items.length) return [];
-    return this.db.transaction().execute(async (trx) => {
+    // Two requests carrying overlapping incidents wait on each other's rows; each writes in
+    // transaction id order so they queue instead of deadlocking, and a transaction PostgreSQL
+    // still aborts (a deadlock through another table, a serialization failure) is run again.
+    return transactionWithRetry(this.db, async (trx) => {
       const now = nowIso();
       const out: IngestItemResult[] = [];
       const existing = await this.store.existingByTxn(trx, orgId, [...new Set(items.map((i) => i.input.transactionId))]);
@@ -224,10 +235,7 @@ export class IncidentIngest {
         }
       }
       const parentRows = [...fresh.values()].filter((f) => !parentOf.has(f.input.transactionId));
-      const ids = await this.store.insertMany(
-        trx,
-        parentRows.map((f) => f.row),
-      );
+      const ids = await this.store.insertMany(trx, byTransactionId(parentRows.map((f) => f.row)));
       const dupRows: IncidentRow[] = [];
       const bump = new Map<number, number>();
       for (const f of fresh.values()) {
@@ -239,11 +247,11 @@ export class IncidentIngest {
         dupRows.push(f.row);
         bump.set(parentId, (bump.get(parentId) ?? 0) + 1);
       }
-      for (const [txn, id] of await this.store.insertMany(trx, dupRows)) ids.set(txn, id);
+      for (const [txn, id] of await this.store.insertMany(trx, byTransactionId(dupRows))) ids.set(txn, id);
       // Whatever a concurrent request stored first is "existing" for us.
       const raced = [...fresh.keys()].filter((t) => !ids.has(t));
       if (raced.length) for (const [t, e] of await this.store.existingByTxn(trx, orgId, raced)) existing.set(t, e);
-      for (const [parentId, n] of bump) {
+      for (const [parentId, n] of [...bump].sort(([a], [b]) => a - b)) {
         const inserted = dupRows.filter((r) => r.duplicate_of === parentId && ids.has(r.transaction_id)).length;
         if (inserted) await this.store.adjustDuplicateCount(trx, orgId, parentId, Math.min(n, inserted));
       }

@@ -90,25 +90,32 @@ export class LabelsService {
   }
 
   async update(actor: Principal, id: number, input: UpdateLabelBody): Promise<LabelView> {
-    await this.db.transaction().execute(async (trx) => {
-      const current = await this.get(actor.orgId, id, trx);
-      const name = input.name ?? current.name;
-      if (name.toLowerCase() !== current.name.toLowerCase() && (await this.store.byName(actor.orgId, name, trx))) {
-        throw conflict(`A label named "${name}" already exists.`);
-      }
-      const values = input.values ?? current.values;
-      await this.store.update(trx, actor.orgId, id, { name, name_lower: name.toLowerCase(), updated_at: nowIso() });
-      if (input.values) await this.store.replaceValues(trx, actor.orgId, id, values);
-      await this.audit.record(trx, actor, {
-        action: 'Update',
-        module: MODULE,
-        resource: RESOURCE,
-        resourceId: id,
-        notes: `Edited label ${name}`,
-        before: { name: current.name, values: current.values },
-        after: { name, values },
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const current = await this.get(actor.orgId, id, trx);
+        const name = input.name ?? current.name;
+        if (name.toLowerCase() !== current.name.toLowerCase() && (await this.store.byName(actor.orgId, name, trx))) {
+          throw conflict(`A label named "${name}" already exists.`);
+        }
+        const values = input.values ?? current.values;
+        await this.store.update(trx, actor.orgId, id, { name, name_lower: name.toLowerCase(), updated_at: nowIso() });
+        if (input.values) await this.store.replaceValues(trx, actor.orgId, id, values);
+        await this.audit.record(trx, actor, {
+          action: 'Update',
+          module: MODULE,
+          resource: RESOURCE,
+          resourceId: id,
+          notes: `Edited label ${name}`,
+          before: { name: current.name, values: current.values },
+          after: { name, values },
+        });
+      })
+      .catch((e: unknown) => {
+        // A concurrent rename to the same name passed the check too; the unique index refused it.
+        if (isUniqueViolation(e)) throw conflict(`A label named "${input.name}" already exists.`);
+        throw e;
       });
-    });
     return this.get(actor.orgId, id);
   }
 

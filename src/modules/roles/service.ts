@@ -17,6 +17,7 @@ import type { AuditRecorder } from '../audit/service.js';
 import type { RoleView } from './schemas.js';
 import { RolesStore, type RoleRecord } from './store.js';
 import type { AnyExec } from '../../platform/db/database.js';
+import { isUniqueViolation } from '../../platform/db/errors.js';
 
 const MODULE = 'Roles';
 const RESOURCE = 'Role';
@@ -33,6 +34,17 @@ function view(r: RoleRecord, adminCount: number): RoleView {
     adminCount,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+  };
+}
+
+/**
+ * Two requests naming the same role can both pass the name check; the unique index on
+ * (org_id, name_lower) lets one in and refuses the other, which is the same 409 as the check's.
+ */
+function nameTakenOr(name: string) {
+  return (e: unknown): never => {
+    if (isUniqueViolation(e)) throw conflict(`A role named "${name}" already exists.`);
+    throw e;
   };
 }
 
@@ -103,64 +115,70 @@ export class RolesService {
   }
 
   async create(actor: Principal, input: { name: string; permissions: Partial<Record<Category, Level>> }): Promise<RoleView> {
-    const id = await this.db.transaction().execute(async (trx) => {
-      if (await this.store.findByName(actor.orgId, input.name, trx)) throw conflict(`A role named "${input.name}" already exists.`);
-      const now = nowIso();
-      const permissions = complete(input.permissions);
-      this.assertWithinActor(actor, permissions, 'create a role');
-      const id = await this.store.insert(trx, {
-        org_id: actor.orgId,
-        name: input.name,
-        name_lower: input.name.toLowerCase(),
-        builtin: 0,
-        permissions: JSON.stringify(permissions),
-        created_at: now,
-        updated_at: now,
-      });
-      await this.audit.record(trx, actor, {
-        action: 'Insert',
-        module: MODULE,
-        resource: RESOURCE,
-        resourceId: id,
-        notes: `Added role ${input.name}`,
-        after: { name: input.name, permissions },
-      });
-      return id;
-    });
+    const id = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        if (await this.store.findByName(actor.orgId, input.name, trx)) throw conflict(`A role named "${input.name}" already exists.`);
+        const now = nowIso();
+        const permissions = complete(input.permissions);
+        this.assertWithinActor(actor, permissions, 'create a role');
+        const id = await this.store.insert(trx, {
+          org_id: actor.orgId,
+          name: input.name,
+          name_lower: input.name.toLowerCase(),
+          builtin: 0,
+          permissions: JSON.stringify(permissions),
+          created_at: now,
+          updated_at: now,
+        });
+        await this.audit.record(trx, actor, {
+          action: 'Insert',
+          module: MODULE,
+          resource: RESOURCE,
+          resourceId: id,
+          notes: `Added role ${input.name}`,
+          after: { name: input.name, permissions },
+        });
+        return id;
+      })
+      .catch(nameTakenOr(input.name));
     return this.get(actor.orgId, id);
   }
 
   async update(actor: Principal, id: number, input: { name?: string; permissions?: Partial<Record<Category, Level>> }): Promise<RoleView> {
-    await this.db.transaction().execute(async (trx) => {
-      const current = await this.store.get(actor.orgId, id, trx);
-      if (!current) throw notFound('Role');
-      if (current.builtin) throw badRequest(`${current.name} is a built-in role and cannot be changed. Create a custom role instead.`);
-      if (input.name && input.name.toLowerCase() !== current.name_lower) {
-        if (await this.store.findByName(actor.orgId, input.name, trx)) throw conflict(`A role named "${input.name}" already exists.`);
-      }
-      const before = { name: current.name, permissions: parsePermissions(current.permissions) };
-      const after = {
-        name: input.name ?? current.name,
-        permissions: input.permissions ? complete(input.permissions) : before.permissions,
-      };
-      this.assertWithinActor(actor, after.permissions, 'give a role');
-      this.assertWithinActor(actor, before.permissions, 'edit a role');
-      await this.store.update(trx, actor.orgId, id, {
-        name: after.name,
-        name_lower: after.name.toLowerCase(),
-        permissions: JSON.stringify(after.permissions),
-        updated_at: nowIso(),
-      });
-      await this.audit.record(trx, actor, {
-        action: 'Update',
-        module: MODULE,
-        resource: RESOURCE,
-        resourceId: id,
-        notes: `Edited permissions of role ${after.name}`,
-        before,
-        after,
-      });
-    });
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const current = await this.store.get(actor.orgId, id, trx);
+        if (!current) throw notFound('Role');
+        if (current.builtin) throw badRequest(`${current.name} is a built-in role and cannot be changed. Create a custom role instead.`);
+        if (input.name && input.name.toLowerCase() !== current.name_lower) {
+          if (await this.store.findByName(actor.orgId, input.name, trx)) throw conflict(`A role named "${input.name}" already exists.`);
+        }
+        const before = { name: current.name, permissions: parsePermissions(current.permissions) };
+        const after = {
+          name: input.name ?? current.name,
+          permissions: input.permissions ? complete(input.permissions) : before.permissions,
+        };
+        this.assertWithinActor(actor, after.permissions, 'give a role');
+        this.assertWithinActor(actor, before.permissions, 'edit a role');
+        await this.store.update(trx, actor.orgId, id, {
+          name: after.name,
+          name_lower: after.name.toLowerCase(),
+          permissions: JSON.stringify(after.permissions),
+          updated_at: nowIso(),
+        });
+        await this.audit.record(trx, actor, {
+          action: 'Update',
+          module: MODULE,
+          resource: RESOURCE,
+          resourceId: id,
+          notes: `Edited permissions of role ${after.name}`,
+          before,
+          after,
+        });
+      })
+      .catch(nameTakenOr(input.name ?? ''));
     return this.get(actor.orgId, id);
   }
 
