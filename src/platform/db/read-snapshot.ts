@@ -27,7 +27,17 @@ export type ReadSnapshot<T> = {
 export async function openReadSnapshot<T>(db: Kysely<T>): Promise<ReadSnapshot<T>> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     const trx = await db.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
-    return { db: trx, release: () => trx.commit().execute() };
+    // Read only, so nothing to commit: a rollback ends it and, unlike a failed commit, always
+    // hands the connection back (the pool drops it when the session was lost). A failed rollback
+    // only says the session is gone; the reader already has the error that mattered.
+    return {
+      db: trx,
+      release: () =>
+        trx
+          .rollback()
+          .execute()
+          .catch(() => {}),
+    };
   }
   const main = await sql<{ file: string }>`select file from pragma_database_list where name = 'main'`.execute(db);
   const file = main.rows[0]?.file;

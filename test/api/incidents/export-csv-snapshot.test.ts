@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCsv } from '../../../src/platform/csv.js';
 import { fullPermissions } from '../../../src/platform/permissions.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
 import { IncidentsStore } from '../../../src/modules/incidents/store.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { createTestApp, testDatabaseKind, type TestApp } from '../../helpers/test-app.js';
 import { incident, WIDE } from './helpers.js';
 
 // More than one export page (1000 rows), so the export reads a second page after the header and
@@ -84,6 +85,28 @@ describe('incidents CSV export: one snapshot, and a failed page aborts the downl
     expect(calls).toBe(2);
     vi.restoreAllMocks();
     // The snapshot was released: the next export works and sees everything.
+    const again = await fetch(exportUrl(), { headers: auth });
+    expect(again.status).toBe(200);
+    expect(parseCsv(await again.text()).slice(1).length).toBeGreaterThanOrEqual(COUNT);
+  });
+  it.runIf(testDatabaseKind() === 'postgres')('aborts the response when PostgreSQL drops the export connection between pages', async () => {
+    const page = IncidentsStore.prototype.page;
+    let calls = 0;
+    vi.spyOn(IncidentsStore.prototype, 'page').mockImplementation(async function (this: IncidentsStore, ...args) {
+      calls += 1;
+      if (calls === 2) {
+        // A real database failure: the server ends the snapshot's session, as a restart or an
+        // administrator would, after the header and the first page went out.
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(this.db);
+        await sql`select pg_terminate_backend(${rows[0].pid})`.execute(t.ctx.db);
+      }
+      return page.apply(this, args);
+    });
+    const res = await fetch(exportUrl(), { headers: auth });
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+    expect(calls).toBe(2);
+    vi.restoreAllMocks();
     const again = await fetch(exportUrl(), { headers: auth });
     expect(again.status).toBe(200);
     expect(parseCsv(await again.text()).slice(1).length).toBeGreaterThanOrEqual(COUNT);
