@@ -1,7 +1,10 @@
 import { csvLines } from '../../platform/csv.js';
 import type { Keyset } from '../../platform/http/cursor.js';
 import type { IncidentListItem, ListFilters } from './schemas.js';
-import type { IncidentsStore } from './store.js';
+import type { Kysely } from 'kysely';
+import { openReadSnapshot } from '../../platform/db/read-snapshot.js';
+import type { IncidentsDb } from './db.js';
+import { IncidentsStore } from './store.js';
 import { sortValue, type IncidentQueries } from './queries.js';
 
 /** The export's columns, in order: header and how each incident fills it. */
@@ -30,18 +33,36 @@ export const CSV_COLUMNS: [string, (i: IncidentListItem) => unknown][] = [
   ['Resolution Date', (i) => i.resolutionDate],
 ];
 
-/** The filtered set as CSV, read in keyset chunks so memory stays flat. */
-export async function* incidentsCsv(queries: IncidentQueries, store: IncidentsStore, orgId: number, f: ListFilters): AsyncGenerator<string> {
+/**
+ * The filtered set as CSV, read in keyset chunks so memory stays flat. All pages come from one read
+ * snapshot, so an incident changed or added mid-export cannot appear twice or go missing between
+ * pages. A failed read throws after the header went out: the route then aborts the response, so
+ * the client sees a broken download instead of a clean but truncated file.
+ */
+export async function* incidentsCsv(
+  queries: IncidentQueries,
+  db: Kysely<IncidentsDb>,
+  orgId: number,
+  f: ListFilters,
+  /** Builds the store reading the snapshot (tests wrap it to fail a page). */
+  storeOn: (db: Kysely<IncidentsDb>) => IncidentsStore = (exec) => new IncidentsStore(exec),
+): AsyncGenerator<string> {
   const spec = await queries.spec(orgId, f);
-  yield csvLines([CSV_COLUMNS.map(([header]) => header)]);
-  let keyset: Keyset | undefined;
-  for (;;) {
-    const { rows, more } = await store.page(spec, f.sort, f.order, 1000, keyset);
-    if (!rows.length) return;
-    const items = await queries.items(orgId, rows);
-    yield csvLines(items.map((i) => CSV_COLUMNS.map(([, get]) => get(i))));
-    if (!more) return;
-    const last = rows[rows.length - 1];
-    keyset = { value: sortValue(last, f.sort), id: last.id, dir: 'next' };
+  const snapshot = await openReadSnapshot(db);
+  try {
+    const store = storeOn(snapshot.db);
+    yield csvLines([CSV_COLUMNS.map(([header]) => header)]);
+    let keyset: Keyset | undefined;
+    for (;;) {
+      const { rows, more } = await store.page(spec, f.sort, f.order, 1000, keyset);
+      if (!rows.length) return;
+      const items = await queries.items(orgId, rows, snapshot.db);
+      yield csvLines(items.map((i) => CSV_COLUMNS.map(([, get]) => get(i))));
+      if (!more) return;
+      const last = rows[rows.length - 1];
+      keyset = { value: sortValue(last, f.sort), id: last.id, dir: 'next' };
+    }
+  } finally {
+    await snapshot.release();
   }
 }

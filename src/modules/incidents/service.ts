@@ -88,7 +88,7 @@ export class IncidentsService {
 
   /** The filtered set as CSV chunks (streamed by the route). */
   exportCsv(orgId: number, f: ListFilters): AsyncGenerator<string> {
-    return incidentsCsv(this.queries, this.store, orgId, f);
+    return incidentsCsv(this.queries, this.store.db, orgId, f);
   }
 
   /** Incident Details; with the list's parameters, also the previous and next incident of that list. */

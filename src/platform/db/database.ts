@@ -52,6 +52,9 @@ export function openDatabase(database: Config['database']): Database {
     });
     // An idle client losing its connection must not crash the process.
     pool.on('error', () => {});
+    // Nor one checked out between queries (a read snapshot held while an export streams): pg
+    // emits the loss as an 'error' event nobody listens to then; the next query fails with it.
+    pool.on('connect', (client) => client.on('error', () => {}));
     prepareRepeatedQueries(pool);
     const writes = new TableWrites();
     const db = new Kysely<unknown>({ dialect: writes.watch(new PostgresDialect({ pool })) });

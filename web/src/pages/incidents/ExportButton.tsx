@@ -3,12 +3,13 @@ import { Button, Group, Progress, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { Dialog } from '../../components/Dialog';
 import { notifySuccess } from '../../components/notify';
-import { request } from '../../api/client';
 import type { ListParams } from './api';
+import { downloadIncidentsCsv, exportFailureNotice } from './exportDownload';
 
 /**
  * "Export": downloads the CSV of the filtered set (GET /incidents/export.csv, streamed), showing
- * how many rows have arrived against the list's total, then saves the file.
+ * how many rows have arrived against the list's total, then saves the file; a download that
+ * broke off saves nothing and says so.
  */
 export function ExportButton({ params, total }: { params: ListParams; total: number | undefined }) {
   const [busy, setBusy] = useState(false);
@@ -21,20 +22,7 @@ export function ExportButton({ params, total }: { params: ListParams; total: num
     setBusy(true);
     setRows(0);
     try {
-      const res = await request('GET', '/incidents/export.csv', { query: params, signal: ctrl.signal, accept: 'text/csv' });
-      if (!res.body) throw new Error('The export failed: the server sent no file.');
-      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'incidents.csv';
-      const reader = res.body.getReader();
-      const chunks: Uint8Array[] = [];
-      let lines = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        for (const b of value) if (b === 10) lines++;
-        setRows(Math.max(0, lines - 1)); // minus the header row
-      }
-      const blob = new Blob(chunks as BlobPart[], { type: 'text/csv' });
+      const { name, blob, rows: exported } = await downloadIncidentsCsv(params, ctrl.signal, setRows);
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
@@ -43,10 +31,9 @@ export function ExportButton({ params, total }: { params: ListParams; total: num
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      notifySuccess('Export ready', `${name} (${Math.max(0, lines - 1).toLocaleString()} incidents) was downloaded.`);
+      notifySuccess('Export ready', `${name} (${exported.toLocaleString()} incidents) was downloaded.`);
     } catch (err) {
-      if (ctrl.signal.aborted) notifications.show({ color: 'gray', title: 'Export cancelled', message: 'No file was saved.' });
-      else notifications.show({ color: 'red', title: 'Export failed', message: err instanceof Error ? err.message : 'The export failed.' });
+      notifications.show(exportFailureNotice(err, ctrl.signal.aborted));
     } finally {
       setBusy(false);
       abort.current = null;
