@@ -88,23 +88,20 @@ describe('transactionWithRetry', () => {
 
   // Registered only on PostgreSQL (SQLite has no row locks to deadlock on); CI counts a skipped test as a failure.
   const onPostgres = process.env.TEST_DATABASE_URL ? it : () => undefined;
-  onPostgres(
-    'on PostgreSQL, two transactions locking rows in opposite orders both commit: the deadlock victim reruns',
-    async () => {
-      const before = await counts();
-      const firstLocks = [gate(), gate()];
-      let runs = 0;
-      const crosswise = (mine: number, theirs: number) =>
-        transactionWithRetry(db, async (trx) => {
-          runs++;
-          await bump(trx, mine);
-          firstLocks[mine - 1]!.open();
-          await firstLocks[theirs - 1]!.opened; // both hold one row: each now waits for the other's
-          await bump(trx, theirs);
-        });
-      await Promise.all([crosswise(1, 2), crosswise(2, 1)]);
-      expect(runs).toBe(3); // PostgreSQL aborted exactly one of them, once
-      expect(await counts()).toEqual([before[0]! + 2, before[1]! + 2]);
-    },
-  );
+  onPostgres('on PostgreSQL, two transactions locking rows in opposite orders both commit: the deadlock victim reruns', async () => {
+    const before = await counts();
+    const firstLocks = [gate(), gate()];
+    let runs = 0;
+    const crosswise = (mine: number, theirs: number) =>
+      transactionWithRetry(db, async (trx) => {
+        runs++;
+        await bump(trx, mine);
+        firstLocks[mine - 1]!.open();
+        await firstLocks[theirs - 1]!.opened; // both hold one row: each now waits for the other's
+        await bump(trx, theirs);
+      });
+    await Promise.all([crosswise(1, 2), crosswise(2, 1)]);
+    expect(runs).toBe(3); // PostgreSQL aborted exactly one of them, once
+    expect(await counts()).toEqual([before[0]! + 2, before[1]! + 2]);
+  });
 });
