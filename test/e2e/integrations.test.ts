@@ -71,6 +71,8 @@ describeE2E(
       await confirm.waitFor({ state: 'hidden' });
       await page.getByRole('button', { name: 'Disable Integration' }).click();
       await page.getByRole('dialog', { name: 'Disable snowtest?' }).getByRole('button', { name: 'Disable Integration' }).click();
+      // Gone before going on: while it fades out, its own "Disable Integration" button is still there.
+      await page.getByRole('dialog', { name: 'Disable snowtest?' }).waitFor({ state: 'hidden' });
       await page.getByRole('button', { name: 'Enable Integration' }).waitFor();
       await page.getByRole('button', { name: 'Enable Integration' }).click();
       await page.getByRole('button', { name: 'Disable Integration' }).waitFor();
