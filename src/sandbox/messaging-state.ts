@@ -28,6 +28,8 @@ export type MessagingFaults = {
   smtpPermanent: number;
   /** Share (0–1) of all mails refused with 451, at random: a steady greylisting storm. */
   smtpTransientRate: number;
+  /** Delay before each accepted mail's 250 answer, as a busy server makes (ms). */
+  smtpLatencyMs: number;
   /** Next n Slack / Teams webhook posts answered 503 (with Retry-After: 1) / 404. */
   slackUnavailable: number;
   slackNotFound: number;
@@ -39,6 +41,7 @@ export const NO_MESSAGING_FAULTS: MessagingFaults = {
   smtpTransient: 0,
   smtpPermanent: 0,
   smtpTransientRate: 0,
+  smtpLatencyMs: 0,
   slackUnavailable: 0,
   slackNotFound: 0,
   teamsUnavailable: 0,
@@ -84,7 +87,7 @@ export class MessagingState {
   }
 
   /** Takes one from a "next n" counter; true when it applied. */
-  take(key: Exclude<keyof MessagingFaults, 'smtpTransientRate'>): boolean {
+  take(key: Exclude<keyof MessagingFaults, 'smtpTransientRate' | 'smtpLatencyMs'>): boolean {
     if (this.faults[key] <= 0) return false;
     this.faults[key]--;
     return true;
