@@ -155,30 +155,26 @@ describe('chat delivery', () => {
     const slack = await connect('slack', 'Mine');
     const other = await t.newOrg();
     await expect(
-      t.ctx.db
-        .transaction()
-        .execute((trx) =>
-          t.ctx.notifications.enqueue(trx, other.orgId, {
-            purpose: 'x',
-            kind: 'test',
-            channel: 'slack',
-            recipient: String(slack.id),
-            content: { subject: 's', text: 't' },
-          }),
-        ),
+      t.ctx.db.transaction().execute((trx) =>
+        t.ctx.notifications.enqueue(trx, other.orgId, {
+          purpose: 'x',
+          kind: 'test',
+          channel: 'slack',
+          recipient: String(slack.id),
+          content: { subject: 's', text: 't' },
+        }),
+      ),
     ).rejects.toMatchObject({ statusCode: 400 });
     await expect(
-      t.ctx.db
-        .transaction()
-        .execute((trx) =>
-          t.ctx.notifications.enqueue(trx, t.orgId, {
-            purpose: 'x',
-            kind: 'test',
-            channel: 'teams',
-            recipient: String(slack.id),
-            content: { subject: 's', text: 't' },
-          }),
-        ),
+      t.ctx.db.transaction().execute((trx) =>
+        t.ctx.notifications.enqueue(trx, t.orgId, {
+          purpose: 'x',
+          kind: 'test',
+          channel: 'teams',
+          recipient: String(slack.id),
+          content: { subject: 's', text: 't' },
+        }),
+      ),
     ).rejects.toMatchObject({ statusCode: 400 });
   });
 });
