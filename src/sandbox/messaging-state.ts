@@ -30,8 +30,10 @@ export type MessagingFaults = {
   smtpTransientRate: number;
   /** Delay before each accepted mail's 250 answer, as a busy server makes (ms). */
   smtpLatencyMs: number;
-  /** Next n Slack / Teams webhook posts answered 503 (with Retry-After: 1) / 404. */
+  /** Next n Slack / Teams webhook posts answered 503 (with Retry-After: chatRetryAfterSeconds) / 404. */
   slackUnavailable: number;
+  /** Retry-After (seconds) sent with the 503s above. */
+  chatRetryAfterSeconds: number;
   slackNotFound: number;
   teamsUnavailable: number;
   teamsNotFound: number;
@@ -43,6 +45,7 @@ export const NO_MESSAGING_FAULTS: MessagingFaults = {
   smtpTransientRate: 0,
   smtpLatencyMs: 0,
   slackUnavailable: 0,
+  chatRetryAfterSeconds: 1,
   slackNotFound: 0,
   teamsUnavailable: 0,
   teamsNotFound: 0,
@@ -87,7 +90,7 @@ export class MessagingState {
   }
 
   /** Takes one from a "next n" counter; true when it applied. */
-  take(key: Exclude<keyof MessagingFaults, 'smtpTransientRate' | 'smtpLatencyMs'>): boolean {
+  take(key: Exclude<keyof MessagingFaults, 'smtpTransientRate' | 'smtpLatencyMs' | 'chatRetryAfterSeconds'>): boolean {
     if (this.faults[key] <= 0) return false;
     this.faults[key]--;
     return true;

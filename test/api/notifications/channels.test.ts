@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MessagingSandbox } from '../../../src/sandbox/index.js';
 import type { Session, TestApp } from '../../helpers/test-app.js';
+import { createWorker } from '../../../src/background.js';
 import { deliverAll, notificationsWorld } from './helpers.js';
 
 /** Slack and Teams channels: test message on connect, sealed URL, health, delivery and failures. */
@@ -130,6 +131,25 @@ describe('chat delivery', () => {
     expect(failed.lastError).toMatch(/Microsoft Teams refused the message \(404/);
     const alerts = (await admin.get('/api/v1/alerts')).json().items as { module: string; summary: string }[];
     expect(alerts.some((a) => a.module === 'Notifications' && a.summary.includes('Deliver Teams'))).toBe(true);
+  });
+
+  it("waits as long as the receiver's Retry-After asks before trying again", async () => {
+    const slack = await connect('slack', 'Busy Slack');
+    sb.state.setFaults({ slackUnavailable: 1, chatRetryAfterSeconds: 120 });
+    const { id } = await sendTo(slack, 'slack', 'busy:1');
+    const askedAt = Date.now();
+    await createWorker(t.ctx).drain();
+    const job = await sql<{
+      run_at: string;
+      status: string;
+    }>`select run_at, status from jobs where kind = 'notifications.deliver' and payload like ${`%"messageId":${id},%`}`.execute(t.ctx.db);
+    expect(job.rows[0]!.status).toBe('queued');
+    expect(Date.parse(job.rows[0]!.run_at)).toBeGreaterThanOrEqual(askedAt + 120_000);
+    const view = (await admin.get(`/api/v1/notifications/messages/${id}`)).json();
+    expect(view).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(view.lastError).toContain('503');
+    await deliverAll(t);
+    expect((await admin.get(`/api/v1/notifications/messages/${id}`)).json().status).toBe('sent');
   });
 
   it('marks a channel failing after failures in a row and clears it on the next success', async () => {
