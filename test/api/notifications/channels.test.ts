@@ -152,6 +152,18 @@ describe('chat delivery', () => {
     expect((await admin.get(`/api/v1/notifications/messages/${id}`)).json().status).toBe('sent');
   });
 
+  it('gives up on a receiver that stays unavailable, with the last reason', async () => {
+    const slack = await connect('slack', 'Down Slack');
+    sb.state.setFaults({ slackUnavailable: 1000 });
+    const { id } = await sendTo(slack, 'slack', 'down:1');
+    await deliverAll(t);
+    const view = (await admin.get(`/api/v1/notifications/messages/${id}`)).json();
+    expect(view.status).toBe('failed');
+    expect(view.attempts).toBe(16);
+    expect(view.lastError).toMatch(/^Gave up after 16 attempts: Slack asked to try later \(503/);
+    expect(sb.state.chat.filter((c) => c.kind === 'slack')).toHaveLength(1);
+  });
+
   it('marks a channel failing after failures in a row and clears it on the next success', async () => {
     const slack = await connect('slack', 'Flaky Slack');
     sb.state.setFaults({ slackNotFound: 3 });
