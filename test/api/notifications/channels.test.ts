@@ -162,6 +162,14 @@ describe('chat delivery', () => {
     expect(view.attempts).toBe(16);
     expect(view.lastError).toMatch(/^Gave up after 16 attempts: Slack asked to try later \(503/);
     expect(sb.state.chat.filter((c) => c.kind === 'slack')).toHaveLength(1);
+    // The webhook URL's secret part is in no stored reason: not the message's, not the job's.
+    const secret = SECRET_PART(sb.slackWebhookUrl);
+    const leaks = await sql<{
+      n: number;
+    }>`select (select count(*) from jobs where last_error like ${`%${secret}%`}) + (select count(*) from notification_messages where last_error like ${`%${secret}%`}) + (select count(*) from alerts where detail like ${`%${secret}%`} or summary like ${`%${secret}%`}) as n`.execute(
+      t.ctx.db,
+    );
+    expect(Number(leaks.rows[0]!.n)).toBe(0);
   });
 
   it('marks a channel failing after failures in a row and clears it on the next success', async () => {
