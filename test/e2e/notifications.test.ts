@@ -63,16 +63,25 @@ describeE2E(
       await h.see(page, 'No notification channels');
     });
 
-    it('shows a refused delivery with its reason in Deliveries, and Retry delivers it', async () => {
+    it('sends a test email from Deliveries; refused, it shows with its reason, and Retry delivers it', async () => {
       sb.state.setFaults({ smtpPermanent: 1 });
-      const queued = await api.post<Message>('/notifications/test-email', { to: 'e2e.person@corp.example', name: 'E2E Person' });
-      await until(queued.id, 'failed');
-
       const page = await h.newPage();
       await h.login(page);
       // The Notification Center opens from the bell beside the account menu.
       await page.goto(`${h.server.url}/notifications`);
       await h.see(page, 'Notification Center');
+      await page.getByRole('tab', { name: 'Deliveries' }).click();
+      await page.getByRole('button', { name: 'Send test email' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Email address').fill('e2e.person@corp.example');
+      await dialog.getByLabel('Name').fill('E2E Person');
+      await dialog.getByRole('button', { name: 'Send' }).click();
+      await h.see(page, 'Test email queued');
+      const listed = await api.get<{ items: (Message & { recipient: string })[] }>('/notifications/messages?pageSize=100');
+      const queued = listed.items.find((m) => m.recipient === 'e2e.person@corp.example')!;
+      expect(queued).toBeDefined();
+      await until(queued.id, 'failed');
+      await page.reload();
       await page.getByRole('tab', { name: 'Deliveries' }).click();
       const row = page.getByTestId(`delivery-${queued.id}`);
       await row.getByText('Failed').waitFor();

@@ -6,6 +6,7 @@ import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading } from '../../components/common';
 import { usePaging, useSorting } from '../../components/listState';
 import { notifyError, notifySuccess } from '../../components/notify';
+import { TestEmailDialog } from './TestEmailDialog';
 import { useDeliveries, useRetryDelivery, type DeliveryChannel, type DeliverySort, type DeliveryStatus, type MessageView } from './api';
 
 const STATUS_COLORS: Record<DeliveryStatus, string> = { queued: 'blue', sent: 'green', failed: 'red' };
@@ -20,6 +21,7 @@ export function DeliveriesView() {
   const sorting = useSorting<DeliverySort>('createdAt', () => setPage(1), 'desc');
   const [status, setStatus] = useState<DeliveryStatus | ''>('');
   const [channel, setChannel] = useState<DeliveryChannel | ''>('');
+  const [testing, setTesting] = useState(false);
   const q = useDeliveries({ page, pageSize, sort: sorting.sort, order: sorting.order, status: status || undefined, channel: channel || undefined });
   const retry = useRetryDelivery({
     onSuccess: (m) => notifySuccess('Delivery queued again', `The message to ${m.recipientName ?? m.recipient} will be sent again now.`),
@@ -40,7 +42,7 @@ export function DeliveriesView() {
 
   return (
     <>
-      <Group mb="md" wrap="wrap">
+      <Group mb="md" wrap="wrap" align="flex-end">
         <NativeSelect
           label="Status"
           value={status}
@@ -53,7 +55,13 @@ export function DeliveriesView() {
           onChange={(e) => (setChannel(e.currentTarget.value as DeliveryChannel | ''), setPage(1))}
           data={[{ value: '', label: 'All' }, ...(['email', 'slack', 'teams'] as const).map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))]}
         />
+        {canRetry ? (
+          <Button variant="light" ml="auto" onClick={() => setTesting(true)}>
+            Send test email
+          </Button>
+        ) : null}
       </Group>
+      <TestEmailDialog opened={testing} onClose={() => setTesting(false)} />
       {q.isLoading ? (
         <Loading label="Loading deliveries…" />
       ) : q.isError ? (

@@ -68,3 +68,12 @@ export function useRetryDelivery(cb?: MutationCallbacks<MessageView, MessageView
     cb,
   );
 }
+
+/** "Send test email": one test notification by email, through the same queue as every message. */
+export function useSendTestEmail(cb?: MutationCallbacks<MessageView, { to: string; name?: string }>) {
+  return useInvalidatingMutation(
+    (body: { to: string; name?: string }) => post<MessageView>('/notifications/test-email', body),
+    [notificationKeys.deliveries],
+    cb,
+  );
+}
