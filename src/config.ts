@@ -53,6 +53,11 @@ const envSchema = z.object({
   WFA_TICKET_MARKER_WINDOW_MS: wholeNumber(0, 24 * 3_600_000).default(120_000),
   // Transient failures (429, 5xx, outages) of a ticket creation are retried until this deadline.
   WFA_TICKET_CREATE_DEADLINE_MS: wholeNumber(1_000, 30 * 24 * 3_600_000).default(6 * 3_600_000),
+  // Off unless set: /metrics answers 404 without a token configured, 401 to a request without it.
+  WFA_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces (generate one with `openssl rand -hex 32`)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -71,6 +76,8 @@ export type Config = {
   /** How often the worker looks for due jobs, how long a claim lasts without renewal, the first retry's delay, jobs at once. */
   jobs: { pollMs: number; leaseMs: number; backoffBaseMs: number; concurrency: number };
   tickets: { markerWindowMs: number; createDeadlineMs: number };
+  /** The bearer token /metrics requires; null: /metrics is off (404). */
+  metricsToken: string | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -95,7 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0]);
-      const shown = name === 'WFA_SECRET_KEY' || name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(picked[name]);
+      const shown = name === 'WFA_SECRET_KEY' || name === 'DATABASE_URL' || name === 'WFA_METRICS_TOKEN' ? '(hidden)' : JSON.stringify(picked[name]);
       return `  ${name}=${shown}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -124,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: e.WFA_WORKER,
     jobs: { pollMs: e.WFA_JOB_POLL_MS, leaseMs: e.WFA_JOB_LEASE_SECONDS * 1000, backoffBaseMs: e.WFA_JOB_BACKOFF_MS, concurrency: e.WFA_JOB_CONCURRENCY },
     tickets: { markerWindowMs: e.WFA_TICKET_MARKER_WINDOW_MS, createDeadlineMs: e.WFA_TICKET_CREATE_DEADLINE_MS },
+    metricsToken: e.WFA_METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
   };
 }
