@@ -3,6 +3,7 @@ import { adfToText } from '../connectors/jira-cloud/adf.js';
 import { NO_FAULTS, SN_STATES, type Faults, type SandboxState, type SandboxSystem } from './state.js';
 import { parseJson, type AdminHandler, type Reply, type SystemRequest } from './wire.js';
 import { parseWebhookTarget } from './webhooks.js';
+import { eventReceiverRoute } from './event-receiver.js';
 
 /** `/__sandbox/*` on both ports: an overview page and switches for tests and demos. Not part of either real API. */
 
@@ -186,6 +187,9 @@ export function adminHandler(state: SandboxState): AdminHandler {
     const path = req.path.replace(/\/+$/, '') || '/';
     const body = req.method === 'POST' ? bodyOf(req) : {};
     const system: SandboxSystem = body.system === 'jira' || body.system === 'servicenow' ? body.system : portSystem;
+    // The event receiver reads the raw body itself: its signature covers the exact bytes.
+    const events = eventReceiverRoute(state.events, req, path, path === '/__sandbox/events/settings' ? bodyOf(req) : {});
+    if (events) return events;
     if (req.method === 'GET' && path === '/') return rootIndex(req, portSystem);
     if (req.method === 'GET' && path === '/__sandbox') return { status: 200, html: overviewPage(state) };
     if (req.method === 'GET' && path === '/__sandbox/state') return { status: 200, json: summary(state) };

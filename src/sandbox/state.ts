@@ -1,3 +1,4 @@
+import { EventReceiverState } from './event-receiver.js';
 import {
   seedJiraAccounts,
   seedJiraProjects,
@@ -107,6 +108,8 @@ export class SandboxState {
   jira!: { accounts: JiraAccount[]; projects: JiraProjectDef[]; issues: JiraIssueRecord[]; nextIssueId: number };
   faults!: Record<SandboxSystem, Faults>;
   log: LoggedRequest[] = [];
+  /** The SIEM stand-in that receives the product's outbound event webhooks (event-receiver.ts). */
+  readonly events = new EventReceiverState();
   webhooks!: Record<SandboxSystem, WebhookTarget | null>;
   /** The last deliveries (newest last), kept short: it is for tests and the overview page. */
   webhookDeliveries: WebhookDelivery[] = [];
@@ -132,6 +135,7 @@ export class SandboxState {
     this.jira = { accounts: seedJiraAccounts(), projects: seedJiraProjects(), issues: [], nextIssueId: 10100 };
     this.faults = { servicenow: { ...NO_FAULTS }, jira: { ...NO_FAULTS } };
     this.log = [];
+    this.events?.reset();
     this.webhooks = { servicenow: null, jira: null };
     this.webhookDeliveries = [];
   }
