@@ -1,19 +1,9 @@
 import { z } from 'zod';
 import { nameText, text } from '../../platform/http/input.js';
 
-/** What a webhook can subscribe to; `webhook.test` is only ever sent by "Send test event". */
-export const EVENT_TYPES = ['incident.created', 'ticket.created', 'ticket.status_changed', 'incident.resolved'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-export const TEST_EVENT = 'webhook.test';
+import { DELIVERY_STATUSES, EVENT_TYPES } from './vocabulary.js';
 
-export const EVENT_LABELS: Record<EventType, string> = {
-  'incident.created': 'Incident created',
-  'ticket.created': 'Ticket created',
-  'ticket.status_changed': 'Ticket status changed',
-  'incident.resolved': 'Incident resolved',
-};
-
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed'] as const;
+export { DELIVERY_STATUSES, EVENT_LABELS, EVENT_TYPES, TEST_EVENT, type EventType } from './vocabulary.js';
 
 export const webhookView = z.object({
   id: z.number(),
