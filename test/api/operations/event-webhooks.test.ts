@@ -337,3 +337,24 @@ describe('verifyEventSignature (the documented receiver check)', () => {
       expect(verifyEventSignature(bad, body, secret, now).valid).toBe(false);
   });
 });
+
+describe('demo', () => {
+  it('adds one webhook to the sandbox receiver, hands it the secret on every run, and the receiver sees valid deliveries', async () => {
+    const { eventWebhooksModule } = await import('../../../src/modules/event-webhooks/module.js');
+    for (const w of (await admin.get('/api/v1/event-webhooks')).json().items) await admin.delete(`/api/v1/event-webhooks/${w.id}`);
+    const actor = systemPrincipal(t.orgId, fullPermissions());
+    const demoSandbox = { servicenowUrl: sb.servicenowUrl, jiraUrl: sb.jiraUrl, close: async () => {} };
+    await eventWebhooksModule.demo!(t.ctx.eventWebhooks, actor, demoSandbox);
+    const lines = await eventWebhooksModule.demo!(t.ctx.eventWebhooks, actor, demoSandbox);
+    expect(lines.join('\n')).toContain(`${sb.servicenowUrl}/__sandbox/events`);
+    const items = (await admin.get('/api/v1/event-webhooks')).json().items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      name: 'Sandbox event receiver',
+      events: ['incident.created', 'ticket.created', 'ticket.status_changed', 'incident.resolved'],
+    });
+    await newIncident(t);
+    await runJobs(t);
+    expect(sb.state.events.received.map((r) => [r.event, r.valid])).toEqual([['incident.created', true]]);
+  });
+});
