@@ -147,6 +147,7 @@ function overviewPage(state: SandboxState): string {
 <h2>ServiceNow incidents (${s.servicenow.incidents.length})</h2><table><tr><th>Number</th><th>Short description</th><th>State</th><th>Correlation ID</th><th>Move to</th><th>Assignee</th></tr>${snRows}</table>
 <h2>Jira issues (${s.jira.issues.length})</h2><table><tr><th>Key</th><th>Summary</th><th>Status</th><th>Labels</th><th>Move to</th><th>Assignee</th></tr>${jiraRows}</table>
 <h2>Outbound webhooks</h2><ul>${hooks}</ul><ol reversed>${deliveries}</ol>
+<h2>Event receiver</h2><p><a href="/__sandbox/events">${state.events.received.length} event deliveries received</a> from Workflow Automation's event webhooks, each checked as valid or forged.</p>
 <h2>Seeded emails</h2><h3>ServiceNow</h3><ul>${emails(s.seededEmails.servicenow)}</ul><h3>Jira Cloud</h3><ul>${emails(s.seededEmails.jira)}</ul>
 </body></html>`;
 }
