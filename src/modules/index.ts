@@ -3,6 +3,7 @@ import { alertsModule } from './alerts/module.js';
 import { apiKeysModule } from './api-keys/module.js';
 import { auditModule } from './audit/module.js';
 import { compatApiModule } from './compat-api/module.js';
+import { eventWebhooksModule } from './event-webhooks/module.js';
 import { authModule } from './auth/module.js';
 import { incidentsModule } from './incidents/module.js';
 import { integrationUsersModule } from './integration-users/module.js';
@@ -37,6 +38,7 @@ export const MODULES = [
   workflowsModule,
   compatApiModule,
   notificationsModule,
+  eventWebhooksModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];

@@ -5,6 +5,7 @@ import type { MigrationFn } from './db/schema-helpers.js';
 import type { TableWrites } from './db/table-writes.js';
 import type { Job, JobQueue } from './jobs/index.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { Principal } from './principal.js';
 import type { SecretBox } from './secrets.js';
 
@@ -31,6 +32,8 @@ export type PlatformDeps = {
   jobs: JobQueue;
   /** Tables written by this process (caches drop what a write changed). */
   writes: TableWrites;
+  /** The operators' counters and histograms (Prometheus, /metrics); modules count their outcomes there. */
+  metrics: Metrics;
 };
 
 /** What the demo needs from the sandbox (see src/sandbox). */

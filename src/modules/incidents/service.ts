@@ -6,6 +6,7 @@ import type { LabelsService } from '../labels/service.js';
 import type { RolesService } from '../roles/service.js';
 import { IncidentActions } from './actions.js';
 import { incidentsCsv } from './csv-export.js';
+import { IncidentChangeHooks } from './change-hooks.js';
 import { IncidentIngestHooks } from './ingest-hooks.js';
 import { IncidentIngest } from './ingest.js';
 import { IncidentQueries } from './queries.js';
@@ -40,6 +41,8 @@ export class IncidentsService {
   readonly ticketHooks: IncidentTicketHooks;
   /** What other modules do with newly ingested incidents, in the ingestion transaction (workflows). */
   readonly ingestHooks = new IncidentIngestHooks();
+  /** Resolutions and ticket changes, told in their transaction to whoever follows them (event webhooks). */
+  readonly changeHooks = new IncidentChangeHooks();
   private readonly ingest: IncidentIngest;
   private readonly queries: IncidentQueries;
   private readonly actions: IncidentActions;
@@ -53,10 +56,10 @@ export class IncidentsService {
     cursorKey: CursorKey,
   ) {
     this.store = new IncidentsStore(db);
-    this.ticketHooks = new IncidentTicketHooks(this.store);
+    this.ticketHooks = new IncidentTicketHooks(this.store, this.changeHooks);
     this.ingest = new IncidentIngest(db, this.store, this.ingestHooks);
     this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, cursorKey);
-    this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels);
+    this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels, this.changeHooks);
   }
 
   // ---------------------------------------------------------------- ingestion

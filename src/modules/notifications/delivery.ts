@@ -41,16 +41,23 @@ export class Delivery {
     try {
       const providerId = msg.channel === 'email' ? await this.sendEmail(msg) : await this.sendChat(msg);
       await this.store.markSent(msg.id, providerId);
+      this.outcome(msg, 'sent');
     } catch (e) {
       const err = e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e), false);
       if (err.permanent || job.attempts >= MAX_DELIVERY_ATTEMPTS) {
         await this.fail(msg, err.permanent ? err.message : `Gave up after ${job.attempts} attempts: ${err.message}`);
+        this.outcome(msg, 'failed');
         return;
       }
       await this.store.noteError(msg.id, err.message);
+      this.outcome(msg, 'retry_scheduled');
       if (err.retryAfterMs !== undefined) throw new RetryLater(err.message, err.retryAfterMs);
       throw err;
     }
+  }
+
+  private outcome(msg: MessageRow, outcome: 'sent' | 'failed' | 'retry_scheduled'): void {
+    this.deps.metrics.notificationDeliveries.inc({ channel: msg.channel, outcome });
   }
 
   private async fail(msg: MessageRow, reason: string): Promise<void> {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { SecretBox } from '../../platform/secrets.js';
+import type { Metrics } from '../../platform/metrics.js';
 import type { AuditRecorder } from '../audit/service.js';
 import type { AlertsRaiser } from '../alerts/service.js';
 import type { NotificationsTables } from './migrations.js';
@@ -17,6 +18,8 @@ export type NotificationsDeps = {
   /** An incident's deliveries are asked for by incident id; another org's id must be a 404. */
   incidents: { detail(orgId: number, id: number): Promise<unknown> };
   log: { warn: (obj: unknown, msg?: string) => void; error: (obj: unknown, msg?: string) => void };
+  /** Each delivery's outcome, for operators' /metrics. */
+  metrics: Pick<Metrics, 'notificationDeliveries'>;
 };
 
 export const DELIVER_JOB = 'notifications.deliver';

@@ -6,6 +6,7 @@ import { LabelsPage } from './labels/LabelsPage';
 import { AdminsPage } from './admins/AdminsPage';
 import { RolesPage } from './roles/RolesPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
+import { WebhooksPage } from './webhooks/WebhooksPage';
 import { AuditLogsPage } from './audit-logs/AuditLogsPage';
 import { IntegrationsPage } from './integrations/IntegrationsPage';
 import { AppDetailsPage } from './integrations/AppDetailsPage';
@@ -54,6 +55,7 @@ export const PAGES: PageDef[] = [
   { path: '/setup/admins', label: 'Admins', section: 'setup', permission: ['Account Settings', 'view'], component: AdminsPage },
   { path: '/setup/roles', label: 'Roles and Permissions', section: 'setup', permission: ['Account Settings', 'view'], component: RolesPage },
   { path: '/setup/api-keys', label: 'API Keys', section: 'setup', permission: ['API Management', 'view'], component: ApiKeysPage },
+  { path: '/setup/webhooks', label: 'Webhooks', section: 'setup', permission: ['API Management', 'view'], component: WebhooksPage },
   { path: '/setup/audit-logs', label: 'Audit Logs', section: 'setup', permission: ['Audit Logs', 'view'], component: AuditLogsPage },
   { path: '/setup/labels', label: 'Labels', section: 'setup', permission: ['Labels', 'view'], component: LabelsPage },
   { path: '/setup/integrations', label: 'Integrations', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationsPage },
