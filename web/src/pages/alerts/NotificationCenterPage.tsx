@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Badge, Switch, Table, Tabs } from '@mantine/core';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { useAlerts } from './api';
@@ -43,7 +44,7 @@ function AlertsView() {
       ) : !q.data?.items.length ? (
         <EmptyState title="No alerts">Everything is working.</EmptyState>
       ) : (
-        <Table.ScrollContainer minWidth={700}>
+        <TableScroll label="Alerts" minWidth={700}>
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -77,7 +78,7 @@ function AlertsView() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
     </>
   );

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Link, useNavigate } from 'react-router';
 import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
@@ -99,7 +100,7 @@ export function IntegrationsPage() {
           </SimpleGrid>
         </>
       ) : (
-        <Table.ScrollContainer minWidth={700}>
+        <TableScroll label="Integrations" minWidth={700}>
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -132,7 +133,7 @@ export function IntegrationsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       <NotificationChannelsSection />
     </>
