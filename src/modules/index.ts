@@ -8,6 +8,7 @@ import { incidentsModule } from './incidents/module.js';
 import { integrationUsersModule } from './integration-users/module.js';
 import { integrationsModule } from './integrations/module.js';
 import { labelsModule } from './labels/module.js';
+import { notificationTemplatesModule } from './notification-templates/module.js';
 import { orgsModule } from './orgs/module.js';
 import { rolesModule } from './roles/module.js';
 import { ticketSyncModule } from './tickets/sync/module.js';
@@ -35,6 +36,7 @@ export const MODULES = [
   ticketsModule,
   workflowsModule,
   compatApiModule,
+  notificationTemplatesModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];
