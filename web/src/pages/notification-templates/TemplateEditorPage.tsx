@@ -53,7 +53,9 @@ function Editor({ template }: { template: TemplateView | null }) {
   const { can } = useAuth();
   const navigate = useNavigate();
   const readOnly = !can('Notification Templates', 'edit') || template?.status === 'system_default';
-  const [d, setD] = useState<Draft>(() => (template ? { ...template } : { ...EMPTY, body: EMAIL_STARTER }));
+  const [d, setD] = useState<Draft>(() =>
+    template ? { ...template } : { ...EMPTY, subject: 'Please justify a data protection incident', body: EMAIL_STARTER },
+  );
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
   const [debounced] = useDebouncedValue(d, 400);
