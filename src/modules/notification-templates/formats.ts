@@ -1,5 +1,5 @@
 import mjml2html from 'mjml';
-import { TemplateError } from './liquid.js';
+import { escapeSlack, LIMITS, TemplateError } from './liquid.js';
 
 /**
  * From a rendered template to what each channel receives. Variables were already escaped for the
@@ -35,6 +35,7 @@ export async function mjmlToHtml(rendered: string, strict: boolean): Promise<str
   }
   if (strict && result.errors.length) throw new TemplateError(`The email body is not valid MJML: ${result.errors[0]!.formattedMessage}`);
   if (!/<mjml[\s>]/i.test(rendered)) throw new TemplateError('The email body must be an MJML document starting with <mjml>.');
+  if (result.html.length > LIMITS.html) throw new TemplateError(`The email HTML is longer than ${LIMITS.html} characters. Shorten the template.`);
   return result.html;
 }
 
@@ -113,9 +114,12 @@ export function slackBlocks(title: string, body: string): unknown[] {
   return blocks;
 }
 
-/** Slack's plain fallback: mrkdwn with its three escapes undone would re-open markup, so it stays as rendered. */
+/**
+ * Slack's `text` (notification and fallback) is mrkdwn too: the body is already escaped by its
+ * engine, the title (rendered as plain text for the header block) is escaped here.
+ */
 export function slackText(title: string, body: string): string {
-  return [title, body.trim()].filter(Boolean).join('\n\n');
+  return [escapeSlack(title), body.trim()].filter(Boolean).join('\n\n');
 }
 
 /** An Adaptive Card (the attachment's content) built as objects: each paragraph a wrapping TextBlock. */

@@ -21,8 +21,10 @@ export const LIMITS = {
   renderMs: 1_000,
   /** Characters and items a render may allocate. */
   memory: 2_000_000,
-  /** Characters of output kept from one render. */
-  output: 500_000,
+  /** Characters of output kept from one render (the notifications module stores text up to 200,000). */
+  output: 200_000,
+  /** Characters of email HTML (MJML output; the notifications module stores up to 1,000,000). */
+  html: 1_000_000,
 } as const;
 
 /** A template the engine refused: the message names the cause (unknown variable, filter, tag, limit). */
@@ -62,11 +64,21 @@ export function escapeSlack(v: unknown): string {
     .replace(/>/g, '&gt;');
 }
 
+/**
+ * Teams card text is JSON-safe by construction (the card is serialised by JSON.stringify); what a
+ * value could still do there is make a markdown link whose label hides its target. A zero-width
+ * space between "]" and "(" breaks the link syntax without changing what the reader sees.
+ */
+export function escapeTeams(v: unknown): string {
+  return String(v ?? '').replace(/\]\(/g, ']\u200B(');
+}
+
 /** One engine per output format: the escaping of `{{ … }}` is the format's. */
 export const ENGINES = {
   html: lockedDown('escape'),
   slack: lockedDown((v: unknown) => escapeSlack(v)),
-  /** Plain text and Teams card text, which becomes a JSON string value (JSON.stringify escapes it). */
+  teams: lockedDown((v: unknown) => escapeTeams(v)),
+  /** Plain text: email subjects and Slack header titles, shown literally by their channel. */
   plain: lockedDown(),
 } as const;
 export type EngineKind = keyof typeof ENGINES;

@@ -7,7 +7,7 @@ import type { Principal } from '../../platform/principal.js';
 import type { AuditRecorder } from '../audit/service.js';
 import type { NotificationTemplatesTables } from './migrations.js';
 import type { CreateDigestMappingBody, CreateIncidentMappingBody, MappingView, UpdateMappingBody } from './schemas.js';
-import type { MappingRecord, NotificationTemplatesStore } from './store.js';
+import type { MappingRecord, NotificationTemplatesStore, TemplateRecord } from './store.js';
 import {
   CHANNEL_LABELS,
   CHANNELS,
@@ -45,10 +45,10 @@ export class MappingsManager {
     private readonly audit: AuditRecorder,
   ) {}
 
-  private async view(orgId: number, m: MappingRecord, exec: Exec<T> = this.db): Promise<MappingView> {
-    const ref = async (id: number | null) => {
-      if (id === null) return null;
-      const t = await this.store.get(orgId, id, exec);
+  /** A row as listed: each template named, looked up in `templates` (the org's, read once per list). */
+  private view(m: MappingRecord, templates: Map<number, TemplateRecord>): MappingView {
+    const ref = (id: number | null) => {
+      const t = id === null ? undefined : templates.get(id);
       return t ? { id: t.id, name: t.name, status: t.status as TemplateStatus, language: t.language } : null;
     };
     return {
@@ -57,22 +57,26 @@ export class MappingsManager {
       sourceDlpType: m.tab === 'incident' ? m.source_dlp_type : null,
       sourceAction: m.tab === 'incident' ? m.source_action || null : null,
       notificationType: m.notification_type as TemplateFamily,
-      email: await ref(m.email_template_id),
-      slack: await ref(m.slack_template_id),
-      teams: await ref(m.teams_template_id),
+      email: ref(m.email_template_id),
+      slack: ref(m.slack_template_id),
+      teams: ref(m.teams_template_id),
       updatedAt: m.updated_at,
     };
   }
 
+  private async templatesById(orgId: number, exec: Exec<T> = this.db): Promise<Map<number, TemplateRecord>> {
+    return new Map((await this.store.list(orgId, {}, exec)).map((t) => [t.id, t]));
+  }
+
   async list(orgId: number, tab: 'incident' | 'digest'): Promise<MappingView[]> {
-    const rows = await this.store.mappings(orgId, tab);
-    return Promise.all(rows.map((m) => this.view(orgId, m)));
+    const [rows, templates] = await Promise.all([this.store.mappings(orgId, tab), this.templatesById(orgId)]);
+    return rows.map((m) => this.view(m, templates));
   }
 
   async get(orgId: number, id: number, exec: Exec<T> = this.db): Promise<MappingView> {
     const m = await this.store.mapping(orgId, id, exec);
     if (!m) throw notFound('Template mapping');
-    return this.view(orgId, m, exec);
+    return this.view(m, await this.templatesById(orgId, exec));
   }
 
   /** A mapped template must be of the row's family and the slot's channel, and published (or a System Default). */

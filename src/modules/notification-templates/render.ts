@@ -81,7 +81,8 @@ export async function renderTemplate(
   strict = false,
 ): Promise<RenderedMessage> {
   const ctx = templateContext(incident, vars);
-  const subject = oneLine(await renderLiquid('plain', t.subject, ctx));
+  // A Teams title is a markdown TextBlock like the body; elsewhere the title is shown literally.
+  const subject = oneLine(await renderLiquid(t.channel === 'teams' ? 'teams' : 'plain', t.subject, ctx));
   if (t.channel === 'email') {
     const mjml = await renderLiquid('html', t.body, ctx);
     const html = await mjmlToHtml(mjml, strict);
@@ -92,7 +93,7 @@ export async function renderTemplate(
     // The title goes in a plain_text header, which Slack shows literally: no mrkdwn escaping there.
     return { subject, text: slackText(subject, body), slackBlocks: slackBlocks(subject, body) };
   }
-  const body = await renderLiquid('plain', t.body, ctx);
+  const body = await renderLiquid('teams', t.body, ctx);
   return { subject, text: [subject, body.trim()].filter(Boolean).join('\n\n'), teamsCard: teamsCard(subject, body) };
 }
 

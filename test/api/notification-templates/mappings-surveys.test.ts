@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TemplateIncident } from '../../../src/modules/notification-templates/service.js';
+import { chatBody } from '../../../src/modules/notifications/chat-bodies.js';
+import type { RenderedMessage as SentMessage } from '../../../src/modules/notifications/types.js';
 import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
 
 let t: TestApp;
@@ -60,6 +62,24 @@ describe('render', () => {
     const slack = await render({ fileName: '<!channel> & <http://evil|click>' });
     expect(JSON.stringify(slack.slackBlocks)).toContain('&lt;!channel&gt; &amp; &lt;http://evil|click&gt;');
     expect(JSON.stringify(slack.slackBlocks)).not.toContain('<!channel>');
+  });
+
+  it('renders what the notifications module accepts: email is queued, chat bodies carry the blocks and card as rendered', async () => {
+    const email: SentMessage = await render({}, 'en', 'email');
+    const queued = await t.ctx.notifications.enqueue(t.ctx.db, t.orgId, {
+      purpose: 'nt-contract:email',
+      kind: 'end_user',
+      incidentId: null,
+      channel: 'email',
+      recipient: 'sam@example.com',
+      recipientName: 'Sam',
+      content: email,
+    });
+    expect(queued.created).toBe(true);
+    const slack: SentMessage = await render({}, 'en', 'slack');
+    expect(chatBody('slack', slack)).toMatchObject({ blocks: slack.slackBlocks });
+    const teams: SentMessage = await render({}, 'en', 'teams');
+    expect(chatBody('teams', teams)).toMatchObject({ attachments: [{ content: teams.teamsCard }] });
   });
 
   it('picks the published template of the language, then the mapped one, most specific row first', async () => {

@@ -123,6 +123,19 @@ describe('escaping per format', () => {
     expect(card.actions).toBeUndefined();
     expect(card.body[1]!.text).toBe(`File: ${quote.fileName}`);
   });
+
+  it("Teams: a value cannot make a markdown link that hides its target; the template's own links work", async () => {
+    const out = await renderTemplate(
+      { family: 'end_user', channel: 'teams', subject: '{{ incident.fileName }}', body: '{{ incident.fileName }} [Answer]({{ surveyUrl }})' },
+      hostile,
+      vars,
+    );
+    const card = out.teamsCard as { body: { text: string }[] };
+    expect(card.body[0]!.text).toBe('<img src=x onerror=alert(1)> & <!channel> [x]\u200B(http://evil) "q"');
+    expect(card.body[1]!.text).toBe(
+      '<img src=x onerror=alert(1)> & <!channel> [x]\u200B(http://evil) "q" [Answer](https://wfa.example.com/survey/sample-token)',
+    );
+  });
 });
 
 describe('subject', () => {
