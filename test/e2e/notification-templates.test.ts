@@ -29,6 +29,18 @@ describeE2E('notification templates', (h) => {
     await table.getByText('End-user Justification - Slack').waitFor();
     expect(await table.getByText('System Default').count()).toBeGreaterThanOrEqual(12);
 
+    // Add Template: the starter body follows the Type, and the preview follows both.
+    await page.getByRole('link', { name: 'Add Template' }).click();
+    await page.locator('iframe[title="Email preview"]').waitFor();
+    await page
+      .getByRole('textbox', { name: 'Type' })
+      .or(page.getByRole('combobox', { name: 'Type' }))
+      .first()
+      .click();
+    await page.getByRole('option', { name: 'Slack' }).click();
+    await page.getByTestId('slack-preview').getByText('Give a justification (https://wfa.example.com/survey/sample-token)').waitFor();
+    await page.getByRole('link', { name: 'Back to Notification Templates' }).click();
+
     await page.getByRole('button', { name: 'Actions for End-user Justification - Slack' }).click();
     await page.getByRole('menuitem', { name: 'Clone' }).click();
     const clone = page.getByRole('dialog', { name: 'Clone Template' });

@@ -65,7 +65,7 @@ export function MessagePreview({ message, channel }: { message: RenderedView; ch
         <b>{channel === 'email' ? 'Subject' : 'Title'}:</b> <span data-testid="preview-subject">{message.subject}</span>
       </Text>
       {channel === 'email' ? (
-        <Tabs defaultValue="html">
+        <Tabs key="email" defaultValue="html">
           <Tabs.List>
             <Tabs.Tab value="html">HTML</Tabs.Tab>
             <Tabs.Tab value="text">Text part</Tabs.Tab>
@@ -86,7 +86,7 @@ export function MessagePreview({ message, channel }: { message: RenderedView; ch
           </Tabs.Panel>
         </Tabs>
       ) : (
-        <Tabs defaultValue="message">
+        <Tabs key={channel} defaultValue="message">
           <Tabs.List>
             <Tabs.Tab value="message">{CHANNEL_LABELS[channel]} message</Tabs.Tab>
             <Tabs.Tab value="json">{channel === 'slack' ? 'Block Kit JSON' : 'Adaptive Card JSON'}</Tabs.Tab>

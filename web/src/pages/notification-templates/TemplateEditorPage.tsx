@@ -38,6 +38,14 @@ const EMAIL_STARTER = `<mjml>
 </mjml>
 `;
 
+const STARTERS: Record<TemplateChannel, string> = {
+  email: EMAIL_STARTER,
+  slack:
+    'Hello {{ recipientName }}, please tell us why {{ incident.fileName | default: "this activity" }} was flagged.\n\n<{{ surveyUrl }}|Give a justification>',
+  teams:
+    'Hello {{ recipientName }}, please tell us why {{ incident.fileName | default: "this activity" }} was flagged.\n\n[Give a justification]({{ surveyUrl }})',
+};
+
 /** Add Template / Edit (Save as Draft, Publish Template) with a live preview; a System Default opens read-only. */
 export function TemplateEditorPage() {
   const params = useParams();
@@ -58,6 +66,9 @@ function Editor({ template }: { template: TemplateView | null }) {
   );
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
+  /** A new template's body follows its Type while it is still the untouched starter of another Type. */
+  const setChannel = (channel: TemplateChannel) =>
+    setD((x) => ({ ...x, channel, body: Object.values(STARTERS).includes(x.body) ? STARTERS[channel] : x.body }));
   const [debounced] = useDebouncedValue(d, 400);
   const preview = useLivePreview({ family: debounced.family, channel: debounced.channel, subject: debounced.subject, body: debounced.body });
   useEffect(() => setErrors({}), [d]);
@@ -122,7 +133,7 @@ function Editor({ template }: { template: TemplateView | null }) {
               label="Type"
               data={CHANNELS.map((c) => ({ value: c, label: CHANNEL_LABELS[c] }))}
               value={d.channel}
-              onChange={(v) => v && set('channel', v as TemplateChannel)}
+              onChange={(v) => v && setChannel(v as TemplateChannel)}
               disabled={readOnly || !!template}
               allowDeselect={false}
             />
