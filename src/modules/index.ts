@@ -9,6 +9,7 @@ import { incidentsModule } from './incidents/module.js';
 import { integrationUsersModule } from './integration-users/module.js';
 import { integrationsModule } from './integrations/module.js';
 import { labelsModule } from './labels/module.js';
+import { notificationTemplatesModule } from './notification-templates/module.js';
 import { notificationsModule } from './notifications/module.js';
 import { orgsModule } from './orgs/module.js';
 import { rolesModule } from './roles/module.js';
@@ -39,6 +40,7 @@ export const MODULES = [
   compatApiModule,
   notificationsModule,
   eventWebhooksModule,
+  notificationTemplatesModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];
