@@ -299,6 +299,16 @@ describeE2E('incidents', (h) => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByRole('cell', { name: 'Financial Statements [10]' }).first().waitFor();
 
+    // Columns read from the ingested details (Client IP, File Size, Application Category): the list
+    // asks for the details only once such a column is shown.
+    const withDetails = page.waitForRequest((r) => r.url().includes('/api/v1/incidents?') && r.url().includes('withDetails=true'));
+    await page.getByRole('button', { name: 'Modify the table and its columns' }).click();
+    for (const label of ['Client IP', 'File Size', 'Application Category']) await page.getByRole('checkbox', { name: label, exact: true }).check();
+    await page.keyboard.press('Escape');
+    await withDetails;
+    await page.getByRole('columnheader', { name: 'Client IP' }).waitFor();
+    for (const text of ['10.9.8.7', '120.6 KB', 'File Sharing']) await page.getByRole('cell', { name: text, exact: true }).first().waitFor();
+
     // CSV export of the filtered set.
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export' }).click();

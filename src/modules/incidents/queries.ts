@@ -110,12 +110,16 @@ export class IncidentQueries {
   }
 
   /** Listed incidents with their labels and their tickets' summary. */
-  async items(orgId: number, rows: IncidentListRecord[], exec: Exec<DB> = this.db): Promise<IncidentListItem[]> {
+  async items(orgId: number, rows: (IncidentListRecord & { details?: string })[], exec: Exec<DB> = this.db): Promise<IncidentListItem[]> {
     const ids = rows.map((r) => r.id);
     const [labels, tickets] = await Promise.all([this.store.labelsOf(orgId, ids, exec), this.ticketHooks.ticketSummaries(orgId, ids, exec)]);
     const by = new Map<number, IncidentLabel[]>();
     for (const l of labels) by.set(l.incident_id, [...(by.get(l.incident_id) ?? []), { labelId: l.label_id, name: l.label_name, value: l.value || null }]);
-    return rows.map((r) => ({ ...listItem(r, by.get(r.id) ?? []), tickets: tickets.get(r.id) ?? [] }));
+    return rows.map((r) => ({
+      ...listItem(r, by.get(r.id) ?? []),
+      tickets: tickets.get(r.id) ?? [],
+      ...(r.details ? { details: JSON.parse(r.details) as IncidentDetail['details'] } : {}),
+    }));
   }
 
   async list(orgId: number, q: ListQuery): Promise<IncidentPage> {
@@ -126,7 +130,7 @@ export class IncidentQueries {
     const plain = onlyRange(spec, q);
     const wantCounts = q.withCounts || plain;
     const [page, counted, counts] = await Promise.all([
-      this.store.page(spec, q.sort, q.order, q.pageSize, keyset),
+      this.store.page(spec, q.sort, q.order, q.pageSize, keyset, { details: q.withDetails }),
       plain ? Promise.resolve(null) : this.store.total(spec),
       wantCounts ? this.counts(orgId, spec.range ?? resolveRange(q)) : Promise.resolve(undefined),
     ]);

@@ -161,6 +161,21 @@ export const incidentLabel = z.object({ labelId: z.number().nullable(), name: z.
 export type IncidentLabel = z.infer<typeof incidentLabel>;
 
 /** A row of the Incidents list (and the head of Incident Details). */
+/** The ingested details of an incident (user, file, application, recipients, email, SaaS…). */
+export const incidentDetails = z.object({
+    user: incidentUserInput.partial().extend({ email: z.string().optional() }),
+    file: incidentFileInput.partial().optional(),
+    application: incidentApplicationInput.optional(),
+    recipients: z.object({ triggered: z.array(z.string()), internal: z.array(z.string()), external: z.array(z.string()) }).optional(),
+    email: z.object({ messageId: z.string().optional(), subject: z.string().optional() }).optional(),
+    url: z.string().optional(),
+    referrerUrl: z.string().optional(),
+    otherRules: z.array(z.string()).optional(),
+    channel: z.string().optional(),
+    integration: z.string().optional(),
+    saas: z.record(z.string(), z.unknown()).optional(),
+  });
+
 export const incidentListItem = z.object({
   id: z.number(),
   transactionId: z.string(),
@@ -192,6 +207,8 @@ export const incidentListItem = z.object({
   resolutionDate: z.string().nullable(),
   /** The incident's tickets, newest first (one per integration at a time). */
   tickets: z.array(incidentTicketSummary),
+  /** Only with `withDetails=true`: for the columns read from the ingested details (Client IP, File MD5…). */
+  details: incidentDetails.optional(),
 });
 export type IncidentTicketSummary = z.infer<typeof incidentTicketSummary>;
 export type IncidentListItem = z.infer<typeof incidentListItem>;
@@ -221,19 +238,7 @@ export type Counts = z.infer<typeof counts>;
 
 export const incidentDetail = incidentListItem.extend({
   /** Violation details that vary by source type: user, file, application, recipients, email, SaaS… (the ingested fields). */
-  details: z.object({
-    user: incidentUserInput.partial().extend({ email: z.string().optional() }),
-    file: incidentFileInput.partial().optional(),
-    application: incidentApplicationInput.optional(),
-    recipients: z.object({ triggered: z.array(z.string()), internal: z.array(z.string()), external: z.array(z.string()) }).optional(),
-    email: z.object({ messageId: z.string().optional(), subject: z.string().optional() }).optional(),
-    url: z.string().optional(),
-    referrerUrl: z.string().optional(),
-    otherRules: z.array(z.string()).optional(),
-    channel: z.string().optional(),
-    integration: z.string().optional(),
-    saas: z.record(z.string(), z.unknown()).optional(),
-  }),
+  details: incidentDetails,
   notes: z.string().nullable(),
   currentState: z.object({ status: statusSchema, user: z.string().nullable() }),
   resolution: z.object({ label: z.string().nullable(), value: z.string().nullable(), falsePositive: z.boolean() }).nullable(),
@@ -316,9 +321,14 @@ export const listQuery = z.strictObject({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .default(false),
+  /** Include each incident's ingested details (the page's rows only), for the columns read from them. */
+  withDetails: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
 });
 export type ListQuery = z.infer<typeof listQuery>;
-export type ListFilters = Omit<ListQuery, 'pageSize' | 'cursor' | 'withCounts'>;
+export type ListFilters = Omit<ListQuery, 'pageSize' | 'cursor' | 'withCounts' | 'withDetails'>;
 export const filtersQuery = z.strictObject(listQueryFields);
 export const countsQuery = z.strictObject({ from: isoDate.optional(), to: isoDate.optional() });
 export const detailQuery = z.strictObject(listQueryFields);

@@ -12,6 +12,7 @@ import {
   NativeSelect,
   Paper,
   Popover,
+  ScrollArea,
   SimpleGrid,
   Stack,
   Switch,
@@ -241,19 +242,23 @@ function ColumnChooser({ visible, onChange }: { visible: ColumnKey[]; onChange(k
           <Text size="xs" c="dimmed" fw={500}>
             Modify the table and its columns
           </Text>
-          {COLUMNS.map((c) => (
-            <Checkbox
-              key={c.key}
-              size="xs"
-              label={c.label}
-              disabled={c.fixed}
-              checked={visible.includes(c.key)}
-              onChange={(e) => {
-                const on = e.currentTarget.checked;
-                onChange(COLUMNS.filter((x) => (x.key === c.key ? on : visible.includes(x.key))).map((x) => x.key));
-              }}
-            />
-          ))}
+          <ScrollArea.Autosize mah={360} type="auto" offsetScrollbars>
+            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" verticalSpacing={6}>
+              {COLUMNS.map((c) => (
+                <Checkbox
+                  key={c.key}
+                  size="xs"
+                  label={c.label}
+                  disabled={c.fixed}
+                  checked={visible.includes(c.key)}
+                  onChange={(e) => {
+                    const on = e.currentTarget.checked;
+                    onChange(COLUMNS.filter((x) => (x.key === c.key ? on : visible.includes(x.key))).map((x) => x.key));
+                  }}
+                />
+              ))}
+            </SimpleGrid>
+          </ScrollArea.Autosize>
           <Button size="compact-xs" variant="subtle" onClick={() => onChange(defaultColumns())} mt={4}>
             Reset columns
           </Button>
@@ -286,7 +291,9 @@ export function IncidentsPage() {
   // Rolling windows ("Last 2 Hours") are anchored when chosen and re-anchored by Refresh.
   const range = useMemo(() => resolveRange(state), [state.range, state.from, state.to, nonce]); // eslint-disable-line react-hooks/exhaustive-deps
   const filters = useMemo(() => apiFilters(state, range), [state, range]);
-  const params = { ...filters, pageSize: state.pageSize, cursor: state.cursor, withCounts: true };
+  // The ingested details are sent only when a shown column reads them (Client IP, File MD5…).
+  const withDetails = COLUMNS.some((c) => c.details && columns.includes(c.key));
+  const params = { ...filters, pageSize: state.pageSize, cursor: state.cursor, withCounts: true, ...(withDetails ? { withDetails: true } : {}) };
   const list = useIncidents(params);
 
   const items = list.data?.items ?? [];

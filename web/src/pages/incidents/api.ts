@@ -79,6 +79,7 @@ export type ListParams = {
   pageSize?: number;
   cursor?: string;
   withCounts?: boolean;
+  withDetails?: boolean;
 };
 
 export const incidentKeys = {

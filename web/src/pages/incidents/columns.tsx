@@ -92,7 +92,38 @@ export type ColumnKey =
   | 'fileName'
   | 'destination'
   | 'labels'
-  | 'tickets';
+  | 'tickets'
+  | 'dlpType'
+  | 'action'
+  | 'department'
+  | 'lastChange'
+  | 'resolutionDate'
+  | DetailColumnKey;
+
+/** Columns read from the ingested details: the list asks for them (withDetails) only when one is shown. */
+export type DetailColumnKey =
+  | 'clientIp'
+  | 'fileType'
+  | 'fileMd5'
+  | 'fileSize'
+  | 'fileSourceLocation'
+  | 'fileModifiedAt'
+  | 'documentType'
+  | 'applicationName'
+  | 'applicationCategory'
+  | 'homeLocation'
+  | 'workLocation'
+  | 'referrerUrl'
+  | 'integration'
+  | 'channel'
+  | 'triggeredRecipients'
+  | 'internalRecipients'
+  | 'externalRecipients'
+  | 'externalCollaboratorsGroups'
+  | 'fileLinkExpiry'
+  | 'fileModifiedBy'
+  | 'fileSharedBy'
+  | 'fileSharedAt';
 
 export type CellContext = {
   /** Renders the Transaction ID link (it needs the list's query string). */
@@ -109,7 +140,56 @@ export type Column = {
   fixed?: boolean;
   defaultVisible: boolean;
   width?: number;
+  /** Read from the ingested details, which the list sends only when asked. */
+  details?: boolean;
   render(item: IncidentListItem, ctx: CellContext): ReactNode;
+};
+
+type Details = NonNullable<IncidentListItem['details']>;
+
+/** "2.4 MB" */
+function bytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u ? v.toFixed(1) : v} ${units[u]}`;
+}
+
+/** A column of the ingested details: a text, a list, a size or a time. */
+function detailColumn(
+  key: DetailColumnKey,
+  label: string,
+  read: (d: Details) => string | string[] | number | null | undefined,
+  as: 'text' | 'size' | 'time' = 'text',
+): Column {
+  return {
+    key,
+    label,
+    defaultVisible: false,
+    details: true,
+    width: as === 'time' ? 120 : 160,
+    render: (i) => {
+      const v = i.details ? read(i.details) : undefined;
+      if (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length)) return <List values={[]} />;
+      if (as === 'size' && typeof v === 'number') return bytes(v);
+      if (as === 'time' && typeof v === 'string')
+        return (
+          <TwoLines>
+            <DateTime value={v} />
+          </TwoLines>
+        );
+      return <List values={Array.isArray(v) ? v : [String(v)]} />;
+    },
+  };
+}
+
+const saas = (d: Details, k: string) => {
+  const v = d.saas?.[k];
+  return typeof v === 'string' || Array.isArray(v) ? (v as string | string[]) : undefined;
 };
 
 export const COLUMNS: Column[] = [
@@ -238,6 +318,46 @@ export const COLUMNS: Column[] = [
         </Text>
       ),
   },
+  { key: 'dlpType', label: 'DLP Type', defaultVisible: false, width: 130, render: (i) => <List values={i.dlpType ? [i.dlpType] : []} /> },
+  { key: 'action', label: 'Action', defaultVisible: false, width: 100, render: (i) => i.action },
+  { key: 'department', label: 'Department', defaultVisible: false, width: 130, render: (i) => <List values={i.department ? [i.department] : []} /> },
+  { key: 'lastChange', label: 'Last Change', defaultVisible: false, width: 160, render: (i) => <List values={i.lastChange ? [i.lastChange] : []} /> },
+  {
+    key: 'resolutionDate',
+    label: 'Resolution Date',
+    defaultVisible: false,
+    width: 120,
+    render: (i) =>
+      i.resolutionDate ? (
+        <TwoLines>
+          <DateTime value={i.resolutionDate} />
+        </TwoLines>
+      ) : (
+        <List values={[]} />
+      ),
+  },
+  detailColumn('clientIp', 'Client IP', (d) => d.user.clientIp),
+  detailColumn('fileType', 'File Type', (d) => d.file?.type),
+  detailColumn('fileMd5', 'File MD5', (d) => d.file?.md5),
+  detailColumn('fileSize', 'File Size', (d) => d.file?.size, 'size'),
+  detailColumn('fileSourceLocation', 'File Source Location', (d) => d.file?.sourceLocation),
+  detailColumn('fileModifiedAt', 'File Modification Time', (d) => d.file?.modifiedAt, 'time'),
+  detailColumn('documentType', 'Document Type', (d) => d.file?.documentType),
+  detailColumn('applicationName', 'Application Name', (d) => d.application?.name),
+  detailColumn('applicationCategory', 'Application Category', (d) => d.application?.category),
+  detailColumn('homeLocation', 'Home Location', (d) => d.user.homeLocation),
+  detailColumn('workLocation', 'Work Location', (d) => d.user.workLocation),
+  detailColumn('referrerUrl', 'Referrer URL', (d) => d.referrerUrl),
+  detailColumn('integration', 'Integration', (d) => d.integration),
+  detailColumn('channel', 'Channel', (d) => d.channel),
+  detailColumn('triggeredRecipients', 'Triggered Recipients', (d) => d.recipients?.triggered),
+  detailColumn('internalRecipients', 'Internal Recipients', (d) => d.recipients?.internal),
+  detailColumn('externalRecipients', 'External Recipients', (d) => d.recipients?.external),
+  detailColumn('externalCollaboratorsGroups', 'External Collaborators Groups', (d) => saas(d, 'externalCollaboratorsGroups')),
+  detailColumn('fileLinkExpiry', 'File Link Expiry', (d) => saas(d, 'fileLinkExpiry') as string | undefined, 'time'),
+  detailColumn('fileModifiedBy', 'File Modified By', (d) => saas(d, 'fileModifiedBy')),
+  detailColumn('fileSharedBy', 'File Shared By', (d) => saas(d, 'fileSharedBy')),
+  detailColumn('fileSharedAt', 'File Shared At', (d) => saas(d, 'fileSharedAt') as string | undefined, 'time'),
 ];
 
 const STORAGE_KEY = 'wfa.incidents.columns';
