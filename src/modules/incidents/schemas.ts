@@ -163,18 +163,18 @@ export type IncidentLabel = z.infer<typeof incidentLabel>;
 /** A row of the Incidents list (and the head of Incident Details). */
 /** The ingested details of an incident (user, file, application, recipients, email, SaaS…). */
 export const incidentDetails = z.object({
-    user: incidentUserInput.partial().extend({ email: z.string().optional() }),
-    file: incidentFileInput.partial().optional(),
-    application: incidentApplicationInput.optional(),
-    recipients: z.object({ triggered: z.array(z.string()), internal: z.array(z.string()), external: z.array(z.string()) }).optional(),
-    email: z.object({ messageId: z.string().optional(), subject: z.string().optional() }).optional(),
-    url: z.string().optional(),
-    referrerUrl: z.string().optional(),
-    otherRules: z.array(z.string()).optional(),
-    channel: z.string().optional(),
-    integration: z.string().optional(),
-    saas: z.record(z.string(), z.unknown()).optional(),
-  });
+  user: incidentUserInput.partial().extend({ email: z.string().optional() }),
+  file: incidentFileInput.partial().optional(),
+  application: incidentApplicationInput.optional(),
+  recipients: z.object({ triggered: z.array(z.string()), internal: z.array(z.string()), external: z.array(z.string()) }).optional(),
+  email: z.object({ messageId: z.string().optional(), subject: z.string().optional() }).optional(),
+  url: z.string().optional(),
+  referrerUrl: z.string().optional(),
+  otherRules: z.array(z.string()).optional(),
+  channel: z.string().optional(),
+  integration: z.string().optional(),
+  saas: z.record(z.string(), z.unknown()).optional(),
+});
 
 export const incidentListItem = z.object({
   id: z.number(),
