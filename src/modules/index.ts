@@ -1,3 +1,4 @@
+import { accountSettingsModule } from './account-settings/module.js';
 import { adminsModule } from './admins/module.js';
 import { alertsModule } from './alerts/module.js';
 import { apiKeysModule } from './api-keys/module.js';
@@ -35,6 +36,7 @@ export const MODULES = [
   ticketsModule,
   workflowsModule,
   compatApiModule,
+  accountSettingsModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];
