@@ -16,6 +16,9 @@ import { WorkflowMappingsPage } from './workflows/WorkflowMappingsPage';
 import { WorkflowSettingsPage } from './workflows/WorkflowSettingsPage';
 import { WorkflowTemplatesPage } from './workflows/WorkflowTemplatesPage';
 import { WorkflowsPage } from './workflows/WorkflowsPage';
+import { AccountSettingsPage } from './account-settings/AccountSettingsPage';
+import { ApproversPage } from './account-settings/ApproversPage';
+import { UserAttributesPage } from './account-settings/UserAttributesPage';
 
 /**
  * Every page of the app, in navigation order. `permission` hides the page (and its link) from
@@ -60,4 +63,7 @@ export const PAGES: PageDef[] = [
   { path: '/setup/integrations/:app', label: 'Integration Details', section: 'hidden', permission: ['Integrations', 'view'], component: AppDetailsPage },
   { path: '/setup/integrations/:app/:id', label: 'Integration Account', section: 'hidden', permission: ['Integrations', 'view'], component: AccountEditPage },
   { path: '/setup/integration-users', label: 'Integration Users', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationUsersPage },
+  { path: '/setup/approvers', label: 'Approvers', section: 'setup', permission: ['Approvers', 'view'], component: ApproversPage },
+  { path: '/setup/user-attributes', label: 'User Attributes', section: 'setup', permission: ['Account Settings', 'view'], component: UserAttributesPage },
+  { path: '/setup/account-settings', label: 'Account Settings', section: 'setup', permission: ['Account Settings', 'view'], component: AccountSettingsPage },
 ];
