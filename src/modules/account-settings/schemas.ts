@@ -70,6 +70,13 @@ export const accountSettingsBody = z
       if (seen.has(d)) ctx.addIssue({ code: 'custom', path: ['approverDomains', i], message: `The domain ${d} is listed twice; keep one.` });
       seen.add(d);
     });
+    if (v.notifications.digest.endUser.channels.some((c) => c !== 'email'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notifications', 'digest', 'endUser', 'channels'],
+        message:
+          'The end-user digest goes by Email only: Slack and Teams webhooks post to a shared channel, which would show each person’s incidents to everyone in it.',
+      });
     for (const who of ['endUser', 'admin'] as const) {
       const d = v.notifications.digest[who];
       if (d.enabled && !d.channels.length)

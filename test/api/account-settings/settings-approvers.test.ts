@@ -41,7 +41,7 @@ describe('Account Settings', () => {
       notifications: {
         linkExpiryDays: { endUser: 30, manager: 1, approver: 14 },
         digest: {
-          endUser: { enabled: true, channels: ['email', 'slack'], frequency: 'daily' },
+          endUser: { enabled: true, channels: ['email'], frequency: 'daily' },
           admin: { enabled: true, channels: ['email'], frequency: 'weekly', recipients: ['secops@corp.example'] },
         },
       },
@@ -82,6 +82,7 @@ describe('Account Settings', () => {
       /at least one recipient/,
     ],
     ['a bad recipient', (b: any) => ((b.notifications.digest.admin.recipients = ['not-an-email']), b), /valid email/],
+    ['Slack for the end-user digest', (b: any) => ((b.notifications.digest.endUser.channels = ['email', 'slack']), b), /Email only/],
     ['an hourly frequency', (b: any) => ((b.notifications.digest.endUser.frequency = 'hourly'), b), /frequency/],
     ['no unique attribute', (b: any) => ((b.uniqueAttributes = []), b), /at least one unique attribute/],
     ['an unknown attribute to obfuscate', (b: any) => ((b.privacy.obfuscatedAttributes = ['salary']), b), /obfuscatedAttributes/],

@@ -58,9 +58,12 @@ function DigestFields({
       />
       <Checkbox.Group label={`${who} digest channels`} value={value.channels} onChange={(v) => onChange({ channels: v as Digest['channels'] })}>
         <Group mt={4}>
-          {choices.channels.map((c) => (
-            <Checkbox key={c.value} value={c.value} label={c.label} disabled={disabled} />
-          ))}
+          {choices.channels
+            // Chat webhooks post to a shared channel: a person's own incidents go by email only.
+            .filter((c) => (!('recipients' in value) ? c.value === 'email' : true))
+            .map((c) => (
+              <Checkbox key={c.value} value={c.value} label={c.label} disabled={disabled} />
+            ))}
         </Group>
       </Checkbox.Group>
       <div>
