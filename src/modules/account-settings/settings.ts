@@ -89,6 +89,14 @@ export class SettingsPart {
             [{ field: 'approverDomains', message: 'Existing approvers are outside these domains.' }],
           );
       }
+      if (input.uniqueAttributes.includes('employeeId') && !before.uniqueAttributes.includes('employeeId')) {
+        const shared = await this.store.sharedEmployeeIds(actor.orgId, trx);
+        if (shared.length)
+          throw badRequest(
+            `uniqueAttributes: Employee ID cannot be unique while several people share an employee id (${shared.join(', ')}). Import corrected User Attributes first.`,
+            [{ field: 'uniqueAttributes', message: 'Employee ids are shared.' }],
+          );
+      }
       await this.store.saveSettings(trx, actor.orgId, JSON.stringify(input), nowIso(), actor.label);
       await this.audit.record(trx, actor, {
         action: 'Update',

@@ -20,6 +20,11 @@ export class AccountSettingsStore {
     return exec.selectFrom('account_settings').selectAll().where('org_id', '=', orgId).executeTakeFirst();
   }
 
+  /** Orgs that saved Account Settings (only they can have a digest switched on; the defaults are off). */
+  async orgsWithSettings(): Promise<number[]> {
+    return (await this.db.selectFrom('account_settings').select('org_id').orderBy('org_id').execute()).map((r) => r.org_id);
+  }
+
   async saveSettings(exec: Exec<DB>, orgId: number, settings: string, updatedAt: string, updatedBy: string): Promise<void> {
     await exec
       .insertInto('account_settings')
@@ -122,6 +127,21 @@ export class AccountSettingsStore {
       .where('employee_id', '=', employeeId)
       .where('email_lower', '!=', emailLower)
       .executeTakeFirst();
+  }
+
+  /** Employee ids held by more than one person (Employee ID cannot become a unique attribute while any exist). */
+  async sharedEmployeeIds(orgId: number, exec: Exec<DB>, limit = 5): Promise<string[]> {
+    const rows = await exec
+      .selectFrom('user_attributes')
+      .select('employee_id')
+      .where('org_id', '=', orgId)
+      .where('employee_id', 'is not', null)
+      .groupBy('employee_id')
+      .having((eb) => eb.fn.countAll(), '>', 1)
+      .orderBy('employee_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.employee_id!);
   }
 
   async insertAttribute(exec: Exec<DB>, row: Omit<AttributeRecord, 'id'>): Promise<void> {

@@ -119,6 +119,12 @@ describe('User Attributes', () => {
   it('enforces Employee ID as a unique attribute when Account Settings says so', async () => {
     const settings = (await s.get('/api/v1/account-settings')).json();
     const { updatedAt: _u, updatedBy: _b, choices: _c, ...body } = settings;
+    // Not while two people share one: the setting would not hold.
+    await importFile(`${HEADER}\nshared1@corp.example,S1,,,E-77\nshared2@corp.example,S2,,,E-77`);
+    const refused = await s.put('/api/v1/account-settings', { ...body, uniqueAttributes: ['email', 'employeeId'] });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toMatch(/share an employee id \(E-77\)/);
+    await importFile(`${HEADER}\nshared2@corp.example,S2,,,E-78`);
     expect((await s.put('/api/v1/account-settings', { ...body, uniqueAttributes: ['email', 'employeeId'] })).statusCode).toBe(200);
     const csv = `${HEADER}\nzoe@corp.example,Zoe,,,E-2\nyan@corp.example,Yan,,,E-9\nxia@corp.example,Xia,,,E-9`;
     const v = (await s.post('/api/v1/user-attributes/imports/validate', { csv })).json();
@@ -132,7 +138,7 @@ describe('User Attributes', () => {
 
   it('lists imported files newest first and searches attributes', async () => {
     const files = (await s.get('/api/v1/user-attributes/imports?pageSize=2')).json();
-    expect(files.total).toBe(4);
+    expect(files.total).toBe(6);
     expect(files.items).toHaveLength(2);
     expect(files.items[0].id).toBeGreaterThan(files.items[1].id);
     expect(files.items[0].finishedAt).not.toBeNull();
