@@ -5,6 +5,7 @@ import type { AnyExec, Database } from './platform/db/database.js';
 import { JobQueue } from './platform/jobs/index.js';
 import type { Logger } from './platform/log.js';
 import type { AnyModule, PlatformDeps, UsageChecks } from './platform/module.js';
+import { Metrics } from './platform/metrics.js';
 import { SecretBox, loadSecretKey } from './platform/secrets.js';
 import { MODULES, type AppModule } from './modules/index.js';
 
@@ -42,6 +43,7 @@ export function createContext(config: Config, database: Database, log: Logger = 
     log,
     jobs: new JobQueue(database.db, database.dialect),
     writes: database.writes,
+    metrics: new Metrics(database.db),
   };
   const built: Record<string, unknown> = { ...platform };
   const modules: AppContext['modules'] = MODULES.map((definition: AnyModule) => {
@@ -50,7 +52,11 @@ export function createContext(config: Config, database: Database, log: Logger = 
     return { definition, service };
   });
   const ctx = { ...built, database, modules } as AppContext;
-  for (const { definition, service } of modules) registerUsage(ctx, definition.usage?.(service) ?? {});
+  for (const { definition, service } of modules) {
+    registerUsage(ctx, definition.usage?.(service) ?? {});
+    const setup = definition.orgSetup?.(service);
+    if (setup) ctx.orgs.registerSetup(setup);
+  }
   return ctx;
 }
 

@@ -13,6 +13,7 @@ import { installErrorHandler, looksLikeApiCall } from './platform/http/error-han
 import { installGuard } from './platform/http/guard.js';
 import { PUBLIC } from './platform/http/route-config.js';
 import { REDACT_PATHS } from './platform/log.js';
+import { metricsTokenMatches } from './platform/metrics.js';
 
 const ONE_MIB = 1024 * 1024;
 
@@ -54,6 +55,10 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     reply.header('x-frame-options', 'DENY');
   });
 
+  app.addHook('onResponse', async (req, reply) => {
+    ctx.metrics.observeRequest(req.method, req.routeOptions.url ?? null, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -86,6 +91,21 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       }
     },
   );
+
+  const metricsToken = ctx.config.metricsToken;
+  // Off (404) unless WFA_METRICS_TOKEN is set; then only a caller with that bearer token reads it.
+  if (metricsToken) {
+    app.get('/metrics', { config: PUBLIC, schema: { hide: true } }, async (req, reply) => {
+      if (!metricsTokenMatches(req.headers.authorization, metricsToken)) {
+        return reply
+          .status(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .send({ error: { code: 'unauthorized', message: 'Send the token from WFA_METRICS_TOKEN as Authorization: Bearer <token>.', requestId: req.id } });
+      }
+      const { contentType, body } = await ctx.metrics.render();
+      return reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);
+    });
+  }
 
   await app.register(
     async (v1) => {

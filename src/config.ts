@@ -66,6 +66,11 @@ const envSchema = z.object({
     .trim()
     .refine((v) => isPlainEmailAddress(v), { message: 'must be one email address such as alerts@example.com (no display name, no line breaks)' })
     .optional(),
+  // Off unless set: /metrics answers 404 without a token configured, 401 to a request without it.
+  WFA_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces (generate one with `openssl rand -hex 32`)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -88,6 +93,8 @@ export type Config = {
   smtp: SmtpSettings | null;
   /** The sender address of every notification email (WFA_SMTP_FROM). */
   smtpFrom: string | null;
+  /** The bearer token /metrics requires; null: /metrics is off (404). */
+  metricsToken: string | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
@@ -150,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0]);
-      const shown = name === 'WFA_SECRET_KEY' || name === 'DATABASE_URL' || name === 'WFA_SMTP_URL' ? '(hidden)' : JSON.stringify(picked[name]);
+      const shown = ['WFA_SECRET_KEY', 'DATABASE_URL', 'WFA_SMTP_URL', 'WFA_METRICS_TOKEN'].includes(name) ? '(hidden)' : JSON.stringify(picked[name]);
       return `  ${name}=${shown}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -181,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tickets: { markerWindowMs: e.WFA_TICKET_MARKER_WINDOW_MS, createDeadlineMs: e.WFA_TICKET_CREATE_DEADLINE_MS },
     smtp: e.WFA_SMTP_URL ? parseSmtpUrl(e.WFA_SMTP_URL) : null,
     smtpFrom: e.WFA_SMTP_FROM ?? null,
+    metricsToken: e.WFA_METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -4,11 +4,13 @@ import { alertsModule } from './alerts/module.js';
 import { apiKeysModule } from './api-keys/module.js';
 import { auditModule } from './audit/module.js';
 import { compatApiModule } from './compat-api/module.js';
+import { eventWebhooksModule } from './event-webhooks/module.js';
 import { authModule } from './auth/module.js';
 import { incidentsModule } from './incidents/module.js';
 import { integrationUsersModule } from './integration-users/module.js';
 import { integrationsModule } from './integrations/module.js';
 import { labelsModule } from './labels/module.js';
+import { notificationTemplatesModule } from './notification-templates/module.js';
 import { notificationsModule } from './notifications/module.js';
 import { orgsModule } from './orgs/module.js';
 import { rolesModule } from './roles/module.js';
@@ -38,6 +40,8 @@ export const MODULES = [
   workflowsModule,
   compatApiModule,
   notificationsModule,
+  eventWebhooksModule,
+  notificationTemplatesModule,
   accountSettingsModule,
 ] as const;
 

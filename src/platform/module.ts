@@ -5,6 +5,7 @@ import type { MigrationFn } from './db/schema-helpers.js';
 import type { TableWrites } from './db/table-writes.js';
 import type { Job, JobQueue } from './jobs/index.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import type { Principal } from './principal.js';
 import type { SecretBox } from './secrets.js';
 
@@ -31,6 +32,8 @@ export type PlatformDeps = {
   jobs: JobQueue;
   /** Tables written by this process (caches drop what a write changed). */
   writes: TableWrites;
+  /** The operators' counters and histograms (Prometheus, /metrics); modules count their outcomes there. */
+  metrics: Metrics;
 };
 
 /** What the demo needs from the sandbox (see src/sandbox). */
@@ -82,7 +85,15 @@ export interface ModuleDefinition<Key extends string = string, Deps = never, Ser
   demo?: (service: Service, actor: Principal, sandbox: DemoSandbox) => Promise<string[]>;
   /** Checks that refuse deleting an integration or integration user this module still uses. */
   usage?: (service: Service) => UsageChecks;
+  /**
+   * Per-org defaults (e.g. System Default templates) written inside the transaction that creates
+   * an org, after its built-in roles; orgs that existed before the module get them from its migration.
+   */
+  orgSetup?: (service: Service) => OrgSetup;
 }
+
+/** Writes a new org's defaults in the org's creation transaction. */
+export type OrgSetup = (trx: AnyExec, orgId: number) => Promise<void>;
 
 /**
  * Any module, as the root's loops see it (routes, jobs, demo...). Each module's own types are

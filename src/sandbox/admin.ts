@@ -3,6 +3,7 @@ import { adfToText } from '../connectors/jira-cloud/adf.js';
 import { NO_FAULTS, SN_STATES, type Faults, type SandboxState, type SandboxSystem } from './state.js';
 import { parseJson, type AdminHandler, type Reply, type SystemRequest } from './wire.js';
 import { parseWebhookTarget } from './webhooks.js';
+import { eventReceiverRoute } from './event-receiver.js';
 
 /** `/__sandbox/*` on both ports: an overview page and switches for tests and demos. Not part of either real API. */
 
@@ -142,10 +143,15 @@ function overviewPage(state: SandboxState): string {
       .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Workflow Automation sandbox</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}form{margin:0}</style></head><body>
-<h1>Ticketing sandbox</h1><p>A fake ServiceNow and Jira Cloud for demos and tests. Data lives in memory.</p>
+<h1>Ticketing sandbox</h1><p>A fake ServiceNow and Jira Cloud for demos and tests. Data lives in memory.</p>${
+    state.messagingUrl
+      ? `<p>Notifications: <a href="${esc(state.messagingUrl)}/mailbox">mailbox</a>, <a href="${esc(state.messagingUrl)}/slack">Slack</a> and <a href="${esc(state.messagingUrl)}/teams">Teams</a> messages (<a href="${esc(state.messagingUrl)}/">sandbox messaging</a>).</p>`
+      : ''
+  }
 <h2>ServiceNow incidents (${s.servicenow.incidents.length})</h2><table><tr><th>Number</th><th>Short description</th><th>State</th><th>Correlation ID</th><th>Move to</th><th>Assignee</th></tr>${snRows}</table>
 <h2>Jira issues (${s.jira.issues.length})</h2><table><tr><th>Key</th><th>Summary</th><th>Status</th><th>Labels</th><th>Move to</th><th>Assignee</th></tr>${jiraRows}</table>
 <h2>Outbound webhooks</h2><ul>${hooks}</ul><ol reversed>${deliveries}</ol>
+<h2>Event receiver</h2><p><a href="/__sandbox/events">${state.events.received.length} event deliveries received</a> from Workflow Automation's event webhooks, each checked as valid or forged.</p>
 <h2>Seeded emails</h2><h3>ServiceNow</h3><ul>${emails(s.seededEmails.servicenow)}</ul><h3>Jira Cloud</h3><ul>${emails(s.seededEmails.jira)}</ul>
 </body></html>`;
 }
@@ -195,6 +201,9 @@ export function adminHandler(state: SandboxState): AdminHandler {
     const path = req.path.replace(/\/+$/, '') || '/';
     const body = req.method === 'POST' ? bodyOf(req) : {};
     const system: SandboxSystem = body.system === 'jira' || body.system === 'servicenow' ? body.system : portSystem;
+    // The event receiver reads the raw body itself: its signature covers the exact bytes.
+    const events = eventReceiverRoute(state.events, req, path, path === '/__sandbox/events/settings' ? bodyOf(req) : {});
+    if (events) return events;
     if (req.method === 'GET' && path === '/') return rootIndex(req, portSystem, state);
     if (req.method === 'GET' && path === '/__sandbox') return { status: 200, html: overviewPage(state) };
     if (req.method === 'GET' && path === '/__sandbox/state') return { status: 200, json: summary(state) };

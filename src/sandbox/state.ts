@@ -1,3 +1,4 @@
+import { EventReceiverState } from './event-receiver.js';
 import {
   seedJiraAccounts,
   seedJiraProjects,
@@ -109,6 +110,8 @@ export class SandboxState {
   log: LoggedRequest[] = [];
   /** Where the messaging side (mailbox, Slack, Teams) serves its pages, for the root index's link. */
   messagingUrl: string | null = null;
+  /** The SIEM stand-in that receives the product's outbound event webhooks (event-receiver.ts). */
+  readonly events = new EventReceiverState();
   webhooks!: Record<SandboxSystem, WebhookTarget | null>;
   /** The last deliveries (newest last), kept short: it is for tests and the overview page. */
   webhookDeliveries: WebhookDelivery[] = [];
@@ -134,6 +137,7 @@ export class SandboxState {
     this.jira = { accounts: seedJiraAccounts(), projects: seedJiraProjects(), issues: [], nextIssueId: 10100 };
     this.faults = { servicenow: { ...NO_FAULTS }, jira: { ...NO_FAULTS } };
     this.log = [];
+    this.events?.reset();
     this.webhooks = { servicenow: null, jira: null };
     this.webhookDeliveries = [];
   }

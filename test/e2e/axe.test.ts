@@ -75,6 +75,7 @@ describeE2E('accessibility: axe-core scan of every page and main dialog', (h) =>
       await page.keyboard.press('Escape');
       await visit('/setup/roles', 'Roles and Permissions');
       await visit('/setup/api-keys', 'API Keys');
+      await visit('/setup/webhooks', 'Webhooks');
       await visit('/setup/audit-logs', 'Audit Logs');
       await visit('/setup/labels', 'Labels');
       await visit('/setup/integrations', 'Integrations');

@@ -9,6 +9,7 @@ import type { LabelsService } from '../labels/service.js';
 import type { RolesService } from '../roles/service.js';
 import { PRIORITY_RANK, priorityOf } from './incident-view.js';
 import type { BulkResult, CloseBody, IncidentDetail, LabelPick, Priority, Status } from './schemas.js';
+import type { IncidentChangeHooks } from './change-hooks.js';
 import type { IncidentQueries } from './queries.js';
 import type { IncidentRecord, IncidentsStore } from './store.js';
 
@@ -34,6 +35,7 @@ export class IncidentActions {
     private readonly admins: Pick<AdminsService, 'get'>,
     private readonly roles: Pick<RolesService, 'permissionsOf'>,
     private readonly labels: Pick<LabelsService, 'resolve'>,
+    private readonly changes: Pick<IncidentChangeHooks, 'changed'>,
   ) {}
 
   /**
@@ -77,6 +79,12 @@ export class IncidentActions {
         }
       }
       await this.store.addEvents(trx, events);
+      const resolved = events.filter((e) => e.action === 'close' && e.state === 'Resolved');
+      await this.changes.changed(
+        trx,
+        actor.orgId,
+        resolved.map((e) => ({ kind: 'incident.resolved' as const, incidentId: e.incident_id, at: e.created_at, changedBy: e.changed_by, summary: e.comment })),
+      );
     });
     const succeeded = results.filter((r) => r.ok).length;
     return { succeeded, failed: results.length - succeeded, results };

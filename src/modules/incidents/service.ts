@@ -6,6 +6,7 @@ import type { LabelsService } from '../labels/service.js';
 import type { RolesService } from '../roles/service.js';
 import { IncidentActions } from './actions.js';
 import { incidentsCsv } from './csv-export.js';
+import { IncidentChangeHooks } from './change-hooks.js';
 import { IncidentIngestHooks } from './ingest-hooks.js';
 import { IncidentIngest } from './ingest.js';
 import { IncidentQueries } from './queries.js';
@@ -43,6 +44,8 @@ export class IncidentsService {
   readonly ingestHooks = new IncidentIngestHooks();
   /** Which attributes each caller sees obfuscated (set by the Account Settings module). */
   readonly privacyHooks = new IncidentPrivacyHooks();
+  /** Resolutions and ticket changes, told in their transaction to whoever follows them (event webhooks). */
+  readonly changeHooks = new IncidentChangeHooks();
   private readonly ingest: IncidentIngest;
   private readonly queries: IncidentQueries;
   private readonly actions: IncidentActions;
@@ -56,10 +59,10 @@ export class IncidentsService {
     cursorKey: CursorKey,
   ) {
     this.store = new IncidentsStore(db);
-    this.ticketHooks = new IncidentTicketHooks(this.store);
+    this.ticketHooks = new IncidentTicketHooks(this.store, this.changeHooks);
     this.ingest = new IncidentIngest(db, this.store, this.ingestHooks);
     this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, cursorKey);
-    this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels);
+    this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels, this.changeHooks);
   }
 
   // ---------------------------------------------------------------- ingestion

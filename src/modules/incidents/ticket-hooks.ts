@@ -1,6 +1,7 @@
 import { nowIso } from '../../platform/db/database.js';
 import type { AnyExec } from '../../platform/db/database.js';
 import { notFound } from '../../platform/http/errors.js';
+import type { IncidentChangeHooks, TicketFacts } from './change-hooks.js';
 import type { IncidentTicketSummary } from './schemas.js';
 import type { IncidentsStore } from './store.js';
 
@@ -15,6 +16,8 @@ export type IncidentEventInput = {
   /** Who: an admin's label or "System". */
   changedBy: string;
   adminId: number | null;
+  /** Set when the entry reports a ticket created or moved: followers (event webhooks) are told. */
+  ticket?: { change: 'created' | 'status' } & TicketFacts;
 };
 
 /** The tickets' summary for a page of incidents (the list API shows it per row). */
@@ -27,7 +30,10 @@ export type TicketSummaries = (orgId: number, incidentIds: number[], exec: Exec)
 export class IncidentTicketHooks {
   private summaries: TicketSummaries | null = null;
 
-  constructor(private readonly store: IncidentsStore) {}
+  constructor(
+    private readonly store: IncidentsStore,
+    private readonly changes: Pick<IncidentChangeHooks, 'changed'>,
+  ) {}
 
   /** A State Changes entry (the incident's status unchanged); 404 when the org has no such incident. */
   async recordEvent(exec: Exec, orgId: number, incidentId: number, event: IncidentEventInput): Promise<void> {
@@ -47,6 +53,11 @@ export class IncidentTicketHooks {
         comment: event.summary,
       },
     ]);
+    if (event.ticket) {
+      const { change, ...ticket } = event.ticket;
+      const kind = change === 'created' ? ('ticket.created' as const) : ('ticket.status_changed' as const);
+      await this.changes.changed(exec, orgId, [{ kind, incidentId, at: now, summary: event.summary, ticket }]);
+    }
   }
 
   /** Resolved by "System" with its State Changes entry; false (nothing written) when already Resolved or gone. */
@@ -58,6 +69,7 @@ export class IncidentTicketHooks {
     await this.store.addEvents(exec, [
       { org_id: orgId, incident_id: incidentId, state: 'Resolved', action: 'close', created_at: now, changed_by: 'System', admin_id: null, comment: summary },
     ]);
+    await this.changes.changed(exec, orgId, [{ kind: 'incident.resolved', incidentId, at: now, changedBy: 'System', summary }]);
     return true;
   }
 

@@ -12,6 +12,7 @@ import {
 } from '../../connectors/index.js';
 import type { IntegrationsTables } from './tables.js';
 import { badGateway, conflict, unprocessable } from '../../platform/http/errors.js';
+import type { Metrics } from '../../platform/metrics.js';
 import type { SecretBox } from '../../platform/secrets.js';
 import { withoutTokens, type StoredCredentials } from './credentials.js';
 import type { IntegrationHealth } from './health.js';
@@ -42,6 +43,7 @@ export class IntegrationConnectors {
     private readonly secrets: SecretBox,
     private readonly health: IntegrationHealth,
     private readonly config: Pick<Config, 'allowPrivateTargets'>,
+    private readonly metrics: Pick<Metrics, 'connectorCalls'>,
   ) {}
 
   /**
@@ -125,6 +127,12 @@ export class IntegrationConnectors {
       allowPrivateTargets: this.config.allowPrivateTargets,
       ...this.overrides,
       ...hooks,
+      // Every call is counted for /metrics, then reported to whoever asked (health).
+      onCallResult: (ok, error) => {
+        const status = ok ? '2xx' : error?.opts.status ? String(error.opts.status) : 'none';
+        this.metrics.connectorCalls.inc({ system: type, outcome: ok ? 'ok' : (error?.kind ?? 'error'), status });
+        hooks.onCallResult?.(ok, error);
+      },
     });
   }
 

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
 import { DAY_MS } from '../../platform/jobs/index.js';
 import type { Logger } from '../../platform/log.js';
+import type { Metrics } from '../../platform/metrics.js';
 import { defineModule } from '../../platform/module.js';
 import type { SecretBox } from '../../platform/secrets.js';
 import type { AlertsRaiser } from '../alerts/service.js';
@@ -22,6 +23,7 @@ type Deps = {
   config: Pick<Config, 'allowPrivateTargets'>;
   log: Logger;
   writes: TableWrites;
+  metrics: Pick<Metrics, 'connectorCalls'>;
 };
 
 export const integrationsModule = defineModule({
@@ -34,7 +36,8 @@ export const integrationsModule = defineModule({
   },
   tables: ['integrations', 'jira_projects', 'jira_field_mappings'],
   sealedColumns: [{ table: 'integrations', column: 'credentials' }],
-  create: ({ db, audit, alerts, secrets, config, log, writes }: Deps) => new IntegrationsService(db, audit, alerts, secrets, config, log, writes),
+  create: ({ db, audit, alerts, secrets, config, log, writes, metrics }: Deps) =>
+    new IntegrationsService(db, audit, alerts, secrets, config, log, writes, metrics),
   routes: integrationsRoutes,
   schedules: [{ name: PROJECT_SYNC_SCHEDULE, everyMs: DAY_MS, run: syncJiraProjectLists }],
   demo: seedDemoIntegrations,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../../platform/log.js';
 import type { Config } from '../../config.js';
 import type { ConnectorOptions, TicketingConnector } from '../../connectors/index.js';
+import type { Metrics } from '../../platform/metrics.js';
 import type { TableWrites } from '../../platform/db/table-writes.js';
 import type { IntegrationsTables } from './tables.js';
 import type { Principal } from '../../platform/principal.js';
@@ -44,10 +45,11 @@ export class IntegrationsService {
     config: Pick<Config, 'allowPrivateTargets'>,
     log: Logger,
     writes: TableWrites,
+    metrics: Pick<Metrics, 'connectorCalls'>,
   ) {
     this.store = new IntegrationsStore(db);
     this.health = new IntegrationHealth(db, this.store, alerts, log);
-    this.connectors = new IntegrationConnectors(db, this.store, secrets, this.health, config);
+    this.connectors = new IntegrationConnectors(db, this.store, secrets, this.health, config, metrics);
     this.jiraProjects = new JiraProjects(db, this.store, audit, this.connectors, log);
     this.mappings = new FieldMappings(db, this.store, audit, this.connectors);
     this.connections = new IntegrationConnections(db, this.store, audit, alerts, secrets, this.connectors, this.jiraProjects, writes);

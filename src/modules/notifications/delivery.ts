@@ -35,23 +35,29 @@ export class Delivery {
   async run(job: Job<DeliverJobPayload>): Promise<void> {
     const orgId = job.orgId;
     if (orgId === null) return;
-    const msg = await this.store.message(orgId, job.payload.messageId);
+    const msg = await this.store.startAttempt(orgId, job.payload.messageId, job.payload.run);
     // Sent or failed already, or a Retry started a newer run: nothing left for this job.
-    if (!msg || msg.status !== 'queued' || msg.runs !== job.payload.run) return;
-    await this.store.countAttempt(msg.id);
+    if (!msg) return;
     try {
       const providerId = msg.channel === 'email' ? await this.sendEmail(msg) : await this.sendChat(msg);
       await this.store.markSent(msg.id, providerId);
+      this.outcome(msg, 'sent');
     } catch (e) {
       const err = e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e), false);
       if (err.permanent || job.attempts >= MAX_DELIVERY_ATTEMPTS) {
         await this.fail(msg, err.permanent ? err.message : `Gave up after ${job.attempts} attempts: ${err.message}`);
+        this.outcome(msg, 'failed');
         return;
       }
       await this.store.noteError(msg.id, err.message);
+      this.outcome(msg, 'retry_scheduled');
       if (err.retryAfterMs !== undefined) throw new RetryLater(err.message, err.retryAfterMs);
       throw err;
     }
+  }
+
+  private outcome(msg: MessageRow, outcome: 'sent' | 'failed' | 'retry_scheduled'): void {
+    this.deps.metrics.notificationDeliveries.inc({ channel: msg.channel, outcome });
   }
 
   private async fail(msg: MessageRow, reason: string): Promise<void> {

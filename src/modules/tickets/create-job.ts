@@ -193,6 +193,7 @@ export class CreateJob {
           summary: `Ticket ${ext.key} created on ${t.integration_name}, assigned to ${t.assignee_name}`,
           changedBy: 'System',
           adminId: null,
+          ticket: { change: 'created', ...ticketFacts(t), key: ext.key, url: ext.url, status: ext.status.name || null },
         });
         return true;
       });
@@ -201,6 +202,7 @@ export class CreateJob {
       throw err;
     }
     if (!stored) return;
+    this.deps.metrics.ticketOutcomes.inc({ integration: String(t.integration_id), system: t.integration_type, outcome: 'created' });
     if (early.notes) {
       await early.notes;
       await this.store.update(this.deps.db, t.org_id, t.id, { comment_posted: 1, updated_at: nowIso() });
@@ -238,6 +240,7 @@ export class CreateJob {
             summary: `Ticket ${t.external_key} reopened on ${t.integration_name} (${ext.status.name})`,
             changedBy: 'System',
             adminId: null,
+            ticket: { change: 'status', ...ticketFacts(t), status: ext.status.name || null },
           });
         }
       });
@@ -268,6 +271,7 @@ export class CreateJob {
     const deadline = Date.parse(t.requested_at) + this.deps.config.tickets.createDeadlineMs;
     if (isTransient(err) && Date.now() < deadline) {
       const asked = err instanceof ConnectorError ? err.opts.retryAfterMs : undefined;
+      this.deps.metrics.ticketOutcomes.inc({ integration: String(t.integration_id), system: t.integration_type, outcome: 'retry_scheduled' });
       throw new RetryLater(
         message,
         Math.min(Math.max(asked ?? backoffMs(job.attempts, Math.random, this.deps.config.jobs.backoffBaseMs), 1_000), Math.max(1_000, deadline - Date.now())),
@@ -293,6 +297,7 @@ export class CreateJob {
       return;
     }
     const now = nowIso();
+    let failed = false;
     await this.deps.db.transaction().execute(async (trx) => {
       const ok = await this.store.update(
         trx,
@@ -302,6 +307,7 @@ export class CreateJob {
         { run: t.runs, state: ['creating'] },
       );
       if (!ok) return;
+      failed = true;
       await this.deps.incidents.ticketHooks.recordEvent(trx, t.org_id, t.incident_id, {
         action: 'ticket-failed',
         summary: `Ticket creation on ${t.integration_name} failed: ${reason}`.slice(0, 2000),
@@ -309,5 +315,19 @@ export class CreateJob {
         adminId: null,
       });
     });
+    if (failed) this.deps.metrics.ticketOutcomes.inc({ integration: String(t.integration_id), system: t.integration_type, outcome: 'failed' });
   }
+}
+
+/** The ticket's own facts, for those who follow ticket changes (event webhooks). */
+function ticketFacts(t: TicketRecord) {
+  return {
+    id: t.id,
+    key: t.external_key,
+    url: t.external_url,
+    status: t.external_status,
+    integrationId: t.integration_id,
+    integrationName: t.integration_name,
+    system: t.integration_type,
+  };
 }

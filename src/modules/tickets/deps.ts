@@ -4,6 +4,7 @@ import type { TicketingConnector } from '../../connectors/index.js';
 import type { TicketsDb as DB } from './db.js';
 import type { TicketSyncService } from './sync/service.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
+import type { Metrics } from '../../platform/metrics.js';
 import type { IncidentDetail, IncidentListItem, ListQuery } from '../incidents/schemas.js';
 import type { IncidentTicketHooks } from '../incidents/ticket-hooks.js';
 import type { AssigneeRecord } from '../integration-users/service.js';
@@ -16,6 +17,7 @@ export type TicketsDeps = {
   db: Kysely<DB>;
   config: Pick<Config, 'publicUrl' | 'tickets' | 'jobs'>;
   jobs: Pick<JobQueue, 'enqueue'>;
+  metrics: Pick<Metrics, 'ticketOutcomes'>;
   log: { warn: (obj: unknown, msg?: string) => void; error: (obj: unknown, msg?: string) => void };
   incidents: {
     detail(orgId: number, id: number): Promise<IncidentDetail>;

@@ -88,6 +88,36 @@ export class JobQueue {
   }
 
   /**
+   * Several jobs in one statement per 500 (an ingest batch's webhook deliveries): the same rules
+   * as `enqueue`, a fraction of the round trips.
+   */
+  async enqueueMany(callerExec: AnyExec, inputs: readonly EnqueueInput[]): Promise<void> {
+    const exec: Exec = callerExec;
+    const now = new Date().toISOString();
+    for (let i = 0; i < inputs.length; i += 500) {
+      const rows = inputs.slice(i, i + 500).map((input) => ({
+        org_id: input.orgId,
+        kind: input.kind,
+        payload: JSON.stringify(input.payload ?? {}),
+        dedupe_key: input.dedupeKey ?? null,
+        status: 'queued' as const,
+        run_at: (input.runAt ?? new Date()).toISOString(),
+        max_attempts: input.maxAttempts ?? 10,
+        lease_owner: null,
+        lease_expires_at: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      }));
+      await exec
+        .insertInto('jobs')
+        .values(rows)
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .execute();
+    }
+  }
+
+  /**
    * Takes up to `limit` due jobs (queued, or running with an expired lease) for `owner`.
    * `onlyOtherThan` keeps the jobs of the listed orgs (null: jobs without an org) out: the worker's
    * fairness slot uses it to start another org's job while one org holds every slot.

@@ -77,8 +77,13 @@ describe('enqueue', () => {
 
 describe('delivery', () => {
   it('sends with a fixed Message-ID and marks the message sent', async () => {
+    const sent = async () =>
+      (await t.ctx.metrics.notificationDeliveries.get()).values.find((v) => v.labels.channel === 'email' && v.labels.outcome === 'sent')?.value ?? 0;
+    const before = await sent();
     const { id } = await enqueue('ok:1', 'ok@example.com', { incidentId: null });
     await deliverAll(t);
+    // Operators see it in /metrics.
+    expect(await sent()).toBe(before + 1);
     const [mail] = mailsTo('ok@example.com');
     const messageId = `<msg-${id}-${t.orgId}@wfa.example.com>`;
     expect(mail?.messageId).toBe(messageId);

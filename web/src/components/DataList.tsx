@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { TableScroll } from './TableScroll';
 import { Table } from '@mantine/core';
 import { CardList, RowCard, type CardField } from './RowCard';
 import { SortableTh, useNarrow, type SortOrder } from './table';
@@ -72,7 +73,7 @@ export function DataList<T, F extends string = string>(props: DataListProps<T, F
   }
   const { sorting } = props;
   return (
-    <Table.ScrollContainer minWidth={props.minWidth}>
+    <TableScroll label={props.label} minWidth={props.minWidth}>
       <Table striped highlightOnHover aria-label={props.label} aria-busy={props.busy} verticalSpacing={props.verticalSpacing}>
         <Table.Thead>
           <Table.Tr>
@@ -101,6 +102,6 @@ export function DataList<T, F extends string = string>(props: DataListProps<T, F
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }

@@ -6,6 +6,7 @@ import { LabelsPage } from './labels/LabelsPage';
 import { AdminsPage } from './admins/AdminsPage';
 import { RolesPage } from './roles/RolesPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
+import { WebhooksPage } from './webhooks/WebhooksPage';
 import { AuditLogsPage } from './audit-logs/AuditLogsPage';
 import { IntegrationsPage } from './integrations/IntegrationsPage';
 import { AppDetailsPage } from './integrations/AppDetailsPage';
@@ -19,6 +20,10 @@ import { WorkflowsPage } from './workflows/WorkflowsPage';
 import { AccountSettingsPage } from './account-settings/AccountSettingsPage';
 import { ApproversPage } from './account-settings/ApproversPage';
 import { UserAttributesPage } from './account-settings/UserAttributesPage';
+import { NotificationTemplatesPage } from './notification-templates/NotificationTemplatesPage';
+import { TemplateEditorPage } from './notification-templates/TemplateEditorPage';
+import { SurveyTemplatesPage } from './notification-templates/SurveyTemplatesPage';
+import { TemplateMappingsPage } from './notification-templates/TemplateMappingsPage';
 
 /**
  * Every page of the app, in navigation order. `permission` hides the page (and its link) from
@@ -57,11 +62,34 @@ export const PAGES: PageDef[] = [
   { path: '/setup/admins', label: 'Admins', section: 'setup', permission: ['Account Settings', 'view'], component: AdminsPage },
   { path: '/setup/roles', label: 'Roles and Permissions', section: 'setup', permission: ['Account Settings', 'view'], component: RolesPage },
   { path: '/setup/api-keys', label: 'API Keys', section: 'setup', permission: ['API Management', 'view'], component: ApiKeysPage },
+  { path: '/setup/webhooks', label: 'Webhooks', section: 'setup', permission: ['API Management', 'view'], component: WebhooksPage },
   { path: '/setup/audit-logs', label: 'Audit Logs', section: 'setup', permission: ['Audit Logs', 'view'], component: AuditLogsPage },
   { path: '/setup/labels', label: 'Labels', section: 'setup', permission: ['Labels', 'view'], component: LabelsPage },
   { path: '/setup/integrations', label: 'Integrations', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationsPage },
   { path: '/setup/integrations/:app', label: 'Integration Details', section: 'hidden', permission: ['Integrations', 'view'], component: AppDetailsPage },
   { path: '/setup/integrations/:app/:id', label: 'Integration Account', section: 'hidden', permission: ['Integrations', 'view'], component: AccountEditPage },
+  {
+    path: '/setup/notification-templates',
+    label: 'Notification Templates',
+    section: 'setup',
+    permission: ['Notification Templates', 'view'],
+    component: NotificationTemplatesPage,
+  },
+  {
+    path: '/setup/notification-templates/:id',
+    label: 'Notification Template',
+    section: 'hidden',
+    permission: ['Notification Templates', 'view'],
+    component: TemplateEditorPage,
+  },
+  { path: '/setup/survey-templates', label: 'Survey Templates', section: 'setup', permission: ['Survey Templates', 'view'], component: SurveyTemplatesPage },
+  {
+    path: '/setup/template-mappings',
+    label: 'Template Mappings',
+    section: 'setup',
+    permission: ['Template Mappings', 'view'],
+    component: TemplateMappingsPage,
+  },
   { path: '/setup/integration-users', label: 'Integration Users', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationUsersPage },
   { path: '/setup/approvers', label: 'Approvers', section: 'setup', permission: ['Approvers', 'view'], component: ApproversPage },
   { path: '/setup/user-attributes', label: 'User Attributes', section: 'setup', permission: ['Account Settings', 'view'], component: UserAttributesPage },

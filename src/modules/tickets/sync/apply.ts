@@ -51,9 +51,25 @@ export class TicketStatusApplier {
       const now = new Date().toISOString();
       if (!(await this.store.recordObserved(trx, ticket, seen, now))) return 'stale';
       const hooks = this.incidents();
+      const facts = () => ({
+        change: 'status' as const,
+        id: ticket.id,
+        key: ticket.external_key,
+        url: ticket.external_url,
+        status: seen.status,
+        integrationId: integration.id,
+        integrationName: integration.name,
+        system: integration.type,
+      });
       if (closed && ticket.state === 'open' && (await this.store.transition(trx, ticket, 'closed', now))) {
         const summary = `${integration.name} ticket ${key} is ${seen.status} (${SOURCE_LABEL[source]}).`;
-        await hooks.recordEvent(trx, ticket.org_id, ticket.incident_id, { action: 'ticket-status', summary, changedBy: 'System', adminId: null });
+        await hooks.recordEvent(trx, ticket.org_id, ticket.incident_id, {
+          action: 'ticket-status',
+          summary,
+          changedBy: 'System',
+          adminId: null,
+          ticket: facts(),
+        });
         if (integration.closeIncident) {
           await hooks.resolveBySystem(
             trx,
@@ -66,7 +82,13 @@ export class TicketStatusApplier {
       }
       if (!closed && ticket.state === 'closed' && (await this.store.transition(trx, ticket, 'open', now))) {
         const summary = `${integration.name} ticket ${key} was reopened (${seen.status}); the incident keeps its status.`;
-        await hooks.recordEvent(trx, ticket.org_id, ticket.incident_id, { action: 'ticket-status', summary, changedBy: 'System', adminId: null });
+        await hooks.recordEvent(trx, ticket.org_id, ticket.incident_id, {
+          action: 'ticket-status',
+          summary,
+          changedBy: 'System',
+          adminId: null,
+          ticket: facts(),
+        });
         return 'reopened';
       }
       return statusChanged ? 'updated' : 'unchanged';

@@ -9,7 +9,23 @@ export type IncidentHooks = {
     exec: AnyExec,
     orgId: number,
     incidentId: number,
-    e: { action: string; summary: string; changedBy: string; adminId: number | null },
+    e: {
+      action: string;
+      summary: string;
+      changedBy: string;
+      adminId: number | null;
+      /** The ticket whose status moved, for those who follow ticket changes (event webhooks). */
+      ticket?: {
+        change: 'status';
+        id: number;
+        key: string | null;
+        url: string | null;
+        status: string | null;
+        integrationId: number;
+        integrationName: string;
+        system: string;
+      };
+    },
   ): Promise<void>;
   /** Resolved by "System" with its State Changes entry; no-op when already Resolved. */
   resolveBySystem(exec: AnyExec, orgId: number, incidentId: number, summary: string): Promise<unknown>;

@@ -37,6 +37,7 @@ export interface SyncedTicketColumns {
   state: TicketState;
   external_id: string | null;
   external_key: string | null;
+  external_url: string | null;
   external_status: string | null;
   external_status_category: string | null;
   external_assignee_id: string | null;

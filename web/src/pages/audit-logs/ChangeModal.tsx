@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Badge, Box, Button, Group, SimpleGrid, Stack, Switch, Table, Text } from '@mantine/core';
 import { Dialog } from '../../components/Dialog';
 import { CardList, RowCard } from '../../components/RowCard';
@@ -149,7 +150,7 @@ export function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onCl
                   </CardList>
                 </Box>
               ) : (
-                <Table.ScrollContainer minWidth={480}>
+                <TableScroll label="Before and after" minWidth={480}>
                   <Table withTableBorder aria-label="Before and after" data-testid="audit-diff">
                     <Table.Thead>
                       <Table.Tr>
@@ -174,7 +175,7 @@ export function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onCl
                       ))}
                     </Table.Tbody>
                   </Table>
-                </Table.ScrollContainer>
+                </TableScroll>
               )}
             </>
           ) : (

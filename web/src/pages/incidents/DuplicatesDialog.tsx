@@ -1,4 +1,5 @@
 import { Table } from '@mantine/core';
+import { TableScroll } from '../../components/TableScroll';
 import { Dialog } from '../../components/Dialog';
 import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading } from '../../components/common';
@@ -21,7 +22,7 @@ export function DuplicatesDialog({ incident, opened, onClose }: { incident: Inci
         <EmptyState title="No duplicate incidents" />
       ) : (
         <>
-          <Table.ScrollContainer minWidth={320}>
+          <TableScroll label="Duplicate Incidents" minWidth={320}>
             <Table striped aria-label="Duplicate Incidents">
               <Table.Thead>
                 <Table.Tr>
@@ -40,7 +41,7 @@ export function DuplicatesDialog({ incident, opened, onClose }: { incident: Inci
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
           <Paginator {...paginator} total={q.data.total} noun="duplicates" />
         </>
       )}

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { Alert, Anchor, Badge, Button, Group, Menu, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { ApiError } from '../../api/client';
@@ -64,7 +65,7 @@ function StateChanges({ events }: { events: IncidentEvent[] }) {
       </Stack>
     );
   return (
-    <Table.ScrollContainer minWidth={560}>
+    <TableScroll label="State Changes" minWidth={560}>
       <Table striped aria-label="State Changes">
         <Table.Thead>
           <Table.Tr>
@@ -89,7 +90,7 @@ function StateChanges({ events }: { events: IncidentEvent[] }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </TableScroll>
   );
 }
 

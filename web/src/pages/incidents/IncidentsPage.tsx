@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Link } from 'react-router';
 import {
   Anchor,
@@ -511,7 +512,7 @@ export function IncidentsPage() {
               )}
             </Group>
           ) : null}
-          <Table.ScrollContainer minWidth={900}>
+          <TableScroll label="Incidents" minWidth={900}>
             <Table
               striped
               highlightOnHover
@@ -575,7 +576,7 @@ export function IncidentsPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </TableScroll>
           <CursorPaginator
             page={state.page}
             pageSize={state.pageSize}

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Alert, Anchor, Box, Code, Group, Loader, NativeSelect, Paper, ScrollArea, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { Dialog } from '../../components/Dialog';
@@ -63,7 +64,7 @@ function PreviewPanel({ preview }: { preview: TicketPreview }) {
         </ScrollArea.Autosize>
       </div>
       {fields.length ? (
-        <Table.ScrollContainer minWidth={300}>
+        <TableScroll label="Fields as sent" minWidth={300}>
           <Table withTableBorder aria-label="Fields as sent" fz="sm">
             <Table.Thead>
               <Table.Tr>
@@ -82,7 +83,7 @@ function PreviewPanel({ preview }: { preview: TicketPreview }) {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       ) : null}
       <details>
         <summary style={{ cursor: 'pointer', fontSize: 'var(--mantine-font-size-sm)' }}>Exact request body</summary>

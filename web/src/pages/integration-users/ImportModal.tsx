@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Anchor, Badge, Button, FileInput, Group, Progress, Stack, Table, Text } from '@mantine/core';
 import { Dialog } from '../../components/Dialog';
 import { FormButtons, FormError } from '../../components/forms';
@@ -93,7 +94,7 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
           ) : null}
           {imp && finished ? (
             <>
-              <Table.ScrollContainer minWidth={600} mah={320}>
+              <TableScroll label="Import results" minWidth={600} maxHeight={320}>
                 <Table striped aria-label="Import results">
                   <Table.Thead>
                     <Table.Tr>
@@ -132,7 +133,7 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
+              </TableScroll>
             </>
           ) : null}
           <Group justify="flex-end">

@@ -1,4 +1,5 @@
 import { Fragment, useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ActionIcon, Anchor, Button, Group, List, Stack, Switch, Table, Tabs, Text, Tooltip } from '@mantine/core';
 import { useAuth } from '../../auth';
@@ -70,7 +71,7 @@ export function AppDetailsPage() {
               {canEdit ? 'Click "Connect Account" to connect one.' : 'An admin with Edit access to Integrations can connect one.'}
             </EmptyState>
           ) : (
-            <Table.ScrollContainer minWidth={700}>
+            <TableScroll label="Integration accounts" minWidth={700}>
               <Table highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>
@@ -151,7 +152,7 @@ export function AppDetailsPage() {
                   )}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </TableScroll>
           )}
           {/* On a phone the projects leave the accounts table (which scrolls sideways in its own
               region) so their cards get the whole width. */}

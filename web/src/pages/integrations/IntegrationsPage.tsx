@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Link, useNavigate } from 'react-router';
 import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { useIntegrations } from './api';
 import { SYSTEMS, StatusBadge, systemNames } from './shared';
+import { NotificationChannelsSection } from '../notifications/NotificationChannelsSection';
 
 /** Setup > Integrations: the dashboard of ticketing apps with their connected accounts. */
 export function IntegrationsPage() {
@@ -98,7 +100,7 @@ export function IntegrationsPage() {
           </SimpleGrid>
         </>
       ) : (
-        <Table.ScrollContainer minWidth={700}>
+        <TableScroll label="Integrations" minWidth={700}>
           <Table striped highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -131,8 +133,9 @@ export function IntegrationsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
+      <NotificationChannelsSection />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { Badge, Button, Group, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useAuth } from '../../auth';
@@ -58,7 +59,7 @@ export function LabelsPage() {
       ) : !items.length ? (
         <EmptyState title="No matching labels">No label name or value contains “{debounced.trim()}”.</EmptyState>
       ) : (
-        <Table.ScrollContainer minWidth={360}>
+        <TableScroll label="Labels" minWidth={360}>
           <Table striped highlightOnHover aria-label="Labels">
             <Table.Thead>
               <Table.Tr>
@@ -106,7 +107,7 @@ export function LabelsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       <LabelModal opened={adding || !!editing} label={editing} onClose={() => (setAdding(false), setEditing(null))} />
       <ConfirmDialog {...remove.dialog} title="Delete Label" confirmLabel="Delete">

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
+import { TableScroll } from '../../components/TableScroll';
+import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { CATEGORIES, type PermissionLevel } from '../../api/types';
 import { Dialog } from '../../components/Dialog';
 import { FormButtons, FormError } from '../../components/forms';
@@ -71,9 +72,9 @@ export function RoleFormModal({ opened, role, onClose }: { opened: boolean; role
           <Text size="xs" c="dimmed">
             Edit includes View. Delete (Incidents only) includes Edit.
           </Text>
-          <Table.ScrollContainer minWidth={360}>
+          <TableScroll label="Permissions" minWidth={360}>
             <PermissionGrid value={perms} onChange={setPerms} />
-          </Table.ScrollContainer>
+          </TableScroll>
           <FormButtons submitLabel={role ? 'Save' : 'Add Role'} onCancel={onClose} busy={save.isPending} />
         </Stack>
       </form>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { useSearchParams } from 'react-router';
 import { ActionIcon, Button, Code, Group, Table } from '@mantine/core';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
@@ -55,7 +56,7 @@ export function WorkflowMappingsPage() {
       ) : !items.length ? (
         <EmptyState title="No statements yet">Use "Add Statement" to map incidents to a workflow.</EmptyState>
       ) : (
-        <Table.ScrollContainer minWidth={720}>
+        <TableScroll label="Workflow Mappings" minWidth={720}>
           <Table striped aria-label="Workflow Mappings">
             <Table.Thead>
               <Table.Tr>
@@ -105,7 +106,7 @@ export function WorkflowMappingsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       <TestPanel />
       <StatementModal opened={adding || !!editing} statement={editing} presetWorkflowId={preset} onClose={close} />

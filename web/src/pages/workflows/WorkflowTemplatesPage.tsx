@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { useNavigate } from 'react-router';
 import { Badge, Button, Group, List, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useAuth } from '../../auth';
@@ -27,7 +28,7 @@ export function WorkflowTemplatesPage() {
       ) : !q.data?.items.length ? (
         <EmptyState title="No templates" />
       ) : (
-        <Table.ScrollContainer minWidth={640}>
+        <TableScroll label="Workflow Templates" minWidth={640}>
           <Table striped aria-label="Workflow Templates">
             <Table.Thead>
               <Table.Tr>
@@ -81,7 +82,7 @@ export function WorkflowTemplatesPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       <Dialog opened={!!viewing} onClose={() => setViewing(null)} title={viewing?.name ?? ''} centered>
         {viewing ? (

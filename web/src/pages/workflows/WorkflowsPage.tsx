@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TableScroll } from '../../components/TableScroll';
 import { useNavigate } from 'react-router';
 import { Badge, Button, Group, Menu, Select, Table, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -89,7 +90,7 @@ export function WorkflowsPage() {
           {canEdit ? 'Use "Add Pre-defined Workflow" to make one from a template.' : null}
         </EmptyState>
       ) : (
-        <Table.ScrollContainer minWidth={720}>
+        <TableScroll label="Workflows" minWidth={720}>
           <Table striped highlightOnHover aria-label="Workflows">
             <Table.Thead>
               <Table.Tr>
@@ -149,7 +150,7 @@ export function WorkflowsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       <ConfirmDialog {...remove.dialog} title="Delete Workflow" confirmLabel="Delete">
         Delete the workflow <b>{remove.target?.name}</b>?{' '}
