@@ -3,6 +3,7 @@ import { accountSettingsInit } from './migrations.js';
 import { accountSettingsRoutes } from './routes.js';
 import { AccountSettingsService, type Deps } from './service.js';
 import { ATTRIBUTES_IMPORT_JOB } from './user-attributes.js';
+import { DIGEST_JOB, DIGEST_SCHEDULE, HOUR_MS, type DigestJobPayload } from './digests.js';
 
 export const accountSettingsModule = defineModule({
   key: 'accountSettings',
@@ -11,6 +12,9 @@ export const accountSettingsModule = defineModule({
   create: (deps: Deps) => new AccountSettingsService(deps),
   routes: accountSettingsRoutes,
   jobs: {
+    [DIGEST_JOB]: async (service, job, log) => {
+      await service.digests.send(job.orgId!, job.payload as DigestJobPayload, log);
+    },
     [ATTRIBUTES_IMPORT_JOB]: async (service, job) => {
       const { importId } = job.payload as { importId: number };
       try {
@@ -21,4 +25,5 @@ export const accountSettingsModule = defineModule({
       }
     },
   },
+  schedules: [{ name: DIGEST_SCHEDULE, everyMs: HOUR_MS, run: async (service) => void (await service.digests.enqueueDue()) }],
 });

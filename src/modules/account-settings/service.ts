@@ -3,6 +3,10 @@ import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditRecorder } from '../audit/service.js';
 import type { IncidentPrivacyHooks } from '../incidents/privacy.js';
+import type { IncidentsService } from '../incidents/service.js';
+import type { NotificationTemplatesService } from '../notification-templates/service.js';
+import type { NotificationsService } from '../notifications/service.js';
+import { DigestsPart } from './digests.js';
 import { ApproversPart } from './approvers.js';
 import type { AccountSettingsTables } from './migrations.js';
 import type {
@@ -23,7 +27,9 @@ export type Deps = {
   db: Kysely<AccountSettingsTables>;
   audit: AuditRecorder;
   jobs: Pick<JobQueue, 'enqueue'>;
-  incidents: { privacyHooks: Pick<IncidentPrivacyHooks, 'useHiddenAttributes'> };
+  incidents: Pick<IncidentsService, 'pageAt' | 'counts'> & { privacyHooks: Pick<IncidentPrivacyHooks, 'useHiddenAttributes'> };
+  notifications: Pick<NotificationsService, 'enqueue' | 'chatConnections'>;
+  notificationTemplates: Pick<NotificationTemplatesService, 'render'>;
 };
 
 /** The person a notification is about or goes to, as User Attributes knows them. */
@@ -37,12 +43,20 @@ export class AccountSettingsService {
   private readonly settingsPart: SettingsPart;
   private readonly approversPart: ApproversPart;
   readonly attributes: UserAttributesPart;
+  /** Scheduled end-user and admin digests (Account Settings > Notifications). */
+  readonly digests: DigestsPart;
 
   constructor(deps: Deps) {
     const store = new AccountSettingsStore(deps.db);
     this.settingsPart = new SettingsPart(store, deps.audit);
     this.approversPart = new ApproversPart(store, deps.audit, this.settingsPart);
     this.attributes = new UserAttributesPart(store, deps.audit, deps.jobs, this.settingsPart);
+    const { incidents, notifications, notificationTemplates } = deps;
+    this.digests = new DigestsPart(store, this.settingsPart, deps.jobs, () => ({
+      notifications,
+      templates: notificationTemplates,
+      incidents: { pageAt: (...a) => incidents.pageAt(...a), counts: (...a) => incidents.counts(...a) },
+    }));
     deps.incidents.privacyHooks.useHiddenAttributes((principal) => this.settingsPart.hiddenFor(principal));
   }
 
