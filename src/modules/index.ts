@@ -1,3 +1,4 @@
+import { accountSettingsModule } from './account-settings/module.js';
 import { adminsModule } from './admins/module.js';
 import { alertsModule } from './alerts/module.js';
 import { apiKeysModule } from './api-keys/module.js';
@@ -41,6 +42,7 @@ export const MODULES = [
   notificationsModule,
   eventWebhooksModule,
   notificationTemplatesModule,
+  accountSettingsModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];

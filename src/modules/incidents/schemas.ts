@@ -163,7 +163,12 @@ export type IncidentLabel = z.infer<typeof incidentLabel>;
 /** A row of the Incidents list (and the head of Incident Details). */
 /** The ingested details of an incident (user, file, application, recipients, email, SaaS…). */
 export const incidentDetails = z.object({
-  user: incidentUserInput.partial().extend({ email: z.string().optional() }),
+  /** As ingested; an attribute obfuscated for the caller (Account Settings > Privacy and Security) reads "••••". */
+  user: incidentUserInput.partial().extend({
+    email: z.string().optional(),
+    clientIp: z.string().optional(),
+    manager: z.object({ name: z.string().optional(), email: z.string().optional() }).optional(),
+  }),
   file: incidentFileInput.partial().optional(),
   application: incidentApplicationInput.optional(),
   recipients: z.object({ triggered: z.array(z.string()), internal: z.array(z.string()), external: z.array(z.string()) }).optional(),

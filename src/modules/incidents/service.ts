@@ -23,6 +23,7 @@ import type {
 } from './schemas.js';
 import { IncidentsStore } from './store.js';
 import { IncidentTicketHooks } from './ticket-hooks.js';
+import { IncidentPrivacyHooks, maskListItem, type ObfuscatableAttribute } from './privacy.js';
 import type { CursorKey } from '../../platform/http/cursor.js';
 
 export { CSV_COLUMNS } from './csv-export.js';
@@ -41,6 +42,8 @@ export class IncidentsService {
   readonly ticketHooks: IncidentTicketHooks;
   /** What other modules do with newly ingested incidents, in the ingestion transaction (workflows). */
   readonly ingestHooks = new IncidentIngestHooks();
+  /** Which attributes each caller sees obfuscated (set by the Account Settings module). */
+  readonly privacyHooks = new IncidentPrivacyHooks();
   /** Resolutions and ticket changes, told in their transaction to whoever follows them (event webhooks). */
   readonly changeHooks = new IncidentChangeHooks();
   private readonly ingest: IncidentIngest;
@@ -90,8 +93,8 @@ export class IncidentsService {
   }
 
   /** The filtered set as CSV chunks (streamed by the route). */
-  exportCsv(orgId: number, f: ListFilters): AsyncGenerator<string> {
-    return incidentsCsv(this.queries, this.store.db, orgId, f);
+  exportCsv(orgId: number, f: ListFilters, hidden: ReadonlySet<ObfuscatableAttribute> = new Set()): AsyncGenerator<string> {
+    return incidentsCsv(this.queries, this.store.db, orgId, f, (i) => maskListItem(i, hidden));
   }
 
   /** Incident Details; with the list's parameters, also the previous and next incident of that list. */

@@ -17,6 +17,9 @@ import { WorkflowMappingsPage } from './workflows/WorkflowMappingsPage';
 import { WorkflowSettingsPage } from './workflows/WorkflowSettingsPage';
 import { WorkflowTemplatesPage } from './workflows/WorkflowTemplatesPage';
 import { WorkflowsPage } from './workflows/WorkflowsPage';
+import { AccountSettingsPage } from './account-settings/AccountSettingsPage';
+import { ApproversPage } from './account-settings/ApproversPage';
+import { UserAttributesPage } from './account-settings/UserAttributesPage';
 import { NotificationTemplatesPage } from './notification-templates/NotificationTemplatesPage';
 import { TemplateEditorPage } from './notification-templates/TemplateEditorPage';
 import { SurveyTemplatesPage } from './notification-templates/SurveyTemplatesPage';
@@ -88,4 +91,7 @@ export const PAGES: PageDef[] = [
     component: TemplateMappingsPage,
   },
   { path: '/setup/integration-users', label: 'Integration Users', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationUsersPage },
+  { path: '/setup/approvers', label: 'Approvers', section: 'setup', permission: ['Approvers', 'view'], component: ApproversPage },
+  { path: '/setup/user-attributes', label: 'User Attributes', section: 'setup', permission: ['Account Settings', 'view'], component: UserAttributesPage },
+  { path: '/setup/account-settings', label: 'Account Settings', section: 'setup', permission: ['Account Settings', 'view'], component: AccountSettingsPage },
 ];
