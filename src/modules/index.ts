@@ -9,6 +9,7 @@ import { integrationUsersModule } from './integration-users/module.js';
 import { integrationsModule } from './integrations/module.js';
 import { labelsModule } from './labels/module.js';
 import { orgsModule } from './orgs/module.js';
+import { remediationModule } from './remediation/module.js';
 import { rolesModule } from './roles/module.js';
 import { ticketSyncModule } from './tickets/sync/module.js';
 import { ticketsModule } from './tickets/module.js';
@@ -35,6 +36,7 @@ export const MODULES = [
   ticketsModule,
   workflowsModule,
   compatApiModule,
+  remediationModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];

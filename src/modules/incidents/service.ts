@@ -22,6 +22,7 @@ import type {
 } from './schemas.js';
 import { IncidentsStore } from './store.js';
 import { IncidentTicketHooks } from './ticket-hooks.js';
+import { IncidentRemediationHooks } from './remediation-hooks.js';
 import type { CursorKey } from '../../platform/http/cursor.js';
 
 export { CSV_COLUMNS } from './csv-export.js';
@@ -40,6 +41,8 @@ export class IncidentsService {
   readonly ticketHooks: IncidentTicketHooks;
   /** What other modules do with newly ingested incidents, in the ingestion transaction (workflows). */
   readonly ingestHooks = new IncidentIngestHooks();
+  /** What the remediation module does to incidents (Notify User, Escalate, survey answers), in its transaction. */
+  readonly remediationHooks: IncidentRemediationHooks;
   private readonly ingest: IncidentIngest;
   private readonly queries: IncidentQueries;
   private readonly actions: IncidentActions;
@@ -54,6 +57,7 @@ export class IncidentsService {
   ) {
     this.store = new IncidentsStore(db);
     this.ticketHooks = new IncidentTicketHooks(this.store);
+    this.remediationHooks = new IncidentRemediationHooks(this.store);
     this.ingest = new IncidentIngest(db, this.store, this.ingestHooks);
     this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, cursorKey);
     this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels);
