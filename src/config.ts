@@ -45,7 +45,7 @@ const envSchema = z.object({
   WFA_WORKER: bool.default(true),
   // Job queue timing. The defaults suit production; tests shorten them to exercise crashes quickly.
   WFA_JOB_POLL_MS: wholeNumber(10, 60_000).default(500),
-  WFA_JOB_LEASE_SECONDS: wholeNumber(2, 86_400).default(300),
+  WFA_JOB_LEASE_SECONDS: wholeNumber(2, 86_400).default(30),
   WFA_JOB_BACKOFF_MS: wholeNumber(10, 3_600_000).default(5_000),
   WFA_JOB_CONCURRENCY: wholeNumber(1, 256).default(4),
   // Jira's search index may lag a new issue by seconds to minutes: after a create whose answer was

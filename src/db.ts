@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './platform/db/database.js';
 import { BASELINE_MIGRATION, composeMigrations, migrateToLatest as runMigrations } from './platform/db/migrate.js';
 import { platformInit } from './platform/db/migrations/0001_platform.js';
+import { jobInterruptions } from './platform/db/migrations/0002_job_interruptions.js';
 import type { MigrationFn } from './platform/db/schema-helpers.js';
 import type { PlatformTables } from './platform/db/types.js';
 import { MODULES, type AppModule } from './modules/index.js';
@@ -19,7 +20,7 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 
 /** Every migration: the platform's, then each module's in list order (see composeMigrations). */
 export const allMigrations: Record<string, MigrationFn> = composeMigrations([
-  { owner: 'platform', migrations: { [BASELINE_MIGRATION]: platformInit } },
+  { owner: 'platform', migrations: { [BASELINE_MIGRATION]: platformInit, '0002_job_interruptions': jobInterruptions } },
   ...MODULES.map((m) => ({ owner: m.key, migrations: m.migrations })),
 ]);
 

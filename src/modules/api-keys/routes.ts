@@ -16,6 +16,7 @@ const apiKeyView = z.object({
   lastUsedAt: z.string().nullable(),
   kind: z.enum(API_KEY_KINDS),
   keyId: z.string().nullable(),
+  createdBy: z.object({ id: z.number(), name: z.string(), email: z.string(), status: z.enum(['active', 'disabled']) }).nullable(),
 });
 
 const createBody = z.strictObject({

@@ -30,6 +30,12 @@ export type ApiKeyView = {
   kind: ApiKeyKind;
   /** The public key id of an id/secret key (sent as `key_id`); null for a Bearer key. */
   keyId: string | null;
+  /**
+   * Who created the key; null once that admin was deleted. A key belongs to the org, not to its
+   * creator: it keeps working when they are disabled or deleted (an integration must not stop
+   * because a person left), so the list shows the creator's state for admins to decide on revoking.
+   */
+  createdBy: { id: number; name: string; email: string; status: 'active' | 'disabled' } | null;
 };
 
 /** What creation shows once: the Bearer key, or the id/secret pair. */
@@ -46,7 +52,12 @@ export class ApiKeysService {
     const rows = await this.db
       .selectFrom('api_keys')
       .innerJoin('roles', 'roles.id', 'api_keys.role_id')
+      .leftJoin('admins', 'admins.id', 'api_keys.created_by')
       .select([
+        'admins.id as creator_id',
+        'admins.name as creator_name',
+        'admins.email as creator_email',
+        'admins.status as creator_status',
         'api_keys.id',
         'api_keys.name',
         'api_keys.prefix',
@@ -72,6 +83,8 @@ export class ApiKeysService {
       lastUsedAt: r.last_used_at,
       kind: r.kind,
       keyId: r.key_id,
+      createdBy:
+        r.creator_id === null ? null : { id: r.creator_id, name: r.creator_name ?? '', email: r.creator_email ?? '', status: r.creator_status ?? 'active' },
     }));
   }
 

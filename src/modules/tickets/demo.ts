@@ -49,6 +49,7 @@ export async function seedDemoTickets(service: TicketsService, actor: Principal,
         maxAttempts: 1,
         runAt: nowIso(),
         lastError: null,
+        interruptions: 0,
       });
     } catch (err) {
       // The server's own worker claimed the job first: it finishes it, the demo waits for that.

@@ -18,6 +18,8 @@ export interface JobsTable {
   status: 'queued' | 'running' | 'done' | 'dead';
   run_at: string;
   attempts: Generated<number>;
+  /** Runs lost to a stopped worker (not counted as attempts). */
+  interruptions: Generated<number>;
   max_attempts: Generated<number>;
   lease_owner: string | null;
   lease_expires_at: string | null;

@@ -1,3 +1,3 @@
 export { JobQueue, type Job, type EnqueueInput } from './queue.js';
-export { JobWorker, RetryLater, PermanentJobError, backoffMs, type JobHandler } from './worker.js';
+export { DEFAULT_LEASE_MS, JobWorker, MAX_INTERRUPTIONS, RetryLater, PermanentJobError, backoffMs, type JobHandler } from './worker.js';
 export { DAY_MS, enqueueDueSchedules, type Schedule } from './schedules.js';

@@ -11,6 +11,8 @@ export type Job<P = unknown> = {
   payload: P;
   attempts: number;
   maxAttempts: number;
+  /** Earlier runs lost to a worker that stopped (crash, kill, restart); they are not attempts. */
+  interruptions: number;
   runAt: string;
   lastError: string | null;
 };
@@ -27,7 +29,9 @@ export type EnqueueInput = {
 
 type Exec = ExecOf<PlatformTables>;
 
-function toJob(r: Omit<JobsTable, 'id' | 'attempts' | 'max_attempts'> & { id: number; attempts: number; max_attempts: number }): Job {
+function toJob(
+  r: Omit<JobsTable, 'id' | 'attempts' | 'max_attempts' | 'interruptions'> & { id: number; attempts: number; max_attempts: number; interruptions: number },
+): Job {
   return {
     id: r.id,
     orgId: r.org_id,
@@ -35,6 +39,7 @@ function toJob(r: Omit<JobsTable, 'id' | 'attempts' | 'max_attempts'> & { id: nu
     payload: JSON.parse(r.payload),
     attempts: r.attempts,
     maxAttempts: r.max_attempts,
+    interruptions: r.interruptions,
     runAt: r.run_at,
     lastError: r.last_error,
   };
@@ -82,28 +87,42 @@ export class JobQueue {
     return row?.id ?? null;
   }
 
-  /** Takes up to `limit` due jobs (queued, or running with an expired lease) for `owner`. */
-  async claim(owner: string, kinds: string[], limit: number, leaseMs: number): Promise<Job[]> {
-    if (!kinds.length) return [];
+  /**
+   * Takes up to `limit` due jobs (queued, or running with an expired lease) for `owner`.
+   * `onlyOtherThan` keeps the jobs of the listed orgs (null: jobs without an org) out: the worker's
+   * fairness slot uses it to start another org's job while one org holds every slot.
+   *
+   * A job taken over from an expired lease was interrupted (its worker stopped), not failed: it
+   * counts an interruption instead of an attempt.
+   */
+  async claim(owner: string, kinds: string[], limit: number, leaseMs: number, onlyOtherThan?: readonly (number | null)[]): Promise<Job[]> {
+    if (!kinds.length || limit <= 0) return [];
     const now = new Date();
     const nowIso = now.toISOString();
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    const orgs = (onlyOtherThan ?? []).filter((o): o is number => o !== null);
+    const otherOrgs = (eb: ExpressionBuilder<PlatformTables, 'jobs'>) => [
+      ...(orgs.length ? [eb.or([eb('org_id', 'is', null), eb('org_id', 'not in', orgs)])] : []),
+      ...(onlyOtherThan?.includes(null) ? [eb('org_id', 'is not', null)] : []),
+    ];
     const due = (eb: ExpressionBuilder<PlatformTables, 'jobs'>) =>
       eb.and([
         eb('kind', 'in', kinds),
         eb.or([eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', nowIso)]), eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', nowIso)])]),
+        ...otherOrgs(eb),
       ]);
     // Marks the chosen jobs as leased to `owner` and returns them.
     const take = (exec: Exec, ids: SelectQueryBuilder<PlatformTables, 'jobs', { id: number }>) =>
       exec
         .updateTable('jobs')
-        .set((eb) => ({
+        .set({
           status: 'running' as const,
           lease_owner: owner,
           lease_expires_at: leaseUntil,
-          attempts: eb('attempts', '+', 1),
+          attempts: sql<number>`case when status = 'running' then attempts else attempts + 1 end`,
+          interruptions: sql<number>`case when status = 'running' then interruptions + 1 else interruptions end`,
           updated_at: nowIso,
-        }))
+        })
         .where('id', 'in', ids)
         .returningAll()
         .execute();

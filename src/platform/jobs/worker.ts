@@ -17,6 +17,15 @@ export class PermanentJobError extends Error {}
 
 export type JobHandler = (job: Job) => Promise<void>;
 
+/**
+ * A claim lasts this long unless renewed; a running handler renews it every third of that. Short,
+ * so the job of a worker that died (SIGKILL, lost host) is taken over within seconds, not minutes.
+ */
+export const DEFAULT_LEASE_MS = 30_000;
+
+/** Runs lost to a stopping worker that a job may have before it is stopped (it may be what kills the worker). */
+export const MAX_INTERRUPTIONS = 5;
+
 export type WorkerOptions = {
   pollMs?: number;
   /** How long a claim lasts; a running handler renews it every third of that, so only a dead process loses its jobs. */
@@ -43,6 +52,11 @@ export class JobWorker {
   private running = new Set<Promise<void>>();
   /** Jobs whose handler is still working: the slots taken (a finished job's outcome write does not hold one). */
   private busy = 0;
+  /** Slots held per org (null: jobs of no org), so the fairness slot can pick an org that holds none. */
+  private readonly busyByOrg = new Map<number | null, number>();
+  /** The one job over `concurrency` that another org may run while every slot is taken (see claimFree). */
+  private fairnessSlotBusy = false;
+  private lastFairnessClaim = 0;
   private stopped = false;
   private polling: Promise<void> | null = null;
   private wakeAgain = false;
@@ -99,25 +113,62 @@ export class JobWorker {
    * next claim overlaps the finished job's outcome write instead of waiting one more round trip.
    */
   private async fill(): Promise<void> {
-    const jobs = await this.claimFree();
-    for (const job of jobs) {
-      void this.track(this.run(job, () => this.wake())).catch((err) => this.opts.log?.error({ err, jobId: job.id }, 'could not record a job outcome'));
+    const claimed = await this.claimFree();
+    for (const { job, fairnessSlot } of claimed) {
+      void this.track(this.run(job, fairnessSlot, () => this.wake())).catch((err) =>
+        this.opts.log?.error({ err, jobId: job.id }, 'could not record a job outcome'),
+      );
     }
   }
 
-  private async claimFree(): Promise<Job[]> {
+  /**
+   * Claims jobs for the free slots, oldest due first. When every slot is taken, one more job may
+   * start if it belongs to an org that holds no slot: a burst of long jobs from one org (a big
+   * import) cannot keep another org's job waiting for more than a poll interval. That extra claim
+   * runs at most once per poll interval, so a saturated single-org queue pays for it rarely.
+   */
+  private async claimFree(): Promise<{ job: Job; fairnessSlot: boolean }[]> {
+    const kinds = [...this.handlers.keys()];
     const free = (this.opts.concurrency ?? 4) - this.busy;
-    if (free <= 0) return [];
-    const jobs = await this.queue.claim(this.owner, [...this.handlers.keys()], free, this.leaseMs);
-    this.busy += jobs.length;
-    return jobs;
+    if (free > 0) {
+      const jobs = await this.queue.claim(this.owner, kinds, free, this.leaseMs);
+      for (const job of jobs) this.hold(job);
+      return jobs.map((job) => ({ job, fairnessSlot: false }));
+    }
+    const pollMs = this.opts.pollMs ?? 500;
+    if (this.fairnessSlotBusy || Date.now() - this.lastFairnessClaim < pollMs) return [];
+    this.lastFairnessClaim = Date.now();
+    this.fairnessSlotBusy = true;
+    const [job] = await this.queue.claim(this.owner, kinds, 1, this.leaseMs, [...this.busyByOrg.keys()]).catch((err: unknown) => {
+      this.fairnessSlotBusy = false;
+      throw err;
+    });
+    if (!job) {
+      this.fairnessSlotBusy = false;
+      return [];
+    }
+    this.hold(job);
+    return [{ job, fairnessSlot: true }];
+  }
+
+  private hold(job: Job): void {
+    this.busy++;
+    this.busyByOrg.set(job.orgId, (this.busyByOrg.get(job.orgId) ?? 0) + 1);
+  }
+
+  private letGo(job: Job, fairnessSlot: boolean): void {
+    this.busy--;
+    const n = (this.busyByOrg.get(job.orgId) ?? 1) - 1;
+    if (n > 0) this.busyByOrg.set(job.orgId, n);
+    else this.busyByOrg.delete(job.orgId);
+    if (fairnessSlot) this.fairnessSlotBusy = false;
   }
 
   /** Claims and runs one batch, outcomes written; returns how many jobs ran. Tests call this directly. */
   async pollOnce(): Promise<number> {
-    const jobs = await this.claimFree();
-    await Promise.all(jobs.map((job) => this.track(this.run(job))));
-    return jobs.length;
+    const claimed = await this.claimFree();
+    await Promise.all(claimed.map(({ job, fairnessSlot }) => this.track(this.run(job, fairnessSlot))));
+    return claimed.length;
   }
 
   /** Runs until no job is due (for tests and the CLI). */
@@ -131,19 +182,28 @@ export class JobWorker {
   }
 
   private get leaseMs(): number {
-    return this.opts.leaseMs ?? 5 * 60_000;
+    return this.opts.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   /** Runs the handler, gives its slot back (`released`), then writes the outcome. */
-  private async run(job: Job, released?: () => void): Promise<void> {
+  private async run(job: Job, fairnessSlot: boolean, released?: () => void): Promise<void> {
     const handler = this.handlers.get(job.kind)!;
     let slotHeld = true;
     const release = () => {
       if (!slotHeld) return;
       slotHeld = false;
-      this.busy--;
+      this.letGo(job, fairnessSlot);
       released?.();
     };
+    if (job.interruptions > MAX_INTERRUPTIONS) {
+      release();
+      const err = new Error(
+        `The worker running this job stopped ${job.interruptions} times before it finished (a crash or a restart each time); it was not run again.`,
+      );
+      await this.queue.bury(job.id, this.owner, err.message);
+      await this.opts.onDead?.(job, err).catch((hookErr) => this.opts.log?.error({ err: hookErr }, 'onDead hook failed'));
+      return;
+    }
     // A slow handler (a long marker search) keeps its claim; another worker may take the job only
     // when this process stops renewing, i.e. when it died.
     const renewal = setInterval(

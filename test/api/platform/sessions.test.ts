@@ -156,6 +156,21 @@ describe('CSRF', () => {
     expectErrorShape(mixed, 401);
   });
 
+  it('an API key belongs to the org: it keeps working when its creator is disabled, and the list shows who created it and their state', async () => {
+    const id = await newAdmin('key-maker@example.com', superAdminRole);
+    const maker = await t.login('key-maker@example.com');
+    const created = (await maker.post('/api/v1/api-keys', { name: 'Made by a leaver', roleId: incidentManagerRole })).json();
+    const row = async () => ((await root.get('/api/v1/api-keys')).json().items as { id: number; createdBy: unknown }[]).find((k) => k.id === created.id);
+    expect((await row())!.createdBy).toEqual({ id, name: 'key-maker', email: 'key-maker@example.com', status: 'active' });
+    expect((await root.patch(`/api/v1/admins/${id}`, { status: 'disabled' })).statusCode).toBe(200);
+    expect((await bearer(t, created.key, 'GET', '/api/v1/incidents')).statusCode).toBe(200);
+    expect((await row())!.createdBy).toMatchObject({ id, status: 'disabled' });
+    // Keys made by a deleted admin show no creator and still work.
+    await t.ctx.db.updateTable('api_keys').set({ created_by: null }).where('id', '=', created.id).execute();
+    expect((await row())!.createdBy).toBeNull();
+    expect((await bearer(t, created.key, 'GET', '/api/v1/incidents')).statusCode).toBe(200);
+  });
+
   it('a revoked API key → 401', async () => {
     const created = (await root.post('/api/v1/api-keys', { name: 'Short-lived', roleId: superAdminRole })).json();
     expect((await bearer(t, created.key, 'GET', '/api/v1/roles')).statusCode).toBe(200);

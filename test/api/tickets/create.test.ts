@@ -71,6 +71,7 @@ describe('ServiceNow', () => {
       maxAttempts: 10,
       runAt: '',
       lastError: null,
+      interruptions: 0,
     });
     expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(1);
     expect(snNotes(sb, created.sys_id)).toHaveLength(1);

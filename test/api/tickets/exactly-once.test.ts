@@ -108,6 +108,7 @@ it('a notes comment already on the ticket (posted before a crash) is not posted 
     maxAttempts: 10,
     runAt: '',
     lastError: null,
+    interruptions: 0,
   });
   expect(snNotes(sb, inc.sys_id)).toHaveLength(1);
   expect((await ticketRow(ticket.id)).comment_posted).toBe(1);
@@ -177,6 +178,7 @@ it('two workers racing on one ticket send one create', async () => {
     maxAttempts: 10,
     runAt: '',
     lastError: null,
+    interruptions: 0,
   };
   const results = await Promise.allSettled([t.ctx.tickets.runCreateJob(job), t.ctx.tickets.runCreateJob(job), t.ctx.tickets.runCreateJob(job)]);
   expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
@@ -223,6 +225,7 @@ it('a creation stuck without progress can be retried; the superseded job then do
     maxAttempts: 10,
     runAt: '',
     lastError: null,
+    interruptions: 0,
   };
   await t.ctx.tickets.runCreateJob(job);
   expect(sandboxTickets(sb, ticket.id).servicenow).toHaveLength(0);

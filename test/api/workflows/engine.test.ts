@@ -189,6 +189,7 @@ it('a step job delivered again after its outcome was recorded does nothing', asy
       maxAttempts: 10,
       runAt: '',
       lastError: null,
+      interruptions: 0,
     });
   }
   await runJobs(t, 2);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { JobWorker, PermanentJobError, RetryLater, backoffMs, enqueueDueSchedules } from '../../../src/platform/jobs/index.js';
+import { JobWorker, MAX_INTERRUPTIONS, PermanentJobError, RetryLater, backoffMs, enqueueDueSchedules } from '../../../src/platform/jobs/index.js';
 
 describe('durable job queue', () => {
   let t: TestApp;
@@ -53,11 +53,68 @@ describe('durable job queue', () => {
       .execute();
     const [again] = await t.ctx.jobs.claim('live-worker', ['lease'], 1, 60_000);
     expect(again.id).toBe(id);
-    expect(again.attempts).toBe(2);
+    // The run lost with the dead worker is an interruption, not a failed attempt.
+    expect(again.attempts).toBe(1);
+    expect(again.interruptions).toBe(1);
     await t.ctx.jobs.complete(id, 'dead-worker');
     expect((await t.ctx.jobs.get(id))!.status).toBe('running');
     await t.ctx.jobs.complete(id, 'live-worker');
     expect((await t.ctx.jobs.get(id))!.status).toBe('done');
+  });
+
+  it('does not use up attempts on crashed runs, and stops a job that keeps taking its worker down', async () => {
+    const id = (await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'crashy', orgId: t.orgId, payload: {}, maxAttempts: 2 }))!;
+    const expire = () =>
+      t.ctx.db
+        .updateTable('jobs')
+        .set({ lease_expires_at: new Date(Date.now() - 1000).toISOString() })
+        .where('id', '=', id)
+        .execute();
+    // Six workers die in turn while running it: none of that is the job's failure...
+    for (let i = 1; i <= MAX_INTERRUPTIONS + 1; i++) {
+      const [job] = await t.ctx.jobs.claim(`dies-${i}`, ['crashy'], 1, 60_000);
+      expect(job).toMatchObject({ id, attempts: 1, interruptions: i - 1 });
+      await expire();
+    }
+    // ...but the seventh run does not start it again: it may be what kills the workers.
+    const dead: string[] = [];
+    let ran = false;
+    const w = new JobWorker(t.ctx.jobs, { onDead: async (_job, err) => void dead.push(err.message) });
+    w.register('crashy', async () => void (ran = true));
+    expect(await w.pollOnce()).toBe(1);
+    expect(ran).toBe(false);
+    const row = (await t.ctx.jobs.get(id))!;
+    expect(row.status).toBe('dead');
+    expect(row.lastError).toMatch(/stopped 6 times before it finished/);
+    expect(dead).toEqual([row.lastError]);
+  });
+
+  it('lets another org start a job while one org holds every slot with long jobs', async () => {
+    const other = await t.newOrg('Fair Org');
+    for (let i = 0; i < 6; i++) await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'long', orgId: t.orgId, payload: { i } });
+    await t.ctx.jobs.enqueue(t.ctx.db, { kind: 'short', orgId: other.orgId, payload: {} });
+    const w = new JobWorker(t.ctx.jobs, { concurrency: 2, pollMs: 20 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started: string[] = [];
+    let shortRan!: () => void;
+    const shortDone = new Promise<void>((r) => (shortRan = r));
+    w.register('long', async () => {
+      started.push('long');
+      await gate;
+    });
+    w.register('short', async () => {
+      started.push('short');
+      shortRan();
+    });
+    w.start();
+    // Without the fairness slot the short job waits for the long ones, which wait for it: this never resolves.
+    await shortDone;
+    expect(started.filter((k) => k === 'long')).toHaveLength(2);
+    release();
+    await w.stop();
+    await w.drain();
+    expect(await t.ctx.jobs.pendingCount()).toBe(0);
   });
 
   it('started, claims the next jobs as soon as slots free up, not one batch per poll interval', async () => {

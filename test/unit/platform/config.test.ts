@@ -16,7 +16,7 @@ describe('loadConfig', () => {
     expect(c.loginMaxFailures).toBe(5);
     expect(c.loginLockoutMinutes).toBe(15);
     expect(c.runWorker).toBe(true);
-    expect(c.jobs).toEqual({ pollMs: 500, leaseMs: 300_000, backoffBaseMs: 5_000, concurrency: 4 });
+    expect(c.jobs).toEqual({ pollMs: 500, leaseMs: 30_000, backoffBaseMs: 5_000, concurrency: 4 });
     expect(c.logLevel).toBe('info');
   });
 

@@ -12,7 +12,17 @@ export { CATEGORIES, LEVELS, maxLevel, type Category, type Level as PermissionLe
 export type { AdminView, RoleView };
 
 /** GET /api-keys items (api-keys/routes.ts `apiKeyView`); creation adds `key`, shown once. */
-export type ApiKeyView = { id: number; name: string; prefix: string; roleId: number; roleName: string; createdAt: string; lastUsedAt: string | null };
+export type ApiKeyView = {
+  id: number;
+  name: string;
+  prefix: string;
+  roleId: number;
+  roleName: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  /** Null once the creating admin was deleted; a key belongs to the org and outlives its creator. */
+  createdBy: { id: number; name: string; email: string; status: 'active' | 'disabled' } | null;
+};
 
 /** Every paged list: `pageQuery` + `paged(item)` on the server. */
 export type Paged<T> = { items: T[]; total: number; page: number; pageSize: number };

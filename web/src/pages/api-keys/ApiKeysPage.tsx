@@ -48,7 +48,7 @@ export function ApiKeysPage() {
           items={q.data.items}
           rowKey={(k) => k.id}
           rowTestId={(k) => `api-key-row-${k.name}`}
-          minWidth={640}
+          minWidth={760}
           cardCols={2}
           cardTitle={(k) => (
             <Text fw={600} size="sm">
@@ -74,6 +74,24 @@ export function ApiKeysPage() {
             },
             { header: 'Role', cell: (k) => k.roleName },
             { header: 'Created', cell: (k) => <DateTime value={k.createdAt} /> },
+            {
+              header: 'Created By',
+              cell: (k) =>
+                k.createdBy ? (
+                  <Group gap={6} wrap="nowrap">
+                    <span>{k.createdBy.name}</span>
+                    {k.createdBy.status === 'disabled' && (
+                      <Badge size="sm" color="gray" variant="light" title="The key keeps working: it belongs to the org. Revoke it if it should not.">
+                        Disabled
+                      </Badge>
+                    )}
+                  </Group>
+                ) : (
+                  <Text span size="sm" c="dimmed">
+                    Deleted admin
+                  </Text>
+                ),
+            },
             {
               header: 'Last Used',
               cell: (k) =>
