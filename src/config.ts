@@ -53,6 +53,19 @@ const envSchema = z.object({
   WFA_TICKET_MARKER_WINDOW_MS: wholeNumber(0, 24 * 3_600_000).default(120_000),
   // Transient failures (429, 5xx, outages) of a ticket creation are retried until this deadline.
   WFA_TICKET_CREATE_DEADLINE_MS: wholeNumber(1_000, 30 * 24 * 3_600_000).default(6 * 3_600_000),
+  // Outgoing mail: smtp:// (STARTTLS when the server offers it) or smtps:// (TLS from the start), with
+  // the account in the URL (smtp://user:password@host:587). The password is never echoed.
+  WFA_SMTP_URL: z
+    .string()
+    .refine((v) => parseSmtpUrl(v) !== null, {
+      message: 'must be smtp://[user:password@]host[:port] or smtps://[user:password@]host[:port] (user and password URL-encoded)',
+    })
+    .optional(),
+  WFA_SMTP_FROM: z
+    .string()
+    .trim()
+    .refine((v) => isPlainEmailAddress(v), { message: 'must be one email address such as alerts@example.com (no display name, no line breaks)' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -71,8 +84,50 @@ export type Config = {
   /** How often the worker looks for due jobs, how long a claim lasts without renewal, the first retry's delay, jobs at once. */
   jobs: { pollMs: number; leaseMs: number; backoffBaseMs: number; concurrency: number };
   tickets: { markerWindowMs: number; createDeadlineMs: number };
+  /** Outgoing mail; null when WFA_SMTP_URL is not set (email deliveries then fail with that reason). */
+  smtp: SmtpSettings | null;
+  /** The sender address of every notification email (WFA_SMTP_FROM). */
+  smtpFrom: string | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
+
+export type SmtpSettings = {
+  host: string;
+  port: number;
+  /** smtps://: TLS from the first byte. smtp://: plain first, upgraded with STARTTLS when offered. */
+  secure: boolean;
+  auth: { user: string; pass: string } | null;
+};
+
+/** Reads WFA_SMTP_URL; null when it is not a usable smtp(s) URL. */
+export function parseSmtpUrl(value: string): SmtpSettings | null {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return null;
+  if (!url.hostname || (url.pathname && url.pathname !== '/') || url.search || url.hash) return null;
+  const secure = url.protocol === 'smtps:';
+  const port = url.port ? Number(url.port) : secure ? 465 : 587;
+  let user: string;
+  let pass: string;
+  try {
+    user = decodeURIComponent(url.username);
+    pass = decodeURIComponent(url.password);
+  } catch {
+    return null;
+  }
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port, secure, auth: user ? { user, pass } : null };
+}
+
+/** One bare address (local@domain), nothing a header could be built from besides it. */
+export function isPlainEmailAddress(v: string): boolean {
+  return (
+    v.length <= 254 && /^[^\s@<>(),;:"\\[\]\x00-\x1f\x7f]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(v)
+  );
+}
 
 /** Accepts 64 hex characters or base64 of exactly 32 bytes. */
 export function decodeKey(value: string): Buffer | null {
@@ -95,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0]);
-      const shown = name === 'WFA_SECRET_KEY' || name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(picked[name]);
+      const shown = name === 'WFA_SECRET_KEY' || name === 'DATABASE_URL' || name === 'WFA_SMTP_URL' ? '(hidden)' : JSON.stringify(picked[name]);
       return `  ${name}=${shown}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -124,6 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: e.WFA_WORKER,
     jobs: { pollMs: e.WFA_JOB_POLL_MS, leaseMs: e.WFA_JOB_LEASE_SECONDS * 1000, backoffBaseMs: e.WFA_JOB_BACKOFF_MS, concurrency: e.WFA_JOB_CONCURRENCY },
     tickets: { markerWindowMs: e.WFA_TICKET_MARKER_WINDOW_MS, createDeadlineMs: e.WFA_TICKET_CREATE_DEADLINE_MS },
+    smtp: e.WFA_SMTP_URL ? parseSmtpUrl(e.WFA_SMTP_URL) : null,
+    smtpFrom: e.WFA_SMTP_FROM ?? null,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -19,13 +19,18 @@ export async function runDemo(
   options: { sandboxPort?: number } = {},
 ): Promise<{ stop(): Promise<void>; url: string; password: string; output: string }> {
   const { startSandbox, SANDBOX_SERVICENOW_CREDENTIALS: sn, SANDBOX_JIRA_CREDENTIALS: jira } = await import('./sandbox/index.js');
-  const sandbox = (await startSandbox({ host: '127.0.0.1', port: options.sandboxPort ?? 0 })) as unknown as DemoSandbox;
+  const started = await startSandbox({ host: '127.0.0.1', port: options.sandboxPort ?? 0 });
+  const messaging = started.messaging;
+  const sandbox = started as unknown as DemoSandbox;
   const config = loadConfig({
     PORT: '8080',
     HOST: '127.0.0.1',
     WFA_DATA_DIR: path.resolve('data'),
     WFA_ALLOW_PRIVATE_TARGETS: 'true',
     LOG_LEVEL: 'warn',
+    // Notification email goes to the sandbox mail server unless the environment names a real one.
+    WFA_SMTP_URL: messaging.smtp.url,
+    WFA_SMTP_FROM: 'notifications@demo.example.com',
     ...env,
     DATABASE_URL: env.DATABASE_URL ?? `sqlite:${path.resolve(env.WFA_DATA_DIR ?? 'data', 'demo.db')}`,
     // Links in tickets and the webhook URL the sandbox pushes to must reach this server.
@@ -60,6 +65,8 @@ The sandbox: a local fake ServiceNow and Jira Cloud (in memory; these credential
     Connect Account with Basic: username ${sn.basic.username}, password ${sn.basic.password}
   Jira Cloud  ${sandbox.jiraUrl}
     Connect Account with email ${jira.email}, API token ${jira.apiToken}
+  Messaging   ${messaging.url}/  (mailbox ${messaging.mailboxUrl}, Slack and Teams messages)
+    SMTP ${messaging.smtp.host}:${messaging.smtp.port}, user ${messaging.smtp.username}, password ${messaging.smtp.password}
 ${notes.map((n) => `  ${n}`).join('\n')}
 Press Ctrl+C to stop.`;
   console.log(output);

@@ -8,6 +8,7 @@ import { incidentsModule } from './incidents/module.js';
 import { integrationUsersModule } from './integration-users/module.js';
 import { integrationsModule } from './integrations/module.js';
 import { labelsModule } from './labels/module.js';
+import { notificationsModule } from './notifications/module.js';
 import { orgsModule } from './orgs/module.js';
 import { remediationModule } from './remediation/module.js';
 import { rolesModule } from './roles/module.js';
@@ -36,6 +37,7 @@ export const MODULES = [
   ticketsModule,
   workflowsModule,
   compatApiModule,
+  notificationsModule,
   remediationModule,
 ] as const;
 

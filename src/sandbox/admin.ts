@@ -151,7 +151,7 @@ function overviewPage(state: SandboxState): string {
 }
 
 /** What `GET /` answers on each port: which fake system this is, its API, its credentials and the overview page. */
-function rootIndex(req: SystemRequest, system: SandboxSystem): Reply {
+function rootIndex(req: SystemRequest, system: SandboxSystem, state: SandboxState): Reply {
   const sn = SANDBOX_SERVICENOW_CREDENTIALS;
   const jira = SANDBOX_JIRA_CREDENTIALS;
   const index =
@@ -166,7 +166,12 @@ function rootIndex(req: SystemRequest, system: SandboxSystem): Reply {
           api: ['/rest/api/3/myself', '/rest/api/3/project/search', '/rest/api/3/issue', '/rest/api/3/search/jql'],
           credentials: { email: jira.email, apiToken: jira.apiToken },
         };
-  const body = { ...index, overview: '/__sandbox/', note: 'A local fake for demos and tests; data lives in memory and these credentials work nowhere else.' };
+  const body = {
+    ...index,
+    overview: '/__sandbox/',
+    messaging: state.messagingUrl,
+    note: 'A local fake for demos and tests; data lives in memory and these credentials work nowhere else.',
+  };
   if (!String(req.headers.accept ?? '').includes('text/html')) return { status: 200, json: body };
   const creds = Object.entries(index.credentials)
     .map(([k, v]) => `<li><b>${esc(k)}</b>: <code>${esc(typeof v === 'string' ? v : JSON.stringify(v))}</code></li>`)
@@ -175,7 +180,11 @@ function rootIndex(req: SystemRequest, system: SandboxSystem): Reply {
     status: 200,
     html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(index.system)}</title></head><body style="font-family:system-ui,sans-serif;margin:2rem">
 <h1>${esc(index.system)}</h1><p>${esc(body.note)}</p>
-<p><a href="/__sandbox/">Sandbox overview</a>: tickets, their status and assignee, webhooks and seeded users.</p>
+<p><a href="/__sandbox/">Sandbox overview</a>: tickets, their status and assignee, webhooks and seeded users.</p>${
+      state.messagingUrl
+        ? `<p><a href="${esc(state.messagingUrl)}/">Sandbox messaging</a>: the <a href="${esc(state.messagingUrl)}/mailbox">mailbox</a> (SMTP), <a href="${esc(state.messagingUrl)}/slack">Slack</a> and <a href="${esc(state.messagingUrl)}/teams">Teams</a> messages.</p>`
+        : ''
+    }
 <h2>Credentials for Connect Account</h2><ul>${creds}</ul>
 <h2>API</h2><ul>${index.api.map((a) => `<li><code>${esc(a)}</code></li>`).join('')}</ul></body></html>`,
   };
@@ -186,7 +195,7 @@ export function adminHandler(state: SandboxState): AdminHandler {
     const path = req.path.replace(/\/+$/, '') || '/';
     const body = req.method === 'POST' ? bodyOf(req) : {};
     const system: SandboxSystem = body.system === 'jira' || body.system === 'servicenow' ? body.system : portSystem;
-    if (req.method === 'GET' && path === '/') return rootIndex(req, portSystem);
+    if (req.method === 'GET' && path === '/') return rootIndex(req, portSystem, state);
     if (req.method === 'GET' && path === '/__sandbox') return { status: 200, html: overviewPage(state) };
     if (req.method === 'GET' && path === '/__sandbox/state') return { status: 200, json: summary(state) };
     if (req.method === 'GET' && path === '/__sandbox/requests') return { status: 200, json: state.requests() };

@@ -13,6 +13,10 @@ export async function sandboxMain(options: SandboxOptions = {}, print: (line: st
     `  OAuth:  client id ${sn.oauth.clientId}  client secret ${sn.oauth.clientSecret}  (username/password as Basic)`,
     `Jira Cloud  ${sandbox.jiraUrl}   overview: ${sandbox.jiraUrl}/__sandbox/`,
     `  Email ${jira.email}  API token ${jira.apiToken}`,
+    `Messaging   ${sandbox.messaging.url}/   mailbox: ${sandbox.messaging.mailboxUrl}`,
+    `  SMTP:   WFA_SMTP_URL=${sandbox.messaging.smtp.url}  (plain, AUTH PLAIN/LOGIN)`,
+    `  Slack incoming webhook:  ${sandbox.messaging.slackWebhookUrl}`,
+    `  Teams Workflows webhook: ${sandbox.messaging.teamsWebhookUrl}`,
     '',
     'Seeded emails:',
     ...Object.entries(sandbox.seededEmails).flatMap(([system, outcomes]) =>

@@ -5,9 +5,10 @@ import { serviceNowSystem } from './servicenow.js';
 import { SandboxState } from './state.js';
 import { startSystemServer } from './wire.js';
 import { sendTicketWebhook } from './webhooks.js';
+import { startMessagingSandbox, type MessagingSandbox } from './messaging.js';
 
 export type SandboxOptions = {
-  /** ServiceNow listens here and Jira on port + 1; 0 (default) picks two free ports. */
+  /** ServiceNow listens here, Jira on port + 1, the messaging pages and webhooks on port + 2 and SMTP on port + 3; 0 (default) picks free ports. */
   port?: number;
   host?: string;
 };
@@ -19,6 +20,8 @@ export type Sandbox = {
   seededEmails: typeof SANDBOX_SEEDED_EMAILS;
   /** Live in-memory state: data, faults (`state.setFaults`), request log (`state.log`), `state.reset()`. */
   state: SandboxState;
+  /** Mailbox (SMTP), Slack and Teams receivers, their pages and faults. */
+  messaging: MessagingSandbox;
   close(): Promise<void>;
 };
 
@@ -35,20 +38,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const admin = adminHandler(state);
   const servicenow = await startSystemServer(serviceNowSystem(state), state, admin, { port, host });
   let jira;
+  let messaging: MessagingSandbox;
   try {
     jira = await startSystemServer(jiraSystem(state), state, admin, { port: port === 0 ? 0 : port + 1, host });
   } catch (err) {
     await servicenow.close();
     throw err;
   }
+  try {
+    messaging = await startMessagingSandbox({ host, port: port === 0 ? 0 : port + 2, smtpPort: port === 0 ? 0 : port + 3 });
+  } catch (err) {
+    await Promise.all([servicenow.close(), jira.close()]);
+    throw err;
+  }
+  state.messagingUrl = messaging.url;
   return {
     servicenowUrl: servicenow.url,
     jiraUrl: jira.url,
     credentials: { servicenow: SANDBOX_SERVICENOW_CREDENTIALS, jira: SANDBOX_JIRA_CREDENTIALS },
     seededEmails: SANDBOX_SEEDED_EMAILS,
     state,
+    messaging,
     close: async () => {
-      await Promise.all([servicenow.close(), jira.close()]);
+      await Promise.all([servicenow.close(), jira.close(), messaging.close()]);
     },
   };
 }

@@ -107,6 +107,8 @@ export class SandboxState {
   jira!: { accounts: JiraAccount[]; projects: JiraProjectDef[]; issues: JiraIssueRecord[]; nextIssueId: number };
   faults!: Record<SandboxSystem, Faults>;
   log: LoggedRequest[] = [];
+  /** Where the messaging side (mailbox, Slack, Teams) serves its pages, for the root index's link. */
+  messagingUrl: string | null = null;
   webhooks!: Record<SandboxSystem, WebhookTarget | null>;
   /** The last deliveries (newest last), kept short: it is for tests and the overview page. */
   webhookDeliveries: WebhookDelivery[] = [];

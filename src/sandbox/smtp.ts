@@ -1,0 +1,86 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import type { MessagingState } from './messaging-state.js';
+
+/**
+ * The sandbox mail server: a real SMTP dialogue (smtp-server) that requires AUTH PLAIN or LOGIN
+ * with the seeded account and parses each accepted mail (mailparser) into the mailbox.
+ *
+ * It speaks plain SMTP without STARTTLS: a local sink has no certificate a client could verify,
+ * and a client that upgrades whenever STARTTLS is offered (ours does) would otherwise need its
+ * certificate checks turned off. AUTH is therefore allowed without TLS here, and only here.
+ */
+
+export const SANDBOX_SMTP_CREDENTIALS = { username: 'wfa-mailer', password: 'sandbox-smtp-secret' } as const;
+/** Largest mail accepted (SIZE extension); notifications are far below it. */
+const MAX_MAIL_BYTES = 5 * 1024 * 1024;
+
+export type SmtpSink = { host: string; port: number; url: string; close(): Promise<void> };
+
+function smtpError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+export async function startSmtpSink(state: MessagingState, opts: { host: string; port: number }): Promise<SmtpSink> {
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: true,
+    size: MAX_MAIL_BYTES,
+    banner: 'Workflow Automation sandbox mail server',
+    logger: false,
+    // Pooled clients keep connections open; stopping the sandbox must not wait for them.
+    closeTimeout: 500,
+    onAuth(auth, _session, callback) {
+      const { username, password } = SANDBOX_SMTP_CREDENTIALS;
+      if (auth.username === username && auth.password === password) return callback(null, { user: username });
+      return callback(smtpError(535, 'Authentication credentials invalid'));
+    },
+    onRcptTo(address, _session, callback) {
+      if (state.take('smtpPermanent')) {
+        state.smtpRefusals.permanent++;
+        return callback(smtpError(550, `No such user here: ${address.address}`));
+      }
+      if (state.take('smtpTransient') || Math.random() < state.faults.smtpTransientRate) {
+        state.smtpRefusals.transient++;
+        return callback(smtpError(451, 'Greylisted, please try again later'));
+      }
+      return callback();
+    },
+    onData(stream, session, callback) {
+      simpleParser(stream, { skipImageLinks: true })
+        .then((parsed) => {
+          const headerLines = parsed.headerLines.map((h) => h.line.replace(/\r?\n[ \t]+/g, ' '));
+          state.addMail({
+            messageId: parsed.messageId ?? null,
+            envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+            from: parsed.from?.text ?? '',
+            to: Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(', ') : (parsed.to?.text ?? ''),
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+            html: typeof parsed.html === 'string' ? parsed.html : null,
+            headerLines,
+            authUser: typeof session.user === 'string' ? session.user : null,
+          });
+          callback(null, 'Message accepted');
+        })
+        .catch((err: Error) => callback(smtpError(451, `Could not read the message: ${err.message}`)));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  server.on('error', () => {});
+  const port = (server.server.address() as AddressInfo).port;
+  const { username, password } = SANDBOX_SMTP_CREDENTIALS;
+  return {
+    host: opts.host,
+    port,
+    url: `smtp://${username}:${password}@${opts.host}:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
