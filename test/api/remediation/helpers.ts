@@ -5,26 +5,23 @@ import type { TestApp } from '../../helpers/test-app.js';
 export type Sent = OutgoingMessage & { orgId: number; inTransaction: boolean };
 
 /**
- * Until the notifications module is part of the server: a port that records each message and
- * whether it was handed the caller's transaction (the contract: enqueue in the action's transaction).
+ * The real notifications service, with each message also kept here with whether it was handed the
+ * caller's transaction (the contract: enqueue in the action's transaction), so a test can read
+ * the survey link it carries without waiting for a delivery.
  */
 export class RecordingNotifications implements NotificationsPort {
   readonly sent: Sent[] = [];
-  chats: { orgId: number; id: number; kind: 'slack' | 'teams'; name: string; status: string }[] = [];
+  constructor(private readonly inner: NotificationsPort) {}
   async enqueue(exec: AnyExec, orgId: number, msg: OutgoingMessage) {
-    const existing = this.sent.findIndex((s) => s.orgId === orgId && s.purpose === msg.purpose && s.channel === msg.channel && s.recipient === msg.recipient);
-    if (existing >= 0) return { id: existing + 1, created: false };
-    this.sent.push({ ...msg, orgId, inTransaction: exec.isTransaction });
-    return { id: this.sent.length, created: true };
+    const r = await this.inner.enqueue(exec, orgId, msg);
+    if (r.created) this.sent.push({ ...msg, orgId, inTransaction: exec.isTransaction });
+    return r;
   }
-  async forIncident(orgId: number, incidentId: number): Promise<DeliveryPortView[]> {
-    return this.sent
-      .map((s, i) => ({ s, i }))
-      .filter(({ s }) => s.orgId === orgId && s.incidentId === incidentId)
-      .map(({ s, i }) => ({ id: i + 1, channel: s.channel, recipient: s.recipient, status: 'queued', attempts: 0, lastError: null }));
+  forIncident(orgId: number, incidentId: number): Promise<DeliveryPortView[]> {
+    return this.inner.forIncident(orgId, incidentId);
   }
-  async chatConnections(orgId: number) {
-    return this.chats.filter((c) => c.orgId === orgId).map(({ orgId: _o, ...c }) => c);
+  chatConnections(orgId: number) {
+    return this.inner.chatConnections(orgId);
   }
 }
 
@@ -49,10 +46,10 @@ export class MemoryAccountSettings implements AccountSettingsPort {
   }
 }
 
-/** Installs the stand-ins for whichever of the modules the server does not run yet. */
+/** Records the real notifications; account settings held in memory until that module is part of the server. */
 export function installPorts(t: TestApp) {
   const ports = t.ctx.remediation.ports;
-  const notifications = new RecordingNotifications();
+  const notifications = new RecordingNotifications(t.ctx.notifications);
   const settings = new MemoryAccountSettings();
   ports.notifications = notifications;
   ports.accountSettings = settings;

@@ -10,7 +10,7 @@ const STATE: Record<RequestView['state'], { label: string; color: string }> = {
   expired: { label: 'Link expired', color: 'gray' },
 };
 type Delivery = RemediationView['deliveries'][number];
-const DELIVERY_COLOR: Record<string, string> = { sent: 'green', delivered: 'green', failed: 'red', queued: 'blue', pending: 'blue', retrying: 'yellow' };
+const DELIVERY_COLOR: Record<string, string> = { sent: 'green', failed: 'red', queued: 'blue' };
 
 /** Incident Details > User Notifications and Responses: who was asked, on which channels, what they answered. */
 export function RemediationSection({ incidentId }: { incidentId: number }) {
