@@ -17,6 +17,7 @@ import { parseJson } from './text.js';
 type IssueType = { id: string; name: string };
 
 function mappingRowView(m: MappingRecord): MappingRowView {
+  const allowedValues = parseJson<{ id: string; name: string }[] | null>(m.allowed_values, null);
   return {
     fieldKey: m.field_key,
     fieldName: m.field_name,
@@ -24,9 +25,10 @@ function mappingRowView(m: MappingRecord): MappingRowView {
     schemaType: m.schema_type,
     schemaCustom: m.schema_custom,
     schemaItems: m.schema_items,
-    allowedValues: parseJson<{ id: string; name: string }[] | null>(m.allowed_values, null),
+    allowedValues,
     incidentField: m.incident_field,
     defaultValue: m.default_value,
+    defaultLabel: m.default_value === null ? null : (allowedValues?.find((v) => v.id === m.default_value)?.name ?? m.default_value),
     locked: m.locked === 1,
     modifiedAt: m.modified_at,
     modifiedBy: m.modified_by,

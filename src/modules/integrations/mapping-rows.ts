@@ -57,7 +57,8 @@ export function mappingRowsToSave(
         const wanted = defaultValue.toLowerCase();
         const match = f.allowedValues.find((v) => v.id === defaultValue || v.name.toLowerCase() === wanted);
         if (!match) problems.push(`"${defaultValue}" is not an allowed value of ${f.name}. Choose one of: ${f.allowedValues.map((v) => v.name).join(', ')}.`);
-        else defaultValue = match.name;
+        // By id: an option renamed in Jira keeps its id, so the mapping keeps working.
+        else defaultValue = match.id;
       }
     }
     rows.push({

@@ -142,3 +142,30 @@ export async function integrationsFieldSchema(db: Kysely<unknown>, _dialect: Dia
     await db.schema.alterTable('jira_field_mappings').addColumn(column, 'text').execute();
   }
 }
+
+/**
+ * A default for a field with allowed values was stored by the option's name; it is now stored by
+ * its id, which Jira keeps when an option is renamed. Rewrites the saved names to their ids (a
+ * name no longer among the allowed values stays as it was: the next ticket reports it).
+ */
+export async function integrationsDefaultsById(db: Kysely<unknown>): Promise<void> {
+  const q = db as Kysely<{ jira_field_mappings: { id: number; allowed_values: string | null; default_value: string | null } }>;
+  const rows = await q
+    .selectFrom('jira_field_mappings')
+    .select(['id', 'allowed_values', 'default_value'])
+    .where('allowed_values', 'is not', null)
+    .where('default_value', 'is not', null)
+    .execute();
+  for (const r of rows) {
+    let options: { id: string; name: string }[];
+    try {
+      options = JSON.parse(r.allowed_values!) as { id: string; name: string }[];
+    } catch {
+      continue;
+    }
+    const wanted = r.default_value!.toLowerCase();
+    if (options.some((o) => o.id === r.default_value)) continue;
+    const hit = options.find((o) => o.name.toLowerCase() === wanted);
+    if (hit) await q.updateTable('jira_field_mappings').set({ default_value: hit.id }).where('id', '=', r.id).execute();
+  }
+}

@@ -9,7 +9,7 @@ import type { AlertsRaiser } from '../alerts/service.js';
 import type { AuditRecorder } from '../audit/service.js';
 import { PROJECT_SYNC_SCHEDULE, syncJiraProjectLists } from './background.js';
 import { seedDemoIntegrations } from './demo.js';
-import { integrationsFieldSchema, integrationsInit, integrationsSoftDelete } from './migrations.js';
+import { integrationsFieldSchema, integrationsDefaultsById, integrationsInit, integrationsSoftDelete } from './migrations.js';
 import { integrationsRoutes } from './routes.js';
 import { IntegrationsService } from './service.js';
 import type { IntegrationsTables } from './tables.js';
@@ -30,6 +30,7 @@ export const integrationsModule = defineModule({
     '0200_integrations': integrationsInit,
     '0220_integrations_soft_delete': integrationsSoftDelete,
     '0230_jira_field_schema': integrationsFieldSchema,
+    '0240_jira_defaults_by_id': integrationsDefaultsById,
   },
   tables: ['integrations', 'jira_projects', 'jira_field_mappings'],
   sealedColumns: [{ table: 'integrations', column: 'credentials' }],

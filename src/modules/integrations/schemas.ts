@@ -173,7 +173,9 @@ export const mappingRowView = z.object({
   schemaItems: z.string().nullable(),
   allowedValues: z.array(z.object({ id: z.string(), name: z.string() })).nullable(),
   incidentField: z.string().nullable(),
+  /** For a field with allowed values, the option's id (stable when the option is renamed in Jira); `defaultLabel` is its name. */
   defaultValue: z.string().nullable(),
+  defaultLabel: z.string().nullable(),
   locked: z.boolean(),
   modifiedAt: z.string(),
   modifiedBy: z.string(),

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import { integrationsDefaultsById } from '../../../src/modules/integrations/migrations.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
 import { connect, jiraBody, noWait, sandbox, serviceNowBody, type Sandbox } from './helpers.js';
@@ -142,8 +144,13 @@ describe('Jira projects', () => {
     const byKey = Object.fromEntries(m.rows.map((r: { fieldKey: string }) => [r.fieldKey, r]));
     expect(byKey.issuetype).toMatchObject({ locked: true, incidentField: null, defaultValue: 'Security Incident', required: true });
     expect(byKey.summary).toMatchObject({ incidentField: 'summary', locked: false });
-    expect(byKey.customfield_10050).toMatchObject({ defaultValue: 'Confidential' });
+    // Stored by the option's id, shown by its name.
+    expect(byKey.customfield_10050).toMatchObject({ defaultValue: '10102', defaultLabel: 'Confidential' });
     expect(await sec()).toMatchObject({ autoSync: { enabled: true, reason: null }, mappedIssueTypes: [{ id: '10002', name: 'Security Incident' }] });
+    // A default saved by name before defaults were kept by id is rewritten to its id by the migration.
+    await t.ctx.db.updateTable('jira_field_mappings').set({ default_value: 'Confidential' }).where('field_key', '=', 'customfield_10050').execute();
+    await integrationsDefaultsById(t.ctx.db as unknown as Kysely<unknown>);
+    expect((await admin.get(url)).json().rows.find((r: { fieldKey: string }) => r.fieldKey === 'customfield_10050')).toMatchObject({ defaultValue: '10102' });
 
     const more = await admin.put(url, {
       rows: [

@@ -129,6 +129,16 @@ describe('Jira Cloud', () => {
     const body = { integrationId: w.jira.id, projectId: w.sec.id, issueTypeId: '10002', integrationUserId: w.jiraUser.id, notes: 'Escalated by the SOC.' };
     const preview = (await w.admin.post(`/api/v1/incidents/${inc.id}/tickets/preview`, body)).json();
     expect(preview.fields).toMatchObject({ customfield_10050: { id: '10102' }, priority: { id: '2' }, project: { key: 'SEC' }, issuetype: { id: '10002' } });
+    // The default is kept by the option's id: renamed in Jira (same id), it is still sent as that option.
+    const renamed = JSON.stringify([
+      { id: '10101', name: 'Internal' },
+      { id: '10102', name: 'Restricted' },
+    ]);
+    await t.ctx.db.updateTable('jira_field_mappings').set({ allowed_values: renamed }).where('field_key', '=', 'customfield_10050').execute();
+    const again = (await w.admin.post(`/api/v1/incidents/${inc.id}/tickets/preview`, body)).json();
+    expect(again.fields.customfield_10050).toEqual({ id: '10102' });
+    const rows = (await w.admin.get(`/api/v1/integrations/${w.jira.id}/projects/${w.sec.id}/mappings/10002`)).json().rows as { fieldKey: string }[];
+    expect(rows.find((r) => r.fieldKey === 'customfield_10050')).toMatchObject({ defaultValue: '10102', defaultLabel: 'Restricted' });
     const res = await w.admin.post(`/api/v1/incidents/${inc.id}/tickets`, body);
     expect(res.statusCode).toBe(202);
     const ticket = res.json();

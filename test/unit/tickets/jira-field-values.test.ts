@@ -12,6 +12,7 @@ const row = (over: Partial<MappingRowView>): MappingRowView => ({
   allowedValues: null,
   incidentField: null,
   defaultValue: null,
+  defaultLabel: null,
   locked: false,
   modifiedAt: '2026-12-02T00:00:00.000Z',
   modifiedBy: 'test',

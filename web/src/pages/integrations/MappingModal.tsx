@@ -72,7 +72,7 @@ export function MappingModal({ integration, project, onClose }: { integration: I
       <Select
         aria-label={`Default value for ${f.name}`}
         placeholder="Choose a value"
-        data={f.allowedValues.map((v) => v.name)}
+        data={f.allowedValues.map((v) => ({ value: v.id, label: v.name }))}
         value={r.defaultValue || null}
         onChange={(v) => update(r.fieldKey, { defaultValue: v ?? '' })}
         clearable
