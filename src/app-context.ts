@@ -50,7 +50,11 @@ export function createContext(config: Config, database: Database, log: Logger = 
     return { definition, service };
   });
   const ctx = { ...built, database, modules } as AppContext;
-  for (const { definition, service } of modules) registerUsage(ctx, definition.usage?.(service) ?? {});
+  for (const { definition, service } of modules) {
+    registerUsage(ctx, definition.usage?.(service) ?? {});
+    const setup = definition.orgSetup?.(service);
+    if (setup) ctx.orgs.registerSetup(setup);
+  }
   return ctx;
 }
 

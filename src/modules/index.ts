@@ -8,6 +8,7 @@ import { incidentsModule } from './incidents/module.js';
 import { integrationUsersModule } from './integration-users/module.js';
 import { integrationsModule } from './integrations/module.js';
 import { labelsModule } from './labels/module.js';
+import { notificationTemplatesModule } from './notification-templates/module.js';
 import { notificationsModule } from './notifications/module.js';
 import { orgsModule } from './orgs/module.js';
 import { remediationModule } from './remediation/module.js';
@@ -38,6 +39,7 @@ export const MODULES = [
   workflowsModule,
   compatApiModule,
   notificationsModule,
+  notificationTemplatesModule,
   remediationModule,
 ] as const;
 

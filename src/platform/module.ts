@@ -82,7 +82,15 @@ export interface ModuleDefinition<Key extends string = string, Deps = never, Ser
   demo?: (service: Service, actor: Principal, sandbox: DemoSandbox) => Promise<string[]>;
   /** Checks that refuse deleting an integration or integration user this module still uses. */
   usage?: (service: Service) => UsageChecks;
+  /**
+   * Per-org defaults (e.g. System Default templates) written inside the transaction that creates
+   * an org, after its built-in roles; orgs that existed before the module get them from its migration.
+   */
+  orgSetup?: (service: Service) => OrgSetup;
 }
+
+/** Writes a new org's defaults in the org's creation transaction. */
+export type OrgSetup = (trx: AnyExec, orgId: number) => Promise<void>;
 
 /**
  * Any module, as the root's loops see it (routes, jobs, demo...). Each module's own types are

@@ -16,6 +16,10 @@ import { WorkflowMappingsPage } from './workflows/WorkflowMappingsPage';
 import { WorkflowSettingsPage } from './workflows/WorkflowSettingsPage';
 import { WorkflowTemplatesPage } from './workflows/WorkflowTemplatesPage';
 import { WorkflowsPage } from './workflows/WorkflowsPage';
+import { NotificationTemplatesPage } from './notification-templates/NotificationTemplatesPage';
+import { TemplateEditorPage } from './notification-templates/TemplateEditorPage';
+import { SurveyTemplatesPage } from './notification-templates/SurveyTemplatesPage';
+import { TemplateMappingsPage } from './notification-templates/TemplateMappingsPage';
 
 /**
  * Every page of the app, in navigation order. `permission` hides the page (and its link) from
@@ -59,5 +63,27 @@ export const PAGES: PageDef[] = [
   { path: '/setup/integrations', label: 'Integrations', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationsPage },
   { path: '/setup/integrations/:app', label: 'Integration Details', section: 'hidden', permission: ['Integrations', 'view'], component: AppDetailsPage },
   { path: '/setup/integrations/:app/:id', label: 'Integration Account', section: 'hidden', permission: ['Integrations', 'view'], component: AccountEditPage },
+  {
+    path: '/setup/notification-templates',
+    label: 'Notification Templates',
+    section: 'setup',
+    permission: ['Notification Templates', 'view'],
+    component: NotificationTemplatesPage,
+  },
+  {
+    path: '/setup/notification-templates/:id',
+    label: 'Notification Template',
+    section: 'hidden',
+    permission: ['Notification Templates', 'view'],
+    component: TemplateEditorPage,
+  },
+  { path: '/setup/survey-templates', label: 'Survey Templates', section: 'setup', permission: ['Survey Templates', 'view'], component: SurveyTemplatesPage },
+  {
+    path: '/setup/template-mappings',
+    label: 'Template Mappings',
+    section: 'setup',
+    permission: ['Template Mappings', 'view'],
+    component: TemplateMappingsPage,
+  },
   { path: '/setup/integration-users', label: 'Integration Users', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationUsersPage },
 ];
