@@ -1,3 +1,4 @@
+import { accountSettingsModule } from './account-settings/module.js';
 import { adminsModule } from './admins/module.js';
 import { alertsModule } from './alerts/module.js';
 import { apiKeysModule } from './api-keys/module.js';
@@ -40,6 +41,7 @@ export const MODULES = [
   compatApiModule,
   notificationsModule,
   notificationTemplatesModule,
+  accountSettingsModule,
   remediationModule,
 ] as const;
 

@@ -96,3 +96,47 @@ export function csvLines(rows: readonly (readonly unknown[])[]): string {
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
   return csvLines([header, ...rows]);
 }
+
+/** What a file with a header line must hold; each message is a sentence shown to the admin as is. */
+export type CsvTableSpec<C extends string> = {
+  /** Columns read by name (header matched case-insensitively, in any order); missing optional ones read as ''. */
+  columns: readonly C[];
+  /** Columns the header must name. */
+  required: readonly C[];
+  maxRows: number;
+  /** Shown when the header lacks a required column. */
+  headerMessage: string;
+  /** Shown when there is a header but no data line. */
+  emptyMessage: string;
+  /** Shown when the file has more than `maxRows` data lines. */
+  tooManyMessage: (rows: number) => string;
+};
+
+/**
+ * Reads a CSV import file (header line, then one record per line) into records keyed by column
+ * name, each value trimmed and capped at 500 characters (what an import row stores). Throws
+ * CsvError with the spec's sentence, or "The file is not valid CSV." and the parser's.
+ */
+export function readCsvTable<C extends string>(text: string, spec: CsvTableSpec<C>): { line: number; values: Record<C, string> }[] {
+  let parsed;
+  try {
+    parsed = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvError) throw new CsvError(`The file is not valid CSV. ${err.message}`);
+    throw err;
+  }
+  const header = parsed.shift();
+  const names = header?.fields.map((f) => f.trim().toLowerCase()) ?? [];
+  const at = new Map(spec.columns.map((c) => [c, names.indexOf(c.toLowerCase())]));
+  if (spec.required.some((c) => (at.get(c) ?? -1) < 0)) throw new CsvError(spec.headerMessage);
+  if (!parsed.length) throw new CsvError(spec.emptyMessage);
+  if (parsed.length > spec.maxRows) throw new CsvError(spec.tooManyMessage(parsed.length));
+  return parsed.map((r) => {
+    const values = {} as Record<C, string>;
+    for (const c of spec.columns) {
+      const i = at.get(c) ?? -1;
+      values[c] = i < 0 ? '' : (r.fields[i] ?? '').trim().slice(0, 500);
+    }
+    return { line: r.line, values };
+  });
+}

@@ -44,6 +44,8 @@ export async function* incidentsCsv(
   db: Kysely<IncidentsDb>,
   orgId: number,
   f: ListFilters,
+  /** Obfuscates what the caller may not see (Account Settings > Privacy and Security). */
+  mask: (i: IncidentListItem) => IncidentListItem = (i) => i,
   /** Builds the store reading the snapshot (tests wrap it to fail a page). */
   storeOn: (db: Kysely<IncidentsDb>) => IncidentsStore = (exec) => new IncidentsStore(exec),
 ): AsyncGenerator<string> {
@@ -57,7 +59,7 @@ export async function* incidentsCsv(
       const { rows, more } = await store.page(spec, f.sort, f.order, 1000, keyset);
       if (!rows.length) return;
       const items = await queries.items(orgId, rows, snapshot.db);
-      yield csvLines(items.map((i) => CSV_COLUMNS.map(([, get]) => get(i))));
+      yield csvLines(items.map((i) => mask(i)).map((i) => CSV_COLUMNS.map(([, get]) => get(i))));
       if (!more) return;
       const last = rows[rows.length - 1];
       keyset = { value: sortValue(last, f.sort), id: last.id, dir: 'next' };

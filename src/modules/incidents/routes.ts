@@ -39,6 +39,7 @@ import {
 } from './schemas.js';
 import type { IncidentsService } from './service.js';
 import { resolveRange } from './queries.js';
+import { maskListItem } from './privacy.js';
 
 const TAGS = ['Incidents'];
 const EDIT = requires('Incidents', 'edit');
@@ -111,7 +112,10 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
         querystring: listQuery,
         response: { 200: incidentPage },
       },
-      handler: async (req) => svc.list(req.principal!.orgId, req.query),
+      handler: async (req) => {
+        const [page, hidden] = await Promise.all([svc.list(req.principal!.orgId, req.query), svc.privacyHooks.hiddenFor(req.principal!)]);
+        return hidden.size ? { ...page, items: page.items.map((i) => maskListItem(i, hidden)) } : page;
+      },
     });
 
     app.get('/incidents/counts', {
@@ -156,7 +160,8 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="incidents-${stamp}.csv"`)
           .header('cache-control', 'no-store');
-        return reply.send(Readable.from(svc.exportCsv(req.principal!.orgId, req.query)));
+        const hidden = await svc.privacyHooks.hiddenFor(req.principal!);
+        return reply.send(Readable.from(svc.exportCsv(req.principal!.orgId, req.query, hidden)));
       },
     });
 
@@ -169,7 +174,7 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
         querystring: detailQuery,
         response: { 200: incidentDetail },
       },
-      handler: async (req) => svc.detail(req.principal!.orgId, req.params.id, req.query),
+      handler: async (req) => svc.privacyHooks.detail(req.principal!, await svc.detail(req.principal!.orgId, req.params.id, req.query)),
     });
 
     app.get('/incidents/:id/events', {
@@ -199,7 +204,8 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
       app.post(`/incidents/:id/${path}`, {
         config: EDIT,
         schema: { tags: TAGS, summary, params: idParam, body, response: { 200: incidentDetail } },
-        handler: async (req) => run({ principal: req.principal!, id: req.params.id, body: req.body as z.infer<B> }),
+        handler: async (req) =>
+          svc.privacyHooks.detail(req.principal!, await run({ principal: req.principal!, id: req.params.id, body: req.body as z.infer<B> })),
       });
 
     action('close', 'Close Incident → Resolved', closeBody, (r) => svc.close(r.principal, r.id, r.body));

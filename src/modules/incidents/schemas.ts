@@ -222,7 +222,12 @@ export type Counts = z.infer<typeof counts>;
 export const incidentDetail = incidentListItem.extend({
   /** Violation details that vary by source type: user, file, application, recipients, email, SaaS… (the ingested fields). */
   details: z.object({
-    user: incidentUserInput.partial().extend({ email: z.string().optional() }),
+    /** As ingested; an attribute obfuscated for the caller (Account Settings > Privacy and Security) reads "••••". */
+    user: incidentUserInput.partial().extend({
+      email: z.string().optional(),
+      clientIp: z.string().optional(),
+      manager: z.object({ name: z.string().optional(), email: z.string().optional() }).optional(),
+    }),
     file: incidentFileInput.partial().optional(),
     application: incidentApplicationInput.optional(),
     recipients: z.object({ triggered: z.array(z.string()), internal: z.array(z.string()), external: z.array(z.string()) }).optional(),

@@ -23,6 +23,7 @@ import type {
 import { IncidentsStore } from './store.js';
 import { IncidentTicketHooks } from './ticket-hooks.js';
 import { IncidentRemediationHooks } from './remediation-hooks.js';
+import { IncidentPrivacyHooks, maskListItem, type ObfuscatableAttribute } from './privacy.js';
 import type { CursorKey } from '../../platform/http/cursor.js';
 
 export { CSV_COLUMNS } from './csv-export.js';
@@ -43,6 +44,8 @@ export class IncidentsService {
   readonly ingestHooks = new IncidentIngestHooks();
   /** What the remediation module does to incidents (Notify User, Escalate, survey answers), in its transaction. */
   readonly remediationHooks: IncidentRemediationHooks;
+  /** Which attributes each caller sees obfuscated (set by the Account Settings module). */
+  readonly privacyHooks = new IncidentPrivacyHooks();
   private readonly ingest: IncidentIngest;
   private readonly queries: IncidentQueries;
   private readonly actions: IncidentActions;
@@ -91,8 +94,8 @@ export class IncidentsService {
   }
 
   /** The filtered set as CSV chunks (streamed by the route). */
-  exportCsv(orgId: number, f: ListFilters): AsyncGenerator<string> {
-    return incidentsCsv(this.queries, this.store.db, orgId, f);
+  exportCsv(orgId: number, f: ListFilters, hidden: ReadonlySet<ObfuscatableAttribute> = new Set()): AsyncGenerator<string> {
+    return incidentsCsv(this.queries, this.store.db, orgId, f, (i) => maskListItem(i, hidden));
   }
 
   /** Incident Details; with the list's parameters, also the previous and next incident of that list. */

@@ -1,6 +1,6 @@
 import { systemNames } from '../../connectors/descriptors.js';
 import type { Kysely } from 'kysely';
-import { CsvError, parseCsv, toCsv } from '../../platform/csv.js';
+import { CsvError, readCsvTable, toCsv } from '../../platform/csv.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { Exec } from '../../platform/db/exec.js';
 import type { IntegrationUsersTables as DB } from './tables.js';
@@ -29,22 +29,19 @@ export class UserImport {
   async startImport(actor: Principal, input: { csv: string; fileName?: string }): Promise<ImportView> {
     let parsed;
     try {
-      parsed = parseCsv(input.csv);
+      parsed = readCsvTable(input.csv, {
+        columns: ['email', 'integration'],
+        required: ['email', 'integration'],
+        maxRows: MAX_IMPORT_ROWS,
+        headerMessage:
+          'The first line of the file must be the header "email,integration" (the email of the person and the name of the Integration, one person per line).',
+        emptyMessage: 'The file has a header but no people. Add one line per person: email,integration.',
+        tooManyMessage: (n) => `The file has ${n} people; import at most ${MAX_IMPORT_ROWS} at a time.`,
+      });
     } catch (err) {
-      if (err instanceof CsvError) throw badRequest(`The file is not valid CSV. ${err.message}`);
+      if (err instanceof CsvError) throw badRequest(err.message);
       throw err;
     }
-    const header = parsed.shift();
-    const cols = header?.fields.map((f) => f.trim().toLowerCase()) ?? [];
-    const emailCol = cols.indexOf('email');
-    const integrationCol = cols.indexOf('integration');
-    if (emailCol < 0 || integrationCol < 0) {
-      throw badRequest(
-        'The first line of the file must be the header "email,integration" (the email of the person and the name of the Integration, one person per line).',
-      );
-    }
-    if (!parsed.length) throw badRequest('The file has a header but no people. Add one line per person: email,integration.');
-    if (parsed.length > MAX_IMPORT_ROWS) throw badRequest(`The file has ${parsed.length} people; import at most ${MAX_IMPORT_ROWS} at a time.`);
     const now = nowIso();
     const id = await this.db.transaction().execute(async (trx) => {
       const id = await this.store.insertImport(trx, {
@@ -71,8 +68,8 @@ export class UserImport {
           import_id: id,
           org_id: actor.orgId,
           line: r.line,
-          email: (r.fields[emailCol] ?? '').trim().slice(0, 500),
-          integration: (r.fields[integrationCol] ?? '').trim().slice(0, 500),
+          email: r.values.email,
+          integration: r.values.integration,
           result: null,
           message: null,
           user_id: null,

@@ -4,6 +4,7 @@ import type { ImportRowResult, IntegrationUserImportRowsTable, IntegrationUserIm
 import type { SortField } from './schemas.js';
 import type { Exec } from '../../platform/db/exec.js';
 import { keysetPage, readOrder, type Keyset } from '../../platform/http/cursor.js';
+import { containing } from '../../platform/db/like.js';
 
 export type UserRecord = Omit<IntegrationUsersTable, 'id' | 'list_json'> & { id: number };
 export type ImportRecord = Omit<IntegrationUserImportsTable, 'id'> & { id: number };
@@ -68,19 +69,14 @@ export function keysetKey(field: SortField): RawBuilder<string> | null {
 type Page = { limit: number; offset: number };
 type TotalQuery = SelectQueryBuilder<IntegrationUsersTables, 'integration_users' | 'integration_user_counts', { n: number }>;
 
-/** `like` with the user's text taken literally. */
-function likePattern(s: string): string {
-  return `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export class IntegrationUsersStore {
   constructor(private readonly db: Kysely<IntegrationUsersTables>) {}
 
   private filtered(exec: Exec<IntegrationUsersTables>, orgId: number, f: StoreFilter) {
     let q = exec.selectFrom('integration_users').where('org_id', '=', orgId).where('removed_at', 'is', null);
     if (f.search) {
-      const like = likePattern(f.search);
-      q = q.where((eb) => eb.or([eb(sql`email_lower`, 'like', sql`${like} escape '\\'`), eb(sql`lower(name)`, 'like', sql`${like} escape '\\'`)]));
+      const like = containing(f.search);
+      q = q.where((eb) => eb.or([eb(sql`email_lower`, 'like', like), eb(sql`lower(name)`, 'like', like)]));
     }
     if (f.integrationIds) q = f.integrationIds.length ? q.where('integration_id', 'in', f.integrationIds) : q.where(sql<boolean>`1 = 0`);
     if (f.status) q = q.where('status', '=', f.status);

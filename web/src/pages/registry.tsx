@@ -20,6 +20,9 @@ import { NotificationTemplatesPage } from './notification-templates/Notification
 import { TemplateEditorPage } from './notification-templates/TemplateEditorPage';
 import { SurveyTemplatesPage } from './notification-templates/SurveyTemplatesPage';
 import { TemplateMappingsPage } from './notification-templates/TemplateMappingsPage';
+import { AccountSettingsPage } from './account-settings/AccountSettingsPage';
+import { ApproversPage } from './account-settings/ApproversPage';
+import { UserAttributesPage } from './account-settings/UserAttributesPage';
 
 /**
  * Every page of the app, in navigation order. `permission` hides the page (and its link) from
@@ -86,4 +89,7 @@ export const PAGES: PageDef[] = [
     component: TemplateMappingsPage,
   },
   { path: '/setup/integration-users', label: 'Integration Users', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationUsersPage },
+  { path: '/setup/approvers', label: 'Approvers', section: 'setup', permission: ['Approvers', 'view'], component: ApproversPage },
+  { path: '/setup/user-attributes', label: 'User Attributes', section: 'setup', permission: ['Account Settings', 'view'], component: UserAttributesPage },
+  { path: '/setup/account-settings', label: 'Account Settings', section: 'setup', permission: ['Account Settings', 'view'], component: AccountSettingsPage },
 ];
