@@ -85,12 +85,12 @@ describeE2E(
       // A fresh browser context: no session cookie.
       const user = await h.newPage();
       await user.goto(link!);
-      await h.see(user, 'End-user Justification');
+      await h.see(user, 'Justify a data protection incident');
       await expect(user.getByText('cards.xlsx').count()).resolves.toBe(1);
       await user.getByRole('radio', { name: 'False Positive' }).check();
       await user.getByLabel('Justification Reason').fill('Sample data for a test, not real cards.');
       await user.getByRole('button', { name: 'Submit' }).click();
-      await h.see(user, 'Your response has been recorded');
+      await h.see(user, 'Your justification has been sent to the security team');
 
       // Final: the link now says so; an altered link says it is not valid.
       const again = await h.newPage();

@@ -74,8 +74,12 @@ export type RenderInput = {
   notificationType?: string;
 };
 
+/** The survey page's texts (Survey Templates), per kind and language; keys as NT's defaults name them. */
+export type SurveyTexts = Record<string, string>;
+
 export type TemplatesPort = {
   render(orgId: number, input: RenderInput): Promise<RenderedMessage>;
+  surveyTemplate?(orgId: number, kind: 'end_user' | 'escalation', language?: string): Promise<{ texts: SurveyTexts }>;
 };
 
 export type RemediationSettings = {

@@ -9,7 +9,7 @@ import type { RemediationTables } from './migrations.js';
 import type { Channel, NotificationsPort, RemediationPorts, RemediationSettings } from './ports.js';
 import type { RequestView } from './schemas.js';
 import type { LinkRecord, RemediationStore } from './store.js';
-import { privacyFiltered } from './surveys.js';
+import { hidesUserName, privacyFiltered } from './surveys.js';
 import { DEFAULT_SETTINGS, fallbackMessage } from './texts.js';
 
 const DAY_MS = 86_400_000;
@@ -103,6 +103,7 @@ export class SurveyRequests {
     const expiresAt = new Date(Date.parse(createdAt) + days * DAY_MS).toISOString();
     const incident = privacyFiltered(templateIncidentOf(detail), settings.privacy.obfuscatedAttributes);
     const family = req.purpose === 'justification' ? 'end_user' : 'escalation';
+    const greetedName = req.recipientKind === 'end_user' && hidesUserName(settings.privacy.obfuscatedAttributes) ? null : req.name;
     const targets: { channel: Channel; recipient: string; label: string }[] = [{ channel: 'email', recipient: req.email, label: 'Email' }, ...chats];
     // Rendered before the transaction: templates read their own tables, and a refused template changes nothing.
     const contents = await Promise.all(
@@ -113,7 +114,7 @@ export class SurveyRequests {
               channel: t.channel,
               language: req.language ?? 'en',
               incident,
-              vars: { surveyUrl, recipientName: req.name, recipientEmail: req.email, expiresAt, note: req.note ?? null },
+              vars: { surveyUrl, recipientName: greetedName, recipientEmail: req.email, expiresAt, note: req.note ?? null },
               notificationType: req.purpose === 'justification' ? 'Notify User' : 'Escalate',
             })
           : Promise.resolve(fallbackMessage(req.purpose, { surveyUrl, transactionId: detail.transactionId, note: req.note ?? null, expiresAt })),
@@ -163,7 +164,7 @@ export class SurveyRequests {
             incidentId,
             channel: t.channel,
             recipient: t.recipient,
-            recipientName: req.name,
+            recipientName: greetedName,
             content: contents[i],
           });
         }

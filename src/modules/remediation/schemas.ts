@@ -132,7 +132,13 @@ export const surveyView = z.object({
   /** Incident attributes as label/value, without those the privacy settings hide. */
   incident: z.array(z.object({ label: z.string(), value: z.string() })),
   questions: z.array(
-    z.object({ key: z.enum(['justificationType', 'decision', 'reason']), label: z.string(), options: z.array(z.string()).nullable(), required: z.boolean() }),
+    z.object({
+      key: z.enum(['justificationType', 'decision', 'reason']),
+      label: z.string(),
+      /** value: what the answer sends; label: what the page shows (Survey Templates). */
+      options: z.array(z.object({ value: z.string(), label: z.string() })).nullable(),
+      required: z.boolean(),
+    }),
   ),
   submitLabel: z.string(),
   thanks: z.string(),

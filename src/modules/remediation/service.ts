@@ -25,10 +25,10 @@ function responseRows(r: ResponseRecord): ResponseView[] {
   const t = r.purpose === 'justification' ? SURVEY_TEXTS.justification : SURVEY_TEXTS.escalation;
   const first =
     r.purpose === 'justification'
-      ? { question: SURVEY_TEXTS.justification.typeQuestion, answer: r.justification_type ?? '' }
-      : { question: SURVEY_TEXTS.escalation.decisionQuestion, answer: r.decision === 'approve' ? 'Approved' : 'Rejected' };
+      ? { question: SURVEY_TEXTS.justification.justificationTypeLabel, answer: r.justification_type ?? '' }
+      : { question: SURVEY_TEXTS.escalation.decisionLabel, answer: r.decision === 'approve' ? 'Approved' : 'Rejected' };
   const rows: ResponseView[] = [{ id: r.id, ...base, ...first, reason: r.reason }];
-  if (r.reason) rows.push({ id: r.id, ...base, question: t.reasonQuestion, answer: r.reason, reason: null });
+  if (r.reason) rows.push({ id: r.id, ...base, question: t.reasonLabel, answer: r.reason, reason: null });
   return rows;
 }
 

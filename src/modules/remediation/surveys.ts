@@ -4,7 +4,7 @@ import { sha256 } from '../../platform/tokens.js';
 import type { RemediationPorts, TemplateIncident } from './ports.js';
 import { TOKEN_PATTERN, type SurveyAnswer, type SurveyView } from './schemas.js';
 import type { LinkRecord, RemediationStore } from './store.js';
-import { DEFAULT_SETTINGS, SURVEY_TEXTS, JUSTIFICATION_TYPES, DECISIONS } from './texts.js';
+import { DEFAULT_SETTINGS, SURVEY_TEXTS, JUSTIFICATION_TYPES, DECISIONS, OPTION_TEXT_KEYS } from './texts.js';
 import type { Kysely } from 'kysely';
 import type { RemediationTables } from './migrations.js';
 import { templateIncidentOf, type RemediationIncidents } from './deps.js';
@@ -15,37 +15,48 @@ export const invalidLink = () =>
 const expiredLink = (at: string) => new AppError(410, 'survey_link_expired', `This survey link expired on ${at}. Ask your security team to send a new one.`);
 const answeredLink = (at: string) => conflict(`This survey was already answered on ${at}. Answers are final.`, { code: 'survey_answered' });
 
-/** The incident's attributes a survey or a template may show, and their labels. */
-const ATTRIBUTE_LABELS: [keyof TemplateIncident & string, string][] = [
-  ['transactionId', 'Transaction ID'],
-  ['createdAt', 'Incident Date'],
-  ['severity', 'Severity'],
-  ['sourceDlpType', 'Source DLP Type'],
-  ['sourceAction', 'Action'],
-  ['dlpEngine', 'Engine'],
-  ['user', 'User'],
-  ['userEmail', 'User Email'],
-  ['department', 'Department'],
-  ['destination', 'Destination'],
-  ['fileName', 'File Name'],
-  ['matchCount', 'Match Count'],
+/**
+ * The incident's attributes a survey or a template may show: the template variable, its label, and
+ * the names Account Settings' Privacy and Security may use for it (userName, userEmail…).
+ */
+const ATTRIBUTES: { key: keyof TemplateIncident & string; label: string; aliases: string[] }[] = [
+  { key: 'transactionId', label: 'Transaction ID', aliases: [] },
+  { key: 'createdAt', label: 'Incident Date', aliases: [] },
+  { key: 'severity', label: 'Severity', aliases: [] },
+  { key: 'sourceDlpType', label: 'Source DLP Type', aliases: [] },
+  { key: 'sourceAction', label: 'Action', aliases: [] },
+  { key: 'dlpEngine', label: 'Engine', aliases: [] },
+  { key: 'user', label: 'User', aliases: ['userName', 'User Name'] },
+  { key: 'userEmail', label: 'User Email', aliases: [] },
+  { key: 'department', label: 'Department', aliases: [] },
+  { key: 'destination', label: 'Destination', aliases: [] },
+  { key: 'fileName', label: 'File Name', aliases: [] },
+  { key: 'matchCount', label: 'Match Count', aliases: [] },
 ];
 
-const HIDDEN = '••••••';
+const HIDDEN = '••••';
 
-/** True when the privacy settings hide this attribute (by its name or its label, case-insensitively). */
-export function isHidden(obfuscated: string[], key: string, label?: string): boolean {
-  const wanted = new Set(obfuscated.map((a) => a.trim().toLowerCase()));
-  return wanted.has(key.toLowerCase()) || (label !== undefined && wanted.has(label.toLowerCase()));
+/** True when the privacy settings hide this attribute (by any of its names, case-insensitively). */
+function isHidden(obfuscated: string[], a: (typeof ATTRIBUTES)[number]): boolean {
+  const wanted = new Set(obfuscated.map((x) => x.trim().toLowerCase()));
+  return [a.key, a.label, ...a.aliases].some((n) => wanted.has(n.toLowerCase()));
+}
+
+/** The originating user's name is hidden: a survey or message to them does not greet them by it either. */
+export function hidesUserName(obfuscated: string[]): boolean {
+  return isHidden(
+    obfuscated,
+    ATTRIBUTES.find((a) => a.key === 'user')!,
+  );
 }
 
 /** The incident as templates and surveys may show it: hidden attributes masked (text) or removed (numbers). */
 export function privacyFiltered(incident: TemplateIncident, obfuscated: string[]): TemplateIncident {
   const out: TemplateIncident = { ...incident };
-  for (const [key, label] of ATTRIBUTE_LABELS) {
-    if (!isHidden(obfuscated, key, label)) continue;
-    const v = out[key];
-    out[key] = typeof v === 'string' ? HIDDEN : null;
+  for (const a of ATTRIBUTES) {
+    if (!isHidden(obfuscated, a)) continue;
+    const v = out[a.key];
+    out[a.key] = typeof v === 'string' ? HIDDEN : null;
   }
   return out;
 }
@@ -69,36 +80,45 @@ export class Surveys {
     return link;
   }
 
+  /** The survey's texts: the org's Survey Template in the link's language, else the defaults. */
+  private async texts(link: LinkRecord): Promise<Record<string, string>> {
+    const defaults: Record<string, string> = { ...SURVEY_TEXTS[link.purpose] };
+    const template = await this.ports.templates?.surveyTemplate?.(link.org_id, link.purpose === 'justification' ? 'end_user' : 'escalation', link.language);
+    return { ...defaults, ...(template?.texts ?? {}) };
+  }
+
   async view(token: string): Promise<SurveyView> {
     const link = await this.usableLink(token);
     const settings = (await this.ports.accountSettings?.settings(link.org_id)) ?? DEFAULT_SETTINGS;
-    const incident = privacyFiltered(templateIncidentOf(await this.incidents.detail(link.org_id, link.incident_id)), settings.privacy.obfuscatedAttributes);
-    const attributes = ATTRIBUTE_LABELS.filter(([key, label]) => !isHidden(settings.privacy.obfuscatedAttributes, key, label))
-      .map(([key, label]) => ({ label, value: incident[key] }))
+    const hidden = settings.privacy.obfuscatedAttributes;
+    const incident = templateIncidentOf(await this.incidents.detail(link.org_id, link.incident_id));
+    const attributes = ATTRIBUTES.filter((a) => !isHidden(hidden, a))
+      .map((a) => ({ label: a.label, value: incident[a.key] }))
       .filter((a): a is { label: string; value: string | number } => typeof a.value === 'string' || typeof a.value === 'number')
       .map((a) => ({ label: a.label, value: String(a.value) }));
-    const texts = SURVEY_TEXTS[link.purpose];
+    const t = await this.texts(link);
+    const options = (values: readonly string[]) => values.map((value) => ({ value, label: t[OPTION_TEXT_KEYS[value]!] ?? value }));
     const questions: SurveyView['questions'] =
       link.purpose === 'justification'
         ? [
-            { key: 'justificationType', label: SURVEY_TEXTS.justification.typeQuestion, options: [...JUSTIFICATION_TYPES], required: true },
-            { key: 'reason', label: SURVEY_TEXTS.justification.reasonQuestion, options: null, required: false },
+            { key: 'justificationType', label: t.justificationTypeLabel!, options: options(JUSTIFICATION_TYPES), required: true },
+            { key: 'reason', label: t.reasonLabel!, options: null, required: false },
           ]
         : [
-            { key: 'decision', label: SURVEY_TEXTS.escalation.decisionQuestion, options: [...DECISIONS], required: true },
-            { key: 'reason', label: SURVEY_TEXTS.escalation.reasonQuestion, options: null, required: false },
+            { key: 'decision', label: t.decisionLabel!, options: options(DECISIONS), required: true },
+            { key: 'reason', label: t.reasonLabel!, options: null, required: false },
           ];
     return {
       purpose: link.purpose,
-      title: texts.title,
-      intro: texts.intro,
-      recipientName: link.recipient_name,
+      title: t.title!,
+      intro: t.intro!,
+      recipientName: link.recipient_kind === 'end_user' && hidesUserName(hidden) ? null : link.recipient_name,
       note: link.note,
       expiresAt: link.expires_at,
       incident: attributes,
       questions,
-      submitLabel: texts.submit,
-      thanks: texts.thanks,
+      submitLabel: t.submit!,
+      thanks: t.thankYou!,
     };
   }
 
@@ -150,6 +170,6 @@ export class Surveys {
         adminId: null,
       });
     });
-    return { thanks: SURVEY_TEXTS[link.purpose].thanks };
+    return { thanks: (await this.texts(link)).thankYou! };
   }
 }

@@ -13,24 +13,43 @@ export type Decision = (typeof DECISIONS)[number];
 /** Longest Justification Reason (and escalation reason) a survey accepts. */
 export const MAX_REASON = 2000;
 
+/**
+ * The survey page's texts when the org has no Survey Template (the notification-templates module
+ * supplies them otherwise; the keys are the ones its Survey Templates use). The answer values stay
+ * the fixed keys whatever the labels say.
+ */
 export const SURVEY_TEXTS = {
   justification: {
     title: 'End-user Justification',
     intro: 'A data protection policy flagged the activity below. Please tell your security team why it happened.',
-    typeQuestion: 'Justification Type',
-    reasonQuestion: 'Justification Reason',
+    justificationTypeLabel: 'Justification Type',
+    falsePositive: 'False Positive',
+    managerApproved: 'Manager Approved',
+    others: 'Others',
+    reasonLabel: 'Justification Reason',
     submit: 'Submit',
-    thanks: 'Thank you. Your response has been recorded.',
+    thankYou: 'Thank you. Your response has been recorded.',
   },
   escalation: {
     title: 'Escalation',
     intro: 'A data protection incident was escalated to you. Please approve or reject the activity below.',
-    decisionQuestion: 'Decision',
-    reasonQuestion: 'Reason',
+    decisionLabel: 'Decision',
+    approve: 'Approve',
+    reject: 'Reject',
+    reasonLabel: 'Reason',
     submit: 'Submit',
-    thanks: 'Thank you. Your decision has been recorded.',
+    thankYou: 'Thank you. Your decision has been recorded.',
   },
 } as const;
+
+/** Answer value → the Survey Template text that labels it. */
+export const OPTION_TEXT_KEYS: Record<string, string> = {
+  'False Positive': 'falsePositive',
+  'Manager Approved': 'managerApproved',
+  Others: 'others',
+  approve: 'approve',
+  reject: 'reject',
+};
 
 /** Until Account Settings is part of the server: links last a week; no domain limit; nothing hidden. */
 export const DEFAULT_SETTINGS: RemediationSettings = {

@@ -25,7 +25,7 @@ export class RecordingNotifications implements NotificationsPort {
   }
 }
 
-/** Until the account-settings module is part of the server: settings, user attributes and approvers held in memory. */
+/** Settings, user attributes and approvers held in memory, so a test sets each case directly (full-flow.test.ts uses the real module). */
 export class MemoryAccountSettings implements AccountSettingsPort {
   expiry = { endUser: 7, manager: 3, approver: 5 };
   approverDomains: string[] = [];
@@ -46,13 +46,13 @@ export class MemoryAccountSettings implements AccountSettingsPort {
   }
 }
 
-/** Records the real notifications; account settings held in memory until that module is part of the server. */
-export function installPorts(t: TestApp) {
+/** Records the real notifications; account settings held in memory unless `realSettings`. */
+export function installPorts(t: TestApp, opts: { realSettings?: boolean } = {}) {
   const ports = t.ctx.remediation.ports;
   const notifications = new RecordingNotifications(t.ctx.notifications);
   const settings = new MemoryAccountSettings();
   ports.notifications = notifications;
-  ports.accountSettings = settings;
+  if (!opts.realSettings) ports.accountSettings = settings;
   return { notifications, settings };
 }
 

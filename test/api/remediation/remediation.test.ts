@@ -61,7 +61,7 @@ describe('Notify User, Escalate and the justification survey', () => {
     expect(survey.statusCode).toBe(200);
     expect(survey.headers['cache-control']).toBe('no-store');
     expect(survey.json().questions.map((q: { label: string }) => q.label)).toEqual(['Justification Type', 'Justification Reason']);
-    expect(survey.json().questions[0].options).toEqual(['False Positive', 'Manager Approved', 'Others']);
+    expect(survey.json().questions[0].options.map((o: { value: string }) => o.value)).toEqual(['False Positive', 'Manager Approved', 'Others']);
 
     const answered = await publicAnswer(token, { justificationType: 'False Positive', reason: 'Test data, not real cards.' });
     expect(answered.statusCode).toBe(200);
@@ -235,7 +235,7 @@ describe('Notify User, Escalate and the justification survey', () => {
       const token = tokenIn(msg.content.text);
       const survey = (await publicGet(token)).json();
       expect(survey.purpose).toBe('escalation');
-      expect(survey.questions[0].options).toEqual(['approve', 'reject']);
+      expect(survey.questions[0].options.map((o: { value: string }) => o.value)).toEqual(['approve', 'reject']);
       expect((await publicAnswer(token, { justificationType: 'False Positive' })).statusCode).toBe(400);
       expect((await publicAnswer(token, { decision: 'approve', reason: 'Known vendor' })).statusCode).toBe(200);
       const detail = (await s.get(`/api/v1/incidents/${id}`)).json();

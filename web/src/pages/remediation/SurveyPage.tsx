@@ -12,7 +12,6 @@ import { FormError } from '../../components/forms';
 import { useAnswerSurvey, useSurvey, type SurveyAnswer, type SurveyView } from './api';
 
 const REASON_MAX = 2000;
-const DECISION_LABEL: Record<string, string> = { approve: 'Approve', reject: 'Reject' };
 
 function unusable(err: unknown): { title: string; message: string } {
   if (err instanceof ApiError && err.status === 410) return { title: 'This link has expired', message: err.message };
@@ -105,7 +104,7 @@ function SurveyForm({ token, survey }: { token: string; survey: SurveyView }) {
             <Radio.Group label={choiceQuestion.label} required value={choice} onChange={setChoice} error={errors.choice}>
               <Stack gap={6} mt={6}>
                 {(choiceQuestion.options ?? []).map((o) => (
-                  <Radio key={o} value={o} label={DECISION_LABEL[o] ?? o} />
+                  <Radio key={o.value} value={o.value} label={o.label} />
                 ))}
               </Stack>
             </Radio.Group>
