@@ -11,16 +11,10 @@ type Deps = {
   db: Kysely<RemediationTables>;
   config: Pick<Config, 'publicUrl'>;
   incidents: RemediationIncidents;
-  /** Optional until the notifications, notification-templates and account-settings modules are in MODULES. */
-  notifications?: NotificationsPort;
-  notificationTemplates?: TemplatesPort;
-  accountSettings?: AccountSettingsPort;
+  notifications: NotificationsPort;
+  notificationTemplates: TemplatesPort;
+  accountSettings: AccountSettingsPort;
 };
-
-/** Reads a dependency that may not be built (the root's deps object throws on a name it lacks). */
-function optional<K extends keyof Deps>(deps: Deps, key: K): NonNullable<Deps[K]> | null {
-  return key in deps ? ((deps[key] ?? null) as NonNullable<Deps[K]> | null) : null;
-}
 
 /** Notify User, Escalate and the justification surveys (issue #12 items 3–4). */
 export const remediationModule = defineModule({
@@ -30,11 +24,7 @@ export const remediationModule = defineModule({
   create: (deps: Deps) =>
     new RemediationService(
       { db: deps.db, config: deps.config, incidents: deps.incidents },
-      {
-        notifications: optional(deps, 'notifications'),
-        templates: optional(deps, 'notificationTemplates'),
-        accountSettings: optional(deps, 'accountSettings'),
-      },
+      { notifications: deps.notifications, templates: deps.notificationTemplates, accountSettings: deps.accountSettings },
     ),
   routes: remediationRoutes,
 });

@@ -2,9 +2,9 @@ import type { AnyExec } from '../../platform/db/database.js';
 
 /**
  * What remediation takes from the notifications (NC), notification-templates (NT) and
- * account-settings (NA) modules, declared here as narrow ports (docs/conventions.md) so this module
- * compiles and runs whichever of them the server has. The shapes are the contract in
- * /work/prompts/notif-contract.md; the root checks each real service against them at compile time.
+ * account-settings (NA) modules, declared here as narrow ports (docs/conventions.md). The shapes
+ * are the contract between those modules; the root checks each real service against them at
+ * compile time.
  */
 
 export type Channel = 'email' | 'slack' | 'teams';
@@ -79,7 +79,7 @@ export type SurveyTexts = Record<string, string>;
 
 export type TemplatesPort = {
   render(orgId: number, input: RenderInput): Promise<RenderedMessage>;
-  surveyTemplate?(orgId: number, kind: 'end_user' | 'escalation', language?: string): Promise<{ texts: SurveyTexts }>;
+  surveyTemplate(orgId: number, kind: 'end_user' | 'escalation', language?: string): Promise<{ texts: SurveyTexts }>;
 };
 
 export type RemediationSettings = {
@@ -98,9 +98,8 @@ export type AccountSettingsPort = {
   approver(orgId: number, id: number): Promise<ApproverView | null>;
 };
 
-/** Each port is null until its module is part of the server (src/modules/index.ts). */
 export type RemediationPorts = {
-  notifications: NotificationsPort | null;
-  templates: TemplatesPort | null;
-  accountSettings: AccountSettingsPort | null;
+  notifications: NotificationsPort;
+  templates: TemplatesPort;
+  accountSettings: AccountSettingsPort;
 };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
-import { AppError, badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import { randomToken, sha256 } from '../../platform/tokens.js';
 import type { Status } from '../incidents/schemas.js';
@@ -10,7 +10,6 @@ import type { Channel, NotificationsPort, RemediationPorts, RemediationSettings 
 import type { RequestView } from './schemas.js';
 import type { LinkRecord, RemediationStore } from './store.js';
 import { hidesUserName, privacyFiltered } from './surveys.js';
-import { DEFAULT_SETTINGS, fallbackMessage } from './texts.js';
 
 const DAY_MS = 86_400_000;
 
@@ -29,9 +28,6 @@ export type SurveyRequest = {
   /** A repeated request (a workflow step resumed after a crash) takes the open link of this purpose instead of refusing. */
   reuseOpen?: boolean;
 };
-
-const unavailable = () =>
-  new AppError(503, 'notifications_unavailable', 'Notify User and Escalate need the notifications module, which this server does not run yet.');
 
 export function requestView(l: LinkRecord, now = nowIso()): RequestView {
   return {
@@ -60,11 +56,10 @@ export class SurveyRequests {
   ) {}
 
   settings(orgId: number): Promise<RemediationSettings> {
-    return this.ports.accountSettings?.settings(orgId) ?? Promise.resolve(DEFAULT_SETTINGS);
+    return this.ports.accountSettings.settings(orgId);
   }
 
   private notifications(): NotificationsPort {
-    if (!this.ports.notifications) throw unavailable();
     return this.ports.notifications;
   }
 
@@ -108,16 +103,14 @@ export class SurveyRequests {
     // Rendered before the transaction: templates read their own tables, and a refused template changes nothing.
     const contents = await Promise.all(
       targets.map((t) =>
-        this.ports.templates
-          ? this.ports.templates.render(orgId, {
-              family,
-              channel: t.channel,
-              language: req.language ?? 'en',
-              incident,
-              vars: { surveyUrl, recipientName: greetedName, recipientEmail: req.email, expiresAt, note: req.note ?? null },
-              notificationType: req.purpose === 'justification' ? 'Notify User' : 'Escalate',
-            })
-          : Promise.resolve(fallbackMessage(req.purpose, { surveyUrl, transactionId: detail.transactionId, note: req.note ?? null, expiresAt })),
+        this.ports.templates.render(orgId, {
+          family,
+          channel: t.channel,
+          language: req.language ?? 'en',
+          incident,
+          vars: { surveyUrl, recipientName: greetedName, recipientEmail: req.email, expiresAt, note: req.note ?? null },
+          notificationType: req.purpose === 'justification' ? 'Notify User' : 'Escalate',
+        }),
       ),
     );
 

@@ -91,7 +91,7 @@ export const deliveryView = z.object({
 export const remediationView = z.object({
   requests: z.array(requestView),
   responses: z.array(responseView),
-  /** Deliveries of this incident's messages (empty while notifications are not part of the server). */
+  /** Deliveries of this incident's messages (the notifications module's). */
   deliveries: z.array(deliveryView),
 });
 export type RemediationView = z.infer<typeof remediationView>;
@@ -105,8 +105,6 @@ export const notifyResult = z.object({
 export type NotifyResult = z.infer<typeof notifyResult>;
 
 export const remediationOptions = z.object({
-  /** Notify User and Escalate can send (the notifications module is part of the server). */
-  available: z.boolean(),
   userEmail: z.string(),
   managerEmail: z.string().nullable(),
   managerName: z.string().nullable(),

@@ -44,7 +44,7 @@ export class RemediationService {
 
   constructor(
     private readonly deps: RemediationBaseDeps,
-    /** The other modules' services this one uses; null while that module is not part of the server. */
+    /** The other modules' services this one uses (tests may wrap them). */
     readonly ports: RemediationPorts,
   ) {
     this.store = new RemediationStore(deps.db);
@@ -92,7 +92,7 @@ export class RemediationService {
     const detail = await this.deps.incidents.detail(orgId, incidentId);
     let recipient: { email: string; name: string | null; kind: 'manager' | 'approver' | 'other' };
     if (body.userType === 'manager') {
-      const attrs = await this.ports.accountSettings?.userAttributes(orgId, detail.userEmail);
+      const attrs = await this.ports.accountSettings.userAttributes(orgId, detail.userEmail);
       if (!attrs?.managerEmail)
         throw badRequest(
           `userType: no manager is known for ${detail.userEmail}. Import their manager's email in Setup > User Attributes, or escalate to an approver or an email address.`,
@@ -101,7 +101,7 @@ export class RemediationService {
       recipient = { email: attrs.managerEmail, name: null, kind: 'manager' };
     } else if (body.userType === 'approver') {
       if (!body.approverId) throw badRequest('approverId: pick an approver.', [{ field: 'approverId', message: 'Required for Approver.' }]);
-      const approver = await this.ports.accountSettings?.approver(orgId, body.approverId);
+      const approver = await this.ports.accountSettings.approver(orgId, body.approverId);
       if (!approver)
         throw badRequest(`approverId: approver ${body.approverId} does not exist in your organization. Add approvers in Setup > Approvers.`, [
           { field: 'approverId', message: 'Unknown approver.' },
@@ -133,16 +133,15 @@ export class RemediationService {
   async options(orgId: number, incidentId: number): Promise<RemediationOptions> {
     const detail = await this.deps.incidents.detail(orgId, incidentId);
     const settings = await this.requests.settings(orgId);
-    const attrs = await this.ports.accountSettings?.userAttributes(orgId, detail.userEmail);
-    const manager = attrs?.managerEmail ? await this.ports.accountSettings?.userAttributes(orgId, attrs.managerEmail) : null;
+    const attrs = await this.ports.accountSettings.userAttributes(orgId, detail.userEmail);
+    const manager = attrs?.managerEmail ? await this.ports.accountSettings.userAttributes(orgId, attrs.managerEmail) : null;
     return {
-      available: this.ports.notifications !== null,
       userEmail: detail.userEmail,
       managerEmail: attrs?.managerEmail ?? null,
       managerName: manager?.name ?? null,
-      approvers: (await this.ports.accountSettings?.approvers(orgId)) ?? [],
+      approvers: await this.ports.accountSettings.approvers(orgId),
       approverDomains: settings.approverDomains,
-      chatConnections: (await this.ports.notifications?.chatConnections(orgId)) ?? [],
+      chatConnections: await this.ports.notifications.chatConnections(orgId),
     };
   }
 
@@ -152,7 +151,7 @@ export class RemediationService {
     const [requests, responses, deliveries] = await Promise.all([
       this.requests.links(orgId, incidentId),
       this.store.responses(orgId, incidentId),
-      this.ports.notifications?.forIncident(orgId, incidentId) ?? Promise.resolve([]),
+      this.ports.notifications.forIncident(orgId, incidentId),
     ]);
     return {
       requests,

@@ -4,7 +4,7 @@ import { sha256 } from '../../platform/tokens.js';
 import type { RemediationPorts, TemplateIncident } from './ports.js';
 import { TOKEN_PATTERN, type SurveyAnswer, type SurveyView } from './schemas.js';
 import type { LinkRecord, RemediationStore } from './store.js';
-import { DEFAULT_SETTINGS, SURVEY_TEXTS, JUSTIFICATION_TYPES, DECISIONS, OPTION_TEXT_KEYS } from './texts.js';
+import { SURVEY_TEXTS, JUSTIFICATION_TYPES, DECISIONS, OPTION_TEXT_KEYS } from './texts.js';
 import type { Kysely } from 'kysely';
 import type { RemediationTables } from './migrations.js';
 import { templateIncidentOf, type RemediationIncidents } from './deps.js';
@@ -83,13 +83,13 @@ export class Surveys {
   /** The survey's texts: the org's Survey Template in the link's language, else the defaults. */
   private async texts(link: LinkRecord): Promise<Record<string, string>> {
     const defaults: Record<string, string> = { ...SURVEY_TEXTS[link.purpose] };
-    const template = await this.ports.templates?.surveyTemplate?.(link.org_id, link.purpose === 'justification' ? 'end_user' : 'escalation', link.language);
-    return { ...defaults, ...(template?.texts ?? {}) };
+    const template = await this.ports.templates.surveyTemplate(link.org_id, link.purpose === 'justification' ? 'end_user' : 'escalation', link.language);
+    return { ...defaults, ...template.texts };
   }
 
   async view(token: string): Promise<SurveyView> {
     const link = await this.usableLink(token);
-    const settings = (await this.ports.accountSettings?.settings(link.org_id)) ?? DEFAULT_SETTINGS;
+    const settings = await this.ports.accountSettings.settings(link.org_id);
     const hidden = settings.privacy.obfuscatedAttributes;
     const incident = templateIncidentOf(await this.incidents.detail(link.org_id, link.incident_id));
     const attributes = ATTRIBUTES.filter((a) => !isHidden(hidden, a))

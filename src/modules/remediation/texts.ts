@@ -1,9 +1,4 @@
-import type { RenderedMessage, RemediationSettings } from './ports.js';
-
-/**
- * The survey's wording and the fallbacks used while the Survey Templates and Account Settings
- * modules are not part of the server: one place, so they are easy to find and to replace.
- */
+/** The survey's answers and its default wording, in one place. */
 
 export const JUSTIFICATION_TYPES = ['False Positive', 'Manager Approved', 'Others'] as const;
 export type JustificationType = (typeof JUSTIFICATION_TYPES)[number];
@@ -50,27 +45,3 @@ export const OPTION_TEXT_KEYS: Record<string, string> = {
   approve: 'approve',
   reject: 'reject',
 };
-
-/** Until Account Settings is part of the server: links last a week; no domain limit; nothing hidden. */
-export const DEFAULT_SETTINGS: RemediationSettings = {
-  notifications: { linkExpiryDays: { endUser: 7, manager: 7, approver: 7 } },
-  approverDomains: [],
-  privacy: { obfuscatedAttributes: [] },
-};
-
-/** The message when no notification template is available (the templates module renders it otherwise). */
-export function fallbackMessage(
-  kind: 'justification' | 'escalation',
-  vars: { surveyUrl: string; transactionId: string; note: string | null; expiresAt: string },
-): RenderedMessage {
-  const subject = kind === 'justification' ? `Please justify DLP incident ${vars.transactionId}` : `DLP incident ${vars.transactionId} needs your decision`;
-  const lines = [
-    kind === 'justification'
-      ? 'A data protection policy flagged one of your recent activities. Please tell your security team why it happened:'
-      : 'A data protection incident was escalated to you. Please approve or reject it:',
-    vars.surveyUrl,
-    `This link works once and expires on ${vars.expiresAt}.`,
-  ];
-  if (vars.note) lines.push('', `Note from your security team: ${vars.note}`);
-  return { subject: subject.replace(/[\r\n]+/g, ' '), text: lines.join('\n') };
-}

@@ -133,8 +133,6 @@ export function NotifyDialog({
         <Loading label="Loading recipients…" />
       ) : single && opts.isError ? (
         <ErrorState error={opts.error} onRetry={() => void opts.refetch()} />
-      ) : single && o && !o.available ? (
-        <Text size="sm">Notifications are not set up on this server, so surveys cannot be sent yet.</Text>
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack gap="sm">
