@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { IncidentDetail } from '../incidents/schemas.js';
 import type { IncidentRemediationHooks } from '../incidents/remediation-hooks.js';
+import type { IncidentPrivacyHooks } from '../incidents/privacy.js';
 import type { RemediationTables } from './migrations.js';
 import type { TemplateIncident } from './ports.js';
 
@@ -9,6 +10,8 @@ import type { TemplateIncident } from './ports.js';
 export type RemediationIncidents = {
   detail(orgId: number, id: number): Promise<IncidentDetail>;
   remediationHooks: IncidentRemediationHooks;
+  /** Which of the user's attributes the caller sees obfuscated (Account Settings > Privacy and Security). */
+  privacyHooks: Pick<IncidentPrivacyHooks, 'hiddenFor'>;
 };
 
 export type RemediationBaseDeps = {

@@ -66,13 +66,13 @@ export function remediationRoutes(svc: RemediationService): FastifyPluginAsyncZo
     app.get('/incidents/:id/remediation', {
       config: VIEW,
       schema: { tags: TAGS, summary: 'The incident’s survey requests, responses and message deliveries', params: idParam, response: { 200: remediationView } },
-      handler: async (req) => svc.view(req.principal!.orgId, req.params.id),
+      handler: async (req) => svc.view(req.principal!, req.params.id),
     });
 
     app.get('/incidents/:id/remediation/options', {
       config: EDIT,
       schema: { tags: TAGS, summary: 'What Notify User and Escalate offer for the incident', params: idParam, response: { 200: remediationOptions } },
-      handler: async (req) => svc.options(req.principal!.orgId, req.params.id),
+      handler: async (req) => svc.options(req.principal!, req.params.id),
     });
 
     await app.register(publicSurveyRoutes(svc));

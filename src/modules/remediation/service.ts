@@ -19,6 +19,9 @@ import { RemediationStore, type ResponseRecord } from './store.js';
 import { Surveys } from './surveys.js';
 import { SURVEY_TEXTS } from './texts.js';
 
+/** How a hidden attribute reads (as the incidents module masks it). */
+const MASK = '••••';
+
 /** Rows of the Responses section: one per question answered. */
 function responseRows(r: ResponseRecord): ResponseView[] {
   const base = { purpose: r.purpose, responder: r.responder_email, responderName: r.responder_name, respondedAt: r.responded_at };
@@ -130,13 +133,15 @@ export class RemediationService {
   }
 
   /** What the Notify User and Escalate dialogs offer for this incident. */
-  async options(orgId: number, incidentId: number): Promise<RemediationOptions> {
+  async options(actor: Principal, incidentId: number): Promise<RemediationOptions> {
+    const orgId = actor.orgId;
     const detail = await this.deps.incidents.detail(orgId, incidentId);
+    const hidden = await this.deps.incidents.privacyHooks.hiddenFor(actor);
     const settings = await this.requests.settings(orgId);
     const attrs = await this.ports.accountSettings.userAttributes(orgId, detail.userEmail);
     const manager = attrs?.managerEmail ? await this.ports.accountSettings.userAttributes(orgId, attrs.managerEmail) : null;
     return {
-      userEmail: detail.userEmail,
+      userEmail: hidden.has('userEmail') ? MASK : detail.userEmail,
       managerEmail: attrs?.managerEmail ?? null,
       managerName: manager?.name ?? null,
       approvers: await this.ports.accountSettings.approvers(orgId),
@@ -145,21 +150,31 @@ export class RemediationService {
     };
   }
 
-  /** Incident Details: the survey requests, their responses and the messages' deliveries. */
-  async view(orgId: number, incidentId: number): Promise<RemediationView> {
-    await this.deps.incidents.detail(orgId, incidentId); // 404 for another org's incident
+  /**
+   * Incident Details: the survey requests, their responses and the messages' deliveries. The
+   * originating user's name and email are masked for a caller the privacy settings hide them from.
+   */
+  async view(actor: Principal, incidentId: number): Promise<RemediationView> {
+    const orgId = actor.orgId;
+    const detail = await this.deps.incidents.detail(orgId, incidentId); // 404 for another org's incident
+    const hidden = await this.deps.incidents.privacyHooks.hiddenFor(actor);
     const [requests, responses, deliveries] = await Promise.all([
       this.requests.links(orgId, incidentId),
       this.store.responses(orgId, incidentId),
       this.ports.notifications.forIncident(orgId, incidentId),
     ]);
+    const user = detail.userEmail.toLowerCase();
+    const isUser = (email: string) => email.toLowerCase() === user;
+    const email = (e: string) => (hidden.has('userEmail') && isUser(e) ? MASK : e);
+    const name = (n: string | null, e: string) => (n && hidden.has('userName') && isUser(e) ? MASK : n);
     return {
-      requests,
-      responses: responses.flatMap(responseRows),
+      requests: requests.map((r) => ({ ...r, recipient: email(r.recipient), recipientName: name(r.recipientName, r.recipient) })),
+      responses: responses.flatMap(responseRows).map((r) => ({ ...r, responder: email(r.responder), responderName: name(r.responderName, r.responder) })),
       deliveries: deliveries.map((d) => ({
         id: d.id,
         channel: d.channel,
-        recipient: typeof d.recipientName === 'string' && d.recipientName ? `${d.recipientName} <${d.recipient}>` : d.recipient,
+        recipient:
+          typeof d.recipientName === 'string' && d.recipientName ? `${name(d.recipientName, d.recipient)} <${email(d.recipient)}>` : email(d.recipient),
         status: d.status,
         attempts: typeof d.attempts === 'number' ? d.attempts : null,
         reason: typeof d.lastError === 'string' ? d.lastError : null,

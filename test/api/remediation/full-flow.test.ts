@@ -172,6 +172,14 @@ describe('remediation through the messaging sandbox', () => {
       expect(survey.body).not.toContain('pia@corp.example');
       const answered = await t.app.inject({ method: 'POST', url: `/api/v1/public/surveys/${token}/answer`, payload: { justificationType: 'False Positive' } });
       expect(answered.json().thanks).toBe('Got it, thanks.');
+      // Incident Details hides the user's name and email from a role that cannot edit Account Settings.
+      const viewer = await t.sessionWith({ Incidents: 'view' });
+      const seen = await viewer.get(`/api/v1/incidents/${id}/remediation`);
+      expect(seen.statusCode).toBe(200);
+      expect(seen.body).not.toContain('pia@corp.example');
+      expect(seen.body).not.toContain('Pia Private');
+      expect(seen.json().responses[0]).toMatchObject({ answer: 'False Positive', responder: '••••' });
+      expect((await s.get(`/api/v1/incidents/${id}/remediation`)).json().responses[0].responder).toBe('pia@corp.example');
     } finally {
       await putSettings({ privacy: before.privacy });
       await s.delete('/api/v1/survey-templates/end_user/en');
