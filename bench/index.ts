@@ -5,4 +5,5 @@ export const BENCHES: BenchModule[] = [
   { name: 'incidents', load: () => import('./incidents.bench.js') },
   { name: 'integration-users', load: () => import('./integration-users.bench.js') },
   { name: 'tickets', load: () => import('./tickets.bench.js') },
+  { name: 'notifications', load: () => import('./notifications.bench.js') },
 ];

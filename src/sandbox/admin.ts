@@ -142,7 +142,11 @@ function overviewPage(state: SandboxState): string {
       .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Workflow Automation sandbox</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}form{margin:0}</style></head><body>
-<h1>Ticketing sandbox</h1><p>A fake ServiceNow and Jira Cloud for demos and tests. Data lives in memory.</p>
+<h1>Ticketing sandbox</h1><p>A fake ServiceNow and Jira Cloud for demos and tests. Data lives in memory.</p>${
+    state.messagingUrl
+      ? `<p>Notifications: <a href="${esc(state.messagingUrl)}/mailbox">mailbox</a>, <a href="${esc(state.messagingUrl)}/slack">Slack</a> and <a href="${esc(state.messagingUrl)}/teams">Teams</a> messages (<a href="${esc(state.messagingUrl)}/">sandbox messaging</a>).</p>`
+      : ''
+  }
 <h2>ServiceNow incidents (${s.servicenow.incidents.length})</h2><table><tr><th>Number</th><th>Short description</th><th>State</th><th>Correlation ID</th><th>Move to</th><th>Assignee</th></tr>${snRows}</table>
 <h2>Jira issues (${s.jira.issues.length})</h2><table><tr><th>Key</th><th>Summary</th><th>Status</th><th>Labels</th><th>Move to</th><th>Assignee</th></tr>${jiraRows}</table>
 <h2>Outbound webhooks</h2><ul>${hooks}</ul><ol reversed>${deliveries}</ol>

@@ -88,7 +88,8 @@ function textOfTeams(body: Record<string, unknown>): { title: string; text: stri
 
 export function handleSlack(state: MessagingState, path: string, raw: string): ChatReply {
   if (!SLACK_PATH.test(path) || !SANDBOX_SLACK_PATHS.includes(path) || state.take('slackNotFound')) return { status: 404, text: 'no_service' };
-  if (state.take('slackUnavailable')) return { status: 503, headers: { 'Retry-After': '1' }, text: 'service_unavailable' };
+  if (state.take('slackUnavailable'))
+    return { status: 503, headers: { 'Retry-After': String(state.faults.chatRetryAfterSeconds) }, text: 'service_unavailable' };
   const body = parse(raw);
   const problem = slackProblem(body);
   if (problem) return { status: 400, text: problem };

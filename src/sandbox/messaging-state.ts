@@ -28,8 +28,12 @@ export type MessagingFaults = {
   smtpPermanent: number;
   /** Share (0–1) of all mails refused with 451, at random: a steady greylisting storm. */
   smtpTransientRate: number;
-  /** Next n Slack / Teams webhook posts answered 503 (with Retry-After: 1) / 404. */
+  /** Delay before each accepted mail's 250 answer, as a busy server makes (ms). */
+  smtpLatencyMs: number;
+  /** Next n Slack / Teams webhook posts answered 503 (with Retry-After: chatRetryAfterSeconds) / 404. */
   slackUnavailable: number;
+  /** Retry-After (seconds) sent with the 503s above. */
+  chatRetryAfterSeconds: number;
   slackNotFound: number;
   teamsUnavailable: number;
   teamsNotFound: number;
@@ -39,7 +43,9 @@ export const NO_MESSAGING_FAULTS: MessagingFaults = {
   smtpTransient: 0,
   smtpPermanent: 0,
   smtpTransientRate: 0,
+  smtpLatencyMs: 0,
   slackUnavailable: 0,
+  chatRetryAfterSeconds: 1,
   slackNotFound: 0,
   teamsUnavailable: 0,
   teamsNotFound: 0,
@@ -84,7 +90,7 @@ export class MessagingState {
   }
 
   /** Takes one from a "next n" counter; true when it applied. */
-  take(key: Exclude<keyof MessagingFaults, 'smtpTransientRate'>): boolean {
+  take(key: Exclude<keyof MessagingFaults, 'smtpTransientRate' | 'smtpLatencyMs' | 'chatRetryAfterSeconds'>): boolean {
     if (this.faults[key] <= 0) return false;
     this.faults[key]--;
     return true;

@@ -51,7 +51,8 @@ export async function startSmtpSink(state: MessagingState, opts: { host: string;
     },
     onData(stream, session, callback) {
       simpleParser(stream, { skipImageLinks: true })
-        .then((parsed) => {
+        .then(async (parsed) => {
+          if (state.faults.smtpLatencyMs > 0) await new Promise((r) => setTimeout(r, state.faults.smtpLatencyMs));
           const headerLines = parsed.headerLines.map((h) => h.line.replace(/\r?\n[ \t]+/g, ' '));
           state.addMail({
             messageId: parsed.messageId ?? null,

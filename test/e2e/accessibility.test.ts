@@ -8,53 +8,9 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { describeE2E } from './harness.js';
 import { generateBatch } from '../../src/modules/incidents/generator.js';
+import { focusSettles, focused, tabTo } from './keyboard.js';
 
 const APP = 'Workflow Automation';
-
-/** What has the focus: tag, id, accessible-ish name, and whether it lies in a dialog or the navigation. */
-type Focused = { tag: string; id: string; name: string; href: string | null; expanded: string | null; inDialog: boolean; inNav: boolean; closeButton: boolean };
-
-// Strings, not functions: the root tsconfig has no DOM types.
-const FOCUSED = `(() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  return {
-    tag: el.tagName.toLowerCase(),
-    id: el.id,
-    name: (el.getAttribute('aria-label') || el.textContent || '').trim(),
-    href: el.getAttribute('href'),
-    expanded: el.getAttribute('aria-expanded'),
-    inDialog: !!el.closest('[role="dialog"]'),
-    inNav: !!el.closest('#main-navigation'),
-    closeButton: el.classList.contains('mantine-Modal-close'),
-  };
-})()`;
-
-async function focused(page: Page): Promise<Focused | null> {
-  return (await page.evaluate(FOCUSED)) as Focused | null;
-}
-
-/** Presses Tab until `match` holds for the focused element; fails after `max` presses. */
-async function tabTo(page: Page, match: (f: Focused) => boolean, what: string, max = 40): Promise<Focused> {
-  const seen: string[] = [];
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const f = await focused(page);
-    if (f && match(f)) return f;
-    seen.push(f ? `${f.tag}:${f.name.slice(0, 30)}` : 'body');
-  }
-  throw new Error(`Tab did not reach ${what} in ${max} presses; it went through: ${seen.join(' → ')}`);
-}
-
-/** Waits until the focus satisfies `match` (focus moves after transitions), or fails with what has it. */
-async function focusSettles(page: Page, match: (f: Focused | null) => boolean, what: string) {
-  for (let i = 0; i < 50; i++) {
-    const f = await focused(page);
-    if (match(f)) return f;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`Expected the focus on ${what}, it is on ${JSON.stringify(await focused(page))}`);
-}
 
 async function expectPageNamed(page: Page, title: string) {
   await page.waitForFunction(`document.title === ${JSON.stringify(`${title} · ${APP}`)}`);

@@ -64,7 +64,7 @@ function recordsWithMarker(state: SandboxState, system: Request['system'], marke
 }
 
 /** A DATABASE_URL a separate process can use: the SQLite file, or PostgreSQL with the test schema as search_path. */
-function databaseUrl(place: { url: string; schema?: string }): string {
+export function databaseUrl(place: { url: string; schema?: string }): string {
   if (!place.schema) return place.url;
   const u = new URL(place.url);
   u.searchParams.set('options', `-c search_path=${place.schema} -c plan_cache_mode=force_custom_plan`);

@@ -5,7 +5,7 @@ import type { LabelsService } from '../labels/service.js';
 import type { RolesService } from '../roles/service.js';
 import type { IncidentsDb } from './db.js';
 import { seedDemoIncidents } from './generator.js';
-import { incidentsInit, incidentsPerf } from './migrations.js';
+import { incidentsInit, incidentsPerf, incidentsTextIndex } from './migrations.js';
 import { incidentsRoutes } from './routes.js';
 import { IncidentsService } from './service.js';
 import type { SecretBox } from '../../platform/secrets.js';
@@ -20,7 +20,7 @@ type Deps = {
 
 export const incidentsModule = defineModule({
   key: 'incidents',
-  migrations: { '0400_incidents': incidentsInit, '0420_incidents_perf': incidentsPerf },
+  migrations: { '0400_incidents': incidentsInit, '0420_incidents_perf': incidentsPerf, '0430_incidents_text_index': incidentsTextIndex },
   tables: ['incidents', 'incident_hour_counts', 'incident_events', 'incident_labels', 'incident_facets'],
   create: ({ db, admins, roles, labels, secrets }: Deps) => new IncidentsService(db, admins, roles, labels, secrets.derive('cursors')),
   routes: incidentsRoutes,

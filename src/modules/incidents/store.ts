@@ -1,6 +1,6 @@
 import { SqliteAdapter, sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
 import type { IncidentsDb } from './db.js';
-import type { IncidentsTable } from './migrations.js';
+import { TEXT_BYTES_SQL, TEXT_INDEX_BYTES, type IncidentsTable } from './migrations.js';
 import { TOTAL_CAP, type ListFilters, type SortField, type Widget } from './schemas.js';
 import type { Exec } from '../../platform/db/exec.js';
 import { keysetPage, readOrder, type Keyset } from '../../platform/http/cursor.js';
@@ -85,6 +85,14 @@ export type ListSpec = {
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 const like = (col: string, pattern: string) => sql<SqlBool>`${sql.ref(col)} like ${pattern} escape '\\'`;
+
+/** Rows whose filter text fits the PostgreSQL text index (migration 0430), or the rest. */
+const textFits = (fits: boolean) => sql<SqlBool>`${sql.raw(TEXT_BYTES_SQL)} ${sql.raw(fits ? '<=' : '>')} ${sql.lit(TEXT_INDEX_BYTES)}`;
+
+/** Filters that read text the list index does not hold (see incidentsTextIndex). */
+function readsText(f: ListFilters): boolean {
+  return !!(f.rule?.length || f.engine?.length || f.department?.length || f.action?.length || f.duplicated || (f.search && f.searchMode === 'all'));
+}
 
 function chunk<T>(arr: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -192,27 +200,47 @@ export class IncidentsStore {
   ): Promise<{ rows: (IncidentListRecord & { details?: string })[]; more: boolean }> {
     const col = `incidents.${SORT_COLUMNS[sort]}` as const;
     const dir = readOrder(order, keyset);
+    const offset = opts.offset ?? 0;
     // First the ids of the page: filters and sort key come from the covering index on SQLite, so
     // only the page's rows are read from the table (not every match the sort has to look at).
-    let q = this.db
-      .selectFrom('incidents')
-      .select(['incidents.id'])
-      .where((eb) => this.where(eb, spec));
-    if (keyset) {
-      q = q.where((eb) => eb(eb.refTuple(col, 'incidents.id'), dir === 'asc' ? '>' : '<', eb.tuple(eb.val(keyset.value), keyset.id)));
-    }
-    const { rows: ids, more } = keysetPage(
-      (
-        await q
-          .orderBy(col, dir)
-          .orderBy('incidents.id', dir)
+    const idsWhere = (fits?: boolean) => {
+      let q = this.db
+        .selectFrom('incidents')
+        .select(['incidents.id', `${col} as k`])
+        .where((eb) => this.where(eb, spec));
+      if (fits !== undefined) q = q.where(textFits(fits));
+      if (keyset) {
+        q = q.where((eb) => eb(eb.refTuple(col, 'incidents.id'), dir === 'asc' ? '>' : '<', eb.tuple(eb.val(keyset.value), keyset.id)));
+      }
+      return q.orderBy(col, dir).orderBy('incidents.id', dir);
+    };
+    let found: number[];
+    if (this.textSplit(spec)) {
+      // PostgreSQL with a text filter: the rows that fit the text index and the (rare) longer ones
+      // are read apart, each from its own index, and merged in the database's own order.
+      const both = idsWhere(true)
+        .limit(limit + 1 + offset)
+        .as('a');
+      const rest = idsWhere(false)
+        .limit(limit + 1 + offset)
+        .as('b');
+      const merged = this.db
+        .selectFrom(this.db.selectFrom(both).selectAll().unionAll(this.db.selectFrom(rest).selectAll()).as('u'))
+        .select('u.id')
+        .orderBy('u.k', dir)
+        .orderBy('u.id', dir)
+        .limit(limit + 1)
+        .offset(offset);
+      found = (await merged.execute()).map((r) => r.id);
+    } else {
+      found = (
+        await idsWhere()
           .limit(limit + 1)
-          .offset(opts.offset ?? 0)
+          .offset(offset)
           .execute()
-      ).map((r) => r.id),
-      limit,
-      keyset,
-    );
+      ).map((r) => r.id);
+    }
+    const { rows: ids, more } = keysetPage(found, limit, keyset);
     if (!ids.length) return { rows: [], more };
     const byId = new Map<number, IncidentListRecord>();
     const columns = opts.details ? [...LIST_COLUMNS, 'incidents.details' as const] : LIST_COLUMNS;
@@ -232,17 +260,31 @@ export class IncidentsStore {
 
   /** Number of matching incidents, counting at most `TOTAL_CAP + 1`. */
   async total(spec: ListSpec): Promise<{ total: number; capped: boolean }> {
-    const inner = this.db
-      .selectFrom('incidents')
-      .select(sql.lit(1).as('one'))
-      .where((eb) => this.where(eb, spec))
-      .limit(TOTAL_CAP + 1);
+    const matching = (fits?: boolean) => {
+      const q = this.db
+        .selectFrom('incidents')
+        .select(sql.lit(1).as('one'))
+        .where((eb) => this.where(eb, spec));
+      return (fits === undefined ? q : q.where(textFits(fits))).limit(TOTAL_CAP + 1);
+    };
+    // See page(): on PostgreSQL a text filter counts each part from its own index.
+    const inner = this.textSplit(spec)
+      ? this.db
+          .selectFrom(matching(true).as('a'))
+          .selectAll()
+          .unionAll(this.db.selectFrom(matching(false).as('b')).selectAll())
+      : matching();
     const r = await this.db
       .selectFrom(inner.as('t'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     const n = Number(r.n);
     return { total: Math.min(n, TOTAL_CAP), capped: n > TOTAL_CAP };
+  }
+
+  /** PostgreSQL, a time range and a filter on text: read through the text index (migration 0430). */
+  private textSplit(spec: ListSpec): boolean {
+    return !this.sqlite && !!spec.range && !spec.ids && readsText(spec.filters);
   }
 
   /**

@@ -35,10 +35,9 @@ export class Delivery {
   async run(job: Job<DeliverJobPayload>): Promise<void> {
     const orgId = job.orgId;
     if (orgId === null) return;
-    const msg = await this.store.message(orgId, job.payload.messageId);
+    const msg = await this.store.startAttempt(orgId, job.payload.messageId, job.payload.run);
     // Sent or failed already, or a Retry started a newer run: nothing left for this job.
-    if (!msg || msg.status !== 'queued' || msg.runs !== job.payload.run) return;
-    await this.store.countAttempt(msg.id);
+    if (!msg) return;
     try {
       const providerId = msg.channel === 'email' ? await this.sendEmail(msg) : await this.sendChat(msg);
       await this.store.markSent(msg.id, providerId);

@@ -21,7 +21,7 @@ export type NotificationsDeps = {
 
 export const DELIVER_JOB = 'notifications.deliver';
 export type DeliverJobPayload = { messageId: number; run: number };
-/** Transient failures are retried this many times (exponential backoff from WFA_JOB_BACKOFF_MS, capped at an hour) before the message fails. */
-export const MAX_DELIVERY_ATTEMPTS = 12;
+/** Attempts before transient failures fail the message: with the default 5 s backoff (doubling, capped at an hour) about five hours of outage. */
+export const MAX_DELIVERY_ATTEMPTS = 16;
 /** Chat deliveries that fail in a row before the connection shows as failing and raises an alert. */
 export const FAILING_AFTER = 3;

@@ -73,13 +73,21 @@ export class NotificationsStore {
       .execute();
   }
 
-  /** Counts one send attempt before it is made, so a crash mid-send still shows in Attempts. */
-  async countAttempt(id: number): Promise<void> {
-    await this.db
+  /**
+   * Takes a message for one send attempt: counts the attempt before it is made (a crash mid-send
+   * still shows in Attempts) and answers the row, in one statement; undefined when it is no longer
+   * queued for this run (sent, failed, or a Retry started a newer run).
+   */
+  async startAttempt(orgId: number, id: number, run: number): Promise<MessageRow | undefined> {
+    return this.db
       .updateTable('notification_messages')
       .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: nowIso() }))
+      .where('org_id', '=', orgId)
       .where('id', '=', id)
-      .execute();
+      .where('status', '=', 'queued')
+      .where('runs', '=', run)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   /** Compare-and-set from queued: a late, stale worker cannot overwrite another outcome. */

@@ -16,6 +16,8 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** The receivers answer a word or a short error; anything longer is cut off unread. */
 export const MAX_WEBHOOK_ANSWER_BYTES = 64 * 1024;
 
+const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
 let guardedAgent: Agent | null = null;
 
 export type WebhookOptions = { system: string; allowPrivateTargets: boolean; timeoutMs?: number };
@@ -67,7 +69,13 @@ export async function postWebhook(url: string, body: unknown, opts: WebhookOptio
     throw new DeliveryError(`${opts.system} answered with a redirect (${res.status}): use the webhook URL exactly as ${opts.system} shows it.`, true);
   }
   if (res.status === 429 || res.status === 408 || res.status >= 500) {
-    throw new DeliveryError(`${opts.system} asked to try later (${res.status} ${said}).`, false, parseRetryAfter(res.headers.get('retry-after')));
+    const asked = parseRetryAfter(res.headers.get('retry-after'));
+    // A receiver may ask for any wait; more than an hour is treated as an hour (the next try just asks again).
+    throw new DeliveryError(
+      `${opts.system} asked to try later (${res.status} ${said}).`,
+      false,
+      asked === undefined ? undefined : Math.min(asked, MAX_RETRY_AFTER_MS),
+    );
   }
   const hint =
     res.status === 404 || res.status === 410

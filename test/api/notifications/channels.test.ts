@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MessagingSandbox } from '../../../src/sandbox/index.js';
 import type { Session, TestApp } from '../../helpers/test-app.js';
+import { createWorker } from '../../../src/background.js';
 import { deliverAll, notificationsWorld } from './helpers.js';
 
 /** Slack and Teams channels: test message on connect, sealed URL, health, delivery and failures. */
@@ -132,6 +133,45 @@ describe('chat delivery', () => {
     expect(alerts.some((a) => a.module === 'Notifications' && a.summary.includes('Deliver Teams'))).toBe(true);
   });
 
+  it("waits as long as the receiver's Retry-After asks before trying again", async () => {
+    const slack = await connect('slack', 'Busy Slack');
+    sb.state.setFaults({ slackUnavailable: 1, chatRetryAfterSeconds: 120 });
+    const { id } = await sendTo(slack, 'slack', 'busy:1');
+    const askedAt = Date.now();
+    await createWorker(t.ctx).drain();
+    const job = await sql<{
+      run_at: string;
+      status: string;
+    }>`select run_at, status from jobs where kind = 'notifications.deliver' and payload like ${`%"messageId":${id},%`}`.execute(t.ctx.db);
+    expect(job.rows[0]!.status).toBe('queued');
+    expect(Date.parse(job.rows[0]!.run_at)).toBeGreaterThanOrEqual(askedAt + 120_000);
+    const view = (await admin.get(`/api/v1/notifications/messages/${id}`)).json();
+    expect(view).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(view.lastError).toContain('503');
+    await deliverAll(t);
+    expect((await admin.get(`/api/v1/notifications/messages/${id}`)).json().status).toBe('sent');
+  });
+
+  it('gives up on a receiver that stays unavailable, with the last reason', async () => {
+    const slack = await connect('slack', 'Down Slack');
+    sb.state.setFaults({ slackUnavailable: 1000 });
+    const { id } = await sendTo(slack, 'slack', 'down:1');
+    await deliverAll(t);
+    const view = (await admin.get(`/api/v1/notifications/messages/${id}`)).json();
+    expect(view.status).toBe('failed');
+    expect(view.attempts).toBe(16);
+    expect(view.lastError).toMatch(/^Gave up after 16 attempts: Slack asked to try later \(503/);
+    expect(sb.state.chat.filter((c) => c.kind === 'slack')).toHaveLength(1);
+    // The webhook URL's secret part is in no stored reason: not the message's, not the job's.
+    const secret = SECRET_PART(sb.slackWebhookUrl);
+    const leaks = await sql<{
+      n: number;
+    }>`select (select count(*) from jobs where last_error like ${`%${secret}%`}) + (select count(*) from notification_messages where last_error like ${`%${secret}%`}) + (select count(*) from alerts where detail like ${`%${secret}%`} or summary like ${`%${secret}%`}) as n`.execute(
+      t.ctx.db,
+    );
+    expect(Number(leaks.rows[0]!.n)).toBe(0);
+  });
+
   it('marks a channel failing after failures in a row and clears it on the next success', async () => {
     const slack = await connect('slack', 'Flaky Slack');
     sb.state.setFaults({ slackNotFound: 3 });
@@ -155,30 +195,26 @@ describe('chat delivery', () => {
     const slack = await connect('slack', 'Mine');
     const other = await t.newOrg();
     await expect(
-      t.ctx.db
-        .transaction()
-        .execute((trx) =>
-          t.ctx.notifications.enqueue(trx, other.orgId, {
-            purpose: 'x',
-            kind: 'test',
-            channel: 'slack',
-            recipient: String(slack.id),
-            content: { subject: 's', text: 't' },
-          }),
-        ),
+      t.ctx.db.transaction().execute((trx) =>
+        t.ctx.notifications.enqueue(trx, other.orgId, {
+          purpose: 'x',
+          kind: 'test',
+          channel: 'slack',
+          recipient: String(slack.id),
+          content: { subject: 's', text: 't' },
+        }),
+      ),
     ).rejects.toMatchObject({ statusCode: 400 });
     await expect(
-      t.ctx.db
-        .transaction()
-        .execute((trx) =>
-          t.ctx.notifications.enqueue(trx, t.orgId, {
-            purpose: 'x',
-            kind: 'test',
-            channel: 'teams',
-            recipient: String(slack.id),
-            content: { subject: 's', text: 't' },
-          }),
-        ),
+      t.ctx.db.transaction().execute((trx) =>
+        t.ctx.notifications.enqueue(trx, t.orgId, {
+          purpose: 'x',
+          kind: 'test',
+          channel: 'teams',
+          recipient: String(slack.id),
+          content: { subject: 's', text: 't' },
+        }),
+      ),
     ).rejects.toMatchObject({ statusCode: 400 });
   });
 });

@@ -9,7 +9,7 @@ import { SANDBOX_JIRA_CREDENTIALS, SANDBOX_SERVICENOW_CREDENTIALS } from '../../
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-demo-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** A port nobody listens on right now (and the one after it, which the sandbox's Jira takes). */
+/** A port nobody listens on right now (and the three after it: the sandbox's Jira, messaging pages and SMTP). */
 async function freePortPair(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve) => {
@@ -18,11 +18,12 @@ async function freePortPair(): Promise<number> {
         s.close(() => resolve(p));
       });
     });
-    const nextFree = await new Promise<boolean>((resolve) => {
-      const s = net.createServer().once('error', () => resolve(false));
-      s.listen(port + 1, '127.0.0.1', () => s.close(() => resolve(true)));
-    });
-    if (port < 65534 && nextFree) return port;
+    const free = (p: number) =>
+      new Promise<boolean>((resolve) => {
+        const s = net.createServer().once('error', () => resolve(false));
+        s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
+      });
+    if (port < 65532 && (await free(port + 1)) && (await free(port + 2)) && (await free(port + 3))) return port;
   }
 }
 
@@ -41,6 +42,24 @@ it('the demo prints the login, the sandbox page and the credentials for Connect 
     const overview = await fetch(`${sandbox}/__sandbox/`);
     expect(overview.status).toBe(200);
     expect(await overview.text()).toContain('<h1>Ticketing sandbox</h1>');
+    // Notifications: Slack and Teams channels on the sandbox receivers, and a test email in its mailbox.
+    const messaging = `http://127.0.0.1:${sandboxPort + 2}`;
+    expect(demo.output).toContain(`Messaging   ${messaging}/`);
+    expect(demo.output).toContain('Notifications: Slack channel');
+    const arrived = async () => {
+      const state = (await (await fetch(`${messaging}/__sandbox/state`)).json()) as {
+        mails: { envelopeTo: string[] }[];
+        chat: { kind: string; title: string }[];
+      };
+      return state.mails.length >= 1 && state.chat.filter((c) => c.title === 'Workflow Automation demo').length >= 2 ? state : null;
+    };
+    let state = await arrived();
+    for (let i = 0; !state && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = await arrived();
+    }
+    expect(state?.mails[0]?.envelopeTo).toEqual(['analyst@example.com']);
+    expect(state?.chat.map((c) => c.kind).sort()).toEqual(['slack', 'slack', 'teams', 'teams']);
   } finally {
     await demo.stop();
   }

@@ -1,20 +1,41 @@
 import { useState } from 'react';
-import { Badge, Switch, Table } from '@mantine/core';
+import { Badge, Switch, Table, Tabs } from '@mantine/core';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { useAlerts } from './api';
+import { DeliveriesView } from '../notifications/DeliveriesView';
 
 const COLORS = { High: 'red', Medium: 'orange', Low: 'gray' } as const;
 
 export function NotificationCenterPage() {
-  const [includeCleared, setIncludeCleared] = useState(false);
-  const q = useAlerts(includeCleared);
+  const [tab, setTab] = useState<string | null>('alerts');
   return (
     <>
       <PageHeader
         title="Notification Center"
-        description="Problems the product detected, such as a ticketing integration that stopped working."
-        actions={<Switch label="Show cleared" checked={includeCleared} onChange={(e) => setIncludeCleared(e.currentTarget.checked)} />}
+        description="Problems the product detected, such as a ticketing integration that stopped working, and every notification sent by email, Slack or Teams."
       />
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="alerts">Alerts</Tabs.Tab>
+          <Tabs.Tab value="deliveries">Deliveries</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="alerts">
+          <AlertsView />
+        </Tabs.Panel>
+        <Tabs.Panel value="deliveries">
+          <DeliveriesView />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}
+
+function AlertsView() {
+  const [includeCleared, setIncludeCleared] = useState(false);
+  const q = useAlerts(includeCleared);
+  return (
+    <>
+      <Switch mb="md" label="Show cleared" checked={includeCleared} onChange={(e) => setIncludeCleared(e.currentTarget.checked)} />
       {q.isLoading ? (
         <Loading />
       ) : q.isError ? (

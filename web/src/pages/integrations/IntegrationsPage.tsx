@@ -4,6 +4,7 @@ import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table,
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { useIntegrations } from './api';
 import { SYSTEMS, StatusBadge, systemNames } from './shared';
+import { NotificationChannelsSection } from '../notifications/NotificationChannelsSection';
 
 /** Setup > Integrations: the dashboard of ticketing apps with their connected accounts. */
 export function IntegrationsPage() {
@@ -133,6 +134,7 @@ export function IntegrationsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <NotificationChannelsSection />
     </>
   );
 }
