@@ -26,7 +26,8 @@ const TXN = `e2e-notify-${Date.now().toString(36)}`;
 
 /** Reloads the mailbox until the mail for this incident is listed (delivery is a background job), bounded. */
 async function openMail(page: Page): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  // Bounded at about a minute: a loaded machine delays the delivery job, it does not lose it.
+  for (let i = 0; i < 300; i++) {
     await page.goto(sb.mailboxUrl);
     const link = page.getByRole('link', { name: new RegExp(TXN) });
     if (await link.count()) return link.first().click();
