@@ -13,6 +13,7 @@ import { labelsModule } from './labels/module.js';
 import { notificationTemplatesModule } from './notification-templates/module.js';
 import { notificationsModule } from './notifications/module.js';
 import { orgsModule } from './orgs/module.js';
+import { remediationModule } from './remediation/module.js';
 import { rolesModule } from './roles/module.js';
 import { ticketSyncModule } from './tickets/sync/module.js';
 import { ticketsModule } from './tickets/module.js';
@@ -43,6 +44,7 @@ export const MODULES = [
   eventWebhooksModule,
   notificationTemplatesModule,
   accountSettingsModule,
+  remediationModule,
 ] as const;
 
 export type AppModule = (typeof MODULES)[number];

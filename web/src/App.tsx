@@ -1,13 +1,29 @@
-import { Navigate, Route, Routes } from 'react-router';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useAuth } from './auth';
 import { AppLayout } from './layout/AppLayout';
 import { LoginPage } from './pages/LoginPage';
 import { PAGES } from './pages/registry';
 import { EmptyState, Loading, PageHeader } from './components/common';
 import { DocumentTitle } from './layout/DocumentTitle';
+import { SurveyPage } from './pages/remediation/SurveyPage';
 
 export function App() {
   const { session, loading, can } = useAuth();
+  const location = useLocation();
+  // The survey link's page is public: its recipient has no account, and an admin sees it as they would.
+  if (location.pathname.startsWith('/survey/'))
+    return (
+      <Routes>
+        <Route
+          path="/survey/:token"
+          element={
+            <DocumentTitle title="Survey">
+              <SurveyPage />
+            </DocumentTitle>
+          }
+        />
+      </Routes>
+    );
   if (loading) return <Loading label="Starting…" />;
   if (!session) {
     return (

@@ -23,6 +23,7 @@ import type {
 } from './schemas.js';
 import { IncidentsStore } from './store.js';
 import { IncidentTicketHooks } from './ticket-hooks.js';
+import { IncidentRemediationHooks } from './remediation-hooks.js';
 import { IncidentPrivacyHooks, maskListItem, type ObfuscatableAttribute } from './privacy.js';
 import type { CursorKey } from '../../platform/http/cursor.js';
 
@@ -42,6 +43,8 @@ export class IncidentsService {
   readonly ticketHooks: IncidentTicketHooks;
   /** What other modules do with newly ingested incidents, in the ingestion transaction (workflows). */
   readonly ingestHooks = new IncidentIngestHooks();
+  /** What the remediation module does to incidents (Notify User, Escalate, survey answers), in its transaction. */
+  readonly remediationHooks: IncidentRemediationHooks;
   /** Which attributes each caller sees obfuscated (set by the Account Settings module). */
   readonly privacyHooks = new IncidentPrivacyHooks();
   /** Resolutions and ticket changes, told in their transaction to whoever follows them (event webhooks). */
@@ -60,6 +63,7 @@ export class IncidentsService {
   ) {
     this.store = new IncidentsStore(db);
     this.ticketHooks = new IncidentTicketHooks(this.store, this.changeHooks);
+    this.remediationHooks = new IncidentRemediationHooks(this.store);
     this.ingest = new IncidentIngest(db, this.store, this.ingestHooks);
     this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, cursorKey);
     this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels, this.changeHooks);

@@ -14,6 +14,8 @@ import { Fields, Section, type Field } from './Section';
 import { TicketDialog } from './TicketDialog';
 import { TicketSection } from './TicketSection';
 import { WorkflowSection } from '../workflows/WorkflowSection';
+import { NotifyDialog, type RemediationAction } from '../remediation/NotifyDialog';
+import { RemediationSection } from '../remediation/RemediationSection';
 import { useTicketOptions } from '../tickets/api';
 import { useAddNote, useDeleteIncident, useIncident, type IncidentDetail, type IncidentEvent } from './api';
 import { DuplicatesDialog } from './DuplicatesDialog';
@@ -157,6 +159,7 @@ export function IncidentDetailsPage() {
   const [dupsOpen, setDupsOpen] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [ticketing, setTicketing] = useState(false);
+  const [remediation, setRemediation] = useState<RemediationAction | null>(null);
 
   // The list's filters and sort travel in the query string; they give Next / Previous Incident.
   const listParams = useMemo(() => {
@@ -257,6 +260,8 @@ export function IncidentDetailsPage() {
                       {a.label}
                     </Menu.Item>
                   ))}
+                <Menu.Item onClick={() => setRemediation('notify')}>Notify User</Menu.Item>
+                {!resolved ? <Menu.Item onClick={() => setRemediation('escalate')}>Escalate</Menu.Item> : null}
                 {canTicket ? <Menu.Item onClick={() => setTicketing(true)}>Ticket</Menu.Item> : null}
                 {canDelete ? (
                   <>
@@ -431,6 +436,7 @@ export function IncidentDetailsPage() {
         />
       </Section>
 
+      <RemediationSection incidentId={inc.id} />
       <TicketSection incident={inc} />
       <WorkflowSection incidentId={inc.id} />
 
@@ -447,6 +453,7 @@ export function IncidentDetailsPage() {
       </Section>
 
       <ActionDialog action={dialog} target={{ mode: 'single', id: inc.id, labels: inc.labels, priority: inc.priority }} onClose={() => setDialog(null)} />
+      <NotifyDialog action={remediation} target={{ mode: 'single', id: inc.id }} onClose={() => setRemediation(null)} />
       <TicketDialog incidentId={inc.id} opened={ticketing} onClose={() => setTicketing(false)} />
       <DuplicatesDialog incident={inc} opened={dupsOpen} onClose={() => setDupsOpen(false)} />
       <ConfirmDialog

@@ -28,6 +28,7 @@ import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/co
 import { notifyError } from '../../components/notify';
 import { SortableTh } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
+import { NotifyDialog } from '../remediation/NotifyDialog';
 import { COLUMNS, defaultColumns, loadColumns, saveColumns, type CellContext, type ColumnKey } from './columns';
 import { ExportButton } from './ExportButton';
 import { FiltersModal } from './FiltersModal';
@@ -287,6 +288,7 @@ export function IncidentsPage() {
   const [columns, setColumns] = useState<ColumnKey[]>(loadColumns);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [dialog, setDialog] = useState<DialogAction | null>(null);
+  const [notifying, setNotifying] = useState(false);
 
   // Rolling windows ("Last 2 Hours") are anchored when chosen and re-anchored by Refresh.
   const range = useMemo(() => resolveRange(state), [state.range, state.from, state.to, nonce]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -443,6 +445,7 @@ export function IncidentsPage() {
                     {a.label}
                   </Menu.Item>
                 ))}
+                <Menu.Item onClick={() => setNotifying(true)}>Notify User</Menu.Item>
               </Menu.Dropdown>
             </Menu>
           ) : null}
@@ -612,6 +615,7 @@ export function IncidentsPage() {
         }}
       />
       <ActionDialog action={dialog} target={target} onClose={() => setDialog(null)} onDone={() => setSelected(new Set())} />
+      <NotifyDialog action={notifying ? 'notify' : null} target={target} onClose={() => setNotifying(false)} onDone={() => setSelected(new Set())} />
     </>
   );
 }

@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import { defineModule } from '../../platform/module.js';
+import type { RemediationIncidents } from './deps.js';
+import { remediationInit, type RemediationTables } from './migrations.js';
+import type { AccountSettingsPort, NotificationsPort, TemplatesPort } from './ports.js';
+import { remediationRoutes } from './routes.js';
+import { RemediationService } from './service.js';
+
+type Deps = {
+  db: Kysely<RemediationTables>;
+  config: Pick<Config, 'publicUrl'>;
+  incidents: RemediationIncidents;
+  notifications: NotificationsPort;
+  notificationTemplates: TemplatesPort;
+  accountSettings: AccountSettingsPort;
+};
+
+/** Notify User, Escalate and the justification surveys (issue #12 items 3–4). */
+export const remediationModule = defineModule({
+  key: 'remediation',
+  migrations: { '0900_remediation': remediationInit },
+  tables: ['survey_links', 'survey_responses'],
+  create: (deps: Deps) =>
+    new RemediationService(
+      { db: deps.db, config: deps.config, incidents: deps.incidents },
+      { notifications: deps.notifications, templates: deps.notificationTemplates, accountSettings: deps.accountSettings },
+    ),
+  routes: remediationRoutes,
+});

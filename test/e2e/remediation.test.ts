@@ -1,0 +1,125 @@
+/**
+ * Notify User in chromium (issue #12 "Done when"): Actions → Notify User on Incident Details →
+ * the mail appears in the sandbox mailbox → its survey link opened in a fresh browser context (no
+ * sign-in) → False Positive with a reason → the incident shows the response, its status and the
+ * Response Available count. The same link then says it was already answered; an altered one says
+ * it is not valid.
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describeE2E, type ApiClient } from './harness.js';
+import { startMessagingSandbox, type MessagingSandbox } from '../../src/sandbox/index.js';
+
+/** The server's port is chosen here so its public URL (the survey links' base) is known before it starts. */
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+const sb: MessagingSandbox = await startMessagingSandbox({ host: '127.0.0.1', port: 0, smtpPort: 0 });
+const port = await freePort();
+const TXN = `e2e-notify-${Date.now().toString(36)}`;
+
+/** Reloads the mailbox until the mail for this incident is listed (delivery is a background job), bounded. */
+async function openMail(page: Page): Promise<void> {
+  // Bounded at about a minute: a loaded machine delays the delivery job, it does not lose it.
+  for (let i = 0; i < 300; i++) {
+    await page.goto(sb.mailboxUrl);
+    const link = page.getByRole('link', { name: new RegExp(TXN) });
+    if (await link.count()) return link.first().click();
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no mail about ${TXN} arrived in the sandbox mailbox`);
+}
+
+describeE2E(
+  'remediation: Notify User and the justification survey',
+  (h) => {
+    let api: ApiClient;
+    let id: number;
+    beforeAll(async () => {
+      api = await h.api();
+      const created = await api.post<{ id: number }>('/incidents', {
+        transactionId: TXN,
+        incidentDate: new Date(Date.now() - 5 * 60_000).toISOString(),
+        severity: 'High',
+        sourceType: 'Inline',
+        dlpType: 'Web',
+        action: 'Block',
+        rules: ['E2E PCI Rule'],
+        engines: ['PCI'],
+        url: 'https://upload.e2e.example/x',
+        user: { name: 'Sam Survey', email: 'sam.survey@corp.example', department: 'Finance' },
+        file: { name: 'cards.xlsx', md5: 'aabbccddeeff00112233445566778899' },
+      });
+      id = created.id;
+    });
+    afterAll(() => sb.close());
+
+    it('Notify User → mail → survey in a fresh context → False Positive → the incident shows the response', async () => {
+      const admin = await h.newPage();
+      await h.login(admin);
+      await admin.goto(`${h.server.url}/incidents/${id}`);
+      await h.see(admin, TXN);
+      await admin.getByRole('button', { name: 'Actions' }).click();
+      await admin.getByRole('menuitem', { name: 'Notify User' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Notify User' });
+      await dialog.getByLabel('Note to user').fill('Please tell us about this upload.');
+      await dialog.getByRole('button', { name: 'Notify' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await h.see(admin, 'Validating with User');
+      const notifications = admin.getByTestId('user-notifications');
+      await notifications.getByText('sam.survey@corp.example').first().waitFor();
+
+      // The sandbox mailbox, as a person reading their mail.
+      const mailbox = await h.newPage();
+      await openMail(mailbox);
+      const text = (await mailbox.locator('pre').first().textContent()) ?? '';
+      const link = /(http:\/\/\S+\/survey\/[A-Za-z0-9_-]+)/.exec(text)?.[1];
+      expect(link, text).toBeDefined();
+      expect(link!.startsWith(h.server.url)).toBe(true);
+
+      // A fresh browser context: no session cookie.
+      const user = await h.newPage();
+      await user.goto(link!);
+      await h.see(user, 'Justify a data protection incident');
+      await expect(user.getByText('cards.xlsx').count()).resolves.toBe(1);
+      await user.getByRole('radio', { name: 'False Positive' }).check();
+      await user.getByLabel('Justification Reason').fill('Sample data for a test, not real cards.');
+      await user.getByRole('button', { name: 'Submit' }).click();
+      await h.see(user, 'Your justification has been sent to the security team');
+
+      // Final: the link now says so; an altered link says it is not valid.
+      const again = await h.newPage();
+      await again.goto(link!);
+      await h.see(again, 'This survey was already answered');
+      await again.goto(`${link!.slice(0, -2)}${link!.endsWith('AA') ? 'BB' : 'AA'}`);
+      await h.see(again, 'This link is not valid');
+
+      await admin.reload();
+      await h.see(admin, 'Received Justification Response');
+      const responses = admin.getByTestId('responses-section');
+      await responses.getByText('False Positive').first().waitFor();
+      await responses.getByText('Sample data for a test, not real cards.').first().waitFor();
+      await responses.getByText('sam.survey@corp.example').first().waitFor();
+
+      const counts = await api.get<{ counts: { responseAvailable: number } }>(
+        `/incidents/counts?from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
+      );
+      expect(counts.counts.responseAvailable).toBe(1);
+    });
+  },
+  {
+    env: {
+      PORT: String(port),
+      WFA_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      WFA_SMTP_URL: sb.smtp.url,
+      WFA_SMTP_FROM: 'wfa@corp.example',
+      WFA_ALLOW_PRIVATE_TARGETS: 'true',
+    },
+  },
+);
