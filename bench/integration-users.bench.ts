@@ -213,7 +213,9 @@ async function runOn(kind: 'sqlite' | 'postgres') {
 
 export async function run(): Promise<void> {
   console.log(`integration-users: BENCH_IU_USERS=${USERS.toLocaleString()}, BENCH_IU_LIST_REQUESTS=${LIST_REQUESTS}, BENCH_IU_ADDS=${ADDS}`);
-  await runOn('sqlite');
-  if (process.env.BENCH_DATABASE_URL) await runOn('postgres');
+  // BENCH_TARGETS=postgres skips SQLite (as in the incidents bench).
+  const targets = (process.env.BENCH_TARGETS ?? 'sqlite,postgres').split(',');
+  if (targets.includes('sqlite')) await runOn('sqlite');
+  if (process.env.BENCH_DATABASE_URL && targets.includes('postgres')) await runOn('postgres');
   else console.log('\n(set BENCH_DATABASE_URL=postgres://… to run on PostgreSQL too)');
 }
