@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { describeE2E } from './harness.js';
+import { connectJira, connectServiceNow } from './sandbox-accounts.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 let sb: Sandbox;
@@ -15,18 +16,8 @@ describeE2E(
     beforeAll(async () => {
       sb = await startSandbox({ port: 0, host: '127.0.0.1' });
       const api = await h.api();
-      const sn = await api.post<{ id: number }>('/integrations', {
-        type: 'servicenow',
-        name: SN,
-        baseUrl: sb.servicenowUrl,
-        credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic },
-      });
-      const jira = await api.post<{ id: number }>('/integrations', {
-        type: 'jira_cloud',
-        name: JIRA,
-        baseUrl: sb.jiraUrl,
-        credentials: { email: sb.credentials.jira.email, apiToken: sb.credentials.jira.apiToken },
-      });
+      const sn = await connectServiceNow(api, sb, SN);
+      const jira = await connectJira(api, sb, JIRA);
       ids = { sn: sn.id, jira: jira.id };
     });
     afterAll(async () => {

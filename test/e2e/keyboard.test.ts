@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { describeE2E } from './harness.js';
+import { connectServiceNow } from './sandbox-accounts.js';
 import { focusSettles, focused, tabTo, type Focused } from './keyboard.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
@@ -30,12 +31,7 @@ describeE2E(
     beforeAll(async () => {
       sb = await startSandbox({ port: 0, host: '127.0.0.1' });
       const api = await h.api();
-      const sn = await api.post<{ id: number }>('/integrations', {
-        type: 'servicenow',
-        name: SN,
-        baseUrl: sb.servicenowUrl,
-        credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic },
-      });
+      const sn = await connectServiceNow(api, sb, SN);
       await api.post('/integration-users', { integrationId: sn.id, email: 'beth.anglin@example.com' });
       const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
       const { key } = await api.post<{ key: string }>('/api-keys', {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT, RESULTS_DIR, describeE2E } from './harness.js';
+import { connectServiceNow } from './sandbox-accounts.js';
 import { generateBatch } from '../../src/modules/incidents/generator.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
@@ -26,12 +27,7 @@ describeE2E(
     beforeAll(async () => {
       sb = await startSandbox({ port: 0, host: '127.0.0.1' });
       const api = await h.api();
-      const sn = await api.post<{ id: number }>('/integrations', {
-        type: 'servicenow',
-        name: SN,
-        baseUrl: sb.servicenowUrl,
-        credentials: { authMethod: 'basic', ...sb.credentials.servicenow.basic },
-      });
+      const sn = await connectServiceNow(api, sb, SN);
       const users: { id: number }[] = [];
       for (const email of ['beth.anglin@example.com', 'abel.tuter@example.com', 'fred.luddy@example.com'])
         users.push(await api.post<{ id: number }>('/integration-users', { integrationId: sn.id, email }));

@@ -3,13 +3,9 @@ import { checkVariables, renderLiquid, templateContext, TemplateError } from './
 import type { TemplateChannel, TemplateFamily } from './vocabulary.js';
 
 /** What a channel sends; the same shape as the notifications module's (notif-contract.md). */
-export type RenderedMessage = {
-  subject: string;
-  text: string;
-  html?: string;
-  slackBlocks?: unknown[];
-  teamsCard?: unknown;
-};
+/** What a rendered template hands to the notifications module, in its own words. */
+export type { RenderedMessage } from '../notifications/types.js';
+import type { RenderedMessage } from '../notifications/types.js';
 
 export type TemplateSource = { family: TemplateFamily; channel: TemplateChannel; subject: string; body: string };
 

@@ -1,31 +1,14 @@
 import type { AnyExec } from '../../platform/db/database.js';
+import type { Channel, OutgoingMessage, RenderedMessage } from '../notifications/types.js';
+import type { RenderInput } from '../notification-templates/service.js';
 
 /**
- * What remediation takes from the notifications (NC), notification-templates (NT) and
- * account-settings (NA) modules, declared here as narrow ports (docs/conventions.md). The shapes
- * are the contract between those modules; the root checks each real service against them at
- * compile time.
+ * What remediation takes from the notifications, notification-templates and account-settings
+ * modules, as narrow ports (docs/conventions.md): the message and template types are theirs, the
+ * methods only those used here; the root checks each real service against them at compile time.
  */
 
-export type Channel = 'email' | 'slack' | 'teams';
-
-export type RenderedMessage = {
-  subject: string;
-  text: string;
-  html?: string;
-  slackBlocks?: unknown[];
-  teamsCard?: unknown;
-};
-
-export type OutgoingMessage = {
-  purpose: string;
-  kind: 'end_user' | 'escalation' | 'digest' | 'admin_digest' | 'test';
-  incidentId?: number | null;
-  channel: Channel;
-  recipient: string;
-  recipientName?: string | null;
-  content: RenderedMessage;
-};
+export type { Channel, OutgoingMessage, RenderedMessage } from '../notifications/types.js';
 
 /** A delivery as Incident Details shows it (NC's DeliveryView, the fields this module reads). */
 export type DeliveryPortView = {
@@ -47,32 +30,7 @@ export type NotificationsPort = {
   chatConnections(orgId: number): Promise<{ id: number; kind: 'slack' | 'teams'; name: string; status: string }[]>;
 };
 
-export type TemplateIncident = {
-  id: number;
-  transactionId: string;
-  severity: string;
-  status: string;
-  sourceDlpType: string;
-  sourceAction: string | null;
-  dlpEngine: string | null;
-  user: string | null;
-  userEmail: string | null;
-  department: string | null;
-  destination: string | null;
-  fileName: string | null;
-  matchCount: number | null;
-  createdAt: string;
-  [k: string]: unknown;
-};
-
-export type RenderInput = {
-  family: 'end_user' | 'escalation' | 'digest' | 'admin_digest';
-  channel: Channel;
-  language?: string;
-  incident?: TemplateIncident | null;
-  vars: Record<string, string | number | boolean | null | Array<Record<string, unknown>>>;
-  notificationType?: string;
-};
+export type { RenderInput, TemplateIncident } from '../notification-templates/service.js';
 
 /** The survey page's texts (Survey Templates), per kind and language; keys as NT's defaults name them. */
 export type SurveyTexts = Record<string, string>;
