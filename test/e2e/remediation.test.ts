@@ -23,6 +23,36 @@ async function freePort(): Promise<number> {
 const sb: MessagingSandbox = await startMessagingSandbox({ host: '127.0.0.1', port: 0, smtpPort: 0 });
 const port = await freePort();
 const TXN = `e2e-notify-${Date.now().toString(36)}`;
+const CHAT_TXN = { slack: `${TXN}-slack`, teams: `${TXN}-teams` };
+
+const incidentBody = (transactionId: string) => ({
+  transactionId,
+  incidentDate: new Date(Date.now() - 5 * 60_000).toISOString(),
+  severity: 'High',
+  sourceType: 'Inline',
+  dlpType: 'Web',
+  action: 'Block',
+  rules: ['E2E PCI Rule'],
+  engines: ['PCI'],
+  url: 'https://upload.e2e.example/x',
+  user: { name: 'Sam Survey', email: 'sam.survey@corp.example', department: 'Finance' },
+  file: { name: 'cards.xlsx', md5: 'aabbccddeeff00112233445566778899' },
+});
+
+/** The survey link of the newest chat message about `txn` on the sandbox's Slack or Teams page, bounded. */
+async function chatLink(page: Page, kind: 'slack' | 'teams', txn: string): Promise<string> {
+  for (let i = 0; i < 300; i++) {
+    await page.goto(`${sb.url}/${kind}`);
+    const row = page.getByRole('row').filter({ hasText: txn }).first();
+    if (await row.count()) {
+      const html = (await row.innerHTML()).replace(/&amp;/g, '&');
+      const link = /(http:\/\/[^\s"'<>]+\/survey\/[A-Za-z0-9_-]+)/.exec(html)?.[1];
+      if (link) return link;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no ${kind} message about ${txn} with a survey link arrived`);
+}
 
 /** Reloads the mailbox until the mail for this incident is listed (delivery is a background job), bounded. */
 async function openMail(page: Page): Promise<void> {
@@ -43,20 +73,7 @@ describeE2E(
     let id: number;
     beforeAll(async () => {
       api = await h.api();
-      const created = await api.post<{ id: number }>('/incidents', {
-        transactionId: TXN,
-        incidentDate: new Date(Date.now() - 5 * 60_000).toISOString(),
-        severity: 'High',
-        sourceType: 'Inline',
-        dlpType: 'Web',
-        action: 'Block',
-        rules: ['E2E PCI Rule'],
-        engines: ['PCI'],
-        url: 'https://upload.e2e.example/x',
-        user: { name: 'Sam Survey', email: 'sam.survey@corp.example', department: 'Finance' },
-        file: { name: 'cards.xlsx', md5: 'aabbccddeeff00112233445566778899' },
-      });
-      id = created.id;
+      id = (await api.post<{ id: number }>('/incidents', incidentBody(TXN))).id;
     });
     afterAll(() => sb.close());
 
@@ -111,6 +128,41 @@ describeE2E(
         `/incidents/counts?from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
       );
       expect(counts.counts.responseAvailable).toBe(1);
+    });
+
+    it('the same through Slack and Teams: the survey link in each channel leads to the answer on the incident', async () => {
+      await api.post('/notifications/channels', { kind: 'slack', name: 'SOC Slack', webhookUrl: sb.slackWebhookUrl });
+      await api.post('/notifications/channels', { kind: 'teams', name: 'SOC Teams', webhookUrl: sb.teamsWebhookUrl });
+      for (const kind of ['slack', 'teams'] as const) {
+        const txn = CHAT_TXN[kind];
+        const incidentId = (await api.post<{ id: number }>('/incidents', incidentBody(txn))).id;
+        const admin = await h.newPage();
+        await h.login(admin);
+        await admin.goto(`${h.server.url}/incidents/${incidentId}`);
+        await h.see(admin, txn);
+        await admin.getByRole('button', { name: 'Actions' }).click();
+        await admin.getByRole('menuitem', { name: 'Notify User' }).click();
+        const dialog = admin.getByRole('dialog', { name: 'Notify User' });
+        await dialog.getByRole('checkbox', { name: kind === 'slack' ? 'Slack: SOC Slack' : 'Teams: SOC Teams' }).check();
+        await dialog.getByRole('button', { name: 'Notify' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+        await h.see(admin, 'Validating with User');
+
+        const channel = await h.newPage();
+        const link = await chatLink(channel, kind, txn);
+        expect(link.startsWith(h.server.url)).toBe(true);
+        const user = await h.newPage();
+        await user.goto(link);
+        await h.see(user, 'Justify a data protection incident');
+        await user.getByRole('radio', { name: 'Others' }).check();
+        await user.getByLabel('Justification Reason').fill(`Answered from ${kind}.`);
+        await user.getByRole('button', { name: 'Submit' }).click();
+        await h.see(user, 'Your justification has been sent to the security team');
+
+        await admin.reload();
+        await h.see(admin, 'Received Justification Response');
+        await admin.getByTestId('responses-section').getByText(`Answered from ${kind}.`).first().waitFor();
+      }
     });
   },
   {
