@@ -82,7 +82,8 @@ describeE2E(
       const templates = page.getByRole('table', { name: 'Workflow Templates' });
       await templates.getByText('Auto Notify User and Escalate to Manager').waitFor();
       expect(await templates.getByRole('row').count()).toBe(10); // header + nine
-      await templates.getByRole('row').filter({ hasText: 'Auto Escalate' }).getByText('Needs a notification channel').first().waitFor();
+      await templates.getByRole('row').filter({ hasText: 'Auto Notify User and Close Incident' }).getByText('Not available yet').first().waitFor();
+      for (const key of ['auto_notify', 'auto_escalate']) expect(await page.getByTestId(`template-${key}`).getByText('Not available yet').count()).toBe(0);
       await page.getByRole('button', { name: 'Add New Workflow Definition from Auto Create Tickets' }).click();
 
       const form = page.getByRole('form', { name: 'Workflow Settings' });
@@ -213,6 +214,46 @@ describeE2E(
         .getByText(/is used by 1 mapping statement/)
         .first()
         .waitFor();
+    });
+
+    it('Auto Escalate and Auto Notify: their settings are saved from the form and reopen as saved', async () => {
+      const page = await h.newPage();
+      await h.login(page);
+      await h.navigate(page, 'Workflows');
+      await page.getByTestId('add-predefined-workflow').click();
+      await page.getByRole('menuitem', { name: 'Auto Escalate', exact: true }).click();
+      const form = page.getByRole('form', { name: 'Workflow Settings' });
+      await form.waitFor();
+      await form.getByRole('textbox', { name: 'Workflow Name', exact: true }).fill('Escalate to the desk');
+      await pick(page, form, 'Escalate To', 'Email');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.getByText('Enter the email address to escalate to.').waitFor();
+      await form.getByRole('textbox', { name: 'Email', exact: true }).fill('desk@corp.example');
+      await form.getByRole('textbox', { name: 'Note' }).fill('Please decide today.');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/\/workflows$/);
+      const saved = (await api.get<{ items: { id: number; name: string; settings: unknown }[] }>('/workflows')).items.find(
+        (x) => x.name === 'Escalate to the desk',
+      )!;
+      expect(saved.settings).toEqual({ escalate: { userType: 'email', email: 'desk@corp.example', note: 'Please decide today.' } });
+      await page.goto(`/workflows/${saved.id}/edit`);
+      await page.getByRole('form', { name: 'Workflow Settings' }).getByRole('textbox', { name: 'Email', exact: true }).waitFor();
+      expect(await page.getByRole('form', { name: 'Workflow Settings' }).getByRole('textbox', { name: 'Email', exact: true }).inputValue()).toBe(
+        'desk@corp.example',
+      );
+
+      await h.navigate(page, 'Workflows');
+      await page.getByTestId('add-predefined-workflow').click();
+      await page.getByRole('menuitem', { name: 'Auto Notify', exact: true }).click();
+      const notify = page.getByRole('form', { name: 'Workflow Settings' });
+      await notify.waitFor();
+      await page.getByTestId('steps-graphic').getByText('Notify User').first().waitFor();
+      await notify.getByRole('textbox', { name: 'Workflow Name', exact: true }).fill('Ask the user');
+      await notify.getByRole('textbox', { name: 'Note to user' }).fill('Tell us why.');
+      await notify.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/\/workflows$/);
+      const asked = (await api.get<{ items: { name: string; settings: unknown }[] }>('/workflows')).items.find((x) => x.name === 'Ask the user')!;
+      expect(asked.settings).toEqual({ notify: { note: 'Tell us why.' } });
     });
   },
   { env: { WFA_ALLOW_PRIVATE_TARGETS: 'true' } },

@@ -6,6 +6,7 @@ import { remediationInit, type RemediationTables } from './migrations.js';
 import type { AccountSettingsPort, NotificationsPort, TemplatesPort } from './ports.js';
 import { remediationRoutes } from './routes.js';
 import { RemediationService } from './service.js';
+import type { WorkflowRemediationHooks } from '../workflows/steps.js';
 
 type Deps = {
   db: Kysely<RemediationTables>;
@@ -14,6 +15,8 @@ type Deps = {
   notifications: NotificationsPort;
   notificationTemplates: TemplatesPort;
   accountSettings: AccountSettingsPort;
+  /** The workflow engine's Notify User and Escalate steps run this module's actions. */
+  workflows: { remediationHooks: Pick<WorkflowRemediationHooks, 'use'> };
 };
 
 /** Notify User, Escalate and the justification surveys (issue #12 items 3–4). */
@@ -21,10 +24,13 @@ export const remediationModule = defineModule({
   key: 'remediation',
   migrations: { '0900_remediation': remediationInit },
   tables: ['survey_links', 'survey_responses'],
-  create: (deps: Deps) =>
-    new RemediationService(
+  create: (deps: Deps) => {
+    const service = new RemediationService(
       { db: deps.db, config: deps.config, incidents: deps.incidents },
       { notifications: deps.notifications, templates: deps.notificationTemplates, accountSettings: deps.accountSettings },
-    ),
+    );
+    deps.workflows.remediationHooks.use(service);
+    return service;
+  },
   routes: remediationRoutes,
 });

@@ -46,7 +46,26 @@ export const closeSettings = z.strictObject({
   resolutionValue: nameText().trim().max(100).nullish(),
   falsePositive: z.boolean().default(false),
 });
-export const workflowSettings = z.strictObject({ ticketing: ticketingSettings.optional(), close: closeSettings.optional() });
+/** Auto Notify: the note in the justification survey's message. */
+export const notifySettings = z.strictObject({ note: text().trim().max(2000, 'Note to user must be at most 2,000 characters.').optional() });
+/** Auto Escalate: to the user's manager (User Attributes), one of Setup > Approvers, or an address. */
+export const escalateSettings = z.strictObject({
+  userType: z.enum(['manager', 'approver', 'email']),
+  approverId: bodyId().optional(),
+  email: text()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .pipe(z.email({ message: 'Enter a valid email address.' }))
+    .optional(),
+  note: text().trim().max(2000, 'Note must be at most 2,000 characters.').optional(),
+});
+export const workflowSettings = z.strictObject({
+  ticketing: ticketingSettings.optional(),
+  close: closeSettings.optional(),
+  notify: notifySettings.optional(),
+  escalate: escalateSettings.optional(),
+});
 export type WorkflowSettings = z.infer<typeof workflowSettings>;
 
 export const createWorkflowBody = z.strictObject({ template: z.enum(TEMPLATE_KEYS), name, description, settings: workflowSettings });

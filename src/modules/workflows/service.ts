@@ -33,7 +33,7 @@ import type {
   WorkflowSettings,
   WorkflowView,
 } from './schemas.js';
-import { closeIncidentStep, createTicketStep, stepSpec, waitStep, type StepSpec } from './steps.js';
+import { closeIncidentStep, createTicketStep, escalateStep, notifyUserStep, stepSpec, waitStep, WorkflowRemediationHooks, type StepSpec } from './steps.js';
 import { WorkflowsStore, type WorkflowRecord } from './store.js';
 import { TEMPLATES, templateOf, type TemplateKey } from './templates.js';
 
@@ -77,6 +77,8 @@ const STEP_LABEL: Record<string, string> = { create_ticket: 'Create ticket', clo
 export class WorkflowsService {
   readonly store: WorkflowsStore;
   readonly engine: WorkflowEngine;
+  /** Where the remediation module hands over Notify User and Escalate for the steps of those names. */
+  readonly remediationHooks = new WorkflowRemediationHooks();
 
   constructor(private readonly deps: WorkflowsDeps) {
     this.store = new WorkflowsStore(deps.db);
@@ -87,7 +89,13 @@ export class WorkflowsService {
         incidents: { detail: deps.incidents.detail.bind(deps.incidents), recordEvent: (...a) => deps.incidents.ticketHooks.recordEvent(...a) },
       },
       this.store,
-      { create_ticket: createTicketStep(deps.tickets), close_incident: closeIncidentStep(deps.incidents), wait: waitStep },
+      {
+        create_ticket: createTicketStep(deps.tickets),
+        close_incident: closeIncidentStep(deps.incidents),
+        wait: waitStep,
+        notify_user: notifyUserStep(this.remediationHooks),
+        escalate: escalateStep(this.remediationHooks),
+      },
       (orgId) => this.compiled(orgId),
     );
     deps.incidents.ingestHooks.onIngested((exec, orgId, ids) => this.engine.onIngested(exec, orgId, ids));
@@ -142,6 +150,24 @@ export class WorkflowsService {
   private async stepsFor(orgId: number, template: TemplateKey, s: WorkflowSettings): Promise<StepSpec[]> {
     const t = templateOf(template)!;
     if (t.unavailableReason) throw field('template', `${t.name} cannot be used yet. ${t.unavailableReason}`);
+    if (template === 'auto_notify' || template === 'auto_escalate') {
+      if (s.ticketing) throw field('settings.ticketing', `${t.name} creates no ticket; leave the Ticketing Configuration out.`);
+      if (s.close) throw field('settings.close', `${t.name} has no close step; leave the close fields out.`);
+      if (template === 'auto_notify') {
+        if (s.escalate) throw field('settings.escalate', `${t.name} does not escalate; leave the Escalation Configuration out.`);
+        return [{ kind: 'notify_user', note: s.notify?.note || undefined }];
+      }
+      if (s.notify) throw field('settings.notify', `${t.name} does not notify the user; leave the Notification Configuration out.`);
+      const e = s.escalate;
+      if (!e) throw field('settings.escalate', `${t.name} needs an Escalation Configuration: escalate to the Manager, an Approver or an Email.`);
+      if (e.userType === 'approver' && !e.approverId) throw field('settings.escalate.approverId', 'pick the Approver to escalate to (Setup > Approvers).');
+      if (e.userType === 'email' && !e.email) throw field('settings.escalate.email', 'enter the email address to escalate to.');
+      if (e.userType !== 'approver' && e.approverId) throw field('settings.escalate.approverId', 'an approver is only for Escalate To: Approver.');
+      if (e.userType !== 'email' && e.email) throw field('settings.escalate.email', 'an email address is only for Escalate To: Email.');
+      return [{ kind: 'escalate', userType: e.userType, approverId: e.approverId, email: e.email, note: e.note || undefined }];
+    }
+    if (s.notify || s.escalate)
+      throw field(s.notify ? 'settings.notify' : 'settings.escalate', `${t.name} neither notifies nor escalates; leave those settings out.`);
     if (template === 'auto_create_tickets') {
       if (s.close) throw field('settings.close', `${t.name} has no close step; leave the close fields out.`);
       if (!s.ticketing)
@@ -529,6 +555,9 @@ export class WorkflowsService {
   private async describe(orgId: number, s: StepSpec): Promise<string> {
     if (s.kind === 'wait') return `Wait ${s.seconds} seconds`;
     if (s.kind === 'close_incident') return `Close the incident${s.falsePositive ? ' as a false positive' : ''}${s.notes ? ` with notes "${s.notes}"` : ''}`;
+    if (s.kind === 'notify_user') return "Send the justification survey to the incident's user";
+    if (s.kind === 'escalate')
+      return `Send the escalation survey to ${s.userType === 'manager' ? "the user's manager (User Attributes)" : s.userType === 'approver' ? `approver ${s.approverId}` : s.email}`;
     const i = await this.deps.integrations.summary(orgId, s.integrationId);
     const u = await this.deps.integrationUsers.getAssignee(orgId, s.integrationUserId);
     const project = s.projectId && i ? (await this.deps.integrations.projects(orgId, i.id)).find((p) => p.id === s.projectId) : undefined;

@@ -26,6 +26,14 @@ export const stepSpec = z.discriminatedUnion('kind', [
     resolutionValue: z.string().max(100).nullish(),
     falsePositive: z.boolean(),
   }),
+  z.strictObject({ kind: z.literal('notify_user'), note: z.string().max(2000).optional() }),
+  z.strictObject({
+    kind: z.literal('escalate'),
+    userType: z.enum(['manager', 'approver', 'email']),
+    approverId: id.optional(),
+    email: z.string().max(254).optional(),
+    note: z.string().max(2000).optional(),
+  }),
   z.strictObject({
     kind: z.literal('wait'),
     seconds: z
@@ -142,3 +150,69 @@ export const waitStep: StepRunner<Extract<StepSpec, { kind: 'wait' }>> = {
   kind: 'wait',
   run: async (spec) => ({ detail: `Next step held back ${spec.seconds} seconds`, delayNextMs: spec.seconds * 1000 }),
 };
+
+/**
+ * Notify User and Escalate as steps. They belong to the remediation module, which is built after
+ * this one (it needs notifications, templates and account settings): it hands its two actions over
+ * here once built, and until then (or on a server without it) these steps stop with that reason.
+ */
+export type RemediationSteps = {
+  notifyUser(actor: Principal, incidentId: number, body: { note?: string }, opts: { reuseOpen?: boolean }): Promise<{ request: { recipient: string } }>;
+  escalate(
+    actor: Principal,
+    incidentId: number,
+    body: { userType: 'manager' | 'approver' | 'email'; approverId?: number; email?: string; note?: string },
+    opts: { reuseOpen?: boolean },
+  ): Promise<{ request: { recipient: string } }>;
+};
+
+export class WorkflowRemediationHooks {
+  private steps: RemediationSteps | null = null;
+
+  use(steps: RemediationSteps): void {
+    this.steps = steps;
+  }
+
+  get(): RemediationSteps {
+    if (!this.steps) throw new PermanentStepError('Notify User and Escalate are not available on this server.');
+    return this.steps;
+  }
+}
+
+/** A survey already open for the incident is the step's goal reached (ours from an attempt cut short, or an admin's). */
+function alreadyWaiting(err: unknown): StepResult | null {
+  return err instanceof AppError && err.statusCode === 409 && /already waits for/.test(err.message) ? { detail: err.message } : null;
+}
+
+/** Notify User: the justification survey to the incident's user, as "System"; a resumed attempt reuses its open link. */
+export function notifyUserStep(hooks: WorkflowRemediationHooks): StepRunner<Extract<StepSpec, { kind: 'notify_user' }>> {
+  return {
+    kind: 'notify_user',
+    async run(spec, ctx) {
+      try {
+        const r = await hooks.get().notifyUser(ctx.actor, ctx.incidentId, { note: spec.note || `Sent by workflow ${ctx.workflowName}.` }, { reuseOpen: true });
+        return { detail: `Justification survey sent to ${r.request.recipient}` };
+      } catch (err) {
+        return alreadyWaiting(err) ?? permanentIfRefused(err);
+      }
+    },
+  };
+}
+
+/** Escalate: the escalation survey to the user's manager, an approver or an address, as "System". */
+export function escalateStep(hooks: WorkflowRemediationHooks): StepRunner<Extract<StepSpec, { kind: 'escalate' }>> {
+  return {
+    kind: 'escalate',
+    async run(spec, ctx) {
+      try {
+        const { kind: _kind, ...body } = spec;
+        const r = await hooks
+          .get()
+          .escalate(ctx.actor, ctx.incidentId, { ...body, note: spec.note || `Escalated by workflow ${ctx.workflowName}.` }, { reuseOpen: true });
+        return { detail: `Escalation survey sent to ${r.request.recipient}` };
+      } catch (err) {
+        return alreadyWaiting(err) ?? permanentIfRefused(err);
+      }
+    },
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * The pre-defined workflows (Workflows > Workflow Templates). A template fixes the steps; a
- * workflow made from it supplies their settings. Templates whose steps notify or escalate are
- * listed but cannot be used until a notification channel (Email, Slack, Teams) exists.
+ * workflow made from it supplies their settings. Templates that act on the user's answer (notify,
+ * then close or escalate) are listed but cannot be used until a Wait for Response step exists.
  */
 export const TEMPLATE_KEYS = [
   'auto_close_with_resolution_label',
@@ -16,7 +16,7 @@ export const TEMPLATE_KEYS = [
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
-/** Step kinds drawn on the Workflow Settings page; only the first three run today. */
+/** Step kinds drawn on the Workflow Settings page. */
 export type StepKindName = 'create_ticket' | 'close_incident' | 'wait' | 'notify_user' | 'escalate';
 
 export type Template = {
@@ -28,7 +28,7 @@ export type Template = {
   unavailableReason: string | null;
 };
 
-const NEEDS_CHANNEL = 'Needs a notification channel (Email, Slack or Teams), which is not available yet.';
+const NEEDS_RESPONSE_STEP = 'Needs the Wait for Response step (act on the user’s answer or its absence), which is not available yet.';
 
 export const TEMPLATES: readonly Template[] = [
   {
@@ -57,42 +57,42 @@ export const TEMPLATES: readonly Template[] = [
     name: 'Auto Escalate',
     description: "Escalates the incident to the user's manager or an approver.",
     steps: ['escalate'],
-    unavailableReason: NEEDS_CHANNEL,
+    unavailableReason: null,
   },
   {
     key: 'auto_notify',
     name: 'Auto Notify',
     description: 'Notifies the user who caused the incident.',
     steps: ['notify_user'],
-    unavailableReason: NEEDS_CHANNEL,
+    unavailableReason: null,
   },
   {
     key: 'auto_notify_user_and_close',
     name: 'Auto Notify User and Close Incident',
     description: 'Notifies the user, waits for a response, then closes the incident.',
     steps: ['notify_user', 'wait', 'close_incident'],
-    unavailableReason: NEEDS_CHANNEL,
+    unavailableReason: NEEDS_RESPONSE_STEP,
   },
   {
     key: 'auto_notify_user_and_concurrently_escalate',
     name: 'Auto Notify User and Concurrently Escalate',
     description: 'Notifies the user and escalates at the same time.',
     steps: ['notify_user', 'escalate'],
-    unavailableReason: NEEDS_CHANNEL,
+    unavailableReason: NEEDS_RESPONSE_STEP,
   },
   {
     key: 'auto_notify_user_and_escalate',
     name: 'Auto Notify User and Escalate',
     description: 'Notifies the user, waits for a response, then escalates to an approver.',
     steps: ['notify_user', 'wait', 'escalate'],
-    unavailableReason: NEEDS_CHANNEL,
+    unavailableReason: NEEDS_RESPONSE_STEP,
   },
   {
     key: 'auto_notify_user_and_escalate_to_manager',
     name: 'Auto Notify User and Escalate to Manager',
     description: "Notifies the user, waits for a response, then escalates to the user's manager.",
     steps: ['notify_user', 'wait', 'escalate'],
-    unavailableReason: NEEDS_CHANNEL,
+    unavailableReason: NEEDS_RESPONSE_STEP,
   },
 ];
 

@@ -6,6 +6,7 @@ import { ErrorState, Loading, PageHeader, errorMessage } from '../../components/
 import { FormButtons, FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors } from '../../components/table';
+import { useApprovers } from '../account-settings/api';
 import { useLabels } from '../labels/api';
 import { StepsGraphic } from './StepsGraphic';
 import { useSaveWorkflow, useTemplates, useTicketingOptions, useWorkflow, type CreateWorkflowBody, type WorkflowSettings } from './api';
@@ -21,6 +22,11 @@ type Form = {
   resolutionLabelId: string | null;
   resolutionValue: string | null;
   falsePositive: boolean;
+  /** Auto Notify / Auto Escalate: the note in the survey's message. */
+  surveyNote: string;
+  escalateTo: 'manager' | 'approver' | 'email';
+  approverId: string | null;
+  escalateEmail: string;
 };
 const EMPTY: Form = {
   name: '',
@@ -33,6 +39,10 @@ const EMPTY: Form = {
   resolutionLabelId: null,
   resolutionValue: null,
   falsePositive: false,
+  surveyNote: '',
+  escalateTo: 'manager',
+  approverId: null,
+  escalateEmail: '',
 };
 
 /**
@@ -51,6 +61,8 @@ export function WorkflowSettingsPage() {
   const template = templates.data?.items.find((t) => t.key === templateKey);
   const tickets = templateKey === 'auto_create_tickets';
   const closes = templateKey === 'auto_close' || templateKey === 'auto_close_with_resolution_label';
+  const notifies = templateKey === 'auto_notify';
+  const escalates = templateKey === 'auto_escalate';
   const options = useTicketingOptions(tickets);
   const labels = useLabels({ enabled: closes });
   const [f, setF] = useState<Form>(EMPTY);
@@ -73,6 +85,10 @@ export function WorkflowSettingsPage() {
       resolutionLabelId: w.settings.close?.resolutionLabelId ? String(w.settings.close.resolutionLabelId) : null,
       resolutionValue: w.settings.close?.resolutionValue ?? null,
       falsePositive: w.settings.close?.falsePositive ?? false,
+      surveyNote: w.settings.notify?.note ?? w.settings.escalate?.note ?? '',
+      escalateTo: w.settings.escalate?.userType ?? 'manager',
+      approverId: w.settings.escalate?.approverId ? String(w.settings.escalate.approverId) : null,
+      escalateEmail: w.settings.escalate?.email ?? '',
     });
   }, [existing.data, options.data]);
 
@@ -81,6 +97,16 @@ export function WorkflowSettingsPage() {
   const label = labels.data?.items.find((l) => String(l.id) === f.resolutionLabelId);
 
   const settings = useMemo((): WorkflowSettings => {
+    if (notifies) return { notify: { note: f.surveyNote.trim() || undefined } };
+    if (escalates)
+      return {
+        escalate: {
+          userType: f.escalateTo,
+          approverId: f.escalateTo === 'approver' && f.approverId ? Number(f.approverId) : undefined,
+          email: f.escalateTo === 'email' ? f.escalateEmail.trim() || undefined : undefined,
+          note: f.surveyNote.trim() || undefined,
+        },
+      };
     if (tickets)
       return {
         ticketing: {
@@ -97,7 +123,7 @@ export function WorkflowSettingsPage() {
         falsePositive: f.falsePositive,
       },
     };
-  }, [tickets, f, integration]);
+  }, [tickets, notifies, escalates, f, integration]);
 
   const save = useSaveWorkflow(id, {
     onSuccess: (w) => {
@@ -124,6 +150,8 @@ export function WorkflowSettingsPage() {
     }
     if (templateKey === 'auto_close_with_resolution_label' && !f.resolutionLabelId)
       errs['settings.close.resolutionLabelId'] = 'Pick the Resolution Label Name.';
+    if (escalates && f.escalateTo === 'approver' && !f.approverId) errs['settings.escalate.approverId'] = 'Pick the Approver.';
+    if (escalates && f.escalateTo === 'email' && !f.escalateEmail.trim()) errs['settings.escalate.email'] = 'Enter the email address to escalate to.';
     setErrors(errs);
     if (!Object.keys(errs).length)
       save.mutate({ template: templateKey as CreateWorkflowBody['template'], name: f.name.trim(), description: f.description.trim() || null, settings });
@@ -268,6 +296,24 @@ export function WorkflowSettingsPage() {
                   </Stack>
                 </Paper>
               ) : null}
+              {notifies ? (
+                <Paper withBorder p="md">
+                  <Title order={3} size="h5" mb="sm">
+                    Notify User
+                  </Title>
+                  <Textarea
+                    label="Note to user"
+                    description="Added to the justification survey's message to the incident's user."
+                    value={f.surveyNote}
+                    onChange={(e) => set('surveyNote', e.currentTarget.value)}
+                    error={err('settings.notify.note')}
+                    autosize
+                    minRows={2}
+                    disabled={!canEdit}
+                  />
+                </Paper>
+              ) : null}
+              {escalates ? <EscalateFields f={f} set={set} err={err} disabled={!canEdit} /> : null}
               {canEdit ? (
                 <FormButtons
                   submitLabel={id ? 'Update' : 'Save'}
@@ -285,5 +331,78 @@ export function WorkflowSettingsPage() {
         </Grid.Col>
       </Grid>
     </>
+  );
+}
+
+/** Auto Escalate's fields; the approvers are read only when this template is edited. */
+function EscalateFields({
+  f,
+  set,
+  err,
+  disabled,
+}: {
+  f: Form;
+  set: <K extends keyof Form>(k: K, v: Form[K]) => void;
+  err: (k: string) => string | undefined;
+  disabled: boolean;
+}) {
+  const approvers = useApprovers({ page: 1, pageSize: 100, search: '' });
+  return (
+    <Paper withBorder p="md">
+      <Title order={3} size="h5" mb="sm">
+        Escalate
+      </Title>
+      <Stack>
+        <Select
+          label="Escalate To"
+          required
+          allowDeselect={false}
+          data={[
+            { value: 'manager', label: "Manager (the user's manager from User Attributes)" },
+            { value: 'approver', label: 'Approver (Setup > Approvers)' },
+            { value: 'email', label: 'Email' },
+          ]}
+          value={f.escalateTo}
+          onChange={(v) => set('escalateTo', (v ?? 'manager') as Form['escalateTo'])}
+          disabled={disabled}
+        />
+        {f.escalateTo === 'approver' ? (
+          <Select
+            label="Approver"
+            required
+            searchable
+            data={(approvers.data?.items ?? []).map((a) => ({ value: String(a.id), label: `${a.name} (${a.email})` }))}
+            value={f.approverId}
+            onChange={(v) => set('approverId', v)}
+            error={err('settings.escalate.approverId') ?? (approvers.isError ? errorMessage(approvers.error) : undefined)}
+            placeholder={
+              approvers.isLoading ? 'Loading approvers…' : approvers.data?.items.length ? 'Pick an approver' : 'No approvers yet: add them in Setup > Approvers'
+            }
+            disabled={disabled}
+          />
+        ) : null}
+        {f.escalateTo === 'email' ? (
+          <TextInput
+            label="Email"
+            required
+            type="email"
+            value={f.escalateEmail}
+            onChange={(e) => set('escalateEmail', e.currentTarget.value)}
+            error={err('settings.escalate.email')}
+            disabled={disabled}
+          />
+        ) : null}
+        <Textarea
+          label="Note"
+          description="Added to the escalation survey's message."
+          value={f.surveyNote}
+          onChange={(e) => set('surveyNote', e.currentTarget.value)}
+          error={err('settings.escalate.note')}
+          autosize
+          minRows={2}
+          disabled={disabled}
+        />
+      </Stack>
+    </Paper>
   );
 }

@@ -8,7 +8,7 @@ import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/co
 import { STEP_LABELS } from './StepsGraphic';
 import { useTemplates, type TemplateView } from './api';
 
-/** Workflows > Workflow Templates: the nine pre-defined templates; the notify/escalate ones wait for a notification channel. */
+/** Workflows > Workflow Templates: the nine pre-defined templates; those that act on the user's answer wait for a Wait for Response step. */
 export function WorkflowTemplatesPage() {
   const { can } = useAuth();
   const canAdd = can('Workflows and Mappings', 'edit');
@@ -45,7 +45,7 @@ export function WorkflowTemplatesPage() {
                     {t.name}
                     {t.available ? null : (
                       <Badge ml="xs" color="gray" variant="light">
-                        Needs a notification channel
+                        Not available yet
                       </Badge>
                     )}
                   </Table.Td>

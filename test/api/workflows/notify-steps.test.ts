@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fullPermissions } from '../../../src/platform/permissions.js';
+import { systemPrincipal } from '../../../src/platform/principal.js';
+import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { executionsOf, incident, noWait, runJobs, setUp, startTestSandbox, type Sandbox, type World } from './helpers.js';
+
+/**
+ * Auto Notify and Auto Escalate: a newly ingested incident that their mapping matches gets the
+ * justification (or escalation) survey from "System", through the remediation module's own
+ * action, exactly once even when the step runs again.
+ */
+let t: TestApp;
+let sb: Sandbox;
+let w: World;
+
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  t = await createTestApp();
+  noWait(t);
+  w = await setUp(t, sb);
+});
+afterAll(async () => {
+  await t?.close();
+  await sb?.close();
+});
+
+async function ingestOne(over: Parameters<typeof incident>[0] = {}): Promise<number> {
+  const res = await t.ctx.incidents.ingestBatch(systemPrincipal(t.orgId, fullPermissions()), [incident(over)]);
+  return res.results[0]!.id!;
+}
+
+async function mapOnly(workflowId: number, department: string) {
+  const res = await w.admin.post('/api/v1/workflow-mappings', {
+    workflowId,
+    sourceDlpType: 'Any',
+    condition: { type: 'predicate', property: 'department', operation: 'EQUALS', value: department },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+}
+
+describe('workflow steps that notify and escalate', () => {
+  it('Auto Notify sends the justification survey to the incident’s user once, as System', async () => {
+    const created = await w.admin.post('/api/v1/workflows', {
+      template: 'auto_notify',
+      name: 'Ask the user',
+      settings: { notify: { note: 'Please explain this upload.' } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().steps).toEqual([{ kind: 'notify_user', note: 'Please explain this upload.' }]);
+    await mapOnly(created.json().id, 'Notify Dept');
+    const id = await ingestOne({ user: { name: 'Nora Notify', email: 'nora@corp.example', department: 'Notify Dept' } });
+    await runJobs(t, 3);
+
+    const view = (await w.admin.get(`/api/v1/incidents/${id}/remediation`)).json();
+    expect(view.requests).toHaveLength(1);
+    expect(view.requests[0]).toMatchObject({ purpose: 'justification', recipient: 'nora@corp.example' });
+    expect((await w.admin.get(`/api/v1/incidents/${id}`)).json().status).toBe('Validating with User');
+    const [exec] = await executionsOf(t, id);
+    expect(exec.status).toBe('completed');
+    const outcomes = await t.ctx.db.selectFrom('workflow_step_outcomes').selectAll().where('execution_id', '=', exec.id).execute();
+    expect(outcomes.map((o) => o.detail)).toEqual(['Justification survey sent to nora@corp.example']);
+
+    // The step delivered again (a worker that died after acting): the open survey is the step's result, not a second one.
+    const again = await t.ctx.remediation.notifyUser(systemPrincipal(t.orgId, fullPermissions()), id, {}, { reuseOpen: true });
+    expect(again.created).toBe(false);
+    expect((await w.admin.get(`/api/v1/incidents/${id}/remediation`)).json().requests).toHaveLength(1);
+  });
+
+  it('Auto Escalate sends the escalation survey to the address set, and refuses incomplete settings naming the field', async () => {
+    const missing = await w.admin.post('/api/v1/workflows', {
+      template: 'auto_escalate',
+      name: 'Escalate badly',
+      settings: { escalate: { userType: 'email' } },
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.message).toMatch(/email/);
+    const none = await w.admin.post('/api/v1/workflows', { template: 'auto_escalate', name: 'Escalate nothing', settings: {} });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.message).toMatch(/Escalation Configuration/);
+
+    const created = await w.admin.post('/api/v1/workflows', {
+      template: 'auto_escalate',
+      name: 'Escalate to the desk',
+      settings: { escalate: { userType: 'email', email: 'Desk@Corp.example' } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    await mapOnly(created.json().id, 'Escalate Dept');
+    const id = await ingestOne({ user: { name: 'Eli Escalate', email: 'eli@corp.example', department: 'Escalate Dept' } });
+    await runJobs(t, 3);
+    const view = (await w.admin.get(`/api/v1/incidents/${id}/remediation`)).json();
+    expect(view.requests).toHaveLength(1);
+    expect(view.requests[0]).toMatchObject({ purpose: 'escalation', recipient: 'desk@corp.example' });
+    expect((await w.admin.get(`/api/v1/incidents/${id}`)).json().status).toBe('Escalated');
+  });
+
+  it('the templates that act on the answer stay unavailable, saying why', async () => {
+    const templates = (await w.admin.get('/api/v1/workflow-templates')).json().items as { key: string; available: boolean; unavailableReason: string | null }[];
+    expect(templates.find((x) => x.key === 'auto_notify')!.available).toBe(true);
+    expect(templates.find((x) => x.key === 'auto_escalate')!.available).toBe(true);
+    const close = templates.find((x) => x.key === 'auto_notify_user_and_close')!;
+    expect(close.available).toBe(false);
+    expect(close.unavailableReason).toMatch(/Wait for Response/);
+  });
+});
