@@ -218,14 +218,14 @@ export class IncidentsStore {
     if (this.textSplit(spec)) {
       // PostgreSQL with a text filter: the rows that fit the text index and the (rare) longer ones
       // are read apart, each from its own index, and merged in the database's own order.
-      const both = idsWhere(true)
+      const fitting = idsWhere(true)
         .limit(limit + 1 + offset)
         .as('a');
-      const rest = idsWhere(false)
+      const longer = idsWhere(false)
         .limit(limit + 1 + offset)
         .as('b');
       const merged = this.db
-        .selectFrom(this.db.selectFrom(both).selectAll().unionAll(this.db.selectFrom(rest).selectAll()).as('u'))
+        .selectFrom(this.db.selectFrom(fitting).selectAll().unionAll(this.db.selectFrom(longer).selectAll()).as('u'))
         .select('u.id')
         .orderBy('u.k', dir)
         .orderBy('u.id', dir)
