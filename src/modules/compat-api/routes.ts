@@ -86,15 +86,15 @@ export function compatRoutes(service: CompatApiService): FastifyPluginAsync {
     });
 
     app.post('/dlp/v1/incidents/search', { config: view('medium'), schema: HIDDEN }, async (req, reply) => {
-      const res = await service.search(principalOf(req).orgId, parse(filterBody, req.body, 'body'), parse(pagingQuery, req.query, 'query'));
+      const res = await service.search(principalOf(req), parse(filterBody, req.body, 'body'), parse(pagingQuery, req.query, 'query'));
       return sendList(reply, res.cursor, 'incidents', res.items);
     });
     app.get('/dlp/v1/incidents/transactions/:transactionId', { config: view('light'), schema: HIDDEN }, async (req, reply) => {
       const { transactionId } = req.params as { transactionId: string };
-      const res = await service.byTransaction(principalOf(req).orgId, transactionId, parse(pagingQuery, req.query, 'query'));
+      const res = await service.byTransaction(principalOf(req), transactionId, parse(pagingQuery, req.query, 'query'));
       return sendList(reply, res.cursor, 'incidents', res.items);
     });
-    app.get('/dlp/v1/incidents/:id', { config: view('light'), schema: HIDDEN }, async (req) => service.incident(principalOf(req).orgId, idOf(req)));
+    app.get('/dlp/v1/incidents/:id', { config: view('light'), schema: HIDDEN }, async (req) => service.incident(principalOf(req), idOf(req)));
     app.delete('/dlp/v1/incidents/:id', { config: { compat: { permission: ['Incidents', 'delete'], budget: 'light' } }, schema: HIDDEN }, async (req) => {
       await service.remove(principalOf(req), idOf(req));
       return {};

@@ -1,6 +1,7 @@
 import { badRequest, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/service.js';
+import { maskListItem } from '../incidents/privacy.js';
 import type { IncidentsService, ListedIncident } from '../incidents/service.js';
 import type { LabelsService } from '../labels/service.js';
 import type { TicketsService } from '../tickets/service.js';
@@ -13,7 +14,7 @@ import { upperSnake, wireChangeHistory, wireIncident, wireTicket } from './wire.
 
 export type CompatDeps = {
   tokens: CompatTokens;
-  incidents: Pick<IncidentsService, 'pageAt' | 'detail' | 'events' | 'delete' | 'close' | 'addNotes' | 'setLabels'>;
+  incidents: Pick<IncidentsService, 'pageAt' | 'detail' | 'events' | 'delete' | 'close' | 'addNotes' | 'setLabels' | 'privacyHooks'>;
   tickets: Pick<TicketsService, 'forIncident'>;
   labels: Pick<LabelsService, 'list'>;
   audit: Pick<AuditService, 'list' | 'facets'>;
@@ -69,31 +70,37 @@ export class CompatApiService {
     return this.deps.demo;
   }
 
-  private async wire(orgId: number, items: ListedIncident[]): Promise<WireIncident[]> {
-    // Full ticket rows only for incidents that have tickets (most have none).
-    const tickets = await Promise.all(items.map((i) => (i.tickets.length ? this.deps.tickets.forIncident(orgId, i.id) : Promise.resolve([]))));
-    return items.map((i, n) => wireIncident(i, tickets[n]));
+  /** The vendor's incident shape, with what the org's privacy settings hide from this caller masked as in the web app. */
+  private async wire(viewer: Principal, items: ListedIncident[]): Promise<WireIncident[]> {
+    const orgId = viewer.orgId;
+    const [hidden, tickets] = await Promise.all([
+      this.deps.incidents.privacyHooks.hiddenFor(viewer),
+      // Full ticket rows only for incidents that have tickets (most have none).
+      Promise.all(items.map((i) => (i.tickets.length ? this.deps.tickets.forIncident(orgId, i.id) : Promise.resolve([])))),
+    ]);
+    return items.map((i, n) => wireIncident(maskListItem(i, hidden), tickets[n]));
   }
 
-  async incident(orgId: number, id: number): Promise<WireIncident> {
-    const d = await this.deps.incidents.detail(orgId, id);
-    return (await this.wire(orgId, [d]))[0];
+  async incident(viewer: Principal, id: number): Promise<WireIncident> {
+    const d = await this.deps.incidents.detail(viewer.orgId, id);
+    return (await this.wire(viewer, [d]))[0];
   }
 
-  async search(orgId: number, body: FilterBody, paging: Paging) {
+  async search(viewer: Principal, body: FilterBody, paging: Paging) {
+    const orgId = viewer.orgId;
     const { filters, none } = await toSearch(body, () => this.deps.labels.list(orgId));
     const pageSize = pageSizeOf(paging);
     const at = paging.pageId ? readPageId(paging.pageId) : { page: paging.page ?? 0, cursor: null };
     if (none) return { cursor: cursorOf(at.page, pageSize, 0, 0, ''), items: [] };
     const res = await this.deps.incidents.pageAt(orgId, filters, pageSize, at.cursor ? { cursor: at.cursor } : { offset: at.page * pageSize });
-    const items = await this.wire(orgId, res.items);
+    const items = await this.wire(viewer, res.items);
     const next = res.nextCursor ? `${at.page + 1}.${res.nextCursor}` : '';
     return { cursor: cursorOf(at.page, pageSize, items.length, res.total, next), items };
   }
 
   /** The incidents of one transaction id; 404 when the org has none (a duplicate's transaction answers its parent, as the list does). */
-  async byTransaction(orgId: number, transactionId: string, paging: Paging) {
-    const res = await this.search(orgId, { fields: [{ name: 'transactionId', value: [transactionId] }] }, paging);
+  async byTransaction(viewer: Principal, transactionId: string, paging: Paging) {
+    const res = await this.search(viewer, { fields: [{ name: 'transactionId', value: [transactionId] }] }, paging);
     if (!res.cursor.totalElements) throw notFound('Transaction');
     return res;
   }
@@ -131,7 +138,7 @@ export class CompatApiService {
     const current = await this.deps.incidents.detail(actor.orgId, id);
     if (current.status === 'Resolved') {
       if (body.notes) await this.deps.incidents.addNotes(actor, id, body.notes);
-      return this.incident(actor.orgId, id);
+      return this.incident(actor, id);
     }
     const labelKey = body.resolutionLabel?.key;
     const labelId = labelKey ? await this.labelId(actor.orgId, labelKey, 'resolutionLabel.key') : undefined;
@@ -141,13 +148,13 @@ export class CompatApiService {
       resolutionValue: labelId ? (body.resolutionLabel?.value ?? null) : null,
       falsePositive: code === 'FALSE_POSITIVE',
     });
-    return this.incident(actor.orgId, id);
+    return this.incident(actor, id);
   }
 
   async notes(actor: Principal, id: number, notes: string | undefined) {
     if (!notes) throw badRequest('notes: write the note text (at most 4000 characters).');
     await this.deps.incidents.addNotes(actor, id, notes);
-    return this.incident(actor.orgId, id);
+    return this.incident(actor, id);
   }
 
   /** Adds the labels (existing ones stay), each a label of Setup > Labels by name with one of its values. */
@@ -156,7 +163,7 @@ export class CompatApiService {
     const picks = [];
     for (const [n, l] of labels.entries()) picks.push({ labelId: await this.labelId(actor.orgId, l.key, `labels.${n}.key`), value: l.value ?? null });
     await this.deps.incidents.setLabels(actor, id, picks, 'add');
-    return this.incident(actor.orgId, id);
+    return this.incident(actor, id);
   }
 
   private async labelId(orgId: number, name: string, field: string): Promise<number> {

@@ -82,3 +82,43 @@ describe('compatible API: role permissions and per-key rate limits', () => {
     }
   });
 });
+
+describe('compatible API: privacy settings', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('masks the attributes Account Settings obfuscate, in get, search and after an action, as the web app does', async () => {
+    const [id] = await seed(t, [
+      incident({
+        user: { name: 'Jane Doe', email: 'jane@corp.example', clientIp: '10.0.0.5', manager: { name: 'Mark Boss', email: 'mark@corp.example' } },
+        sourceType: 'Email',
+        recipients: { triggered: ['out@else.example'], external: ['out@else.example'] },
+      }),
+    ]);
+    const s = await t.login(t.admin.email);
+    const { updatedAt: _u, updatedBy: _b, choices: _c, ...current } = (await s.get('/api/v1/account-settings')).json();
+    const put = await s.put('/api/v1/account-settings', {
+      ...current,
+      privacy: { obfuscatedAttributes: ['userEmail', 'managerName', 'clientIp', 'recipientEmail'] },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+
+    const analyst = await compatClient(t, { Incidents: 'edit' });
+    const got = conform(wire.incident, await analyst.call('GET', `/dlp/v1/incidents/${id}`));
+    const listed = conform(wire.incidentList, await analyst.call('POST', '/dlp/v1/incidents/search', {})).incidents!.find((i) => i.internalId === String(id))!;
+    const acted = conform(wire.incident, await analyst.call('POST', `/dlp/v1/incidents/${id}/notes`, { notes: 'looked' }));
+    for (const view of [got, listed, acted]) {
+      expect(view.userInfo).toMatchObject({ name: 'Jane Doe', email: '••••', clientIP: '••••', managerInfo: { name: '••••', email: 'mark@corp.example' } });
+      expect(view.networkInfo?.source).toBe('••••');
+      expect(JSON.stringify(view)).not.toContain('jane@corp.example');
+      expect(JSON.stringify(view)).not.toContain('out@else.example');
+    }
+
+    // A key whose role may edit Account Settings sees the real values, as an admin in the web app does.
+    const owner = await compatClient(t);
+    expect(conform(wire.incident, await owner.call('GET', `/dlp/v1/incidents/${id}`)).userInfo).toMatchObject({ email: 'jane@corp.example' });
+  });
+});
