@@ -128,6 +128,15 @@ describeE2E(
         `/incidents/counts?from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`,
       );
       expect(counts.counts.responseAvailable).toBe(1);
+
+      // The Incidents list offers the answer as the Justification Reason and Note columns.
+      await admin.goto(`${h.server.url}/incidents`);
+      await admin.getByRole('button', { name: 'Modify the table and its columns' }).click();
+      for (const label of ['Justification Reason', 'Justification Note']) await admin.getByRole('checkbox', { name: label, exact: true }).check();
+      await admin.keyboard.press('Escape');
+      await admin.getByRole('columnheader', { name: 'Justification Note' }).waitFor();
+      await admin.getByRole('cell', { name: 'Sample data for a test, not real cards.', exact: true }).first().waitFor();
+      await admin.getByRole('cell', { name: 'False Positive', exact: true }).first().waitFor();
     });
 
     it('the same through Slack and Teams: the survey link in each channel leads to the answer on the incident', async () => {

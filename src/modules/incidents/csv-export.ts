@@ -31,6 +31,8 @@ export const CSV_COLUMNS: [string, (i: IncidentListItem) => unknown][] = [
   ['Labels', (i) => i.labels.map((l) => (l.value ? `${l.name}: ${l.value}` : l.name)).join('; ')],
   ['Duplicate Count', (i) => i.duplicateCount],
   ['Resolution Date', (i) => i.resolutionDate],
+  ['Justification Reason', (i) => i.justification?.reason ?? ''],
+  ['Justification Note', (i) => i.justification?.note ?? ''],
 ];
 
 /**

@@ -4,6 +4,7 @@ import type { Exec } from '../../platform/db/exec.js';
 import { decodeKeyset, encodeKeyset, pageCursors, type CursorKey } from '../../platform/http/cursor.js';
 import { badRequest, notFound } from '../../platform/http/errors.js';
 import type { AdminsService } from '../admins/service.js';
+import type { IncidentJustificationHooks } from './justification-hooks.js';
 import type { IncidentTicketHooks } from './ticket-hooks.js';
 import type { LabelsService } from '../labels/service.js';
 import { PRIORITY_RANK, SEVERITY_RANK, eventView, listItem } from './incident-view.js';
@@ -79,6 +80,7 @@ export class IncidentQueries {
     private readonly labels: Pick<LabelsService, 'list'>,
     private readonly admins: Pick<AdminsService, 'withPermission'>,
     private readonly ticketHooks: Pick<IncidentTicketHooks, 'ticketSummaries'>,
+    private readonly justificationHooks: Pick<IncidentJustificationHooks, 'justifications'>,
     private readonly cursorKey: CursorKey,
   ) {}
 
@@ -109,15 +111,20 @@ export class IncidentQueries {
     return spec;
   }
 
-  /** Listed incidents with their labels and their tickets' summary. */
+  /** Listed incidents with their labels, their tickets' summary and the user's justification. */
   async items(orgId: number, rows: (IncidentListRecord & { details?: string })[], exec: Exec<DB> = this.db): Promise<IncidentListItem[]> {
     const ids = rows.map((r) => r.id);
-    const [labels, tickets] = await Promise.all([this.store.labelsOf(orgId, ids, exec), this.ticketHooks.ticketSummaries(orgId, ids, exec)]);
+    const [labels, tickets, justifications] = await Promise.all([
+      this.store.labelsOf(orgId, ids, exec),
+      this.ticketHooks.ticketSummaries(orgId, ids, exec),
+      this.justificationHooks.justifications(orgId, ids, exec),
+    ]);
     const by = new Map<number, IncidentLabel[]>();
     for (const l of labels) by.set(l.incident_id, [...(by.get(l.incident_id) ?? []), { labelId: l.label_id, name: l.label_name, value: l.value || null }]);
     return rows.map((r) => ({
       ...listItem(r, by.get(r.id) ?? []),
       tickets: tickets.get(r.id) ?? [],
+      justification: justifications.get(r.id) ?? null,
       ...(r.details ? { details: JSON.parse(r.details) as IncidentDetail['details'] } : {}),
     }));
   }

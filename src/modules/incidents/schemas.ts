@@ -181,6 +181,15 @@ export const incidentDetails = z.object({
   saas: z.record(z.string(), z.unknown()).optional(),
 });
 
+export const incidentJustification = z.object({
+  /** Justification Type picked in the survey: False Positive, Manager Approved or Others. */
+  reason: z.string(),
+  /** The user's own words (Justification Reason in the survey). */
+  note: z.string().nullable(),
+  respondedAt: z.string(),
+});
+export type IncidentJustification = z.infer<typeof incidentJustification>;
+
 export const incidentListItem = z.object({
   id: z.number(),
   transactionId: z.string(),
@@ -212,6 +221,8 @@ export const incidentListItem = z.object({
   resolutionDate: z.string().nullable(),
   /** The incident's tickets, newest first (one per integration at a time). */
   tickets: z.array(incidentTicketSummary),
+  /** The user's latest answer to Notify User's survey (Justification Reason and Note columns); null before one. */
+  justification: incidentJustification.nullable(),
   /** Only with `withDetails=true`: for the columns read from the ingested details (Client IP, File MD5…). */
   details: incidentDetails.optional(),
 });

@@ -22,6 +22,7 @@ import type {
   ListQuery,
 } from './schemas.js';
 import { IncidentsStore } from './store.js';
+import { IncidentJustificationHooks } from './justification-hooks.js';
 import { IncidentTicketHooks } from './ticket-hooks.js';
 import { IncidentRemediationHooks } from './remediation-hooks.js';
 import { IncidentPrivacyHooks, maskListItem, type ObfuscatableAttribute } from './privacy.js';
@@ -45,6 +46,8 @@ export class IncidentsService {
   readonly ingestHooks = new IncidentIngestHooks();
   /** What the remediation module does to incidents (Notify User, Escalate, survey answers), in its transaction. */
   readonly remediationHooks: IncidentRemediationHooks;
+  /** What each user answered to Notify User's survey, for the list (set by the Remediation module). */
+  readonly justificationHooks = new IncidentJustificationHooks();
   /** Which attributes each caller sees obfuscated (set by the Account Settings module). */
   readonly privacyHooks = new IncidentPrivacyHooks();
   /** Resolutions and ticket changes, told in their transaction to whoever follows them (event webhooks). */
@@ -65,7 +68,7 @@ export class IncidentsService {
     this.ticketHooks = new IncidentTicketHooks(this.store, this.changeHooks);
     this.remediationHooks = new IncidentRemediationHooks(this.store);
     this.ingest = new IncidentIngest(db, this.store, this.ingestHooks);
-    this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, cursorKey);
+    this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, this.justificationHooks, cursorKey);
     this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels, this.changeHooks);
   }
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { IncidentDetail } from '../incidents/schemas.js';
 import type { IncidentRemediationHooks } from '../incidents/remediation-hooks.js';
+import type { IncidentJustificationHooks } from '../incidents/justification-hooks.js';
 import type { IncidentPrivacyHooks } from '../incidents/privacy.js';
 import type { RemediationTables } from './migrations.js';
 import type { TemplateIncident } from './ports.js';
@@ -12,6 +13,8 @@ export type RemediationIncidents = {
   remediationHooks: IncidentRemediationHooks;
   /** Which of the user's attributes the caller sees obfuscated (Account Settings > Privacy and Security). */
   privacyHooks: Pick<IncidentPrivacyHooks, 'hiddenFor'>;
+  /** Where the list learns each user's latest justification (its Justification columns). */
+  justificationHooks: Pick<IncidentJustificationHooks, 'useSummaries'>;
 };
 
 export type RemediationBaseDeps = {

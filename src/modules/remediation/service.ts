@@ -53,6 +53,7 @@ export class RemediationService {
     this.store = new RemediationStore(deps.db);
     this.requests = new SurveyRequests(deps.db, this.store, deps, ports);
     this.surveys = new Surveys(deps.db, this.store, deps.incidents, ports);
+    deps.incidents.justificationHooks.useSummaries((orgId, ids, exec) => this.store.latestJustifications(exec, orgId, ids));
   }
 
   /** Notify User: the justification survey to the incident's user (or the address given). */

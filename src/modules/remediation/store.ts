@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AnyExec } from '../../platform/db/database.js';
+import type { IncidentJustification } from '../incidents/schemas.js';
 import type { RemediationTables, SurveyLinksTable, SurveyResponsesTable } from './migrations.js';
 
 export type LinkRecord = Selectable<SurveyLinksTable>;
@@ -78,5 +79,22 @@ export class RemediationStore {
       .orderBy('id', 'desc')
       .limit(200)
       .execute();
+  }
+
+  /** Each incident's latest end-user answer (the list's Justification columns), for one page of incidents. */
+  async latestJustifications(exec: Exec, orgId: number, incidentIds: number[]): Promise<Map<number, IncidentJustification>> {
+    const rows = await this.q(exec)
+      .selectFrom('survey_responses')
+      .select(['incident_id', 'justification_type', 'reason', 'responded_at'])
+      .where('org_id', '=', orgId)
+      .where('incident_id', 'in', incidentIds)
+      .where('purpose', '=', 'justification')
+      .orderBy('id', 'desc')
+      .execute();
+    const out = new Map<number, IncidentJustification>();
+    for (const r of rows)
+      if (!out.has(r.incident_id) && r.justification_type)
+        out.set(r.incident_id, { reason: r.justification_type, note: r.reason, respondedAt: r.responded_at });
+    return out;
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
-import { apiKey, incident } from '../incidents/helpers.js';
+import { apiKey, incident, WIDE } from '../incidents/helpers.js';
 import { installPorts, tokenIn, type MemoryAccountSettings, type RecordingNotifications } from './helpers.js';
 
 describe('Notify User, Escalate and the justification survey', () => {
@@ -78,6 +78,14 @@ describe('Notify User, Escalate and the justification survey', () => {
     ]);
     expect(view.responses[0].responder).toBe('jane@corp.example');
     expect(view.requests[0]).toMatchObject({ state: 'answered', purpose: 'justification', round: 1 });
+    // The list's Justification Reason and Note columns, and the CSV export, carry the answer.
+    const listed = (await s.get(`/api/v1/incidents?${WIDE}&search=${encodeURIComponent(detail.transactionId)}&searchMode=transactionId`)).json();
+    expect(listed.items.map((i: { id: number; justification: unknown }) => [i.id, i.justification])).toEqual([
+      [id, { reason: 'False Positive', note: 'Test data, not real cards.', respondedAt: expect.any(String) }],
+    ]);
+    const csv = (await s.get(`/api/v1/incidents/export.csv?${WIDE}&search=${encodeURIComponent(detail.transactionId)}&searchMode=transactionId`)).body;
+    expect(csv.split('\r\n')[0]).toMatch(/,Justification Reason,Justification Note$/);
+    expect(csv).toContain(',False Positive,"Test data, not real cards."');
     expect(view.deliveries).toEqual([expect.objectContaining({ channel: 'email', recipient: 'Jane Doe <jane@corp.example>', status: 'queued' })]);
 
     // Final: a second answer is refused and changes nothing.

@@ -98,6 +98,8 @@ export type ColumnKey =
   | 'department'
   | 'lastChange'
   | 'resolutionDate'
+  | 'justificationReason'
+  | 'justificationNote'
   | DetailColumnKey;
 
 /** Columns read from the ingested details: the list asks for them (withDetails) only when one is shown. */
@@ -335,6 +337,20 @@ export const COLUMNS: Column[] = [
       ) : (
         <List values={[]} />
       ),
+  },
+  {
+    key: 'justificationReason',
+    label: 'Justification Reason',
+    defaultVisible: false,
+    width: 140,
+    render: (i) => <List values={i.justification ? [i.justification.reason] : []} />,
+  },
+  {
+    key: 'justificationNote',
+    label: 'Justification Note',
+    defaultVisible: false,
+    width: 180,
+    render: (i) => <List values={i.justification?.note ? [i.justification.note] : []} />,
   },
   detailColumn('clientIp', 'Client IP', (d) => d.user.clientIp),
   detailColumn('fileType', 'File Type', (d) => d.file?.type),
