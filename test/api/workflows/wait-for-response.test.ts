@@ -154,6 +154,14 @@ describe('Wait for Response and the templates that act on the answer', () => {
       { kind: 'close_incident', notes: 'User says false positive', falsePositive: true, resolutionValue: null, when: ['False Positive'] },
     ]);
     const id = await ingest(wf.department);
+    // The Test panel says what it would do, creating nothing.
+    const tested = await s.post('/api/v1/workflow-mappings/test', { incidentId: id });
+    expect(tested.statusCode, tested.body).toBe(200);
+    expect(tested.json().match.wouldDo).toEqual([
+      "Send the justification survey to the incident's user",
+      "Wait for the user's justification, until the survey link expires (Account Settings)",
+      'Close the incident as a false positive with notes "User says false positive", when the answer is False Positive',
+    ]);
     await settle();
     let e = await execution(id);
     expect(e.status).toBe('running');
@@ -232,10 +240,12 @@ describe('Wait for Response and the templates that act on the answer', () => {
     expect((await execution(id)).steps[2]!.attempts).toBe(1);
   });
 
-  it('Auto Notify User and Escalate: an acceptable answer → no escalation', async () => {
-    const wf = await workflow('auto_notify_user_and_escalate', { escalate: { userType: 'email', email: 'desk@corp.example' } });
+  it('Auto Notify User and Escalate: an acceptable answer → no escalation; a timeout past the link never outlasts it', async () => {
+    const wf = await workflow('auto_notify_user_and_escalate', { wait: { timeoutHours: 720 }, escalate: { userType: 'email', email: 'desk@corp.example' } });
     const id = await ingest(wf.department);
     await settle();
+    const link = (await s.get(`/api/v1/incidents/${id}/remediation`)).json().requests[0];
+    expect((await execution(id)).steps[1]!.waitingUntil).toBe(link.expiresAt);
     expect((await answer('wes@corp.example', { justificationType: 'Manager Approved' })).statusCode).toBe(200);
     await settle();
     const e = await execution(id);
