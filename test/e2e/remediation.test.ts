@@ -24,8 +24,10 @@ const sb: MessagingSandbox = await startMessagingSandbox({ host: '127.0.0.1', po
 const port = await freePort();
 const TXN = `e2e-notify-${Date.now().toString(36)}`;
 const CHAT_TXN = { slack: `${TXN}-slack`, teams: `${TXN}-teams` };
+const ESCALATE_TXN = `${TXN}-manager`;
+const WAIT_TXN = `${TXN}-wait`;
 
-const incidentBody = (transactionId: string) => ({
+const incidentBody = (transactionId: string, user = { name: 'Sam Survey', email: 'sam.survey@corp.example', department: 'Finance' }) => ({
   transactionId,
   incidentDate: new Date(Date.now() - 5 * 60_000).toISOString(),
   severity: 'High',
@@ -35,7 +37,7 @@ const incidentBody = (transactionId: string) => ({
   rules: ['E2E PCI Rule'],
   engines: ['PCI'],
   url: 'https://upload.e2e.example/x',
-  user: { name: 'Sam Survey', email: 'sam.survey@corp.example', department: 'Finance' },
+  user,
   file: { name: 'cards.xlsx', md5: 'aabbccddeeff00112233445566778899' },
 });
 
@@ -54,16 +56,16 @@ async function chatLink(page: Page, kind: 'slack' | 'teams', txn: string): Promi
   throw new Error(`no ${kind} message about ${txn} with a survey link arrived`);
 }
 
-/** Reloads the mailbox until the mail for this incident is listed (delivery is a background job), bounded. */
-async function openMail(page: Page): Promise<void> {
+/** Reloads the mailbox until the mail about this incident is listed (delivery is a background job), bounded. */
+async function openMail(page: Page, txn = TXN): Promise<void> {
   // Bounded at about a minute: a loaded machine delays the delivery job, it does not lose it.
   for (let i = 0; i < 300; i++) {
     await page.goto(sb.mailboxUrl);
-    const link = page.getByRole('link', { name: new RegExp(TXN) });
+    const link = page.getByRole('link', { name: new RegExp(txn) });
     if (await link.count()) return link.first().click();
     await page.waitForTimeout(200);
   }
-  throw new Error(`no mail about ${TXN} arrived in the sandbox mailbox`);
+  throw new Error(`no mail about ${txn} arrived in the sandbox mailbox`);
 }
 
 describeE2E(
@@ -172,6 +174,121 @@ describeE2E(
         await h.see(admin, 'Received Justification Response');
         await admin.getByTestId('responses-section').getByText(`Answered from ${kind}.`).first().waitFor();
       }
+    });
+
+    it("Escalate to the manager from an imported User Attributes CSV → the manager's mail → approve with a reason in a fresh context → shown on the incident", async () => {
+      const admin = await h.newPage();
+      await h.login(admin);
+
+      // The manager comes from a CSV imported on Setup > User Attributes.
+      await h.navigate(admin, 'User Attributes');
+      await admin.getByRole('button', { name: 'Import CSV' }).click();
+      const wizard = admin.getByRole('dialog', { name: 'Import CSV' });
+      const csv = ['email,name,manager email,department,employee id', 'rita@corp.example,Rita Reports,max.manager@corp.example,Finance,E-77'].join('\n');
+      await wizard.locator('input[type=file]').setInputFiles({ name: 'managers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await wizard.getByRole('button', { name: 'Validate', exact: true }).click();
+      await wizard.getByRole('button', { name: 'Import', exact: true }).click();
+      await wizard.getByText('Import finished: 1 of 1 rows processed.').waitFor({ timeout: 30_000 });
+      await wizard.getByRole('button', { name: 'Done' }).click();
+
+      const incidentId = (
+        await api.post<{ id: number }>('/incidents', incidentBody(ESCALATE_TXN, { name: 'Rita Reports', email: 'rita@corp.example', department: 'Finance' }))
+      ).id;
+      await admin.goto(`${h.server.url}/incidents/${incidentId}`);
+      await h.see(admin, ESCALATE_TXN);
+      await admin.getByRole('button', { name: 'Actions' }).click();
+      await admin.getByRole('menuitem', { name: 'Escalate' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Escalate' });
+      await dialog.getByLabel('User Type').selectOption('manager');
+      await expect(dialog.getByLabel('User Type').locator('option:checked').textContent()).resolves.toMatch(/max\.manager@corp\.example/);
+      await dialog.getByRole('button', { name: 'Escalate' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await h.see(admin, 'Escalated');
+
+      // The manager reads the mail in the sandbox mailbox; it is addressed to them.
+      const mailbox = await h.newPage();
+      await openMail(mailbox, ESCALATE_TXN);
+      await h.see(mailbox, 'max.manager@corp.example');
+      const text = (await mailbox.locator('pre').first().textContent()) ?? '';
+      const link = /(http:\/\/\S+\/survey\/[A-Za-z0-9_-]+)/.exec(text)?.[1];
+      expect(link, text).toBeDefined();
+
+      // A fresh browser context, no sign-in: approve with a reason.
+      const manager = await h.newPage();
+      await manager.goto(link!);
+      await h.see(manager, 'Decide on a data protection incident');
+      await manager.getByRole('radio', { name: 'Approve' }).check();
+      await manager.getByLabel('Reason').fill('Quarterly report for the auditors.');
+      await manager.getByRole('button', { name: 'Submit' }).click();
+      await h.see(manager, 'Your decision has been sent to the security team');
+
+      await admin.reload();
+      await h.see(admin, 'Received Justification Response');
+      const responses = admin.getByTestId('responses-section');
+      await responses.getByText('Approved').first().waitFor();
+      await responses.getByText('Quarterly report for the auditors.').first().waitFor();
+      await responses.getByText('max.manager@corp.example').first().waitFor();
+    });
+
+    it('Auto Notify User and Close Incident: the Workflow section shows the wait with its time zone, then the branch the answer took', async () => {
+      const admin = await h.newPage();
+      await h.login(admin);
+      await h.navigate(admin, 'Workflow Templates');
+      await admin.getByRole('button', { name: 'Add New Workflow Definition from Auto Notify User and Close Incident' }).click();
+      const form = admin.getByRole('form', { name: 'Workflow Settings' });
+      await form.waitFor();
+      const graphic = admin.getByTestId('steps-graphic');
+      await graphic.getByText('Wait for Response').waitFor();
+      await graphic.getByText('if False Positive').waitFor();
+      await form.getByRole('textbox', { name: 'Workflow Name', exact: true }).fill('Ask, then close false positives');
+      await form.getByRole('textbox', { name: 'Time to wait for a response (hours)' }).fill('48');
+      await expect(form.getByRole('checkbox', { name: 'False Positive', exact: true }).first().isChecked()).resolves.toBe(true);
+      await form.getByRole('button', { name: 'Save' }).click();
+      await admin.waitForURL(/\/workflows$/);
+
+      const incidentId = (
+        await api.post<{ id: number }>('/incidents', incidentBody(WAIT_TXN, { name: 'Wade Wait', email: 'wade@corp.example', department: 'Finance' }))
+      ).id;
+      await admin.goto(`${h.server.url}/incidents/${incidentId}`);
+      await h.see(admin, WAIT_TXN);
+      const section = admin.getByTestId('workflow-section');
+      await section.getByRole('button', { name: 'Run workflow' }).click();
+      const run = admin.getByRole('dialog', { name: 'Run workflow' });
+      await run
+        .getByRole('textbox', { name: 'Workflow Name' })
+        .or(run.getByRole('combobox', { name: 'Workflow Name' }))
+        .first()
+        .click();
+      await admin.getByRole('option', { name: /^Ask, then close false positives/ }).click();
+      await run.getByRole('button', { name: 'Run' }).click();
+      await run.waitFor({ state: 'hidden' });
+
+      // Bounded: the steps run in the background worker.
+      for (let i = 0; i < 150 && !(await section.getByTestId('workflow-waiting').count()); i++) {
+        await admin.waitForTimeout(200);
+        await admin.reload();
+      }
+      // "Waiting for response until Dec 5, 2026, 9:04 AM UTC": a date, a time and a zone.
+      await expect(section.getByTestId('workflow-waiting').textContent()).resolves.toMatch(
+        /^Waiting for response until .+\d{1,2}:\d{2}.*(?:[A-Z]{2,}|GMT[+-]?\d*)$/,
+      );
+
+      const mailbox = await h.newPage();
+      await openMail(mailbox, WAIT_TXN);
+      const link = /(http:\/\/\S+\/survey\/[A-Za-z0-9_-]+)/.exec((await mailbox.locator('pre').first().textContent()) ?? '')?.[1];
+      const user = await h.newPage();
+      await user.goto(link!);
+      await user.getByRole('radio', { name: 'False Positive' }).check();
+      await user.getByRole('button', { name: 'Submit' }).click();
+      await h.see(user, 'Your justification has been sent to the security team');
+
+      for (let i = 0; i < 150 && !(await section.getByText('Branch: False Positive').count()); i++) {
+        await admin.waitForTimeout(200);
+        await admin.reload();
+      }
+      await section.getByText('Branch: False Positive').waitFor();
+      await expect(section.getByTestId('workflow-waiting').count()).resolves.toBe(0);
+      await h.see(admin, 'Resolved');
     });
   },
   {

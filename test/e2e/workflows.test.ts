@@ -82,8 +82,7 @@ describeE2E(
       const templates = page.getByRole('table', { name: 'Workflow Templates' });
       await templates.getByText('Auto Notify User and Escalate to Manager').waitFor();
       expect(await templates.getByRole('row').count()).toBe(10); // header + nine
-      await templates.getByRole('row').filter({ hasText: 'Auto Notify User and Close Incident' }).getByText('Not available yet').first().waitFor();
-      for (const key of ['auto_notify', 'auto_escalate']) expect(await page.getByTestId(`template-${key}`).getByText('Not available yet').count()).toBe(0);
+      expect(await templates.getByText('Not available yet').count()).toBe(0);
       await page.getByRole('button', { name: 'Add New Workflow Definition from Auto Create Tickets' }).click();
 
       const form = page.getByRole('form', { name: 'Workflow Settings' });
@@ -254,6 +253,58 @@ describeE2E(
       await page.waitForURL(/\/workflows$/);
       const asked = (await api.get<{ items: { name: string; settings: unknown }[] }>('/workflows')).items.find((x) => x.name === 'Ask the user')!;
       expect(asked.settings).toEqual({ notify: { note: 'Tell us why.' } });
+    });
+
+    it('the templates that wait for an answer: their branches and wait are set on the form, drawn on the graphic, and reopen as saved', async () => {
+      const page = await h.newPage();
+      await h.login(page);
+      await h.navigate(page, 'Workflows');
+      await page.getByTestId('add-predefined-workflow').click();
+      await page.getByRole('menuitem', { name: 'Auto Notify User and Escalate to Manager', exact: true }).click();
+      const form = page.getByRole('form', { name: 'Workflow Settings' });
+      await form.waitFor();
+      const graphic = page.getByTestId('steps-graphic');
+      await graphic.getByText('Wait for Response').waitFor();
+      await graphic.getByText('if Others or No Response').waitFor();
+      await form.getByRole('textbox', { name: 'Workflow Name', exact: true }).fill('Ask, then the manager');
+      await form.getByRole('checkbox', { name: 'No Response' }).uncheck();
+      await graphic.getByText(/if Others$/).waitFor();
+      await form.getByRole('textbox', { name: 'Time to wait for a response (hours)' }).fill('abc');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.getByText('Enter a whole number of hours').waitFor();
+      await form.getByRole('textbox', { name: 'Time to wait for a response (hours)' }).fill('24');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/\/workflows$/);
+      type Saved = { id: number; name: string; settings: unknown; steps: unknown[] };
+      const manager = (await api.get<{ items: Saved[] }>('/workflows')).items.find((x) => x.name === 'Ask, then the manager')!;
+      expect(manager.settings).toEqual({ notify: {}, escalate: { userType: 'manager', when: ['Others'] }, wait: { timeoutHours: 24 } });
+      await page.goto(`/workflows/${manager.id}/edit`);
+      const edit = page.getByRole('form', { name: 'Workflow Settings' });
+      await edit.getByRole('textbox', { name: 'Time to wait for a response (hours)' }).waitFor();
+      expect(await edit.getByRole('textbox', { name: 'Time to wait for a response (hours)' }).inputValue()).toBe('24');
+      expect(await edit.getByRole('checkbox', { name: 'No Response' }).isChecked()).toBe(false);
+      expect(await edit.getByRole('checkbox', { name: 'Others' }).isChecked()).toBe(true);
+
+      await h.navigate(page, 'Workflows');
+      await page.getByTestId('add-predefined-workflow').click();
+      await page.getByRole('menuitem', { name: 'Auto Notify User and Concurrently Escalate', exact: true }).click();
+      const both = page.getByRole('form', { name: 'Workflow Settings' });
+      await both.waitFor();
+      await both.getByRole('textbox', { name: 'Workflow Name', exact: true }).fill('Ask both, close when approved');
+      await pick(page, both, 'Escalate To', 'Email');
+      await both.getByRole('textbox', { name: 'Email', exact: true }).fill('desk@corp.example');
+      expect(await graphic.getByText('Close Incident').count()).toBe(0);
+      await both.getByRole('checkbox', { name: 'Close the incident after the decision' }).check();
+      await graphic.getByText('if Approved').waitFor();
+      await both.getByRole('textbox', { name: 'Notes' }).fill('Approved by the desk');
+      await both.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/\/workflows$/);
+      const concurrent = (await api.get<{ items: Saved[] }>('/workflows')).items.find((x) => x.name === 'Ask both, close when approved')!;
+      expect(concurrent.steps.map((x) => (x as { kind: string }).kind)).toEqual(['notify_user', 'escalate', 'wait_for_response', 'close_incident']);
+      expect(concurrent.settings).toMatchObject({
+        close: { notes: 'Approved by the desk', when: ['Approved'] },
+        escalate: { userType: 'email', email: 'desk@corp.example' },
+      });
     });
   },
   { env: { WFA_ALLOW_PRIVATE_TARGETS: 'true' } },

@@ -16,7 +16,7 @@ type Deps = {
   notificationTemplates: TemplatesPort;
   accountSettings: AccountSettingsPort;
   /** The workflow engine's Notify User and Escalate steps run this module's actions. */
-  workflows: { remediationHooks: Pick<WorkflowRemediationHooks, 'use'> };
+  workflows: { remediationHooks: Pick<WorkflowRemediationHooks, 'use' | 'responded'> };
 };
 
 /** Notify User, Escalate and the justification surveys (issue #12 items 3–4). */
@@ -28,6 +28,7 @@ export const remediationModule = defineModule({
     const service = new RemediationService(
       { db: deps.db, config: deps.config, incidents: deps.incidents },
       { notifications: deps.notifications, templates: deps.notificationTemplates, accountSettings: deps.accountSettings },
+      (exec, orgId, incidentId, linkId) => deps.workflows.remediationHooks.responded(exec, orgId, incidentId, linkId),
     );
     deps.workflows.remediationHooks.use(service);
     return service;

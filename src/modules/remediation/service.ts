@@ -1,3 +1,4 @@
+import type { AnyExec } from '../../platform/db/database.js';
 import { AppError, badRequest } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { BulkResult } from '../incidents/schemas.js';
@@ -18,6 +19,7 @@ import type {
 import { RemediationStore, type ResponseRecord } from './store.js';
 import { Surveys } from './surveys.js';
 import { SURVEY_TEXTS } from './texts.js';
+import type { SurveyRequestState } from '../workflows/steps.js';
 
 /** How a hidden attribute reads (as the incidents module masks it). */
 const MASK = '••••';
@@ -49,11 +51,26 @@ export class RemediationService {
     private readonly deps: RemediationBaseDeps,
     /** The other modules' services this one uses (tests may wrap them). */
     readonly ports: RemediationPorts,
+    onAnswered?: (exec: AnyExec, orgId: number, incidentId: number, linkId: number) => Promise<void>,
   ) {
     this.store = new RemediationStore(deps.db);
     this.requests = new SurveyRequests(deps.db, this.store, deps, ports);
-    this.surveys = new Surveys(deps.db, this.store, deps.incidents, ports);
+    this.surveys = new Surveys(deps.db, this.store, deps.incidents, ports, onAnswered);
     deps.incidents.justificationHooks.useSummaries((orgId, ids, exec) => this.store.latestJustifications(exec, orgId, ids));
+  }
+
+  /** The incident's newest survey request of this purpose and its answer, as a workflow's Wait for Response step reads it. */
+  async latestRequest(orgId: number, incidentId: number, purpose: 'justification' | 'escalation'): Promise<SurveyRequestState | null> {
+    const link = await this.store.latestLink(orgId, incidentId, purpose);
+    if (!link) return null;
+    const r = link.answered_at ? await this.store.responseOf(orgId, link.id) : undefined;
+    const value = r ? (r.purpose === 'justification' ? (r.justification_type ?? '') : r.decision === 'approve' ? 'Approved' : 'Rejected') : null;
+    return {
+      recipient: link.recipient_email,
+      sentAt: link.created_at,
+      expiresAt: link.expires_at,
+      answer: r && value !== null ? { value, reason: r.reason, respondedAt: r.responded_at } : null,
+    };
   }
 
   /** Notify User: the justification survey to the incident's user (or the address given). */

@@ -59,6 +59,23 @@ export class RemediationStore {
     await this.q(exec).insertInto('survey_responses').values(row).execute();
   }
 
+  /** The incident's newest link of this purpose, answered or not. */
+  latestLink(orgId: number, incidentId: number, purpose: LinkRecord['purpose']): Promise<LinkRecord | undefined> {
+    return this.db
+      .selectFrom('survey_links')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('incident_id', '=', incidentId)
+      .where('purpose', '=', purpose)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  responseOf(orgId: number, linkId: number): Promise<ResponseRecord | undefined> {
+    return this.db.selectFrom('survey_responses').selectAll().where('org_id', '=', orgId).where('link_id', '=', linkId).executeTakeFirst();
+  }
+
   links(orgId: number, incidentId: number): Promise<LinkRecord[]> {
     return this.db
       .selectFrom('survey_links')

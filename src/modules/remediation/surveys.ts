@@ -1,4 +1,4 @@
-import { nowIso } from '../../platform/db/database.js';
+import { nowIso, type AnyExec } from '../../platform/db/database.js';
 import { AppError, badRequest, conflict } from '../../platform/http/errors.js';
 import { sha256 } from '../../platform/tokens.js';
 import type { RemediationPorts, TemplateIncident } from './ports.js';
@@ -68,6 +68,8 @@ export class Surveys {
     private readonly store: RemediationStore,
     private readonly incidents: RemediationIncidents,
     private readonly ports: RemediationPorts,
+    /** Told in the answer's transaction (the workflows waiting on the incident wake with it). */
+    private readonly onAnswered: (exec: AnyExec, orgId: number, incidentId: number, linkId: number) => Promise<void> = async () => {},
   ) {}
 
   /** The usable link behind a token, or the error that says why it is not usable. */
@@ -169,6 +171,7 @@ export class Surveys {
         changedBy: link.recipient_email,
         adminId: null,
       });
+      await this.onAnswered(trx, link.org_id, link.incident_id, link.id);
     });
     return { thanks: (await this.texts(link)).thankYou! };
   }

@@ -10,7 +10,7 @@ import type { IncidentEventInput } from '../incidents/ticket-hooks.js';
 import { attributesOf } from './attributes.js';
 import { matches, type Condition } from './conditions.js';
 import type { WorkflowsTables } from './migrations.js';
-import { PermanentStepError, stepSpec, type StepRegistry, type StepRunner, type StepSpec } from './steps.js';
+import { PermanentStepError, stepSpec, type StepRegistry, type StepResult, type StepRunner, type StepSpec } from './steps.js';
 import type { ExecutionRecord, MappingRecord, WorkflowsStore } from './store.js';
 
 export const EVALUATE_JOB = 'workflows.evaluate';
@@ -121,13 +121,14 @@ export class WorkflowEngine {
     });
   }
 
-  private enqueueStep(exec: AnyExec, orgId: number, executionId: number, step: number, delayMs = 0) {
+  /** `again`: one more run of a step already queued once (a suspended step's timer or wake-up). */
+  private enqueueStep(exec: AnyExec, orgId: number, executionId: number, step: number, delayMs = 0, again?: string) {
     const payload: StepPayload = { executionId, step };
     return this.deps.jobs.enqueue(exec, {
       kind: STEP_JOB,
       orgId,
       payload,
-      dedupeKey: `${STEP_JOB}:${executionId}:${step}`,
+      dedupeKey: `${STEP_JOB}:${executionId}:${step}${again ? `:${again}` : ''}`,
       maxAttempts: STEP_MAX_ATTEMPTS,
       runAt: delayMs ? new Date(Date.now() + delayMs) : undefined,
     });
@@ -139,7 +140,11 @@ export class WorkflowEngine {
     return (JSON.parse(v.steps) as unknown[]).map((s) => stepSpec.parse(s));
   }
 
-  /** The step job. Throws to retry (transient); stops the execution on a permanent failure. */
+  /**
+   * The step job. Throws to retry (transient); stops the execution on a permanent failure. Several
+   * jobs may name one step (a suspended step's timer and its wake-ups); the compare-and-set writes
+   * of the store let one of them record it.
+   */
   async runStep(job: Job<StepPayload>): Promise<void> {
     const { executionId, step } = job.payload;
     const e = await this.store.execution(executionId);
@@ -151,13 +156,22 @@ export class WorkflowEngine {
       await this.stop(e, step, null, `Step ${step + 1} is missing from version ${e.version_id} of workflow ${e.workflow_name}.`);
       return;
     }
-    const { resumed, firstStartedAt } = await this.store.markStarted(e.org_id, e.id, step, spec.kind);
+    const started = await this.store.markStarted(e.org_id, e.id, step, spec.kind);
+    if (!started) return;
+    if (spec.when) {
+      const branch = await this.store.latestBranch(e.id, step);
+      if (!branch || !spec.when.includes(branch)) {
+        const detail = `Skipped: ${branch ? `the answer was ${branch}` : 'no earlier step chose a branch'}; this step runs on ${spec.when.join(' or ')}`;
+        await this.record(e, step, specs.length, 'skipped', { detail });
+        return;
+      }
+    }
     const runner = this.steps[spec.kind] as StepRunner | undefined;
     if (!runner) {
       await this.stop(e, step, spec.kind, `Steps of kind ${spec.kind} cannot run yet.`);
       return;
     }
-    let result;
+    let result: StepResult;
     try {
       result = await runner.run(spec, {
         orgId: e.org_id,
@@ -165,8 +179,8 @@ export class WorkflowEngine {
         executionId: e.id,
         workflowName: e.workflow_name,
         actor: systemPrincipal(e.org_id, fullPermissions()),
-        resumed,
-        firstStartedAt,
+        resumed: started.resumed,
+        firstStartedAt: started.firstStartedAt,
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -181,12 +195,51 @@ export class WorkflowEngine {
       await this.store.noteAttemptFailed(e.id, step, `Attempt ${job.attempts} failed, will retry: ${message}`);
       throw err;
     }
-    const last = step === specs.length - 1;
+    if (result.waitUntil) {
+      const until = result.waitUntil;
+      await this.deps.db.transaction().execute(async (trx) => {
+        // Lost to a job that recorded the step meanwhile: that one moves the execution on.
+        if (!(await this.store.suspend(trx, e.id, step, result.detail, until))) return;
+        // Keyed by this job: its retries re-arm one timer, an early wake-up arms its own.
+        await this.enqueueStep(trx, e.org_id, e.id, step, Math.max(0, Date.parse(until) - Date.now()), `t${job.id}`);
+      });
+      return;
+    }
+    await this.record(e, step, specs.length, 'done', result);
+  }
+
+  /**
+   * An event the incident's waiting steps may be waiting for (a survey answered), inside the
+   * transaction that records it: each such step runs again now. `eventKey` names the event, so it
+   * wakes a step once however often it is reported.
+   */
+  async wake(exec: AnyExec, orgId: number, incidentId: number, eventKey: string): Promise<void> {
+    const kinds = Object.values(this.steps)
+      .filter((r) => r?.wakeable)
+      .map((r) => r!.kind);
+    for (const w of await this.store.wakeable(exec, orgId, incidentId, kinds)) await this.enqueueStep(exec, orgId, w.id, w.step, 0, `wake:${eventKey}`);
+  }
+
+  /** Records a finished step and moves on (or completes), in one transaction. */
+  private async record(e: ExecutionRecord, step: number, count: number, status: 'done' | 'skipped', result: StepResult): Promise<void> {
+    const last = step === count - 1;
     await this.deps.db.transaction().execute(async (trx) => {
-      const recorded = await this.store.finishOutcome(trx, e.id, step, { status: 'done', detail: result.detail, ticket_id: result.ticketId ?? null });
+      const recorded = await this.store.finishOutcome(trx, e.id, step, {
+        status,
+        detail: result.detail,
+        ticket_id: result.ticketId ?? null,
+        branch: result.branch ?? null,
+      });
       if (!recorded) return; // another worker recorded it first
       const moved = await this.store.advance(trx, e.id, step, last ? { status: 'completed', finished_at: nowIso() } : {});
       if (!moved) throw new Error(`execution ${e.id} moved past step ${step} concurrently`);
+      if (result.branch)
+        await this.deps.incidents.recordEvent(trx, e.org_id, e.incident_id, {
+          action: 'workflow',
+          summary: `Workflow ${e.workflow_name} step ${step + 1}: ${result.detail}`,
+          changedBy: 'System',
+          adminId: null,
+        });
       if (last) {
         await this.deps.incidents.recordEvent(trx, e.org_id, e.incident_id, {
           action: 'workflow',

@@ -70,9 +70,14 @@ export interface WorkflowStepOutcomesTable {
   execution_id: number;
   step_index: number;
   kind: string;
-  status: 'started' | 'done' | 'failed';
+  /** `waiting`: suspended until `wait_until` or an event wakes it; `skipped`: its `when` did not hold. */
+  status: 'started' | 'waiting' | 'done' | 'skipped' | 'failed';
   detail: string | null;
   ticket_id: number | null;
+  /** The branch this step chose (a response step: the answer, or "No Response"); later steps' `when` reads it. */
+  branch: string | null;
+  /** While waiting: when the step runs again at the latest. */
+  wait_until: string | null;
   attempts: number;
   started_at: string;
   finished_at: string | null;
@@ -157,4 +162,11 @@ export async function workflowsInit(db: Kysely<unknown>, dialect: Dialect): Prom
     .addColumn('finished_at', 'text')
     .execute();
   await db.schema.createIndex('workflow_step_outcomes_unique').on('workflow_step_outcomes').columns(['execution_id', 'step_index']).unique().execute();
+}
+
+/** Steps that suspend and choose a branch (Wait for Response): the outcome keeps both. */
+export async function workflowsBranches(db: Kysely<unknown>): Promise<void> {
+  // One column per statement: SQLite's ALTER TABLE adds one at a time.
+  await db.schema.alterTable('workflow_step_outcomes').addColumn('branch', 'text').execute();
+  await db.schema.alterTable('workflow_step_outcomes').addColumn('wait_until', 'text').execute();
 }

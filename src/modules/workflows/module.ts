@@ -1,13 +1,13 @@
 import { defineModule } from '../../platform/module.js';
 import { EVALUATE_JOB, STEP_JOB } from './engine.js';
-import { workflowsInit } from './migrations.js';
+import { workflowsBranches, workflowsInit } from './migrations.js';
 import { workflowsRoutes } from './routes.js';
 import { WorkflowsService, type WorkflowsDeps } from './service.js';
 
 /** Workflows (issue #11): templates, workflows, mappings, and the durable engine run by the job queue. */
 export const workflowsModule = defineModule({
   key: 'workflows',
-  migrations: { '0600_workflows': workflowsInit },
+  migrations: { '0600_workflows': workflowsInit, '0610_workflows_branches': workflowsBranches },
   tables: ['workflows', 'workflow_versions', 'workflow_mappings', 'workflow_executions', 'workflow_step_outcomes'],
   create: (deps: WorkflowsDeps) => new WorkflowsService(deps),
   routes: (service) => workflowsRoutes(service),

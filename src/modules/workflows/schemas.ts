@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bodyId, nameText, text } from '../../platform/http/input.js';
 import { SOURCE_DLP_TYPES } from './attributes.js';
 import { conditionSchema, OPERATIONS } from './conditions.js';
-import { stepSpec } from './steps.js';
+import { RESPONSE_BRANCHES, stepSpec } from './steps.js';
 import { TEMPLATE_KEYS } from './templates.js';
 
 export { SOURCE_DLP_TYPES } from './attributes.js';
@@ -39,12 +39,16 @@ export const ticketingSettings = z.strictObject({
   /** Default Ticket Assignee Email: an integration user of that integration. */
   integrationUserId: id,
 });
-/** Auto Close (With Resolution Label): the close fields. */
+/** The answers a step after Wait for Response acts on ("No Response": none came in time). */
+const whenAnswers = z.array(z.enum(RESPONSE_BRANCHES)).max(RESPONSE_BRANCHES.length).optional();
+/** Auto Close (With Resolution Label), and the close step of Auto Notify User and Close Incident. */
 export const closeSettings = z.strictObject({
   notes: text().trim().max(4000).optional(),
   resolutionLabelId: id.optional(),
   resolutionValue: nameText().trim().max(100).nullish(),
   falsePositive: z.boolean().default(false),
+  /** After a Wait for Response: close on these answers (default False Positive; Approved when waiting for an escalation). */
+  when: whenAnswers,
 });
 /** Auto Notify: the note in the justification survey's message. */
 export const notifySettings = z.strictObject({ note: text().trim().max(2000, 'Note to user must be at most 2,000 characters.').optional() });
@@ -59,12 +63,24 @@ export const escalateSettings = z.strictObject({
     .pipe(z.email({ message: 'Enter a valid email address.' }))
     .optional(),
   note: text().trim().max(2000, 'Note must be at most 2,000 characters.').optional(),
+  /** After a Wait for Response: escalate on these answers (default Others and No Response). */
+  when: whenAnswers,
+});
+/** Wait for Response: how long at most; absent, until the survey link expires (Account Settings). */
+export const waitSettings = z.strictObject({
+  timeoutHours: z
+    .number()
+    .int()
+    .min(1, 'Time to wait for a response must be at least 1 hour.')
+    .max(720, 'Time to wait for a response must be at most 720 hours (30 days).')
+    .optional(),
 });
 export const workflowSettings = z.strictObject({
   ticketing: ticketingSettings.optional(),
   close: closeSettings.optional(),
   notify: notifySettings.optional(),
   escalate: escalateSettings.optional(),
+  wait: waitSettings.optional(),
 });
 export type WorkflowSettings = z.infer<typeof workflowSettings>;
 
@@ -177,9 +193,13 @@ export const executionView = z.object({
       index: z.number(),
       kind: z.string(),
       label: z.string(),
-      status: z.enum(['pending', 'started', 'done', 'failed']),
+      status: z.enum(['pending', 'started', 'waiting', 'done', 'skipped', 'failed']),
       detail: z.string().nullable(),
       ticketId: z.number().nullable(),
+      /** The branch this step chose (Wait for Response: the answer, or No Response). */
+      branch: z.string().nullable(),
+      /** While waiting: when it stops waiting at the latest. */
+      waitingUntil: z.string().nullable(),
       attempts: z.number(),
       startedAt: z.string().nullable(),
       finishedAt: z.string().nullable(),

@@ -33,9 +33,22 @@ import type {
   WorkflowSettings,
   WorkflowView,
 } from './schemas.js';
-import { closeIncidentStep, createTicketStep, escalateStep, notifyUserStep, stepSpec, waitStep, WorkflowRemediationHooks, type StepSpec } from './steps.js';
+import {
+  closeIncidentStep,
+  createTicketStep,
+  ESCALATION_BRANCHES,
+  escalateStep,
+  JUSTIFICATION_BRANCHES,
+  NO_RESPONSE,
+  notifyUserStep,
+  stepSpec,
+  waitForResponseStep,
+  waitStep,
+  WorkflowRemediationHooks,
+  type StepSpec,
+} from './steps.js';
 import { WorkflowsStore, type WorkflowRecord } from './store.js';
-import { TEMPLATES, templateOf, type TemplateKey } from './templates.js';
+import { TEMPLATES, templateOf, type Template, type TemplateKey } from './templates.js';
 
 const MODULE = 'Workflows';
 
@@ -67,7 +80,34 @@ export type WorkflowsDeps = {
 
 const field = (name: string, message: string) => badRequest(`${name}: ${message}`, [{ field: name, message }]);
 
-const STEP_LABEL: Record<string, string> = { create_ticket: 'Create ticket', close_incident: 'Close incident', wait: 'Wait' };
+/** An escalate step from the Escalation Configuration; refusals name the field. */
+function escalateStepOf(t: Template, e: WorkflowSettings['escalate']): Extract<StepSpec, { kind: 'escalate' }> {
+  if (!e) throw field('settings.escalate', `${t.name} needs an Escalation Configuration: escalate to the Manager, an Approver or an Email.`);
+  if (e.userType === 'approver' && !e.approverId) throw field('settings.escalate.approverId', 'pick the Approver to escalate to (Setup > Approvers).');
+  if (e.userType === 'email' && !e.email) throw field('settings.escalate.email', 'enter the email address to escalate to.');
+  if (e.userType !== 'approver' && e.approverId) throw field('settings.escalate.approverId', 'an approver is only for Escalate To: Approver.');
+  if (e.userType !== 'email' && e.email) throw field('settings.escalate.email', 'an email address is only for Escalate To: Email.');
+  return { kind: 'escalate', userType: e.userType, approverId: e.approverId, email: e.email, note: e.note || undefined };
+}
+
+const STEP_LABEL: Record<string, string> = {
+  create_ticket: 'Create ticket',
+  close_incident: 'Close incident',
+  wait: 'Wait',
+  notify_user: 'Notify user',
+  escalate: 'Escalate',
+};
+
+/** A step as the Workflow section names it, with the answers it runs on. */
+function stepLabel(s: StepSpec): string {
+  const base =
+    s.kind === 'wait'
+      ? `Wait ${s.seconds} seconds`
+      : s.kind === 'wait_for_response'
+        ? `Wait for ${s.purpose === 'justification' ? "the user's justification" : 'the escalation decision'}`
+        : (STEP_LABEL[s.kind] ?? s.kind);
+  return s.when ? `${base} (on ${s.when.join(' or ')})` : base;
+}
 
 /**
  * Workflows (issue #11): definitions made from templates (with versions), the ordered mapping
@@ -95,9 +135,12 @@ export class WorkflowsService {
         wait: waitStep,
         notify_user: notifyUserStep(this.remediationHooks),
         escalate: escalateStep(this.remediationHooks),
+        wait_for_response: waitForResponseStep(this.remediationHooks),
       },
       (orgId) => this.compiled(orgId),
     );
+    // An answered survey wakes the executions waiting on its incident, in the answer's transaction.
+    this.remediationHooks.onResponse((exec, orgId, incidentId, linkId) => this.engine.wake(exec, orgId, incidentId, `survey:${linkId}`));
     deps.incidents.ingestHooks.onIngested((exec, orgId, ids) => this.engine.onIngested(exec, orgId, ids));
   }
 
@@ -150,6 +193,10 @@ export class WorkflowsService {
   private async stepsFor(orgId: number, template: TemplateKey, s: WorkflowSettings): Promise<StepSpec[]> {
     const t = templateOf(template)!;
     if (t.unavailableReason) throw field('template', `${t.name} cannot be used yet. ${t.unavailableReason}`);
+    if (t.waitsFor) return this.responseSteps(orgId, t, s);
+    if (s.wait) throw field('settings.wait', `${t.name} does not wait for a response; leave the wait settings out.`);
+    if (s.close?.when || s.escalate?.when)
+      throw field(s.close?.when ? 'settings.close.when' : 'settings.escalate.when', `${t.name} does not wait for a response, so there is no answer to act on.`);
     if (template === 'auto_notify' || template === 'auto_escalate') {
       if (s.ticketing) throw field('settings.ticketing', `${t.name} creates no ticket; leave the Ticketing Configuration out.`);
       if (s.close) throw field('settings.close', `${t.name} has no close step; leave the close fields out.`);
@@ -158,13 +205,7 @@ export class WorkflowsService {
         return [{ kind: 'notify_user', note: s.notify?.note || undefined }];
       }
       if (s.notify) throw field('settings.notify', `${t.name} does not notify the user; leave the Notification Configuration out.`);
-      const e = s.escalate;
-      if (!e) throw field('settings.escalate', `${t.name} needs an Escalation Configuration: escalate to the Manager, an Approver or an Email.`);
-      if (e.userType === 'approver' && !e.approverId) throw field('settings.escalate.approverId', 'pick the Approver to escalate to (Setup > Approvers).');
-      if (e.userType === 'email' && !e.email) throw field('settings.escalate.email', 'enter the email address to escalate to.');
-      if (e.userType !== 'approver' && e.approverId) throw field('settings.escalate.approverId', 'an approver is only for Escalate To: Approver.');
-      if (e.userType !== 'email' && e.email) throw field('settings.escalate.email', 'an email address is only for Escalate To: Email.');
-      return [{ kind: 'escalate', userType: e.userType, approverId: e.approverId, email: e.email, note: e.note || undefined }];
+      return [escalateStepOf(t, s.escalate)];
     }
     if (s.notify || s.escalate)
       throw field(s.notify ? 'settings.notify' : 'settings.escalate', `${t.name} neither notifies nor escalates; leave those settings out.`);
@@ -175,21 +216,65 @@ export class WorkflowsService {
       return [{ kind: 'create_ticket', ...(await this.checkTicketing(orgId, s.ticketing)) }];
     }
     if (s.ticketing) throw field('settings.ticketing', `${t.name} creates no ticket; leave the Ticketing Configuration out.`);
-    const close = s.close ?? { falsePositive: false };
-    if (template === 'auto_close_with_resolution_label' && !close.resolutionLabelId)
+    return [await this.closeStepOf(orgId, t, s.close ?? { falsePositive: false })];
+  }
+
+  /**
+   * The templates that act on an answer: notify (and, concurrently, escalate), wait for the
+   * response, then close or escalate on the branches the settings name (docs/architecture.md,
+   * "Waiting for a response").
+   */
+  private async responseSteps(orgId: number, t: Template, s: WorkflowSettings): Promise<StepSpec[]> {
+    if (s.ticketing) throw field('settings.ticketing', `${t.name} creates no ticket; leave the Ticketing Configuration out.`);
+    const notify: StepSpec = { kind: 'notify_user', note: s.notify?.note || undefined };
+    const timeoutSeconds = s.wait?.timeoutHours ? s.wait.timeoutHours * 3600 : undefined;
+    const wait: StepSpec = { kind: 'wait_for_response', purpose: t.waitsFor!, ...(timeoutSeconds ? { timeoutSeconds } : {}) };
+    const branches: readonly string[] = t.waitsFor === 'justification' ? JUSTIFICATION_BRANCHES : ESCALATION_BRANCHES;
+    const when = (name: string, picked: string[] | undefined, byDefault: string[]): StepSpec['when'] => {
+      const list = picked ?? byDefault;
+      const wrong = list.find((b) => !branches.includes(b));
+      if (wrong)
+        throw field(
+          name,
+          `${wrong} is not an answer to the ${t.waitsFor === 'justification' ? 'justification' : 'escalation'} survey; pick from ${branches.join(', ')}.`,
+        );
+      if (!list.length) throw field(name, 'pick at least one answer the step acts on.');
+      return [...new Set(list)] as StepSpec['when'];
+    };
+    if (t.key === 'auto_notify_user_and_close') {
+      if (s.escalate) throw field('settings.escalate', `${t.name} does not escalate; leave the Escalation Configuration out.`);
+      const close = s.close ?? { falsePositive: true };
+      return [notify, wait, { ...(await this.closeStepOf(orgId, t, close)), when: when('settings.close.when', close.when, ['False Positive']) }];
+    }
+    if (t.key === 'auto_notify_user_and_concurrently_escalate') {
+      if (s.escalate?.when) throw field('settings.escalate.when', `${t.name} escalates at once, without waiting for the user's answer.`);
+      const close = s.close ? [{ ...(await this.closeStepOf(orgId, t, s.close)), when: when('settings.close.when', s.close.when, ['Approved']) }] : [];
+      return [notify, escalateStepOf(t, s.escalate), wait, ...close];
+    }
+    if (s.close) throw field('settings.close', `${t.name} has no close step; leave the close fields out.`);
+    const toManager = t.key === 'auto_notify_user_and_escalate_to_manager';
+    const e = s.escalate ?? (toManager ? { userType: 'manager' as const } : undefined);
+    if (toManager && e && e.userType !== 'manager')
+      throw field(
+        'settings.escalate.userType',
+        `${t.name} escalates to the user's manager (Setup > User Attributes); use Auto Notify User and Escalate for an approver or an address.`,
+      );
+    return [notify, wait, { ...escalateStepOf(t, e), when: when('settings.escalate.when', e?.when, ['Others', NO_RESPONSE]) }];
+  }
+
+  private async closeStepOf(orgId: number, t: Template, close: NonNullable<WorkflowSettings['close']>): Promise<Extract<StepSpec, { kind: 'close_incident' }>> {
+    if (t.key === 'auto_close_with_resolution_label' && !close.resolutionLabelId)
       throw field('settings.close.resolutionLabelId', `${t.name} needs a Resolution Label Name. Pick a label from Setup > Labels.`);
     if (close.resolutionLabelId)
       await this.deps.labels.resolve(orgId, { labelId: close.resolutionLabelId, value: close.resolutionValue }, 'settings.close.resolutionLabelId');
     else if (close.resolutionValue) throw field('settings.close.resolutionValue', 'pick a Resolution Label Name first.');
-    return [
-      {
-        kind: 'close_incident',
-        notes: close.notes || undefined,
-        resolutionLabelId: close.resolutionLabelId,
-        resolutionValue: close.resolutionValue ?? null,
-        falsePositive: close.falsePositive,
-      },
-    ];
+    return {
+      kind: 'close_incident',
+      notes: close.notes || undefined,
+      resolutionLabelId: close.resolutionLabelId,
+      resolutionValue: close.resolutionValue ?? null,
+      falsePositive: close.falsePositive,
+    };
   }
 
   private async checkTicketing(orgId: number, s: NonNullable<WorkflowSettings['ticketing']>) {
@@ -553,7 +638,18 @@ export class WorkflowsService {
   }
 
   private async describe(orgId: number, s: StepSpec): Promise<string> {
+    const what = await this.describeAction(orgId, s);
+    return s.when ? `${what}, when the answer is ${s.when.join(' or ')}` : what;
+  }
+
+  private async describeAction(orgId: number, s: StepSpec): Promise<string> {
     if (s.kind === 'wait') return `Wait ${s.seconds} seconds`;
+    if (s.kind === 'wait_for_response') {
+      const limit = s.timeoutSeconds
+        ? `at most ${s.timeoutSeconds / 3600} hours (or until the link expires)`
+        : 'until the survey link expires (Account Settings)';
+      return `Wait for ${s.purpose === 'justification' ? "the user's justification" : 'the escalation decision'}, ${limit}`;
+    }
     if (s.kind === 'close_incident') return `Close the incident${s.falsePositive ? ' as a false positive' : ''}${s.notes ? ` with notes "${s.notes}"` : ''}`;
     if (s.kind === 'notify_user') return "Send the justification survey to the incident's user";
     if (s.kind === 'escalate')
@@ -632,10 +728,12 @@ export class WorkflowsService {
           return {
             index,
             kind: s.kind,
-            label: s.kind === 'wait' ? `Wait ${s.seconds} seconds` : (STEP_LABEL[s.kind] ?? s.kind),
+            label: stepLabel(s),
             status: o?.status ?? 'pending',
             detail: o?.detail ?? null,
             ticketId: o?.ticket_id ?? null,
+            branch: o?.branch ?? null,
+            waitingUntil: o?.status === 'waiting' ? o.wait_until : null,
             attempts: o?.attempts ?? 0,
             startedAt: o?.started_at ?? null,
             finishedAt: o?.finished_at ?? null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AnyExec } from '../../platform/db/database.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { CloseBody } from '../incidents/schemas.js';
@@ -11,6 +12,20 @@ import type { CreateTicketInput, TicketView } from '../tickets/schemas.js';
  */
 
 const id = z.number().int().positive();
+
+/** What a Wait for Response step can find: the end user's Justification Type or the escalation's decision, or nothing in time. */
+export const NO_RESPONSE = 'No Response';
+export const JUSTIFICATION_BRANCHES = ['False Positive', 'Manager Approved', 'Others', NO_RESPONSE] as const;
+export const ESCALATION_BRANCHES = ['Approved', 'Rejected', NO_RESPONSE] as const;
+export const RESPONSE_BRANCHES = [...new Set([...JUSTIFICATION_BRANCHES, ...ESCALATION_BRANCHES])] as [string, ...string[]];
+
+/**
+ * Any step may carry `when`: it runs only if the branch chosen by the latest earlier step that
+ * chose one is among these, and is recorded as skipped otherwise. That is the whole of branching:
+ * the engine compares names, the steps that choose (Wait for Response) say which.
+ */
+const guard = { when: z.array(z.enum(RESPONSE_BRANCHES)).min(1).max(RESPONSE_BRANCHES.length).optional() };
+
 export const stepSpec = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('create_ticket'),
@@ -18,6 +33,7 @@ export const stepSpec = z.discriminatedUnion('kind', [
     projectId: id.optional(),
     issueTypeId: z.string().min(1).max(64).optional(),
     integrationUserId: id,
+    ...guard,
   }),
   z.strictObject({
     kind: z.literal('close_incident'),
@@ -25,14 +41,16 @@ export const stepSpec = z.discriminatedUnion('kind', [
     resolutionLabelId: id.optional(),
     resolutionValue: z.string().max(100).nullish(),
     falsePositive: z.boolean(),
+    ...guard,
   }),
-  z.strictObject({ kind: z.literal('notify_user'), note: z.string().max(2000).optional() }),
+  z.strictObject({ kind: z.literal('notify_user'), note: z.string().max(2000).optional(), ...guard }),
   z.strictObject({
     kind: z.literal('escalate'),
     userType: z.enum(['manager', 'approver', 'email']),
     approverId: id.optional(),
     email: z.string().max(254).optional(),
     note: z.string().max(2000).optional(),
+    ...guard,
   }),
   z.strictObject({
     kind: z.literal('wait'),
@@ -41,6 +59,20 @@ export const stepSpec = z.discriminatedUnion('kind', [
       .int()
       .min(0)
       .max(30 * 86_400),
+    ...guard,
+  }),
+  z.strictObject({
+    kind: z.literal('wait_for_response'),
+    /** Whose answer: the end user's justification survey, or the escalation survey. */
+    purpose: z.enum(['justification', 'escalation']),
+    /** Absent: until the survey link expires (its expiry comes from Account Settings). */
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400)
+      .optional(),
+    ...guard,
   }),
 ]);
 export type StepSpec = z.infer<typeof stepSpec>;
@@ -65,6 +97,13 @@ export type StepResult = {
   ticketId?: number;
   /** Hold the next step back this long (the wait step). */
   delayNextMs?: number;
+  /** The branch chosen; later steps' `when` is matched against it. */
+  branch?: string;
+  /**
+   * Not finished: run this step again at this time (ISO) at the latest, or sooner when an event
+   * wakes the execution (`WorkflowEngine.wake`). The step is "waiting" meanwhile, `detail` says for what.
+   */
+  waitUntil?: string;
 };
 
 /** Retrying cannot help (a refused setting, a deleted integration): the execution stops with this reason. */
@@ -73,6 +112,11 @@ export class PermanentStepError extends Error {}
 export interface StepRunner<S extends StepSpec = StepSpec> {
   kind: S['kind'];
   run(spec: S, ctx: StepContext): Promise<StepResult>;
+  /**
+   * Its runs only read, so running it again while a run is under way is harmless: an event may
+   * wake it even mid-run (an answer that lands between its read and its suspension is not lost).
+   */
+  wakeable?: boolean;
 }
 
 export type StepRegistry = { [K in StepKind]?: StepRunner<Extract<StepSpec, { kind: K }>> };
@@ -156,7 +200,16 @@ export const waitStep: StepRunner<Extract<StepSpec, { kind: 'wait' }>> = {
  * this one (it needs notifications, templates and account settings): it hands its two actions over
  * here once built, and until then (or on a server without it) these steps stop with that reason.
  */
+/** A survey request as a Wait for Response step reads it: the newest of its purpose, and its answer if any. */
+export type SurveyRequestState = {
+  recipient: string;
+  sentAt: string;
+  expiresAt: string;
+  answer: { value: string; reason: string | null; respondedAt: string } | null;
+};
+
 export type RemediationSteps = {
+  latestRequest(orgId: number, incidentId: number, purpose: 'justification' | 'escalation'): Promise<SurveyRequestState | null>;
   notifyUser(actor: Principal, incidentId: number, body: { note?: string }, opts: { reuseOpen?: boolean }): Promise<{ request: { recipient: string } }>;
   escalate(
     actor: Principal,
@@ -166,11 +219,25 @@ export type RemediationSteps = {
   ): Promise<{ request: { recipient: string } }>;
 };
 
+/** Told inside the answer's transaction that an incident's survey was answered. */
+export type ResponseListener = (exec: AnyExec, orgId: number, incidentId: number, linkId: number) => Promise<void>;
+
 export class WorkflowRemediationHooks {
   private steps: RemediationSteps | null = null;
+  private listener: ResponseListener | null = null;
 
   use(steps: RemediationSteps): void {
     this.steps = steps;
+  }
+
+  /** The workflows module listens (it wakes the executions waiting on the incident). */
+  onResponse(listener: ResponseListener): void {
+    this.listener = listener;
+  }
+
+  /** Remediation calls this in the transaction that records an answer, so the wake-up commits with it. */
+  async responded(exec: AnyExec, orgId: number, incidentId: number, linkId: number): Promise<void> {
+    if (this.listener) await this.listener(exec, orgId, incidentId, linkId);
   }
 
   get(): RemediationSteps {
@@ -205,7 +272,7 @@ export function escalateStep(hooks: WorkflowRemediationHooks): StepRunner<Extrac
     kind: 'escalate',
     async run(spec, ctx) {
       try {
-        const { kind: _kind, ...body } = spec;
+        const { kind: _kind, when: _when, ...body } = spec;
         const r = await hooks
           .get()
           .escalate(ctx.actor, ctx.incidentId, { ...body, note: spec.note || `Escalated by workflow ${ctx.workflowName}.` }, { reuseOpen: true });
@@ -213,6 +280,38 @@ export function escalateStep(hooks: WorkflowRemediationHooks): StepRunner<Extrac
       } catch (err) {
         return alreadyWaiting(err) ?? permanentIfRefused(err);
       }
+    },
+  };
+}
+
+const PURPOSE_TEXT = { justification: 'justification survey', escalation: 'escalation survey' } as const;
+
+/**
+ * Wait for Response: suspends until the newest survey of its purpose (the one the step before sent
+ * or found open) is answered or the time is up, then chooses the branch: the answer, or No Response.
+ * The deadline is fixed at the first attempt (timeout from then, never past the link's expiry,
+ * after which no answer can come); being woken early or twice only re-reads the answer.
+ */
+export function waitForResponseStep(
+  hooks: WorkflowRemediationHooks,
+  now: () => number = Date.now,
+): StepRunner<Extract<StepSpec, { kind: 'wait_for_response' }>> {
+  return {
+    kind: 'wait_for_response',
+    wakeable: true,
+    async run(spec, ctx) {
+      const req = await hooks.get().latestRequest(ctx.orgId, ctx.incidentId, spec.purpose);
+      if (!req) throw new PermanentStepError(`No ${PURPOSE_TEXT[spec.purpose]} was sent for this incident, so there is no answer to wait for.`);
+      if (req.answer) {
+        const reason = req.answer.reason ? ` (${req.answer.reason})` : '';
+        return { detail: `${req.recipient} answered ${req.answer.value}${reason} at ${req.answer.respondedAt}`, branch: req.answer.value };
+      }
+      const deadline = spec.timeoutSeconds
+        ? Math.min(Date.parse(ctx.firstStartedAt) + spec.timeoutSeconds * 1000, Date.parse(req.expiresAt))
+        : Date.parse(req.expiresAt);
+      const until = new Date(deadline).toISOString();
+      if (now() >= deadline) return { detail: `No response from ${req.recipient} by ${until}`, branch: NO_RESPONSE };
+      return { detail: `Waiting for ${req.recipient}'s answer to the ${PURPOSE_TEXT[spec.purpose]}`, waitUntil: until };
     },
   };
 }

@@ -178,10 +178,12 @@ export class WorkflowsStore {
   }
 
   /**
-   * Records that a step is starting (or starting again). `resumed`: an earlier attempt had started
-   * it; `firstStartedAt`: when the first attempt started (what it may have done is newer).
+   * Records that a step is starting (or starting again); null when there is nothing to run (its
+   * outcome is final, or another job just took it out of waiting). `resumed`: an earlier attempt
+   * had started it and may have acted (a wake from waiting is not a resumption); `firstStartedAt`:
+   * when the first attempt started (what it may have done is newer).
    */
-  async markStarted(orgId: number, executionId: number, step: number, kind: string): Promise<{ resumed: boolean; firstStartedAt: string }> {
+  async markStarted(orgId: number, executionId: number, step: number, kind: string): Promise<{ resumed: boolean; firstStartedAt: string } | null> {
     const now = nowIso();
     const inserted = await this.db
       .insertInto('workflow_step_outcomes')
@@ -193,6 +195,8 @@ export class WorkflowsStore {
         status: 'started',
         detail: null,
         ticket_id: null,
+        branch: null,
+        wait_until: null,
         attempts: 1,
         started_at: now,
         finished_at: null,
@@ -201,14 +205,67 @@ export class WorkflowsStore {
       .returning('id')
       .executeTakeFirst();
     if (inserted) return { resumed: false, firstStartedAt: now };
+    const current = await this.outcome(executionId, step);
+    if (current?.status === 'waiting') {
+      const woke = await this.db
+        .updateTable('workflow_step_outcomes')
+        .set({ status: 'started' })
+        .where('execution_id', '=', executionId)
+        .where('step_index', '=', step)
+        .where('status', '=', 'waiting')
+        .executeTakeFirst();
+      return Number(woke.numUpdatedRows) > 0 ? { resumed: false, firstStartedAt: current.started_at } : null;
+    }
     const r = await this.db
       .updateTable('workflow_step_outcomes')
       .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
       .where('execution_id', '=', executionId)
       .where('step_index', '=', step)
+      .where('status', '=', 'started')
       .returning('started_at')
-      .executeTakeFirstOrThrow();
-    return { resumed: true, firstStartedAt: r.started_at };
+      .executeTakeFirst();
+    return r ? { resumed: true, firstStartedAt: r.started_at } : null;
+  }
+
+  /** Suspends a started step until `until` (or a wake); false when its outcome moved on meanwhile. */
+  async suspend(exec: AnyExec, executionId: number, step: number, detail: string, until: string): Promise<boolean> {
+    const r = await this.x(exec)
+      .updateTable('workflow_step_outcomes')
+      .set({ status: 'waiting', detail, wait_until: until })
+      .where('execution_id', '=', executionId)
+      .where('step_index', '=', step)
+      .where('status', '=', 'started')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** The branch chosen by the latest step before `step` that chose one. */
+  async latestBranch(executionId: number, step: number): Promise<string | null> {
+    const r = await this.db
+      .selectFrom('workflow_step_outcomes')
+      .select('branch')
+      .where('execution_id', '=', executionId)
+      .where('step_index', '<', step)
+      .where('branch', 'is not', null)
+      .orderBy('step_index', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r?.branch ?? null;
+  }
+
+  /** The incident's running executions whose current step is waiting, or started and of a kind an event may wake. */
+  wakeable(exec: AnyExec, orgId: number, incidentId: number, startedKinds: string[]): Promise<{ id: number; step: number }[]> {
+    return this.x(exec)
+      .selectFrom('workflow_executions as e')
+      .innerJoin('workflow_step_outcomes as o', (j) => j.onRef('o.execution_id', '=', 'e.id').onRef('o.step_index', '=', 'e.next_step'))
+      .select(['e.id as id', 'e.next_step as step'])
+      .where('e.org_id', '=', orgId)
+      .where('e.incident_id', '=', incidentId)
+      .where('e.status', '=', 'running')
+      .where((eb) =>
+        eb.or([eb('o.status', '=', 'waiting'), ...(startedKinds.length ? [eb.and([eb('o.status', '=', 'started'), eb('o.kind', 'in', startedKinds)])] : [])]),
+      )
+      .execute();
   }
 
   async noteAttemptFailed(executionId: number, step: number, detail: string): Promise<void> {
@@ -222,13 +279,18 @@ export class WorkflowsStore {
   }
 
   /** The step's final outcome; false when it was already final (another worker finished it). */
-  async finishOutcome(exec: AnyExec, executionId: number, step: number, patch: Pick<OutcomeRecord, 'status' | 'detail' | 'ticket_id'>): Promise<boolean> {
+  async finishOutcome(
+    exec: AnyExec,
+    executionId: number,
+    step: number,
+    patch: Pick<OutcomeRecord, 'status' | 'detail' | 'ticket_id'> & Partial<Pick<OutcomeRecord, 'branch'>>,
+  ): Promise<boolean> {
     const r = await this.x(exec)
       .updateTable('workflow_step_outcomes')
-      .set({ ...patch, finished_at: nowIso() })
+      .set({ ...patch, wait_until: null, finished_at: nowIso() })
       .where('execution_id', '=', executionId)
       .where('step_index', '=', step)
-      .where('status', '=', 'started')
+      .where('status', 'in', ['started', 'waiting'])
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }

@@ -1,7 +1,7 @@
 /**
  * The pre-defined workflows (Workflows > Workflow Templates). A template fixes the steps; a
- * workflow made from it supplies their settings. Templates that act on the user's answer (notify,
- * then close or escalate) are listed but cannot be used until a Wait for Response step exists.
+ * workflow made from it supplies their settings. The four that act on an answer wait for it with
+ * a Wait for Response step and branch on it (docs/architecture.md, "Waiting for a response").
  */
 export const TEMPLATE_KEYS = [
   'auto_close_with_resolution_label',
@@ -17,7 +17,7 @@ export const TEMPLATE_KEYS = [
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
 /** Step kinds drawn on the Workflow Settings page. */
-export type StepKindName = 'create_ticket' | 'close_incident' | 'wait' | 'notify_user' | 'escalate';
+export type StepKindName = 'create_ticket' | 'close_incident' | 'wait' | 'notify_user' | 'escalate' | 'wait_for_response';
 
 export type Template = {
   key: TemplateKey;
@@ -26,9 +26,9 @@ export type Template = {
   steps: StepKindName[];
   /** Null when usable; otherwise why not (shown on the Templates page and in refusals). */
   unavailableReason: string | null;
+  /** The survey whose answer its Wait for Response step waits for; absent when it does not wait. */
+  waitsFor?: 'justification' | 'escalation';
 };
-
-const NEEDS_RESPONSE_STEP = 'Needs the Wait for Response step (act on the user’s answer or its absence), which is not available yet.';
 
 export const TEMPLATES: readonly Template[] = [
   {
@@ -69,30 +69,37 @@ export const TEMPLATES: readonly Template[] = [
   {
     key: 'auto_notify_user_and_close',
     name: 'Auto Notify User and Close Incident',
-    description: 'Notifies the user, waits for a response, then closes the incident.',
-    steps: ['notify_user', 'wait', 'close_incident'],
-    unavailableReason: NEEDS_RESPONSE_STEP,
+    description:
+      'Notifies the user, waits for the justification, and closes the incident when the answer is one the settings accept (False Positive by default).',
+    steps: ['notify_user', 'wait_for_response', 'close_incident'],
+    unavailableReason: null,
+    waitsFor: 'justification',
   },
   {
     key: 'auto_notify_user_and_concurrently_escalate',
     name: 'Auto Notify User and Concurrently Escalate',
-    description: 'Notifies the user and escalates at the same time.',
-    steps: ['notify_user', 'escalate'],
-    unavailableReason: NEEDS_RESPONSE_STEP,
+    description:
+      'Notifies the user and escalates at the same time, then waits for the escalation decision (and closes the incident when it is approved, if close fields are set).',
+    steps: ['notify_user', 'escalate', 'wait_for_response', 'close_incident'],
+    unavailableReason: null,
+    waitsFor: 'escalation',
   },
   {
     key: 'auto_notify_user_and_escalate',
     name: 'Auto Notify User and Escalate',
-    description: 'Notifies the user, waits for a response, then escalates to an approver.',
-    steps: ['notify_user', 'wait', 'escalate'],
-    unavailableReason: NEEDS_RESPONSE_STEP,
+    description: 'Notifies the user, waits for the justification, and escalates to an approver or an address when none comes in time or it is not acceptable.',
+    steps: ['notify_user', 'wait_for_response', 'escalate'],
+    unavailableReason: null,
+    waitsFor: 'justification',
   },
   {
     key: 'auto_notify_user_and_escalate_to_manager',
     name: 'Auto Notify User and Escalate to Manager',
-    description: "Notifies the user, waits for a response, then escalates to the user's manager.",
-    steps: ['notify_user', 'wait', 'escalate'],
-    unavailableReason: NEEDS_RESPONSE_STEP,
+    description:
+      "Notifies the user, waits for the justification, and escalates to the user's manager (Setup > User Attributes) when none comes in time or it is not acceptable.",
+    steps: ['notify_user', 'wait_for_response', 'escalate'],
+    unavailableReason: null,
+    waitsFor: 'justification',
   },
 ];
 

@@ -92,13 +92,4 @@ describe('workflow steps that notify and escalate', () => {
     expect(view.requests[0]).toMatchObject({ purpose: 'escalation', recipient: 'desk@corp.example' });
     expect((await w.admin.get(`/api/v1/incidents/${id}`)).json().status).toBe('Escalated');
   });
-
-  it('the templates that act on the answer stay unavailable, saying why', async () => {
-    const templates = (await w.admin.get('/api/v1/workflow-templates')).json().items as { key: string; available: boolean; unavailableReason: string | null }[];
-    expect(templates.find((x) => x.key === 'auto_notify')!.available).toBe(true);
-    expect(templates.find((x) => x.key === 'auto_escalate')!.available).toBe(true);
-    const close = templates.find((x) => x.key === 'auto_notify_user_and_close')!;
-    expect(close.available).toBe(false);
-    expect(close.unavailableReason).toMatch(/Wait for Response/);
-  });
 });

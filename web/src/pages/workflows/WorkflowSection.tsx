@@ -2,13 +2,22 @@ import { useState } from 'react';
 import { Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { Dialog } from '../../components/Dialog';
-import { DateTime, ErrorState, Loading } from '../../components/common';
+import { DateTime, ErrorState, Loading, formatDateTime } from '../../components/common';
 import { FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { Section } from '../incidents/Section';
 import { useExecutions, useRunWorkflow, useWorkflows, type ExecutionView } from './api';
 
-const STATUS_COLOR: Record<string, string> = { running: 'blue', completed: 'green', failed: 'red', pending: 'gray', started: 'blue', done: 'green' };
+const STATUS_COLOR: Record<string, string> = {
+  running: 'blue',
+  completed: 'green',
+  failed: 'red',
+  pending: 'gray',
+  started: 'blue',
+  waiting: 'yellow',
+  done: 'green',
+  skipped: 'gray',
+};
 
 /** Incident Details > Workflow: which workflow ran, each step with its time and outcome, the ticket it made; Run workflow. */
 export function WorkflowSection({ incidentId }: { incidentId: number }) {
@@ -49,6 +58,7 @@ export function WorkflowSection({ incidentId }: { incidentId: number }) {
 }
 
 function Execution({ e }: { e: ExecutionView }) {
+  const waiting = e.status === 'running' ? e.steps.find((s) => s.status === 'waiting' && s.waitingUntil) : undefined;
   return (
     <Stack gap={4} data-testid={`execution-${e.id}`}>
       <Group gap="xs">
@@ -65,6 +75,11 @@ function Execution({ e }: { e: ExecutionView }) {
       {e.reason ? (
         <Text size="sm" c="red">
           Stopped: {e.reason}
+        </Text>
+      ) : null}
+      {waiting ? (
+        <Text size="sm" role="status" data-testid="workflow-waiting">
+          Waiting for response until {formatDateTime(waiting.waitingUntil)}
         </Text>
       ) : null}
       <Table aria-label={`Steps of ${e.workflowName}`} withTableBorder>
@@ -92,8 +107,18 @@ function Execution({ e }: { e: ExecutionView }) {
                 <Text size="sm">
                   {s.detail ?? '—'}
                   {s.ticketId ? ` (ticket #${s.ticketId}, see Ticket)` : ''}
-                  {s.attempts > 1 ? ` — ${s.attempts} attempts` : ''}
+                  {s.status !== 'waiting' && s.attempts > 1 ? ` — ${s.attempts} attempts` : ''}
                 </Text>
+                {s.branch ? (
+                  <Badge mt={4} variant="outline" color="grape">
+                    Branch: {s.branch}
+                  </Badge>
+                ) : null}
+                {s.waitingUntil ? (
+                  <Text size="xs" c="dimmed">
+                    Until <DateTime value={s.waitingUntil} />
+                  </Text>
+                ) : null}
               </Table.Td>
             </Table.Tr>
           ))}

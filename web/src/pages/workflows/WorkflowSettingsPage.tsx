@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Anchor, Checkbox, Grid, Paper, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Anchor, Checkbox, Grid, Group, Paper, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
@@ -22,11 +22,20 @@ type Form = {
   resolutionLabelId: string | null;
   resolutionValue: string | null;
   falsePositive: boolean;
-  /** Auto Notify / Auto Escalate: the note in the survey's message. */
+  /** The note in the justification survey's message. */
   surveyNote: string;
   escalateTo: 'manager' | 'approver' | 'email';
   approverId: string | null;
   escalateEmail: string;
+  /** The note in the escalation survey's message. */
+  escalateNote: string;
+  /** Wait for Response: hours, empty until the survey link expires. */
+  timeoutHours: string;
+  /** The answers the close / escalate step after the wait runs on. */
+  closeWhen: string[];
+  escalateWhen: string[];
+  /** Auto Notify User and Concurrently Escalate: close when the escalation is decided as chosen. */
+  closeAfterDecision: boolean;
 };
 const EMPTY: Form = {
   name: '',
@@ -43,7 +52,31 @@ const EMPTY: Form = {
   escalateTo: 'manager',
   approverId: null,
   escalateEmail: '',
+  escalateNote: '',
+  timeoutHours: '',
+  closeWhen: [],
+  escalateWhen: ['Others', 'No Response'],
+  closeAfterDecision: false,
 };
+
+/** The templates that wait for an answer, and whose answer. */
+const WAITS_FOR: Record<string, 'justification' | 'escalation'> = {
+  auto_notify_user_and_close: 'justification',
+  auto_notify_user_and_escalate: 'justification',
+  auto_notify_user_and_escalate_to_manager: 'justification',
+  auto_notify_user_and_concurrently_escalate: 'escalation',
+};
+const BRANCHES = {
+  justification: ['False Positive', 'Manager Approved', 'Others', 'No Response'],
+  escalation: ['Approved', 'Rejected', 'No Response'],
+} as const;
+
+/** A new workflow's defaults for its template (what the server would choose when left out). */
+function defaultsFor(templateKey: string | undefined): Form {
+  if (templateKey === 'auto_notify_user_and_close') return { ...EMPTY, falsePositive: true, closeWhen: ['False Positive'] };
+  if (templateKey === 'auto_notify_user_and_concurrently_escalate') return { ...EMPTY, closeWhen: ['Approved'] };
+  return EMPTY;
+}
 
 /**
  * Workflow Settings: the steps drawn on the left, the fields on the right. `/workflows/new/:template`
@@ -60,12 +93,19 @@ export function WorkflowSettingsPage() {
   const templateKey = id ? existing.data?.template : params.template;
   const template = templates.data?.items.find((t) => t.key === templateKey);
   const tickets = templateKey === 'auto_create_tickets';
-  const closes = templateKey === 'auto_close' || templateKey === 'auto_close_with_resolution_label';
-  const notifies = templateKey === 'auto_notify';
-  const escalates = templateKey === 'auto_escalate';
+  const waitsFor = templateKey ? WAITS_FOR[templateKey] : undefined;
+  const concurrent = templateKey === 'auto_notify_user_and_concurrently_escalate';
+  const toManager = templateKey === 'auto_notify_user_and_escalate_to_manager';
+  const [f, setF] = useState<Form>(() => (id ? EMPTY : defaultsFor(templateKey)));
+  const closes =
+    templateKey === 'auto_close' ||
+    templateKey === 'auto_close_with_resolution_label' ||
+    templateKey === 'auto_notify_user_and_close' ||
+    (concurrent && f.closeAfterDecision);
+  const notifies = templateKey === 'auto_notify' || !!waitsFor;
+  const escalates = templateKey === 'auto_escalate' || (!!waitsFor && templateKey !== 'auto_notify_user_and_close');
   const options = useTicketingOptions(tickets);
-  const labels = useLabels({ enabled: closes });
-  const [f, setF] = useState<Form>(EMPTY);
+  const labels = useLabels({ enabled: closes || concurrent });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setF((x) => ({ ...x, [k]: v }));
 
@@ -85,10 +125,15 @@ export function WorkflowSettingsPage() {
       resolutionLabelId: w.settings.close?.resolutionLabelId ? String(w.settings.close.resolutionLabelId) : null,
       resolutionValue: w.settings.close?.resolutionValue ?? null,
       falsePositive: w.settings.close?.falsePositive ?? false,
-      surveyNote: w.settings.notify?.note ?? w.settings.escalate?.note ?? '',
+      surveyNote: w.settings.notify?.note ?? '',
       escalateTo: w.settings.escalate?.userType ?? 'manager',
       approverId: w.settings.escalate?.approverId ? String(w.settings.escalate.approverId) : null,
       escalateEmail: w.settings.escalate?.email ?? '',
+      escalateNote: w.settings.escalate?.note ?? '',
+      timeoutHours: w.settings.wait?.timeoutHours ? String(w.settings.wait.timeoutHours) : '',
+      closeWhen: w.settings.close?.when ?? defaultsFor(w.template).closeWhen,
+      escalateWhen: w.settings.escalate?.when ?? EMPTY.escalateWhen,
+      closeAfterDecision: w.template === 'auto_notify_user_and_concurrently_escalate' && !!w.settings.close,
     });
   }, [existing.data, options.data]);
 
@@ -97,16 +142,6 @@ export function WorkflowSettingsPage() {
   const label = labels.data?.items.find((l) => String(l.id) === f.resolutionLabelId);
 
   const settings = useMemo((): WorkflowSettings => {
-    if (notifies) return { notify: { note: f.surveyNote.trim() || undefined } };
-    if (escalates)
-      return {
-        escalate: {
-          userType: f.escalateTo,
-          approverId: f.escalateTo === 'approver' && f.approverId ? Number(f.approverId) : undefined,
-          email: f.escalateTo === 'email' ? f.escalateEmail.trim() || undefined : undefined,
-          note: f.surveyNote.trim() || undefined,
-        },
-      };
     if (tickets)
       return {
         ticketing: {
@@ -115,15 +150,36 @@ export function WorkflowSettingsPage() {
           integrationUserId: Number(f.integrationUserId),
         },
       };
-    return {
-      close: {
+    const out: WorkflowSettings = {};
+    if (notifies) out.notify = { note: f.surveyNote.trim() || undefined };
+    if (escalates)
+      out.escalate = {
+        userType: toManager ? 'manager' : f.escalateTo,
+        approverId: f.escalateTo === 'approver' && f.approverId ? Number(f.approverId) : undefined,
+        email: f.escalateTo === 'email' ? f.escalateEmail.trim() || undefined : undefined,
+        note: f.escalateNote.trim() || undefined,
+        // Only where the escalation comes after the wait.
+        when: waitsFor === 'justification' ? (f.escalateWhen as NonNullable<WorkflowSettings['escalate']>['when']) : undefined,
+      };
+    if (closes)
+      out.close = {
         notes: f.notes.trim() || undefined,
         resolutionLabelId: f.resolutionLabelId ? Number(f.resolutionLabelId) : undefined,
         resolutionValue: f.resolutionValue || null,
         falsePositive: f.falsePositive,
-      },
-    };
-  }, [tickets, notifies, escalates, f, integration]);
+        when: waitsFor ? (f.closeWhen as NonNullable<WorkflowSettings['close']>['when']) : undefined,
+      };
+    if (waitsFor) out.wait = { timeoutHours: f.timeoutHours.trim() ? Number(f.timeoutHours) : undefined };
+    return out;
+  }, [tickets, notifies, escalates, closes, waitsFor, toManager, f, integration]);
+
+  /** What the graphic writes on the arrow into each step: the answers it runs on. */
+  const conditions = (template?.steps ?? []).map((kind) => {
+    if (!waitsFor) return null;
+    if (kind === 'close_incident') return f.closeWhen.join(' or ') || null;
+    if (kind === 'escalate' && waitsFor === 'justification') return f.escalateWhen.join(' or ') || null;
+    return null;
+  });
 
   const save = useSaveWorkflow(id, {
     onSuccess: (w) => {
@@ -150,8 +206,13 @@ export function WorkflowSettingsPage() {
     }
     if (templateKey === 'auto_close_with_resolution_label' && !f.resolutionLabelId)
       errs['settings.close.resolutionLabelId'] = 'Pick the Resolution Label Name.';
-    if (escalates && f.escalateTo === 'approver' && !f.approverId) errs['settings.escalate.approverId'] = 'Pick the Approver.';
-    if (escalates && f.escalateTo === 'email' && !f.escalateEmail.trim()) errs['settings.escalate.email'] = 'Enter the email address to escalate to.';
+    if (escalates && !toManager && f.escalateTo === 'approver' && !f.approverId) errs['settings.escalate.approverId'] = 'Pick the Approver.';
+    if (escalates && !toManager && f.escalateTo === 'email' && !f.escalateEmail.trim())
+      errs['settings.escalate.email'] = 'Enter the email address to escalate to.';
+    if (waitsFor && f.timeoutHours.trim() && !/^\d+$/.test(f.timeoutHours.trim()))
+      errs['settings.wait.timeoutHours'] = 'Enter a whole number of hours, or leave it empty to wait until the link expires.';
+    if (closes && waitsFor && !f.closeWhen.length) errs['settings.close.when'] = 'Pick at least one answer to close on.';
+    if (escalates && waitsFor === 'justification' && !f.escalateWhen.length) errs['settings.escalate.when'] = 'Pick at least one answer to escalate on.';
     setErrors(errs);
     if (!Object.keys(errs).length)
       save.mutate({ template: templateKey as CreateWorkflowBody['template'], name: f.name.trim(), description: f.description.trim() || null, settings });
@@ -177,7 +238,10 @@ export function WorkflowSettingsPage() {
       <Grid>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Paper withBorder p="md">
-            <StepsGraphic steps={template.steps} />
+            <StepsGraphic
+              steps={concurrent && !f.closeAfterDecision ? template.steps.filter((k) => k !== 'close_incident') : template.steps}
+              conditions={conditions}
+            />
           </Paper>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
@@ -259,12 +323,80 @@ export function WorkflowSettingsPage() {
                   </Stack>
                 </Paper>
               ) : null}
+              {notifies ? (
+                <Paper withBorder p="md">
+                  <Title order={3} size="h5" mb="sm">
+                    Notify User
+                  </Title>
+                  <Textarea
+                    label="Note to user"
+                    description="Added to the justification survey's message to the incident's user."
+                    value={f.surveyNote}
+                    onChange={(e) => set('surveyNote', e.currentTarget.value)}
+                    error={err('settings.notify.note')}
+                    autosize
+                    minRows={2}
+                    disabled={!canEdit}
+                  />
+                </Paper>
+              ) : null}
+              {escalates && concurrent ? <EscalateFields f={f} set={set} err={err} disabled={!canEdit} /> : null}
+              {waitsFor ? (
+                <Paper withBorder p="md">
+                  <Title order={3} size="h5" mb="sm">
+                    Wait for Response
+                  </Title>
+                  <Stack>
+                    <TextInput
+                      label="Time to wait for a response (hours)"
+                      description={`Empty: until the ${waitsFor === 'justification' ? 'justification' : 'escalation'} survey link expires (Account Settings > Notifications). The wait never outlasts the link.`}
+                      inputMode="numeric"
+                      value={f.timeoutHours}
+                      onChange={(e) => set('timeoutHours', e.currentTarget.value)}
+                      error={err('settings.wait.timeoutHours')}
+                      disabled={!canEdit}
+                    />
+                    <Text size="sm" c="dimmed">
+                      Waits for {waitsFor === 'justification' ? "the user's Justification Type" : "the manager's or approver's decision"}; the answer, or No
+                      Response when none comes in time, decides the next step.
+                    </Text>
+                    {concurrent ? (
+                      <Checkbox
+                        label="Close the incident after the decision"
+                        checked={f.closeAfterDecision}
+                        onChange={(e) => set('closeAfterDecision', e.currentTarget.checked)}
+                        disabled={!canEdit}
+                      />
+                    ) : null}
+                  </Stack>
+                </Paper>
+              ) : null}
+              {escalates && !concurrent ? (
+                <EscalateFields
+                  f={f}
+                  set={set}
+                  err={err}
+                  disabled={!canEdit}
+                  managerOnly={toManager}
+                  when={waitsFor === 'justification' ? BRANCHES.justification : undefined}
+                />
+              ) : null}
               {closes ? (
                 <Paper withBorder p="md">
                   <Title order={3} size="h5" mb="sm">
                     Close Incident
                   </Title>
                   <Stack>
+                    {waitsFor ? (
+                      <WhenField
+                        label="Close when the answer is"
+                        branches={BRANCHES[waitsFor]}
+                        value={f.closeWhen}
+                        onChange={(v) => set('closeWhen', v)}
+                        error={err('settings.close.when')}
+                        disabled={!canEdit}
+                      />
+                    ) : null}
                     <Textarea label="Notes" value={f.notes} onChange={(e) => set('notes', e.currentTarget.value)} autosize minRows={2} disabled={!canEdit} />
                     <Select
                       label="Resolution Label Name"
@@ -296,24 +428,7 @@ export function WorkflowSettingsPage() {
                   </Stack>
                 </Paper>
               ) : null}
-              {notifies ? (
-                <Paper withBorder p="md">
-                  <Title order={3} size="h5" mb="sm">
-                    Notify User
-                  </Title>
-                  <Textarea
-                    label="Note to user"
-                    description="Added to the justification survey's message to the incident's user."
-                    value={f.surveyNote}
-                    onChange={(e) => set('surveyNote', e.currentTarget.value)}
-                    error={err('settings.notify.note')}
-                    autosize
-                    minRows={2}
-                    disabled={!canEdit}
-                  />
-                </Paper>
-              ) : null}
-              {escalates ? <EscalateFields f={f} set={set} err={err} disabled={!canEdit} /> : null}
+
               {canEdit ? (
                 <FormButtons
                   submitLabel={id ? 'Update' : 'Save'}
@@ -334,17 +449,50 @@ export function WorkflowSettingsPage() {
   );
 }
 
-/** Auto Escalate's fields; the approvers are read only when this template is edited. */
+/** Which answers a step after Wait for Response runs on. */
+function WhenField({
+  label,
+  branches,
+  value,
+  onChange,
+  error,
+  disabled,
+}: {
+  label: string;
+  branches: readonly string[];
+  value: string[];
+  onChange(v: string[]): void;
+  error?: string;
+  disabled: boolean;
+}) {
+  return (
+    <Checkbox.Group label={label} value={value} onChange={onChange} error={error} required>
+      <Group mt={4}>
+        {branches.map((b) => (
+          <Checkbox key={b} value={b} label={b} disabled={disabled} />
+        ))}
+      </Group>
+    </Checkbox.Group>
+  );
+}
+
+/** The escalate step's fields; the approvers are read only when a template that escalates is edited. */
 function EscalateFields({
   f,
   set,
   err,
   disabled,
+  managerOnly = false,
+  when,
 }: {
   f: Form;
   set: <K extends keyof Form>(k: K, v: Form[K]) => void;
   err: (k: string) => string | undefined;
   disabled: boolean;
+  /** Auto Notify User and Escalate to Manager: always the user's manager. */
+  managerOnly?: boolean;
+  /** After a Wait for Response: the answers to escalate on. */
+  when?: readonly string[];
 }) {
   const approvers = useApprovers({ page: 1, pageSize: 100, search: '' });
   return (
@@ -353,6 +501,16 @@ function EscalateFields({
         Escalate
       </Title>
       <Stack>
+        {when ? (
+          <WhenField
+            label="Escalate when the answer is"
+            branches={when}
+            value={f.escalateWhen}
+            onChange={(v) => set('escalateWhen', v)}
+            error={err('settings.escalate.when')}
+            disabled={disabled}
+          />
+        ) : null}
         <Select
           label="Escalate To"
           required
@@ -362,11 +520,12 @@ function EscalateFields({
             { value: 'approver', label: 'Approver (Setup > Approvers)' },
             { value: 'email', label: 'Email' },
           ]}
-          value={f.escalateTo}
+          value={managerOnly ? 'manager' : f.escalateTo}
           onChange={(v) => set('escalateTo', (v ?? 'manager') as Form['escalateTo'])}
-          disabled={disabled}
+          description={managerOnly ? 'This template escalates to the manager imported for the user in Setup > User Attributes.' : undefined}
+          disabled={disabled || managerOnly}
         />
-        {f.escalateTo === 'approver' ? (
+        {managerOnly ? null : f.escalateTo === 'approver' ? (
           <Select
             label="Approver"
             required
@@ -381,7 +540,7 @@ function EscalateFields({
             disabled={disabled}
           />
         ) : null}
-        {f.escalateTo === 'email' ? (
+        {!managerOnly && f.escalateTo === 'email' ? (
           <TextInput
             label="Email"
             required
@@ -395,8 +554,8 @@ function EscalateFields({
         <Textarea
           label="Note"
           description="Added to the escalation survey's message."
-          value={f.surveyNote}
-          onChange={(e) => set('surveyNote', e.currentTarget.value)}
+          value={f.escalateNote}
+          onChange={(e) => set('escalateNote', e.currentTarget.value)}
           error={err('settings.escalate.note')}
           autosize
           minRows={2}
