@@ -234,7 +234,10 @@ describeE2E(
       const saved = (await api.get<{ items: { id: number; name: string; settings: unknown }[] }>('/workflows')).items.find(
         (x) => x.name === 'Escalate to the desk',
       )!;
-      expect(saved.settings).toEqual({ escalate: { userType: 'email', email: 'desk@corp.example', note: 'Please decide today.' } });
+      expect(saved.settings).toEqual({
+        escalate: { userType: 'email', email: 'desk@corp.example', note: 'Please decide today.' },
+        delivery: { language: 'en' },
+      });
       await page.goto(`/workflows/${saved.id}/edit`);
       await page.getByRole('form', { name: 'Workflow Settings' }).getByRole('textbox', { name: 'Email', exact: true }).waitFor();
       expect(await page.getByRole('form', { name: 'Workflow Settings' }).getByRole('textbox', { name: 'Email', exact: true }).inputValue()).toBe(
@@ -249,10 +252,14 @@ describeE2E(
       await page.getByTestId('steps-graphic').getByText('Notify User').first().waitFor();
       await notify.getByRole('textbox', { name: 'Workflow Name', exact: true }).fill('Ask the user');
       await notify.getByRole('textbox', { name: 'Note to user' }).fill('Tell us why.');
+      await notify.getByText('Connect Slack or Microsoft Teams in Setup > Integrations').waitFor();
+      await notify.getByRole('combobox', { name: 'Language' }).selectOption('fr');
       await notify.getByRole('button', { name: 'Save' }).click();
       await page.waitForURL(/\/workflows$/);
-      const asked = (await api.get<{ items: { name: string; settings: unknown }[] }>('/workflows')).items.find((x) => x.name === 'Ask the user')!;
-      expect(asked.settings).toEqual({ notify: { note: 'Tell us why.' } });
+      const asked = (await api.get<{ items: { id: number; name: string; settings: unknown }[] }>('/workflows')).items.find((x) => x.name === 'Ask the user')!;
+      expect(asked.settings).toEqual({ notify: { note: 'Tell us why.' }, delivery: { language: 'fr' } });
+      await page.goto(`/workflows/${asked.id}/edit`);
+      await expect.poll(() => page.getByRole('form', { name: 'Workflow Settings' }).getByRole('combobox', { name: 'Language' }).inputValue()).toBe('fr');
     });
 
     it('the templates that wait for an answer: their branches and wait are set on the form, drawn on the graphic, and reopen as saved', async () => {
@@ -277,7 +284,12 @@ describeE2E(
       await page.waitForURL(/\/workflows$/);
       type Saved = { id: number; name: string; settings: unknown; steps: unknown[] };
       const manager = (await api.get<{ items: Saved[] }>('/workflows')).items.find((x) => x.name === 'Ask, then the manager')!;
-      expect(manager.settings).toEqual({ notify: {}, escalate: { userType: 'manager', when: ['Others'] }, wait: { timeoutHours: 24 } });
+      expect(manager.settings).toEqual({
+        notify: {},
+        escalate: { userType: 'manager', when: ['Others'] },
+        wait: { timeoutHours: 24 },
+        delivery: { language: 'en' },
+      });
       await page.goto(`/workflows/${manager.id}/edit`);
       const edit = page.getByRole('form', { name: 'Workflow Settings' });
       await edit.getByRole('textbox', { name: 'Time to wait for a response (hours)' }).waitFor();

@@ -63,6 +63,11 @@ export class SurveyRequests {
     return this.ports.notifications;
   }
 
+  /** 400 naming the first of `ids` that is not one of the org's chat connections (a workflow checks its settings so). */
+  async checkChatConnections(orgId: number, ids: number[]): Promise<void> {
+    await this.chatChannels(orgId, ids);
+  }
+
   /** The chat connections picked, each checked to be one of the org's. */
   private async chatChannels(orgId: number, ids: number[] | undefined): Promise<{ channel: Channel; recipient: string; label: string }[]> {
     if (!ids?.length) return [];

@@ -73,6 +73,10 @@ export class RemediationService {
     };
   }
 
+  checkChatConnections(orgId: number, ids: number[]): Promise<void> {
+    return this.requests.checkChatConnections(orgId, ids);
+  }
+
   /** Notify User: the justification survey to the incident's user (or the address given). */
   async notifyUser(actor: Principal, incidentId: number, body: NotifyBody, opts: { reuseOpen?: boolean } = {}): Promise<NotifyResult> {
     const detail = await this.deps.incidents.detail(actor.orgId, incidentId);

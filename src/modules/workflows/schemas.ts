@@ -66,6 +66,14 @@ export const escalateSettings = z.strictObject({
   /** After a Wait for Response: escalate on these answers (default Others and No Response). */
   when: whenAnswers,
 });
+/** How a workflow's notify and escalate steps reach people: email always, plus the chat connections picked; the messages' language. */
+export const deliverySettings = z.strictObject({
+  language: z
+    .string()
+    .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'Language: use a code such as en or fr-CA.')
+    .optional(),
+  chatConnectionIds: z.array(bodyId()).max(10, 'Pick at most 10 chat connections.').optional(),
+});
 /** Wait for Response: how long at most; absent, until the survey link expires (Account Settings). */
 export const waitSettings = z.strictObject({
   timeoutHours: z
@@ -81,6 +89,7 @@ export const workflowSettings = z.strictObject({
   notify: notifySettings.optional(),
   escalate: escalateSettings.optional(),
   wait: waitSettings.optional(),
+  delivery: deliverySettings.optional(),
 });
 export type WorkflowSettings = z.infer<typeof workflowSettings>;
 

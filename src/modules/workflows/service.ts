@@ -191,6 +191,23 @@ export class WorkflowsService {
 
   /** The steps a template's workflow runs, from its settings; refusals name the setting to fix. */
   private async stepsFor(orgId: number, template: TemplateKey, s: WorkflowSettings): Promise<StepSpec[]> {
+    const steps = await this.templateSteps(orgId, template, s);
+    if (!s.delivery) return steps;
+    const sends = steps.some((x) => x.kind === 'notify_user' || x.kind === 'escalate');
+    if (!sends) throw field('settings.delivery', `${templateOf(template)!.name} sends no notification; leave the Notification Channel and Language out.`);
+    const { language, chatConnectionIds } = s.delivery;
+    if (chatConnectionIds?.length) {
+      try {
+        await this.remediationHooks.get().checkChatConnections(orgId, chatConnectionIds);
+      } catch (err) {
+        throw field('settings.delivery.chatConnectionIds', err instanceof Error ? err.message.replace(/^chatConnectionIds: /, '') : String(err));
+      }
+    }
+    const delivery = { ...(language ? { language } : {}), ...(chatConnectionIds?.length ? { chatConnectionIds: [...new Set(chatConnectionIds)] } : {}) };
+    return steps.map((x) => (x.kind === 'notify_user' || x.kind === 'escalate' ? { ...x, ...delivery } : x));
+  }
+
+  private async templateSteps(orgId: number, template: TemplateKey, s: WorkflowSettings): Promise<StepSpec[]> {
     const t = templateOf(template)!;
     if (t.unavailableReason) throw field('template', `${t.name} cannot be used yet. ${t.unavailableReason}`);
     if (t.waitsFor) return this.responseSteps(orgId, t, s);

@@ -26,6 +26,9 @@ export const RESPONSE_BRANCHES = [...new Set([...JUSTIFICATION_BRANCHES, ...ESCA
  */
 const guard = { when: z.array(z.enum(RESPONSE_BRANCHES)).min(1).max(RESPONSE_BRANCHES.length).optional() };
 
+/** Notify and escalate steps: the messages' language and the chat connections sent on besides email. */
+const delivery = { language: z.string().max(10).optional(), chatConnectionIds: z.array(id).max(10).optional() };
+
 export const stepSpec = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('create_ticket'),
@@ -43,13 +46,14 @@ export const stepSpec = z.discriminatedUnion('kind', [
     falsePositive: z.boolean(),
     ...guard,
   }),
-  z.strictObject({ kind: z.literal('notify_user'), note: z.string().max(2000).optional(), ...guard }),
+  z.strictObject({ kind: z.literal('notify_user'), note: z.string().max(2000).optional(), ...delivery, ...guard }),
   z.strictObject({
     kind: z.literal('escalate'),
     userType: z.enum(['manager', 'approver', 'email']),
     approverId: id.optional(),
     email: z.string().max(254).optional(),
     note: z.string().max(2000).optional(),
+    ...delivery,
     ...guard,
   }),
   z.strictObject({
@@ -210,14 +214,22 @@ export type SurveyRequestState = {
 
 export type RemediationSteps = {
   latestRequest(orgId: number, incidentId: number, purpose: 'justification' | 'escalation'): Promise<SurveyRequestState | null>;
-  notifyUser(actor: Principal, incidentId: number, body: { note?: string }, opts: { reuseOpen?: boolean }): Promise<{ request: { recipient: string } }>;
+  notifyUser(
+    actor: Principal,
+    incidentId: number,
+    body: { note?: string } & Delivery,
+    opts: { reuseOpen?: boolean },
+  ): Promise<{ request: { recipient: string } }>;
   escalate(
     actor: Principal,
     incidentId: number,
-    body: { userType: 'manager' | 'approver' | 'email'; approverId?: number; email?: string; note?: string },
+    body: { userType: 'manager' | 'approver' | 'email'; approverId?: number; email?: string; note?: string } & Delivery,
     opts: { reuseOpen?: boolean },
   ): Promise<{ request: { recipient: string } }>;
+  /** 400 naming the connection when one of `ids` is not a chat connection of the org. */
+  checkChatConnections(orgId: number, ids: number[]): Promise<void>;
 };
+type Delivery = { language?: string; chatConnectionIds?: number[] };
 
 /** Told inside the answer's transaction that an incident's survey was answered. */
 export type ResponseListener = (exec: AnyExec, orgId: number, incidentId: number, linkId: number) => Promise<void>;
@@ -257,7 +269,10 @@ export function notifyUserStep(hooks: WorkflowRemediationHooks): StepRunner<Extr
     kind: 'notify_user',
     async run(spec, ctx) {
       try {
-        const r = await hooks.get().notifyUser(ctx.actor, ctx.incidentId, { note: spec.note || `Sent by workflow ${ctx.workflowName}.` }, { reuseOpen: true });
+        const { kind: _kind, when: _when, ...body } = spec;
+        const r = await hooks
+          .get()
+          .notifyUser(ctx.actor, ctx.incidentId, { ...body, note: spec.note || `Sent by workflow ${ctx.workflowName}.` }, { reuseOpen: true });
         return { detail: `Justification survey sent to ${r.request.recipient}` };
       } catch (err) {
         return alreadyWaiting(err) ?? permanentIfRefused(err);

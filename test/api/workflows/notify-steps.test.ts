@@ -92,4 +92,45 @@ describe('workflow steps that notify and escalate', () => {
     expect(view.requests[0]).toMatchObject({ purpose: 'escalation', recipient: 'desk@corp.example' });
     expect((await w.admin.get(`/api/v1/incidents/${id}`)).json().status).toBe('Escalated');
   });
+
+  it('Notification Channel and Language: the steps post to the chat connections picked, in the language picked; unknown ones are refused', async () => {
+    const slack = await w.admin.post('/api/v1/notifications/channels', { kind: 'slack', name: 'Wf Slack', webhookUrl: sb.messaging.slackWebhookUrl });
+    expect(slack.statusCode, slack.body).toBe(201);
+    const slackId = slack.json().id as number;
+
+    const unknown = await w.admin.post('/api/v1/workflows', {
+      template: 'auto_notify',
+      name: 'Ask on a ghost channel',
+      settings: { delivery: { chatConnectionIds: [slackId + 1000] } },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.details).toEqual([{ field: 'settings.delivery.chatConnectionIds', message: expect.stringMatching(/does not exist/) }]);
+    const badLanguage = await w.admin.post('/api/v1/workflows', {
+      template: 'auto_notify',
+      name: 'Ask in Klingon',
+      settings: { delivery: { language: 'Klingon' } },
+    });
+    expect(badLanguage.statusCode).toBe(400);
+    expect(badLanguage.json().error.message).toMatch(/Language/);
+    const closes = await w.admin.post('/api/v1/workflows', { template: 'auto_close', name: 'Close on Slack', settings: { delivery: { language: 'fr' } } });
+    expect(closes.statusCode).toBe(400);
+    expect(closes.json().error.message).toMatch(/sends no notification/);
+    expect((await w.admin.get('/api/v1/workflows')).json().items.map((x: { name: string }) => x.name)).not.toContain('Ask on a ghost channel');
+
+    const created = await w.admin.post('/api/v1/workflows', {
+      template: 'auto_notify',
+      name: 'Ask on Slack in French',
+      settings: { notify: { note: 'Merci.' }, delivery: { language: 'fr', chatConnectionIds: [slackId] } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().steps).toEqual([{ kind: 'notify_user', note: 'Merci.', language: 'fr', chatConnectionIds: [slackId] }]);
+    expect(created.json().settings.delivery).toEqual({ language: 'fr', chatConnectionIds: [slackId] });
+    await mapOnly(created.json().id, 'Slack Dept');
+    const id = await ingestOne({ user: { name: 'Sol Slack', email: 'sol@corp.example', department: 'Slack Dept' } });
+    await runJobs(t, 3);
+    const [request] = (await w.admin.get(`/api/v1/incidents/${id}/remediation`)).json().requests;
+    expect(request.channels).toEqual(['Email', 'Slack: Wf Slack']);
+    const links = await t.ctx.db.selectFrom('survey_links').select(['language']).where('incident_id', '=', id).execute();
+    expect(links).toEqual([{ language: 'fr' }]);
+  });
 });

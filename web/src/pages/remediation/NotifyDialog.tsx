@@ -10,19 +10,13 @@ import { Loading, ErrorState } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors } from '../../components/table';
+import { LANGUAGES } from './languages';
 import { useBulkNotifyUser, useEscalate, useNotifyUser, useRemediationOptions, type RemediationOptions } from './api';
 
 export type RemediationAction = 'notify' | 'escalate';
 export type RemediationTarget = { mode: 'single'; id: number } | { mode: 'bulk'; ids: number[] };
 
 const NOTE_MAX = 2000;
-const LANGUAGES = [
-  { value: 'en', label: 'English' },
-  { value: 'fr', label: 'French' },
-  { value: 'de', label: 'German' },
-  { value: 'es', label: 'Spanish' },
-  { value: 'ja', label: 'Japanese' },
-];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 type Form = { email: string; language: string; note: string; chats: number[]; userType: 'manager' | 'approver' | 'email'; approverId: string };

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Anchor, Checkbox, Grid, Group, Paper, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Anchor, Checkbox, Grid, Group, NativeSelect, Paper, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { ErrorState, Loading, PageHeader, errorMessage } from '../../components/common';
 import { FormButtons, FormError } from '../../components/forms';
@@ -8,6 +8,8 @@ import { notifyError, notifySuccess } from '../../components/notify';
 import { fieldErrors } from '../../components/table';
 import { useApprovers } from '../account-settings/api';
 import { useLabels } from '../labels/api';
+import { useChannels } from '../notifications/api';
+import { LANGUAGES } from '../remediation/languages';
 import { StepsGraphic } from './StepsGraphic';
 import { useSaveWorkflow, useTemplates, useTicketingOptions, useWorkflow, type CreateWorkflowBody, type WorkflowSettings } from './api';
 
@@ -36,6 +38,9 @@ type Form = {
   escalateWhen: string[];
   /** Auto Notify User and Concurrently Escalate: close when the escalation is decided as chosen. */
   closeAfterDecision: boolean;
+  /** Notify and escalate steps: the chat connections sent on besides email, and the messages' language. */
+  chats: number[];
+  language: string;
 };
 const EMPTY: Form = {
   name: '',
@@ -57,6 +62,8 @@ const EMPTY: Form = {
   closeWhen: [],
   escalateWhen: ['Others', 'No Response'],
   closeAfterDecision: false,
+  chats: [],
+  language: 'en',
 };
 
 /** The templates that wait for an answer, and whose answer. */
@@ -134,6 +141,8 @@ export function WorkflowSettingsPage() {
       closeWhen: w.settings.close?.when ?? defaultsFor(w.template).closeWhen,
       escalateWhen: w.settings.escalate?.when ?? EMPTY.escalateWhen,
       closeAfterDecision: w.template === 'auto_notify_user_and_concurrently_escalate' && !!w.settings.close,
+      chats: w.settings.delivery?.chatConnectionIds ?? [],
+      language: w.settings.delivery?.language ?? 'en',
     });
   }, [existing.data, options.data]);
 
@@ -170,6 +179,7 @@ export function WorkflowSettingsPage() {
         when: waitsFor ? (f.closeWhen as NonNullable<WorkflowSettings['close']>['when']) : undefined,
       };
     if (waitsFor) out.wait = { timeoutHours: f.timeoutHours.trim() ? Number(f.timeoutHours) : undefined };
+    if (notifies || escalates) out.delivery = { language: f.language, chatConnectionIds: f.chats.length ? f.chats : undefined };
     return out;
   }, [tickets, notifies, escalates, closes, waitsFor, toManager, f, integration]);
 
@@ -323,6 +333,7 @@ export function WorkflowSettingsPage() {
                   </Stack>
                 </Paper>
               ) : null}
+              {notifies || escalates ? <DeliveryFields f={f} set={set} err={err} disabled={!canEdit} /> : null}
               {notifies ? (
                 <Paper withBorder p="md">
                   <Title order={3} size="h5" mb="sm">
@@ -559,6 +570,60 @@ function EscalateFields({
           error={err('settings.escalate.note')}
           autosize
           minRows={2}
+          disabled={disabled}
+        />
+      </Stack>
+    </Paper>
+  );
+}
+
+/** Notification Channel and Language of the notify and escalate steps: email always, Slack / Teams when connected. */
+function DeliveryFields({
+  f,
+  set,
+  err,
+  disabled,
+}: {
+  f: Form;
+  set: <K extends keyof Form>(k: K, v: Form[K]) => void;
+  err: (name: string) => string | undefined;
+  disabled: boolean;
+}) {
+  const channels = useChannels();
+  const chats = channels.data?.items ?? [];
+  return (
+    <Paper withBorder p="md">
+      <Title order={3} size="h5" mb="sm">
+        Notification Channel
+      </Title>
+      <Stack>
+        {chats.length ? (
+          <Checkbox.Group
+            label="Channel Type"
+            description="Email is always sent; pick the chat channels to post to as well."
+            value={f.chats.map(String)}
+            onChange={(v) => set('chats', v.map(Number))}
+            error={err('settings.delivery.chatConnectionIds')}
+          >
+            <Group mt={4}>
+              {chats.map((c) => (
+                <Checkbox key={c.id} value={String(c.id)} label={`${c.kind === 'slack' ? 'Slack' : 'Teams'}: ${c.name}`} disabled={disabled} />
+              ))}
+            </Group>
+          </Checkbox.Group>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {channels.isError
+              ? 'Email. The chat channels could not be loaded (viewing them needs Integrations access).'
+              : 'Email. Connect Slack or Microsoft Teams in Setup > Integrations to post there too.'}
+          </Text>
+        )}
+        <NativeSelect
+          label="Language"
+          data={LANGUAGES}
+          value={f.language}
+          onChange={(e) => set('language', e.currentTarget.value)}
+          error={err('settings.delivery.language')}
           disabled={disabled}
         />
       </Stack>
