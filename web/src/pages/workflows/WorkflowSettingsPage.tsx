@@ -185,7 +185,7 @@ export function WorkflowSettingsPage() {
             <Stack>
               <FormError error={serverError} />
               <Paper withBorder p="md">
-                <Title order={3} size="h5" mb="sm">
+                <Title order={2} size="h5" mb="sm">
                   Workflow
                 </Title>
                 <Stack>
@@ -210,7 +210,7 @@ export function WorkflowSettingsPage() {
               </Paper>
               {tickets ? (
                 <Paper withBorder p="md">
-                  <Title order={3} size="h5" mb="sm">
+                  <Title order={2} size="h5" mb="sm">
                     Ticketing Configuration
                   </Title>
                   {options.isError ? <ErrorState error={options.error} /> : null}
@@ -261,7 +261,7 @@ export function WorkflowSettingsPage() {
               ) : null}
               {closes ? (
                 <Paper withBorder p="md">
-                  <Title order={3} size="h5" mb="sm">
+                  <Title order={2} size="h5" mb="sm">
                     Close Incident
                   </Title>
                   <Stack>
@@ -298,7 +298,7 @@ export function WorkflowSettingsPage() {
               ) : null}
               {notifies ? (
                 <Paper withBorder p="md">
-                  <Title order={3} size="h5" mb="sm">
+                  <Title order={2} size="h5" mb="sm">
                     Notify User
                   </Title>
                   <Textarea
@@ -349,7 +349,7 @@ function EscalateFields({
   const approvers = useApprovers({ page: 1, pageSize: 100, search: '' });
   return (
     <Paper withBorder p="md">
-      <Title order={3} size="h5" mb="sm">
+      <Title order={2} size="h5" mb="sm">
         Escalate
       </Title>
       <Stack>
