@@ -174,7 +174,8 @@ describeE2E('incidents', (h) => {
     const narrow = await h.newPage({ width: 400 });
     await h.login(narrow);
     await narrow.goto('/setup/labels');
-    await narrow.getByRole('row', { name: /Resolution/ }).waitFor();
+    // A phone shows the labels as cards, one per label.
+    await narrow.getByRole('list', { name: 'Labels' }).getByRole('listitem').filter({ hasText: 'Resolution' }).waitFor();
     await shot(narrow, 'labels-400');
     await narrow.getByRole('button', { name: 'Add More' }).click();
     await shot(narrow, 'labels-add-dialog-400');

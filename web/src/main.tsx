@@ -9,7 +9,7 @@ import '@mantine/notifications/styles.css';
 import { AuthProvider } from './auth';
 import { App } from './App';
 import { ApiError } from './api/client';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -23,7 +23,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       {/* A live region that is always in the page, so screen readers announce each toast as it appears. */}
       <Notifications position="top-right" aria-live="polite" />
       <QueryClientProvider client={queryClient}>

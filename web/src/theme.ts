@@ -1,4 +1,15 @@
-import { DEFAULT_THEME, Modal, Notification, createTheme, darken, luminance, toRgba, type MantineColorsTuple } from '@mantine/core';
+import {
+  DEFAULT_THEME,
+  Menu,
+  Modal,
+  Notification,
+  createTheme,
+  type CSSVariablesResolver,
+  darken,
+  luminance,
+  toRgba,
+  type MantineColorsTuple,
+} from '@mantine/core';
 
 /**
  * The app's Mantine theme. Component defaults here fix accessibility once for every instance, so a
@@ -48,7 +59,29 @@ export const theme = createTheme({
   colors,
   components: {
     // Mantine's × buttons carry only an icon: without a name a screen reader says just "button".
-    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    Modal: Modal.extend({
+      defaultProps: {
+        closeButtonProps: { 'aria-label': 'Close dialog' },
+        // Mantine draws the title bar as a <header>, which outside a section is the page's banner
+        // landmark: with a dialog open there were two banners, and the dialog is named by its title anyway.
+        attributes: { header: { role: 'none' } },
+      },
+    }),
+    // Mantine's menus start with an empty focusable <div role="presentation"> to catch the first
+    // focus; a focusable element cannot be presentational, so a menu held a child that is not an
+    // item (axe: aria-required-children, critical). Without it the focus goes to the menu and the
+    // arrow keys move to its items as before.
+    Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
     Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } } }),
   },
+});
+
+/**
+ * CSS variables the theme cannot set. Placeholders (and the FileInput's "choose a file" text, drawn
+ * as a placeholder) use gray 5, 2.1:1 on white; shade 6 of the adjusted palette meets AA.
+ */
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-placeholder': 'var(--mantine-color-gray-6)' },
+  dark: {},
 });

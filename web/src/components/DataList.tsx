@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { TableScroll } from './TableScroll';
 import { Table } from '@mantine/core';
 import { CardList, RowCard, type CardField } from './RowCard';
@@ -34,6 +34,8 @@ export type DataListProps<T, F extends string = string> = {
   sorting?: { sort: F; order: SortOrder; onSort(field: F, order: SortOrder): void };
   /** Below this width the table scrolls sideways instead of squeezing its columns. */
   minWidth: number;
+  /** Tallest the table may be before it scrolls in its own region (e.g. results inside a dialog); cards never do. */
+  maxHeight?: number;
   /** True while a newer page is being fetched (announced as aria-busy). */
   busy?: boolean;
   verticalSpacing?: 'xs' | 'sm' | 'md';
@@ -41,7 +43,17 @@ export type DataListProps<T, F extends string = string> = {
   cardTitle(row: T): ReactNode;
   cardActions?(row: T): ReactNode;
   cardCols?: 1 | 2;
+  /** Rows to draw the eye to (e.g. the mappings of the workflow the viewer came from). */
+  rowHighlighted?(row: T): boolean;
+  /** Rows shown in the dimmed text colour because they no longer count (deleted, cleared). */
+  rowMuted?(row: T): boolean;
+  /** `data-*` attributes of the row (its state for tests and styles, e.g. `data-change`). */
+  rowAttributes?(row: T): Record<`data-${string}`, string>;
+  /** What opens under a row (e.g. an account's projects): a full-width row in the table, the end of the row's card. */
+  rowDetail?(row: T): ReactNode;
 };
+
+const HIGHLIGHT_BG = 'var(--mantine-color-yellow-light)';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -61,11 +73,15 @@ export function DataList<T, F extends string = string>(props: DataListProps<T, F
             key={props.rowKey(row)}
             testId={props.rowTestId?.(row)}
             cols={props.cardCols}
+            highlighted={props.rowHighlighted?.(row)}
+            muted={props.rowMuted?.(row)}
             title={props.cardTitle(row)}
             actions={props.cardActions?.(row)}
             fields={columns
               .filter((c) => c.card !== null)
               .map((c): CardField => ({ label: c.header, value: c.card ? c.card(row) : c.cell(row), full: c.full }))}
+            detail={props.rowDetail?.(row)}
+            attributes={props.rowAttributes?.(row)}
           />
         ))}
       </CardList>
@@ -73,7 +89,7 @@ export function DataList<T, F extends string = string>(props: DataListProps<T, F
   }
   const { sorting } = props;
   return (
-    <TableScroll label={props.label} minWidth={props.minWidth}>
+    <TableScroll label={props.label} minWidth={props.minWidth} maxHeight={props.maxHeight}>
       <Table striped highlightOnHover aria-label={props.label} aria-busy={props.busy} verticalSpacing={props.verticalSpacing}>
         <Table.Thead>
           <Table.Tr>
@@ -91,15 +107,32 @@ export function DataList<T, F extends string = string>(props: DataListProps<T, F
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {props.items.map((row) => (
-            <Table.Tr key={props.rowKey(row)} data-testid={props.rowTestId?.(row)}>
-              {columns.map((c) => (
-                <Table.Td key={c.header} maw={c.maxWidth} style={c.noWrap === 'cell' ? NO_WRAP : undefined}>
-                  {c.cell(row)}
-                </Table.Td>
-              ))}
-            </Table.Tr>
-          ))}
+          {props.items.map((row) => {
+            const detail = props.rowDetail?.(row);
+            return (
+              <Fragment key={props.rowKey(row)}>
+                <Table.Tr
+                  {...props.rowAttributes?.(row)}
+                  data-testid={props.rowTestId?.(row)}
+                  bg={props.rowHighlighted?.(row) ? HIGHLIGHT_BG : undefined}
+                  c={props.rowMuted?.(row) ? 'dimmed' : undefined}
+                >
+                  {columns.map((c) => (
+                    <Table.Td key={c.header} maw={c.maxWidth} style={c.noWrap === 'cell' ? NO_WRAP : undefined}>
+                      {c.cell(row)}
+                    </Table.Td>
+                  ))}
+                </Table.Tr>
+                {detail ? (
+                  <Table.Tr>
+                    <Table.Td colSpan={columns.length} bg="var(--mantine-color-gray-0)">
+                      {detail}
+                    </Table.Td>
+                  </Table.Tr>
+                ) : null}
+              </Fragment>
+            );
+          })}
         </Table.Tbody>
       </Table>
     </TableScroll>

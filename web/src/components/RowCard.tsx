@@ -24,6 +24,9 @@ export function RowCard({
   cols = 1,
   testId,
   highlighted,
+  muted,
+  detail,
+  attributes,
 }: {
   title: ReactNode;
   actions?: ReactNode;
@@ -31,9 +34,22 @@ export function RowCard({
   cols?: 1 | 2;
   testId?: string;
   highlighted?: boolean;
+  /** Dimmed text: the row no longer counts (deleted, cleared). */
+  muted?: boolean;
+  /** Shown under the fields (e.g. what the row expands into). */
+  detail?: ReactNode;
+  attributes?: Record<`data-${string}`, string>;
 }) {
   return (
-    <Paper withBorder p="sm" role="listitem" data-testid={testId} bg={highlighted ? 'var(--mantine-color-yellow-light)' : undefined}>
+    <Paper
+      {...attributes}
+      withBorder
+      p="sm"
+      role="listitem"
+      data-testid={testId}
+      bg={highlighted ? 'var(--mantine-color-yellow-light)' : undefined}
+      c={muted ? 'dimmed' : undefined}
+    >
       <Group justify="space-between" wrap="nowrap" align="flex-start">
         <Box miw={0}>{title}</Box>
         {actions}
@@ -55,6 +71,7 @@ export function RowCard({
           </Box>
         ))}
       </Box>
+      {detail ? <Box mt="sm">{detail}</Box> : null}
     </Paper>
   );
 }

@@ -22,7 +22,7 @@ function formOf(v: AccountSettingsView): AccountSettings {
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   return (
     <Paper withBorder p="md" component="section" aria-label={title}>
-      <Title order={3} size="h4" mb={4}>
+      <Title order={2} size="h4" mb={4}>
         {title}
       </Title>
       {description ? (
@@ -147,7 +147,7 @@ export function AccountSettingsPage() {
       <Stack>
         <FormError error={save.error} />
         <Section title="Notifications" description="How long justification links stay valid, and the digests sent to end users and admins.">
-          <Title order={4} size="h5" mb="xs">
+          <Title order={3} size="h5" mb="xs">
             End User Notifications
           </Title>
           <SimpleGrid cols={{ base: 1, sm: 3 }} mb="md">
@@ -165,7 +165,7 @@ export function AccountSettingsPage() {
               />
             ))}
           </SimpleGrid>
-          <Title order={4} size="h5" mb="xs">
+          <Title order={3} size="h5" mb="xs">
             Digest Notifications
           </Title>
           <SimpleGrid cols={{ base: 1, md: 2 }}>

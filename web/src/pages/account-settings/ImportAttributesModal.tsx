@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Anchor, Badge, Button, FileInput, Group, List, Progress, Stack, Stepper, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, FileInput, Group, List, Progress, Stack, Stepper, Text } from '@mantine/core';
+import { DataList } from '../../components/DataList';
 import { Dialog } from '../../components/Dialog';
 import { FormError } from '../../components/forms';
 import { useNarrow } from '../../components/table';
@@ -88,26 +89,24 @@ export function ImportAttributesModal({ opened, onClose }: { opened: boolean; on
               : `All ${result.total} rows are valid.`}
           </Text>
           {result.errors.length ? (
-            <Table.ScrollContainer minWidth={500} mah={300}>
-              <Table striped aria-label="Validation problems">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Line</Table.Th>
-                    <Table.Th>Email</Table.Th>
-                    <Table.Th>Problem</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {result.errors.map((e) => (
-                    <Table.Tr key={e.line}>
-                      <Table.Td>{e.line}</Table.Td>
-                      <Table.Td>{e.email}</Table.Td>
-                      <Table.Td>{e.message}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <DataList
+              label="Validation problems"
+              items={result.errors}
+              rowKey={(e) => e.line}
+              minWidth={500}
+              maxHeight={300}
+              verticalSpacing="xs"
+              cardTitle={(e) => (
+                <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }}>
+                  Line {e.line}
+                </Text>
+              )}
+              columns={[
+                { header: 'Line', cell: (e) => e.line, card: null },
+                { header: 'Email', cell: (e) => e.email },
+                { header: 'Problem', cell: (e) => e.message },
+              ]}
+            />
           ) : null}
           <FormError error={start.error} />
           <Group justify="flex-end">

@@ -83,11 +83,11 @@ export function UserAttributesPage() {
           ) : null
         }
       />
-      <Title order={3} size="h4" mb="xs">
+      <Title order={2} size="h4" mb="xs">
         Imported files
       </Title>
       <ImportedFiles />
-      <Title order={3} size="h4" mt="lg" mb="xs">
+      <Title order={2} size="h4" mt="lg" mb="xs">
         Attributes
       </Title>
       <TextInput

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { TableScroll } from '../../components/TableScroll';
-import { Badge, Switch, Table, Tabs } from '@mantine/core';
+import { Badge, Switch, Tabs, Text } from '@mantine/core';
+import { DataList } from '../../components/DataList';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
-import { useAlerts } from './api';
+import { useAlerts, type Alert } from './api';
 import { DeliveriesView } from '../notifications/DeliveriesView';
 
 const COLORS = { High: 'red', Medium: 'orange', Low: 'gray' } as const;
@@ -44,42 +44,42 @@ function AlertsView() {
       ) : !q.data?.items.length ? (
         <EmptyState title="No alerts">Everything is working.</EmptyState>
       ) : (
-        <TableScroll label="Alerts" minWidth={700}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>ID</Table.Th>
-                <Table.Th>Module</Table.Th>
-                <Table.Th>Severity</Table.Th>
-                <Table.Th>Summary</Table.Th>
-                <Table.Th>First Detected</Table.Th>
-                <Table.Th>Last Detected</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {q.data.items.map((a) => (
-                <Table.Tr key={a.id} opacity={a.active ? 1 : 0.6}>
-                  <Table.Td>{a.id}</Table.Td>
-                  <Table.Td>{a.module}</Table.Td>
-                  <Table.Td>
-                    <Badge color={COLORS[a.severity]}>{a.severity}</Badge>
-                  </Table.Td>
-                  <Table.Td title={a.detail ?? undefined}>
-                    {a.summary}
-                    {a.active ? null : ' (cleared)'}
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTime value={a.firstDetected} />
-                  </Table.Td>
-                  <Table.Td>
-                    <DateTime value={a.lastDetected} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
+        <DataList
+          label="Alerts"
+          items={q.data.items}
+          rowKey={(a) => a.id}
+          rowTestId={(a) => `alert-${a.id}`}
+          rowMuted={(a) => !a.active}
+          minWidth={700}
+          cardCols={2}
+          cardTitle={(a) => <AlertSummary alert={a} />}
+          columns={[
+            { header: 'ID', cell: (a) => a.id },
+            { header: 'Module', cell: (a) => a.module },
+            { header: 'Severity', cell: (a) => <Badge color={COLORS[a.severity]}>{a.severity}</Badge> },
+            { header: 'Summary', cell: (a) => <AlertSummary alert={a} />, card: null },
+            { header: 'First Detected', cell: (a) => <DateTime value={a.firstDetected} /> },
+            { header: 'Last Detected', cell: (a) => <DateTime value={a.lastDetected} /> },
+          ]}
+        />
       )}
+    </>
+  );
+}
+
+/** The summary, then its detail in plain sight (a hover tooltip would hide it from keyboards and phones). */
+function AlertSummary({ alert: a }: { alert: Alert }) {
+  return (
+    <>
+      <Text size="sm" fw={500}>
+        {a.summary}
+        {a.active ? null : ' (cleared)'}
+      </Text>
+      {a.detail ? (
+        <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+          {a.detail}
+        </Text>
+      ) : null}
     </>
   );
 }

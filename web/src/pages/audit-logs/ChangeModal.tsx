@@ -1,8 +1,7 @@
 import { useMemo, useState } from 'react';
-import { TableScroll } from '../../components/TableScroll';
-import { Badge, Box, Button, Group, SimpleGrid, Stack, Switch, Table, Text } from '@mantine/core';
+import { Badge, Box, Button, Group, SimpleGrid, Stack, Switch, Text } from '@mantine/core';
+import { DataList } from '../../components/DataList';
 import { Dialog } from '../../components/Dialog';
-import { CardList, RowCard } from '../../components/RowCard';
 import { EmptyState, formatDateTime } from '../../components/common';
 import { useNarrow } from '../../components/table';
 import type { AuditEntry } from './api';
@@ -118,65 +117,36 @@ export function ChangeModal({ entry, onClose }: { entry: AuditEntry | null; onCl
                 </Text>
                 <Switch label="Only changed fields" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.currentTarget.checked)} />
               </Group>
-              {narrow ? (
-                // Phone width: one card per field, before above after, so nothing scrolls sideways.
-                <Box data-testid="audit-diff">
-                  <CardList label="Before and after">
-                    {shown.map((r) => (
-                      <RowCard
-                        key={r.field}
-                        highlighted={r.change !== 'same'}
-                        title={<FieldName row={r} />}
-                        fields={[
-                          {
-                            label: 'Before',
-                            value: (
-                              <Box style={strikeIfReplaced(r)}>
-                                <Value v={r.before} />
-                              </Box>
-                            ),
-                          },
-                          {
-                            label: 'After',
-                            value: (
-                              <Box fw={r.change === 'same' ? undefined : 600}>
-                                <Value v={r.after} />
-                              </Box>
-                            ),
-                          },
-                        ]}
-                      />
-                    ))}
-                  </CardList>
-                </Box>
-              ) : (
-                <TableScroll label="Before and after" minWidth={480}>
-                  <Table withTableBorder aria-label="Before and after" data-testid="audit-diff">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>Field</Table.Th>
-                        <Table.Th>Before</Table.Th>
-                        <Table.Th>After</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {shown.map((r) => (
-                        <Table.Tr key={r.field} data-change={r.change} bg={r.change === 'same' ? undefined : 'var(--mantine-color-yellow-light)'}>
-                          <Table.Td>
-                            <FieldName row={r} />
-                          </Table.Td>
-                          <Table.Td style={strikeIfReplaced(r)}>
-                            <Value v={r.before} />
-                          </Table.Td>
-                          <Table.Td fw={r.change === 'same' ? undefined : 600}>
-                            <Value v={r.after} />
-                          </Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </TableScroll>
-              )}
+              <Box data-testid="audit-diff">
+                <DataList
+                  label="Before and after"
+                  items={shown}
+                  rowKey={(r) => r.field}
+                  rowHighlighted={(r) => r.change !== 'same'}
+                  rowAttributes={(r) => ({ 'data-change': r.change })}
+                  minWidth={480}
+                  cardTitle={(r) => <FieldName row={r} />}
+                  columns={[
+                    { header: 'Field', cell: (r) => <FieldName row={r} />, card: null },
+                    {
+                      header: 'Before',
+                      cell: (r) => (
+                        <Box style={strikeIfReplaced(r)}>
+                          <Value v={r.before} />
+                        </Box>
+                      ),
+                    },
+                    {
+                      header: 'After',
+                      cell: (r) => (
+                        <Box fw={r.change === 'same' ? undefined : 600}>
+                          <Value v={r.after} />
+                        </Box>
+                      ),
+                    },
+                  ]}
+                />
+              </Box>
             </>
           ) : (
             <EmptyState title="No recorded values">This entry has no before/after snapshot.</EmptyState>

@@ -339,7 +339,7 @@ export function IncidentDetailsPage() {
       <Section title="Violation Details" testId="violation-details">
         <Stack gap="md">
           <div>
-            <Title order={4} size="h5" mb={6}>
+            <Title order={3} size="h5" mb={6}>
               Originating User
             </Title>
             <Fields
@@ -366,7 +366,7 @@ export function IncidentDetailsPage() {
             />
           </div>
           <div>
-            <Title order={4} size="h5" mb={6}>
+            <Title order={3} size="h5" mb={6}>
               Policy
             </Title>
             <Fields
@@ -379,7 +379,7 @@ export function IncidentDetailsPage() {
             />
           </div>
           <div>
-            <Title order={4} size="h5" mb={6}>
+            <Title order={3} size="h5" mb={6}>
               Content
             </Title>
             <Fields
@@ -404,7 +404,7 @@ export function IncidentDetailsPage() {
             />
           </div>
           <div>
-            <Title order={4} size="h5" mb={6}>
+            <Title order={3} size="h5" mb={6}>
               Application
             </Title>
             <Fields

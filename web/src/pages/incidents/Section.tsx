@@ -6,7 +6,7 @@ export function Section({ title, children, actions, testId }: { title: string; c
   return (
     <Paper withBorder p="md" component="section" aria-label={title} data-testid={testId}>
       <Group justify="space-between" mb="sm" wrap="wrap">
-        <Title order={3} size="h4">
+        <Title order={2} size="h4">
           {title}
         </Title>
         {actions}

@@ -243,7 +243,7 @@ export function TicketDialog({ incidentId, opened, onClose }: { incidentId: numb
 
             <Paper withBorder p="sm" aria-label="Preview" component="section">
               <Group justify="space-between" mb="xs">
-                <Title order={4} size="h5">
+                <Title order={3} size="h5">
                   Preview
                 </Title>
                 {preview.isFetching ? <Loader size="xs" aria-label="Updating the preview" /> : null}

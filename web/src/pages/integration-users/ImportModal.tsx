@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { TableScroll } from '../../components/TableScroll';
-import { Anchor, Badge, Button, FileInput, Group, Progress, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, FileInput, Group, Progress, Stack, Text } from '@mantine/core';
+import { DataList } from '../../components/DataList';
 import { Dialog } from '../../components/Dialog';
 import { FormButtons, FormError } from '../../components/forms';
 import { useNarrow } from '../../components/table';
@@ -93,48 +93,45 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
             </Group>
           ) : null}
           {imp && finished ? (
-            <>
-              <TableScroll label="Import results" minWidth={600} maxHeight={320}>
-                <Table striped aria-label="Import results">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Line</Table.Th>
-                      <Table.Th>Email</Table.Th>
-                      <Table.Th>Integration</Table.Th>
-                      <Table.Th>Result</Table.Th>
-                      <Table.Th>Details</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {imp.rows.map((r) => (
-                      <Table.Tr key={r.line}>
-                        <Table.Td>{r.line}</Table.Td>
-                        <Table.Td>{r.email}</Table.Td>
-                        <Table.Td>{r.integration}</Table.Td>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                          {r.result ? (
-                            // Whole words, never cut to "A…": the cell does not wrap and the badge keeps its width.
-                            <Badge
-                              color={rowColor(r.result)}
-                              variant="light"
-                              tt="none"
-                              styles={{ root: { flexShrink: 0, maxWidth: 'none' }, label: { overflow: 'visible' } }}
-                            >
-                              {IMPORT_ROW_RESULT_LABELS[r.result]}
-                            </Badge>
-                          ) : (
-                            'Pending'
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="xs">{r.message}</Text>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </TableScroll>
-            </>
+            <DataList
+              label="Import results"
+              items={imp.rows}
+              rowKey={(r) => r.line}
+              rowTestId={(r) => `import-row-${r.line}`}
+              minWidth={600}
+              maxHeight={320}
+              verticalSpacing="xs"
+              cardCols={2}
+              cardTitle={(r) => (
+                <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }}>
+                  {r.email}
+                </Text>
+              )}
+              columns={[
+                { header: 'Line', cell: (r) => r.line },
+                { header: 'Email', cell: (r) => r.email, card: null },
+                { header: 'Integration', cell: (r) => r.integration },
+                {
+                  header: 'Result',
+                  noWrap: 'cell',
+                  cell: (r) =>
+                    r.result ? (
+                      // Whole words, never cut to "A…": the cell does not wrap and the badge keeps its width.
+                      <Badge
+                        color={rowColor(r.result)}
+                        variant="light"
+                        tt="none"
+                        styles={{ root: { flexShrink: 0, maxWidth: 'none' }, label: { overflow: 'visible' } }}
+                      >
+                        {IMPORT_ROW_RESULT_LABELS[r.result]}
+                      </Badge>
+                    ) : (
+                      'Pending'
+                    ),
+                },
+                { header: 'Details', full: true, cell: (r) => <Text size="xs">{r.message}</Text> },
+              ]}
+            />
           ) : null}
           <Group justify="flex-end">
             {imp ? (

@@ -241,7 +241,9 @@ export function AccountEditPage() {
       </Stack>
       {hasProjects ? (
         <Stack mt="xl">
-          <Title order={4}>Projects</Title>
+          <Title order={2} size="h4">
+            Projects
+          </Title>
           <ProjectsTable integration={i} />
         </Stack>
       ) : null}

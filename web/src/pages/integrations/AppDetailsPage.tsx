@@ -1,8 +1,8 @@
-import { Fragment, useState } from 'react';
-import { TableScroll } from '../../components/TableScroll';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ActionIcon, Anchor, Button, Group, List, Stack, Switch, Table, Tabs, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Group, List, Stack, Switch, Tabs, Text, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useAuth } from '../../auth';
+import { DataList } from '../../components/DataList';
 import { DateTime, EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { ConnectModal } from './ConnectModal';
 import { useIntegrations } from './api';
@@ -28,6 +28,25 @@ export function AppDetailsPage() {
   const canEdit = can('Integrations', 'edit');
   // Accounts with projects expand into their project list.
   const hasProjects = system.capabilities.projects;
+  const expandButton = (i: IntegrationView) => (
+    <Tooltip label={expanded === i.id ? 'Collapse' : 'Expand'}>
+      <ActionIcon
+        variant="subtle"
+        aria-label={`${expanded === i.id ? 'Collapse' : 'Expand'} ${i.name}`}
+        aria-expanded={expanded === i.id}
+        onClick={() => setExpanded(expanded === i.id ? null : i.id)}
+      >
+        {expanded === i.id ? '▾' : '▸'}
+      </ActionIcon>
+    </Tooltip>
+  );
+  const editButton = (i: IntegrationView) => (
+    <Tooltip label="Edit">
+      <ActionIcon variant="subtle" aria-label={`Edit ${i.name}`} onClick={() => navigate(`/setup/integrations/${app}/${i.id}`)}>
+        ✎
+      </ActionIcon>
+    </Tooltip>
+  );
 
   return (
     <>
@@ -71,91 +90,82 @@ export function AppDetailsPage() {
               {canEdit ? 'Click "Connect Account" to connect one.' : 'An admin with Edit access to Integrations can connect one.'}
             </EmptyState>
           ) : (
-            <TableScroll label="Integration accounts" minWidth={700}>
-              <Table highlightOnHover>
-                <Table.Thead>
-                  <Table.Tr>
-                    {hasProjects ? <Table.Th w={40} /> : null}
-                    <Table.Th>Integration</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>Last Modified</Table.Th>
-                    <Table.Th>Modified By</Table.Th>
-                    {hasProjects ? <Table.Th>Projects</Table.Th> : null}
-                    <Table.Th>Problem</Table.Th>
-                    <Table.Th w={60} />
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {accounts.map((i) =>
+            <DataList
+              label="Integration accounts"
+              items={accounts}
+              rowKey={(i) => i.id}
+              rowTestId={(i) => `${i.deleted ? 'deleted-account' : 'account'}-${i.name}`}
+              rowMuted={(i) => i.deleted}
+              // On a phone the projects leave the accounts list (below) so their cards get the whole width.
+              rowDetail={(i) =>
+                hasProjects && !narrow && expanded === i.id && !i.deleted ? (
+                  <Stack p="xs">
+                    <ProjectsTable integration={i} />
+                  </Stack>
+                ) : null
+              }
+              minWidth={700}
+              cardCols={2}
+              cardTitle={(i) => <AccountName app={app} integration={i} />}
+              cardActions={(i) =>
+                i.deleted ? null : (
+                  <Group gap={4} wrap="nowrap">
+                    {hasProjects ? expandButton(i) : null}
+                    {editButton(i)}
+                  </Group>
+                )
+              }
+              columns={[
+                hasProjects && {
+                  header: 'Expand',
+                  headerNode: <VisuallyHidden>Expand</VisuallyHidden>,
+                  width: 40,
+                  cell: (i) => (i.deleted ? null : expandButton(i)),
+                  card: null,
+                },
+                { header: 'Integration', cell: (i) => <AccountName app={app} integration={i} />, card: null },
+                { header: 'Status', cell: (i) => <StatusBadge integration={i} /> },
+                {
+                  header: 'Last Modified',
+                  cell: (i) =>
                     i.deleted ? (
-                      <DeletedRow key={i.id} integration={i} hasProjects={hasProjects} />
+                      <>
+                        Deleted <DateTime value={i.deletedAt} />
+                      </>
                     ) : (
-                      <Fragment key={i.id}>
-                        <Table.Tr data-testid={`account-${i.name}`}>
-                          {hasProjects ? (
-                            <Table.Td>
-                              <Tooltip label={expanded === i.id ? 'Collapse' : 'Expand'}>
-                                <ActionIcon
-                                  variant="subtle"
-                                  aria-label={`${expanded === i.id ? 'Collapse' : 'Expand'} ${i.name}`}
-                                  aria-expanded={expanded === i.id}
-                                  onClick={() => setExpanded(expanded === i.id ? null : i.id)}
-                                >
-                                  {expanded === i.id ? '▾' : '▸'}
-                                </ActionIcon>
-                              </Tooltip>
-                            </Table.Td>
-                          ) : null}
-                          <Table.Td fw={500}>
-                            <Anchor component={Link} to={`/setup/integrations/${app}/${i.id}`}>
-                              {i.name}
-                            </Anchor>
-                          </Table.Td>
-                          <Table.Td>
-                            <StatusBadge integration={i} />
-                          </Table.Td>
-                          <Table.Td>
-                            <DateTime value={i.modifiedAt} />
-                          </Table.Td>
-                          <Table.Td>{i.modifiedBy}</Table.Td>
-                          {hasProjects ? <Table.Td>{i.projects ? `${i.projects.total} total, ${i.projects.mapped} mapped` : '—'}</Table.Td> : null}
-                          <Table.Td maw={320}>
-                            {i.health.consecutiveFailures > 0 && i.health.lastError ? (
-                              <Text size="xs" c="red" lineClamp={2} title={i.health.lastError}>
-                                {i.health.lastError}
-                              </Text>
-                            ) : (
-                              <Text size="xs" c="dimmed">
-                                —
-                              </Text>
-                            )}
-                          </Table.Td>
-                          <Table.Td>
-                            <Tooltip label="Edit">
-                              <ActionIcon variant="subtle" aria-label={`Edit ${i.name}`} onClick={() => navigate(`/setup/integrations/${app}/${i.id}`)}>
-                                ✎
-                              </ActionIcon>
-                            </Tooltip>
-                          </Table.Td>
-                        </Table.Tr>
-                        {hasProjects && expanded === i.id && !narrow ? (
-                          <Table.Tr>
-                            <Table.Td colSpan={8} bg="var(--mantine-color-gray-0)">
-                              <Stack p="xs">
-                                <ProjectsTable integration={i} />
-                              </Stack>
-                            </Table.Td>
-                          </Table.Tr>
-                        ) : null}
-                      </Fragment>
+                      <DateTime value={i.modifiedAt} />
                     ),
-                  )}
-                </Table.Tbody>
-              </Table>
-            </TableScroll>
+                },
+                { header: 'Modified By', cell: (i) => (i.deleted ? (i.deletedBy ?? '—') : i.modifiedBy) },
+                hasProjects && {
+                  header: 'Projects',
+                  cell: (i) => (!i.deleted && i.projects ? `${i.projects.total} total, ${i.projects.mapped} mapped` : '—'),
+                },
+                {
+                  header: 'Problem',
+                  maxWidth: 320,
+                  full: true,
+                  cell: (i) =>
+                    !i.deleted && i.health.consecutiveFailures > 0 && i.health.lastError ? (
+                      <Text size="xs" c="red" lineClamp={2} title={i.health.lastError}>
+                        {i.health.lastError}
+                      </Text>
+                    ) : (
+                      <Text size="xs" c="dimmed">
+                        —
+                      </Text>
+                    ),
+                },
+                {
+                  header: 'Actions',
+                  headerNode: <VisuallyHidden>Actions</VisuallyHidden>,
+                  width: 60,
+                  cell: (i) => (i.deleted ? null : editButton(i)),
+                  card: null,
+                },
+              ]}
+            />
           )}
-          {/* On a phone the projects leave the accounts table (which scrolls sideways in its own
-              region) so their cards get the whole width. */}
           {narrow && hasProjects && expandedAccount ? (
             <Stack mt="md">
               <ProjectsTable integration={expandedAccount} />
@@ -179,25 +189,15 @@ export function AppDetailsPage() {
   );
 }
 
-/**
- * A deleted account: read-only, with when and by whom it was deleted. It has no page, projects or
- * actions any more (the API answers 404 for its id), so nothing here links or expands.
- */
-function DeletedRow({ integration: i, hasProjects }: { integration: IntegrationView; hasProjects: boolean }) {
-  return (
-    <Table.Tr data-testid={`deleted-account-${i.name}`} c="dimmed">
-      {hasProjects ? <Table.Td /> : null}
-      <Table.Td fw={500}>{i.name}</Table.Td>
-      <Table.Td>
-        <StatusBadge integration={i} />
-      </Table.Td>
-      <Table.Td>
-        Deleted <DateTime value={i.deletedAt} />
-      </Table.Td>
-      <Table.Td>{i.deletedBy ?? '—'}</Table.Td>
-      {hasProjects ? <Table.Td>—</Table.Td> : null}
-      <Table.Td>—</Table.Td>
-      <Table.Td />
-    </Table.Tr>
+/** An account's name: a link to its page, or plain text once deleted (a deleted account has no page; the API answers 404). */
+function AccountName({ app, integration: i }: { app: string; integration: IntegrationView }) {
+  return i.deleted ? (
+    <Text size="sm" fw={500}>
+      {i.name}
+    </Text>
+  ) : (
+    <Anchor component={Link} to={`/setup/integrations/${app}/${i.id}`} size="sm" fw={500}>
+      {i.name}
+    </Anchor>
   );
 }

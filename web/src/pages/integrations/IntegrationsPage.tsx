@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
-import { TableScroll } from '../../components/TableScroll';
-import { Link, useNavigate } from 'react-router';
-import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Link } from 'react-router';
+import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import { DataList } from '../../components/DataList';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { useIntegrations } from './api';
 import { SYSTEMS, StatusBadge, systemNames } from './shared';
@@ -10,7 +10,6 @@ import { NotificationChannelsSection } from '../notifications/NotificationChanne
 /** Setup > Integrations: the dashboard of ticketing apps with their connected accounts. */
 export function IntegrationsPage() {
   const q = useIntegrations();
-  const navigate = useNavigate();
   const [filter, setFilter] = useState<'all' | 'connected'>('all');
   const [view, setView] = useState<'tile' | 'list'>('tile');
   const [search, setSearch] = useState('');
@@ -22,6 +21,17 @@ export function IntegrationsPage() {
       .filter((a) => filter === 'all' || a.accounts.length > 0)
       .filter((a) => !term || a.title.toLowerCase().includes(term) || a.accounts.some((i) => i.name.toLowerCase().includes(term)));
   }, [q.data, filter, search]);
+  const open = (a: (typeof apps)[number]) => (
+    <Button
+      size="xs"
+      variant="light"
+      component={Link}
+      to={`/setup/integrations/${a.key}`}
+      aria-label={`${a.accounts.length ? 'View Details of' : 'Connect'} ${a.title}`}
+    >
+      {a.accounts.length ? 'View Details' : 'Connect'}
+    </Button>
+  );
 
   return (
     <>
@@ -100,40 +110,46 @@ export function IntegrationsPage() {
           </SimpleGrid>
         </>
       ) : (
-        <TableScroll label="Integrations" minWidth={700}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>App Integration</Table.Th>
-                <Table.Th>Account Details</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Account Connected</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {apps.map((a) => (
-                <Table.Tr key={a.key}>
-                  <Table.Td fw={500}>{a.title}</Table.Td>
-                  <Table.Td>{a.accounts.map((i) => i.name).join(', ') || '—'}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {a.accounts.map((i) => (
-                        <StatusBadge key={i.id} integration={i} />
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{a.accounts.length ? `${a.accounts.length} Connected` : 'Not connected'}</Table.Td>
-                  <Table.Td>
-                    <Button size="xs" variant="light" onClick={() => navigate(`/setup/integrations/${a.key}`)}>
-                      {a.accounts.length ? 'View Details' : 'Connect'}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
+        <DataList
+          label="Integrations"
+          items={apps}
+          rowKey={(a) => a.key}
+          rowTestId={(a) => `app-row-${a.key}`}
+          minWidth={700}
+          cardTitle={(a) => (
+            <Text fw={600} size="sm">
+              {a.title}
+            </Text>
+          )}
+          cardActions={open}
+          columns={[
+            {
+              header: 'App Integration',
+              cell: (a) => (
+                <Text fw={500} size="sm">
+                  {a.title}
+                </Text>
+              ),
+              card: null,
+            },
+            { header: 'Account Details', cell: (a) => a.accounts.map((i) => i.name).join(', ') || '—' },
+            {
+              header: 'Status',
+              cell: (a) =>
+                a.accounts.length ? (
+                  <Group gap={4}>
+                    {a.accounts.map((i) => (
+                      <StatusBadge key={i.id} integration={i} />
+                    ))}
+                  </Group>
+                ) : (
+                  '—'
+                ),
+            },
+            { header: 'Account Connected', cell: (a) => (a.accounts.length ? `${a.accounts.length} Connected` : 'Not connected') },
+            { header: 'Actions', headerNode: <VisuallyHidden>Actions</VisuallyHidden>, cell: open, card: null },
+          ]}
+        />
       )}
       <NotificationChannelsSection />
     </>

@@ -91,7 +91,9 @@ export function TicketSyncPanel({ integration }: { integration: IntegrationView 
   return (
     <Paper withBorder p="md" data-testid="ticket-sync-panel">
       <Stack>
-        <Title order={4}>Ticket status sync</Title>
+        <Title order={2} size="h4">
+          Ticket status sync
+        </Title>
         {!syncOn ? (
           <Alert color="gray" role="status">
             Sync ticket status is off: tickets keep the status they had when created. Turn it on above to poll open tickets and take webhook pushes.

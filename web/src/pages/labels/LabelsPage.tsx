@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { TableScroll } from '../../components/TableScroll';
-import { Badge, Button, Group, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
+import { DataList } from '../../components/DataList';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { WRAPPING_BADGE } from '../incidents/columns';
@@ -25,6 +25,18 @@ export function LabelsPage() {
       onError: (err) => notifyError('Could not delete the label', err),
     }),
   );
+
+  const actions = (l: LabelView) =>
+    canEdit ? (
+      <Group gap={4} wrap="nowrap">
+        <Button size="compact-sm" variant="subtle" aria-label={`Edit ${l.name}`} onClick={() => setEditing(l)}>
+          Edit
+        </Button>
+        <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${l.name}`} onClick={() => remove.ask(l)}>
+          Delete
+        </Button>
+      </Group>
+    ) : null;
 
   const term = debounced.trim().toLowerCase();
   const items = (q.data?.items ?? []).filter((l) => !term || l.name.toLowerCase().includes(term) || l.values.some((v) => v.toLowerCase().includes(term)));
@@ -59,55 +71,48 @@ export function LabelsPage() {
       ) : !items.length ? (
         <EmptyState title="No matching labels">No label name or value contains “{debounced.trim()}”.</EmptyState>
       ) : (
-        <TableScroll label="Labels" minWidth={360}>
-          <Table striped highlightOnHover aria-label="Labels">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Label Name</Table.Th>
-                <Table.Th>Label Value</Table.Th>
-                {canEdit ? (
-                  <Table.Th w={140}>
-                    <span style={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>Actions</span>
-                  </Table.Th>
-                ) : null}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((l) => (
-                <Table.Tr key={l.id}>
-                  <Table.Td fw={500}>{l.name}</Table.Td>
-                  <Table.Td>
-                    {l.values.length ? (
-                      <Group gap={4}>
-                        {l.values.map((v) => (
-                          <Badge key={v} variant="light" color="gray" styles={WRAPPING_BADGE}>
-                            {v}
-                          </Badge>
-                        ))}
-                      </Group>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        —
-                      </Text>
-                    )}
-                  </Table.Td>
-                  {canEdit ? (
-                    <Table.Td>
-                      <Group gap={4} wrap="nowrap">
-                        <Button size="compact-sm" variant="subtle" aria-label={`Edit ${l.name}`} onClick={() => setEditing(l)}>
-                          Edit
-                        </Button>
-                        <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${l.name}`} onClick={() => remove.ask(l)}>
-                          Delete
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                  ) : null}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
+        <DataList
+          label="Labels"
+          items={items}
+          rowKey={(l) => l.id}
+          rowTestId={(l) => `label-row-${l.name}`}
+          minWidth={360}
+          cardTitle={(l) => (
+            <Text fw={600} size="sm">
+              {l.name}
+            </Text>
+          )}
+          cardActions={actions}
+          columns={[
+            {
+              header: 'Label Name',
+              cell: (l) => (
+                <Text fw={500} size="sm">
+                  {l.name}
+                </Text>
+              ),
+              card: null,
+            },
+            {
+              header: 'Label Value',
+              cell: (l) =>
+                l.values.length ? (
+                  <Group gap={4}>
+                    {l.values.map((v) => (
+                      <Badge key={v} variant="light" color="gray" styles={WRAPPING_BADGE}>
+                        {v}
+                      </Badge>
+                    ))}
+                  </Group>
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    —
+                  </Text>
+                ),
+            },
+            canEdit && { header: 'Actions', headerNode: <VisuallyHidden>Actions</VisuallyHidden>, width: 140, cell: actions, card: null },
+          ]}
+        />
       )}
       <LabelModal opened={adding || !!editing} label={editing} onClose={() => (setAdding(false), setEditing(null))} />
       <ConfirmDialog {...remove.dialog} title="Delete Label" confirmLabel="Delete">

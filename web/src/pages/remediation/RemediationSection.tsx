@@ -78,7 +78,7 @@ export function RemediationSection({ incidentId }: { incidentId: number }) {
                 ]}
               />
               <div>
-                <Title order={4} size="h5" mb={6}>
+                <Title order={3} size="h5" mb={6}>
                   Deliveries
                 </Title>
                 {v.deliveries.length ? (

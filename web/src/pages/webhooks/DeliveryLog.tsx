@@ -19,7 +19,7 @@ export function DeliveryLog({ webhook, canEdit }: { webhook: WebhookView; canEdi
   });
   return (
     <section aria-label={`Delivery log of ${webhook.name}`}>
-      <Title order={3} size="h4" mt="xl" mb="sm">
+      <Title order={2} size="h4" mt="xl" mb="sm">
         Delivery log: {webhook.name}
       </Title>
       {q.isLoading ? (

@@ -27,7 +27,7 @@ export function TestPanel() {
   const r: TestResult | undefined = run.data;
   return (
     <Paper withBorder p="md" mt="lg" component="section" aria-label="Test">
-      <Title order={3} size="h5" mb="sm">
+      <Title order={2} size="h5" mb="sm">
         Test
       </Title>
       <Stack>

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { TableScroll } from '../../components/TableScroll';
 import { useSearchParams } from 'react-router';
-import { ActionIcon, Button, Code, Group, Table } from '@mantine/core';
+import { ActionIcon, Button, Code, Group, Text } from '@mantine/core';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
+import { DataList } from '../../components/DataList';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { StatementModal } from './StatementModal';
@@ -30,6 +30,32 @@ export function WorkflowMappingsPage() {
   );
 
   const items = q.data?.items ?? [];
+  const actions = (m: MappingView, i: number) => (
+    <Group gap={4} wrap="nowrap">
+      <ActionIcon
+        variant="subtle"
+        aria-label={`Move statement ${m.position} up`}
+        disabled={i === 0 || move.isPending}
+        onClick={() => move.mutate({ id: m.id, direction: 'up' })}
+      >
+        ↑
+      </ActionIcon>
+      <ActionIcon
+        variant="subtle"
+        aria-label={`Move statement ${m.position} down`}
+        disabled={i === items.length - 1 || move.isPending}
+        onClick={() => move.mutate({ id: m.id, direction: 'down' })}
+      >
+        ↓
+      </ActionIcon>
+      <Button size="compact-sm" variant="subtle" aria-label={`Edit statement ${m.position}`} onClick={() => setEditing(m)}>
+        Edit
+      </Button>
+      <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete statement ${m.position}`} onClick={() => remove.ask(m)}>
+        Delete
+      </Button>
+    </Group>
+  );
   const close = () => {
     setAdding(false);
     setEditing(null);
@@ -56,57 +82,35 @@ export function WorkflowMappingsPage() {
       ) : !items.length ? (
         <EmptyState title="No statements yet">Use "Add Statement" to map incidents to a workflow.</EmptyState>
       ) : (
-        <TableScroll label="Workflow Mappings" minWidth={720}>
-          <Table striped aria-label="Workflow Mappings">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={50}>#</Table.Th>
-                <Table.Th>Workflow Name</Table.Th>
-                <Table.Th>Source DLP Type</Table.Th>
-                <Table.Th>Conditions</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((m, i) => (
-                <Table.Tr key={m.id} data-testid={`statement-${m.position}`} bg={highlight === m.workflowId ? 'var(--mantine-color-blue-light)' : undefined}>
-                  <Table.Td>{m.position}</Table.Td>
-                  <Table.Td fw={500}>{m.workflowName}</Table.Td>
-                  <Table.Td>{m.sourceDlpType}</Table.Td>
-                  <Table.Td>
-                    <Code>{conditionText(m.condition)}</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <ActionIcon
-                        variant="subtle"
-                        aria-label={`Move statement ${m.position} up`}
-                        disabled={i === 0 || move.isPending}
-                        onClick={() => move.mutate({ id: m.id, direction: 'up' })}
-                      >
-                        ↑
-                      </ActionIcon>
-                      <ActionIcon
-                        variant="subtle"
-                        aria-label={`Move statement ${m.position} down`}
-                        disabled={i === items.length - 1 || move.isPending}
-                        onClick={() => move.mutate({ id: m.id, direction: 'down' })}
-                      >
-                        ↓
-                      </ActionIcon>
-                      <Button size="compact-sm" variant="subtle" aria-label={`Edit statement ${m.position}`} onClick={() => setEditing(m)}>
-                        Edit
-                      </Button>
-                      <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete statement ${m.position}`} onClick={() => remove.ask(m)}>
-                        Delete
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
+        <DataList
+          label="Workflow Mappings"
+          items={items}
+          rowKey={(m) => m.id}
+          rowTestId={(m) => `statement-${m.position}`}
+          rowHighlighted={(m) => highlight === m.workflowId}
+          minWidth={720}
+          cardTitle={(m) => (
+            <Text fw={600} size="sm">
+              {m.position}. {m.workflowName}
+            </Text>
+          )}
+          cardActions={(m) => actions(m, items.indexOf(m))}
+          columns={[
+            { header: '#', width: 50, cell: (m) => m.position, card: null },
+            {
+              header: 'Workflow Name',
+              cell: (m) => (
+                <Text fw={500} size="sm">
+                  {m.workflowName}
+                </Text>
+              ),
+              card: null,
+            },
+            { header: 'Source DLP Type', noWrap: 'header', cell: (m) => m.sourceDlpType },
+            { header: 'Conditions', cell: (m) => <Code style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{conditionText(m.condition)}</Code> },
+            { header: 'Actions', cell: (m) => actions(m, items.indexOf(m)), card: null },
+          ]}
+        />
       )}
       <TestPanel />
       <StatementModal opened={adding || !!editing} statement={editing} presetWorkflowId={preset} onClose={close} />

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Select, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import { DataList } from '../../components/DataList';
 import { useAuth } from '../../auth';
 import { Dialog } from '../../components/Dialog';
 import { DateTime, ErrorState, Loading, formatDateTime } from '../../components/common';
@@ -82,28 +83,32 @@ function Execution({ e }: { e: ExecutionView }) {
           Waiting for response until {formatDateTime(waiting.waitingUntil)}
         </Text>
       ) : null}
-      <Table aria-label={`Steps of ${e.workflowName}`} withTableBorder>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Step</Table.Th>
-            <Table.Th>Outcome</Table.Th>
-            <Table.Th>Time</Table.Th>
-            <Table.Th>Details</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {e.steps.map((s) => (
-            <Table.Tr key={s.index}>
-              <Table.Td>{s.label}</Table.Td>
-              <Table.Td>
-                <Badge color={STATUS_COLOR[s.status]} variant="light">
-                  {s.status}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <DateTime value={s.finishedAt ?? s.startedAt} />
-              </Table.Td>
-              <Table.Td>
+      <DataList
+        label={`Steps of ${e.workflowName}`}
+        items={e.steps}
+        rowKey={(s) => s.index}
+        minWidth={560}
+        verticalSpacing="xs"
+        cardTitle={(s) => (
+          <Text size="sm" fw={500}>
+            {s.label}
+          </Text>
+        )}
+        columns={[
+          { header: 'Step', cell: (s) => s.label, card: null },
+          {
+            header: 'Outcome',
+            cell: (s) => (
+              <Badge color={STATUS_COLOR[s.status]} variant="light">
+                {s.status}
+              </Badge>
+            ),
+          },
+          { header: 'Time', cell: (s) => <DateTime value={s.finishedAt ?? s.startedAt} /> },
+          {
+            header: 'Details',
+            cell: (s) => (
+              <>
                 <Text size="sm">
                   {s.detail ?? '—'}
                   {s.ticketId ? ` (ticket #${s.ticketId}, see Ticket)` : ''}
@@ -119,11 +124,11 @@ function Execution({ e }: { e: ExecutionView }) {
                     Until <DateTime value={s.waitingUntil} />
                   </Text>
                 ) : null}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+              </>
+            ),
+          },
+        ]}
+      />
     </Stack>
   );
 }

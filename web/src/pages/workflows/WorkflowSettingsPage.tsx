@@ -259,7 +259,7 @@ export function WorkflowSettingsPage() {
             <Stack>
               <FormError error={serverError} />
               <Paper withBorder p="md">
-                <Title order={3} size="h5" mb="sm">
+                <Title order={2} size="h5" mb="sm">
                   Workflow
                 </Title>
                 <Stack>
@@ -284,7 +284,7 @@ export function WorkflowSettingsPage() {
               </Paper>
               {tickets ? (
                 <Paper withBorder p="md">
-                  <Title order={3} size="h5" mb="sm">
+                  <Title order={2} size="h5" mb="sm">
                     Ticketing Configuration
                   </Title>
                   {options.isError ? <ErrorState error={options.error} /> : null}
@@ -336,7 +336,7 @@ export function WorkflowSettingsPage() {
               {notifies || escalates ? <DeliveryFields f={f} set={set} err={err} disabled={!canEdit} /> : null}
               {notifies ? (
                 <Paper withBorder p="md">
-                  <Title order={3} size="h5" mb="sm">
+                  <Title order={2} size="h5" mb="sm">
                     Notify User
                   </Title>
                   <Textarea
@@ -354,7 +354,7 @@ export function WorkflowSettingsPage() {
               {escalates && concurrent ? <EscalateFields f={f} set={set} err={err} disabled={!canEdit} /> : null}
               {waitsFor ? (
                 <Paper withBorder p="md">
-                  <Title order={3} size="h5" mb="sm">
+                  <Title order={2} size="h5" mb="sm">
                     Wait for Response
                   </Title>
                   <Stack>
@@ -394,7 +394,7 @@ export function WorkflowSettingsPage() {
               ) : null}
               {closes ? (
                 <Paper withBorder p="md">
-                  <Title order={3} size="h5" mb="sm">
+                  <Title order={2} size="h5" mb="sm">
                     Close Incident
                   </Title>
                   <Stack>
@@ -439,7 +439,6 @@ export function WorkflowSettingsPage() {
                   </Stack>
                 </Paper>
               ) : null}
-
               {canEdit ? (
                 <FormButtons
                   submitLabel={id ? 'Update' : 'Save'}
@@ -508,7 +507,7 @@ function EscalateFields({
   const approvers = useApprovers({ page: 1, pageSize: 100, search: '' });
   return (
     <Paper withBorder p="md">
-      <Title order={3} size="h5" mb="sm">
+      <Title order={2} size="h5" mb="sm">
         Escalate
       </Title>
       <Stack>
@@ -593,7 +592,7 @@ function DeliveryFields({
   const chats = channels.data?.items ?? [];
   return (
     <Paper withBorder p="md">
-      <Title order={3} size="h5" mb="sm">
+      <Title order={2} size="h5" mb="sm">
         Notification Channel
       </Title>
       <Stack>

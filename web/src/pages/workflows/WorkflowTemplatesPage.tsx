@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { TableScroll } from '../../components/TableScroll';
 import { useNavigate } from 'react-router';
-import { Badge, Button, Group, List, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, List, Stack, Text, Tooltip } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { Dialog } from '../../components/Dialog';
+import { DataList } from '../../components/DataList';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { STEP_LABELS } from './StepsGraphic';
 import { useTemplates, type TemplateView } from './api';
@@ -15,6 +15,26 @@ export function WorkflowTemplatesPage() {
   const navigate = useNavigate();
   const q = useTemplates();
   const [viewing, setViewing] = useState<TemplateView | null>(null);
+  const actions = (t: TemplateView) => (
+    <Group gap={4} wrap="nowrap">
+      <Button size="compact-sm" variant="subtle" aria-label={`View Workflow Template ${t.name}`} onClick={() => setViewing(t)}>
+        View
+      </Button>
+      {canAdd ? (
+        <Tooltip label={t.unavailableReason ?? 'Add New Workflow Definition'}>
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            aria-label={`Add New Workflow Definition from ${t.name}`}
+            disabled={!t.available}
+            onClick={() => navigate(`/workflows/new/${t.key}`)}
+          >
+            Add
+          </Button>
+        </Tooltip>
+      ) : null}
+    </Group>
+  );
   return (
     <>
       <PageHeader
@@ -28,61 +48,33 @@ export function WorkflowTemplatesPage() {
       ) : !q.data?.items.length ? (
         <EmptyState title="No templates" />
       ) : (
-        <TableScroll label="Workflow Templates" minWidth={640}>
-          <Table striped aria-label="Workflow Templates">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Template Name</Table.Th>
-                <Table.Th>Template Description</Table.Th>
-                <Table.Th>Counts</Table.Th>
-                <Table.Th>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {q.data.items.map((t) => (
-                <Table.Tr key={t.key} data-testid={`template-${t.key}`}>
-                  <Table.Td fw={500}>
-                    {t.name}
-                    {t.available ? null : (
-                      <Badge ml="xs" color="gray" variant="light">
-                        Not available yet
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{t.description}</Text>
-                    {t.unavailableReason ? (
-                      <Text size="xs" c="dimmed">
-                        {t.unavailableReason}
-                      </Text>
-                    ) : null}
-                  </Table.Td>
-                  <Table.Td>{t.count}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Button size="compact-sm" variant="subtle" aria-label={`View Workflow Template ${t.name}`} onClick={() => setViewing(t)}>
-                        View
-                      </Button>
-                      {canAdd ? (
-                        <Tooltip label={t.unavailableReason ?? 'Add New Workflow Definition'}>
-                          <Button
-                            size="compact-sm"
-                            variant="subtle"
-                            aria-label={`Add New Workflow Definition from ${t.name}`}
-                            disabled={!t.available}
-                            onClick={() => navigate(`/workflows/new/${t.key}`)}
-                          >
-                            Add
-                          </Button>
-                        </Tooltip>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
+        <DataList
+          label="Workflow Templates"
+          items={q.data.items}
+          rowKey={(t) => t.key}
+          rowTestId={(t) => `template-${t.key}`}
+          minWidth={640}
+          cardTitle={(t) => <TemplateName template={t} />}
+          cardActions={actions}
+          columns={[
+            { header: 'Template Name', cell: (t) => <TemplateName template={t} />, card: null },
+            {
+              header: 'Template Description',
+              cell: (t) => (
+                <>
+                  <Text size="sm">{t.description}</Text>
+                  {t.unavailableReason ? (
+                    <Text size="xs" c="dimmed">
+                      {t.unavailableReason}
+                    </Text>
+                  ) : null}
+                </>
+              ),
+            },
+            { header: 'Counts', cell: (t) => t.count },
+            { header: 'Actions', cell: actions, card: null },
+          ]}
+        />
       )}
       <Dialog opened={!!viewing} onClose={() => setViewing(null)} title={viewing?.name ?? ''} centered>
         {viewing ? (
@@ -105,5 +97,18 @@ export function WorkflowTemplatesPage() {
         ) : null}
       </Dialog>
     </>
+  );
+}
+
+function TemplateName({ template: t }: { template: TemplateView }) {
+  return (
+    <Text size="sm" fw={500}>
+      {t.name}
+      {t.available ? null : (
+        <Badge ml="xs" color="gray" variant="light">
+          Not available yet
+        </Badge>
+      )}
+    </Text>
   );
 }

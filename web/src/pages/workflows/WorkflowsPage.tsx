@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { TableScroll } from '../../components/TableScroll';
 import { useNavigate } from 'react-router';
-import { Badge, Button, Group, Menu, Select, Table, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Menu, Select, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
+import { DataList } from '../../components/DataList';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { notifyError, notifySuccess } from '../../components/notify';
-import { useDeleteWorkflow, useTemplates, useWorkflows } from './api';
+import { useDeleteWorkflow, useTemplates, useWorkflows, type WorkflowView } from './api';
 
 /** Workflows: the org's workflow definitions; Add Pre-defined Workflow from a template. */
 export function WorkflowsPage() {
@@ -26,6 +26,19 @@ export function WorkflowsPage() {
       onSuccess: (_v, w) => notifySuccess('Workflow deleted', `${w.name} was deleted.`),
       onError: (err) => notifyError('Could not delete the workflow', err),
     }),
+  );
+
+  const actions = (w: WorkflowView) => (
+    <Group gap={4} wrap="nowrap">
+      <Button size="compact-sm" variant="subtle" aria-label={`Edit ${w.name}`} onClick={() => navigate(`/workflows/${w.id}/edit`)}>
+        {canEdit ? 'Edit' : 'View'}
+      </Button>
+      {canEdit ? (
+        <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${w.name}`} onClick={() => remove.ask(w)}>
+          Delete
+        </Button>
+      ) : null}
+    </Group>
   );
 
   const available = (templates.data?.items ?? []).filter((t) => t.available);
@@ -90,67 +103,68 @@ export function WorkflowsPage() {
           {canEdit ? 'Use "Add Pre-defined Workflow" to make one from a template.' : null}
         </EmptyState>
       ) : (
-        <TableScroll label="Workflows" minWidth={720}>
-          <Table striped highlightOnHover aria-label="Workflows">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Workflow Name</Table.Th>
-                <Table.Th>Template Name</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Mapping</Table.Th>
-                <Table.Th>Action</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {q.data.items.map((w) => (
-                <Table.Tr key={w.id} data-testid={`workflow-row-${w.id}`}>
-                  <Table.Td fw={500}>{w.name}</Table.Td>
-                  <Table.Td>{w.templateName}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={w.status === 'Published' ? 'green' : 'gray'}>
-                      {w.status}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      {canEdit ? (
-                        <Button
-                          size="compact-sm"
-                          variant="subtle"
-                          aria-label={`Add mapping for ${w.name}`}
-                          onClick={() => navigate(`/workflow-mappings?add=${w.id}`)}
-                        >
-                          Add
-                        </Button>
-                      ) : null}
-                      <Button
-                        size="compact-sm"
-                        variant="subtle"
-                        aria-label={`View mappings of ${w.name}`}
-                        disabled={!w.mappings}
-                        onClick={() => navigate(`/workflow-mappings?workflow=${w.id}`)}
-                      >
-                        View ({w.mappings})
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Button size="compact-sm" variant="subtle" aria-label={`Edit ${w.name}`} onClick={() => navigate(`/workflows/${w.id}/edit`)}>
-                        {canEdit ? 'Edit' : 'View'}
-                      </Button>
-                      {canEdit ? (
-                        <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${w.name}`} onClick={() => remove.ask(w)}>
-                          Delete
-                        </Button>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
+        <DataList
+          label="Workflows"
+          items={q.data.items}
+          rowKey={(w) => w.id}
+          rowTestId={(w) => `workflow-row-${w.id}`}
+          minWidth={720}
+          cardCols={2}
+          cardTitle={(w) => (
+            <Text fw={600} size="sm">
+              {w.name}
+            </Text>
+          )}
+          cardActions={actions}
+          columns={[
+            {
+              header: 'Workflow Name',
+              cell: (w) => (
+                <Text fw={500} size="sm">
+                  {w.name}
+                </Text>
+              ),
+              card: null,
+            },
+            { header: 'Template Name', cell: (w) => w.templateName },
+            {
+              header: 'Status',
+              cell: (w) => (
+                <Badge variant="light" color={w.status === 'Published' ? 'green' : 'gray'}>
+                  {w.status}
+                </Badge>
+              ),
+            },
+            {
+              header: 'Mapping',
+              full: true,
+              cell: (w) => (
+                <Group gap={4} wrap="nowrap">
+                  {canEdit ? (
+                    <Button
+                      size="compact-sm"
+                      variant="subtle"
+                      aria-label={`Add mapping for ${w.name}`}
+                      onClick={() => navigate(`/workflow-mappings?add=${w.id}`)}
+                    >
+                      Add
+                    </Button>
+                  ) : null}
+                  <Button
+                    size="compact-sm"
+                    variant="subtle"
+                    aria-label={`View mappings of ${w.name}`}
+                    disabled={!w.mappings}
+                    onClick={() => navigate(`/workflow-mappings?workflow=${w.id}`)}
+                  >
+                    View ({w.mappings})
+                  </Button>
+                </Group>
+              ),
+            },
+            { header: 'Action', cell: actions, card: null },
+          ]}
+        />
       )}
       <ConfirmDialog {...remove.dialog} title="Delete Workflow" confirmLabel="Delete">
         Delete the workflow <b>{remove.target?.name}</b>?{' '}
