@@ -93,7 +93,7 @@ describeE2E('incidents', (h) => {
     const from = new Date(Math.max(weekStart.getTime(), now.getTime() - 3 * 3600_000));
     const batch: unknown[] = [
       ...generateBatch({ count: 60, from, to: now, prefix: 'E2E-GEN', seed: 11 }),
-      incident('E2E-TARGET-1', 30),
+      incident('E2E-TARGET-1', 30, { evidence: { content: 'E2E evidence: card 4111-1111 <b>' } }),
       // Same host, user email, content MD5 and file name within 2 hours: a duplicate of TARGET-1.
       incident('E2E-TARGET-1-DUP', 20),
       incident('E2E-NEIGHBOUR', 25, { file: { name: 'other.docx', md5: 'b'.repeat(32) } }),
@@ -337,6 +337,10 @@ describeE2E('incidents', (h) => {
     for (const section of ['Overview', 'Current State Details', 'Notes', 'State Changes']) await page.getByRole('heading', { name: section }).waitFor();
     await page.getByTestId('violation-details').getByText('Erin Example').waitFor();
     await page.getByTestId('violation-details').getByText('Financial Statements [10]').waitFor();
+    // The evidence the engine sent comes down as an XML file.
+    const [evidence] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download evidence: secret-plan\.docx/ }).click()]);
+    expect(evidence.suggestedFilename()).toBe(`evidence-${ids['E2E-TARGET-1']}.xml`);
+    expect(fs.readFileSync((await evidence.path())!, 'utf8')).toContain('<content>E2E evidence: card 4111-1111 &lt;b&gt;</content>');
 
     // Duplicate banner and dialog.
     await page.getByTestId('duplicate-banner').waitFor();

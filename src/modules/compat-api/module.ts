@@ -8,8 +8,13 @@ import { compatInit } from './migrations.js';
 import { compatRoutes } from './routes.js';
 import { CompatApiService, type CompatDeps } from './service.js';
 import { CompatTokens } from './tokens.js';
+import { EvidenceLinks } from './evidence-links.js';
+import type { SecretBox } from '../../platform/secrets.js';
+import type { Config } from '../../config.js';
 
-type Deps = Omit<CompatDeps, 'tokens' | 'demo'> & {
+type Deps = Omit<CompatDeps, 'tokens' | 'demo' | 'evidenceLinks' | 'publicUrl'> & {
+  secrets: Pick<SecretBox, 'derive'>;
+  config: Pick<Config, 'publicUrl'>;
   db: Kysely<CompatDb>;
   apiKeys: Pick<ApiKeysService, 'verifyIdSecret' | 'list' | 'create' | 'revoke'>;
   roles: Pick<RolesService, 'findByName'>;
@@ -24,8 +29,17 @@ export const compatApiModule = defineModule({
   key: 'compatApi',
   migrations: { '0750_compat_api_tokens': compatInit },
   tables: ['compat_tokens'],
-  create: ({ db, apiKeys, roles, incidents, tickets, labels, audit }: Deps) =>
-    new CompatApiService({ tokens: new CompatTokens(db, apiKeys), incidents, tickets, labels, audit, demo: { apiKeys, roles } }),
+  create: ({ db, apiKeys, roles, incidents, tickets, labels, audit, secrets, config }: Deps) =>
+    new CompatApiService({
+      tokens: new CompatTokens(db, apiKeys),
+      incidents,
+      tickets,
+      labels,
+      audit,
+      evidenceLinks: new EvidenceLinks(secrets.derive('compat-evidence-links')),
+      publicUrl: config.publicUrl,
+      demo: { apiKeys, roles },
+    }),
   rootRoutes: compatRoutes,
   demo: (service, actor) => seedDemoCompatKey(service.demoDeps, actor),
 });

@@ -79,7 +79,28 @@ export function compatOpenApi() {
       '/dlp/v1/incidents/notes/{id}': { post: byId("Set the notes (the Go SDK's path form)", s.incident, body(s.notesBody)) },
       '/dlp/v1/incidents/{id}/labels': { post: byId('Add labels (needs Incidents Edit)', s.incident, body(s.labelsBody)) },
       '/dlp/v1/incidents/{id}/triggers': { get: byId('What matched (string values)', s.triggers) },
-      '/dlp/v1/incidents/{id}/evidence': { get: byId('Evidence file (evidenceURL is null: evidence content is not stored)', s.evidence) },
+      '/dlp/v1/incidents/{id}/evidence': {
+        get: byId(
+          'Evidence: evidenceURL is a presigned link (15 minutes, this incident only) to the XML file, or null when the DLP engine sent no content',
+          s.evidence,
+        ),
+      },
+      '/dlp/v1/evidence/{token}': {
+        get: {
+          summary: 'The evidence file an evidenceURL points at (no bearer token: the signed link is the credential)',
+          parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' }, description: 'As evidenceURL carries it' }],
+          responses: {
+            200: {
+              description: 'The evidence as an XML attachment',
+              content: { 'application/xml': { schema: { type: 'string' } } },
+              headers: { 'Content-Disposition': { schema: { type: 'string' }, description: 'attachment; filename="evidence-<id>.xml"' } },
+            },
+            403: { description: 'The link was altered or never issued', content: content(s.errorBody) },
+            404: { description: 'The incident or its evidence no longer exists', content: content(s.errorBody) },
+            410: { description: 'The link has expired: ask GET /dlp/v1/incidents/{id}/evidence for a new one', content: content(s.errorBody) },
+          },
+        },
+      },
       '/dlp/v1/customer/audit': { post: op('Search the audit log (needs Audit Logs View)', s.auditList, { parameters: paging, ...body(s.filterBody) }) },
     },
   };

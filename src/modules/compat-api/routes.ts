@@ -122,7 +122,20 @@ export function compatRoutes(service: CompatApiService): FastifyPluginAsync {
       service.labels(principalOf(req), idOf(req), parse(labelsBody, req.body, 'body').labels),
     );
     app.get('/dlp/v1/incidents/:id/triggers', { config: view('light'), schema: HIDDEN }, async (req) => service.triggers(principalOf(req).orgId, idOf(req)));
-    app.get('/dlp/v1/incidents/:id/evidence', { config: view('light'), schema: HIDDEN }, async (req) => service.evidence(principalOf(req).orgId, idOf(req)));
+    app.get('/dlp/v1/incidents/:id/evidence', { config: view('light'), schema: HIDDEN }, async (req) =>
+      service.evidence(principalOf(req).orgId, idOf(req), service.publicUrl ?? `${req.protocol}://${req.host}`),
+    );
+    // The presigned link itself: no bearer token (a download tool follows it as it is); the
+    // signature names the org and incident, and the link expires (evidence-links.ts).
+    app.get('/dlp/v1/evidence/:token', { schema: HIDDEN }, async (req, reply) => {
+      const file = await service.evidenceByLink((req.params as { token: string }).token);
+      return reply
+        .header('content-disposition', `attachment; filename="${file.downloadName}"`)
+        .header('cache-control', 'no-store')
+        .header('x-content-type-options', 'nosniff')
+        .type('application/xml; charset=utf-8')
+        .send(file.xml);
+    });
     const audit = async (req: FastifyRequest) => {
       const res = await service.audit(principalOf(req).orgId, parse(filterBody, req.body, 'body'), parse(pagingQuery, req.query, 'query'));
       return { cursor: res.cursor, logs: res.logs };

@@ -10,11 +10,16 @@ import { toSearch } from './filters.js';
 import { RateLimiter } from './rate-limit.js';
 import type { FilterBody, WireCursor, WireIncident } from './schemas.js';
 import type { CompatTokens } from './tokens.js';
+import { EVIDENCE_LINK_SECONDS, type EvidenceLinks } from './evidence-links.js';
+import type { EvidenceFile } from '../incidents/evidence.js';
 import { upperSnake, wireChangeHistory, wireIncident, wireTicket } from './wire.js';
 
 export type CompatDeps = {
   tokens: CompatTokens;
-  incidents: Pick<IncidentsService, 'pageAt' | 'detail' | 'events' | 'delete' | 'close' | 'addNotes' | 'setLabels' | 'privacyHooks'>;
+  incidents: Pick<IncidentsService, 'pageAt' | 'detail' | 'events' | 'delete' | 'close' | 'addNotes' | 'setLabels' | 'privacyHooks' | 'evidenceFile'>;
+  evidenceLinks: EvidenceLinks;
+  /** WFA_PUBLIC_URL: the base of evidence links; without it, the address the caller used. */
+  publicUrl: string | null;
   tickets: Pick<TicketsService, 'forIncident'>;
   labels: Pick<LabelsService, 'list'>;
   audit: Pick<AuditService, 'list' | 'facets'>;
@@ -61,6 +66,10 @@ export class CompatApiService {
   readonly limiter = new RateLimiter();
 
   constructor(private readonly deps: CompatDeps) {}
+
+  get publicUrl(): string | null {
+    return this.deps.publicUrl;
+  }
 
   get tokens(): CompatTokens {
     return this.deps.tokens;
@@ -186,12 +195,27 @@ export class CompatApiService {
   }
 
   /**
-   * The incident's evidence file. This product does not store evidence content (only the DLP
-   * engine's report of it), so `evidenceURL` is null; the file's name and type are the reported ones.
+   * The incident's evidence: when the DLP engine sent content with it, `evidenceURL` is a presigned
+   * link (15 minutes, this incident only) to the XML file; otherwise the object with
+   * `evidenceURL: null` and the name and type the incident reports, as the reference's schema
+   * requires `fileName` either way. `baseUrl` is where this server is reached.
    */
-  async evidence(orgId: number, id: number) {
+  async evidence(orgId: number, id: number, baseUrl: string) {
     const d = await this.deps.incidents.detail(orgId, id);
-    return { fileName: d.fileName, fileType: d.details.file?.type ?? null, additionalInfo: null, evidenceURL: null };
+    if (!d.evidence) return { fileName: d.fileName, fileType: d.details.file?.type ?? null, additionalInfo: null, evidenceURL: null };
+    const link = this.deps.evidenceLinks.sign(orgId, id);
+    return {
+      fileName: d.evidence.fileName,
+      fileType: d.evidence.fileType,
+      additionalInfo: `evidenceURL expires at ${link.expiresAt} (${EVIDENCE_LINK_SECONDS / 60} minutes); the file is XML.`,
+      evidenceURL: `${baseUrl}/dlp/v1/evidence/${link.token}`,
+    };
+  }
+
+  /** What an evidence link serves: 403 for an altered link, 410 for an expired one, 404 once the incident or its evidence is gone. */
+  evidenceByLink(token: string): Promise<EvidenceFile> {
+    const { orgId, incidentId } = this.deps.evidenceLinks.read(token);
+    return this.deps.incidents.evidenceFile(orgId, incidentId);
   }
 
   /** Audit Logs with the vendor's filter names (action, resource, admin, module), one value each. */

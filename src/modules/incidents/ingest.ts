@@ -17,7 +17,8 @@ import {
   type Severity,
 } from './schemas.js';
 import type { IncidentIngestHooks } from './ingest-hooks.js';
-import type { IncidentRow, IncidentsStore } from './store.js';
+import type { EvidenceRow, IncidentRow, IncidentsStore } from './store.js';
+import type { SecretBox } from '../../platform/secrets.js';
 
 const DEFAULT_PRIORITY: Record<Severity, Priority> = { Critical: 'Critical', High: 'High', Medium: 'Medium', Low: 'Low', Info: 'Low' };
 
@@ -152,6 +153,8 @@ export class IncidentIngest {
     private readonly db: Kysely<DB>,
     private readonly store: IncidentsStore,
     private readonly hooks: IncidentIngestHooks,
+    /** Seals evidence content: it is the sensitive data the DLP engine caught. */
+    private readonly secrets: Pick<SecretBox, 'seal'>,
   ) {}
 
   /** One incident: 400 naming the field when invalid (nothing stored), otherwise created or existing. */
@@ -255,6 +258,26 @@ export class IncidentIngest {
         const inserted = dupRows.filter((r) => r.duplicate_of === parentId && ids.has(r.transaction_id)).length;
         if (inserted) await this.store.adjustDuplicateCount(trx, orgId, parentId, Math.min(n, inserted));
       }
+      const evidence: EvidenceRow[] = [];
+      for (const f of fresh.values()) {
+        const id = ids.get(f.input.transactionId);
+        const e = f.input.evidence;
+        if (id === undefined || !e) continue;
+        evidence.push({
+          org_id: orgId,
+          incident_id: id,
+          file_name: e.fileName ?? (f.input.file?.name || `incident-${id}`),
+          file_type: e.fileType ?? f.input.file?.type ?? null,
+          content: this.secrets.seal(e.content),
+          size: e.content.length,
+          created_at: now,
+        });
+      }
+      // In id order, like every other write of the batch, so overlapping batches cannot deadlock.
+      await this.store.insertEvidence(
+        trx,
+        evidence.sort((a, b) => a.incident_id - b.incident_id),
+      );
       await this.hooks.ingested(
         trx,
         orgId,

@@ -82,8 +82,23 @@ export interface IncidentHourCountsTable {
   unassigned: number;
   n: number;
 }
+/** The triggering content a DLP engine sent with an incident (migration 0440), sealed at rest. */
+export interface IncidentEvidenceTable {
+  id: Generated<number>;
+  org_id: number;
+  incident_id: number;
+  file_name: string;
+  file_type: string | null;
+  /** The content sealed with the platform key (`SecretBox.seal`); re-sealed by `wfa rotate-key`. */
+  content: string;
+  /** Characters of the content before sealing: shown beside the download without opening it. */
+  size: number;
+  created_at: string;
+}
+
 export interface IncidentsTables {
   incidents: IncidentsTable;
+  incident_evidence: IncidentEvidenceTable;
   incident_hour_counts: IncidentHourCountsTable;
   incident_events: IncidentEventsTable;
   incident_labels: IncidentLabelsTable;
@@ -280,4 +295,23 @@ export async function incidentsTextIndex(db: Kysely<unknown>, dialect: Dialect):
   await sql`alter table incidents set (autovacuum_vacuum_insert_scale_factor = 0.01, autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02)`.execute(
     db,
   );
+}
+
+/**
+ * 0440: evidence, the content that triggered an incident, when the DLP engine sends it. A table of
+ * its own rather than a column of `incidents`: most incidents have none, the list and search never
+ * read it, and the content is sealed (it is the sensitive data the DLP engine caught), so it must
+ * stay out of `details` and the search text. One per incident; deleting the incident deletes it.
+ */
+export async function incidentsEvidence(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  await withId(db.schema.createTable('incident_evidence'), dialect)
+    .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+    .addColumn('incident_id', 'integer', (c) => c.notNull().references('incidents.id').onDelete('cascade'))
+    .addColumn('file_name', 'text', (c) => c.notNull())
+    .addColumn('file_type', 'text')
+    .addColumn('content', 'text', (c) => c.notNull())
+    .addColumn('size', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('incident_evidence_incident_unique').on('incident_evidence').columns(['incident_id']).unique().execute();
 }

@@ -5,7 +5,7 @@ import type { LabelsService } from '../labels/service.js';
 import type { RolesService } from '../roles/service.js';
 import type { IncidentsDb } from './db.js';
 import { seedDemoIncidents } from './generator.js';
-import { incidentsInit, incidentsPerf, incidentsTextIndex } from './migrations.js';
+import { incidentsEvidence, incidentsInit, incidentsPerf, incidentsTextIndex } from './migrations.js';
 import { incidentsRoutes } from './routes.js';
 import { IncidentsService } from './service.js';
 import type { SecretBox } from '../../platform/secrets.js';
@@ -15,14 +15,20 @@ type Deps = {
   admins: Pick<AdminsService, 'get' | 'withPermission'>;
   roles: Pick<RolesService, 'permissionsOf'>;
   labels: Pick<LabelsService, 'list' | 'resolve'>;
-  secrets: Pick<SecretBox, 'derive'>;
+  secrets: Pick<SecretBox, 'derive' | 'seal' | 'open'>;
 };
 
 export const incidentsModule = defineModule({
   key: 'incidents',
-  migrations: { '0400_incidents': incidentsInit, '0420_incidents_perf': incidentsPerf, '0430_incidents_text_index': incidentsTextIndex },
-  tables: ['incidents', 'incident_hour_counts', 'incident_events', 'incident_labels', 'incident_facets'],
-  create: ({ db, admins, roles, labels, secrets }: Deps) => new IncidentsService(db, admins, roles, labels, secrets.derive('cursors')),
+  migrations: {
+    '0400_incidents': incidentsInit,
+    '0420_incidents_perf': incidentsPerf,
+    '0430_incidents_text_index': incidentsTextIndex,
+    '0440_incident_evidence': incidentsEvidence,
+  },
+  tables: ['incidents', 'incident_hour_counts', 'incident_events', 'incident_labels', 'incident_facets', 'incident_evidence'],
+  sealedColumns: [{ table: 'incident_evidence', column: 'content' }],
+  create: ({ db, admins, roles, labels, secrets }: Deps) => new IncidentsService(db, admins, roles, labels, secrets.derive('cursors'), secrets),
   routes: incidentsRoutes,
   demo: seedDemoIncidents,
 });

@@ -201,9 +201,10 @@ export class IncidentQueries {
     const r = await this.store.getListRecord(orgId, id);
     if (!r) throw notFound('Incident');
     const [item] = await this.items(orgId, [r]);
-    const [events, parent] = await Promise.all([
+    const [events, parent, [evidence]] = await Promise.all([
       this.store.events(orgId, id),
       r.duplicate_of ? this.store.get(orgId, r.duplicate_of) : Promise.resolve(undefined),
+      this.store.evidenceInfo(orgId, [id]),
     ]);
     let previousId: number | null = null;
     let nextId: number | null = null;
@@ -225,6 +226,7 @@ export class IncidentQueries {
       currentState: { status: item.status, user: r.awaiting_user },
       resolution: resolutionOf(r),
       duplicateParent: parent ? { id: parent.id, transactionId: parent.transaction_id } : null,
+      evidence: evidence ? { fileName: evidence.file_name, fileType: evidence.file_type, size: evidence.size } : null,
       events: events.map(eventView),
       previousId,
       nextId,

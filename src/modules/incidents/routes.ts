@@ -183,6 +183,26 @@ export function incidentsRoutes(incidents: IncidentsService): FastifyPluginAsync
       handler: async (req) => ({ items: await svc.events(req.principal!.orgId, req.params.id) }),
     });
 
+    app.get('/incidents/:id/evidence', {
+      config: VIEW,
+      schema: {
+        tags: TAGS,
+        summary: 'The evidence the DLP engine sent with the incident, as an XML file download (404 when it sent none)',
+        params: idParam,
+        produces: ['application/xml'],
+      },
+      handler: async (req, reply) => {
+        const file = await svc.evidenceFile(req.principal!.orgId, req.params.id);
+        // The content is what the DLP engine caught: never cached by a browser or a proxy.
+        return reply
+          .header('content-disposition', `attachment; filename="${file.downloadName}"`)
+          .header('cache-control', 'no-store')
+          .header('x-content-type-options', 'nosniff')
+          .type('application/xml; charset=utf-8')
+          .send(file.xml);
+      },
+    });
+
     app.get('/incidents/:id/duplicates', {
       config: VIEW,
       schema: {

@@ -52,6 +52,23 @@ export const incidentFileInput = z.strictObject({
   documentType: text(200).optional(),
 });
 
+/** Characters of evidence content one incident may carry (the ingest body's own limit bounds a batch). */
+export const EVIDENCE_MAX_CHARS = 65_536;
+
+/**
+ * The content that triggered the incident, when the DLP engine sends it: served later as an XML
+ * file (Incident Details' Download evidence, the compatible API's evidence link). Sealed at rest.
+ * The name and type default to the incident's file.
+ */
+export const incidentEvidenceInput = z.strictObject({
+  content: plainText()
+    .min(1, 'evidence.content must not be empty; leave evidence out when there is none.')
+    .max(EVIDENCE_MAX_CHARS, `evidence.content must be at most ${EVIDENCE_MAX_CHARS} characters.`),
+  // A name people see in a download: no line breaks or bidi overrides that would make it read backwards.
+  fileName: nameText().trim().min(1).max(1024).optional(),
+  fileType: text(100).optional(),
+});
+
 export const incidentApplicationInput = z.strictObject({ name: text(200).optional(), category: text(200).optional() });
 
 export const incidentRecipientsInput = z.strictObject({
@@ -88,6 +105,7 @@ export const incidentInput = z
     destination: text(1024).optional(),
     user: incidentUserInput,
     file: incidentFileInput.optional(),
+    evidence: incidentEvidenceInput.optional(),
     application: incidentApplicationInput.optional(),
     recipients: incidentRecipientsInput.optional(),
     email: z.strictObject({ messageId: text(998).optional(), subject: text(998).optional() }).optional(),
@@ -259,6 +277,8 @@ export const incidentDetail = incidentListItem.extend({
   currentState: z.object({ status: statusSchema, user: z.string().nullable() }),
   resolution: z.object({ label: z.string().nullable(), value: z.string().nullable(), falsePositive: z.boolean() }).nullable(),
   duplicateParent: z.object({ id: z.number(), transactionId: z.string() }).nullable(),
+  /** The evidence the DLP engine sent (its content is downloaded from GET /incidents/{id}/evidence); null when none. */
+  evidence: z.object({ fileName: z.string(), fileType: z.string().nullable(), size: z.number() }).nullable(),
   /** State Changes, newest first (up to 500). */
   events: z.array(incidentEvent),
   /** Neighbours in the list ordering given by the same query parameters as GET /incidents. */

@@ -27,6 +27,8 @@ import { IncidentTicketHooks } from './ticket-hooks.js';
 import { IncidentRemediationHooks } from './remediation-hooks.js';
 import { IncidentPrivacyHooks, maskListItem, type ObfuscatableAttribute } from './privacy.js';
 import type { CursorKey } from '../../platform/http/cursor.js';
+import type { SecretBox } from '../../platform/secrets.js';
+import { IncidentEvidence, type EvidenceFile } from './evidence.js';
 
 export { CSV_COLUMNS } from './csv-export.js';
 export { PRIORITY_RANK, SEVERITY_RANK } from './incident-view.js';
@@ -53,6 +55,7 @@ export class IncidentsService {
   /** Resolutions and ticket changes, told in their transaction to whoever follows them (event webhooks). */
   readonly changeHooks = new IncidentChangeHooks();
   private readonly ingest: IncidentIngest;
+  private readonly evidence: IncidentEvidence;
   private readonly queries: IncidentQueries;
   private readonly actions: IncidentActions;
 
@@ -63,11 +66,14 @@ export class IncidentsService {
     labels: Pick<LabelsService, 'list' | 'resolve'>,
     /** Signs the list's page cursors (`SecretBox.derive('cursors')`). */
     cursorKey: CursorKey,
+    /** Seals and opens evidence content. */
+    secrets: Pick<SecretBox, 'seal' | 'open'>,
   ) {
     this.store = new IncidentsStore(db);
     this.ticketHooks = new IncidentTicketHooks(this.store, this.changeHooks);
     this.remediationHooks = new IncidentRemediationHooks(this.store);
-    this.ingest = new IncidentIngest(db, this.store, this.ingestHooks);
+    this.ingest = new IncidentIngest(db, this.store, this.ingestHooks, secrets);
+    this.evidence = new IncidentEvidence(this.store, secrets);
     this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, this.justificationHooks, cursorKey);
     this.actions = new IncidentActions(db, this.store, this.queries, admins, roles, labels, this.changeHooks);
   }
@@ -107,6 +113,11 @@ export class IncidentsService {
   /** Incident Details; with the list's parameters, also the previous and next incident of that list. */
   detail(orgId: number, id: number, f?: ListFilters): Promise<IncidentDetail> {
     return this.queries.detail(orgId, id, f);
+  }
+
+  /** The incident's evidence as an XML file (404 when it has none). Callers check the caller may view incidents. */
+  evidenceFile(orgId: number, id: number): Promise<EvidenceFile> {
+    return this.evidence.file(orgId, id);
   }
 
   events(orgId: number, id: number): Promise<IncidentEvent[]> {

@@ -1,11 +1,12 @@
 import { SqliteAdapter, sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
 import type { IncidentsDb } from './db.js';
-import { TEXT_BYTES_SQL, TEXT_INDEX_BYTES, type IncidentsTable } from './migrations.js';
+import { TEXT_BYTES_SQL, TEXT_INDEX_BYTES, type IncidentEvidenceTable, type IncidentsTable } from './migrations.js';
 import { TOTAL_CAP, type ListFilters, type SortField, type Widget } from './schemas.js';
 import type { Exec } from '../../platform/db/exec.js';
 import { keysetPage, readOrder, type Keyset } from '../../platform/http/cursor.js';
 
 export type IncidentRow = Insertable<IncidentsTable>;
+export type EvidenceRow = Insertable<IncidentEvidenceTable>;
 export type IncidentRecord = Omit<IncidentsTable, 'id' | 'duplicate_count' | 'false_positive'> & {
   id: number;
   duplicate_count: number;
@@ -378,6 +379,34 @@ export class IncidentsStore {
 
   async update(exec: Exec<IncidentsDb>, orgId: number, id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'org_id'>>): Promise<void> {
     await exec.updateTable('incidents').set(patch).where('org_id', '=', orgId).where('id', '=', id).execute();
+  }
+
+  async insertEvidence(exec: Exec<IncidentsDb>, rows: EvidenceRow[]): Promise<void> {
+    // Small parts: each row may carry up to 64 KiB of sealed content.
+    for (const part of chunk(rows, 50)) await exec.insertInto('incident_evidence').values(part).execute();
+  }
+
+  /** The evidence's name, type and size (not its content) of these incidents. */
+  evidenceInfo(orgId: number, incidentIds: number[]): Promise<{ incident_id: number; file_name: string; file_type: string | null; size: number }[]> {
+    if (!incidentIds.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('incident_evidence')
+      .select(['incident_id', 'file_name', 'file_type', 'size'])
+      .where('org_id', '=', orgId)
+      .where('incident_id', 'in', incidentIds)
+      .execute();
+  }
+
+  /** One incident's evidence with its (sealed) content and the incident's transaction id. */
+  evidence(orgId: number, incidentId: number) {
+    return this.db
+      .selectFrom('incident_evidence as e')
+      .innerJoin('incidents as i', 'i.id', 'e.incident_id')
+      .select(['e.file_name', 'e.file_type', 'e.content', 'e.size', 'e.created_at', 'i.transaction_id'])
+      .where('e.org_id', '=', orgId)
+      .where('i.org_id', '=', orgId)
+      .where('e.incident_id', '=', incidentId)
+      .executeTakeFirst();
   }
 
   async delete(exec: Exec<IncidentsDb>, orgId: number, id: number): Promise<void> {

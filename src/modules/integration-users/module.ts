@@ -5,7 +5,7 @@ import type { AuditRecorder } from '../audit/service.js';
 import { IMPORT_JOB, VERIFY_SCHEDULE, runImportJob, verifyAllUsers } from './background.js';
 import { seedDemoIntegrationUsers } from './demo.js';
 import type { IntegrationsPort } from './integrations-port.js';
-import { integrationUsersIndexes, integrationUsersInit, integrationUsersListJson } from './migrations.js';
+import { integrationUsersIndexes, integrationUsersInit, integrationUsersListJson, integrationUsersNameLower } from './migrations.js';
 import { integrationUsersRoutes } from './routes.js';
 import { IntegrationUsersService } from './service.js';
 import type { IntegrationUsersTables } from './tables.js';
@@ -25,6 +25,7 @@ export const integrationUsersModule = defineModule({
     '0300_integration_users': integrationUsersInit,
     '0310_integration_users_indexes': integrationUsersIndexes,
     '0320_integration_users_list_json': integrationUsersListJson,
+    '0330_integration_users_name_lower': integrationUsersNameLower,
   },
   tables: ['integration_users', 'integration_user_counts', 'integration_user_imports', 'integration_user_import_rows'],
   create: ({ db, audit, jobs, integrations, secrets }: Deps) => new IntegrationUsersService(db, audit, jobs, () => integrations, secrets.derive('cursors')),

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, GeneratedAlways } from 'kysely';
 
 /** Status of an integration user as last seen in its ticketing system. */
 export const USER_STATUSES = ['active', 'inactive', 'deleted_in_system', 'unverified'] as const;
@@ -27,6 +27,8 @@ export interface IntegrationUsersTable {
   updated_at: string;
   /** Set by Remove: the row stays so tickets created for this person keep their assignee. */
   removed_at: string | null;
+  /** `lower(name)`, derived by the database (migration 0330): the list's name order and its indexes. */
+  name_lower: GeneratedAlways<string>;
   /** The row's list entry as JSON, written by triggers (migration 0320); never written by the application. */
   list_json: Generated<string | null>;
 }

@@ -170,6 +170,25 @@ describe('keyset pages', () => {
     }
   });
 
+  it('numbered pages (read by id first, then joined) are slices of the whole list for every sort, filter and search', async () => {
+    const filters = ['', `&integrationId=${sn.id}`, '&type=jira_cloud', '&status=active', '&search=TRICKY', '&search=nobody-matches'];
+    for (const filter of filters) {
+      for (const sort of ['name', 'email', 'status', 'createdAt', 'lastVerifiedAt', 'integration', 'integrationType']) {
+        for (const order of ['asc', 'desc']) {
+          const base = `sort=${sort}&order=${order}${filter}`;
+          const all = await get(`pageSize=100&${base}`);
+          const numbered: number[] = [];
+          for (let p = 1; p <= Math.ceil(all.total / 2) + 1; p++) {
+            const page = await get(`pageSize=2&page=${p}&${base}`);
+            expect(page.total).toBe(all.total);
+            numbered.push(...page.items.map((u) => u.id));
+          }
+          expect({ base, ids: numbered }).toEqual({ base, ids: all.items.map((u) => u.id) });
+        }
+      }
+    }
+  });
+
   it('are refused from another sort or when altered, and not offered for sorts by integration or type', async () => {
     const first = await get('pageSize=2&sort=name');
     expect(first.nextCursor).toBeTruthy();

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { TableScroll } from '../../components/TableScroll';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { Alert, Anchor, Badge, Button, Group, Menu, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
-import { ApiError } from '../../api/client';
+import { ApiError, apiUrl } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { notifyError, notifySuccess } from '../../components/notify';
@@ -391,6 +391,23 @@ export function IncidentDetailsPage() {
                 ['File Source Location', d.file?.sourceLocation],
                 ['File Modification Time', d.file?.modifiedAt ? <DateTime value={d.file.modifiedAt} /> : undefined],
                 ['Document Type', d.file?.documentType],
+                [
+                  'Evidence',
+                  inc.evidence ? (
+                    // A plain link: the browser sends the session cookie and saves the attachment itself.
+                    <Button
+                      component="a"
+                      href={apiUrl(`/incidents/${inc.id}/evidence`)}
+                      download
+                      size="compact-sm"
+                      variant="light"
+                      aria-label={`Download evidence: ${inc.evidence.fileName}, ${inc.evidence.size.toLocaleString()} characters, as an XML file`}
+                      data-testid="download-evidence"
+                    >
+                      Download evidence
+                    </Button>
+                  ) : undefined,
+                ],
                 ['Message ID', d.email?.messageId],
                 ['Subject', d.email?.subject],
                 ['Triggered Recipients', join(d.recipients?.triggered)],
