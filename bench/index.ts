@@ -6,4 +6,5 @@ export const BENCHES: BenchModule[] = [
   { name: 'integration-users', load: () => import('./integration-users.bench.js') },
   { name: 'tickets', load: () => import('./tickets.bench.js') },
   { name: 'notifications', load: () => import('./notifications.bench.js') },
+  { name: 'workflows', load: () => import('./workflows.bench.js') },
 ];

@@ -215,6 +215,52 @@ describeE2E(
         .waitFor();
     });
 
+    it('Run workflow on the selected incidents of the list: confirmation naming the count, a result per incident, each run once', async () => {
+      const wf = await api.post<{ id: number }>('/workflows', {
+        template: 'auto_close',
+        name: 'Bulk review close',
+        settings: { close: { notes: 'Closed from the list in bulk.' } },
+      });
+      // Low Endpoint incidents of a department of their own: no statement of the tests above maps them.
+      const ids = await ingest(
+        ['E2E-WF-BULK-1', 'E2E-WF-BULK-2', 'E2E-WF-BULK-3'].map((t) =>
+          incident(t, {
+            severity: 'Low',
+            sourceType: 'Endpoint',
+            channel: 'USB',
+            user: { name: 'Bulk Person', email: 'bulk.person@corp.example', department: 'Bulk Run Department' },
+          }),
+        ),
+      );
+      const page = await h.newPage();
+      await h.login(page);
+      await page.getByRole('textbox', { name: 'Search incidents' }).fill('Bulk Run Department');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await expect.poll(() => page.getByTestId('incident-link').count()).toBe(3);
+      await page.getByRole('checkbox', { name: 'Select All' }).check();
+      await page.getByRole('button', { name: 'Actions (3)' }).click();
+      await page.getByRole('menuitem', { name: 'Run workflow' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Run workflow' });
+      await dialog.getByText('Pick the workflow to run on the 3 incidents selected.').waitFor();
+      expect(await dialog.getByRole('button', { name: 'Run on 3 incidents' }).isDisabled()).toBe(true);
+      await pick(page, dialog, 'Workflow Name', /^Bulk review close/);
+      await dialog.getByText('Bulk review close will start on the 3 incidents selected, each as its own execution.').waitFor();
+      await dialog.getByRole('button', { name: 'Run on 3 incidents' }).click();
+      const summary = dialog.getByRole('status');
+      await summary.getByText('Bulk review close: started on 3 incidents').waitFor();
+      // The summary's Close button has the focus, so Enter closes it and the selection is cleared.
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Actions', exact: true }).waitFor();
+
+      const status = async (id: number) => (await api.get<{ status: string; events: { action: string; changedBy: string }[] }>(`/incidents/${id}`)).status;
+      for (const t of Object.keys(ids)) await expect.poll(() => status(ids[t]), { timeout: 30_000, interval: 250 }).toBe('Resolved');
+      for (const t of Object.keys(ids)) {
+        const execs = (await api.get<{ items: { workflowId: number; status: string }[] }>(`/incidents/${ids[t]}/workflow-executions`)).items;
+        expect(execs).toEqual([expect.objectContaining({ workflowId: wf.id, status: 'completed' })]);
+      }
+    });
+
     it('Auto Escalate and Auto Notify: their settings are saved from the form and reopen as saved', async () => {
       const page = await h.newPage();
       await h.login(page);

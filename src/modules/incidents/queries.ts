@@ -54,6 +54,8 @@ export function sortValue(r: IncidentListRecord, sort: SortField): string | numb
 
 /** A listed incident with what Incident Details adds about it (but not its State Changes). */
 export type ListedIncident = IncidentListItem & Pick<IncidentDetail, 'details' | 'notes' | 'resolution'>;
+/** An incident as mapping rules read it (`ruleFacts`): `details` only when asked for. */
+export type RuleFacts = Omit<IncidentListItem, 'tickets' | 'justification'> & { details?: IncidentDetail['details'] };
 
 function resolutionOf(r: IncidentListRecord): IncidentDetail['resolution'] {
   return r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null;
@@ -195,6 +197,23 @@ export class IncidentQueries {
 
   async counts(orgId: number, range: { from: string; to: string }): Promise<Counts> {
     return this.store.widgetCounts(orgId, range);
+  }
+
+  /**
+   * Many incidents as rules see them, in a few queries: the list row, and the labels and ingested
+   * details only when `need` says the rules read them. Deleted ids are left out.
+   */
+  async ruleFacts(orgId: number, ids: number[], need: { labels: boolean; details: boolean }): Promise<RuleFacts[]> {
+    if (!ids.length) return [];
+    const rows = await this.store.listRecords(orgId, ids, need.details);
+    const by = new Map<number, IncidentLabel[]>();
+    if (need.labels)
+      for (const l of await this.store.labelsOf(orgId, ids))
+        by.set(l.incident_id, [...(by.get(l.incident_id) ?? []), { labelId: l.label_id, name: l.label_name, value: l.value || null }]);
+    return rows.map((r) => ({
+      ...listItem(r, by.get(r.id) ?? []),
+      ...(r.details ? { details: JSON.parse(r.details) as IncidentDetail['details'] } : {}),
+    }));
   }
 
   async detail(orgId: number, id: number, f?: ListFilters): Promise<IncidentDetail> {

@@ -9,7 +9,7 @@ import { incidentsCsv } from './csv-export.js';
 import { IncidentChangeHooks } from './change-hooks.js';
 import { IncidentIngestHooks } from './ingest-hooks.js';
 import { IncidentIngest } from './ingest.js';
-import { IncidentQueries } from './queries.js';
+import { IncidentQueries, type RuleFacts } from './queries.js';
 import type {
   Counts,
   FilterOptions,
@@ -33,7 +33,7 @@ import { IncidentEvidence, type EvidenceFile } from './evidence.js';
 export { CSV_COLUMNS } from './csv-export.js';
 export { PRIORITY_RANK, SEVERITY_RANK } from './incident-view.js';
 export { duplicateKey, incidentRow } from './ingest.js';
-export { currentWeek, resolveRange, type ListedIncident } from './queries.js';
+export { currentWeek, resolveRange, type ListedIncident, type RuleFacts } from './queries.js';
 
 /**
  * The incidents module as its routes and other modules see it. The work is done by `ingest.ts`
@@ -118,6 +118,11 @@ export class IncidentsService {
   /** The incident's evidence as an XML file (404 when it has none). Callers check the caller may view incidents. */
   evidenceFile(orgId: number, id: number): Promise<EvidenceFile> {
     return this.evidence.file(orgId, id);
+  }
+
+  /** Many incidents as mapping rules read them, loading labels and details only when needed. */
+  ruleFacts(orgId: number, ids: number[], need: { labels: boolean; details: boolean }): Promise<RuleFacts[]> {
+    return this.queries.ruleFacts(orgId, ids, need);
   }
 
   events(orgId: number, id: number): Promise<IncidentEvent[]> {

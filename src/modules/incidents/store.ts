@@ -369,6 +369,20 @@ export class IncidentsStore {
       .executeTakeFirst()) as (IncidentListRecord & { details: string }) | undefined;
   }
 
+  /**
+   * List records of many incidents by id, without the admin join (rule evaluation reads no admin),
+   * and with the ingested details only when asked for: the bulk of a row's bytes.
+   */
+  async listRecords(orgId: number, ids: number[], withDetails: boolean): Promise<(IncidentListRecord & { details?: string })[]> {
+    const out: (IncidentListRecord & { details?: string })[] = [];
+    const columns = withDetails ? [...LIST_COLUMNS, 'incidents.details' as const] : LIST_COLUMNS;
+    for (const part of chunk(ids, 500)) {
+      const rows = await this.db.selectFrom('incidents').select(columns).where('incidents.org_id', '=', orgId).where('incidents.id', 'in', part).execute();
+      for (const r of rows) out.push({ ...(r as Omit<IncidentListRecord, 'admin_name' | 'admin_email'>), admin_name: null, admin_email: null });
+    }
+    return out;
+  }
+
   async many(orgId: number, ids: number[], exec: Exec<IncidentsDb>): Promise<IncidentRecord[]> {
     const out: IncidentRecord[] = [];
     for (const part of chunk(ids, 500)) {
@@ -407,6 +421,10 @@ export class IncidentsStore {
       .where('i.org_id', '=', orgId)
       .where('e.incident_id', '=', incidentId)
       .executeTakeFirst();
+  }
+
+  async updateMany(exec: Exec<IncidentsDb>, orgId: number, ids: number[], patch: Partial<Omit<IncidentRecord, 'id' | 'org_id'>>): Promise<void> {
+    for (const part of chunk(ids, 500)) await exec.updateTable('incidents').set(patch).where('org_id', '=', orgId).where('id', 'in', part).execute();
   }
 
   async delete(exec: Exec<IncidentsDb>, orgId: number, id: number): Promise<void> {

@@ -60,6 +60,33 @@ export class IncidentTicketHooks {
     }
   }
 
+  /**
+   * Entries without a ticket (their incidents' statuses unchanged) for many incidents in a few
+   * statements: a batch of workflow starts. Incidents the org does not have are skipped.
+   */
+  async recordEvents(exec: Exec, orgId: number, items: { incidentId: number; event: Omit<IncidentEventInput, 'ticket'> }[]): Promise<void> {
+    if (!items.length) return;
+    const status = new Map((await this.store.many(orgId, [...new Set(items.map((i) => i.incidentId))], exec)).map((r) => [r.id, r.status]));
+    const now = nowIso();
+    const known = items.filter((i) => status.has(i.incidentId));
+    const bySummary = new Map<string, number[]>();
+    for (const i of known) bySummary.set(i.event.summary, [...(bySummary.get(i.event.summary) ?? []), i.incidentId]);
+    for (const [summary, ids] of bySummary) await this.store.updateMany(exec, orgId, ids, { updated_at: now, last_change: summary });
+    await this.store.addEvents(
+      exec,
+      known.map((i) => ({
+        org_id: orgId,
+        incident_id: i.incidentId,
+        state: status.get(i.incidentId)!,
+        action: i.event.action,
+        created_at: now,
+        changed_by: i.event.changedBy,
+        admin_id: i.event.adminId,
+        comment: i.event.summary,
+      })),
+    );
+  }
+
   /** Resolved by "System" with its State Changes entry; false (nothing written) when already Resolved or gone. */
   async resolveBySystem(exec: Exec, orgId: number, incidentId: number, summary: string): Promise<boolean> {
     const row = await this.store.get(orgId, incidentId, exec);

@@ -65,6 +65,21 @@ export function attributesOf(i: IncidentFacts): Attributes {
   };
 }
 
+/** Properties read from the ingested details (the rest are columns of the incident's list row). */
+const FROM_DETAILS = new Set(['clientIp', 'url', 'fileType', 'channel', 'application', 'recipients']);
+
+/** What of an incident must be loaded to evaluate predicates over these properties. */
+export type FactsNeeded = { labels: boolean; details: boolean };
+
+export function factsNeeded(properties: Iterable<string>): FactsNeeded {
+  const need = { labels: false, details: false };
+  for (const p of properties) {
+    if (p === 'labels') need.labels = true;
+    if (FROM_DETAILS.has(p)) need.details = true;
+  }
+  return need;
+}
+
 const DEFAULT_PRIORITY = { Critical: 'Critical', High: 'High', Medium: 'Medium', Low: 'Low', Info: 'Low' } as const;
 
 /** A pasted incident in the ingestion format (Test panel), as it would look once ingested. */

@@ -280,16 +280,141 @@ export function evaluate(c: Condition, attrs: Attributes): Verdict {
   }
 }
 
-/** True when the condition holds (no explanation built): the ingestion path. */
-export function matches(c: Condition, attrs: Attributes): boolean {
+// ------------------------------------------------------------------ compiled evaluation
+
+type Matcher = (attrs: Attributes) => boolean;
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** Parsed attribute addresses: an incident's Client IP is tested by every subnet predicate. */
+const addressCache = new Map<string, Address | null>();
+function addressOf(ip: string): Address | null {
+  let hit = addressCache.get(ip);
+  if (hit !== undefined) return hit;
+  hit = ipaddr.isValid(ip) ? ipaddr.parse(ip) : null;
+  if (addressCache.size > 10_000) addressCache.clear();
+  addressCache.set(ip, hit);
+  return hit;
+}
+
+const normalIp = (x: string) => {
+  try {
+    return ipaddr.process(x).toString();
+  } catch {
+    return x;
+  }
+};
+
+/** The predicate as a closure over its parsed values; the same answers as `test`. */
+function compilePredicate(p: Predicate): Matcher {
+  const def = PROPERTY.get(p.property)!;
+  const key = p.property;
+  if (p.operation === 'EXISTS') return (a) => !isMissing(a[key]);
+  const whenMissing = p.operation === 'NOT_EQUALS' || p.operation === 'NOT_CONTAINS_EXACT';
+  const vs = values(p);
+  const guarded =
+    (f: (actual: string | number | string[]) => boolean): Matcher =>
+    (a) => {
+      const actual = a[key];
+      return isMissing(actual) ? whenMissing : f(actual!);
+    };
+  const anyItem = (actual: string | number | string[], f: (x: string) => boolean) =>
+    Array.isArray(actual) ? actual.some((x) => f(String(x))) : f(String(actual));
+  switch (p.operation) {
+    case 'EQUALS':
+    case 'NOT_EQUALS': {
+      const ip = def.kind === 'ip';
+      const wanted = new Set(vs.map((v) => (ip ? normalIp(String(v)) : String(v))));
+      const hit = (actual: string | number | string[]) => anyItem(actual, (x) => wanted.has(ip ? normalIp(x) : x));
+      return p.operation === 'EQUALS' ? guarded(hit) : guarded((x) => !hit(x));
+    }
+    case 'CONTAINS_EXACT':
+    case 'NOT_CONTAINS_EXACT': {
+      const wanted = vs.map(String);
+      const exact = new Set(wanted);
+      const hit = (actual: string | number | string[]) =>
+        Array.isArray(actual) ? actual.some((x) => exact.has(String(x))) : wanted.some((v) => String(actual).includes(v));
+      return p.operation === 'CONTAINS_EXACT' ? guarded(hit) : guarded((x) => !hit(x));
+    }
+    case 'LIKE': {
+      const res = vs.map((v) => likeRegex(String(v)));
+      return guarded((actual) => anyItem(actual, (x) => res.some((r) => r.test(x))));
+    }
+    case 'LESS_THAN':
+    case 'GREATER_THAN': {
+      const toNum = (x: string | number) => (def.kind === 'rank' ? def.ranks!.indexOf(String(x)) : Number(x));
+      const v = toNum(vs[0]);
+      const less = p.operation === 'LESS_THAN';
+      return guarded((actual) => {
+        const n = toNum(actual as string | number);
+        if (Number.isNaN(n) || n < 0) return false;
+        return less ? n < v : n > v;
+      });
+    }
+    case 'AFTER':
+    case 'BEFORE': {
+      const v = Date.parse(String(vs[0]));
+      const after = p.operation === 'AFTER';
+      return guarded((actual) => {
+        const n = Date.parse(String(actual));
+        if (Number.isNaN(n)) return false;
+        return after ? n > v : n < v;
+      });
+    }
+    case 'IN_IPv4_SUBNET':
+    case 'IN_IPv6_SUBNET': {
+      const family = p.operation === 'IN_IPv4_SUBNET' ? 'ipv4' : 'ipv6';
+      const ranges = vs.map((v) => ipaddr.parseCIDR(String(v)));
+      return guarded((actual) =>
+        anyItem(actual, (x) => {
+          let addr = addressOf(x);
+          if (!addr) return false;
+          if (family === 'ipv4' && addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+          if (addr.kind() !== family) return false;
+          return ranges.some((r) => addr.match(r));
+        }),
+      );
+    }
+  }
+  return () => false;
+}
+
+/** The condition as one function, built once per condition: what ingestion runs per incident. */
+export function compileCondition(c: Condition): Matcher {
   switch (c.type) {
     case 'predicate':
-      return test(c, attrs);
-    case 'not':
-      return !matches(c.item, attrs);
-    case 'and':
-      return c.items.every((it) => matches(it, attrs));
-    case 'or':
-      return c.items.some((it) => matches(it, attrs));
+      return compilePredicate(c);
+    case 'not': {
+      const m = compileCondition(c.item);
+      return (a) => !m(a);
+    }
+    case 'and': {
+      const ms = c.items.map(compileCondition);
+      return (a) => ms.every((m) => m(a));
+    }
+    case 'or': {
+      const ms = c.items.map(compileCondition);
+      return (a) => ms.some((m) => m(a));
+    }
   }
+}
+
+/** Compiled conditions by identity: a statement's parsed condition is kept while its mapping version is. */
+const compiled = new WeakMap<Condition, Matcher>();
+
+/** True when the condition holds (no explanation built): the ingestion path. */
+export function matches(c: Condition, attrs: Attributes): boolean {
+  let m = compiled.get(c);
+  if (!m) {
+    m = compileCondition(c);
+    compiled.set(c, m);
+  }
+  return m(attrs);
+}
+
+/** Every property the condition reads (ingestion loads only what the statements read). */
+export function propertiesOf(c: Condition, into = new Set<string>()): Set<string> {
+  if (c.type === 'predicate') into.add(c.property);
+  else if (c.type === 'not') propertiesOf(c.item, into);
+  else for (const it of c.items) propertiesOf(it, into);
+  return into;
 }

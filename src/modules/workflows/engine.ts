@@ -1,14 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { AnyExec } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
-import { AppError } from '../../platform/http/errors.js';
-import type { Job, JobQueue } from '../../platform/jobs/index.js';
+import type { EnqueueInput, Job, JobQueue } from '../../platform/jobs/index.js';
 import { fullPermissions } from '../../platform/permissions.js';
 import { systemPrincipal } from '../../platform/principal.js';
-import type { IncidentDetail } from '../incidents/schemas.js';
 import type { IncidentEventInput } from '../incidents/ticket-hooks.js';
-import { attributesOf } from './attributes.js';
-import { matches, type Condition } from './conditions.js';
+import { attributesOf, type FactsNeeded, type IncidentFacts } from './attributes.js';
+import { matches, type Attributes, type Condition } from './conditions.js';
 import type { WorkflowsTables } from './migrations.js';
 import { PermanentStepError, stepSpec, type StepRegistry, type StepResult, type StepRunner, type StepSpec } from './steps.js';
 import type { ExecutionRecord, MappingRecord, WorkflowsStore } from './store.js';
@@ -21,10 +19,11 @@ const STEP_MAX_ATTEMPTS = 10;
 
 export type EngineDeps = {
   db: Kysely<WorkflowsTables>;
-  jobs: Pick<JobQueue, 'enqueue'>;
+  jobs: Pick<JobQueue, 'enqueue' | 'enqueueMany'>;
   incidents: {
-    detail(orgId: number, id: number): Promise<IncidentDetail>;
+    ruleFacts(orgId: number, ids: number[], need: FactsNeeded): Promise<(IncidentFacts & { id: number })[]>;
     recordEvent(exec: AnyExec, orgId: number, incidentId: number, event: IncidentEventInput): Promise<void>;
+    recordEvents(exec: AnyExec, orgId: number, items: { incidentId: number; event: Omit<IncidentEventInput, 'ticket'> }[]): Promise<void>;
   };
 };
 
@@ -35,10 +34,13 @@ export type CompiledStatement = {
   workflow: { id: number; name: string; versionId: number };
 };
 
-/** Does the statement's Source DLP Type and condition hold for the incident? */
-export function statementMatches(s: Pick<CompiledStatement, 'record' | 'condition'>, incident: Parameters<typeof attributesOf>[0]): boolean {
-  if (s.record.source_dlp_type !== 'Any' && s.record.source_dlp_type !== incident.sourceType) return false;
-  return s.condition ? matches(s.condition, attributesOf(incident)) : true;
+/** The org's statements in order, and what of an incident they read. */
+export type CompiledMappings = { statements: CompiledStatement[]; need: FactsNeeded };
+
+/** Does the statement's Source DLP Type and condition hold for an incident of this source with these attributes? */
+export function statementMatches(s: Pick<CompiledStatement, 'record' | 'condition'>, sourceType: string, attrs: Attributes): boolean {
+  if (s.record.source_dlp_type !== 'Any' && s.record.source_dlp_type !== sourceType) return false;
+  return s.condition ? matches(s.condition, attrs) : true;
 }
 
 /**
@@ -53,7 +55,7 @@ export class WorkflowEngine {
     private readonly store: WorkflowsStore,
     private readonly steps: StepRegistry,
     /** The org's statements, compiled (the service caches them). */
-    private readonly statements: (orgId: number) => Promise<CompiledStatement[]>,
+    private readonly statements: (orgId: number) => Promise<CompiledMappings>,
   ) {}
 
   /** Inside the ingestion transaction: the new incidents will be evaluated once, by the worker. */
@@ -64,22 +66,65 @@ export class WorkflowEngine {
     await this.deps.jobs.enqueue(exec, { kind: EVALUATE_JOB, orgId, payload, dedupeKey: `${EVALUATE_JOB}:${incidentIds[0]}`, maxAttempts: STEP_MAX_ATTEMPTS });
   }
 
-  /** The evaluation job: the first matching statement starts its workflow; an incident is started once ("ingest" is unique). */
+  /**
+   * The evaluation job: the first matching statement starts its workflow; an incident is started
+   * once ("ingest" is unique). The batch's incidents are read together, with only what the
+   * statements read, and each incident's attributes are built once for all the statements.
+   */
   async evaluate(job: Job<EvaluatePayload>): Promise<void> {
     const orgId = job.orgId!;
-    const statements = await this.statements(orgId);
+    const { statements, need } = await this.statements(orgId);
     if (!statements.length) return;
-    for (const incidentId of job.payload.incidentIds) {
-      let incident: IncidentDetail;
-      try {
-        incident = await this.deps.incidents.detail(orgId, incidentId);
-      } catch (err) {
-        if (err instanceof AppError && err.statusCode === 404) continue; // deleted since
-        throw err;
-      }
-      const hit = statements.find((s) => statementMatches(s, incident));
-      if (hit) await this.start(orgId, incidentId, hit.workflow, 'ingest', 'System');
+    // An incident deleted since ingestion is simply not among the facts.
+    const facts = await this.deps.incidents.ruleFacts(orgId, job.payload.incidentIds, need);
+    facts.sort((a, b) => a.id - b.id);
+    const hits: { incidentId: number; workflow: CompiledStatement['workflow'] }[] = [];
+    for (const incident of facts) {
+      const attrs = attributesOf(incident);
+      const hit = statements.find((s) => statementMatches(s, incident.sourceType, attrs));
+      if (hit) hits.push({ incidentId: incident.id, workflow: hit.workflow });
     }
+    if (hits.length) await this.startMany(orgId, hits);
+  }
+
+  /**
+   * The batch's ingest executions in one transaction of a few statements (a commit or a round trip
+   * per incident would cost more than the rules). An incident already started is left as it is.
+   */
+  private async startMany(orgId: number, hits: { incidentId: number; workflow: CompiledStatement['workflow'] }[]): Promise<void> {
+    const now = nowIso();
+    const byIncident = new Map(hits.map((h) => [h.incidentId, h.workflow]));
+    await this.deps.db.transaction().execute(async (trx) => {
+      const started = await this.store.insertExecutions(
+        trx,
+        hits.map((h) => ({
+          org_id: orgId,
+          incident_id: h.incidentId,
+          workflow_id: h.workflow.id,
+          workflow_name: h.workflow.name,
+          version_id: h.workflow.versionId,
+          trigger_key: 'ingest',
+          status: 'running' as const,
+          next_step: 0,
+          reason: null,
+          started_by: 'System',
+          started_at: now,
+          finished_at: null,
+        })),
+      );
+      await this.deps.incidents.recordEvents(
+        trx,
+        orgId,
+        started.map((e) => ({
+          incidentId: e.incident_id,
+          event: { action: 'workflow', summary: `Workflow ${byIncident.get(e.incident_id)!.name} started`, changedBy: 'System', adminId: null },
+        })),
+      );
+      await this.deps.jobs.enqueueMany(
+        trx,
+        started.map((e) => this.stepJob(orgId, e.id, 0)),
+      );
+    });
   }
 
   /** Starts an execution on the workflow's current version; null when one exists for this trigger. */
@@ -94,44 +139,62 @@ export class WorkflowEngine {
     also?: (trx: AnyExec, executionId: number) => Promise<void>,
   ) {
     return this.deps.db.transaction().execute(async (trx) => {
-      const id = await this.store.insertExecution(trx, {
-        org_id: orgId,
-        incident_id: incidentId,
-        workflow_id: wf.id,
-        workflow_name: wf.name,
-        version_id: wf.versionId,
-        trigger_key: triggerKey,
-        status: 'running',
-        next_step: 0,
-        reason: null,
-        started_by: startedBy,
-        started_at: nowIso(),
-        finished_at: null,
-      });
-      if (id === null) return null;
-      await this.deps.incidents.recordEvent(trx, orgId, incidentId, {
-        action: 'workflow',
-        summary: `Workflow ${wf.name} started`,
-        changedBy: startedBy,
-        adminId,
-      });
-      await this.enqueueStep(trx, orgId, id, 0);
-      if (also) await also(trx, id);
+      const id = await this.startIn(trx, orgId, incidentId, wf, triggerKey, startedBy, adminId);
+      if (id !== null && also) await also(trx, id);
       return id;
     });
   }
 
+  /** The execution, its State Changes entry and its first step's job, in the caller's transaction. */
+  private async startIn(
+    trx: AnyExec,
+    orgId: number,
+    incidentId: number,
+    wf: CompiledStatement['workflow'],
+    triggerKey: string,
+    startedBy: string,
+    adminId: number | null,
+  ): Promise<number | null> {
+    const id = await this.store.insertExecution(trx, {
+      org_id: orgId,
+      incident_id: incidentId,
+      workflow_id: wf.id,
+      workflow_name: wf.name,
+      version_id: wf.versionId,
+      trigger_key: triggerKey,
+      status: 'running',
+      next_step: 0,
+      reason: null,
+      started_by: startedBy,
+      started_at: nowIso(),
+      finished_at: null,
+    });
+    if (id === null) return null;
+    await this.deps.incidents.recordEvent(trx, orgId, incidentId, {
+      action: 'workflow',
+      summary: `Workflow ${wf.name} started`,
+      changedBy: startedBy,
+      adminId,
+    });
+    await this.enqueueStep(trx, orgId, id, 0);
+    return id;
+  }
+
   /** `again`: one more run of a step already queued once (a suspended step's timer or wake-up). */
-  private enqueueStep(exec: AnyExec, orgId: number, executionId: number, step: number, delayMs = 0, again?: string) {
+  private stepJob(orgId: number, executionId: number, step: number, delayMs = 0, again?: string): EnqueueInput {
     const payload: StepPayload = { executionId, step };
-    return this.deps.jobs.enqueue(exec, {
+    return {
       kind: STEP_JOB,
       orgId,
       payload,
       dedupeKey: `${STEP_JOB}:${executionId}:${step}${again ? `:${again}` : ''}`,
       maxAttempts: STEP_MAX_ATTEMPTS,
       runAt: delayMs ? new Date(Date.now() + delayMs) : undefined,
-    });
+    };
+  }
+
+  private enqueueStep(exec: AnyExec, orgId: number, executionId: number, step: number, delayMs = 0, again?: string) {
+    return this.deps.jobs.enqueue(exec, this.stepJob(orgId, executionId, step, delayMs, again));
   }
 
   private async specsOf(e: ExecutionRecord): Promise<StepSpec[]> {

@@ -1,4 +1,5 @@
 import { defineModule } from '../../platform/module.js';
+import { seedDemoWorkflows } from './demo.js';
 import { EVALUATE_JOB, STEP_JOB } from './engine.js';
 import { workflowsBranches, workflowsInit } from './migrations.js';
 import { workflowsRoutes } from './routes.js';
@@ -11,6 +12,7 @@ export const workflowsModule = defineModule({
   tables: ['workflows', 'workflow_versions', 'workflow_mappings', 'workflow_executions', 'workflow_step_outcomes'],
   create: (deps: WorkflowsDeps) => new WorkflowsService(deps),
   routes: (service) => workflowsRoutes(service),
+  demo: (service, actor) => seedDemoWorkflows(service, actor),
   jobs: {
     [EVALUATE_JOB]: (service, job) => service.runEvaluateJob(job),
     [STEP_JOB]: (service, job) => service.runStepJob(job),

@@ -191,8 +191,15 @@ export function workflowsRoutes(svc: WorkflowsService): FastifyPluginAsyncZod {
     });
     app.post('/incidents/bulk/run-workflow', {
       config: requires('Incidents', 'edit'),
-      schema: { tags: TAGS, summary: 'Run a workflow on many incidents', body: bulkRunBody, response: { 200: bulkRunResult } },
-      handler: async (req) => svc.runMany(req.principal!, req.body.ids, req.body.workflowId),
+      schema: {
+        tags: TAGS,
+        summary: 'Run a workflow on many incidents',
+        description:
+          'Starts one execution per selected incident (at most 1,000), each with its own result. Send a requestId (a UUID per confirmation): the same request sent again reports the executions it started instead of starting more.',
+        body: bulkRunBody,
+        response: { 200: bulkRunResult },
+      },
+      handler: async (req) => svc.runMany(req.principal!, req.body.ids, req.body.workflowId, req.body.requestId),
     });
   };
 }

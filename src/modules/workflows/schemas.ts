@@ -178,12 +178,32 @@ export type TestResult = z.infer<typeof testResult>;
 /* ------------------------------------------------------------------ executions */
 
 export const runBody = z.strictObject({ workflowId: id });
-export const bulkRunBody = z.strictObject({ workflowId: id, ids: z.array(id).min(1, 'Select at least one incident.').max(1000) });
+/** At most this many incidents per Run workflow request (the Incidents list's selection limit). */
+export const MAX_BULK_RUN = 1000;
+export const bulkRunBody = z.strictObject({
+  workflowId: id,
+  ids: z.array(id).min(1, 'Select at least one incident.').max(MAX_BULK_RUN, `Run a workflow on at most ${MAX_BULK_RUN} incidents at a time.`),
+  /** One per confirmation: sending the same request again starts nothing twice. */
+  requestId: text()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'requestId is a UUID (one per confirmation), e.g. from crypto.randomUUID().')
+    .optional(),
+});
 export const bulkRunResult = z.object({
+  workflowName: z.string(),
   succeeded: z.number(),
   failed: z.number(),
-  results: z.array(z.object({ id: z.number(), ok: z.boolean(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+  results: z.array(
+    z.object({
+      id: z.number(),
+      ok: z.boolean(),
+      executionId: z.number().optional(),
+      /** This request had already started it (the request was sent again). */
+      alreadyStarted: z.boolean().optional(),
+      error: z.object({ code: z.string(), message: z.string() }).optional(),
+    }),
+  ),
 });
+export type BulkRunResult = z.infer<typeof bulkRunResult>;
 
 export const executionView = z.object({
   id: z.number(),

@@ -9,18 +9,20 @@ import type { Job, JobQueue } from '../../platform/jobs/index.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditRecorder } from '../audit/service.js';
 import type { IncidentIngestHooks } from '../incidents/ingest-hooks.js';
-import { incidentInput, type CloseBody, type IncidentDetail } from '../incidents/schemas.js';
+import { incidentInput, type CloseBody, type IncidentDetail, type IngestBatchResult } from '../incidents/schemas.js';
 import type { IncidentTicketHooks } from '../incidents/ticket-hooks.js';
 import type { AssigneeRecord } from '../integration-users/service.js';
 import type { UserView } from '../integration-users/schemas.js';
 import type { JiraProjectView } from '../integrations/schemas.js';
 import type { IntegrationSummary } from '../integrations/service.js';
 import type { CreateTicketInput, TicketView } from '../tickets/schemas.js';
-import { attributesOf, factsFromInput, type IncidentFacts, type SourceDlpType } from './attributes.js';
+import { attributesOf, factsFromInput, type FactsNeeded, type IncidentFacts, type SourceDlpType } from './attributes.js';
+import { MappingCompiler } from './compiled-mappings.js';
 import { evaluate, OPERATIONS, OPERATIONS_BY_KIND, PROPERTIES, validateCondition, type Condition } from './conditions.js';
-import { WorkflowEngine, type CompiledStatement, type EvaluatePayload, type StepPayload } from './engine.js';
+import { WorkflowEngine, type EvaluatePayload, type StepPayload } from './engine.js';
 import type { WorkflowsTables } from './migrations.js';
 import type {
+  BulkRunResult,
   CreateWorkflowBody,
   ExecutionView,
   MappingBody,
@@ -55,11 +57,14 @@ const MODULE = 'Workflows';
 export type WorkflowsDeps = {
   db: Kysely<WorkflowsTables>;
   audit: AuditRecorder;
-  jobs: Pick<JobQueue, 'enqueue'>;
+  jobs: Pick<JobQueue, 'enqueue' | 'enqueueMany'>;
   incidents: {
     detail(orgId: number, id: number): Promise<IncidentDetail>;
+    ruleFacts(orgId: number, ids: number[], need: FactsNeeded): Promise<(IncidentFacts & { id: number })[]>;
     close(actor: Principal, id: number, body: CloseBody): Promise<unknown>;
-    ticketHooks: Pick<IncidentTicketHooks, 'recordEvent'>;
+    /** The demo's feed (demo.ts), ingested as the API does. */
+    ingestBatch(actor: Principal, items: unknown[]): Promise<IngestBatchResult>;
+    ticketHooks: Pick<IncidentTicketHooks, 'recordEvent' | 'recordEvents'>;
     ingestHooks: Pick<IncidentIngestHooks, 'onIngested'>;
   };
   tickets: {
@@ -117,16 +122,22 @@ function stepLabel(s: StepSpec): string {
 export class WorkflowsService {
   readonly store: WorkflowsStore;
   readonly engine: WorkflowEngine;
+  private readonly compiler: MappingCompiler;
   /** Where the remediation module hands over Notify User and Escalate for the steps of those names. */
   readonly remediationHooks = new WorkflowRemediationHooks();
 
   constructor(private readonly deps: WorkflowsDeps) {
     this.store = new WorkflowsStore(deps.db);
+    this.compiler = new MappingCompiler(this.store);
     this.engine = new WorkflowEngine(
       {
         db: deps.db,
         jobs: deps.jobs,
-        incidents: { detail: deps.incidents.detail.bind(deps.incidents), recordEvent: (...a) => deps.incidents.ticketHooks.recordEvent(...a) },
+        incidents: {
+          ruleFacts: deps.incidents.ruleFacts.bind(deps.incidents),
+          recordEvent: (...a) => deps.incidents.ticketHooks.recordEvent(...a),
+          recordEvents: (...a) => deps.incidents.ticketHooks.recordEvents(...a),
+        },
       },
       this.store,
       {
@@ -137,7 +148,7 @@ export class WorkflowsService {
         escalate: escalateStep(this.remediationHooks),
         wait_for_response: waitForResponseStep(this.remediationHooks),
       },
-      (orgId) => this.compiled(orgId),
+      (orgId) => this.compiler.compiled(orgId),
     );
     // An answered survey wakes the executions waiting on its incident, in the answer's transaction.
     this.remediationHooks.onResponse((exec, orgId, incidentId, linkId) => this.engine.wake(exec, orgId, incidentId, `survey:${linkId}`));
@@ -407,6 +418,7 @@ export class WorkflowsService {
         if (isUniqueViolation(e)) throw this.nameTaken(body.name!);
         throw e;
       });
+    this.compiler.forget(actor.orgId);
     return this.get(actor.orgId, id);
   }
 
@@ -429,6 +441,7 @@ export class WorkflowsService {
         before: { name: r.name, template: r.template },
       });
     });
+    this.compiler.forget(actor.orgId);
   }
 
   /** Auto Create Tickets choices: enabled ticketing integrations, their Jira projects and active users. */
@@ -521,6 +534,7 @@ export class WorkflowsService {
       });
       return mid;
     });
+    this.compiler.forget(actor.orgId);
     return (await this.mappings(actor.orgId)).find((m) => m.id === id)!;
   }
 
@@ -545,6 +559,7 @@ export class WorkflowsService {
         after: this.mappingAudit(body, wf),
       });
     });
+    this.compiler.forget(actor.orgId);
     return (await this.mappings(actor.orgId)).find((m) => m.id === id)!;
   }
 
@@ -562,6 +577,7 @@ export class WorkflowsService {
         before: { workflow: before.workflowName, sourceDlpType: before.sourceDlpType, condition: before.condition },
       });
     });
+    this.compiler.forget(actor.orgId);
   }
 
   /** Up/down: swaps the statement with its neighbour; at an end it is refused (nothing to swap with). */
@@ -587,23 +603,8 @@ export class WorkflowsService {
         after: { position: j + 1 },
       });
     });
+    this.compiler.forget(actor.orgId);
     return this.mappings(actor.orgId);
-  }
-
-  /** The org's statements with their workflows' current versions (what ingestion evaluates). */
-  private async compiled(orgId: number): Promise<CompiledStatement[]> {
-    const rows = await this.store.mappings(orgId);
-    if (!rows.length) return [];
-    const names = new Map((await this.store.listWorkflows(orgId)).map((w) => [w.id, w.name]));
-    const versions = await this.store.currentVersionIds(orgId);
-    const out: CompiledStatement[] = [];
-    for (const r of rows) {
-      const name = names.get(r.workflow_id);
-      const versionId = versions.get(r.workflow_id);
-      if (name === undefined || versionId === undefined) continue;
-      out.push({ record: r, condition: r.condition ? (JSON.parse(r.condition) as Condition) : null, workflow: { id: r.workflow_id, name, versionId } });
-    }
-    return out;
   }
 
   // ---------------------------------------------------------------- test panel
@@ -622,7 +623,7 @@ export class WorkflowsService {
       facts = factsFromInput(parsed.data);
     }
     const statements: TestResult['statements'] = [];
-    for (const [i, s] of (await this.compiled(orgId)).entries()) {
+    for (const [i, s] of (await this.compiler.compiled(orgId)).statements.entries()) {
       let matched: boolean;
       let reason: string;
       if (s.record.source_dlp_type !== 'Any' && s.record.source_dlp_type !== facts.sourceType) {
@@ -683,33 +684,51 @@ export class WorkflowsService {
   async run(actor: Principal, incidentId: number, workflowId: number): Promise<ExecutionView> {
     await this.deps.incidents.detail(actor.orgId, incidentId);
     const compiled = await this.currentOf(actor.orgId, workflowId);
-    const id = await this.engine.start(actor.orgId, incidentId, compiled, `manual:${randomUUID()}`, actor.label, actor.adminId, async (trx, executionId) =>
+    const id = await this.startManual(actor, incidentId, compiled, `manual:${randomUUID()}`);
+    return (await this.executions(actor.orgId, incidentId)).find((e) => e.id === id)!;
+  }
+
+  private startManual(actor: Principal, incidentId: number, wf: { id: number; name: string; versionId: number }, triggerKey: string) {
+    return this.engine.start(actor.orgId, incidentId, wf, triggerKey, actor.label, actor.adminId, async (trx, executionId) =>
       this.deps.audit.record(trx, actor, {
         action: 'Insert',
         module: MODULE,
         resource: 'Workflow Execution',
         resourceId: executionId,
-        notes: `Ran workflow ${compiled.name} on incident ${incidentId}`,
-        after: { workflow: compiled.name, incidentId },
+        notes: `Ran workflow ${wf.name} on incident ${incidentId}`,
+        after: { workflow: wf.name, incidentId },
       }),
     );
-    return (await this.executions(actor.orgId, incidentId)).find((e) => e.id === id)!;
   }
 
-  async runMany(actor: Principal, ids: number[], workflowId: number) {
-    await this.currentOf(actor.orgId, workflowId);
-    const results: { id: number; ok: boolean; error?: { code: string; message: string } }[] = [];
-    for (const id of [...new Set(ids)]) {
+  /**
+   * Run workflow on the selected incidents, each in its own transaction, with a result per id.
+   * `requestId` (the client's, one per confirmation) makes the request safe to send again: an
+   * incident it already started is reported with that execution instead of starting another.
+   */
+  async runMany(actor: Principal, ids: number[], workflowId: number, requestId: string = randomUUID()): Promise<BulkRunResult> {
+    const wf = await this.currentOf(actor.orgId, workflowId);
+    const unique = [...new Set(ids)];
+    const existing = new Set((await this.deps.incidents.ruleFacts(actor.orgId, unique, { labels: false, details: false })).map((i) => i.id));
+    const triggerKey = `manual:${requestId}:${wf.id}`;
+    const results: BulkRunResult['results'] = [];
+    for (const id of unique) {
+      if (!existing.has(id)) {
+        results.push({ id, ok: false, error: { code: 'not_found', message: `Incident ${id} does not exist (or was deleted).` } });
+        continue;
+      }
       try {
-        await this.run(actor, id, workflowId);
-        results.push({ id, ok: true });
+        const started = await this.startManual(actor, id, wf, triggerKey);
+        const executionId = started ?? (await this.store.executionByTrigger(actor.orgId, id, triggerKey))!.id;
+        results.push({ id, ok: true, executionId, alreadyStarted: started === null });
       } catch (err) {
+        // Deleted between the check and the start: its own result, the others still start.
         if (!(err instanceof AppError)) throw err;
         results.push({ id, ok: false, error: { code: err.code, message: err.message } });
       }
     }
     const succeeded = results.filter((r) => r.ok).length;
-    return { succeeded, failed: results.length - succeeded, results };
+    return { workflowName: wf.name, succeeded, failed: results.length - succeeded, results };
   }
 
   private async currentOf(orgId: number, workflowId: number) {
@@ -759,6 +778,11 @@ export class WorkflowsService {
       });
     }
     return out;
+  }
+
+  /** The demo's incidents, ingested (and so evaluated) as a DLP feed's are. */
+  demoIngest(actor: Principal, items: unknown[]): Promise<IngestBatchResult> {
+    return this.deps.incidents.ingestBatch(actor, items);
   }
 
   // ---------------------------------------------------------------- jobs

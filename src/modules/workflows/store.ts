@@ -85,6 +85,18 @@ export class WorkflowsStore {
     return this.x(exec).selectFrom('workflow_mappings').selectAll().where('org_id', '=', orgId).orderBy('position').orderBy('id').execute();
   }
 
+  /** What identifies the org's statements as evaluated: each with its position, change time and workflow's version. */
+  mappingStamps(orgId: number) {
+    return this.db
+      .selectFrom('workflow_mappings as m')
+      .innerJoin('workflows as w', 'w.id', 'm.workflow_id')
+      .select(['m.id', 'm.position', 'm.updated_at', 'm.workflow_id', 'w.current_version', 'w.updated_at as workflow_updated_at'])
+      .where('m.org_id', '=', orgId)
+      .orderBy('m.position')
+      .orderBy('m.id')
+      .execute();
+  }
+
   mapping(orgId: number, id: number, exec?: AnyExec): Promise<MappingRecord | undefined> {
     return this.x(exec).selectFrom('workflow_mappings').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
   }
@@ -123,6 +135,32 @@ export class WorkflowsStore {
       .returning('id')
       .executeTakeFirst();
     return r?.id ?? null;
+  }
+
+  /** Many new executions; those whose incident already has one for the trigger are left out of the result. */
+  async insertExecutions(exec: AnyExec, rows: Omit<ExecutionRecord, 'id'>[]): Promise<{ id: number; incident_id: number }[]> {
+    const out: { id: number; incident_id: number }[] = [];
+    for (let i = 0; i < rows.length; i += 200) {
+      out.push(
+        ...(await this.x(exec)
+          .insertInto('workflow_executions')
+          .values(rows.slice(i, i + 200))
+          .onConflict((oc) => oc.columns(['org_id', 'incident_id', 'trigger_key']).doNothing())
+          .returning(['id', 'incident_id'])
+          .execute()),
+      );
+    }
+    return out;
+  }
+
+  executionByTrigger(orgId: number, incidentId: number, triggerKey: string): Promise<ExecutionRecord | undefined> {
+    return this.db
+      .selectFrom('workflow_executions')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('incident_id', '=', incidentId)
+      .where('trigger_key', '=', triggerKey)
+      .executeTakeFirst();
   }
 
   execution(id: number, exec?: AnyExec): Promise<ExecutionRecord | undefined> {

@@ -29,6 +29,7 @@ import { notifyError } from '../../components/notify';
 import { SortableTh } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
 import { NotifyDialog } from '../remediation/NotifyDialog';
+import { BulkRunDialog } from '../workflows/BulkRunDialog';
 import { COLUMNS, defaultColumns, loadColumns, saveColumns, type CellContext, type ColumnKey } from './columns';
 import { ExportButton } from './ExportButton';
 import { FiltersModal } from './FiltersModal';
@@ -289,6 +290,9 @@ export function IncidentsPage() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [dialog, setDialog] = useState<DialogAction | null>(null);
   const [notifying, setNotifying] = useState(false);
+  const [running, setRunning] = useState(false);
+  // The workflow choices need Workflows and Mappings view as well as Incidents edit.
+  const canRun = canEdit && can('Workflows and Mappings', 'view');
 
   // Rolling windows ("Last 2 Hours") are anchored when chosen and re-anchored by Refresh.
   const range = useMemo(() => resolveRange(state), [state.range, state.from, state.to, nonce]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -446,6 +450,7 @@ export function IncidentsPage() {
                   </Menu.Item>
                 ))}
                 <Menu.Item onClick={() => setNotifying(true)}>Notify User</Menu.Item>
+                {canRun ? <Menu.Item onClick={() => setRunning(true)}>Run workflow</Menu.Item> : null}
               </Menu.Dropdown>
             </Menu>
           ) : null}
@@ -616,6 +621,7 @@ export function IncidentsPage() {
       />
       <ActionDialog action={dialog} target={target} onClose={() => setDialog(null)} onDone={() => setSelected(new Set())} />
       <NotifyDialog action={notifying ? 'notify' : null} target={target} onClose={() => setNotifying(false)} onDone={() => setSelected(new Set())} />
+      {canRun ? <BulkRunDialog ids={target.ids} opened={running} onClose={() => setRunning(false)} onDone={() => setSelected(new Set())} /> : null}
     </>
   );
 }

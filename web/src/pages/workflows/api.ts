@@ -88,7 +88,8 @@ export const deleteMapping = (id: number) => del(`/workflow-mappings/${id}`);
 export const moveMapping = (id: number, direction: 'up' | 'down') => post<{ items: MappingView[] }>(`/workflow-mappings/${id}/move`, { direction });
 export const testMappings = (body: TestInput) => post<TestResult>('/workflow-mappings/test', body);
 export const runWorkflow = (incidentId: number, workflowId: number) => post<ExecutionView>(`/incidents/${incidentId}/workflow-executions`, { workflowId });
-export const runWorkflowMany = (ids: number[], workflowId: number) => post<BulkRunResult>('/incidents/bulk/run-workflow', { ids, workflowId });
+export const runWorkflowMany = (ids: number[], workflowId: number, requestId: string) =>
+  post<BulkRunResult>('/incidents/bulk/run-workflow', { ids, workflowId, requestId });
 
 /** A condition as one line of text (the mappings list and the Test panel show it). */
 export function conditionText(c: Condition | null): string {
@@ -139,4 +140,13 @@ export function useTestMappings() {
 /** Run workflow on one incident: its executions and the incident (State Changes) refetch. */
 export function useRunWorkflow(incidentId: number, cb?: MutationCallbacks<ExecutionView, number>) {
   return useInvalidatingMutation((workflowId: number) => runWorkflow(incidentId, workflowId), [workflowKeys.executions(incidentId), ['incidents']], cb);
+}
+
+/** Run workflow on the selected incidents: the list (Last Change, status) and every open incident's executions refetch. */
+export function useRunWorkflowMany(cb?: MutationCallbacks<BulkRunResult, { ids: number[]; workflowId: number; requestId: string }>) {
+  return useInvalidatingMutation(
+    ({ ids, workflowId, requestId }: { ids: number[]; workflowId: number; requestId: string }) => runWorkflowMany(ids, workflowId, requestId),
+    [['incidents'], ['workflows', 'executions']],
+    cb,
+  );
 }
