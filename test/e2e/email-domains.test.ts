@@ -5,12 +5,24 @@
  * the sandbox mailbox From the domain with a DKIM signature that verifies; Make Default shows the
  * domain In Use; Revert to default domain goes back.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { describeE2E } from './harness.js';
 import { startMessagingSandbox } from '../../src/sandbox/index.js';
 
 const sb = await startMessagingSandbox({ host: '127.0.0.1', port: 0, smtpPort: 0, dnsPort: 0 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's critical and serious violations on the page as it is now (as test/e2e/axe.test.ts scans the other pages). */
+async function blockingViolations(page: Page): Promise<string[]> {
+  await page.evaluate(`window.axe || (0, eval)(${JSON.stringify(AXE_SOURCE)})`);
+  return (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(' | ')))`,
+  )) as string[];
+}
 
 describeE2E(
   'email domains',
@@ -36,6 +48,7 @@ describeE2E(
       await dialog.getByRole('button', { name: 'Generate DNS records' }).click();
       await dialog.getByRole('table', { name: 'DNS records of acme-e2e.example' }).waitFor();
       expect(await dialog.getByTestId('domain-status').textContent()).toBe('Pending');
+      expect(await blockingViolations(page)).toEqual([]);
 
       await dialog.getByRole('button', { name: 'Verify', exact: true }).click();
       await dialog
@@ -84,6 +97,7 @@ describeE2E(
       await dialog.waitFor({ state: 'hidden' });
       const row = page.getByTestId('email-domain-row-acme-e2e.example');
       await row.getByText('In Use').waitFor();
+      expect(await blockingViolations(page)).toEqual([]);
       await page.getByTestId('current-sender').getByText('security@acme-e2e.example').waitFor();
 
       await page.getByRole('button', { name: 'Revert to default domain' }).click();
