@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -71,6 +72,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces (generate one with `openssl rand -hex 32`)')
     .optional(),
+  // Where custom email domains' DNS records are looked up: comma-separated resolvers (1.1.1.1,
+  // 127.0.0.1:8874, [::1]:53); unset: the system's resolvers.
+  WFA_DNS_SERVERS: z
+    .string()
+    .refine((v) => parseDnsServers(v) !== null, { message: 'must be DNS server addresses separated by commas, such as 1.1.1.1,8.8.8.8 or 127.0.0.1:8874' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -93,6 +100,8 @@ export type Config = {
   smtp: SmtpSettings | null;
   /** The sender address of every notification email (WFA_SMTP_FROM). */
   smtpFrom: string | null;
+  /** DNS resolvers for custom email domain checks (WFA_DNS_SERVERS); null: the system's. */
+  dnsServers: string[] | null;
   /** The bearer token /metrics requires; null: /metrics is off (404). */
   metricsToken: string | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -127,6 +136,22 @@ export function parseSmtpUrl(value: string): SmtpSettings | null {
     return null;
   }
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port, secure, auth: user ? { user, pass } : null };
+}
+
+/** Reads WFA_DNS_SERVERS into the form `Resolver.setServers` takes; null when an entry is not an IP address with an optional port. */
+export function parseDnsServers(value: string): string[] | null {
+  const entries = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  if (entries.length === 0 || entries.length > 8) return null;
+  for (const entry of entries) {
+    const m =
+      entry.match(/^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/) ?? entry.match(/^([0-9.]+)(?::(\d{1,5}))?$/) ?? entry.match(/^([0-9a-fA-F:]*:[0-9a-fA-F:.]*)()$/);
+    if (!m || !isIP(m[1]!)) return null;
+    if (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535)) return null;
+  }
+  return entries;
 }
 
 /** One bare address (local@domain), nothing a header could be built from besides it. */
@@ -188,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tickets: { markerWindowMs: e.WFA_TICKET_MARKER_WINDOW_MS, createDeadlineMs: e.WFA_TICKET_CREATE_DEADLINE_MS },
     smtp: e.WFA_SMTP_URL ? parseSmtpUrl(e.WFA_SMTP_URL) : null,
     smtpFrom: e.WFA_SMTP_FROM ?? null,
+    dnsServers: e.WFA_DNS_SERVERS ? parseDnsServers(e.WFA_DNS_SERVERS) : null,
     metricsToken: e.WFA_METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
   };

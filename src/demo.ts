@@ -31,6 +31,8 @@ export async function runDemo(
     // Notification email goes to the sandbox mail server unless the environment names a real one.
     WFA_SMTP_URL: messaging.smtp.url,
     WFA_SMTP_FROM: 'notifications@demo.example.com',
+    // Custom email domains are verified against the sandbox DNS, where the demo "publishes" records.
+    WFA_DNS_SERVERS: messaging.dns.servers,
     ...env,
     DATABASE_URL: env.DATABASE_URL ?? `sqlite:${path.resolve(env.WFA_DATA_DIR ?? 'data', 'demo.db')}`,
     // Links in tickets and the webhook URL the sandbox pushes to must reach this server.
@@ -67,6 +69,7 @@ The sandbox: a local fake ServiceNow and Jira Cloud (in memory; these credential
     Connect Account with email ${jira.email}, API token ${jira.apiToken}
   Messaging   ${messaging.url}/  (mailbox ${messaging.mailboxUrl}, Slack and Teams messages)
     SMTP ${messaging.smtp.host}:${messaging.smtp.port}, user ${messaging.smtp.username}, password ${messaging.smtp.password}
+    DNS ${messaging.dns.servers} (UDP and TCP): publish a custom email domain's records at ${messaging.url}/dns
 ${notes.map((n) => `  ${n}`).join('\n')}
 Press Ctrl+C to stop.`;
   console.log(output);

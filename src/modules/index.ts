@@ -4,6 +4,7 @@ import { alertsModule } from './alerts/module.js';
 import { apiKeysModule } from './api-keys/module.js';
 import { auditModule } from './audit/module.js';
 import { compatApiModule } from './compat-api/module.js';
+import { emailDomainsModule } from './email-domains/module.js';
 import { eventWebhooksModule } from './event-webhooks/module.js';
 import { authModule } from './auth/module.js';
 import { incidentsModule } from './incidents/module.js';
@@ -41,6 +42,7 @@ export const MODULES = [
   workflowsModule,
   compatApiModule,
   notificationsModule,
+  emailDomainsModule,
   eventWebhooksModule,
   notificationTemplatesModule,
   accountSettingsModule,

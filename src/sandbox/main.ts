@@ -17,6 +17,7 @@ export async function sandboxMain(options: SandboxOptions = {}, print: (line: st
     `  SMTP:   WFA_SMTP_URL=${sandbox.messaging.smtp.url}  (plain, AUTH PLAIN/LOGIN)`,
     `  Slack incoming webhook:  ${sandbox.messaging.slackWebhookUrl}`,
     `  Teams Workflows webhook: ${sandbox.messaging.teamsWebhookUrl}`,
+    `DNS         WFA_DNS_SERVERS=${sandbox.messaging.dns.servers}  (UDP and TCP; publish records at ${sandbox.messaging.url}/dns)`,
     '',
     'Seeded emails:',
     ...Object.entries(sandbox.seededEmails).flatMap(([system, outcomes]) =>

@@ -1,3 +1,4 @@
+import type { DkimResult } from './dkim-check.js';
 /**
  * In-memory state of the sandbox messaging receivers: the SMTP mailbox, the Slack and Teams
  * messages, and the fault switches that make the next deliveries fail.
@@ -18,6 +19,10 @@ export type Mail = {
   /** Every header line as received (folded lines joined), in order. */
   headerLines: string[];
   authUser: string | null;
+  /** DKIM verdict at receipt, against the key in the sandbox DNS. */
+  dkim: DkimResult;
+  /** The mail as received, kept only for signed mails (so a test can verify the signature itself). */
+  raw: string | null;
 };
 
 export type ChatMessage = { seq: number; receivedAt: string; kind: 'slack' | 'teams'; hook: string; title: string; text: string; body: unknown };

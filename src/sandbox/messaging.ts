@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_SLACK_PATH, SANDBOX_TEAMS_PATH, handleSlack, handleTeams, type ChatReply } from './chat.js';
-import { MessagingState, NO_MESSAGING_FAULTS, type MessagingFaults } from './messaging-state.js';
+import { MessagingState, NO_MESSAGING_FAULTS, type Mail, type MessagingFaults } from './messaging-state.js';
 import { SANDBOX_SMTP_CREDENTIALS, startSmtpSink } from './smtp.js';
+import { DNS_RECORD_TYPES, DnsZone, startDnsServer } from './dns.js';
 
 /**
  * The sandbox's messaging side: an SMTP server with a mailbox page, Slack and Teams webhook
@@ -16,6 +17,8 @@ export type MessagingSandbox = {
   slackWebhookUrl: string;
   teamsWebhookUrl: string;
   smtp: { host: string; port: number; url: string; username: string; password: string };
+  /** The stand-in DNS provider: records published here are served over UDP and TCP on `dns.port`. */
+  dns: { host: string; port: number; servers: string; zone: DnsZone };
   state: MessagingState;
   close(): Promise<void>;
 };
@@ -26,7 +29,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;background:#f6f6f6;padding:.6rem}iframe{width:100%;height:420px;border:1px solid #ccc}</style></head>
-<body><nav><a href="/">Sandbox messaging</a> · <a href="/mailbox">Mailbox</a> · <a href="/slack">Slack</a> · <a href="/teams">Teams</a></nav><h1>${esc(title)}</h1>${body}</body></html>`;
+<body><nav><a href="/">Sandbox messaging</a> · <a href="/mailbox">Mailbox</a> · <a href="/slack">Slack</a> · <a href="/teams">Teams</a> · <a href="/dns">DNS</a></nav><h1>${esc(title)}</h1>${body}</body></html>`;
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {
@@ -96,7 +99,8 @@ function indexPage(m: Omit<MessagingSandbox, 'close' | 'state'>, state: Messagin
 <h2>Connect</h2><ul>
 <li>SMTP: <code>${esc(m.smtp.url.replace(/:[^:@/]+@/, ':***@'))}</code> (WFA_SMTP_URL; user <code>${esc(m.smtp.username)}</code>, password <code>${esc(m.smtp.password)}</code>; plain SMTP without STARTTLS, AUTH PLAIN/LOGIN)</li>
 <li>Slack incoming webhook: <code>${esc(m.slackWebhookUrl)}</code></li>
-<li>Teams Workflows webhook: <code>${esc(m.teamsWebhookUrl)}</code></li></ul>
+<li>Teams Workflows webhook: <code>${esc(m.teamsWebhookUrl)}</code></li>
+<li>DNS (UDP and TCP): <code>${esc(m.dns.servers)}</code> (WFA_DNS_SERVERS); publish records on the <a href="/dns">DNS page</a></li></ul>
 <h2>Faults</h2><p><code>POST /__sandbox/faults</code> with any of ${FAULT_KEYS.map((k) => `<code>${k}</code>`).join(', ')}; <code>DELETE /__sandbox/faults</code> clears them; <code>POST /__sandbox/reset</code> empties everything.</p>
 <pre>${esc(JSON.stringify(state.faults, null, 2))}</pre>`,
   );
@@ -109,13 +113,13 @@ function mailboxPage(state: MessagingState): string {
     .slice(0, 500)
     .map(
       (m) =>
-        `<tr><td><a href="/mailbox/${m.seq}">${esc(m.subject || '(no subject)')}</a></td><td>${esc(m.to)}</td><td>${esc(m.from)}</td><td><code>${esc(m.messageId ?? '')}</code></td><td>${esc(m.receivedAt)}</td></tr>`,
+        `<tr><td><a href="/mailbox/${m.seq}">${esc(m.subject || '(no subject)')}</a></td><td>${esc(m.to)}</td><td>${esc(m.from)}</td><td><code>${esc(m.messageId ?? '')}</code></td><td>${dkimBadge(m.dkim)}</td><td>${esc(m.receivedAt)}</td></tr>`,
     )
     .join('');
   return page(
     'Mailbox',
     `<p>${state.mails.length} mails received, ${distinct} distinct Message-IDs (a resend with the same Message-ID is the same message to a reader).</p>
-<table><tr><th>Subject</th><th>To</th><th>From</th><th>Message-ID</th><th>Received</th></tr>${rows}</table>`,
+<table><tr><th>Subject</th><th>To</th><th>From</th><th>Message-ID</th><th>DKIM</th><th>Received</th></tr>${rows}</table>`,
   );
 }
 
@@ -125,8 +129,37 @@ function mailPage(state: MessagingState, seq: number): string | null {
   const html = m.html ? `<h2>HTML part</h2><iframe title="HTML part" sandbox="" srcdoc="${esc(m.html)}"></iframe>` : '<h2>HTML part</h2><p>(none)</p>';
   return page(
     m.subject || '(no subject)',
-    `<table><tr><th>From</th><td>${esc(m.from)}</td></tr><tr><th>To</th><td>${esc(m.to)}</td></tr><tr><th>Envelope</th><td>${esc(m.envelopeFrom)} → ${esc(m.envelopeTo.join(', '))}</td></tr><tr><th>Message-ID</th><td><code>${esc(m.messageId ?? '')}</code></td></tr></table>
+    `<table><tr><th>From</th><td>${esc(m.from)}</td></tr><tr><th>To</th><td>${esc(m.to)}</td></tr><tr><th>Envelope</th><td>${esc(m.envelopeFrom)} → ${esc(m.envelopeTo.join(', '))}</td></tr><tr><th>Message-ID</th><td><code>${esc(m.messageId ?? '')}</code></td></tr><tr><th>DKIM</th><td>${dkimBadge(m.dkim)} ${esc(m.dkim.detail)}</td></tr></table>
 ${html}<h2>Text part</h2><pre>${esc(m.text)}</pre><h2>Headers</h2><pre>${esc(m.headerLines.join('\n'))}</pre>`,
+  );
+}
+
+function dkimBadge(d: Mail['dkim']): string {
+  const label = d.result === 'pass' ? 'pass' : d.result === 'fail' ? 'fail' : 'unsigned';
+  const color = d.result === 'pass' ? '#0a7a2f' : d.result === 'fail' ? '#b00020' : '#666';
+  return `<b style="color:${color}" title="${esc(d.detail)}">DKIM ${label}</b>`;
+}
+
+function dnsPage(zone: DnsZone, error: string | null): string {
+  const rows = zone.records
+    .map(
+      (r) =>
+        `<tr><td><code>${esc(r.name)}</code></td><td>${r.type}</td><td><code style="word-break:break-all">${esc(r.type === 'MX' ? `${r.priority} ${r.value}` : r.value)}</code></td><td><form method="post" action="/dns/${r.id}/delete"><button type="submit" aria-label="Remove ${esc(r.type)} record ${esc(r.name)}">Remove</button></form></td></tr>`,
+    )
+    .join('');
+  const options = DNS_RECORD_TYPES.map((t) => `<option>${t}</option>`).join('');
+  return page(
+    'DNS records',
+    `<p>The stand-in for your DNS provider: publish here the records Workflow Automation asks for (Setup &gt; Custom Email Domains), then Verify there. Names outside these records do not exist (NXDOMAIN).</p>
+${error ? `<p role="alert" style="color:#b00020">${esc(error)}</p>` : ''}
+<form method="post" action="/dns" aria-label="Publish a record"><p>
+<label>Name <input name="name" required size="40" placeholder="selector._domainkey.example.com"></label>
+<label>Type <select name="type">${options}</select></label>
+<label>Value <input name="value" required size="60"></label>
+<label>MX priority <input name="priority" type="number" min="0" max="65535" value="10" size="5"></label>
+<button type="submit">Publish record</button></p></form>
+<p>${zone.records.length} records.</p>
+<table><tr><th>Name</th><th>Type</th><th>Value</th><th></th></tr>${rows}</table>`,
   );
 }
 
@@ -147,9 +180,17 @@ function chatPage(state: MessagingState, kind: 'slack' | 'teams'): string {
   );
 }
 
-export async function startMessagingSandbox(opts: { host: string; port: number; smtpPort: number }): Promise<MessagingSandbox> {
+export async function startMessagingSandbox(opts: { host: string; port: number; smtpPort: number; dnsPort?: number }): Promise<MessagingSandbox> {
   const state = new MessagingState();
-  const smtp = await startSmtpSink(state, { host: opts.host, port: opts.smtpPort });
+  const zone = new DnsZone();
+  const dns = await startDnsServer(zone, { host: opts.host, port: opts.dnsPort ?? 0 });
+  let smtp;
+  try {
+    smtp = await startSmtpSink(state, zone, { host: opts.host, port: opts.smtpPort });
+  } catch (err) {
+    await dns.close();
+    throw err;
+  }
   // Filled in once the server listens (its port is known then); pages read it per request.
   const info = {} as Omit<MessagingSandbox, 'close' | 'state'>;
   const server = createServer((req, res) => {
@@ -167,6 +208,23 @@ export async function startMessagingSandbox(opts: { host: string; port: number; 
         const html = mailPage(state, Number(mail[1]));
         return send(res, html ? { status: 200, html } : { status: 404, text: 'No such mail' });
       }
+      if (req.method === 'GET' && path === '/dns') return send(res, { status: 200, html: dnsPage(zone, null) });
+      if (req.method === 'POST' && path === '/dns') {
+        const form = new URLSearchParams(raw);
+        const added = zone.add({
+          name: form.get('name') ?? '',
+          type: form.get('type') ?? '',
+          value: form.get('value') ?? '',
+          priority: form.get('priority') ? Number(form.get('priority')) : null,
+        });
+        if (typeof added === 'string') return send(res, { status: 400, html: dnsPage(zone, added) });
+        return send(res, { status: 303, headers: { location: '/dns' } });
+      }
+      const removeDns = path.match(/^\/dns\/(\d+)\/delete$/);
+      if (req.method === 'POST' && removeDns) {
+        zone.remove(Number(removeDns[1]));
+        return send(res, { status: 303, headers: { location: '/dns' } });
+      }
       if (req.method === 'GET' && (path === '/slack' || path === '/teams'))
         return send(res, { status: 200, html: chatPage(state, path.slice(1) as 'slack' | 'teams') });
       if (req.method === 'GET' && path === '/__sandbox/state') {
@@ -183,6 +241,7 @@ export async function startMessagingSandbox(opts: { host: string; port: number; 
       if (req.method === 'DELETE' && path === '/__sandbox/faults') return send(res, { status: 200, json: { faults: state.setFaults(NO_MESSAGING_FAULTS) } });
       if (req.method === 'POST' && path === '/__sandbox/reset') {
         state.reset();
+        zone.reset();
         return send(res, { status: 200, json: { reset: true } });
       }
       return send(res, { status: 404, text: 'Not found' });
@@ -196,7 +255,7 @@ export async function startMessagingSandbox(opts: { host: string; port: number; 
       server.listen(opts.port, opts.host, () => resolve());
     });
   } catch (err) {
-    await smtp.close();
+    await Promise.all([smtp.close(), dns.close()]);
     throw err;
   }
   const base = `http://${opts.host}:${(server.address() as AddressInfo).port}`;
@@ -206,13 +265,14 @@ export async function startMessagingSandbox(opts: { host: string; port: number; 
     slackWebhookUrl: `${base}${SANDBOX_SLACK_PATH}`,
     teamsWebhookUrl: `${base}${SANDBOX_TEAMS_PATH}`,
     smtp: { host: smtp.host, port: smtp.port, url: smtp.url, username: SANDBOX_SMTP_CREDENTIALS.username, password: SANDBOX_SMTP_CREDENTIALS.password },
+    dns: { host: dns.host, port: dns.port, servers: `${dns.host}:${dns.port}`, zone },
   });
   return {
     ...info,
     state,
     close: async () => {
       server.closeAllConnections();
-      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), smtp.close()]);
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), smtp.close(), dns.close()]);
     },
   };
 }

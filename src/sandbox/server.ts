@@ -8,7 +8,7 @@ import { sendTicketWebhook } from './webhooks.js';
 import { startMessagingSandbox, type MessagingSandbox } from './messaging.js';
 
 export type SandboxOptions = {
-  /** ServiceNow listens here, Jira on port + 1, the messaging pages and webhooks on port + 2 and SMTP on port + 3; 0 (default) picks free ports. */
+  /** ServiceNow listens here, Jira on port + 1, the messaging pages and webhooks on port + 2, SMTP on port + 3 and DNS (UDP and TCP) on port + 4; 0 (default) picks free ports. */
   port?: number;
   host?: string;
 };
@@ -46,7 +46,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw err;
   }
   try {
-    messaging = await startMessagingSandbox({ host, port: port === 0 ? 0 : port + 2, smtpPort: port === 0 ? 0 : port + 3 });
+    messaging = await startMessagingSandbox({ host, port: port === 0 ? 0 : port + 2, smtpPort: port === 0 ? 0 : port + 3, dnsPort: port === 0 ? 0 : port + 4 });
   } catch (err) {
     await Promise.all([servicenow.close(), jira.close()]);
     throw err;

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { verifyDkim } from './dkim-check.js';
+import type { DnsZone } from './dns.js';
 import type { MessagingState } from './messaging-state.js';
 
 /**
@@ -22,7 +24,21 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-export async function startSmtpSink(state: MessagingState, opts: { host: string; port: number }): Promise<SmtpSink> {
+function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      // Past the advertised SIZE the rest is drained, not kept.
+      if (size <= MAX_MAIL_BYTES) chunks.push(c);
+    });
+    stream.on('end', () => (size > MAX_MAIL_BYTES ? reject(new Error('the message is larger than the SIZE offered')) : resolve(Buffer.concat(chunks))));
+    stream.on('error', reject);
+  });
+}
+
+export async function startSmtpSink(state: MessagingState, zone: DnsZone, opts: { host: string; port: number }): Promise<SmtpSink> {
   const server = new SMTPServer({
     secure: false,
     disabledCommands: ['STARTTLS'],
@@ -50,8 +66,12 @@ export async function startSmtpSink(state: MessagingState, opts: { host: string;
       return callback();
     },
     onData(stream, session, callback) {
-      simpleParser(stream, { skipImageLinks: true })
-        .then(async (parsed) => {
+      readAll(stream)
+        .then(async (rawBytes) => {
+          // Bytes as sent (latin1 keeps each byte), which the DKIM signature covers.
+          const raw = rawBytes.toString('latin1');
+          const parsed = await simpleParser(rawBytes, { skipImageLinks: true });
+          const dkim = verifyDkim(raw, (name) => zone.txt(name));
           if (state.faults.smtpLatencyMs > 0) await new Promise((r) => setTimeout(r, state.faults.smtpLatencyMs));
           const headerLines = parsed.headerLines.map((h) => h.line.replace(/\r?\n[ \t]+/g, ' '));
           state.addMail({
@@ -65,6 +85,8 @@ export async function startSmtpSink(state: MessagingState, opts: { host: string;
             html: typeof parsed.html === 'string' ? parsed.html : null,
             headerLines,
             authUser: typeof session.user === 'string' ? session.user : null,
+            dkim,
+            raw: dkim.result === 'none' ? null : raw,
           });
           callback(null, 'Message accepted');
         })

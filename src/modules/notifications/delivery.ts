@@ -6,6 +6,7 @@ import type { NotificationsDeps, DeliverJobPayload } from './deps.js';
 import { FAILING_AFTER, MAX_DELIVERY_ATTEMPTS } from './deps.js';
 import { messageIdFor, smtpFailure, type EmailSender } from './email.js';
 import { DeliveryError } from './errors.js';
+import type { SenderIdentityHook } from './sender-identity.js';
 import type { MessageRow, NotificationsStore } from './store.js';
 import { postWebhook } from './webhook-client.js';
 
@@ -30,6 +31,7 @@ export class Delivery {
     private readonly deps: NotificationsDeps & { alerts: AlertsRaiser },
     private readonly store: NotificationsStore,
     private readonly emailSender: () => EmailSender | null,
+    private readonly senderIdentity: SenderIdentityHook,
   ) {}
 
   async run(job: Job<DeliverJobPayload>): Promise<void> {
@@ -76,9 +78,26 @@ export class Delivery {
     const { smtpFrom } = this.deps.config;
     const sender = this.emailSender();
     if (!sender || !smtpFrom) throw new DeliveryError('Email is not set up on this server: set WFA_SMTP_URL and WFA_SMTP_FROM, restart, then Retry.', true);
+    // The Message-ID stays on the platform's host whoever the sender is: a resend after a crash must
+    // carry the same id even if a custom domain was made default (or reverted) in between.
     const messageId = messageIdFor(msg.id, msg.org_id, smtpFrom.slice(smtpFrom.lastIndexOf('@') + 1));
+    let identity;
     try {
-      await sender.send({ messageId, from: smtpFrom, to: msg.recipient, toName: msg.recipient_name, subject: msg.subject, text: msg.text, html: msg.html });
+      identity = await this.senderIdentity.resolve(msg.org_id, msg.purpose);
+    } catch (err) {
+      throw new DeliveryError(`The sender domain could not be read: ${err instanceof Error ? err.message : String(err)}`, false);
+    }
+    try {
+      await sender.send({
+        messageId,
+        from: identity?.from ?? smtpFrom,
+        to: msg.recipient,
+        toName: msg.recipient_name,
+        subject: msg.subject,
+        text: msg.text,
+        html: msg.html,
+        ...(identity ? { envelopeFrom: identity.envelopeFrom, dkim: identity.dkim } : {}),
+      });
     } catch (err) {
       throw smtpFailure(err);
     }

@@ -16,6 +16,10 @@ export type OutgoingEmail = {
   subject: string;
   text: string;
   html: string | null;
+  /** MAIL FROM when it differs from `from` (a custom domain's envelope sender). */
+  envelopeFrom?: string;
+  /** Signs the message for a custom domain. */
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
 };
 
 export type EmailSender = {
@@ -65,7 +69,8 @@ export function createSmtpSender(settings: SmtpSettings, opts: { maxConnections?
         ...(mail.html ? { html: mail.html } : {}),
         messageId: mail.messageId,
         // One recipient per message: nothing in the content may widen the envelope.
-        envelope: { from: mail.from, to: [mail.to] },
+        envelope: { from: mail.envelopeFrom ?? mail.from, to: [mail.to] },
+        ...(mail.dkim ? { dkim: mail.dkim } : {}),
       })) as { response?: string };
       return { response: info.response ?? '' };
     },

@@ -11,6 +11,7 @@ import { Delivery, connectionAlertKey, messageAlertKey } from './delivery.js';
 import { createSmtpSender, headerText, type EmailSender } from './email.js';
 import { DeliveryError } from './errors.js';
 import type { ChannelCreate, ChannelUpdate, ChannelView, MessageListQuery, MessageView } from './schemas.js';
+import { SenderIdentityHook } from './sender-identity.js';
 import { NotificationsStore } from './store.js';
 import type { ChatKind, OutgoingMessage, RenderedMessage } from './types.js';
 import { channelViewOf, messageViewOf, urlHint } from './views.js';
@@ -31,10 +32,12 @@ export class NotificationsService {
   readonly store: NotificationsStore;
   private readonly delivery: Delivery;
   private sender: EmailSender | null = null;
+  /** Custom email domains plug their From, envelope sender and DKIM key in here (email-domains module). */
+  readonly senderIdentity = new SenderIdentityHook();
 
   constructor(readonly deps: NotificationsDeps) {
     this.store = new NotificationsStore(deps.db);
-    this.delivery = new Delivery(deps, this.store, () => this.emailSender());
+    this.delivery = new Delivery(deps, this.store, () => this.emailSender(), this.senderIdentity);
   }
 
   /** One pooled SMTP transport per process, opened on first use. */

@@ -17,6 +17,7 @@ import { WorkflowMappingsPage } from './workflows/WorkflowMappingsPage';
 import { WorkflowSettingsPage } from './workflows/WorkflowSettingsPage';
 import { WorkflowTemplatesPage } from './workflows/WorkflowTemplatesPage';
 import { WorkflowsPage } from './workflows/WorkflowsPage';
+import { EmailDomainsPage } from './email-domains/EmailDomainsPage';
 import { AccountSettingsPage } from './account-settings/AccountSettingsPage';
 import { ApproversPage } from './account-settings/ApproversPage';
 import { UserAttributesPage } from './account-settings/UserAttributesPage';
@@ -93,5 +94,12 @@ export const PAGES: PageDef[] = [
   { path: '/setup/integration-users', label: 'Integration Users', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationUsersPage },
   { path: '/setup/approvers', label: 'Approvers', section: 'setup', permission: ['Approvers', 'view'], component: ApproversPage },
   { path: '/setup/user-attributes', label: 'User Attributes', section: 'setup', permission: ['Account Settings', 'view'], component: UserAttributesPage },
+  {
+    path: '/setup/email-domains',
+    label: 'Custom Email Domains',
+    section: 'setup',
+    permission: ['Account Settings', 'view'],
+    component: EmailDomainsPage,
+  },
   { path: '/setup/account-settings', label: 'Account Settings', section: 'setup', permission: ['Account Settings', 'view'], component: AccountSettingsPage },
 ];
