@@ -24,8 +24,8 @@ export const compatApiModule = defineModule({
   key: 'compatApi',
   migrations: { '0750_compat_api_tokens': compatInit },
   tables: ['compat_tokens'],
-  create: ({ db, apiKeys, roles, incidents, tickets, labels, audit }: Deps) =>
-    new CompatApiService({ tokens: new CompatTokens(db, apiKeys), incidents, tickets, labels, audit, demo: { apiKeys, roles } }),
+  create: ({ db, apiKeys, roles, incidents, tickets, labels, incidentGroups, audit }: Deps) =>
+    new CompatApiService({ tokens: new CompatTokens(db, apiKeys), incidents, tickets, labels, incidentGroups, audit, demo: { apiKeys, roles } }),
   rootRoutes: compatRoutes,
   demo: (service, actor) => seedDemoCompatKey(service.demoDeps, actor),
 });

@@ -65,9 +65,11 @@ function onlyRange(spec: ListSpec, q: ListFilters): boolean {
     !q.search &&
     !q.user &&
     !q.duplicated &&
-    !([q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.rule, q.engine, q.department, q.action] as (unknown[] | undefined)[]).some(
-      (v) => v?.length,
-    )
+    !(
+      [q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.incidentGroup, q.rule, q.engine, q.department, q.action] as (
+        unknown[] | undefined
+      )[]
+    ).some((v) => v?.length)
   );
 }
 
@@ -112,11 +114,16 @@ export class IncidentQueries {
   /** Listed incidents with their labels and their tickets' summary. */
   async items(orgId: number, rows: (IncidentListRecord & { details?: string })[], exec: Exec<DB> = this.db): Promise<IncidentListItem[]> {
     const ids = rows.map((r) => r.id);
-    const [labels, tickets] = await Promise.all([this.store.labelsOf(orgId, ids, exec), this.ticketHooks.ticketSummaries(orgId, ids, exec)]);
+    const [labels, tickets, groups] = await Promise.all([
+      this.store.labelsOf(orgId, ids, exec),
+      this.ticketHooks.ticketSummaries(orgId, ids, exec),
+      this.store.groupsOf(orgId, ids, exec),
+    ]);
     const by = new Map<number, IncidentLabel[]>();
     for (const l of labels) by.set(l.incident_id, [...(by.get(l.incident_id) ?? []), { labelId: l.label_id, name: l.label_name, value: l.value || null }]);
     return rows.map((r) => ({
       ...listItem(r, by.get(r.id) ?? []),
+      incidentGroups: groups.get(r.id) ?? [],
       tickets: tickets.get(r.id) ?? [],
       ...(r.details ? { details: JSON.parse(r.details) as IncidentDetail['details'] } : {}),
     }));
@@ -237,7 +244,12 @@ export class IncidentQueries {
   }
 
   async filterOptions(orgId: number): Promise<FilterOptions> {
-    const [facets, labels, admins] = await Promise.all([this.store.facets(orgId), this.labels.list(orgId), this.assignableAdmins(orgId)]);
+    const [facets, labels, admins, groups] = await Promise.all([
+      this.store.facets(orgId),
+      this.labels.list(orgId),
+      this.assignableAdmins(orgId),
+      this.store.incidentGroups(orgId),
+    ]);
     return {
       statuses: ['New', 'Investigating', 'Validating with User', 'Received Justification Response', 'Escalated', 'Resolved'],
       severities: [...SEVERITIES],
@@ -245,6 +257,7 @@ export class IncidentQueries {
       sourceTypes: ['Inline', 'Email', 'Endpoint', 'SaaS Security'],
       dlpAdmins: admins,
       labels: labels.map((l) => ({ id: l.id, name: l.name, values: l.values })),
+      incidentGroups: groups,
       rules: facets.get('rule') ?? [],
       engines: facets.get('engine') ?? [],
       departments: facets.get('department') ?? [],
