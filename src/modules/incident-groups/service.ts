@@ -214,13 +214,14 @@ export class IncidentGroupsService {
           ]);
       });
       const wanted = new Map(body.items.map((r) => [r.groupId, RANK_OF[r.priority]]));
-      const before: Record<string, string> = {};
-      const after: Record<string, string> = {};
+      // Lists of "group: priority", not objects keyed by group name: audit redaction goes by key name.
+      const before: string[] = [];
+      const after: string[] = [];
       const now = nowIso();
       for (const g of groups) {
         const next = wanted.get(g.id) ?? null;
-        if (g.priority !== null) before[g.name] = priorityOfRank(g.priority)!;
-        if (next !== null) after[g.name] = priorityOfRank(next)!;
+        if (g.priority !== null) before.push(`${g.name}: ${priorityOfRank(g.priority)}`);
+        if (next !== null) after.push(`${g.name}: ${priorityOfRank(next)}`);
         if (next !== g.priority) await this.store.update(trx, actor.orgId, g.id, { priority: next, updated_at: now });
       }
       if (JSON.stringify(before) !== JSON.stringify(after))
