@@ -7,6 +7,7 @@ import { compatApiModule } from './compat-api/module.js';
 import { emailDomainsModule } from './email-domains/module.js';
 import { eventWebhooksModule } from './event-webhooks/module.js';
 import { authModule } from './auth/module.js';
+import { incidentGroupsModule } from './incident-groups/module.js';
 import { incidentsModule } from './incidents/module.js';
 import { integrationUsersModule } from './integration-users/module.js';
 import { integrationsModule } from './integrations/module.js';
@@ -40,6 +41,7 @@ export const MODULES = [
   ticketSyncModule,
   ticketsModule,
   workflowsModule,
+  incidentGroupsModule,
   compatApiModule,
   notificationsModule,
   emailDomainsModule,

@@ -36,7 +36,7 @@ const FIELD_NAMES: Record<string, string> = {
 };
 const SUPPORTED = 'severity, priority, status, transactionId, sourceType, labels, engine, rule, department, incidentGroup';
 
-/** What a search asks for, in the incidents list's terms; `none` when it can match nothing (incident groups). */
+/** What a search asks for, in the incidents list's terms; `none` when it can match nothing (a group id that cannot exist). */
 export type Search = { filters: ListFilters; none: boolean };
 
 function enumValues<T extends string>(field: string, vocabulary: readonly T[], values: string[]): T[] {
@@ -61,7 +61,7 @@ const strings = (field: string, values: unknown[]): string[] =>
  * fields, matched case-insensitively. The time range applies to the incident date; a missing
  * bound is open up to the list's longest range (190 days back from the end, the end defaulting to now).
  */
-export async function toSearch(body: FilterBody, labels: () => Promise<LabelView[]>): Promise<Search> {
+export async function toSearch(body: FilterBody, labels: () => Promise<LabelView[]>, groups: () => Promise<{ id: number; name: string }[]>): Promise<Search> {
   const f: ListFilters = { searchMode: 'all', sort: 'incidentDate', order: 'desc' };
   let none = false;
   for (const field of body.fields ?? []) {
@@ -82,8 +82,26 @@ export async function toSearch(body: FilterBody, labels: () => Promise<LabelView
     } else if (key === 'engine') f.engine = strings(key, field.value);
     else if (key === 'rule') f.rule = strings(key, field.value);
     else if (key === 'department') f.department = strings(key, field.value);
-    else if (key === 'incidentGroup') none = true;
-    else if (key === 'label') {
+    else if (key === 'incidentGroup') {
+      // Group ids as numeric strings (filter values are strings) or group names.
+      const known = await groups();
+      const ids: number[] = [];
+      for (const v of field.value) {
+        const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : null;
+        if (s === null) throw badRequest(`fields.${field.name}: values must be incident group ids or names.`);
+        if (/^\d{1,20}$/.test(s)) {
+          const id = Number(s);
+          if (known.some((g) => g.id === id)) ids.push(id);
+          continue;
+        }
+        const hit = known.find((g) => g.name.toLowerCase() === s.toLowerCase());
+        if (!hit) throw badRequest(`fields.${field.name}: there is no incident group "${s}". Incident groups are defined in Setup > Incident Groups.`);
+        ids.push(hit.id);
+      }
+      // Only ids of no group were given: nothing can match (an unknown id is not an error, as with the vendor).
+      if (!ids.length) none = true;
+      else f.incidentGroup = [...new Set(ids)];
+    } else if (key === 'label') {
       // `[{"<label name>": ["<value>", …]}]` (the vendor's form) or plain label names. Incidents
       // carrying the label match, whatever its value.
       const names = field.value.flatMap((v) => (typeof v === 'string' ? [v] : Object.keys(v)));

@@ -29,12 +29,13 @@ export const compatApiModule = defineModule({
   key: 'compatApi',
   migrations: { '0750_compat_api_tokens': compatInit },
   tables: ['compat_tokens'],
-  create: ({ db, apiKeys, roles, incidents, tickets, labels, audit, secrets, config }: Deps) =>
+  create: ({ db, apiKeys, roles, incidents, tickets, labels, incidentGroups, audit, secrets, config }: Deps) =>
     new CompatApiService({
       tokens: new CompatTokens(db, apiKeys),
       incidents,
       tickets,
       labels,
+      incidentGroups,
       audit,
       evidenceLinks: new EvidenceLinks(secrets.derive('compat-evidence-links')),
       publicUrl: config.publicUrl,

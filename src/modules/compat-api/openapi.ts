@@ -72,7 +72,7 @@ export function compatOpenApi() {
       '/dlp/v1/incidents/{id}/tickets': { get: byId('Tickets of an incident', s.ticketList) },
       '/dlp/v1/incidents/tickets/{id}': { get: byId("Tickets of an incident (the Go SDK's path form)", s.ticketList) },
       '/dlp/v1/incidents/{id}/incident-groups/search': {
-        post: byId('Incident groups of an incident (groups do not exist in this product yet: always empty)', s.incidentGroupList, body(s.groupsBody)),
+        post: byId('Incident groups of an incident (only the listed ids when incidentGroupIds is not empty)', s.incidentGroupList, body(s.groupsBody)),
       },
       '/dlp/v1/incidents/{id}/close': { post: byId('Resolve an incident (needs Incidents Edit)', s.incident, body(s.closeBody)) },
       '/dlp/v1/incidents/{id}/notes': { post: byId('Set the notes (needs Incidents Edit)', s.incident, body(s.notesBody)) },

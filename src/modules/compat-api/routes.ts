@@ -109,8 +109,8 @@ export function compatRoutes(service: CompatApiService): FastifyPluginAsync {
     app.get('/dlp/v1/incidents/:id/tickets', { config: view('light'), schema: HIDDEN }, tickets);
     app.get('/dlp/v1/incidents/tickets/:id', { config: view('light'), schema: HIDDEN }, tickets);
     app.post('/dlp/v1/incidents/:id/incident-groups/search', { config: view('medium'), schema: HIDDEN }, async (req) => {
-      parse(groupsBody, req.body, 'body');
-      return service.groups(principalOf(req).orgId, idOf(req));
+      const body = parse(groupsBody, req.body, 'body');
+      return service.groups(principalOf(req).orgId, idOf(req), body.incidentGroupIds);
     });
     app.post('/dlp/v1/incidents/:id/close', { config: edit('light'), schema: HIDDEN }, async (req) =>
       service.close(principalOf(req), idOf(req), parse(closeBody, req.body, 'body')),

@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/service.js';
 import { maskListItem } from '../incidents/privacy.js';
 import type { IncidentsService, ListedIncident } from '../incidents/service.js';
+import type { IncidentGroupsService } from '../incident-groups/service.js';
 import type { LabelsService } from '../labels/service.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { DemoDeps } from './demo.js';
@@ -12,7 +13,7 @@ import type { FilterBody, WireCursor, WireIncident } from './schemas.js';
 import type { CompatTokens } from './tokens.js';
 import { EVIDENCE_LINK_SECONDS, type EvidenceLinks } from './evidence-links.js';
 import type { EvidenceFile } from '../incidents/evidence.js';
-import { upperSnake, wireChangeHistory, wireIncident, wireTicket } from './wire.js';
+import { upperSnake, wireChangeHistory, wireGroup, wireIncident, wireTicket } from './wire.js';
 
 export type CompatDeps = {
   tokens: CompatTokens;
@@ -22,6 +23,7 @@ export type CompatDeps = {
   publicUrl: string | null;
   tickets: Pick<TicketsService, 'forIncident'>;
   labels: Pick<LabelsService, 'list'>;
+  incidentGroups: Pick<IncidentGroupsService, 'choices' | 'groupsOfIncident'>;
   audit: Pick<AuditService, 'list' | 'facets'>;
   /** What `npm run demo` uses to hand out a key (demo.ts). */
   demo: DemoDeps;
@@ -97,7 +99,11 @@ export class CompatApiService {
 
   async search(viewer: Principal, body: FilterBody, paging: Paging) {
     const orgId = viewer.orgId;
-    const { filters, none } = await toSearch(body, () => this.deps.labels.list(orgId));
+    const { filters, none } = await toSearch(
+      body,
+      () => this.deps.labels.list(orgId),
+      async () => (await this.deps.incidentGroups.choices(orgId)).items,
+    );
     const pageSize = pageSizeOf(paging);
     const at = paging.pageId ? readPageId(paging.pageId) : { page: paging.page ?? 0, cursor: null };
     if (none) return { cursor: cursorOf(at.page, pageSize, 0, 0, ''), items: [] };
@@ -130,10 +136,12 @@ export class CompatApiService {
     return { cursor: cursorOf(page, pageSize, items.length, all.length, ''), items };
   }
 
-  /** Incident groups do not exist in this product yet: the incident (checked) is in none. */
-  async groups(orgId: number, id: number) {
+  /** The incident's (checked) groups, only those asked for when `incidentGroupIds` lists some (reference §7.7). */
+  async groups(orgId: number, id: number, wanted: (number | string)[] = []) {
     await this.deps.incidents.events(orgId, id);
-    return { incidentGroups: [] };
+    const only = new Set(wanted.map(Number));
+    const groups = (await this.deps.incidentGroups.groupsOfIncident(orgId, id)).filter((g) => !only.size || only.has(g.id));
+    return { incidentGroups: groups.map(wireGroup) };
   }
 
   /**

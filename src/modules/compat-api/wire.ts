@@ -1,7 +1,9 @@
 import type { ListedIncident } from '../incidents/service.js';
 import type { IncidentEvent, Priority, Severity, SourceType, Status } from '../incidents/schemas.js';
+import type { z } from 'zod';
+import type { IncidentGroupInfo } from '../incident-groups/service.js';
 import type { TicketView } from '../tickets/schemas.js';
-import type { WireIncident, WireTicket } from './schemas.js';
+import type { incidentGroup, WireIncident, WireTicket } from './schemas.js';
 
 /**
  * Our incidents, tickets and State Changes in the vendor's wire shapes. Pure functions: the rules
@@ -18,6 +20,20 @@ export function fromWire<T extends string>(vocabulary: readonly T[], value: stri
 }
 
 const TICKET_TYPES: Record<TicketView['integration']['type'], WireTicket['ticketType']> = { servicenow: 'SERVICENOW', jira_cloud: 'JIRA_CLOUD' };
+
+/** An incident group as the incident-groups search answers it (reference §8.6). */
+export function wireGroup(g: IncidentGroupInfo): z.infer<typeof incidentGroup> {
+  return {
+    id: g.id,
+    name: g.name,
+    description: g.description ?? '',
+    status: 'ACTIVE',
+    incidentGroupType: g.type,
+    isDLPIncidentGroupAlreadyMapped: g.mapped,
+    // Groups do not scope admins in this product (no admin assignment to groups).
+    isDLPAdminConfigAlreadyMapped: false,
+  };
+}
 
 export function wireTicket(t: TicketView): WireTicket {
   return {
@@ -98,9 +114,8 @@ export function wireIncident(i: ListedIncident, tickets: TicketView[]): WireInci
     // The product keeps one notes text per incident (earlier texts stay in the change history).
     notes: i.notes ? [{ body: i.notes, createdAt: i.updatedAt, lastUpdatedAt: i.updatedAt, createdBy: 0, lastUpdatedBy: 0 }] : [],
     closedCode: null,
-    // Incident groups do not exist in this product yet.
-    incidentGroupIds: [],
-    incidentGroups: [],
+    incidentGroupIds: i.incidentGroups.map((g) => g.id),
+    incidentGroups: i.incidentGroups.map((g) => ({ id: g.id, name: g.name, description: g.description ?? '' })),
     dlpIncidentTickets: tickets.map(wireTicket),
     labels: i.labels.map((l) => ({ key: l.name, value: l.value ?? '' })),
   };

@@ -9,7 +9,7 @@ export const severityOf = (n: number): Severity => SEVERITIES.find((s) => SEVERI
 export const priorityOf = (n: number): Priority => PRIORITIES.find((p) => PRIORITY_RANK[p] === n) ?? 'Low';
 
 /** A listed incident as the API shows it (also the Incident Details header and each CSV line). */
-export function listItem(r: IncidentListRecord, labels: IncidentLabel[]): Omit<IncidentListItem, 'tickets' | 'justification'> {
+export function listItem(r: IncidentListRecord, labels: IncidentLabel[]): Omit<IncidentListItem, 'tickets' | 'justification' | 'incidentGroups'> {
   return {
     id: r.id,
     transactionId: r.transaction_id,

@@ -55,7 +55,7 @@ export function sortValue(r: IncidentListRecord, sort: SortField): string | numb
 /** A listed incident with what Incident Details adds about it (but not its State Changes). */
 export type ListedIncident = IncidentListItem & Pick<IncidentDetail, 'details' | 'notes' | 'resolution'>;
 /** An incident as mapping rules read it (`ruleFacts`): `details` only when asked for. */
-export type RuleFacts = Omit<IncidentListItem, 'tickets' | 'justification'> & { details?: IncidentDetail['details'] };
+export type RuleFacts = Omit<IncidentListItem, 'tickets' | 'justification' | 'incidentGroups'> & { details?: IncidentDetail['details'] };
 
 function resolutionOf(r: IncidentListRecord): IncidentDetail['resolution'] {
   return r.status === 'Resolved' || r.resolution_label ? { label: r.resolution_label, value: r.resolution_value, falsePositive: r.false_positive === 1 } : null;
@@ -68,9 +68,11 @@ function onlyRange(spec: ListSpec, q: ListFilters): boolean {
     !q.search &&
     !q.user &&
     !q.duplicated &&
-    !([q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.rule, q.engine, q.department, q.action] as (unknown[] | undefined)[]).some(
-      (v) => v?.length,
-    )
+    !(
+      [q.status, q.severity, q.priority, q.sourceType, q.dlpAdmin, q.label, q.incidentGroup, q.rule, q.engine, q.department, q.action] as (
+        unknown[] | undefined
+      )[]
+    ).some((v) => v?.length)
   );
 }
 
@@ -116,15 +118,17 @@ export class IncidentQueries {
   /** Listed incidents with their labels, their tickets' summary and the user's justification. */
   async items(orgId: number, rows: (IncidentListRecord & { details?: string })[], exec: Exec<DB> = this.db): Promise<IncidentListItem[]> {
     const ids = rows.map((r) => r.id);
-    const [labels, tickets, justifications] = await Promise.all([
+    const [labels, tickets, justifications, groups] = await Promise.all([
       this.store.labelsOf(orgId, ids, exec),
       this.ticketHooks.ticketSummaries(orgId, ids, exec),
       this.justificationHooks.justifications(orgId, ids, exec),
+      this.store.groupsOf(orgId, ids, exec),
     ]);
     const by = new Map<number, IncidentLabel[]>();
     for (const l of labels) by.set(l.incident_id, [...(by.get(l.incident_id) ?? []), { labelId: l.label_id, name: l.label_name, value: l.value || null }]);
     return rows.map((r) => ({
       ...listItem(r, by.get(r.id) ?? []),
+      incidentGroups: groups.get(r.id) ?? [],
       tickets: tickets.get(r.id) ?? [],
       justification: justifications.get(r.id) ?? null,
       ...(r.details ? { details: JSON.parse(r.details) as IncidentDetail['details'] } : {}),
@@ -265,7 +269,12 @@ export class IncidentQueries {
   }
 
   async filterOptions(orgId: number): Promise<FilterOptions> {
-    const [facets, labels, admins] = await Promise.all([this.store.facets(orgId), this.labels.list(orgId), this.assignableAdmins(orgId)]);
+    const [facets, labels, admins, groups] = await Promise.all([
+      this.store.facets(orgId),
+      this.labels.list(orgId),
+      this.assignableAdmins(orgId),
+      this.store.incidentGroups(orgId),
+    ]);
     return {
       statuses: ['New', 'Investigating', 'Validating with User', 'Received Justification Response', 'Escalated', 'Resolved'],
       severities: [...SEVERITIES],
@@ -273,6 +282,7 @@ export class IncidentQueries {
       sourceTypes: ['Inline', 'Email', 'Endpoint', 'SaaS Security'],
       dlpAdmins: admins,
       labels: labels.map((l) => ({ id: l.id, name: l.name, values: l.values })),
+      incidentGroups: groups,
       rules: facets.get('rule') ?? [],
       engines: facets.get('engine') ?? [],
       departments: facets.get('department') ?? [],

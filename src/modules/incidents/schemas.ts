@@ -234,6 +234,8 @@ export const incidentListItem = z.object({
   destination: z.string(),
   host: z.string().nullable(),
   labels: z.array(incidentLabel),
+  /** The incident groups it is in (Setup > Incident Group Mappings, assigned at ingestion). */
+  incidentGroups: z.array(z.object({ id: z.number(), name: z.string(), description: z.string().nullable() })),
   duplicateCount: z.number(),
   duplicateOf: z.number().nullable(),
   resolutionDate: z.string().nullable(),
@@ -329,6 +331,8 @@ export const listQueryFields = {
   dlpAdmin: multi(queryCount()),
   /** Label ids. */
   label: multi(queryId()),
+  /** Incident group ids. */
+  incidentGroup: multi(queryId()),
   rule: multiText,
   engine: multiText,
   department: multiText,
@@ -394,6 +398,7 @@ export const filterOptions = z.object({
   sourceTypes: z.array(z.string()),
   dlpAdmins: z.array(adminRef),
   labels: z.array(z.object({ id: z.number(), name: z.string(), values: z.array(z.string()) })),
+  incidentGroups: z.array(z.object({ id: z.number(), name: z.string() })),
   rules: z.array(z.string()),
   engines: z.array(z.string()),
   departments: z.array(z.string()),

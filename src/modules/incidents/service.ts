@@ -7,6 +7,7 @@ import type { RolesService } from '../roles/service.js';
 import { IncidentActions } from './actions.js';
 import { incidentsCsv } from './csv-export.js';
 import { IncidentChangeHooks } from './change-hooks.js';
+import { IncidentGroupHooks } from './group-hooks.js';
 import { IncidentIngestHooks } from './ingest-hooks.js';
 import { IncidentIngest } from './ingest.js';
 import { IncidentQueries, type RuleFacts } from './queries.js';
@@ -54,6 +55,8 @@ export class IncidentsService {
   readonly privacyHooks = new IncidentPrivacyHooks();
   /** Resolutions and ticket changes, told in their transaction to whoever follows them (event webhooks). */
   readonly changeHooks = new IncidentChangeHooks();
+  /** What the incident-groups module does to new incidents in their ingestion transaction (priority from groups). */
+  readonly groupHooks: IncidentGroupHooks;
   private readonly ingest: IncidentIngest;
   private readonly evidence: IncidentEvidence;
   private readonly queries: IncidentQueries;
@@ -72,6 +75,7 @@ export class IncidentsService {
     this.store = new IncidentsStore(db);
     this.ticketHooks = new IncidentTicketHooks(this.store, this.changeHooks);
     this.remediationHooks = new IncidentRemediationHooks(this.store);
+    this.groupHooks = new IncidentGroupHooks(this.store);
     this.ingest = new IncidentIngest(db, this.store, this.ingestHooks, secrets);
     this.evidence = new IncidentEvidence(this.store, secrets);
     this.queries = new IncidentQueries(db, this.store, labels, admins, this.ticketHooks, this.justificationHooks, cursorKey);

@@ -164,6 +164,14 @@ export class IncidentsStore {
         .where('incident_labels.label_id', 'in', f.label);
       c.push(eb('incidents.id', ex.has('label') ? 'not in' : 'in', labelled));
     }
+    if (f.incidentGroup?.length) {
+      const grouped = eb
+        .selectFrom('incident_group_members')
+        .select('incident_group_members.incident_id')
+        .where('incident_group_members.org_id', '=', spec.orgId)
+        .where('incident_group_members.group_id', 'in', f.incidentGroup);
+      c.push(eb('incidents.id', ex.has('incidentGroup') ? 'not in' : 'in', grouped));
+    }
     if (f.duplicated) {
       const yes = (f.duplicated === 'yes') !== ex.has('duplicated');
       c.push(eb('incidents.duplicate_count', yes ? '>' : '=', 0));
@@ -353,6 +361,32 @@ export class IncidentsStore {
       .execute();
   }
 
+  /** Each incident's groups by name (the incident-groups module's tables, read by join: see db.ts). */
+  async groupsOf(
+    orgId: number,
+    ids: number[],
+    exec: Exec<IncidentsDb> = this.db,
+  ): Promise<Map<number, { id: number; name: string; description: string | null }[]>> {
+    const out = new Map<number, { id: number; name: string; description: string | null }[]>();
+    if (!ids.length) return out;
+    const rows = await exec
+      .selectFrom('incident_group_members as m')
+      .innerJoin('incident_groups as g', 'g.id', 'm.group_id')
+      .select(['m.incident_id', 'g.id', 'g.name', 'g.description'])
+      .where('m.org_id', '=', orgId)
+      .where('m.incident_id', 'in', ids)
+      .orderBy('m.incident_id')
+      .orderBy('g.name_lower')
+      .execute();
+    for (const r of rows) out.set(r.incident_id, [...(out.get(r.incident_id) ?? []), { id: r.id, name: r.name, description: r.description }]);
+    return out;
+  }
+
+  /** The org's incident groups (the Incident Group filter's choices). */
+  incidentGroups(orgId: number): Promise<{ id: number; name: string }[]> {
+    return this.db.selectFrom('incident_groups').select(['id', 'name']).where('org_id', '=', orgId).orderBy('name_lower').orderBy('id').execute();
+  }
+
   /* -------------------------------------------------------------- single rows */
 
   get(orgId: number, id: number, exec: Exec<IncidentsDb> = this.db): Promise<IncidentRecord | undefined> {
@@ -389,6 +423,17 @@ export class IncidentsStore {
       out.push(...((await exec.selectFrom('incidents').selectAll().where('org_id', '=', orgId).where('id', 'in', part).execute()) as IncidentRecord[]));
     }
     return out;
+  }
+
+  async idsAfter(orgId: number, afterId: number, limit: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('incidents').select('id').where('org_id', '=', orgId).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** The priority incident groups derive, set on new incidents in their ingestion transaction. */
+  async setPriority(exec: Exec<IncidentsDb>, orgId: number, ids: number[], rank: number): Promise<void> {
+    for (const part of chunk(ids, 500))
+      await exec.updateTable('incidents').set({ priority: rank }).where('org_id', '=', orgId).where('id', 'in', part).execute();
   }
 
   async update(exec: Exec<IncidentsDb>, orgId: number, id: number, patch: Partial<Omit<IncidentRecord, 'id' | 'org_id'>>): Promise<void> {

@@ -32,6 +32,7 @@ export const FILTER_KEYS = [
   'sourceType',
   'dlpAdmin',
   'label',
+  'incidentGroup',
   'rule',
   'engine',
   'department',

@@ -105,7 +105,7 @@ export function incidentValue(i: IncidentDetail, key: IncidentFieldKey, link: st
     case 'labels':
       return i.labels.map((l) => (l.value ? `${l.name}: ${l.value}` : l.name));
     case 'incidentGroups':
-      return [];
+      return i.incidentGroups.map((g) => g.name);
     case 'clientIp':
       return (i.details.user as { clientIp?: string } | undefined)?.clientIp ?? null;
     case 'incidentDate':

@@ -102,7 +102,7 @@ describe('compatible API: incident endpoints', () => {
     const ev = conform(wire.evidence, await c.call('GET', `/dlp/v1/incidents/${id}/evidence`));
     expect(ev.fileName).toMatch(/^report-/);
     expect(ev.evidenceURL).toBeNull();
-    // Groups do not exist yet: the documented empty shape, for numbers, numeric strings and no body.
+    // An incident in no group: the documented empty shape, for numbers, numeric strings and no body (groups: incident-groups.test.ts).
     for (const body of [{ incidentGroupIds: [16786743992009] }, { incidentGroupIds: ['16786743992009'] }, { incidentGroupIds: [] }, undefined]) {
       expect(conform(wire.incidentGroupList, await c.call('POST', `/dlp/v1/incidents/${id}/incident-groups/search`, body))).toEqual({ incidentGroups: [] });
     }

@@ -3,6 +3,9 @@ import { NotificationCenterPage } from './alerts/NotificationCenterPage';
 import { IncidentsPage } from './incidents/IncidentsPage';
 import { IncidentDetailsPage } from './incidents/IncidentDetailsPage';
 import { LabelsPage } from './labels/LabelsPage';
+import { IncidentGroupsPage } from './incident-groups/IncidentGroupsPage';
+import { GroupMappingsPage } from './incident-groups/GroupMappingsPage';
+import { PrioritiesPage } from './incident-groups/PrioritiesPage';
 import { AdminsPage } from './admins/AdminsPage';
 import { RolesPage } from './roles/RolesPage';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
@@ -66,6 +69,21 @@ export const PAGES: PageDef[] = [
   { path: '/setup/webhooks', label: 'Webhooks', section: 'setup', permission: ['API Management', 'view'], component: WebhooksPage },
   { path: '/setup/audit-logs', label: 'Audit Logs', section: 'setup', permission: ['Audit Logs', 'view'], component: AuditLogsPage },
   { path: '/setup/labels', label: 'Labels', section: 'setup', permission: ['Labels', 'view'], component: LabelsPage },
+  {
+    path: '/setup/incident-groups',
+    label: 'Incident Groups',
+    section: 'setup',
+    permission: ['Incident Group and Mappings', 'view'],
+    component: IncidentGroupsPage,
+  },
+  {
+    path: '/setup/incident-group-mappings',
+    label: 'Incident Group Mappings',
+    section: 'setup',
+    permission: ['Incident Group and Mappings', 'view'],
+    component: GroupMappingsPage,
+  },
+  { path: '/setup/priorities', label: 'Priorities', section: 'setup', permission: ['Priorities', 'view'], component: PrioritiesPage },
   { path: '/setup/integrations', label: 'Integrations', section: 'setup', permission: ['Integrations', 'view'], component: IntegrationsPage },
   { path: '/setup/integrations/:app', label: 'Integration Details', section: 'hidden', permission: ['Integrations', 'view'], component: AppDetailsPage },
   { path: '/setup/integrations/:app/:id', label: 'Integration Account', section: 'hidden', permission: ['Integrations', 'view'], component: AccountEditPage },

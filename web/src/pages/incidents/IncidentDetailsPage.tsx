@@ -329,6 +329,7 @@ export function IncidentDetailsPage() {
                 'None'
               ),
             ],
+            ['Incident Groups', inc.incidentGroups.length ? inc.incidentGroups.map((g) => g.name).join(', ') : 'None'],
             ['Action Recipient Count', inc.sourceType === 'Email' && d.recipients ? d.recipients.triggered.length : undefined],
             ['Resolution Date', resolved ? <DateTime value={inc.resolutionDate} /> : undefined],
             ['Integration', d.integration],

@@ -65,6 +65,7 @@ export type ListParams = {
   sourceType?: string[];
   dlpAdmin?: string[];
   label?: string[];
+  incidentGroup?: string[];
   rule?: string[];
   engine?: string[];
   department?: string[];

@@ -92,6 +92,7 @@ export type ColumnKey =
   | 'fileName'
   | 'destination'
   | 'labels'
+  | 'incidentGroups'
   | 'tickets'
   | 'dlpType'
   | 'action'
@@ -292,6 +293,13 @@ export const COLUMNS: Column[] = [
           —
         </Text>
       ),
+  },
+  {
+    key: 'incidentGroups',
+    label: 'Incident Groups',
+    defaultVisible: false,
+    width: 160,
+    render: (i) => <List values={i.incidentGroups.map((g) => g.name)} />,
   },
   {
     key: 'tickets',

@@ -15,6 +15,7 @@ export const MULTI_FILTERS = [
   'sourceType',
   'dlpAdmin',
   'label',
+  'incidentGroup',
   'rule',
   'engine',
   'department',
