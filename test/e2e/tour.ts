@@ -2,7 +2,7 @@
  * The tour of the app that the page-wide checks (axe-core, sideways scrolling) walk at each width:
  * every page of the left navigation, the pages reached from them (Incident Details, Integration
  * Details with a Jira account's projects, Workflow Settings, both Notification Center tabs) and
- * the main dialogs, each with data in it. `seedTour` fills an org with that data once; `walkTour` visits each state and hands it to
+ * the main dialogs (Incident Groups, their mappings and Custom Email Domains included), each with data in it. `seedTour` fills an org with that data once; `walkTour` visits each state and hands it to
  * the check, which looks at the page as it is.
  */
 import { expect } from 'vitest';
@@ -48,6 +48,14 @@ export async function seedTour(api: ApiClient, serverUrl: string, sb: Sandbox): 
     settings: { close: { falsePositive: true } },
   });
   await api.post('/workflow-mappings', { workflowId: workflow.id, sourceDlpType: 'Any', condition: null });
+
+  const group = await api.post<{ id: number }>('/incident-groups', { type: 'Department', name: 'Tour Finance', description: 'Finance incidents' });
+  await api.post('/incident-group-mappings', {
+    groupIds: [group.id],
+    sourceDlpType: 'Any',
+    condition: { type: 'predicate', property: 'severity', operation: 'EQUALS', value: 'High' },
+  });
+  await api.put('/priorities', { items: [{ groupId: group.id, priority: 'High' }] });
 }
 
 /**
@@ -138,6 +146,13 @@ export async function walkTour(h: E2E, page: Page, check: (state: string) => Pro
   await dialog('Import CSV', () => page.getByTestId('import-attributes').click(), 'Import CSV wizard (User Attributes)');
   await visit('/setup/template-mappings');
   await dialog('Add Mapping', button('Add Mapping'), 'Add Template Mapping');
+
+  await visit('/setup/incident-groups');
+  await dialog('Add Incident Group', button('Add Incident Group'));
+  await visit('/setup/incident-group-mappings');
+  await dialog('Add Statement', () => page.getByTestId('add-group-statement').click(), 'Add Statement (Incident Group Mappings)');
+  await visit('/setup/email-domains');
+  await dialog('Add Domain', button('Add Domain'));
 
   await visit('/workflow-mappings');
   await dialog('Add Statement', () => page.getByTestId('add-statement').click());

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ActionIcon, Button, Code, Group, Paper, Select, Table, Text } from '@mantine/core';
+import { ActionIcon, Button, Code, Group, Paper, Select, Text } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
-import { TableScroll } from '../../components/TableScroll';
+import { DataList } from '../../components/DataList';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { conditionText } from '../workflows/api';
@@ -76,6 +76,32 @@ export function GroupMappingsPage() {
   };
 
   const items = q.data?.items ?? [];
+  const actions = (m: GroupMappingView, i: number) => (
+    <Group gap={4} wrap="nowrap">
+      <ActionIcon
+        variant="subtle"
+        aria-label={`Move statement ${m.position} up`}
+        disabled={i === 0 || move.isPending}
+        onClick={() => move.mutate({ id: m.id, direction: 'up' })}
+      >
+        ↑
+      </ActionIcon>
+      <ActionIcon
+        variant="subtle"
+        aria-label={`Move statement ${m.position} down`}
+        disabled={i === items.length - 1 || move.isPending}
+        onClick={() => move.mutate({ id: m.id, direction: 'down' })}
+      >
+        ↓
+      </ActionIcon>
+      <Button size="compact-sm" variant="subtle" aria-label={`Edit statement ${m.position}`} onClick={() => setEditing(m)}>
+        Edit
+      </Button>
+      <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete statement ${m.position}`} onClick={() => remove.ask(m)}>
+        Delete
+      </Button>
+    </Group>
+  );
   return (
     <>
       <PageHeader
@@ -101,59 +127,34 @@ export function GroupMappingsPage() {
               {canEdit ? 'Use "Add Statement" to put incidents in groups.' : 'An admin with Edit on Incident Group and Mappings can add statements.'}
             </EmptyState>
           ) : (
-            <TableScroll label="Incident Group Mappings" minWidth={720}>
-              <Table striped aria-label="Incident Group Mappings">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th w={50}>#</Table.Th>
-                    <Table.Th>Incident Groups</Table.Th>
-                    <Table.Th>Source DLP Type</Table.Th>
-                    <Table.Th>Conditions</Table.Th>
-                    {canEdit ? <Table.Th>Actions</Table.Th> : null}
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((m, i) => (
-                    <Table.Tr key={m.id} data-testid={`group-statement-${m.position}`}>
-                      <Table.Td>{m.position}</Table.Td>
-                      <Table.Td fw={500}>{m.groups.map((g) => g.name).join(', ')}</Table.Td>
-                      <Table.Td>{m.sourceDlpType}</Table.Td>
-                      <Table.Td>
-                        <Code>{conditionText(m.condition)}</Code>
-                      </Table.Td>
-                      {canEdit ? (
-                        <Table.Td>
-                          <Group gap={4} wrap="nowrap">
-                            <ActionIcon
-                              variant="subtle"
-                              aria-label={`Move statement ${m.position} up`}
-                              disabled={i === 0 || move.isPending}
-                              onClick={() => move.mutate({ id: m.id, direction: 'up' })}
-                            >
-                              ↑
-                            </ActionIcon>
-                            <ActionIcon
-                              variant="subtle"
-                              aria-label={`Move statement ${m.position} down`}
-                              disabled={i === items.length - 1 || move.isPending}
-                              onClick={() => move.mutate({ id: m.id, direction: 'down' })}
-                            >
-                              ↓
-                            </ActionIcon>
-                            <Button size="compact-sm" variant="subtle" aria-label={`Edit statement ${m.position}`} onClick={() => setEditing(m)}>
-                              Edit
-                            </Button>
-                            <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete statement ${m.position}`} onClick={() => remove.ask(m)}>
-                              Delete
-                            </Button>
-                          </Group>
-                        </Table.Td>
-                      ) : null}
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </TableScroll>
+            <DataList
+              label="Incident Group Mappings"
+              items={items}
+              rowKey={(m) => m.id}
+              rowTestId={(m) => `group-statement-${m.position}`}
+              minWidth={720}
+              cardTitle={(m) => (
+                <Text fw={600} size="sm">
+                  {m.position}. {m.groups.map((g) => g.name).join(', ')}
+                </Text>
+              )}
+              cardActions={canEdit ? (m) => actions(m, items.indexOf(m)) : undefined}
+              columns={[
+                { header: '#', width: 50, cell: (m) => m.position, card: null },
+                {
+                  header: 'Incident Groups',
+                  cell: (m) => (
+                    <Text fw={500} size="sm">
+                      {m.groups.map((g) => g.name).join(', ')}
+                    </Text>
+                  ),
+                  card: null,
+                },
+                { header: 'Source DLP Type', noWrap: 'header', cell: (m) => m.sourceDlpType },
+                { header: 'Conditions', cell: (m) => <Code style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{conditionText(m.condition)}</Code> },
+                ...(canEdit ? [{ header: 'Actions', cell: (m: GroupMappingView) => actions(m, items.indexOf(m)), card: null }] : []),
+              ]}
+            />
           )}
           <Text size="xs" c="dimmed" mt="sm">
             Statements are listed in order; all matching statements apply, so an incident can be in several groups and gets the highest of their priorities.

@@ -83,12 +83,12 @@ export function GroupModal({ group, opened, onClose }: { group: GroupView | null
               <Select
                 label="Type"
                 required
-                searchable
+                // Not searchable: a searchable select opens its list as soon as it takes the dialog's
+                // first focus, covering the form, and the first Esc would close the list, not the dialog.
                 data={typeChoices}
                 value={type}
                 onChange={(v) => (setType(v), setErrors((x) => ({ ...x, type: '' })))}
                 error={errors.type || undefined}
-                nothingFoundMessage='No such type; use "Add Type"'
                 placeholder={typeChoices.length ? 'Pick a type' : 'No types yet: use "Add Type"'}
                 style={{ flex: 1 }}
                 data-autofocus

@@ -72,11 +72,12 @@ export function GroupStatementModal({
             <MultiSelect
               label="Incident Groups"
               required
-              searchable
+              // Not searchable: a searchable select opens its list on the dialog's first focus, and
+              // the first Esc would close the list instead of the dialog.
               data={(groups.data?.items ?? []).map((g) => ({ value: String(g.id), label: `${g.name} (${g.type})` }))}
               value={groupIds}
               onChange={setGroupIds}
-              nothingFoundMessage="No incident group; add one on Incident Groups first"
+              placeholder={groups.data && !groups.data.items.length ? 'No incident group yet: add one on Incident Groups first' : undefined}
               data-autofocus
             />
             <Select

@@ -59,11 +59,11 @@ export function IncidentGroupsPage() {
         description={
           <>
             New incidents join groups through{' '}
-            <Anchor component={Link} to="/setup/incident-group-mappings">
+            <Anchor component={Link} to="/setup/incident-group-mappings" underline="always">
               Incident Group Mappings
             </Anchor>
             ; a group&apos;s priority (
-            <Anchor component={Link} to="/setup/priorities">
+            <Anchor component={Link} to="/setup/priorities" underline="always">
               Priorities
             </Anchor>
             ) sets theirs.
