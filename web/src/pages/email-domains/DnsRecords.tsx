@@ -1,60 +1,66 @@
-import { ActionIcon, Badge, CopyButton, Group, Table, Text, Tooltip } from '@mantine/core';
-import { TableScroll } from '../../components/TableScroll';
+import { ActionIcon, Badge, CopyButton, Group, Text, Tooltip } from '@mantine/core';
+import { DataList } from '../../components/DataList';
 import { RECORD_LABELS, type EmailDomainView } from './api';
 
 /** The records to publish, each with a copy button and the last check's verdict. */
 export function DnsRecords({ domain }: { domain: EmailDomainView }) {
   return (
-    <TableScroll label={`DNS records of ${domain.domain}`} minWidth={640}>
-      <Table aria-label={`DNS records of ${domain.domain}`} verticalSpacing="xs">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Record</Table.Th>
-            <Table.Th>Type</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Value</Table.Th>
-            <Table.Th>Check</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {domain.records.map((r) => (
-            <Table.Tr key={r.kind} data-testid={`dns-record-${r.kind}`}>
-              <Table.Td>{RECORD_LABELS[r.kind]}</Table.Td>
-              <Table.Td>{r.type}</Table.Td>
-              <Table.Td>
-                <Group gap={4} wrap="nowrap">
-                  <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid={`dns-name-${r.kind}`}>
-                    {r.name}
-                  </Text>
-                  <Copy value={r.name} label={`Copy the ${RECORD_LABELS[r.kind]} record name`} />
-                </Group>
-              </Table.Td>
-              <Table.Td maw={360}>
-                <Group gap={4} wrap="nowrap" align="flex-start">
-                  <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid={`dns-value-${r.kind}`}>
-                    {r.value}
-                  </Text>
-                  <Copy value={r.value} label={`Copy the ${RECORD_LABELS[r.kind]} record value`} />
-                </Group>
-              </Table.Td>
-              <Table.Td maw={260}>
-                {r.ok === null ? (
-                  <Text size="sm" c="dimmed">
-                    Not checked
-                  </Text>
-                ) : r.ok ? (
-                  <Badge color="green">Found</Badge>
-                ) : (
-                  <Text size="sm" c="red">
-                    {r.problem}
-                  </Text>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </TableScroll>
+    <DataList
+      label={`DNS records of ${domain.domain}`}
+      items={domain.records}
+      rowKey={(r) => r.kind}
+      rowTestId={(r) => `dns-record-${r.kind}`}
+      minWidth={640}
+      verticalSpacing="xs"
+      cardTitle={(r) => (
+        <Text size="sm" fw={600}>
+          {RECORD_LABELS[r.kind]} ({r.type})
+        </Text>
+      )}
+      columns={[
+        { header: 'Record', cell: (r) => RECORD_LABELS[r.kind], card: null },
+        { header: 'Type', cell: (r) => r.type, card: null },
+        {
+          header: 'Name',
+          cell: (r) => (
+            <Group gap={4} wrap="nowrap">
+              <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid={`dns-name-${r.kind}`}>
+                {r.name}
+              </Text>
+              <Copy value={r.name} label={`Copy the ${RECORD_LABELS[r.kind]} record name`} />
+            </Group>
+          ),
+        },
+        {
+          header: 'Value',
+          maxWidth: 360,
+          cell: (r) => (
+            <Group gap={4} wrap="nowrap" align="flex-start">
+              <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid={`dns-value-${r.kind}`}>
+                {r.value}
+              </Text>
+              <Copy value={r.value} label={`Copy the ${RECORD_LABELS[r.kind]} record value`} />
+            </Group>
+          ),
+        },
+        {
+          header: 'Check',
+          maxWidth: 260,
+          cell: (r) =>
+            r.ok === null ? (
+              <Text size="sm" c="dimmed">
+                Not checked
+              </Text>
+            ) : r.ok ? (
+              <Badge color="green">Found</Badge>
+            ) : (
+              <Text size="sm" c="red">
+                {r.problem}
+              </Text>
+            ),
+        },
+      ]}
+    />
   );
 }
 

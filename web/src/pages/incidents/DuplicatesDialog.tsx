@@ -1,5 +1,5 @@
-import { Table } from '@mantine/core';
-import { TableScroll } from '../../components/TableScroll';
+import { Text } from '@mantine/core';
+import { DataList } from '../../components/DataList';
 import { Dialog } from '../../components/Dialog';
 import { Paginator } from '../../components/Paginator';
 import { DateTime, EmptyState, ErrorState, Loading } from '../../components/common';
@@ -22,26 +22,29 @@ export function DuplicatesDialog({ incident, opened, onClose }: { incident: Inci
         <EmptyState title="No duplicate incidents" />
       ) : (
         <>
-          <TableScroll label="Duplicate Incidents" minWidth={320}>
-            <Table striped aria-label="Duplicate Incidents">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Transaction ID</Table.Th>
-                  <Table.Th>Transaction Time</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {q.data.items.map((d) => (
-                  <Table.Tr key={d.id}>
-                    <Table.Td ff="monospace">{d.transactionId}</Table.Td>
-                    <Table.Td>
-                      <DateTime value={d.transactionTime} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </TableScroll>
+          <DataList
+            label="Duplicate Incidents"
+            items={q.data.items}
+            rowKey={(d) => d.id}
+            minWidth={320}
+            cardTitle={(d) => (
+              <Text size="sm" ff="monospace">
+                {d.transactionId}
+              </Text>
+            )}
+            columns={[
+              {
+                header: 'Transaction ID',
+                cell: (d) => (
+                  <Text size="sm" ff="monospace">
+                    {d.transactionId}
+                  </Text>
+                ),
+                card: null,
+              },
+              { header: 'Transaction Time', cell: (d) => <DateTime value={d.transactionTime} /> },
+            ]}
+          />
           <Paginator {...paginator} total={q.data.total} noun="duplicates" />
         </>
       )}

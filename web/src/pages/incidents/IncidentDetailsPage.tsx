@@ -1,13 +1,13 @@
 import { useMemo, useState } from 'react';
-import { TableScroll } from '../../components/TableScroll';
+import { DataList } from '../../components/DataList';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Button, Group, Menu, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Menu, Stack, Text, Textarea, Title } from '@mantine/core';
 import { ApiError, apiUrl } from '../../api/client';
 import { useAuth } from '../../auth';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { DateTime, EmptyState, ErrorState, Loading, errorMessage } from '../../components/common';
-import { fieldErrors, useNarrow } from '../../components/table';
+import { fieldErrors } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
 import { PriorityBadge, SeverityBadge, StatusBadge, WRAPPING_BADGE, labelText } from './columns';
 import { Fields, Section, type Field } from './Section';
@@ -44,55 +44,27 @@ function EventTime({ iso }: { iso: string }) {
 
 /** State Changes, newest first: a table on wide screens, one card per change on a phone. */
 function StateChanges({ events }: { events: IncidentEvent[] }) {
-  const narrow = useNarrow();
-  if (narrow)
-    return (
-      <Stack gap="xs" role="list" aria-label="State Changes">
-        {events.map((e) => (
-          <Paper key={e.id} withBorder p="xs" role="listitem">
-            <Group justify="space-between" gap="xs" mb={4}>
-              <StatusBadge value={e.state} />
-              <Text size="xs" c="dimmed">
-                <EventTime iso={e.date} />
-              </Text>
-            </Group>
-            <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-              {e.comment}
-            </Text>
-            <Text size="xs" c="dimmed" mt={4}>
-              Changed By {e.changedBy}
-            </Text>
-          </Paper>
-        ))}
-      </Stack>
-    );
   return (
-    <TableScroll label="State Changes" minWidth={560}>
-      <Table striped aria-label="State Changes">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>State</Table.Th>
-            <Table.Th>Date</Table.Th>
-            <Table.Th>Changed By</Table.Th>
-            <Table.Th>Comment</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {events.map((e) => (
-            <Table.Tr key={e.id}>
-              <Table.Td>
-                <StatusBadge value={e.state} />
-              </Table.Td>
-              <Table.Td>
-                <EventTime iso={e.date} />
-              </Table.Td>
-              <Table.Td>{e.changedBy}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{e.comment}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </TableScroll>
+    <DataList
+      label="State Changes"
+      items={events}
+      rowKey={(e) => e.id}
+      minWidth={560}
+      cardTitle={(e) => (
+        <Group justify="space-between" gap="xs">
+          <StatusBadge value={e.state} />
+          <Text size="xs" c="dimmed">
+            <EventTime iso={e.date} />
+          </Text>
+        </Group>
+      )}
+      columns={[
+        { header: 'State', cell: (e) => <StatusBadge value={e.state} />, card: null },
+        { header: 'Date', cell: (e) => <EventTime iso={e.date} />, card: null },
+        { header: 'Changed By', cell: (e) => e.changedBy },
+        { header: 'Comment', cell: (e) => <span style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{e.comment}</span> },
+      ]}
+    />
   );
 }
 
