@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ActionIcon, Button, Code, Group, Paper, Select, Text } from '@mantine/core';
+import { Button, Code, Group, Paper, Select, Text } from '@mantine/core';
 import { useAuth } from '../../auth';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
 import { DataList } from '../../components/DataList';
+import { StatementRowActions } from '../workflows/StatementRowActions';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { conditionText } from '../workflows/api';
@@ -77,30 +78,15 @@ export function GroupMappingsPage() {
 
   const items = q.data?.items ?? [];
   const actions = (m: GroupMappingView, i: number) => (
-    <Group gap={4} wrap="nowrap">
-      <ActionIcon
-        variant="subtle"
-        aria-label={`Move statement ${m.position} up`}
-        disabled={i === 0 || move.isPending}
-        onClick={() => move.mutate({ id: m.id, direction: 'up' })}
-      >
-        ↑
-      </ActionIcon>
-      <ActionIcon
-        variant="subtle"
-        aria-label={`Move statement ${m.position} down`}
-        disabled={i === items.length - 1 || move.isPending}
-        onClick={() => move.mutate({ id: m.id, direction: 'down' })}
-      >
-        ↓
-      </ActionIcon>
-      <Button size="compact-sm" variant="subtle" aria-label={`Edit statement ${m.position}`} onClick={() => setEditing(m)}>
-        Edit
-      </Button>
-      <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete statement ${m.position}`} onClick={() => remove.ask(m)}>
-        Delete
-      </Button>
-    </Group>
+    <StatementRowActions
+      position={m.position}
+      first={i === 0}
+      last={i === items.length - 1}
+      moving={move.isPending}
+      onMove={(direction) => move.mutate({ id: m.id, direction })}
+      onEdit={() => setEditing(m)}
+      onDelete={() => remove.ask(m)}
+    />
   );
   return (
     <>

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ActionIcon, Button, Code, Group, Text } from '@mantine/core';
+import { Button, Code, Text } from '@mantine/core';
 import { ConfirmDialog, useConfirmAction } from '../../components/ConfirmDialog';
 import { DataList } from '../../components/DataList';
+import { StatementRowActions } from './StatementRowActions';
 import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/common';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { StatementModal } from './StatementModal';
@@ -31,30 +32,15 @@ export function WorkflowMappingsPage() {
 
   const items = q.data?.items ?? [];
   const actions = (m: MappingView, i: number) => (
-    <Group gap={4} wrap="nowrap">
-      <ActionIcon
-        variant="subtle"
-        aria-label={`Move statement ${m.position} up`}
-        disabled={i === 0 || move.isPending}
-        onClick={() => move.mutate({ id: m.id, direction: 'up' })}
-      >
-        ↑
-      </ActionIcon>
-      <ActionIcon
-        variant="subtle"
-        aria-label={`Move statement ${m.position} down`}
-        disabled={i === items.length - 1 || move.isPending}
-        onClick={() => move.mutate({ id: m.id, direction: 'down' })}
-      >
-        ↓
-      </ActionIcon>
-      <Button size="compact-sm" variant="subtle" aria-label={`Edit statement ${m.position}`} onClick={() => setEditing(m)}>
-        Edit
-      </Button>
-      <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete statement ${m.position}`} onClick={() => remove.ask(m)}>
-        Delete
-      </Button>
-    </Group>
+    <StatementRowActions
+      position={m.position}
+      first={i === 0}
+      last={i === items.length - 1}
+      moving={move.isPending}
+      onMove={(direction) => move.mutate({ id: m.id, direction })}
+      onEdit={() => setEditing(m)}
+      onDelete={() => remove.ask(m)}
+    />
   );
   const close = () => {
     setAdding(false);
