@@ -47,7 +47,13 @@ export async function seedTour(api: ApiClient, serverUrl: string, sb: Sandbox): 
     name: 'Tour close bot noise',
     settings: { close: { falsePositive: true } },
   });
-  await api.post('/workflow-mappings', { workflowId: workflow.id, sourceDlpType: 'Any', condition: null });
+  // A statement no tour incident matches: a workflow that closed them all would take Close
+  // Incident and Escalate out of the Actions menu the tour opens (a race with the worker).
+  await api.post('/workflow-mappings', {
+    workflowId: workflow.id,
+    sourceDlpType: 'Any',
+    condition: { type: 'predicate', property: 'department', operation: 'EQUALS', value: 'Tour nobody' },
+  });
 
   const group = await api.post<{ id: number }>('/incident-groups', { type: 'Department', name: 'Tour Finance', description: 'Finance incidents' });
   await api.post('/incident-group-mappings', {
