@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
+import { movedPositions } from '../workflows/reorder.js';
 import type { AnyExec } from '../../platform/db/database.js';
 import { nowIso } from '../../platform/db/database.js';
-import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import { badRequest, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditRecorder } from '../audit/service.js';
 import { validateCondition, type Condition } from '../workflows/conditions.js';
@@ -142,22 +143,16 @@ export class GroupMappings {
   async move(actor: Principal, id: number, direction: 'up' | 'down'): Promise<GroupMappingList> {
     await this.db.transaction().execute(async (trx) => {
       const all = await this.store.mappings(actor.orgId, trx);
-      const i = all.findIndex((m) => m.id === id);
-      if (i < 0) throw notFound('Mapping statement');
-      const j = direction === 'up' ? i - 1 : i + 1;
-      if (j < 0 || j >= all.length) throw conflict(`Statement ${i + 1} is already the ${direction === 'up' ? 'first' : 'last'}; it cannot move ${direction}.`);
-      const order = all.map((m) => m.id);
-      [order[i], order[j]] = [order[j], order[i]];
-      for (const [k, mid] of order.entries())
-        if (all.find((m) => m.id === mid)!.position !== k + 1) await this.store.updateMapping(trx, actor.orgId, mid, { position: k + 1 });
+      const move = movedPositions(all, id, direction);
+      for (const m of move.changes) await this.store.updateMapping(trx, actor.orgId, m.id, { position: m.position });
       await this.audit.record(trx, actor, {
         action: 'Update',
         module: MODULE,
         resource: RESOURCE,
         resourceId: id,
-        notes: `Moved mapping statement ${i + 1} ${direction} to position ${j + 1}`,
-        before: { position: i + 1 },
-        after: { position: j + 1 },
+        notes: `Moved mapping statement ${move.from} ${direction} to position ${move.to}`,
+        before: { position: move.from },
+        after: { position: move.to },
       });
     });
     return this.list(actor.orgId);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { movedPositions } from './reorder.js';
 import type { Kysely } from 'kysely';
 import { descriptorOf } from '../../connectors/descriptors.js';
 import type { AnyExec } from '../../platform/db/database.js';
@@ -584,23 +585,16 @@ export class WorkflowsService {
   async moveMapping(actor: Principal, id: number, direction: 'up' | 'down'): Promise<MappingView[]> {
     await this.deps.db.transaction().execute(async (trx) => {
       const all = await this.store.mappings(actor.orgId, trx);
-      const i = all.findIndex((m) => m.id === id);
-      if (i < 0) throw notFound('Mapping statement');
-      const j = direction === 'up' ? i - 1 : i + 1;
-      if (j < 0 || j >= all.length) throw conflict(`Statement ${i + 1} is already the ${direction === 'up' ? 'first' : 'last'}; it cannot move ${direction}.`);
-      // Renumber densely so equal or gapped positions from older data still swap cleanly.
-      const order = all.map((m) => m.id);
-      [order[i], order[j]] = [order[j], order[i]];
-      for (const [k, mid] of order.entries())
-        if (all.find((m) => m.id === mid)!.position !== k + 1) await this.store.updateMapping(trx, actor.orgId, mid, { position: k + 1 });
+      const move = movedPositions(all, id, direction);
+      for (const m of move.changes) await this.store.updateMapping(trx, actor.orgId, m.id, { position: m.position });
       await this.deps.audit.record(trx, actor, {
         action: 'Update',
         module: MODULE,
         resource: 'Workflow Mapping',
         resourceId: id,
-        notes: `Moved mapping statement ${i + 1} ${direction} to position ${j + 1}`,
-        before: { position: i + 1 },
-        after: { position: j + 1 },
+        notes: `Moved mapping statement ${move.from} ${direction} to position ${move.to}`,
+        before: { position: move.from },
+        after: { position: move.to },
       });
     });
     this.compiler.forget(actor.orgId);
