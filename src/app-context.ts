@@ -38,6 +38,7 @@ void everyModuleDepsSatisfied;
 export function createContext(config: Config, database: Database, log: Logger = console): AppContext {
   const platform: PlatformDeps = {
     db: database.db,
+    stablePlans: database.stablePlans,
     config,
     secrets: new SecretBox(loadSecretKey(config)),
     log,

@@ -6,8 +6,8 @@ import { JobWorker, enqueueDueSchedules } from './platform/jobs/index.js';
  * declares its job kinds (`jobs`) and periodic work (`schedules`) in its manifest.
  */
 export function createWorker(ctx: AppContext, opts: { pollMs?: number } = {}): JobWorker {
-  const { pollMs, leaseMs, backoffBaseMs, concurrency } = ctx.config.jobs;
-  const worker = new JobWorker(ctx.jobs, { pollMs: opts.pollMs ?? pollMs, leaseMs, backoffBaseMs, concurrency, log: ctx.log });
+  const { pollMs, leaseMs, backoffBaseMs, backoffMaxMs, concurrency } = ctx.config.jobs;
+  const worker = new JobWorker(ctx.jobs, { pollMs: opts.pollMs ?? pollMs, leaseMs, backoffBaseMs, backoffMaxMs, concurrency, log: ctx.log });
   for (const { definition, service } of ctx.modules) {
     for (const [kind, handler] of Object.entries(definition.jobs ?? {})) worker.register(kind, (job) => handler(service, job, ctx.log));
     for (const s of definition.schedules ?? []) worker.register(`schedule:${s.name}`, () => s.run(service, ctx.log));

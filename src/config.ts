@@ -48,6 +48,7 @@ const envSchema = z.object({
   WFA_JOB_POLL_MS: wholeNumber(10, 60_000).default(500),
   WFA_JOB_LEASE_SECONDS: wholeNumber(2, 86_400).default(30),
   WFA_JOB_BACKOFF_MS: wholeNumber(10, 3_600_000).default(5_000),
+  WFA_JOB_BACKOFF_MAX_MS: wholeNumber(10, 24 * 3_600_000).default(3_600_000),
   WFA_JOB_CONCURRENCY: wholeNumber(1, 256).default(4),
   // Jira's search index may lag a new issue by seconds to minutes: after a create whose answer was
   // lost, the marker is searched for this long before another create is sent.
@@ -94,7 +95,7 @@ export type Config = {
   loginLockoutMinutes: number;
   runWorker: boolean;
   /** How often the worker looks for due jobs, how long a claim lasts without renewal, the first retry's delay, jobs at once. */
-  jobs: { pollMs: number; leaseMs: number; backoffBaseMs: number; concurrency: number };
+  jobs: { pollMs: number; leaseMs: number; backoffBaseMs: number; backoffMaxMs: number; concurrency: number };
   tickets: { markerWindowMs: number; createDeadlineMs: number };
   /** Outgoing mail; null when WFA_SMTP_URL is not set (email deliveries then fail with that reason). */
   smtp: SmtpSettings | null;
@@ -209,7 +210,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: e.WFA_LOGIN_MAX_FAILURES,
     loginLockoutMinutes: e.WFA_LOGIN_LOCKOUT_MINUTES,
     runWorker: e.WFA_WORKER,
-    jobs: { pollMs: e.WFA_JOB_POLL_MS, leaseMs: e.WFA_JOB_LEASE_SECONDS * 1000, backoffBaseMs: e.WFA_JOB_BACKOFF_MS, concurrency: e.WFA_JOB_CONCURRENCY },
+    jobs: {
+      pollMs: e.WFA_JOB_POLL_MS,
+      leaseMs: e.WFA_JOB_LEASE_SECONDS * 1000,
+      backoffBaseMs: e.WFA_JOB_BACKOFF_MS,
+      backoffMaxMs: e.WFA_JOB_BACKOFF_MAX_MS,
+      concurrency: e.WFA_JOB_CONCURRENCY,
+    },
     tickets: { markerWindowMs: e.WFA_TICKET_MARKER_WINDOW_MS, createDeadlineMs: e.WFA_TICKET_CREATE_DEADLINE_MS },
     smtp: e.WFA_SMTP_URL ? parseSmtpUrl(e.WFA_SMTP_URL) : null,
     smtpFrom: e.WFA_SMTP_FROM ?? null,

@@ -96,6 +96,14 @@ export async function assertAllowedTarget(url: URL, opts: { allowPrivateTargets:
 /** Error code a connect-time refusal carries, so the HTTP client can report it as a guard refusal. */
 export const PRIVATE_TARGET_CODE = 'EPRIVATETARGET';
 
+/** Whether a failed request was guardedLookup's refusal; fetch wraps it in a cause or two. */
+export function isPrivateTargetRefusal(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === PRIVATE_TARGET_CODE) return true;
+  }
+  return false;
+}
+
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 type LookupAddress = { address: string; family: number };
 export type DnsLookup = (hostname: string, options: { all: true }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;

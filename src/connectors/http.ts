@@ -1,5 +1,5 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { PRIVATE_TARGET_CODE, assertAllowedTarget, guardedLookup, type DnsLookup, type LookupAll } from './address-guard.js';
+import { assertAllowedTarget, guardedLookup, isPrivateTargetRefusal, type DnsLookup, type LookupAll } from './address-guard.js';
 import { backoffDelay, parseRateLimitReset, parseRetryAfter } from './backoff.js';
 import type { ZodType } from 'zod';
 import { errorForNetworkFailure, errorForStatus, type ErrorDetail } from './http-errors.js';
@@ -239,7 +239,7 @@ export class HttpClient {
             dispatcher: agentFor(this.cfg.connectLookup),
           })) as unknown as Response);
     } catch (err) {
-      if (hasCode(err, PRIVATE_TARGET_CODE)) {
+      if (isPrivateTargetRefusal(err)) {
         throw new ConnectorError(
           'invalid',
           `The ${this.cfg.system} host ${url.hostname} resolved to a private, loopback or link-local network address when connecting, which is refused for safety. Use the public address of the instance.`,
@@ -271,29 +271,35 @@ export class HttpClient {
       await res.body?.cancel().catch(() => {});
       throw tooLarge();
     }
-    if (!res.body) return '';
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_RESPONSE_BYTES) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    const { text, cut } = await readUpTo(res.body, MAX_RESPONSE_BYTES);
+    if (cut) throw tooLarge();
+    return text;
   }
 }
 
-function hasCode(err: unknown, code: string): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (e.code === code) return true;
+/**
+ * Reads a response body as UTF-8 text, cancelling the stream as soon as it passes `maxBytes` so a
+ * misbehaving server cannot make us hold more. `cut`: it did pass them, and `text` is only what
+ * came before the chunk that did. Also serves the app's other outbound requests (chat webhooks).
+ */
+export async function readUpTo(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<{ text: string; cut: boolean }> {
+  if (!body) return { text: '', cut: false };
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let cut = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      cut = true;
+      break;
+    }
+    chunks.push(value);
   }
-  return false;
+  return { text: Buffer.concat(chunks).toString('utf8'), cut };
 }
 
 function parseBody(text: string): unknown {

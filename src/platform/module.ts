@@ -26,6 +26,8 @@ export type { AnyExec, MigrationFn, SharedDb };
 /** What the root gives every module besides the services of the modules before it. */
 export type PlatformDeps = {
   db: SharedDb;
+  /** `db` for reads whose plan does not depend on their values (`Database.stablePlans`). */
+  stablePlans: SharedDb;
   config: Config;
   secrets: SecretBox;
   log: Logger;

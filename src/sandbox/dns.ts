@@ -101,8 +101,21 @@ function answerFrom(zone: DnsZone, request: dns2.Packet): dns2.Packet {
   return response;
 }
 
+/** Tries for port 0: a free UDP port may be taken for TCP by another process, then another is picked. */
+const FREE_PORT_TRIES = 20;
+
 /** UDP and TCP on one port (a truncated UDP answer is asked again over TCP); port 0 picks a free one. */
 export async function startDnsServer(zone: DnsZone, opts: { host: string; port: number }): Promise<SandboxDns> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await listenDns(zone, opts);
+    } catch (err) {
+      if (opts.port !== 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= FREE_PORT_TRIES) throw err;
+    }
+  }
+}
+
+async function listenDns(zone: DnsZone, opts: { host: string; port: number }): Promise<SandboxDns> {
   const handle: dns2.DnsHandler = (request, send) => void send(answerFrom(zone, request)).catch(() => {});
   const udp = dns2.createUDPServer(handle);
   udp.on('error', () => {});
@@ -117,7 +130,7 @@ export async function startDnsServer(zone: DnsZone, opts: { host: string; port: 
       tcp.listen(port, opts.host, () => resolve());
     });
   } catch (err) {
-    udp.close();
+    await new Promise<void>((resolve) => udp.close(() => resolve()));
     throw err;
   }
   tcp.on('error', () => {});

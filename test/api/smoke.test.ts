@@ -41,5 +41,34 @@ if (process.env.TEST_DATABASE_URL) {
         await client.end();
       }
     });
+
+    it('migrates while other schemas of the same database are created and dropped', async () => {
+      // Kysely's own introspection read every table of every schema and failed when one was dropped
+      // meanwhile ("schema … does not exist"), as when test files run in parallel.
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await client.connect();
+      let stop = false;
+      let churned = 0;
+      const churn = (async () => {
+        for (let i = 0; !stop && i < 5000; i++) {
+          const s = `zz_churn_${process.pid}_${i}`;
+          await client.query(`create schema ${s}; create table ${s}.t (id serial primary key, a text, b integer)`);
+          await client.query(`drop schema ${s} cascade`);
+          churned++;
+        }
+      })();
+      try {
+        for (let i = 0; i < 6; i++) {
+          const t = await createTestApp();
+          await t.close();
+        }
+      } finally {
+        stop = true;
+        await churn;
+        await client.end();
+      }
+      expect(churned).toBeGreaterThan(0);
+    }, 120_000);
   });
 }

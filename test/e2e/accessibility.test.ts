@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { describeE2E } from './harness.js';
 import { generateBatch } from '../../src/modules/incidents/generator.js';
-import { focusSettles, focused, tabTo } from './keyboard.js';
+import { arrowToMenuItem, focusSettles, focused, tabTo } from './keyboard.js';
 
 const APP = 'Workflow Automation';
 
@@ -100,9 +100,7 @@ describeE2E('accessibility: navigation and dialogs', (h) => {
     await actions.focus();
     await page.keyboard.press('Enter');
     await page.getByRole('menuitem', { name: 'Assign Priority' }).waitFor();
-    await page.keyboard.press('ArrowDown');
-    for (let i = 0; i < 10 && (await focused(page))?.name !== 'Assign Priority'; i++) await page.keyboard.press('ArrowDown');
-    expect((await focused(page))?.name).toBe('Assign Priority');
+    await arrowToMenuItem(page, 'Assign Priority');
     await page.keyboard.press('Enter');
 
     const dialog = page.getByRole('dialog', { name: 'Assign Priority' });

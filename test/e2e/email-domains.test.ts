@@ -16,7 +16,7 @@ const sb = await startMessagingSandbox({ host: '127.0.0.1', port: 0, smtpPort: 0
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-/** axe-core's critical and serious violations on the page as it is now (as test/e2e/axe.test.ts scans the other pages). */
+/** axe-core's critical and serious violations on the page as it is now (as test/e2e/page-checks.test.ts scans the other pages). */
 async function blockingViolations(page: Page): Promise<string[]> {
   await page.evaluate(`window.axe || (0, eval)(${JSON.stringify(AXE_SOURCE)})`);
   return (await page.evaluate(

@@ -27,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM_PATH = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -69,6 +70,24 @@ function serverEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.
     LOG_LEVEL: 'info',
     CI: process.env.CI ?? '',
     ...extra,
+  };
+}
+
+/**
+ * A ServiceNow / Jira sandbox on a free loopback port for this file's tests: started before them,
+ * closed after. Call the returned function inside a test or hook (the sandbox exists only then).
+ */
+export function sandboxForFile(): () => Sandbox {
+  let sb: Sandbox | undefined;
+  beforeAll(async () => {
+    sb = await startSandbox({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await sb?.close();
+  });
+  return () => {
+    if (!sb) throw new Error('the sandbox is read before beforeAll started it');
+    return sb;
   };
 }
 

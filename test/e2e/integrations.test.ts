@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { describeE2E } from './harness.js';
+import { describeE2E, sandboxForFile } from './harness.js';
 
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startSandbox({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await sb?.close();
-});
+const sandbox = sandboxForFile();
 
 async function pick(page: Page, label: string, option: string) {
   await page.getByLabel(label, { exact: true }).first().click();
@@ -20,6 +13,7 @@ describeE2E(
   'Setup > Integrations',
   (h) => {
     it('connects ServiceNow (wrong credentials refused first) and edits its settings', async () => {
+      const sb = sandbox();
       const page = await h.newPage();
       await h.login(page);
       await page.goto('/setup/integrations');
@@ -86,6 +80,7 @@ describeE2E(
     });
 
     it('connects Jira Cloud, syncs projects, sets a Complete Status and maps the required fields', async () => {
+      const sb = sandbox();
       const page = await h.newPage();
       await h.login(page);
       await page.goto('/setup/integrations/jira_cloud');
@@ -148,6 +143,7 @@ describeE2E(
     });
 
     it('deletes an account after confirmation; it shows again, marked Deleted, under "Show Deleted Accounts"', async () => {
+      const sb = sandbox();
       const api = await h.api();
       const body = (name: string) => ({
         type: 'servicenow',

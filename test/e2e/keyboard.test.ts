@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { describeE2E } from './harness.js';
 import { connectServiceNow } from './sandbox-accounts.js';
-import { focusSettles, focused, tabTo, type Focused } from './keyboard.js';
+import { arrowToMenuItem, focusSettles, tabTo, type Focused } from './keyboard.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 const APP = 'Workflow Automation';
@@ -153,8 +153,7 @@ describeE2E(
       const openTicket = async () => {
         await page.keyboard.press('Enter');
         await page.getByRole('menuitem', { name: 'Ticket', exact: true }).waitFor();
-        for (let i = 0; i < 20 && (await focused(page))?.name !== 'Ticket'; i++) await page.keyboard.press('ArrowDown');
-        expect((await focused(page))?.name).toBe('Ticket');
+        await arrowToMenuItem(page, 'Ticket');
         await page.keyboard.press('Enter');
         const dialog = page.getByRole('dialog', { name: 'Ticket' });
         await dialog.waitFor();

@@ -13,6 +13,8 @@ export type Focused = {
   expanded: string | null;
   inDialog: boolean;
   inNav: boolean;
+  /** Inside an open menu (its items, or the placeholder Mantine focuses first). */
+  inMenu: boolean;
   closeButton: boolean;
   /** An outline, a ring (box shadow) or, on a field, the primary-colour border marks it. */
   marked: boolean;
@@ -42,6 +44,7 @@ const FOCUSED = `(() => {
     expanded: el.getAttribute('aria-expanded'),
     inDialog: !!el.closest('[role="dialog"]'),
     inNav: !!el.closest('#main-navigation'),
+    inMenu: !!el.closest('[role="menu"]'),
     closeButton: el.classList.contains('mantine-Modal-close'),
     marked: outline || ring || field,
   };
@@ -71,4 +74,21 @@ export async function focusSettles(page: Page, match: (f: Focused | null) => boo
     await page.waitForTimeout(50);
   }
   throw new Error(`Expected the focus on ${what}, it is on ${JSON.stringify(await focused(page))}`);
+}
+
+/**
+ * With a menu just opened by Enter on its button: waits for the menu to take the focus (Mantine
+ * moves it there after a tick), then presses ArrowDown until `item` has it. Fails naming every stop,
+ * so a menu that skips or loses an item says how.
+ */
+export async function arrowToMenuItem(page: Page, item: string, max = 20): Promise<void> {
+  await focusSettles(page, (f) => !!f?.inMenu, 'the opened menu');
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    const f = await focused(page);
+    if (f?.inMenu && f.name === item) return;
+    seen.push(f ? f.name || f.tag : 'body');
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`ArrowDown did not reach the ${item} menu item in ${max} presses; it went through: ${seen.join(' → ')}`);
 }

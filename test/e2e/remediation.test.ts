@@ -106,7 +106,9 @@ describeE2E(
       const user = await h.newPage();
       await user.goto(link!);
       await h.see(user, 'Justify a data protection incident');
-      await expect(user.getByText('cards.xlsx').count()).resolves.toBe(1);
+      // Waits for the cell: a one-shot count once found none in CI right after the title showed;
+      // if the row really is missing, the wait fails with a screenshot of the page.
+      await user.getByRole('table', { name: 'Incident' }).getByRole('cell', { name: 'cards.xlsx' }).waitFor();
       await user.getByRole('radio', { name: 'False Positive' }).check();
       await user.getByLabel('Justification Reason').fill('Sample data for a test, not real cards.');
       await user.getByRole('button', { name: 'Submit' }).click();
@@ -288,6 +290,11 @@ describeE2E(
       }
       await section.getByText('Branch: False Positive').waitFor();
       await expect(section.getByTestId('workflow-waiting').count()).resolves.toBe(0);
+      // The close step is the next job after the branch: it may run after the last reload.
+      for (let i = 0; i < 150 && !(await admin.getByText('Resolved').count()); i++) {
+        await admin.waitForTimeout(200);
+        await admin.reload();
+      }
       await h.see(admin, 'Resolved');
     });
   },

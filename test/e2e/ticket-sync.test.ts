@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { describeE2E } from './harness.js';
+import { expect, it } from 'vitest';
+import { describeE2E, sandboxForFile } from './harness.js';
 
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startSandbox({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await sb?.close();
-});
+const sandbox = sandboxForFile();
 
 describeE2E(
   'Integration page > Ticket status sync',
   (h) => {
     it('rotates the secret (shown once, after confirming a second rotation), turns webhooks on and saves the interval and policy', async () => {
+      const sb = sandbox();
       const api = await h.api();
       const created = await api.post<{ id: number }>('/integrations', {
         type: 'servicenow',

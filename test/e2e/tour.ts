@@ -117,7 +117,7 @@ export async function walkTour(h: E2E, page: Page, check: (state: string) => Pro
     await page.getByRole('button', { name: 'Actions', exact: true }).click();
     await page.getByRole('menuitem', { name: item, exact: true }).click();
   };
-  for (const item of ['Close Incident', 'Notify User', 'Escalate', 'Ticket']) await dialog(item, action(item));
+  for (const item of ['Close Incident', 'Notify User', 'Escalate', 'Ticket', 'Update Incident Group']) await dialog(item, action(item));
 
   await visit('/notifications');
   await page.getByRole('tab', { name: 'Deliveries' }).click();

@@ -1,20 +1,14 @@
 /** Issue 13 item 5 in the browser: Setup > Webhooks adds a webhook (secret shown once), sends a test event to the sandbox receiver, and the delivery log shows it delivered. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { describeE2E } from './harness.js';
+import { expect, it } from 'vitest';
+import { describeE2E, sandboxForFile } from './harness.js';
 
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startSandbox({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await sb?.close();
-});
+const sandbox = sandboxForFile();
 
 describeE2E(
   'Setup > Webhooks',
   (h) => {
     it('adds a webhook, shows its secret once, sends a signed test event and lists the delivery', async () => {
+      const sb = sandbox();
       const page = await h.newPage();
       await h.login(page);
       await h.navigate(page, 'Webhooks');

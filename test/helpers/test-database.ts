@@ -49,3 +49,10 @@ export async function testDatabasePlace(
     },
   };
 }
+
+/** The database config (`config.database`) that opens a test database place on its own (`openDatabase`). */
+export function placeDatabaseConfig(place: TestDatabasePlace) {
+  return place.schema
+    ? ({ kind: 'postgres', url: place.url, schema: place.schema } as const)
+    : ({ kind: 'sqlite', file: place.url.slice('sqlite:'.length) } as const);
+}

@@ -49,6 +49,8 @@ async function run(database: 'sqlite' | 'postgres') {
     WFA_JOB_POLL_MS: '100',
     WFA_JOB_LEASE_SECONDS: '3',
     WFA_JOB_BACKOFF_MS: '200',
+    // A few unlucky jobs' doubling delays, not the work, made the run's length; production caps at 1 h.
+    WFA_JOB_BACKOFF_MAX_MS: '4000',
     WFA_JOB_CONCURRENCY: '4',
   };
   const server = new ServerProcess('A', await freePort(), env);

@@ -86,6 +86,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     WFA_JOB_POLL_MS: '100',
     WFA_JOB_LEASE_SECONDS: '4',
     WFA_JOB_BACKOFF_MS: '250',
+    // A few unlucky jobs' doubling delays, not the work, made the run's length; production caps at 1 h.
+    WFA_JOB_BACKOFF_MAX_MS: '4000',
     // Most of a storm's time is spent waiting out Retry-After inside a job, so more jobs at once.
     WFA_JOB_CONCURRENCY: '16',
     ...o.env,

@@ -1,18 +1,24 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Exec } from '../../platform/db/exec.js';
 import { containing } from '../../platform/db/like.js';
+import { ImportLog } from '../../platform/imports/import-log.js';
 import type { AccountSettingsTables as DB, ApproversTable, AttributeImportRowsTable, AttributeImportsTable, UserAttributesTable } from './migrations.js';
 import type { RowResult } from './schemas.js';
 
 export type ApproverRecord = Selectable<ApproversTable>;
 export type AttributeRecord = Selectable<UserAttributesTable>;
 export type ImportRecord = Selectable<AttributeImportsTable>;
-export type ImportRowRecord = Selectable<AttributeImportRowsTable>;
+/** The column holds text; what the job writes there is one of the row results. */
+export type ImportRowRecord = Omit<Selectable<AttributeImportRowsTable>, 'result'> & { result: RowResult | null };
 type Page = { page: number; pageSize: number };
 
 /** The only code that reads or writes this module's tables; every query is scoped to one org. */
 export class AccountSettingsStore {
-  constructor(readonly db: Kysely<DB>) {}
+  constructor(readonly db: Kysely<DB>) {
+    this.importLog = new ImportLog(db, { imports: 'user_attribute_imports', rows: 'user_attribute_import_rows' }, (result) =>
+      result === 'error' ? 'errors' : result,
+    );
+  }
 
   // ------------------------------------------------------------ account settings
 
@@ -154,78 +160,6 @@ export class AccountSettingsStore {
 
   // ------------------------------------------------------------ imports
 
-  async insertImport(exec: Exec<DB>, row: Omit<ImportRecord, 'id'>): Promise<number> {
-    const r = await exec.insertInto('user_attribute_imports').values(row).returning('id').executeTakeFirstOrThrow();
-    return r.id;
-  }
-
-  async insertImportRows(exec: Exec<DB>, rows: Omit<ImportRowRecord, 'id'>[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 200)
-      await exec
-        .insertInto('user_attribute_import_rows')
-        .values(rows.slice(i, i + 200))
-        .execute();
-  }
-
-  getImport(orgId: number, id: number, exec: Exec<DB> = this.db): Promise<ImportRecord | undefined> {
-    return exec.selectFrom('user_attribute_imports').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-  }
-
-  async imports(orgId: number, q: Page): Promise<{ rows: ImportRecord[]; total: number }> {
-    const base = this.db.selectFrom('user_attribute_imports').where('org_id', '=', orgId);
-    const [rows, total] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy('id', 'desc')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { rows, total: Number(total.n) };
-  }
-
-  failedRows(orgId: number, importId: number): Promise<ImportRowRecord[]> {
-    return this.db
-      .selectFrom('user_attribute_import_rows')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .where('import_id', '=', importId)
-      .where('result', '=', 'error')
-      .orderBy('line')
-      .execute();
-  }
-
-  pendingRows(importId: number, limit: number): Promise<ImportRowRecord[]> {
-    return this.db
-      .selectFrom('user_attribute_import_rows')
-      .selectAll()
-      .where('import_id', '=', importId)
-      .where('result', 'is', null)
-      .orderBy('line')
-      .limit(limit)
-      .execute();
-  }
-
-  async updateImport(exec: Exec<DB>, id: number, patch: Partial<Pick<ImportRecord, 'status' | 'error' | 'finished_at'>>): Promise<void> {
-    await exec.updateTable('user_attribute_imports').set(patch).where('id', '=', id).execute();
-  }
-
-  /** Records one row's result and bumps the import's counters; false if the row was already done (a retried job). */
-  async finishRow(exec: Exec<DB>, importId: number, rowId: number, result: RowResult, message: string): Promise<boolean> {
-    const r = await exec
-      .updateTable('user_attribute_import_rows')
-      .set({ result, message })
-      .where('id', '=', rowId)
-      .where('result', 'is', null)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) return false;
-    const counter = result === 'error' ? 'errors' : result;
-    await exec
-      .updateTable('user_attribute_imports')
-      .set((eb) => ({ processed: eb('processed', '+', 1), [counter]: eb(counter, '+', 1) }))
-      .where('id', '=', importId)
-      .execute();
-    return true;
-  }
+  /** User Attributes CSV imports; every row that is not an error counts as its own result (added, updated, unchanged). */
+  readonly importLog: ImportLog<ImportRecord, ImportRowRecord>;
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { CsvError, readCsvTable, toCsv } from '../../platform/csv.js';
+import { toCsv } from '../../platform/csv.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { Exec } from '../../platform/db/exec.js';
-import { badRequest, notFound } from '../../platform/http/errors.js';
 import { nameText, text } from '../../platform/http/input.js';
+import { readImportFile } from '../../platform/imports/import-log.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditRecorder } from '../audit/service.js';
@@ -140,19 +140,14 @@ export class UserAttributesPart {
   }
 
   private read(csv: string): FileRow[] {
-    try {
-      return readCsvTable(csv, {
-        columns: ATTRIBUTE_COLUMNS,
-        required: ['email'],
-        maxRows: MAX_ATTRIBUTE_ROWS,
-        headerMessage: `The first line of the file must be the header "${HEADER}" (download the template; only email is required).`,
-        emptyMessage: `The file has a header but no people. Add one line per person: ${HEADER}.`,
-        tooManyMessage: (n) => `The file has ${n} people; import at most ${MAX_ATTRIBUTE_ROWS} at a time.`,
-      });
-    } catch (err) {
-      if (err instanceof CsvError) throw badRequest(err.message);
-      throw err;
-    }
+    return readImportFile(csv, {
+      columns: ATTRIBUTE_COLUMNS,
+      required: ['email'],
+      maxRows: MAX_ATTRIBUTE_ROWS,
+      headerMessage: `The first line of the file must be the header "${HEADER}" (download the template; only email is required).`,
+      emptyMessage: `The file has a header but no people. Add one line per person: ${HEADER}.`,
+      tooManyMessage: (n) => `The file has ${n} people; import at most ${MAX_ATTRIBUTE_ROWS} at a time.`,
+    });
   }
 
   /**
@@ -186,8 +181,10 @@ export class UserAttributesPart {
     const uniqueEmployeeId = (await this.settings.get(actor.orgId)).uniqueAttributes.includes('employeeId');
     // Duplicates within the file are decided now, with the whole file at hand; the job does the rest row by row.
     const inFile = inFileProblems(rows, uniqueEmployeeId);
-    const id = await this.store.db.transaction().execute(async (trx) => {
-      const id = await this.store.insertImport(trx, {
+    const id = await this.store.importLog.start(
+      this.jobs,
+      ATTRIBUTES_IMPORT_JOB,
+      {
         org_id: actor.orgId,
         file_name: input.fileName ?? null,
         status: 'queued',
@@ -202,9 +199,8 @@ export class UserAttributesPart {
         created_by_admin_id: actor.adminId,
         created_at: nowIso(),
         finished_at: null,
-      });
-      await this.store.insertImportRows(
-        trx,
+      },
+      (id) =>
         rows.map((r) => ({
           import_id: id,
           org_id: actor.orgId,
@@ -217,42 +213,32 @@ export class UserAttributesPart {
           result: inFile.has(r.line) ? 'error' : null,
           message: inFile.get(r.line) ?? null,
         })),
-      );
-      await this.audit.record(trx, actor, {
-        action: 'Insert',
-        module: 'User Attributes',
-        resource: 'User Attributes Import',
-        resourceId: id,
-        notes: `Imported ${input.fileName ?? 'a CSV file'} (${rows.length} people)`,
-        after: { fileName: input.fileName ?? null, rows: rows.length },
-      });
-      await this.jobs.enqueue(trx, {
-        kind: ATTRIBUTES_IMPORT_JOB,
-        orgId: actor.orgId,
-        payload: { importId: id },
-        dedupeKey: `${ATTRIBUTES_IMPORT_JOB}:${id}`,
-        maxAttempts: 5,
-      });
-      return id;
-    });
+      (trx, id) =>
+        this.audit.record(trx, actor, {
+          action: 'Insert',
+          module: 'User Attributes',
+          resource: 'User Attributes Import',
+          resourceId: id,
+          notes: `Imported ${input.fileName ?? 'a CSV file'} (${rows.length} people)`,
+          after: { fileName: input.fileName ?? null, rows: rows.length },
+        }),
+    );
     return this.getImport(actor.orgId, id);
   }
 
   async getImport(orgId: number, id: number): Promise<AttributeImportView> {
-    const r = await this.store.getImport(orgId, id);
-    if (!r) throw notFound('Import');
-    return importView(r);
+    return importView(await this.store.importLog.require(orgId, id));
   }
 
   async imports(orgId: number, q: { page: number; pageSize: number }) {
-    const { rows, total } = await this.store.imports(orgId, q);
+    const { rows, total } = await this.store.importLog.page(orgId, q);
     return { items: rows.map(importView), total, page: q.page, pageSize: q.pageSize };
   }
 
   /** The rows that were not imported, with the reason: fix them in this file and import it again. */
   async errorsCsv(orgId: number, id: number): Promise<string> {
-    if (!(await this.store.getImport(orgId, id))) throw notFound('Import');
-    const rows = await this.store.failedRows(orgId, id);
+    await this.store.importLog.require(orgId, id);
+    const rows = await this.store.importLog.rows(orgId, id, { result: 'error' });
     return toCsv(
       ['line', ...ATTRIBUTE_COLUMNS, 'error'],
       rows.map((r) => [r.line, r.email, r.name, r.manager_email, r.department, r.employee_id, r.message ?? '']),
@@ -271,27 +257,22 @@ export class UserAttributesPart {
 
   /** The job: rows in batches, each batch's upserts and results in one transaction. */
   async runImport(importId: number, orgId: number): Promise<void> {
-    const imp = await this.store.getImport(orgId, importId);
-    if (!imp || imp.status === 'done' || imp.status === 'failed') return;
-    if (imp.status === 'queued') await this.store.updateImport(this.store.db, importId, { status: 'running' });
-    const uniqueEmployeeId = (await this.settings.get(orgId)).uniqueAttributes.includes('employeeId');
-    for (;;) {
-      const batch = await this.store.pendingRows(importId, 200);
-      if (!batch.length) break;
-      await this.store.db.transaction().execute(async (trx) => {
-        for (const row of batch) {
-          const outcome = await this.applyRow(trx, orgId, uniqueEmployeeId, {
-            email: row.email,
-            name: row.name,
-            'manager email': row.manager_email,
-            department: row.department,
-            'employee id': row.employee_id,
-          });
-          await this.store.finishRow(trx, importId, row.id, outcome.result, outcome.message);
-        }
-      });
-    }
-    await this.store.updateImport(this.store.db, importId, { status: 'done', finished_at: nowIso() });
+    await this.store.importLog.run(orgId, importId, { batch: 200 }, async () => {
+      const uniqueEmployeeId = (await this.settings.get(orgId)).uniqueAttributes.includes('employeeId');
+      return (batch) =>
+        this.store.db.transaction().execute(async (trx) => {
+          for (const row of batch) {
+            const outcome = await this.applyRow(trx, orgId, uniqueEmployeeId, {
+              email: row.email,
+              name: row.name,
+              'manager email': row.manager_email,
+              department: row.department,
+              'employee id': row.employee_id,
+            });
+            await this.store.importLog.finishRow(trx, importId, row.id, outcome.result, outcome.message);
+          }
+        });
+    });
   }
 
   private async applyRow(
@@ -327,9 +308,7 @@ export class UserAttributesPart {
   }
 
   /** Called when the import job gives up for good. */
-  async failImport(importId: number, orgId: number, reason: string): Promise<void> {
-    const imp = await this.store.getImport(orgId, importId);
-    if (imp && imp.status !== 'done')
-      await this.store.updateImport(this.store.db, importId, { status: 'failed', error: reason.slice(0, 1000), finished_at: nowIso() });
+  failImport(importId: number, orgId: number, reason: string): Promise<void> {
+    return this.store.importLog.fail(orgId, importId, reason);
   }
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { badRequest, forbidden } from '../../platform/http/errors.js';
 import { allows, type Category, type Level } from '../../platform/permissions.js';
 import type { Principal } from '../../platform/principal.js';
+import { LoginLimiter } from '../auth/login-limiter.js';
 import { compatErrorHandler, sendError, zodMessage } from './errors.js';
 import { compatOpenApi } from './openapi.js';
 import type { Budget } from './rate-limit.js';
@@ -21,6 +22,8 @@ declare module 'fastify' {
 const view = (budget: Budget): { compat: CompatRoute } => ({ compat: { permission: ['Incidents', 'view'], budget } });
 const edit = (budget: Budget): { compat: CompatRoute } => ({ compat: { permission: ['Incidents', 'edit'], budget } });
 const LEVEL_NAMES: Record<Level, string> = { none: 'None', view: 'View', edit: 'Edit', delete: 'Delete' };
+/** Evidence files are read whole from the database: a download tool needs a few a minute, not hundreds. */
+export const EVIDENCE_LINKS_PER_ADDRESS_PER_MINUTE = 60;
 /** Kept out of the main /api/openapi.json: the compatible API has its own document. */
 const HIDDEN = { hide: true };
 
@@ -123,11 +126,18 @@ export function compatRoutes(service: CompatApiService): FastifyPluginAsync {
     );
     app.get('/dlp/v1/incidents/:id/triggers', { config: view('light'), schema: HIDDEN }, async (req) => service.triggers(principalOf(req).orgId, idOf(req)));
     app.get('/dlp/v1/incidents/:id/evidence', { config: view('light'), schema: HIDDEN }, async (req) =>
-      service.evidence(principalOf(req).orgId, idOf(req), service.publicUrl ?? `${req.protocol}://${req.host}`),
+      service.evidence(principalOf(req), idOf(req), service.publicUrl ?? `${req.protocol}://${req.host}`),
     );
     // The presigned link itself: no bearer token (a download tool follows it as it is); the
-    // signature names the org and incident, and the link expires (evidence-links.ts).
+    // signature names the org, incident and API key, and the link expires (evidence-links.ts).
+    // Without a key to count against, downloads are bounded per address.
+    const linkLimiter = new LoginLimiter(EVIDENCE_LINKS_PER_ADDRESS_PER_MINUTE, 60_000);
     app.get('/dlp/v1/evidence/:token', { schema: HIDDEN }, async (req, reply) => {
+      const wait = linkLimiter.hit(req.ip);
+      if (wait !== null) {
+        reply.header('retry-after', String(wait));
+        return sendError(reply, 429, 'RATE_LIMITED', `Too many evidence downloads from this address. Try again in ${wait} seconds.`);
+      }
       const file = await service.evidenceByLink((req.params as { token: string }).token);
       return reply
         .header('content-disposition', `attachment; filename="${file.downloadName}"`)

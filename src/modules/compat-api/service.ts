@@ -1,4 +1,4 @@
-import { badRequest, notFound } from '../../platform/http/errors.js';
+import { badRequest, forbidden, notFound } from '../../platform/http/errors.js';
 import type { Principal } from '../../platform/principal.js';
 import type { AuditService } from '../audit/service.js';
 import { maskListItem } from '../incidents/privacy.js';
@@ -208,10 +208,12 @@ export class CompatApiService {
    * `evidenceURL: null` and the name and type the incident reports, as the reference's schema
    * requires `fileName` either way. `baseUrl` is where this server is reached.
    */
-  async evidence(orgId: number, id: number, baseUrl: string) {
-    const d = await this.deps.incidents.detail(orgId, id);
+  async evidence(viewer: Principal, id: number, baseUrl: string) {
+    const d = await this.deps.incidents.detail(viewer.orgId, id);
     if (!d.evidence) return { fileName: d.fileName, fileType: d.details.file?.type ?? null, additionalInfo: null, evidenceURL: null };
-    const link = this.deps.evidenceLinks.sign(orgId, id);
+    // Compatible calls always carry their key (tokens.ts); a principal without one cannot get a link.
+    if (viewer.apiKeyId === null) throw forbidden('Evidence links are issued to API keys only.');
+    const link = this.deps.evidenceLinks.sign(viewer.orgId, id, viewer.apiKeyId);
     return {
       fileName: d.evidence.fileName,
       fileType: d.evidence.fileType,
@@ -220,9 +222,14 @@ export class CompatApiService {
     };
   }
 
-  /** What an evidence link serves: 403 for an altered link, 410 for an expired one, 404 once the incident or its evidence is gone. */
-  evidenceByLink(token: string): Promise<EvidenceFile> {
-    const { orgId, incidentId } = this.deps.evidenceLinks.read(token);
+  /**
+   * What an evidence link serves: 403 for an altered link or one whose API key was revoked (or lost
+   * Incidents), 410 for an expired one, 404 once the incident or its evidence is gone.
+   */
+  async evidenceByLink(token: string): Promise<EvidenceFile> {
+    const { orgId, incidentId, apiKeyId } = this.deps.evidenceLinks.read(token);
+    if (!(await this.deps.tokens.keyMayViewIncidents(orgId, apiKeyId)))
+      throw forbidden('The API key this evidence link was issued to was revoked or may no longer view incidents. Ask for a new link with another key.');
     return this.deps.incidents.evidenceFile(orgId, incidentId);
   }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/database.js';
 import { unauthorized } from '../../platform/http/errors.js';
-import { parsePermissions } from '../../platform/permissions.js';
+import { allows, parsePermissions } from '../../platform/permissions.js';
 import type { Principal } from '../../platform/principal.js';
 import { randomToken, sha256 } from '../../platform/tokens.js';
 import type { ApiKeysService } from '../api-keys/service.js';
@@ -70,5 +70,20 @@ export class CompatTokens {
       permissions: parsePermissions(row.permissions),
       sessionId: null,
     };
+  }
+
+  /**
+   * Whether the API key an evidence link was issued to may still view that org's incidents: not
+   * revoked, and its role still allows it. Read fresh on every download, as tokens are.
+   */
+  async keyMayViewIncidents(orgId: number, apiKeyId: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .innerJoin('roles', 'roles.id', 'api_keys.role_id')
+      .select(['api_keys.revoked_at', 'roles.permissions'])
+      .where('api_keys.id', '=', apiKeyId)
+      .where('api_keys.org_id', '=', orgId)
+      .executeTakeFirst();
+    return !!row && !row.revoked_at && allows(parsePermissions(row.permissions), 'Incidents', 'view');
   }
 }

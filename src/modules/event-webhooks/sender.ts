@@ -1,5 +1,5 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { PRIVATE_TARGET_CODE, assertAllowedTarget, guardedLookup } from '../../connectors/address-guard.js';
+import { assertAllowedTarget, guardedLookup, isPrivateTargetRefusal } from '../../connectors/address-guard.js';
 
 /** One attempt may take this long, connection and answer included. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -57,7 +57,7 @@ export async function sendEvent(
     };
   } catch (err) {
     if (signal.aborted) return { ok: false, status: null, error: `The receiver did not answer within ${(opts.timeoutMs ?? DELIVERY_TIMEOUT_MS) / 1000} s.` };
-    if (hasCode(err, PRIVATE_TARGET_CODE))
+    if (isPrivateTargetRefusal(err))
       return { ok: false, status: null, error: `${target.hostname} resolved to a private address when connecting, which is refused.` };
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     return {
@@ -85,11 +85,4 @@ async function readCapped(res: Response): Promise<string> {
     await reader.cancel().catch(() => {});
   }
   return Buffer.concat(chunks).subarray(0, RESPONSE_CAP_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
-}
-
-function hasCode(err: unknown, code: string): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (e.code === code) return true;
-  }
-  return false;
 }

@@ -115,7 +115,7 @@ export class EventWebhooksService {
   constructor(private readonly deps: EventWebhooksDeps) {
     this.store = new EventWebhooksStore(deps.db);
     this.subscriptions = new SubscriptionCache(this.store, deps.writes);
-    deps.incidents.ingestHooks.onIngested((exec, orgId, ids) => this.incidentsCreated(exec, orgId, ids));
+    deps.incidents.ingestHooks.onIngested((exec, orgId, batch) => this.incidentsCreated(exec, orgId, batch.ids));
     deps.incidents.changeHooks.onChanges((exec, orgId, changes) => this.incidentsChanged(exec, orgId, changes));
   }
 
@@ -318,7 +318,10 @@ export class EventWebhooksService {
     );
     if (!lastRun) {
       this.deps.metrics.webhookDeliveries.inc({ event: d.event_type, outcome: 'retry_scheduled' });
-      const delay = Math.min(result.retryAfterMs ?? backoffMs(job.attempts, Math.random, this.deps.config.jobs.backoffBaseMs), MAX_RETRY_AFTER_MS);
+      const delay = Math.min(
+        result.retryAfterMs ?? backoffMs(job.attempts, Math.random, this.deps.config.jobs.backoffBaseMs, this.deps.config.jobs.backoffMaxMs),
+        MAX_RETRY_AFTER_MS,
+      );
       throw new RetryLater(result.error, delay);
     }
     this.deps.metrics.webhookDeliveries.inc({ event: d.event_type, outcome: 'failed' });

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AnyExec } from '../../platform/db/database.js';
 import type { Exec as ExecOf } from '../../platform/db/exec.js';
 import type { DeliveryStatus, EventWebhookDeliveriesTable, EventWebhooksTable, EventWebhooksTables } from './migrations.js';
+import { chunks } from '../../platform/db/chunks.js';
 
 type Exec = ExecOf<EventWebhooksTables>;
 export type WebhookRecord = Selectable<EventWebhooksTable>;
@@ -55,11 +56,7 @@ export class EventWebhooksStore {
   /** Many deliveries in one statement per 500 rows (an ingest batch). */
   async insertDeliveries(exec: AnyExec, rows: NewDelivery[]): Promise<void> {
     const e: Exec = exec;
-    for (let i = 0; i < rows.length; i += 500)
-      await e
-        .insertInto('event_webhook_deliveries')
-        .values(rows.slice(i, i + 500))
-        .execute();
+    for (const part of chunks(rows, 500)) await e.insertInto('event_webhook_deliveries').values(part).execute();
   }
 
   delivery(orgId: number, id: number, exec: Exec = this.db): Promise<DeliveryRecord | undefined> {

@@ -1,5 +1,6 @@
 import type { AnyExec } from '../../platform/db/database.js';
 import type { GroupedIncident, IncidentGroupHooks } from '../incidents/group-hooks.js';
+import type { IngestedListener, PendingBatch } from '../incidents/ingest-hooks.js';
 import { PRIORITIES, type Priority } from '../incidents/vocabulary.js';
 import { attributesOf } from '../workflows/attributes.js';
 import { matches, type Condition } from '../workflows/conditions.js';
@@ -29,42 +30,87 @@ export function groupsFor(statements: Statement[], defaultGroupId: number | null
   return [...out];
 }
 
-/**
- * Assigns new incidents their groups and the priority those derive, inside the ingestion
- * transaction: the incidents commit with their groups, and the workflow evaluation that runs after
- * the commit (a job) already sees the derived priority. An incident none of whose groups has a
- * priority keeps the one it was ingested with.
- */
-export async function assignGroups(
+/** What the org's statements, default group and priorities give a set of incidents. */
+type Assignment = {
+  members: { incident: GroupedIncident; groupId: number }[];
+  /** The incidents whose groups derive a priority other than the one they have. */
+  derived: { incident: GroupedIncident; priority: Priority }[];
+};
+
+/** Null when the org has neither statements nor a default group; `incidents` is only asked for otherwise. */
+async function assignmentOf(
   store: IncidentGroupsStore,
-  hooks: Pick<IncidentGroupHooks, 'incidents' | 'setPriority'>,
   exec: AnyExec,
   orgId: number,
-  ids: number[],
-): Promise<void> {
+  incidentsOf: () => GroupedIncident[] | Promise<GroupedIncident[]>,
+): Promise<Assignment | null> {
   const [records, defaultGroupId] = await Promise.all([store.mappings(orgId, exec), store.defaultGroupId(orgId, exec)]);
   // Most orgs without groups pay two small reads per ingested batch, nothing per incident.
-  if (!records.length && defaultGroupId === null) return;
-  const [targets, groups, incidents] = await Promise.all([store.targets(orgId, exec), store.all(orgId, exec), hooks.incidents(exec, orgId, ids)]);
+  if (!records.length && defaultGroupId === null) return null;
+  const [targets, groups, incidents] = await Promise.all([store.targets(orgId, exec), store.all(orgId, exec), incidentsOf()]);
   const statements: Statement[] = records.map((r) => ({
     record: r,
     condition: r.condition ? (JSON.parse(r.condition) as Condition) : null,
     groupIds: targets.get(r.id) ?? [],
   }));
   const rankOf = new Map(groups.map((g) => [g.id, g.priority]));
-  const members: { incidentId: number; groupId: number }[] = [];
-  const byPriority = new Map<Priority, number[]>();
+  const out: Assignment = { members: [], derived: [] };
   for (const incident of incidents) {
-    const ids = groupsFor(statements, defaultGroupId, incident);
     let best: number | null = null;
-    for (const g of ids) {
-      members.push({ incidentId: incident.id, groupId: g });
+    for (const g of groupsFor(statements, defaultGroupId, incident)) {
+      out.members.push({ incident, groupId: g });
       const r = rankOf.get(g);
       if (r !== null && r !== undefined && (best === null || r > best)) best = r;
     }
     const derived = priorityOfRank(best);
-    if (derived && derived !== incident.priority) byPriority.set(derived, [...(byPriority.get(derived) ?? []), incident.id]);
+    if (derived && derived !== incident.priority) out.derived.push({ incident, priority: derived });
   }
-  await store.addMembers(exec, orgId, members);
-  for (const [p, list] of byPriority) await hooks.setPriority(exec, orgId, list, p);
+  return out;
+}
+
+/**
+ * New incidents, before their rows are written: each is stored with the priority its groups derive
+ * (the workflows' statements, tested next, see it), and joins its groups once it has an id. An
+ * incident none of whose groups has a priority keeps the one it was ingested with.
+ */
+export async function assignGroupsAtIngestion(
+  store: IncidentGroupsStore,
+  exec: AnyExec,
+  orgId: number,
+  batch: PendingBatch,
+): Promise<IngestedListener | undefined> {
+  const a = await assignmentOf(store, exec, orgId, () => batch.incidents());
+  if (!a) return undefined;
+  for (const { incident, priority } of a.derived) batch.setPriority(incident, priority);
+  return async (x, o, ingested) => {
+    const members: { incidentId: number; groupId: number }[] = [];
+    for (const m of a.members) {
+      const incidentId = ingested.idOf(m.incident.transactionId);
+      if (incidentId !== undefined) members.push({ incidentId, groupId: m.groupId });
+    }
+    await store.addMembers(x, o, members);
+  };
+}
+
+/**
+ * Stored incidents (re-evaluation): their groups and the priority those derive, in the caller's
+ * transaction. An incident none of whose groups has a priority keeps its own.
+ */
+export async function assignGroups(
+  store: IncidentGroupsStore,
+  hooks: Pick<IncidentGroupHooks, 'setPriority'>,
+  exec: AnyExec,
+  orgId: number,
+  incidentsOf: () => GroupedIncident[] | Promise<GroupedIncident[]>,
+): Promise<void> {
+  const a = await assignmentOf(store, exec, orgId, incidentsOf);
+  if (!a) return;
+  await store.addMembers(
+    exec,
+    orgId,
+    a.members.map((m) => ({ incidentId: m.incident.id, groupId: m.groupId })),
+  );
+  const byPriority = new Map<Priority, number[]>();
+  for (const { incident, priority } of a.derived) byPriority.set(priority, [...(byPriority.get(priority) ?? []), incident.id]);
+  for (const [p, ids] of byPriority) await hooks.setPriority(exec, orgId, ids, p);
 }

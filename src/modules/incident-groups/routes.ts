@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParam } from '../../platform/http/pagination.js';
 import { requires } from '../../platform/http/route-config.js';
 import { vocabularyView } from '../workflows/schemas.js';
+import { bulkResult, incidentDetail } from '../incidents/schemas.js';
 import {
+  bulkSetIncidentGroupsBody,
   defaultGroupBody,
   groupBody,
   groupChoices,
@@ -16,6 +18,7 @@ import {
   moveBody,
   prioritiesBody,
   priorityList,
+  setIncidentGroupsBody,
   typeList,
 } from './schemas.js';
 import type { IncidentGroupsService } from './service.js';
@@ -23,6 +26,8 @@ import type { IncidentGroupsService } from './service.js';
 const VIEW = requires('Incident Group and Mappings', 'view');
 const EDIT = requires('Incident Group and Mappings', 'edit');
 const TAGS = ['Incident Groups'];
+const INCIDENTS_EDIT = requires('Incidents', 'edit');
+const INCIDENT_TAGS = ['Incidents'];
 
 export function incidentGroupsRoutes(svc: IncidentGroupsService): FastifyPluginAsyncZod {
   return async (app) => {
@@ -151,6 +156,34 @@ export function incidentGroupsRoutes(svc: IncidentGroupsService): FastifyPluginA
         await svc.removePriority(req.principal!, req.params.id);
         return reply.status(204).send(null);
       },
+    });
+
+    // Update Incident Group is an incident action: the Incidents permission, beside the other actions.
+    app.post('/incidents/:id/incident-groups', {
+      config: INCIDENTS_EDIT,
+      schema: {
+        tags: INCIDENT_TAGS,
+        summary: 'Update Incident Group: set the incident’s groups (at least one) and re-derive its priority',
+        description:
+          'The groups become exactly `groupIds` (each an incident group of your organization: 400 otherwise, nothing changed). ' +
+          'The priority becomes the highest priority of those groups (Setup > Priorities); when none of them has one, it stays. ' +
+          'Written to State Changes and the audit log.',
+        params: idParam,
+        body: setIncidentGroupsBody,
+        response: { 200: incidentDetail },
+      },
+      handler: async (req) => svc.setIncidentGroups(req.principal!, req.params.id, req.body),
+    });
+    app.post('/incidents/bulk/incident-groups', {
+      config: INCIDENTS_EDIT,
+      schema: {
+        tags: INCIDENT_TAGS,
+        summary: 'Bulk: Update Incident Group (per-id results)',
+        description: "Sets the same groups on every incident in `ids` and re-derives each one's priority, in one transaction.",
+        body: bulkSetIncidentGroupsBody,
+        response: { 200: bulkResult },
+      },
+      handler: async (req) => svc.bulkSetIncidentGroups(req.principal!, req.body),
     });
   };
 }

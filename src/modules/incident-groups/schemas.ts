@@ -4,6 +4,7 @@ import { pageQuery, paged } from '../../platform/http/pagination.js';
 import { PRIORITIES } from '../incidents/vocabulary.js';
 import { SOURCE_DLP_TYPES } from '../workflows/attributes.js';
 import { conditionSchema } from '../workflows/conditions.js';
+import { bulkIds, notesBody } from '../incidents/schemas.js';
 
 export { PRIORITIES } from '../incidents/vocabulary.js';
 export { SOURCE_DLP_TYPES } from '../workflows/attributes.js';
@@ -93,3 +94,16 @@ export const priorityList = z.object({
   groups: z.array(z.object({ id: z.number(), type: z.string(), name: z.string() })),
 });
 export type PriorityList = z.infer<typeof priorityList>;
+
+/* ------------------------------------------------------------------ Update Incident Group (an incident action) */
+
+const incidentGroupIds = z
+  .array(bodyId())
+  .min(1, 'Assign at least one incident group.')
+  .max(1000, 'Assign at most 1,000 incident groups.')
+  .refine((ids) => new Set(ids).size === ids.length, 'Each incident group may be listed once.');
+/** The incident's groups become exactly these; its priority is re-derived from them. */
+export const setIncidentGroupsBody = z.strictObject({ groupIds: incidentGroupIds, notes: notesBody.shape.notes });
+export type SetIncidentGroupsBody = z.infer<typeof setIncidentGroupsBody>;
+export const bulkSetIncidentGroupsBody = setIncidentGroupsBody.extend({ ids: bulkIds.shape.ids });
+export type BulkSetIncidentGroupsBody = z.infer<typeof bulkSetIncidentGroupsBody>;

@@ -6,11 +6,23 @@ import type { Principal } from '../../platform/principal.js';
 import type { AuditRecorder } from '../audit/service.js';
 import type { IncidentGroupHooks } from '../incidents/group-hooks.js';
 import type { IncidentIngestHooks } from '../incidents/ingest-hooks.js';
+import type { IncidentPrivacyHooks } from '../incidents/privacy.js';
+import type { BulkResult, IncidentDetail } from '../incidents/schemas.js';
 import type { WorkflowsService } from '../workflows/service.js';
-import { assignGroups, priorityOfRank, RANK_OF } from './evaluation.js';
+import { assignGroups, assignGroupsAtIngestion, priorityOfRank, RANK_OF } from './evaluation.js';
+import { IncidentMembership } from './incident-membership.js';
 import { GroupMappings } from './mappings.js';
 import type { IncidentGroupsTables } from './migrations.js';
-import type { GroupBody, GroupListQuery, GroupPage, GroupView, PrioritiesBody, PriorityList } from './schemas.js';
+import type {
+  BulkSetIncidentGroupsBody,
+  GroupBody,
+  GroupListQuery,
+  GroupPage,
+  GroupView,
+  PrioritiesBody,
+  PriorityList,
+  SetIncidentGroupsBody,
+} from './schemas.js';
 import { IncidentGroupsStore, type GroupRecord } from './store.js';
 
 export const GROUPS_MODULE = 'Incident Groups';
@@ -19,7 +31,13 @@ const PRIORITIES_MODULE = 'Priorities';
 export type IncidentGroupsDeps = {
   db: Kysely<IncidentGroupsTables>;
   audit: AuditRecorder;
-  incidents: { ingestHooks: Pick<IncidentIngestHooks, 'onIngested'>; groupHooks: Pick<IncidentGroupHooks, 'incidents' | 'setPriority' | 'idsAfter'> };
+  incidents: {
+    ingestHooks: Pick<IncidentIngestHooks, 'onDerive'>;
+    groupHooks: Pick<IncidentGroupHooks, 'incidents' | 'setPriority' | 'idsAfter' | 'states' | 'recordGroupChanges'>;
+    /** Update Incident Group answers the incident's details, as the caller may see them. */
+    detail(orgId: number, id: number): Promise<IncidentDetail>;
+    privacyHooks: Pick<IncidentPrivacyHooks, 'detail'>;
+  };
   workflows: Pick<WorkflowsService, 'vocabulary'>;
 };
 
@@ -34,11 +52,14 @@ export type IncidentGroupInfo = { id: number; type: string; name: string; descri
 export class IncidentGroupsService {
   readonly store: IncidentGroupsStore;
   readonly mappings: GroupMappings;
+  private readonly membership: IncidentMembership;
 
   constructor(private readonly deps: IncidentGroupsDeps) {
     this.store = new IncidentGroupsStore(deps.db);
     this.mappings = new GroupMappings(deps.db, this.store, deps.audit);
-    deps.incidents.ingestHooks.onIngested((exec, orgId, ids) => assignGroups(this.store, deps.incidents.groupHooks, exec, orgId, ids));
+    this.membership = new IncidentMembership(deps.db, this.store, deps.audit, deps.incidents.groupHooks);
+    // A derive listener: the workflows' statements, tested after it, see the derived priority.
+    deps.incidents.ingestHooks.onDerive((exec, orgId, batch) => assignGroupsAtIngestion(this.store, exec, orgId, batch));
   }
 
   vocabulary() {
@@ -269,11 +290,22 @@ export class IncidentGroupsService {
       if (!ids.length) return n;
       await this.deps.db.transaction().execute(async (trx) => {
         await this.store.clearMembers(trx, orgId, ids);
-        await assignGroups(this.store, this.deps.incidents.groupHooks, trx, orgId, ids);
+        await assignGroups(this.store, this.deps.incidents.groupHooks, trx, orgId, () => this.deps.incidents.groupHooks.incidents(trx, orgId, ids));
       });
       n += ids.length;
       after = ids[ids.length - 1];
     }
+  }
+
+  /** Update Incident Group on one incident: its details after the change, as the caller may see them. */
+  async setIncidentGroups(actor: Principal, incidentId: number, body: SetIncidentGroupsBody): Promise<IncidentDetail> {
+    await this.membership.set(actor, [incidentId], body.groupIds, body.notes, false);
+    return this.deps.incidents.privacyHooks.detail(actor, await this.deps.incidents.detail(actor.orgId, incidentId));
+  }
+
+  /** Update Incident Group on the selected incidents, with a result per incident. */
+  bulkSetIncidentGroups(actor: Principal, body: BulkSetIncidentGroupsBody): Promise<BulkResult> {
+    return this.membership.set(actor, body.ids, body.groupIds, body.notes, true);
   }
 
   /** An incident's groups as the compatible API shows them; the caller checked the incident exists. */

@@ -4,6 +4,7 @@ import type { Exec } from '../../platform/db/exec.js';
 import { containing } from '../../platform/db/like.js';
 import type { IncidentGroupMappingsTable, IncidentGroupsTable, IncidentGroupsTables } from './migrations.js';
 import type { GroupListQuery } from './schemas.js';
+import { chunks } from '../../platform/db/chunks.js';
 
 export type GroupRecord = Selectable<IncidentGroupsTable>;
 export type GroupMappingRecord = Selectable<IncidentGroupMappingsTable>;
@@ -145,10 +146,10 @@ export class IncidentGroupsStore {
 
   async addMembers(exec: AnyExec, orgId: number, rows: { incidentId: number; groupId: number }[]): Promise<void> {
     // Chunks keep a big batch with many groups per incident under SQLite's bound-parameter limit.
-    for (let i = 0; i < rows.length; i += 500)
+    for (const part of chunks(rows, 500))
       await this.x(exec)
         .insertInto('incident_group_members')
-        .values(rows.slice(i, i + 500).map((r) => ({ org_id: orgId, incident_id: r.incidentId, group_id: r.groupId })))
+        .values(part.map((r) => ({ org_id: orgId, incident_id: r.incidentId, group_id: r.groupId })))
         .onConflict((oc) => oc.columns(['incident_id', 'group_id']).doNothing())
         .execute();
   }
@@ -156,6 +157,21 @@ export class IncidentGroupsStore {
   async clearMembers(exec: AnyExec, orgId: number, incidentIds: number[]): Promise<void> {
     if (incidentIds.length)
       await this.x(exec).deleteFrom('incident_group_members').where('org_id', '=', orgId).where('incident_id', 'in', incidentIds).execute();
+  }
+
+  /** The group ids of each of the incidents (Update Incident Group names them for its before and after). */
+  async groupIdsOf(orgId: number, incidentIds: number[], exec?: AnyExec): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>();
+    for (const part of chunks(incidentIds, 500)) {
+      const rows = await this.x(exec)
+        .selectFrom('incident_group_members')
+        .select(['incident_id', 'group_id'])
+        .where('org_id', '=', orgId)
+        .where('incident_id', 'in', part)
+        .execute();
+      for (const r of rows) out.set(r.incident_id, [...(out.get(r.incident_id) ?? []), r.group_id]);
+    }
+    return out;
   }
 
   async groupsOf(orgId: number, incidentId: number, exec?: AnyExec): Promise<GroupRecord[]> {

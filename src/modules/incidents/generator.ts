@@ -109,6 +109,11 @@ export type GenerateOptions = {
   /** Incident dates are spread uniformly over [from, to). */
   from: Date;
   to: Date;
+  /**
+   * Dates rise with the sequence (each incident in its own slot of the span), as a DLP engine
+   * sends incidents as they happen; otherwise each date is drawn anywhere in the span.
+   */
+  inArrivalOrder?: boolean;
   /** Transaction id prefix; ids are `${prefix}-${n}`, so a run is reproducible and idempotent. */
   prefix?: string;
   /** Share of Inline incidents that repeat an earlier one within the 2-hour window. */
@@ -164,7 +169,8 @@ export function* generateIncidents(o: GenerateOptions): Generator<IncidentInput>
   const recent: IncidentInput[] = [];
   for (let n = 0; n < o.count; n++) {
     const transactionId = `${prefix}-${n.toString().padStart(8, '0')}`;
-    const date = new Date(o.from.getTime() + Math.floor(r() * span));
+    const at = o.inArrivalOrder ? (n + r()) / o.count : r();
+    const date = new Date(o.from.getTime() + Math.floor(at * span));
     const prev = recent.length ? pick(recent) : null;
     if (prev && r() < (o.duplicateRate ?? 0.05)) {
       const d = new Date(Date.parse(prev.incidentDate) + Math.floor(r() * 90 * 60_000));

@@ -9,7 +9,13 @@ export const severityOf = (n: number): Severity => SEVERITIES.find((s) => SEVERI
 export const priorityOf = (n: number): Priority => PRIORITIES.find((p) => PRIORITY_RANK[p] === n) ?? 'Low';
 
 /** A listed incident as the API shows it (also the Incident Details header and each CSV line). */
-export function listItem(r: IncidentListRecord, labels: IncidentLabel[]): Omit<IncidentListItem, 'tickets' | 'justification' | 'incidentGroups'> {
+export function listItem(
+  /** Without the admin join (a row as ingested or read alone) no DLP admin is shown. */
+  r: Omit<IncidentListRecord, 'admin_name' | 'admin_email'> & Partial<Pick<IncidentListRecord, 'admin_name' | 'admin_email'>>,
+  labels: IncidentLabel[],
+  /** The row's JSON lists as already parsed (ingestion has them as validated), instead of parsing the row's text. */
+  lists?: Pick<IncidentListItem, 'rules' | 'engines' | 'dictionaries'>,
+): Omit<IncidentListItem, 'tickets' | 'justification' | 'incidentGroups'> {
   return {
     id: r.id,
     transactionId: r.transaction_id,
@@ -24,9 +30,9 @@ export function listItem(r: IncidentListRecord, labels: IncidentLabel[]): Omit<I
     dlpType: r.dlp_type,
     dlpAdmin: r.dlp_admin_id && r.admin_email ? { id: r.dlp_admin_id, name: r.admin_name ?? '', email: r.admin_email } : null,
     action: r.action,
-    rules: JSON.parse(r.rules) as string[],
-    engines: JSON.parse(r.engines) as string[],
-    dictionaries: JSON.parse(r.dictionaries) as IncidentListItem['dictionaries'],
+    rules: lists ? lists.rules : (JSON.parse(r.rules) as string[]),
+    engines: lists ? lists.engines : (JSON.parse(r.engines) as string[]),
+    dictionaries: lists ? lists.dictionaries : (JSON.parse(r.dictionaries) as IncidentListItem['dictionaries']),
     userName: r.user_name,
     userEmail: r.user_email,
     department: r.department,

@@ -10,14 +10,17 @@ import {
   MAX_BATCH,
   incidentInput,
   type FieldError,
+  type IncidentDetail,
   type IncidentInput,
   type IngestBatchResult,
   type IngestItemResult,
   type Priority,
   type Severity,
 } from './schemas.js';
-import type { IncidentIngestHooks } from './ingest-hooks.js';
-import type { EvidenceRow, IncidentRow, IncidentsStore } from './store.js';
+import { groupedIncident } from './group-hooks.js';
+import { searchText } from './search-text.js';
+import { IngestedBatch, PendingBatch, type IncidentIngestHooks } from './ingest-hooks.js';
+import type { EvidenceRow, IncidentRecord, IncidentRow, IncidentsStore } from './store.js';
 import type { SecretBox } from '../../platform/secrets.js';
 
 const DEFAULT_PRIORITY: Record<Severity, Priority> = { Critical: 'Critical', High: 'High', Medium: 'Medium', Low: 'Low', Info: 'Low' };
@@ -41,25 +44,35 @@ export function duplicateKey(input: IncidentInput): string | null {
   return createHash('md5').update([host, input.user.email.toLowerCase(), input.file.md5.toLowerCase(), input.file.name].join('\u0000')).digest('hex');
 }
 
+/** What the `details` column holds (as JSON). */
+function detailsOf(input: IncidentInput): IncidentDetail['details'] {
+  return {
+    user: input.user,
+    file: input.file,
+    application: input.application,
+    recipients: input.recipients,
+    email: input.email,
+    url: input.url,
+    referrerUrl: input.referrerUrl,
+    otherRules: input.otherRules,
+    channel: input.channel,
+    integration: input.integration,
+    saas: input.saas,
+  };
+}
+
+/** Every column ingestion writes (the rest have defaults), so the batch's listeners can see the row as stored. */
+type NewIncidentRow = Omit<IncidentRecord, 'id' | 'duplicate_count' | 'false_positive'>;
+
+type EventRow = Parameters<IncidentsStore['addEvents']>[1][number];
+
 /** The stored row for a validated incident; used by ingestion, the demo seeder and the bench's raw baseline. */
-export function incidentRow(orgId: number, input: IncidentInput, now: string): IncidentRow {
+export function incidentRow(orgId: number, input: IncidentInput, now: string): NewIncidentRow {
   const host = hostOf(input);
   const destination = input.destination ?? host ?? input.recipients?.triggered[0] ?? input.recipients?.external[0] ?? '';
-  const { transactionId, incidentDate, severity, priority, sourceType, dlpType, action, rules, engines, dictionaries, ...rest } = input;
-  const details = {
-    user: rest.user,
-    file: rest.file,
-    application: rest.application,
-    recipients: rest.recipients,
-    email: rest.email,
-    url: rest.url,
-    referrerUrl: rest.referrerUrl,
-    otherRules: rest.otherRules,
-    channel: rest.channel,
-    integration: rest.integration,
-    saas: rest.saas,
-  };
-  const search = [
+  const { transactionId, incidentDate, severity, priority, sourceType, dlpType, action, rules, engines, dictionaries } = input;
+  const details = detailsOf(input);
+  const search = searchText([
     transactionId,
     input.user.name,
     input.user.email,
@@ -77,10 +90,7 @@ export function incidentRow(orgId: number, input: IncidentInput, now: string): I
     ...engines,
     ...dictionaries.map((d) => d.name),
     ...(input.recipients ? [...input.recipients.triggered, ...input.recipients.internal, ...input.recipients.external] : []),
-  ]
-    .filter(Boolean)
-    .join(' ')
-    .toLowerCase();
+  ]);
   return {
     org_id: orgId,
     transaction_id: transactionId,
@@ -212,7 +222,7 @@ export class IncidentIngest {
       const out: IngestItemResult[] = [];
       const existing = await this.store.existingByTxn(trx, orgId, [...new Set(items.map((i) => i.input.transactionId))]);
       // First occurrence of a transaction id in the batch wins; later ones answer "existing".
-      const fresh = new Map<string, { index: number; input: IncidentInput; row: IncidentRow }>();
+      const fresh = new Map<string, { index: number; input: IncidentInput; row: NewIncidentRow }>();
       const repeats: { index: number; txn: string }[] = [];
       for (const it of items) {
         const txn = it.input.transactionId;
@@ -237,6 +247,17 @@ export class IncidentIngest {
           else parents.set(k.row.dup_key!, [...list, { date: d, ref: k.input.transactionId }]);
         }
       }
+      // Rules settle the rows before they are written: each new incident is written once, with
+      // the priority its groups derive and the Last Change of what its workflow started.
+      const parsedOf = (input: IncidentInput) => ({ rules: input.rules, engines: input.engines, dictionaries: input.dictionaries, details: detailsOf(input) });
+      const pending = new PendingBatch(() => [...fresh.values()].map((f) => groupedIncident(f.row, parsedOf(f.input), { id: 0, duplicateCount: 0 })));
+      const afterWrite = fresh.size ? await this.hooks.pending(trx, orgId, pending) : null;
+      for (const f of fresh.values()) {
+        const priority = pending.priorityOf(f.input.transactionId);
+        if (priority) f.row.priority = PRIORITY_RANK[priority];
+        const events = pending.eventsOf(f.input.transactionId);
+        if (events.length) f.row.last_change = events[events.length - 1].summary;
+      }
       const parentRows = [...fresh.values()].filter((f) => !parentOf.has(f.input.transactionId));
       const ids = await this.store.insertMany(trx, byTransactionId(parentRows.map((f) => f.row)));
       const dupRows: IncidentRow[] = [];
@@ -254,9 +275,11 @@ export class IncidentIngest {
       // Whatever a concurrent request stored first is "existing" for us.
       const raced = [...fresh.keys()].filter((t) => !ids.has(t));
       if (raced.length) for (const [t, e] of await this.store.existingByTxn(trx, orgId, raced)) existing.set(t, e);
+      const duplicateCounts = new Map<number, number>();
       for (const [parentId, n] of [...bump].sort(([a], [b]) => a - b)) {
         const inserted = dupRows.filter((r) => r.duplicate_of === parentId && ids.has(r.transaction_id)).length;
         if (inserted) await this.store.adjustDuplicateCount(trx, orgId, parentId, Math.min(n, inserted));
+        duplicateCounts.set(parentId, Math.min(n, inserted));
       }
       const evidence: EvidenceRow[] = [];
       for (const f of fresh.values()) {
@@ -278,10 +301,44 @@ export class IncidentIngest {
         trx,
         evidence.sort((a, b) => a.incident_id - b.incident_id),
       );
-      await this.hooks.ingested(
+      const events: EventRow[] = [];
+      for (const f of fresh.values()) {
+        const id = ids.get(f.input.transactionId);
+        if (id === undefined) continue;
+        for (const e of pending.eventsOf(f.input.transactionId))
+          events.push({
+            org_id: orgId,
+            incident_id: id,
+            state: f.row.status,
+            action: e.action,
+            created_at: now,
+            changed_by: e.changedBy,
+            admin_id: e.adminId,
+            comment: e.summary,
+          });
+      }
+      // Stable: an incident's entries keep the order they were recorded in.
+      await this.store.addEvents(
+        trx,
+        events.sort((a, b) => a.incident_id - b.incident_id),
+      );
+      // Listeners see the rows as written, without reading them back.
+      const created = () =>
+        [...fresh.values()]
+          .flatMap((f) => {
+            const id = ids.get(f.input.transactionId);
+            if (id === undefined) return [];
+            return [groupedIncident(f.row, parsedOf(f.input), { id, duplicateCount: duplicateCounts.get(id) ?? 0 })];
+          })
+          .sort((a, b) => a.id - b.id);
+      await afterWrite?.(
         trx,
         orgId,
-        [...ids.values()].sort((a, b) => a - b),
+        new IngestedBatch(
+          [...ids.values()].sort((a, b) => a - b),
+          created,
+          ids,
+        ),
       );
       await this.store.addFacets(trx, orgId, facetsOf([...fresh.values()].filter((f) => ids.has(f.input.transactionId)).map((f) => f.input)));
       for (const f of fresh.values()) {

@@ -298,6 +298,20 @@ export async function incidentsTextIndex(db: Kysely<unknown>, dialect: Dialect):
 }
 
 /**
+ * 0450, PostgreSQL: the All search alone reads only the search text, yet through the text index
+ * (0430) every row of the range costs the unpacking of a dozen columns. This narrower index holds
+ * just the range key and the search text: a week of a million incidents counts in about two thirds
+ * of the time. Same row predicate as the text index, so the planner can pick either for a query;
+ * the rare longer rows stay with incidents_long_text_idx.
+ */
+export async function incidentsSearchIndex(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  if (dialect !== 'postgres') return;
+  const fits = sql.raw(`${TEXT_BYTES_SQL} <= ${TEXT_INDEX_BYTES}`);
+  await sql`create index incidents_search_idx on incidents (org_id, incident_date, id) include (search_text)
+    where duplicate_of is null and ${fits}`.execute(db);
+}
+
+/**
  * 0440: evidence, the content that triggered an incident, when the DLP engine sends it. A table of
  * its own rather than a column of `incidents`: most incidents have none, the list and search never
  * read it, and the content is sealed (it is the sensitive data the DLP engine caught), so it must

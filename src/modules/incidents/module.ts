@@ -5,7 +5,7 @@ import type { LabelsService } from '../labels/service.js';
 import type { RolesService } from '../roles/service.js';
 import type { IncidentsDb } from './db.js';
 import { seedDemoIncidents } from './generator.js';
-import { incidentsEvidence, incidentsInit, incidentsPerf, incidentsTextIndex } from './migrations.js';
+import { incidentsEvidence, incidentsInit, incidentsPerf, incidentsSearchIndex, incidentsTextIndex } from './migrations.js';
 import { incidentsRoutes } from './routes.js';
 import { IncidentsService } from './service.js';
 import type { SecretBox } from '../../platform/secrets.js';
@@ -25,6 +25,7 @@ export const incidentsModule = defineModule({
     '0420_incidents_perf': incidentsPerf,
     '0430_incidents_text_index': incidentsTextIndex,
     '0440_incident_evidence': incidentsEvidence,
+    '0450_incidents_search_index': incidentsSearchIndex,
   },
   tables: ['incidents', 'incident_hour_counts', 'incident_events', 'incident_labels', 'incident_facets', 'incident_evidence'],
   sealedColumns: [{ table: 'incident_evidence', column: 'content' }],

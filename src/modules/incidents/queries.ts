@@ -142,14 +142,20 @@ export class IncidentQueries {
     // is scanned once, by the grouped count, instead of twice.
     const plain = onlyRange(spec, q);
     const wantCounts = q.withCounts || plain;
-    const [page, counted, counts] = await Promise.all([
-      this.store.page(spec, q.sort, q.order, q.pageSize, keyset, { details: q.withDetails }),
-      plain ? Promise.resolve(null) : this.store.total(spec),
+    const opts = { details: q.withDetails };
+    const read = plain
+      ? { page: this.store.page(spec, q.sort, q.order, q.pageSize, keyset, opts), total: Promise.resolve(null) }
+      : this.store.pageAndTotal(spec, q.sort, q.order, q.pageSize, keyset, opts);
+    // The page's labels, tickets, justifications and groups are read while the count still runs.
+    const [page, items, counted, counts] = await Promise.all([
+      read.page,
+      read.page.then((p) => this.items(orgId, p.rows)),
+      read.total,
       wantCounts ? this.counts(orgId, spec.range ?? resolveRange(q)) : Promise.resolve(undefined),
     ]);
     const total = counted ?? { total: counts![q.widget ?? 'all'], capped: false };
     return {
-      items: await this.items(orgId, page.rows),
+      items,
       total: total.total,
       totalCapped: total.capped,
       pageSize: q.pageSize,
@@ -175,11 +181,15 @@ export class IncidentQueries {
     if (keyset?.dir === 'prev')
       throw badRequest('pageId: this page id is not valid. Start again from page 0.', [{ field: 'pageId', message: 'Invalid page id.' }]);
     // Only a time range: the total is the range's "all" count (as in `list`), not a scan of it.
-    const [page, total] = await Promise.all([
-      this.store.page(spec, f.sort, f.order, pageSize, keyset, { offset: 'offset' in at ? at.offset : 0, details: true }),
-      onlyRange(spec, f) && !f.widget ? this.counts(orgId, spec.range!).then((c) => ({ total: c.all, capped: false })) : this.store.total(spec),
-    ]);
-    const items = await this.items(orgId, page.rows);
+    const opts = { offset: 'offset' in at ? at.offset : 0, details: true };
+    const read =
+      onlyRange(spec, f) && !f.widget
+        ? {
+            page: this.store.page(spec, f.sort, f.order, pageSize, keyset, opts),
+            total: this.counts(orgId, spec.range!).then((c) => ({ total: c.all, capped: false })),
+          }
+        : this.store.pageAndTotal(spec, f.sort, f.order, pageSize, keyset, opts);
+    const [page, items, total] = await Promise.all([read.page, read.page.then((p) => this.items(orgId, p.rows)), read.total]);
     const rowsById = new Map(page.rows.map((r) => [r.id, r]));
     const last = page.rows[page.rows.length - 1];
     return {

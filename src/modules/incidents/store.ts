@@ -4,6 +4,7 @@ import { TEXT_BYTES_SQL, TEXT_INDEX_BYTES, type IncidentEvidenceTable, type Inci
 import { TOTAL_CAP, type ListFilters, type SortField, type Widget } from './schemas.js';
 import type { Exec } from '../../platform/db/exec.js';
 import { keysetPage, readOrder, type Keyset } from '../../platform/http/cursor.js';
+import { chunks } from '../../platform/db/chunks.js';
 
 export type IncidentRow = Insertable<IncidentsTable>;
 export type EvidenceRow = Insertable<IncidentEvidenceTable>;
@@ -93,12 +94,6 @@ const textFits = (fits: boolean) => sql<SqlBool>`${sql.raw(TEXT_BYTES_SQL)} ${sq
 /** Filters that read text the list index does not hold (see incidentsTextIndex). */
 function readsText(f: ListFilters): boolean {
   return !!(f.rule?.length || f.engine?.length || f.department?.length || f.action?.length || f.duplicated || (f.search && f.searchMode === 'all'));
-}
-
-function chunk<T>(arr: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < arr.length; i += size) out.push(arr.slice(i, i + size));
-  return out;
 }
 
 export class IncidentsStore {
@@ -204,9 +199,10 @@ export class IncidentsStore {
     /**
      * `offset`: rows to skip first (numbered pages of the compatible API; keyset paging is the
      * cheap way). `details`: also read each row's detail JSON (APIs answering whole incidents).
+     * `count`: also count every match in the same statement (`matches`, absent when no row came back).
      */
-    opts: { offset?: number; details?: boolean } = {},
-  ): Promise<{ rows: (IncidentListRecord & { details?: string })[]; more: boolean }> {
+    opts: { offset?: number; details?: boolean; count?: boolean } = {},
+  ): Promise<{ rows: (IncidentListRecord & { details?: string })[]; more: boolean; matches?: number }> {
     const col = `incidents.${SORT_COLUMNS[sort]}` as const;
     const dir = readOrder(order, keyset);
     const offset = opts.offset ?? 0;
@@ -224,7 +220,36 @@ export class IncidentsStore {
       return q.orderBy(col, dir).orderBy('incidents.id', dir);
     };
     let found: number[];
-    if (this.textSplit(spec)) {
+    let matches: number | undefined;
+    if (opts.count) {
+      // See pageAndTotal: every match with its count, then the keyset and the page over them. On
+      // PostgreSQL a text filter reads the rows that fit the text index and the longer ones apart.
+      const matching = (fits?: boolean) => {
+        const q = this.db
+          .selectFrom('incidents')
+          .select(['incidents.id', `${col} as k`])
+          .where((eb) => this.where(eb, spec));
+        return fits === undefined ? q : q.where(textFits(fits));
+      };
+      const counted = this.textSplit(spec)
+        ? this.db
+            .selectFrom(matching(true).unionAll(matching(false)).as('u'))
+            .select(['u.id', 'u.k', sql<number>`count(*) over ()`.as('n')])
+            .as('m')
+        : matching()
+            .select(sql<number>`count(*) over ()`.as('n'))
+            .as('m');
+      let q = this.db.selectFrom(counted).select(['m.id', 'm.n']);
+      if (keyset) q = q.where((eb) => eb(eb.refTuple('m.k', 'm.id'), dir === 'asc' ? '>' : '<', eb.tuple(eb.val(keyset.value), keyset.id)));
+      const rows = await q
+        .orderBy('m.k', dir)
+        .orderBy('m.id', dir)
+        .limit(limit + 1)
+        .offset(offset)
+        .execute();
+      if (rows.length) matches = Number(rows[0].n);
+      found = rows.map((r) => r.id);
+    } else if (this.textSplit(spec)) {
       // PostgreSQL with a text filter: the rows that fit the text index and the (rare) longer ones
       // are read apart, each from its own index, and merged in the database's own order.
       const fitting = idsWhere(true)
@@ -253,7 +278,7 @@ export class IncidentsStore {
     if (!ids.length) return { rows: [], more };
     const byId = new Map<number, IncidentListRecord>();
     const columns = opts.details ? [...LIST_COLUMNS, 'incidents.details' as const] : LIST_COLUMNS;
-    for (const part of chunk(ids, 500)) {
+    for (const part of chunks(ids, 500)) {
       const rows = (await this.db
         .selectFrom('incidents')
         .leftJoin('admins', 'admins.id', 'incidents.dlp_admin_id')
@@ -264,7 +289,34 @@ export class IncidentsStore {
       for (const r of rows) byId.set(r.id, r);
     }
     // A row deleted between the two reads is simply left out.
-    return { rows: ids.map((id) => byId.get(id)).filter((r): r is IncidentListRecord => !!r), more };
+    return { rows: ids.map((id) => byId.get(id)).filter((r): r is IncidentListRecord => !!r), more, ...(matches === undefined ? {} : { matches }) };
+  }
+
+  /**
+   * A page and the number of matching incidents, as two promises: the page's rows can be read on
+   * while the count still runs. A sort other than incident date makes the page read every match in
+   * the time range, as the count does; then one statement reads them once and counts them too (a
+   * window count, taken before the keyset narrows the rows). Reading them twice cost SQLite, which
+   * runs one statement at a time, the time of both, and PostgreSQL twice the processor.
+   */
+  pageAndTotal(
+    spec: ListSpec,
+    sort: SortField,
+    order: 'asc' | 'desc',
+    limit: number,
+    keyset?: Keyset,
+    opts: { offset?: number; details?: boolean } = {},
+  ): { page: Promise<{ rows: (IncidentListRecord & { details?: string })[]; more: boolean }>; total: Promise<{ total: number; capped: boolean }> } {
+    if (!spec.range || spec.ids || SORT_COLUMNS[sort] === 'incident_date')
+      return { page: this.page(spec, sort, order, limit, keyset, opts), total: this.total(spec) };
+    const both = (async () => {
+      const { matches, ...page } = await this.page(spec, sort, order, limit, keyset, { ...opts, count: true });
+      // No row carried the count: nothing matches, or the keyset or offset is past the last match.
+      if (matches === undefined && (keyset || opts.offset)) return { page, total: await this.total(spec) };
+      const n = matches ?? 0;
+      return { page, total: { total: Math.min(n, TOTAL_CAP), capped: n > TOTAL_CAP } };
+    })();
+    return { page: both.then((b) => b.page), total: both.then((b) => b.total) };
   }
 
   /** Number of matching incidents, counting at most `TOTAL_CAP + 1`. */
@@ -410,7 +462,7 @@ export class IncidentsStore {
   async listRecords(orgId: number, ids: number[], withDetails: boolean): Promise<(IncidentListRecord & { details?: string })[]> {
     const out: (IncidentListRecord & { details?: string })[] = [];
     const columns = withDetails ? [...LIST_COLUMNS, 'incidents.details' as const] : LIST_COLUMNS;
-    for (const part of chunk(ids, 500)) {
+    for (const part of chunks(ids, 500)) {
       const rows = await this.db.selectFrom('incidents').select(columns).where('incidents.org_id', '=', orgId).where('incidents.id', 'in', part).execute();
       for (const r of rows) out.push({ ...(r as Omit<IncidentListRecord, 'admin_name' | 'admin_email'>), admin_name: null, admin_email: null });
     }
@@ -419,8 +471,18 @@ export class IncidentsStore {
 
   async many(orgId: number, ids: number[], exec: Exec<IncidentsDb>): Promise<IncidentRecord[]> {
     const out: IncidentRecord[] = [];
-    for (const part of chunk(ids, 500)) {
+    for (const part of chunks(ids, 500)) {
       out.push(...((await exec.selectFrom('incidents').selectAll().where('org_id', '=', orgId).where('id', 'in', part).execute()) as IncidentRecord[]));
+    }
+    return out;
+  }
+
+  /** Each existing incident's status, by id: what a State Changes entry records, without reading the whole row. */
+  async statuses(orgId: number, ids: number[], exec: Exec<IncidentsDb>): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (const part of chunks(ids, 500)) {
+      for (const r of await exec.selectFrom('incidents').select(['id', 'status']).where('org_id', '=', orgId).where('id', 'in', part).execute())
+        out.set(r.id, r.status);
     }
     return out;
   }
@@ -432,7 +494,7 @@ export class IncidentsStore {
 
   /** The priority incident groups derive, set on new incidents in their ingestion transaction. */
   async setPriority(exec: Exec<IncidentsDb>, orgId: number, ids: number[], rank: number): Promise<void> {
-    for (const part of chunk(ids, 500))
+    for (const part of chunks(ids, 500))
       await exec.updateTable('incidents').set({ priority: rank }).where('org_id', '=', orgId).where('id', 'in', part).execute();
   }
 
@@ -442,7 +504,7 @@ export class IncidentsStore {
 
   async insertEvidence(exec: Exec<IncidentsDb>, rows: EvidenceRow[]): Promise<void> {
     // Small parts: each row may carry up to 64 KiB of sealed content.
-    for (const part of chunk(rows, 50)) await exec.insertInto('incident_evidence').values(part).execute();
+    for (const part of chunks(rows, 50)) await exec.insertInto('incident_evidence').values(part).execute();
   }
 
   /** The evidence's name, type and size (not its content) of these incidents. */
@@ -469,7 +531,7 @@ export class IncidentsStore {
   }
 
   async updateMany(exec: Exec<IncidentsDb>, orgId: number, ids: number[], patch: Partial<Omit<IncidentRecord, 'id' | 'org_id'>>): Promise<void> {
-    for (const part of chunk(ids, 500)) await exec.updateTable('incidents').set(patch).where('org_id', '=', orgId).where('id', 'in', part).execute();
+    for (const part of chunks(ids, 500)) await exec.updateTable('incidents').set(patch).where('org_id', '=', orgId).where('id', 'in', part).execute();
   }
 
   async delete(exec: Exec<IncidentsDb>, orgId: number, id: number): Promise<void> {
@@ -513,7 +575,7 @@ export class IncidentsStore {
       comment: string;
     }[],
   ): Promise<void> {
-    for (const part of chunk(rows, 500)) await exec.insertInto('incident_events').values(part).execute();
+    for (const part of chunks(rows, 500)) await exec.insertInto('incident_events').values(part).execute();
   }
 
   events(orgId: number, incidentId: number, limit = 500) {
@@ -548,7 +610,7 @@ export class IncidentsStore {
 
   async existingByTxn(exec: Exec<IncidentsDb>, orgId: number, txns: string[]): Promise<Map<string, { id: number; duplicate_of: number | null }>> {
     const out = new Map<string, { id: number; duplicate_of: number | null }>();
-    for (const part of chunk(txns, 500)) {
+    for (const part of chunks(txns, 500)) {
       if (!part.length) continue;
       const rows = await exec
         .selectFrom('incidents')
@@ -564,7 +626,7 @@ export class IncidentsStore {
   /** Parent incidents (not duplicates themselves) with these duplicate keys in [from, to]. */
   async parentsByDupKey(exec: Exec<IncidentsDb>, orgId: number, keys: string[], from: string, to: string) {
     const out: { id: number; dup_key: string; incident_date: string }[] = [];
-    for (const part of chunk(keys, 500)) {
+    for (const part of chunks(keys, 500)) {
       if (!part.length) continue;
       const rows = await exec
         .selectFrom('incidents')
@@ -587,7 +649,7 @@ export class IncidentsStore {
    */
   async insertMany(exec: Exec<IncidentsDb>, rows: IncidentRow[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    for (const part of chunk(rows, 400)) {
+    for (const part of chunks(rows, 400)) {
       const inserted = await exec
         .insertInto('incidents')
         .values(part)
@@ -600,7 +662,7 @@ export class IncidentsStore {
   }
 
   async addFacets(exec: Exec<IncidentsDb>, orgId: number, facets: { kind: string; value: string }[]): Promise<void> {
-    for (const part of chunk(facets, 500)) {
+    for (const part of chunks(facets, 500)) {
       await exec
         .insertInto('incident_facets')
         .values(part.map((f) => ({ org_id: orgId, ...f })))

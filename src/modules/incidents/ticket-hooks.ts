@@ -66,7 +66,7 @@ export class IncidentTicketHooks {
    */
   async recordEvents(exec: Exec, orgId: number, items: { incidentId: number; event: Omit<IncidentEventInput, 'ticket'> }[]): Promise<void> {
     if (!items.length) return;
-    const status = new Map((await this.store.many(orgId, [...new Set(items.map((i) => i.incidentId))], exec)).map((r) => [r.id, r.status]));
+    const status = await this.store.statuses(orgId, [...new Set(items.map((i) => i.incidentId))], exec);
     const now = nowIso();
     const known = items.filter((i) => status.has(i.incidentId));
     const bySummary = new Map<string, number[]>();

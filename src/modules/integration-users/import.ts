@@ -1,10 +1,11 @@
 import { systemNames } from '../../connectors/descriptors.js';
 import type { Kysely } from 'kysely';
-import { CsvError, readCsvTable, toCsv } from '../../platform/csv.js';
+import { toCsv } from '../../platform/csv.js';
 import { nowIso } from '../../platform/db/database.js';
 import type { Exec } from '../../platform/db/exec.js';
 import type { IntegrationUsersTables as DB } from './tables.js';
-import { AppError, badRequest, notFound } from '../../platform/http/errors.js';
+import { AppError } from '../../platform/http/errors.js';
+import { readImportFile } from '../../platform/imports/import-log.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import { noPermissions } from '../../platform/permissions.js';
 import { systemPrincipal, type Principal } from '../../platform/principal.js';
@@ -27,24 +28,19 @@ export class UserImport {
   ) {}
 
   async startImport(actor: Principal, input: { csv: string; fileName?: string }): Promise<ImportView> {
-    let parsed;
-    try {
-      parsed = readCsvTable(input.csv, {
-        columns: ['email', 'integration'],
-        required: ['email', 'integration'],
-        maxRows: MAX_IMPORT_ROWS,
-        headerMessage:
-          'The first line of the file must be the header "email,integration" (the email of the person and the name of the Integration, one person per line).',
-        emptyMessage: 'The file has a header but no people. Add one line per person: email,integration.',
-        tooManyMessage: (n) => `The file has ${n} people; import at most ${MAX_IMPORT_ROWS} at a time.`,
-      });
-    } catch (err) {
-      if (err instanceof CsvError) throw badRequest(err.message);
-      throw err;
-    }
-    const now = nowIso();
-    const id = await this.db.transaction().execute(async (trx) => {
-      const id = await this.store.insertImport(trx, {
+    const parsed = readImportFile(input.csv, {
+      columns: ['email', 'integration'],
+      required: ['email', 'integration'],
+      maxRows: MAX_IMPORT_ROWS,
+      headerMessage:
+        'The first line of the file must be the header "email,integration" (the email of the person and the name of the Integration, one person per line).',
+      emptyMessage: 'The file has a header but no people. Add one line per person: email,integration.',
+      tooManyMessage: (n) => `The file has ${n} people; import at most ${MAX_IMPORT_ROWS} at a time.`,
+    });
+    const id = await this.store.importLog.start(
+      this.jobs,
+      IMPORT_JOB,
+      {
         org_id: actor.orgId,
         file_name: input.fileName ?? null,
         status: 'queued',
@@ -58,12 +54,11 @@ export class UserImport {
         error: null,
         created_by: actor.label,
         created_by_admin_id: actor.adminId,
-        created_at: now,
+        created_at: nowIso(),
         started_at: null,
         finished_at: null,
-      });
-      await this.store.insertImportRows(
-        trx,
+      },
+      (id) =>
         parsed.map((r) => ({
           import_id: id,
           org_id: actor.orgId,
@@ -74,17 +69,13 @@ export class UserImport {
           message: null,
           user_id: null,
         })),
-      );
-      await this.jobs.enqueue(trx, { kind: IMPORT_JOB, orgId: actor.orgId, payload: { importId: id }, dedupeKey: `${IMPORT_JOB}:${id}`, maxAttempts: 5 });
-      return id;
-    });
+    );
     return this.getImport(actor.orgId, id);
   }
 
   async getImport(orgId: number, id: number): Promise<ImportView> {
-    const imp = await this.store.getImport(orgId, id);
-    if (!imp) throw notFound('Import');
-    const rows = await this.store.importRows(orgId, id, 1000);
+    const imp = await this.store.importLog.require(orgId, id);
+    const rows = await this.store.importLog.rows(orgId, id, { limit: 1000 });
     return {
       id: imp.id,
       fileName: imp.file_name,
@@ -102,8 +93,8 @@ export class UserImport {
   }
 
   async importResultCsv(orgId: number, id: number): Promise<string> {
-    if (!(await this.store.getImport(orgId, id))) throw notFound('Import');
-    const rows = await this.store.importRows(orgId, id);
+    await this.store.importLog.require(orgId, id);
+    const rows = await this.store.importLog.rows(orgId, id);
     return toCsv(
       ['line', 'email', 'integration', 'result', 'message'],
       rows.map((r) => [r.line, r.email, r.integration, r.result ?? 'pending', r.message ?? '']),
@@ -112,69 +103,63 @@ export class UserImport {
 
   /** The job: each row's lookup, the user it adds and its result commit together, so a retried job never adds twice. */
   async runImport(importId: number, orgId: number): Promise<void> {
-    const imp = await this.store.getImport(orgId, importId);
-    if (!imp || imp.status === 'done' || imp.status === 'failed') return;
-    if (imp.status === 'queued') await this.store.updateImport(this.db, importId, { status: 'running', started_at: nowIso() });
-    const actor: Principal = {
-      ...systemPrincipal(orgId, noPermissions()),
-      kind: imp.created_by_admin_id ? 'admin' : 'system',
-      adminId: imp.created_by_admin_id,
-      label: imp.created_by,
-    };
-    const refs = (await this.integrations().summaries(orgId)).filter(isTicketing);
-    const byName = new Map(refs.map((r) => [r.name.toLowerCase(), r]));
-    const conn = connectorCache(this.integrations(), orgId);
-    const createdBy = `${imp.created_by} (CSV import)`;
-    for (;;) {
-      const batch = await this.store.pendingImportRows(importId, 50);
-      if (!batch.length) break;
-      for (const row of batch) {
-        const finish = (exec: Exec<DB>, result: ImportRowResult, message: string, userId: number | null = null) =>
-          this.store.finishImportRow(exec, importId, row.id, result, message, userId);
-        const email = emailInput.safeParse(row.email);
-        if (!email.success) {
-          await finish(this.db, 'invalid_email', row.email ? `"${row.email}" is not a valid email address.` : 'The email is empty.');
-          continue;
+    await this.store.importLog.run(orgId, importId, { batch: 50, started: { started_at: nowIso() } }, async (imp) => {
+      const actor: Principal = {
+        ...systemPrincipal(orgId, noPermissions()),
+        kind: imp.created_by_admin_id ? 'admin' : 'system',
+        adminId: imp.created_by_admin_id,
+        label: imp.created_by,
+      };
+      const refs = (await this.integrations().summaries(orgId)).filter(isTicketing);
+      const byName = new Map(refs.map((r) => [r.name.toLowerCase(), r]));
+      const conn = connectorCache(this.integrations(), orgId);
+      const createdBy = `${imp.created_by} (CSV import)`;
+      return async (batch) => {
+        for (const row of batch) {
+          const finish = (exec: Exec<DB>, result: ImportRowResult, message: string, userId: number | null = null) =>
+            this.store.importLog.finishRow(exec, importId, row.id, result, message, { user_id: userId });
+          const email = emailInput.safeParse(row.email);
+          if (!email.success) {
+            await finish(this.db, 'invalid_email', row.email ? `"${row.email}" is not a valid email address.` : 'The email is empty.');
+            continue;
+          }
+          const ref = byName.get(row.integration.toLowerCase());
+          if (!ref) {
+            await finish(
+              this.db,
+              'unknown_integration',
+              row.integration ? `This organization has no ${systemNames()} integration named "${row.integration}".` : 'The integration is empty.',
+            );
+            continue;
+          }
+          if (!ref.enabled) {
+            await finish(this.db, 'integration_disabled', `The integration "${ref.name}" is disabled.`);
+            continue;
+          }
+          const r = await this.lookups.resolve(orgId, ref, email.data, conn(ref.id));
+          const message = this.lookups.message(ref, email.data, r);
+          if (r.outcome !== 'found') {
+            const result: ImportRowResult = r.outcome === 'already_added' ? 'duplicate' : r.outcome;
+            await finish(this.db, result, message);
+            continue;
+          }
+          try {
+            await this.db.transaction().execute(async (trx) => {
+              const added = await this.lookups.insertFound(trx, actor, ref, email.data, r.user, createdBy);
+              if (!(await finish(trx, 'added', `Added ${r.user.name}.`, added.id))) throw new Error('row already done');
+            });
+          } catch (err) {
+            if (err instanceof AppError && err.code === 'already_added') await finish(this.db, 'duplicate', err.message);
+            else if (err instanceof Error && err.message === 'row already done') continue;
+            else throw err;
+          }
         }
-        const ref = byName.get(row.integration.toLowerCase());
-        if (!ref) {
-          await finish(
-            this.db,
-            'unknown_integration',
-            row.integration ? `This organization has no ${systemNames()} integration named "${row.integration}".` : 'The integration is empty.',
-          );
-          continue;
-        }
-        if (!ref.enabled) {
-          await finish(this.db, 'integration_disabled', `The integration "${ref.name}" is disabled.`);
-          continue;
-        }
-        const r = await this.lookups.resolve(orgId, ref, email.data, conn(ref.id));
-        const message = this.lookups.message(ref, email.data, r);
-        if (r.outcome !== 'found') {
-          const result: ImportRowResult = r.outcome === 'already_added' ? 'duplicate' : r.outcome;
-          await finish(this.db, result, message);
-          continue;
-        }
-        try {
-          await this.db.transaction().execute(async (trx) => {
-            const added = await this.lookups.insertFound(trx, actor, ref, email.data, r.user, createdBy);
-            if (!(await finish(trx, 'added', `Added ${r.user.name}.`, added.id))) throw new Error('row already done');
-          });
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'already_added') await finish(this.db, 'duplicate', err.message);
-          else if (err instanceof Error && err.message === 'row already done') continue;
-          else throw err;
-        }
-      }
-    }
-    await this.store.updateImport(this.db, importId, { status: 'done', finished_at: nowIso() });
+      };
+    });
   }
 
   /** Called when the import job gives up for good. */
-  async failImport(importId: number, orgId: number, reason: string): Promise<void> {
-    const imp = await this.store.getImport(orgId, importId);
-    if (imp && imp.status !== 'done')
-      await this.store.updateImport(this.db, importId, { status: 'failed', error: reason.slice(0, 1000), finished_at: nowIso() });
+  failImport(importId: number, orgId: number, reason: string): Promise<void> {
+    return this.store.importLog.fail(orgId, importId, reason);
   }
 }

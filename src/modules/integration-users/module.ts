@@ -13,6 +13,7 @@ import type { SecretBox } from '../../platform/secrets.js';
 
 type Deps = {
   db: Kysely<IntegrationUsersTables>;
+  stablePlans: Kysely<IntegrationUsersTables>;
   audit: AuditRecorder;
   jobs: Pick<JobQueue, 'enqueue'>;
   integrations: IntegrationsPort;
@@ -28,7 +29,8 @@ export const integrationUsersModule = defineModule({
     '0330_integration_users_name_lower': integrationUsersNameLower,
   },
   tables: ['integration_users', 'integration_user_counts', 'integration_user_imports', 'integration_user_import_rows'],
-  create: ({ db, audit, jobs, integrations, secrets }: Deps) => new IntegrationUsersService(db, audit, jobs, () => integrations, secrets.derive('cursors')),
+  create: ({ db, stablePlans, audit, jobs, integrations, secrets }: Deps) =>
+    new IntegrationUsersService({ db, stablePlans }, audit, jobs, () => integrations, secrets.derive('cursors')),
   routes: integrationUsersRoutes,
   jobs: { [IMPORT_JOB]: runImportJob },
   schedules: [{ name: VERIFY_SCHEDULE, everyMs: DAY_MS, run: verifyAllUsers }],

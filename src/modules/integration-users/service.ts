@@ -33,7 +33,8 @@ export class IntegrationUsersService {
   private readonly imports: UserImport;
 
   constructor(
-    db: Kysely<DB>,
+    /** `stablePlans`: the same database for the list page's reads (`Database.stablePlans`). */
+    { db, stablePlans }: { db: Kysely<DB>; stablePlans: Kysely<DB> },
     audit: AuditRecorder,
     jobs: Pick<JobQueue, 'enqueue'>,
     /** Resolved on use: the integrations service is built beside this one. */
@@ -41,7 +42,7 @@ export class IntegrationUsersService {
     /** Signs the list's page cursors (`SecretBox.derive('cursors')`). */
     cursorKey: CursorKey,
   ) {
-    this.store = new IntegrationUsersStore(db);
+    this.store = new IntegrationUsersStore(db, stablePlans);
     this.listing = new UserListing(db, this.store, integrations, cursorKey);
     this.lookups = new UserLookup(db, this.store, audit, integrations);
     this.removal = new UserRemoval(db, this.store, audit);

@@ -1,10 +1,12 @@
 import { SqliteAdapter, sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { IntegrationUsersTables } from './tables.js';
-import type { ImportRowResult, IntegrationUserImportRowsTable, IntegrationUserImportsTable, IntegrationUsersTable } from './tables.js';
+import type { IntegrationUserImportRowsTable, IntegrationUserImportsTable, IntegrationUsersTable } from './tables.js';
 import type { SortField } from './schemas.js';
 import type { Exec } from '../../platform/db/exec.js';
 import { keysetPage, readOrder, type Keyset } from '../../platform/http/cursor.js';
-import { containing } from '../../platform/db/like.js';
+import { likeEscaped, likePattern } from '../../platform/db/like.js';
+import { QueryTemplates, slot } from '../../platform/db/query-template.js';
+import { ImportLog } from '../../platform/imports/import-log.js';
 
 export type UserRecord = Omit<IntegrationUsersTable, 'id' | 'list_json' | 'name_lower'> & { id: number };
 export type ImportRecord = Omit<IntegrationUserImportsTable, 'id'> & { id: number };
@@ -41,6 +43,10 @@ export type StoreFilter = {
   status?: IntegrationUsersTable['status'];
 };
 
+/** A filter as the SQL takes it: the search already a LIKE pattern. Values, or a query template's slots. */
+type SqlFilter = { like?: string; integrationIds?: number[]; status?: IntegrationUsersTable['status'] };
+const sqlFilter = (f: StoreFilter): SqlFilter => ({ like: f.search ? likePattern(f.search) : undefined, integrationIds: f.integrationIds, status: f.status });
+
 export type SortSpec = { field: SortField; order: 'asc' | 'desc'; integrationRank?: Map<number, number> };
 /** A user's list entry: JSON text without the integration's name and type, which the service adds; `k` is the sort key. */
 export type ListEntry = { list_json: string | null; integration_id: number; id: number; k: string | null };
@@ -69,18 +75,41 @@ export function keysetKey(field: SortField): RawBuilder<string> | null {
 type Page = { limit: number; offset: number };
 type TotalQuery = SelectQueryBuilder<IntegrationUsersTables, 'integration_users' | 'integration_user_counts', { n: number }>;
 
+/**
+ * A page whose statement plans the same for every value, so it may keep PostgreSQL's generic plan
+ * (`Database.stablePlans`): sorted by name or email with no filter but the org's, it reads the live
+ * (org_id, key, id) index as a range in order from where the page starts, whichever org, offset or
+ * cursor. A search, status or integration filter can make another plan the better one for some
+ * values (a rare status read from another index and sorted), so those are planned every run.
+ * test/api/integration-users/plans.test.ts holds each of these shapes' generic plans to that.
+ */
+export function plansAlike(field: SortField, f: StoreFilter): boolean {
+  return (field === 'name' || field === 'email') && !f.search && !f.status && f.integrationIds === undefined;
+}
+
 export class IntegrationUsersStore {
   /** SQLite reads a page by offset as fast on its own as through the ids-first join (see `listEntries`). */
   private readonly idsFirst: boolean;
+  /** The list page's statements, compiled once per shape (query-template.ts). */
+  private readonly templates = new QueryTemplates();
+  readonly importLog: ImportLog<ImportRecord, ImportRowRecord>;
 
-  constructor(private readonly db: Kysely<IntegrationUsersTables>) {
+  constructor(
+    private readonly db: Kysely<IntegrationUsersTables>,
+    /** Where the page statements that `plansAlike` picks run (`Database.stablePlans`). */
+    private readonly stablePlans: Kysely<IntegrationUsersTables> = db,
+  ) {
     this.idsFirst = !(db.getExecutor().adapter instanceof SqliteAdapter);
+    this.importLog = new ImportLog(db, { imports: 'integration_user_imports', rows: 'integration_user_import_rows' }, (result) =>
+      // The four outcomes with their own count; every other reason counts as not added ("errors").
+      result === 'added' || result === 'not_found' || result === 'inactive' || result === 'duplicate' ? result : 'errors',
+    );
   }
 
-  private filtered(exec: Exec<IntegrationUsersTables>, orgId: number, f: StoreFilter) {
+  private filtered(exec: Exec<IntegrationUsersTables>, orgId: number, f: SqlFilter) {
     let q = exec.selectFrom('integration_users').where('org_id', '=', orgId).where('removed_at', 'is', null);
-    if (f.search) {
-      const like = containing(f.search);
+    if (f.like !== undefined) {
+      const like = likeEscaped(f.like);
       q = q.where((eb) => eb.or([eb(sql`email_lower`, 'like', like), eb(sql`name_lower`, 'like', like)]));
     }
     if (f.integrationIds) q = f.integrationIds.length ? q.where('integration_id', 'in', f.integrationIds) : q.where(sql<boolean>`1 = 0`);
@@ -94,7 +123,7 @@ export class IntegrationUsersStore {
    * reads another module's table.
    */
   async list(orgId: number, f: StoreFilter, sort: SortSpec, page: Page | null): Promise<{ rows: ListedUser[]; total: number }> {
-    const q = this.ordered(this.filtered(this.db, orgId, f).select(LISTED_COLUMNS), sort);
+    const q = this.ordered(this.filtered(this.db, orgId, sqlFilter(f)).select(LISTED_COLUMNS), sort);
     if (!page) {
       const rows = await q.execute();
       return { rows, total: rows.length };
@@ -118,31 +147,92 @@ export class IntegrationUsersStore {
     const key = keysetKey(sort.field);
     if (after && !key) throw new Error(`No keyset for sort ${sort.field}`);
     const order = readOrder(sort.order, after);
-    const columns = ['list_json', 'integration_id', 'id', (key ?? sql<string | null>`null`).as('k')] as const;
-    if (!after && page.offset > 0 && this.idsFirst) {
-      // A jump to page n on PostgreSQL: find the page's ids first, stepping past the rows in front
-      // over the sort index alone (an index-only scan: no row is read to be thrown away), then read
-      // those rows' entries by primary key. Measured with EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL
-      // 15, page 37 of 50 out of 10,000: 1.7 ms → 0.5 ms for the statement (migration 0330 says
-      // why the key is a column). SQLite gains nothing from it (its page by offset takes ~0.17 ms
-      // either way, the join adds ~40 µs), so it keeps the single statement.
-      const ids = this.ordered(this.filtered(this.db, orgId, f).select('id as page_id'), sort)
-        .limit(page.limit + 1)
-        .offset(page.offset);
-      // The outer query names its columns unqualified (`ordered`'s sort keys): only the table has them, the page only `page_id`.
-      const q = this.db.selectFrom('integration_users').innerJoin(ids.as('p'), 'p.page_id', 'integration_users.id').select(columns);
-      const sorted = this.ordered(q as unknown as SelectQueryBuilder<IntegrationUsersTables, 'integration_users', ListEntry>, sort);
-      const { rows, total } = await this.paged(orgId, f, { limit: page.limit + 1, offset: 0 }, sorted);
-      return { ...keysetPage(rows, page.limit, after), total };
-    }
-    let q = this.filtered(this.db, orgId, f).select(columns);
-    if (after && key) {
-      const op = order === 'asc' ? '>' : '<';
-      // `k >= v and (k > v or id > i)`: the first part is an index range the second refines.
-      q = q.where((eb) => eb.and([eb(key, `${op}=`, after.value), eb.or([eb(key, op, after.value), eb('id', op, after.id)])]));
-    }
+    // A jump to page n on PostgreSQL: see below.
+    const jump = !after && page.offset > 0 && this.idsFirst;
+    // Sorts with a live (org_id, key, id) index (migration 0330) jump from an anchor row.
+    const anchored = sort.field === 'name' || sort.field === 'email';
     // One row more than the page says whether another follows in the reading direction.
-    const { rows, total } = await this.paged(orgId, f, { limit: page.limit + 1, offset: after ? 0 : page.offset }, this.ordered(q, { ...sort, order }));
+    const limit = page.limit + 1;
+    const ids = f.integrationIds;
+    const values: Record<string, unknown> = { orgId, offset: after ? 0 : page.offset };
+    if (f.search) values.like = likePattern(f.search);
+    if (f.status) values.status = f.status;
+    ids?.forEach((id, i) => (values[`id${i}`] = id));
+    if (after) Object.assign(values, { afterValue: after.value, afterId: after.id });
+    // Everything that changes the SQL; the integration sorts write ranks into it, so they compile each time.
+    const shape =
+      sort.field === 'integration' || sort.field === 'integrationType'
+        ? null
+        : [
+            sort.field,
+            order,
+            after ? 'after' : jump ? 'jump' : 'offset',
+            f.search ? 'like' : '',
+            ids ? ids.length : 'all',
+            f.status ? 'status' : '',
+            limit,
+          ].join('|');
+    const counted = !(ids && !ids.length);
+    const build = () => {
+      const org = slot<number>('orgId');
+      const sf: SqlFilter = {
+        like: f.search ? slot<string>('like') : undefined,
+        integrationIds: ids?.map((_, i) => slot<number>(`id${i}`)),
+        status: f.status ? slot<IntegrationUsersTable['status']>('status') : undefined,
+      };
+      const columns = ['list_json', 'integration_id', 'id', (key ?? sql<string | null>`null`).as('k')] as const;
+      let q: SelectQueryBuilder<IntegrationUsersTables, 'integration_users', ListEntry>;
+      if (jump && anchored) {
+        // A jump to page n by name or email on PostgreSQL: find the page's first row by stepping
+        // past the rows in front over the live (org_id, key, id) index alone (an index-only scan:
+        // no row is read to be thrown away), then read the page as a range of that index from it
+        // — `(k, id) >= (anchor)` is an index condition, and the rows come in order, so neither a
+        // join by primary key nor a sort follows. Past the end the anchor is NULL and so is the
+        // comparison: an empty page. EXPLAIN (ANALYZE, BUFFERS), page 37 of 50 out of 10,000,
+        // vacuumed: 166 → 19 buffers, execution 0.81 → 0.56 ms, planning 0.35 → 0.22 ms.
+        const anchor = this.ordered(this.filtered(this.db, org, sf).select([key!.as('ak'), 'id']), sort)
+          .limit(1)
+          .offset(slot<number>('offset'));
+        const op = sql.raw(order === 'asc' ? '>=' : '<=');
+        q = this.ordered(
+          this.filtered(this.db, org, sf)
+            .select(columns)
+            .where(sql<boolean>`(${key}, "id") ${op} ${anchor}`),
+          sort,
+        ).limit(limit);
+      } else if (jump) {
+        // Other sorts find the page's ids first, stepping past the rows in front over the sort index alone (an
+        // index-only scan: no row is read to be thrown away), then read those rows' entries by
+        // primary key. Measured with EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL 15, page 37 of 50
+        // out of 10,000: 1.7 ms → 0.5 ms for the statement (migration 0330 says why the key is a
+        // column). SQLite gains nothing from it (its page by offset takes ~0.17 ms either way, the
+        // join adds ~40 µs), so it keeps the single statement.
+        const pageIds = this.ordered(this.filtered(this.db, org, sf).select('id as page_id'), sort)
+          .limit(limit)
+          .offset(slot<number>('offset'));
+        // The outer query names its columns unqualified (`ordered`'s sort keys): only the table has them, the page only `page_id`.
+        const joined = this.db.selectFrom('integration_users').innerJoin(pageIds.as('p'), 'p.page_id', 'integration_users.id').select(columns);
+        q = this.ordered(joined as unknown as SelectQueryBuilder<IntegrationUsersTables, 'integration_users', ListEntry>, sort).limit(limit);
+      } else {
+        q = this.filtered(this.db, org, sf).select(columns);
+        if (after && key) {
+          const op = order === 'asc' ? '>' : '<';
+          const [v, id] = [slot<string>('afterValue'), slot<number>('afterId')];
+          // `k >= v and (k > v or id > i)`: the first part is an index range the second refines.
+          q = q.where((eb) => eb.and([eb(key, `${op}=`, v), eb.or([eb(key, op, v), eb('id', op, id)])]));
+        }
+        q = this.ordered(q, { ...sort, order })
+          .limit(limit)
+          .offset(slot<number>('offset'));
+      }
+      // The total rides along as a scalar subquery (evaluated once): one statement per page.
+      const total = this.totalQuery(org, sf);
+      return total ? q.select(total.as('total')) : q;
+    };
+    const exec = plansAlike(sort.field, f) ? this.stablePlans : this.db;
+    const rows = (await this.templates.run(exec, shape, build, values)) as (ListEntry & { total?: number | null })[];
+    // An empty page (past the end) has no row to carry the total, so that case counts on its own.
+    const total = !counted ? 0 : rows.length ? Number(rows[0].total ?? 0) : await this.count(orgId, f);
     return { ...keysetPage(rows, page.limit, after), total };
   }
 
@@ -158,7 +248,7 @@ export class IntegrationUsersStore {
     page: Page,
     q: SelectQueryBuilder<IntegrationUsersTables, 'integration_users', R>,
   ): Promise<{ rows: R[]; total: number }> {
-    const totalQ = this.totalQuery(orgId, f);
+    const totalQ = this.totalQuery(orgId, sqlFilter(f));
     const rows = (await (totalQ ? q.select(totalQ.as('total')) : q).limit(page.limit).offset(page.offset).execute()) as R[];
     const total = !totalQ ? 0 : rows.length ? Number((rows[0] as { total?: number | null }).total ?? 0) : await this.count(orgId, f);
     return { rows, total };
@@ -207,15 +297,15 @@ export class IntegrationUsersStore {
    * counts (a few rows) instead of counting every user; a search counts the matching rows.
    */
   async count(orgId: number, f: StoreFilter): Promise<number> {
-    const q = this.totalQuery(orgId, f);
+    const q = this.totalQuery(orgId, sqlFilter(f));
     if (!q) return 0;
     const r = await q.executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
   /** The query `count` runs (one row, column `n`); null when nothing can match. */
-  private totalQuery(orgId: number, f: StoreFilter): TotalQuery | null {
-    if (f.search) return this.filtered(this.db, orgId, f).select((eb) => eb.fn.countAll<number>().as('n'));
+  private totalQuery(orgId: number, f: SqlFilter): TotalQuery | null {
+    if (f.like !== undefined) return this.filtered(this.db, orgId, f).select((eb) => eb.fn.countAll<number>().as('n'));
     if (f.integrationIds && !f.integrationIds.length) return null;
     let q = this.db
       .selectFrom('integration_user_counts')
@@ -320,71 +410,5 @@ export class IntegrationUsersStore {
       .orderBy('id')
       .limit(limit)
       .execute();
-  }
-
-  // Imports
-
-  async insertImport(exec: Exec<IntegrationUsersTables>, row: Omit<ImportRecord, 'id'>): Promise<number> {
-    const r = await exec.insertInto('integration_user_imports').values(row).returning('id').executeTakeFirstOrThrow();
-    return r.id;
-  }
-
-  async insertImportRows(exec: Exec<IntegrationUsersTables>, rows: Omit<ImportRowRecord, 'id'>[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 200)
-      await exec
-        .insertInto('integration_user_import_rows')
-        .values(rows.slice(i, i + 200))
-        .execute();
-  }
-
-  getImport(orgId: number, id: number, exec: Exec<IntegrationUsersTables> = this.db): Promise<ImportRecord | undefined> {
-    return exec.selectFrom('integration_user_imports').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-  }
-
-  importRows(orgId: number, importId: number, limit?: number): Promise<ImportRowRecord[]> {
-    let q = this.db.selectFrom('integration_user_import_rows').selectAll().where('org_id', '=', orgId).where('import_id', '=', importId).orderBy('line');
-    if (limit) q = q.limit(limit);
-    return q.execute();
-  }
-
-  pendingImportRows(importId: number, limit: number): Promise<ImportRowRecord[]> {
-    return this.db
-      .selectFrom('integration_user_import_rows')
-      .selectAll()
-      .where('import_id', '=', importId)
-      .where('result', 'is', null)
-      .orderBy('line')
-      .limit(limit)
-      .execute();
-  }
-
-  async updateImport(exec: Exec<IntegrationUsersTables>, id: number, patch: Partial<Omit<ImportRecord, 'id' | 'org_id'>>): Promise<void> {
-    await exec.updateTable('integration_user_imports').set(patch).where('id', '=', id).execute();
-  }
-
-  /** Records one row's result and bumps the import's counters; false if the row was already done. */
-  async finishImportRow(
-    exec: Exec<IntegrationUsersTables>,
-    importId: number,
-    rowId: number,
-    result: ImportRowResult,
-    message: string,
-    userId: number | null,
-  ): Promise<boolean> {
-    const r = await exec
-      .updateTable('integration_user_import_rows')
-      .set({ result, message, user_id: userId })
-      .where('id', '=', rowId)
-      .where('result', 'is', null)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) return false;
-    // The four outcomes with their own count; every other reason counts as not added ("errors").
-    const counter = result === 'added' || result === 'not_found' || result === 'inactive' || result === 'duplicate' ? result : 'errors';
-    await exec
-      .updateTable('integration_user_imports')
-      .set((eb) => ({ processed: eb('processed', '+', 1), [counter]: eb(counter, '+', 1) }))
-      .where('id', '=', importId)
-      .execute();
-    return true;
   }
 }

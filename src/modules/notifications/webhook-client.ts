@@ -1,6 +1,7 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { PRIVATE_TARGET_CODE, assertAllowedTarget, guardedLookup } from '../../connectors/address-guard.js';
+import { assertAllowedTarget, guardedLookup, isPrivateTargetRefusal } from '../../connectors/address-guard.js';
 import { parseRetryAfter } from '../../connectors/backoff.js';
+import { readUpTo } from '../../connectors/http.js';
 import { ConnectorError } from '../../connectors/types.js';
 import { DeliveryError, receiverText } from './errors.js';
 
@@ -46,7 +47,7 @@ export async function postWebhook(url: string, body: unknown, opts: WebhookOptio
           dispatcher: (guardedAgent ??= new Agent({ connect: { lookup: guardedLookup() as never } })),
         })) as unknown as Response);
   } catch (err) {
-    if (hasCode(err, PRIVATE_TARGET_CODE)) {
+    if (isPrivateTargetRefusal(err)) {
       throw new DeliveryError(`The ${opts.system} host ${target.hostname} resolved to a private network address, which is refused for safety.`, true);
     }
     const timedOut = (err as Error).name === 'TimeoutError' || signal.aborted;
@@ -59,7 +60,8 @@ export async function postWebhook(url: string, body: unknown, opts: WebhookOptio
   }
   let text: string;
   try {
-    text = await readBounded(res);
+    // Past the cap the answer is cut off unread, not refused: only its start goes into an error.
+    ({ text } = await readUpTo(res.body, MAX_WEBHOOK_ANSWER_BYTES));
   } catch {
     throw new DeliveryError(`${opts.system} did not finish its answer within ${(opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS) / 1000} s.`, false);
   }
@@ -84,31 +86,6 @@ export async function postWebhook(url: string, body: unknown, opts: WebhookOptio
         ? ' The webhook is disabled or not allowed to post: check it in ' + opts.system + '.'
         : '';
   throw new DeliveryError(`${opts.system} refused the message (${res.status} ${said}).${hint}`, true);
-}
-
-async function readBounded(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_WEBHOOK_ANSWER_BYTES) {
-      await reader.cancel().catch(() => {});
-      break;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function hasCode(err: unknown, code: string): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (e.code === code) return true;
-  }
-  return false;
 }
 
 function networkCode(err: unknown): string {

@@ -274,7 +274,10 @@ export class CreateJob {
       this.deps.metrics.ticketOutcomes.inc({ integration: String(t.integration_id), system: t.integration_type, outcome: 'retry_scheduled' });
       throw new RetryLater(
         message,
-        Math.min(Math.max(asked ?? backoffMs(job.attempts, Math.random, this.deps.config.jobs.backoffBaseMs), 1_000), Math.max(1_000, deadline - Date.now())),
+        Math.min(
+          Math.max(asked ?? backoffMs(job.attempts, Math.random, this.deps.config.jobs.backoffBaseMs, this.deps.config.jobs.backoffMaxMs), 1_000),
+          Math.max(1_000, deadline - Date.now()),
+        ),
       );
     }
     const reason = isTransient(err) ? `Gave up after retrying until the deadline: ${message}` : message;

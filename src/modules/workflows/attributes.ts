@@ -33,8 +33,12 @@ function extension(name: string | undefined): string | undefined {
   return m ? m[1].toLowerCase() : undefined;
 }
 
-/** An incident's attributes as predicates name them (conditions.ts PROPERTIES). */
-export function attributesOf(i: IncidentFacts): Attributes {
+/**
+ * An incident's attributes as predicates name them (conditions.ts PROPERTIES). `read`: the
+ * properties the caller's conditions read; the attributes that take a copy or a scan to build are
+ * left out (undefined) when not among them, since ingestion builds these for every new incident.
+ */
+export function attributesOf(i: IncidentFacts, read?: ReadonlySet<string>): Attributes {
   const d = i.details ?? {};
   const r = d.recipients;
   return {
@@ -46,8 +50,8 @@ export function attributesOf(i: IncidentFacts): Attributes {
     action: i.action,
     rules: i.rules,
     engines: i.engines,
-    dictionaries: i.dictionaries.map((x) => x.name),
-    matchCount: i.dictionaries.reduce((n, x) => n + x.matchCount, 0),
+    dictionaries: !read || read.has('dictionaries') ? i.dictionaries.map((x) => x.name) : undefined,
+    matchCount: !read || read.has('matchCount') ? i.dictionaries.reduce((n, x) => n + x.matchCount, 0) : undefined,
     userName: i.userName,
     userEmail: i.userEmail,
     department: i.department,
@@ -56,11 +60,11 @@ export function attributesOf(i: IncidentFacts): Attributes {
     host: i.host,
     url: d.url,
     fileName: i.fileName,
-    fileType: d.file?.type ?? extension(i.fileName),
+    fileType: !read || read.has('fileType') ? (d.file?.type ?? extension(i.fileName)) : undefined,
     channel: d.channel,
     application: d.application?.name,
-    labels: i.labels.map((l) => (l.value ? `${l.name}: ${l.value}` : l.name)),
-    recipients: r ? [...r.triggered, ...r.internal, ...r.external] : [],
+    labels: !read || read.has('labels') ? i.labels.map((l) => (l.value ? `${l.name}: ${l.value}` : l.name)) : undefined,
+    recipients: !read || read.has('recipients') ? (r ? [...r.triggered, ...r.internal, ...r.external] : []) : undefined,
     incidentDate: i.incidentDate,
   };
 }

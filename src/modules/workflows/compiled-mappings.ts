@@ -1,6 +1,8 @@
+import type { AnyExec } from '../../platform/db/database.js';
 import { factsNeeded } from './attributes.js';
 import { propertiesOf, type Condition } from './conditions.js';
 import type { CompiledMappings, CompiledStatement } from './engine.js';
+import { StatementIndex } from './statement-index.js';
 import type { WorkflowsStore } from './store.js';
 
 /** Orgs whose compiled statements are kept; past this the cache starts over (it refills per batch). */
@@ -22,23 +24,24 @@ export class MappingCompiler {
     this.cache.delete(orgId);
   }
 
-  async compiled(orgId: number): Promise<CompiledMappings> {
-    const stamp = (await this.store.mappingStamps(orgId))
+  /** `exec`: the ingestion transaction, which sees the statements as of its own snapshot. */
+  async compiled(orgId: number, exec?: AnyExec): Promise<CompiledMappings> {
+    const stamp = (await this.store.mappingStamps(orgId, exec))
       .map((r) => `${r.id}:${r.position}:${r.updated_at}:${r.workflow_id}:${r.current_version}:${r.workflow_updated_at}`)
       .join('|');
     const hit = this.cache.get(orgId);
     if (hit && hit.stamp === stamp) return hit.compiled;
-    const compiled = await this.compile(orgId);
+    const compiled = await this.compile(orgId, exec);
     if (this.cache.size >= MAX_ORGS) this.cache.clear();
     this.cache.set(orgId, { stamp, compiled });
     return compiled;
   }
 
-  private async compile(orgId: number): Promise<CompiledMappings> {
-    const rows = await this.store.mappings(orgId);
-    if (!rows.length) return { statements: [], need: { labels: false, details: false } };
-    const names = new Map((await this.store.listWorkflows(orgId)).map((w) => [w.id, w.name]));
-    const versions = await this.store.currentVersionIds(orgId);
+  private async compile(orgId: number, exec?: AnyExec): Promise<CompiledMappings> {
+    const rows = await this.store.mappings(orgId, exec);
+    if (!rows.length) return { statements: [], need: { labels: false, details: false }, read: new Set(), index: new StatementIndex([]) };
+    const names = new Map((await this.store.listWorkflows(orgId, exec)).map((w) => [w.id, w.name]));
+    const versions = await this.store.currentVersionIds(orgId, exec);
     const statements: CompiledStatement[] = [];
     const read = new Set<string>();
     for (const r of rows) {
@@ -49,6 +52,7 @@ export class MappingCompiler {
       if (condition) propertiesOf(condition, read);
       statements.push({ record: r, condition, workflow: { id: r.workflow_id, name, versionId } });
     }
-    return { statements, need: factsNeeded(read) };
+    const index = new StatementIndex(statements.map((s) => ({ sourceDlpType: s.record.source_dlp_type, condition: s.condition })));
+    return { statements, need: factsNeeded(read), read, index };
   }
 }

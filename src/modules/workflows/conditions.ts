@@ -175,7 +175,12 @@ function likeRegex(pattern: string): RegExp {
   if (hit) return hit;
   let out = '';
   for (const ch of pattern) out += ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^${out}$`, 'is');
+  // A leading or trailing `%` is an unanchored end (the same matches, as `s` lets `.` take any
+  // character): the engine then scans for the literal instead of backtracking over `.*` from each
+  // position, which is most of the cost of a non-matching `%…%` pattern.
+  const head = out.startsWith('.*') ? out.replace(/^(\.\*)+/, '') : `^${out}`;
+  const body = /(^|[^\\])(\.\*)+$/.test(head) ? head.replace(/(\.\*)+$/, '') : `${head}$`;
+  const re = new RegExp(body, 'is');
   if (likeCache.size > 10_000) likeCache.clear();
   likeCache.set(pattern, re);
   return re;
@@ -296,6 +301,16 @@ function addressOf(ip: string): Address | null {
   return hit;
 }
 
+/**
+ * The last date parsed: the date predicates of every statement read the same incident's date one
+ * after another, so one entry saves all but the first parse.
+ */
+let lastDate: { text: string; ms: number } = { text: '', ms: NaN };
+function parsedDate(text: string): number {
+  if (lastDate.text !== text) lastDate = { text, ms: Date.parse(text) };
+  return lastDate.ms;
+}
+
 const normalIp = (x: string) => {
   try {
     return ipaddr.process(x).toString();
@@ -317,14 +332,19 @@ function compilePredicate(p: Predicate): Matcher {
       const actual = a[key];
       return isMissing(actual) ? whenMissing : f(actual!);
     };
-  const anyItem = (actual: string | number | string[], f: (x: string) => boolean) =>
-    Array.isArray(actual) ? actual.some((x) => f(String(x))) : f(String(actual));
+  // A loop, not `some` with a closure: this runs for every statement on every incident.
+  const anyItem = (actual: string | number | string[], f: (x: string) => boolean) => {
+    if (!Array.isArray(actual)) return f(typeof actual === 'string' ? actual : String(actual));
+    for (const x of actual) if (f(String(x))) return true;
+    return false;
+  };
   switch (p.operation) {
     case 'EQUALS':
     case 'NOT_EQUALS': {
       const ip = def.kind === 'ip';
       const wanted = new Set(vs.map((v) => (ip ? normalIp(String(v)) : String(v))));
-      const hit = (actual: string | number | string[]) => anyItem(actual, (x) => wanted.has(ip ? normalIp(x) : x));
+      const itemHit = ip ? (x: string) => wanted.has(normalIp(x)) : (x: string) => wanted.has(x);
+      const hit = (actual: string | number | string[]) => anyItem(actual, itemHit);
       return p.operation === 'EQUALS' ? guarded(hit) : guarded((x) => !hit(x));
     }
     case 'CONTAINS_EXACT':
@@ -337,7 +357,8 @@ function compilePredicate(p: Predicate): Matcher {
     }
     case 'LIKE': {
       const res = vs.map((v) => likeRegex(String(v)));
-      return guarded((actual) => anyItem(actual, (x) => res.some((r) => r.test(x))));
+      const itemHit = res.length === 1 ? (x: string) => res[0].test(x) : (x: string) => res.some((r) => r.test(x));
+      return guarded((actual) => anyItem(actual, itemHit));
     }
     case 'LESS_THAN':
     case 'GREATER_THAN': {
@@ -355,7 +376,7 @@ function compilePredicate(p: Predicate): Matcher {
       const v = Date.parse(String(vs[0]));
       const after = p.operation === 'AFTER';
       return guarded((actual) => {
-        const n = Date.parse(String(actual));
+        const n = parsedDate(String(actual));
         if (Number.isNaN(n)) return false;
         return after ? n > v : n < v;
       });
@@ -364,15 +385,15 @@ function compilePredicate(p: Predicate): Matcher {
     case 'IN_IPv6_SUBNET': {
       const family = p.operation === 'IN_IPv4_SUBNET' ? 'ipv4' : 'ipv6';
       const ranges = vs.map((v) => ipaddr.parseCIDR(String(v)));
-      return guarded((actual) =>
-        anyItem(actual, (x) => {
-          let addr = addressOf(x);
-          if (!addr) return false;
-          if (family === 'ipv4' && addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
-          if (addr.kind() !== family) return false;
-          return ranges.some((r) => addr.match(r));
-        }),
-      );
+      const itemHit = (x: string) => {
+        let addr = addressOf(x);
+        if (!addr) return false;
+        if (family === 'ipv4' && addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+        if (addr.kind() !== family) return false;
+        for (const r of ranges) if (addr.match(r)) return true;
+        return false;
+      };
+      return guarded((actual) => anyItem(actual, itemHit));
     }
   }
   return () => false;
@@ -389,11 +410,17 @@ export function compileCondition(c: Condition): Matcher {
     }
     case 'and': {
       const ms = c.items.map(compileCondition);
-      return (a) => ms.every((m) => m(a));
+      return (a) => {
+        for (const m of ms) if (!m(a)) return false;
+        return true;
+      };
     }
     case 'or': {
       const ms = c.items.map(compileCondition);
-      return (a) => ms.some((m) => m(a));
+      return (a) => {
+        for (const m of ms) if (m(a)) return true;
+        return false;
+      };
     }
   }
 }
@@ -409,6 +436,53 @@ export function matches(c: Condition, attrs: Attributes): boolean {
     compiled.set(c, m);
   }
   return m(attrs);
+}
+
+/**
+ * Values a condition cannot hold without: for at least one entry, the attribute `property` is one
+ * of `values` or, for a list, has an item that is. Null when no such values can be named (the
+ * condition must be tested on every incident); an empty list when it can never hold. Built from the
+ * same semantics as the evaluator, so a statement index can skip incidents that lack them.
+ */
+export type Requirement = { property: string; values: string[] }[];
+
+const size = (r: Requirement) => r.reduce((n, e) => n + e.values.length, 0);
+
+export function requirementOf(c: Condition): Requirement | null {
+  switch (c.type) {
+    case 'predicate': {
+      const def = PROPERTY.get(c.property);
+      // IP addresses are compared in any notation, and a text CONTAINS_EXACT is a substring: no exact values.
+      const exact = def && ((c.operation === 'EQUALS' && def.kind !== 'ip') || (c.operation === 'CONTAINS_EXACT' && def.kind === 'list'));
+      const vs = values(c);
+      return exact && vs.length ? [{ property: c.property, values: vs.map(String) }] : null;
+    }
+    case 'not':
+      return null;
+    case 'and': {
+      // Any one item's values will do; the fewest skip the most incidents.
+      let best: Requirement | null = null;
+      for (const it of c.items) {
+        const r = requirementOf(it);
+        if (r && (best === null || size(r) < size(best))) best = r;
+      }
+      return best;
+    }
+    case 'or': {
+      const out: Requirement = [];
+      for (const it of c.items) {
+        const r = requirementOf(it);
+        if (r === null) return null;
+        out.push(...r);
+      }
+      return out;
+    }
+  }
+}
+
+/** Whether the property holds a list (then a value that is not one is tested against every requirement on it). */
+export function isListProperty(property: string): boolean {
+  return PROPERTY.get(property)?.kind === 'list';
 }
 
 /** Every property the condition reads (ingestion loads only what the statements read). */

@@ -4,11 +4,14 @@ import { nowIso } from '../../platform/db/database.js';
 import type { EnqueueInput, Job, JobQueue } from '../../platform/jobs/index.js';
 import { fullPermissions } from '../../platform/permissions.js';
 import { systemPrincipal } from '../../platform/principal.js';
+import type { GroupedIncident } from '../incidents/group-hooks.js';
+import type { IngestedListener, PendingBatch } from '../incidents/ingest-hooks.js';
 import type { IncidentEventInput } from '../incidents/ticket-hooks.js';
 import { attributesOf, type FactsNeeded, type IncidentFacts } from './attributes.js';
 import { matches, type Attributes, type Condition } from './conditions.js';
 import type { WorkflowsTables } from './migrations.js';
 import { PermanentStepError, stepSpec, type StepRegistry, type StepResult, type StepRunner, type StepSpec } from './steps.js';
+import type { StatementIndex } from './statement-index.js';
 import type { ExecutionRecord, MappingRecord, WorkflowsStore } from './store.js';
 
 export const EVALUATE_JOB = 'workflows.evaluate';
@@ -34,13 +37,34 @@ export type CompiledStatement = {
   workflow: { id: number; name: string; versionId: number };
 };
 
-/** The org's statements in order, and what of an incident they read. */
-export type CompiledMappings = { statements: CompiledStatement[]; need: FactsNeeded };
+/** The org's statements in order, and what of an incident they read (`read`: the properties). */
+export type CompiledMappings = { statements: CompiledStatement[]; need: FactsNeeded; read: ReadonlySet<string>; index: StatementIndex };
 
 /** Does the statement's Source DLP Type and condition hold for an incident of this source with these attributes? */
 export function statementMatches(s: Pick<CompiledStatement, 'record' | 'condition'>, sourceType: string, attrs: Attributes): boolean {
   if (s.record.source_dlp_type !== 'Any' && s.record.source_dlp_type !== sourceType) return false;
   return s.condition ? matches(s.condition, attrs) : true;
+}
+
+type Hit = { incidentId: number; workflow: CompiledStatement['workflow'] };
+type PendingHit = { incident: GroupedIncident; workflow: CompiledStatement['workflow'] };
+
+/** Each incident's first matching statement (in the statements' order); incidents none matches are left out. */
+function firstMatches<T extends IncidentFacts>(
+  { statements, index, read }: CompiledMappings,
+  incidents: T[],
+): { incident: T; workflow: CompiledStatement['workflow'] }[] {
+  const hits: { incident: T; workflow: CompiledStatement['workflow'] }[] = [];
+  for (const incident of incidents) {
+    const position = index.firstMatch(incident.sourceType, attributesOf(incident, read));
+    if (position >= 0) hits.push({ incident, workflow: statements[position].workflow });
+  }
+  return hits;
+}
+
+/** The State Changes entry of an execution started on an incident. */
+function startedEvent(workflowName: string, changedBy: string, adminId: number | null) {
+  return { action: 'workflow', summary: `Workflow ${workflowName} started`, changedBy, adminId };
 }
 
 /**
@@ -55,76 +79,109 @@ export class WorkflowEngine {
     private readonly store: WorkflowsStore,
     private readonly steps: StepRegistry,
     /** The org's statements, compiled (the service caches them). */
-    private readonly statements: (orgId: number) => Promise<CompiledMappings>,
+    private readonly statements: (orgId: number, exec?: AnyExec) => Promise<CompiledMappings>,
   ) {}
 
-  /** Inside the ingestion transaction: the new incidents will be evaluated once, by the worker. */
-  async onIngested(exec: AnyExec, orgId: number, incidentIds: number[]): Promise<void> {
-    if (!incidentIds.length) return;
-    const payload: EvaluatePayload = { incidentIds };
-    // Incident ids are unique, so the first id names this batch's evaluation.
-    await this.deps.jobs.enqueue(exec, { kind: EVALUATE_JOB, orgId, payload, dedupeKey: `${EVALUATE_JOB}:${incidentIds[0]}`, maxAttempts: STEP_MAX_ATTEMPTS });
+  /**
+   * Inside the ingestion transaction, on the new incidents before they are written (with the
+   * priority incident groups derived): each one's first matching statement gets its State Changes
+   * entry and Last Change written with the incident, and once the incidents have ids its execution
+   * and first step start in that same transaction. So every new incident is evaluated exactly
+   * once, with the statements in force when it was ingested, and none is skipped; a rollback takes
+   * its executions with it.
+   */
+  async onIngesting(exec: AnyExec, orgId: number, batch: PendingBatch): Promise<IngestedListener | undefined> {
+    let hits: PendingHit[];
+    try {
+      const compiled = await this.statements(orgId, exec);
+      if (!compiled.statements.length) return undefined;
+      hits = firstMatches(compiled, batch.incidents());
+    } catch {
+      // Statements are validated when saved, so this is a defect; it must not turn the incidents
+      // away. The evaluation job tests them again after the commit, and a failure stays on the job.
+      return async (x, o, ingested) => {
+        await this.deps.jobs.enqueue(x, {
+          kind: EVALUATE_JOB,
+          orgId: o,
+          payload: { incidentIds: ingested.ids },
+          dedupeKey: `${EVALUATE_JOB}:${ingested.ids[0]}`,
+          maxAttempts: STEP_MAX_ATTEMPTS,
+        });
+      };
+    }
+    if (!hits.length) return undefined;
+    for (const h of hits) batch.recordEvent(h.incident, startedEvent(h.workflow.name, 'System', null));
+    return async (x, o, ingested) => {
+      const toStart: Hit[] = [];
+      for (const h of hits) {
+        const incidentId = ingested.idOf(h.incident.transactionId);
+        if (incidentId !== undefined) toStart.push({ incidentId, workflow: h.workflow });
+      }
+      // A new incident cannot have an execution yet (they go with their incident), so each starts.
+      await this.startExecutions(x, o, toStart);
+    };
   }
 
   /**
-   * The evaluation job: the first matching statement starts its workflow; an incident is started
-   * once ("ingest" is unique). The batch's incidents are read together, with only what the
-   * statements read, and each incident's attributes are built once for all the statements.
+   * An evaluation job queued at ingestion by an earlier release (evaluation now happens in the
+   * ingestion transaction): the incidents are read back and started the same way. Any already
+   * started (the trigger is unique) is left as it is.
    */
   async evaluate(job: Job<EvaluatePayload>): Promise<void> {
     const orgId = job.orgId!;
-    const { statements, need } = await this.statements(orgId);
+    const compiled = await this.statements(orgId);
+    const { statements, need } = compiled;
     if (!statements.length) return;
     // An incident deleted since ingestion is simply not among the facts.
     const facts = await this.deps.incidents.ruleFacts(orgId, job.payload.incidentIds, need);
     facts.sort((a, b) => a.id - b.id);
-    const hits: { incidentId: number; workflow: CompiledStatement['workflow'] }[] = [];
-    for (const incident of facts) {
-      const attrs = attributesOf(incident);
-      const hit = statements.find((s) => statementMatches(s, incident.sourceType, attrs));
-      if (hit) hits.push({ incidentId: incident.id, workflow: hit.workflow });
-    }
-    if (hits.length) await this.startMany(orgId, hits);
+    const hits = firstMatches(compiled, facts).map((h) => ({ incidentId: h.incident.id, workflow: h.workflow }));
+    if (hits.length) await this.deps.db.transaction().execute((trx) => this.startMany(trx, orgId, hits));
   }
 
   /**
-   * The batch's ingest executions in one transaction of a few statements (a commit or a round trip
-   * per incident would cost more than the rules). An incident already started is left as it is.
+   * The batch's ingest executions, their State Changes entries and first step jobs in a few
+   * statements of the caller's transaction (a round trip per incident would cost more than the
+   * rules). An incident already started is left as it is.
    */
-  private async startMany(orgId: number, hits: { incidentId: number; workflow: CompiledStatement['workflow'] }[]): Promise<void> {
-    const now = nowIso();
+  private async startMany(trx: AnyExec, orgId: number, hits: Hit[]): Promise<void> {
     const byIncident = new Map(hits.map((h) => [h.incidentId, h.workflow]));
-    await this.deps.db.transaction().execute(async (trx) => {
-      const started = await this.store.insertExecutions(
-        trx,
-        hits.map((h) => ({
-          org_id: orgId,
-          incident_id: h.incidentId,
-          workflow_id: h.workflow.id,
-          workflow_name: h.workflow.name,
-          version_id: h.workflow.versionId,
-          trigger_key: 'ingest',
-          status: 'running' as const,
-          next_step: 0,
-          reason: null,
-          started_by: 'System',
-          started_at: now,
-          finished_at: null,
-        })),
-      );
-      await this.deps.incidents.recordEvents(
-        trx,
-        orgId,
-        started.map((e) => ({
-          incidentId: e.incident_id,
-          event: { action: 'workflow', summary: `Workflow ${byIncident.get(e.incident_id)!.name} started`, changedBy: 'System', adminId: null },
-        })),
-      );
-      await this.deps.jobs.enqueueMany(
-        trx,
-        started.map((e) => this.stepJob(orgId, e.id, 0)),
-      );
-    });
+    const started = await this.startExecutions(trx, orgId, hits);
+    await this.deps.incidents.recordEvents(
+      trx,
+      orgId,
+      started.map((e) => ({ incidentId: e.incident_id, event: startedEvent(byIncident.get(e.incident_id)!.name, 'System', null) })),
+    );
+  }
+
+  /**
+   * Running ingest executions of these hits, each with its first step's job; an incident that has
+   * one already is left out (and out of the result).
+   */
+  private async startExecutions(trx: AnyExec, orgId: number, hits: Hit[]): Promise<{ id: number; incident_id: number }[]> {
+    const now = nowIso();
+    const started = await this.store.insertExecutions(
+      trx,
+      hits.map((h) => ({
+        org_id: orgId,
+        incident_id: h.incidentId,
+        workflow_id: h.workflow.id,
+        workflow_name: h.workflow.name,
+        version_id: h.workflow.versionId,
+        trigger_key: 'ingest',
+        status: 'running' as const,
+        next_step: 0,
+        reason: null,
+        started_by: 'System',
+        started_at: now,
+        finished_at: null,
+      })),
+    );
+    await this.deps.jobs.enqueueMany(
+      trx,
+      started.map((e) => this.stepJob(orgId, e.id, 0)),
+    );
+    return started;
   }
 
   /** Starts an execution on the workflow's current version; null when one exists for this trigger. */
@@ -170,12 +227,7 @@ export class WorkflowEngine {
       finished_at: null,
     });
     if (id === null) return null;
-    await this.deps.incidents.recordEvent(trx, orgId, incidentId, {
-      action: 'workflow',
-      summary: `Workflow ${wf.name} started`,
-      changedBy: startedBy,
-      adminId,
-    });
+    await this.deps.incidents.recordEvent(trx, orgId, incidentId, startedEvent(wf.name, startedBy, adminId));
     await this.enqueueStep(trx, orgId, id, 0);
     return id;
   }

@@ -66,7 +66,7 @@ export type WorkflowsDeps = {
     /** The demo's feed (demo.ts), ingested as the API does. */
     ingestBatch(actor: Principal, items: unknown[]): Promise<IngestBatchResult>;
     ticketHooks: Pick<IncidentTicketHooks, 'recordEvent' | 'recordEvents'>;
-    ingestHooks: Pick<IncidentIngestHooks, 'onIngested'>;
+    ingestHooks: Pick<IncidentIngestHooks, 'onMatch'>;
   };
   tickets: {
     create(actor: Principal, incidentId: number, input: CreateTicketInput): Promise<TicketView>;
@@ -149,11 +149,11 @@ export class WorkflowsService {
         escalate: escalateStep(this.remediationHooks),
         wait_for_response: waitForResponseStep(this.remediationHooks),
       },
-      (orgId) => this.compiler.compiled(orgId),
+      (orgId, exec) => this.compiler.compiled(orgId, exec),
     );
     // An answered survey wakes the executions waiting on its incident, in the answer's transaction.
     this.remediationHooks.onResponse((exec, orgId, incidentId, linkId) => this.engine.wake(exec, orgId, incidentId, `survey:${linkId}`));
-    deps.incidents.ingestHooks.onIngested((exec, orgId, ids) => this.engine.onIngested(exec, orgId, ids));
+    deps.incidents.ingestHooks.onMatch((exec, orgId, batch) => this.engine.onIngesting(exec, orgId, batch));
   }
 
   // ---------------------------------------------------------------- templates

@@ -10,6 +10,7 @@ import type {
   WorkflowsTables,
   WorkflowVersionsTable,
 } from './migrations.js';
+import { chunks } from '../../platform/db/chunks.js';
 
 type Exec = ExecOf<WorkflowsTables>;
 export type WorkflowRecord = Selectable<WorkflowsTable>;
@@ -69,8 +70,8 @@ export class WorkflowsStore {
   }
 
   /** Each workflow's current version id, in one query (ingestion's evaluation reads it per batch). */
-  async currentVersionIds(orgId: number): Promise<Map<number, number>> {
-    const rows = await this.db
+  async currentVersionIds(orgId: number, exec?: AnyExec): Promise<Map<number, number>> {
+    const rows = await this.x(exec)
       .selectFrom('workflow_versions as v')
       .innerJoin('workflows as w', (j) => j.onRef('w.id', '=', 'v.workflow_id').onRef('w.current_version', '=', 'v.version'))
       .select(['w.id as workflowId', 'v.id as versionId'])
@@ -86,8 +87,8 @@ export class WorkflowsStore {
   }
 
   /** What identifies the org's statements as evaluated: each with its position, change time and workflow's version. */
-  mappingStamps(orgId: number) {
-    return this.db
+  mappingStamps(orgId: number, exec?: AnyExec) {
+    return this.x(exec)
       .selectFrom('workflow_mappings as m')
       .innerJoin('workflows as w', 'w.id', 'm.workflow_id')
       .select(['m.id', 'm.position', 'm.updated_at', 'm.workflow_id', 'w.current_version', 'w.updated_at as workflow_updated_at'])
@@ -140,11 +141,11 @@ export class WorkflowsStore {
   /** Many new executions; those whose incident already has one for the trigger are left out of the result. */
   async insertExecutions(exec: AnyExec, rows: Omit<ExecutionRecord, 'id'>[]): Promise<{ id: number; incident_id: number }[]> {
     const out: { id: number; incident_id: number }[] = [];
-    for (let i = 0; i < rows.length; i += 200) {
+    for (const part of chunks(rows, 200)) {
       out.push(
         ...(await this.x(exec)
           .insertInto('workflow_executions')
-          .values(rows.slice(i, i + 200))
+          .values(part)
           .onConflict((oc) => oc.columns(['org_id', 'incident_id', 'trigger_key']).doNothing())
           .returning(['id', 'incident_id'])
           .execute()),

@@ -7,5 +7,10 @@ export function likePattern(s: string): string {
 
 /** The right-hand side of `column like …` for a literal substring search; the same on SQLite and PostgreSQL. */
 export function containing(s: string): RawBuilder<string> {
-  return sql<string>`${likePattern(s)} escape '\\'`;
+  return likeEscaped(likePattern(s));
+}
+
+/** `containing` for a pattern already made by `likePattern` (or a query template's slot standing for one). */
+export function likeEscaped(pattern: string): RawBuilder<string> {
+  return sql<string>`${pattern} escape '\\'`;
 }

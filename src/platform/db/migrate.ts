@@ -1,4 +1,4 @@
-import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type DatabaseIntrospector, type Kysely, type Migration, type MigrationProvider, type TableMetadata } from 'kysely';
 import type { Database } from './database.js';
 import type { MigrationFn } from './schema-helpers.js';
 
@@ -59,11 +59,47 @@ export async function migrateToLatest(database: Database, allMigrations: Record<
   // migration (e.g. 0310) sorts before another module's already applied first one (0400): an existing
   // database applies it after them, which is safe because a module's migrations only touch its own
   // tables (and the ones that sort before them). Fresh databases still run everything in name order.
-  const migrator = new Migrator({ db: database.db, provider, migrationTableSchema, allowUnorderedMigrations: true });
+  const db = migrationTableSchema ? withIntrospectionOf(database.db, migrationTableSchema) : database.db;
+  const migrator = new Migrator({ db, provider, migrationTableSchema, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Kysely's migrator finds its two bookkeeping tables by introspecting every column of every table
+ * of every schema (with `pg_get_serial_sequence` per column). On a PostgreSQL database that other
+ * schemas share (tests, several installations), that reads all of them on each start and fails
+ * with "schema … does not exist" when another schema is dropped meanwhile. The migrator is given
+ * the same Kysely whose introspection looks at the migration schema's table names only.
+ */
+export function withIntrospectionOf<DB>(db: Kysely<DB>, schema: string): Kysely<DB> {
+  const getTables = async (): Promise<TableMetadata[]> => {
+    const { rows } = await sql<{ name: string; kind: string }>`
+      select c.relname as name, c.relkind as kind from pg_catalog.pg_class c
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = ${schema} and c.relkind in ('r', 'p', 'v', 'm')`.execute(db);
+    return rows.map((r) => ({ name: r.name, schema, isView: r.kind === 'v' || r.kind === 'm', columns: [] }));
+  };
+  const introspection: DatabaseIntrospector = {
+    async getSchemas() {
+      const { rows } = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+      return rows;
+    },
+    getTables,
+    async getMetadata() {
+      return { tables: await getTables() };
+    },
+  };
+  // Kysely keeps its state in private fields: its methods run on the real instance.
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -3,6 +3,7 @@ import type { Dialect } from '../db/database.js';
 import type { AnyExec, SharedDb } from '../db/database.js';
 import type { JobsTable, PlatformTables } from '../db/types.js';
 import type { Exec as ExecOf } from '../db/exec.js';
+import { chunks } from '../db/chunks.js';
 
 export type Job<P = unknown> = {
   id: number;
@@ -94,8 +95,8 @@ export class JobQueue {
   async enqueueMany(callerExec: AnyExec, inputs: readonly EnqueueInput[]): Promise<void> {
     const exec: Exec = callerExec;
     const now = new Date().toISOString();
-    for (let i = 0; i < inputs.length; i += 500) {
-      const rows = inputs.slice(i, i + 500).map((input) => ({
+    for (const part of chunks(inputs, 500)) {
+      const rows = part.map((input) => ({
         org_id: input.orgId,
         kind: input.kind,
         payload: JSON.stringify(input.payload ?? {}),

@@ -32,15 +32,17 @@ export type WorkerOptions = {
   leaseMs?: number;
   /** The first retry's delay (then doubling); default 5 s. */
   backoffBaseMs?: number;
+  /** The longest retry delay; default 1 h. */
+  backoffMaxMs?: number;
   concurrency?: number;
   /** Called when a job gives up for good, so its owner can show the failure. */
   onDead?: (job: Job, error: Error) => Promise<void>;
   log?: Logger;
 };
 
-/** Exponential backoff with full jitter: 5 s, 10 s, 20 s … (from `baseMs`) capped at 1 h. */
-export function backoffMs(attempt: number, random = Math.random, baseMs = 5_000): number {
-  const cap = Math.min(60 * 60_000, baseMs * 2 ** Math.max(0, attempt - 1));
+/** Exponential backoff with full jitter: 5 s, 10 s, 20 s … (from `baseMs`) capped at `maxMs` (1 h). */
+export function backoffMs(attempt: number, random = Math.random, baseMs = 5_000, maxMs = 60 * 60_000): number {
+  const cap = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(cap / 2 + random() * (cap / 2));
 }
 
@@ -227,7 +229,8 @@ export class JobWorker {
         await this.opts.onDead?.(job, err).catch((hookErr) => this.opts.log?.error({ err: hookErr }, 'onDead hook failed'));
         return;
       }
-      const delay = err instanceof RetryLater ? Math.max(err.delayMs, 1000) : backoffMs(job.attempts, Math.random, this.opts.backoffBaseMs);
+      const delay =
+        err instanceof RetryLater ? Math.max(err.delayMs, 1000) : backoffMs(job.attempts, Math.random, this.opts.backoffBaseMs, this.opts.backoffMaxMs);
       await this.queue.retry(job.id, this.owner, err.message, new Date(Date.now() + delay));
     }
   }

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../../helpers/test-app.js';
 import * as wire from '../../../src/modules/compat-api/schemas.js';
-import { newIncident, noWait, runJobs, setUp, startTestSandbox, type Sandbox, type World } from '../tickets/helpers.js';
+import { newIncident, runJobs, withTicketing, type World } from '../tickets/helpers.js';
 import { compatClient, conform } from './helpers.js';
 
 /** Tickets made through the product (sandbox ServiceNow and Jira Cloud) as the compatible API shows them. */
 describe('compatible API: tickets', () => {
   let t: TestApp;
-  let sb: Sandbox;
   let w: World;
-  beforeAll(async () => {
-    sb = await startTestSandbox();
-    t = await createTestApp();
-    noWait(t);
-    w = await setUp(t, sb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sb?.close();
-  });
+  withTicketing((a) => ({ t, w } = a));
 
   it("lists an incident's tickets under both path forms and keys, and inside the incident as dlpIncidentTickets", async () => {
     const inc = await newIncident(t);

@@ -195,4 +195,32 @@ describe('incidents list: counts, label filter, search and paging paths', () => 
     expect(back0.items.map((i) => i.transactionId)).toEqual(pages[0].items.map((i) => i.transactionId));
     expect(back0.prevCursor).toBeNull();
   });
+
+  it('counts a sorted page that a cursor reaches after the rows behind it were deleted', async () => {
+    // A range of its own: twelve incidents ten days after the others, sorted by severity (SQLite
+    // counts such a page in the page's own statement; an empty page has no row to carry the count).
+    const key = await apiKey(t);
+    const when = (h: number) => new Date(base + 10 * day + h * 3_600_000).toISOString();
+    const res = await key.post('/api/v1/incidents', {
+      incidents: Array.from({ length: 12 }, (_, i) =>
+        incident({ transactionId: `Z-${String(i).padStart(2, '0')}`, incidentDate: when(i), severity: (['Critical', 'High', 'Low'] as const)[i % 3] }),
+      ),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const range = `from=${encodeURIComponent(when(-1))}&to=${encodeURIComponent(when(15))}`;
+    const get = async (cursor?: string) => {
+      const r = await s.get(`/api/v1/incidents?${range}&severity=Critical,High,Medium,Low,Info&sort=severity&order=desc${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json() as { items: { id: number }[]; total: number; nextCursor: string | null };
+    };
+    const first = await get();
+    expect(first.total).toBe(12);
+    const second = await get(first.nextCursor!);
+    expect(second.items).toHaveLength(2);
+    expect(second.total).toBe(12);
+    for (const { id } of second.items) expect((await s.delete(`/api/v1/incidents/${id}`)).statusCode).toBeLessThan(300);
+    const past = await get(first.nextCursor!);
+    expect(past.items).toEqual([]);
+    expect(past.total).toBe(10);
+  });
 });

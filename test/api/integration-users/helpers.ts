@@ -1,10 +1,8 @@
-import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
 import { createWorker } from '../../../src/background.js';
 import type { Session, TestApp } from '../../helpers/test-app.js';
+import type { Sandbox } from '../integrations/helpers.js';
 
-export type { Sandbox };
-
-export const startTestSandbox = () => startSandbox({ port: 0, host: '127.0.0.1' });
+export { noWait, sandbox as startTestSandbox, type Sandbox } from '../integrations/helpers.js';
 
 let n = 0;
 const unique = (p: string) => `${p}-${++n}-${Math.random().toString(36).slice(2, 6)}`;
@@ -26,11 +24,6 @@ export async function connectBoth(s: Session, sb: Sandbox, names: { sn?: string;
   });
   if (jira.statusCode !== 201) throw new Error(`connect Jira: ${jira.statusCode} ${jira.body}`);
   return { sn: sn.json() as { id: number; name: string }, jira: jira.json() as { id: number; name: string } };
-}
-
-/** Retries and their backoff still happen, without real waiting. */
-export function noWait(t: TestApp): void {
-  t.ctx.integrations.connectorOverrides = { sleep: async () => {} };
 }
 
 /** Runs queued jobs (the CSV import) until none is due. */

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
+import type { Session, TestApp } from '../../helpers/test-app.js';
 import { userPage, userView } from '../../../src/modules/integration-users/schemas.js';
-import { connectBoth, drainJobs, noWait, startTestSandbox, type Sandbox } from './helpers.js';
+import { connectBoth, drainJobs, type Sandbox } from './helpers.js';
+import { withSandboxApp } from '../integrations/helpers.js';
 
 /**
  * The list reads each user's entry as JSON kept by database triggers (migration 0320) instead of
@@ -18,11 +19,8 @@ let jira: { id: number; name: string };
 
 const TRICKY = [`O'Brien "Quoted" \\ Backslash`, 'Zoë Ångström 🚀 名前', 'Line\nBreak\tTab\u0001Control', '</script><b>html</b>', ' Leading and trailing '];
 
+withSandboxApp((a) => ({ t, sb, admin: s } = a));
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  s = await t.login(t.admin.email);
   ({ sn, jira } = await connectBoth(s, sb, { sn: `Tenant "One" \\ O'Neil`, jira: 'Jira 🚀' }));
   TRICKY.forEach((name, i) => {
     sb.state.servicenow.users.push({
@@ -44,10 +42,6 @@ beforeAll(async () => {
       canBrowseUsers: false,
     });
   });
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
 });
 
 async function add(integrationId: number, email: string): Promise<{ id: number }> {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
-import { auditCount, connectBoth, noWait, rowCount, startTestSandbox, type Sandbox } from './helpers.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Session, TestApp } from '../../helpers/test-app.js';
+import { auditCount, connectBoth, rowCount, type Sandbox } from './helpers.js';
+import { withSandboxApp } from '../integrations/helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
@@ -9,16 +10,9 @@ let sn: { id: number; name: string };
 let jira: { id: number; name: string };
 const E = () => sb.seededEmails;
 
+withSandboxApp((a) => ({ t, sb, admin: s } = a));
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  s = await t.login(t.admin.email);
   ({ sn, jira } = await connectBoth(s, sb));
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
 });
 beforeEach(() => sb.state.clearFaults());
 

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Session, TestApp } from '../../helpers/test-app.js';
 import { parseCsv } from '../../../src/platform/csv.js';
 import { userPage } from '../../../src/modules/integration-users/schemas.js';
-import { auditCount, connectBoth, drainJobs, noWait, rowCount, startTestSandbox, type Sandbox } from './helpers.js';
+import { auditCount, connectBoth, drainJobs, rowCount, type Sandbox } from './helpers.js';
+import { withSandboxApp } from '../integrations/helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
@@ -10,16 +11,9 @@ let s: Session;
 let sn: { id: number; name: string };
 let jira: { id: number; name: string };
 
+withSandboxApp((a) => ({ t, sb, admin: s } = a));
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  s = await t.login(t.admin.email);
   ({ sn, jira } = await connectBoth(s, sb, { sn: 'Acme ServiceNow', jira: 'Acme Jira' }));
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
 });
 
 async function add(integrationId: number, email: string) {

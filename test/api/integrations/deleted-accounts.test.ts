@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SecretBox } from '../../../src/platform/secrets.js';
 import { rotateSealedColumns } from '../../../src/rotate-key.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
 import { fullPermissions } from '../../../src/platform/permissions.js';
-import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
-import { connect, jiraBody, noWait, sandbox, serviceNowBody, serviceNowOAuthBody, type Sandbox } from './helpers.js';
+import type { Session, TestApp } from '../../helpers/test-app.js';
+import { connect, jiraBody, serviceNowBody, serviceNowOAuthBody, withSandboxApp, type Sandbox } from './helpers.js';
 
 /**
  * "Show Deleted Accounts": deleting an integration keeps it as a Deleted account without its
@@ -15,16 +15,7 @@ let t: TestApp;
 let sb: Sandbox;
 let admin: Session;
 
-beforeAll(async () => {
-  sb = await sandbox();
-  t = await createTestApp();
-  noWait(t);
-  admin = await t.login(t.admin.email);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withSandboxApp((a) => ({ t, sb, admin } = a));
 
 type Item = {
   id: number;

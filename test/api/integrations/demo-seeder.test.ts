@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { expect, it } from 'vitest';
+import type { TestApp } from '../../helpers/test-app.js';
 import { fullPermissions } from '../../../src/platform/permissions.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
 import { seedDemoIntegrations } from '../../../src/modules/integrations/demo.js';
 import type { DemoSandbox } from '../../../src/platform/module.js';
-import { noWait, sandbox, type Sandbox } from './helpers.js';
+import { sandbox, withSandbox, type Sandbox } from './helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
 
-beforeAll(async () => {
-  sb = await sandbox();
-  t = await createTestApp();
-  noWait(t);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withSandbox((a) => ({ t, sb } = a));
 
 it('connects ServiceNow and Jira to the sandbox with a mapped project, idempotently (also after the sandbox moves)', async () => {
   const actor = systemPrincipal(t.orgId, fullPermissions());

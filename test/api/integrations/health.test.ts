@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
-import { connect, jiraBody, noWait, sandbox, serviceNowOAuthBody, type Sandbox } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Session, TestApp } from '../../helpers/test-app.js';
+import { connect, jiraBody, serviceNowOAuthBody, withSandboxApp, type Sandbox } from './helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
 let admin: Session;
 
-beforeAll(async () => {
-  sb = await sandbox();
-  t = await createTestApp();
-  noWait(t);
-  admin = await t.login(t.admin.email);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withSandboxApp((a) => ({ t, sb, admin } = a));
 beforeEach(() => sb.state.clearFaults());
 
 async function activeAlerts() {

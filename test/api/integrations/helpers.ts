@@ -1,5 +1,6 @@
+import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js';
-import type { Session, TestApp } from '../../helpers/test-app.js';
+import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
 
 export type { Sandbox };
 
@@ -10,6 +11,34 @@ export async function sandbox(): Promise<Sandbox> {
 /** Retries (and the backoff between them) still happen, without real waiting. */
 export function noWait(t: TestApp): void {
   t.ctx.integrations.connectorOverrides = { sleep: async () => {} };
+}
+
+export type SandboxApp = { t: TestApp; sb: Sandbox; admin: Session };
+
+/**
+ * Registers the beforeAll and afterAll of a file (or describe block) whose tests share a sandbox
+ * and a test app (with `overrides` of its config) that retries without waiting: `use` gets them
+ * before the tests, and whatever was opened is closed after them, also when the setup failed
+ * halfway.
+ */
+export function withSandbox(use: (app: Omit<SandboxApp, 'admin'>) => unknown, overrides: Record<string, string> = {}): void {
+  let sb: Sandbox | undefined;
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    sb = await sandbox();
+    t = await createTestApp(overrides);
+    noWait(t);
+    await use({ t, sb });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sb?.close();
+  });
+}
+
+/** withSandbox, with the app's admin signed in. */
+export function withSandboxApp(use: (app: SandboxApp) => unknown, overrides: Record<string, string> = {}): void {
+  withSandbox(async ({ t, sb }) => use({ t, sb, admin: await t.login(t.admin.email) }), overrides);
 }
 
 let n = 0;

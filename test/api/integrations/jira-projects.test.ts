@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { integrationsDefaultsById } from '../../../src/modules/integrations/migrations.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
-import { connect, jiraBody, noWait, sandbox, serviceNowBody, type Sandbox } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Session, TestApp } from '../../helpers/test-app.js';
+import { connect, jiraBody, serviceNowBody, withSandboxApp, type Sandbox } from './helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
@@ -30,16 +30,9 @@ async function projects(): Promise<Project[]> {
 const sec = async () => (await projects()).find((p) => p.key === 'SEC')!;
 const ops = async () => (await projects()).find((p) => p.key === 'OPS')!;
 
+withSandboxApp((a) => ({ t, sb, admin } = a));
 beforeAll(async () => {
-  sb = await sandbox();
-  t = await createTestApp();
-  noWait(t);
-  admin = await t.login(t.admin.email);
   jiraId = (await connect(admin, jiraBody(sb))).id;
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
 });
 
 describe('Jira projects', () => {

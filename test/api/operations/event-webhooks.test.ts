@@ -6,23 +6,17 @@ import { fullPermissions } from '../../../src/platform/permissions.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
 import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
 import { incident } from '../incidents/helpers.js';
-import { newIncident, noWait, runJobs, setUp, startTestSandbox, type Sandbox } from '../tickets/helpers.js';
+import { newIncident, runJobs, setUp, type Sandbox } from '../tickets/helpers.js';
+import { withSandboxApp } from '../integrations/helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
 let admin: Session;
 let receiverUrl: string;
 
+withSandboxApp((a) => ({ t, sb, admin } = a), { WFA_METRICS_TOKEN: 'metrics-token-0123456789abcdef' });
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp({ WFA_METRICS_TOKEN: 'metrics-token-0123456789abcdef' });
-  noWait(t);
-  admin = await t.login(t.admin.email);
   receiverUrl = `${sb.servicenowUrl}/__sandbox/events`;
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
 });
 beforeEach(() => sb.state.events.reset());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricsTokenMatches } from '../../../src/platform/metrics.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { newIncident, noWait, runJobs, setUp, startTestSandbox, type Sandbox, type World } from '../tickets/helpers.js';
+import { newIncident, runJobs, withTicketing, type Sandbox, type World } from '../tickets/helpers.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -40,16 +40,7 @@ describe('/metrics with a token', () => {
     expect(res.headers['content-type']).toContain('text/plain');
     return res.body;
   };
-  beforeAll(async () => {
-    sb = await startTestSandbox();
-    t = await createTestApp({ WFA_METRICS_TOKEN: TOKEN });
-    noWait(t);
-    w = await setUp(t, sb);
-  });
-  afterAll(async () => {
-    await t?.close();
-    await sb?.close();
-  });
+  withTicketing((a) => ({ t, sb, w } = a), { WFA_METRICS_TOKEN: TOKEN });
 
   it('refuses a scrape without the token or with a wrong one (401), without the metrics', async () => {
     for (const authorization of [undefined, 'Bearer wrong-token-0123456789abcdef', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`]) {

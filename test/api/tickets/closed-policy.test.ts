@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { adfToText } from '../../../src/connectors/jira-cloud/adf.js';
 import type { ClosedTicketPolicy } from '../../../src/modules/tickets/schemas.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { count, newIncident, noWait, runJobs, sandboxTickets, setUp, snNotes, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { count, newIncident, runJobs, sandboxTickets, snNotes, withTicketing, type Sandbox, type World } from './helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
 let w: World;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  w = await setUp(t, sb);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withTicketing((a) => ({ t, sb, w } = a));
 
 /** The integration's setting (ticket sync) decides; here it is set by hand. */
 function policy(p: ClosedTicketPolicy) {

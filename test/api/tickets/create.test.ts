@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adfToText } from '../../../src/connectors/jira-cloud/adf.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import type { TestApp } from '../../helpers/test-app.js';
 import { WIDE } from '../incidents/helpers.js';
-import { count, newIncident, noWait, runJobs, sandboxTickets, setUp, snNotes, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import { count, newIncident, runJobs, sandboxTickets, snNotes, withTicketing, type Sandbox, type World } from './helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
 let w: World;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  w = await setUp(t, sb);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withTicketing((a) => ({ t, sb, w } = a));
 
 describe('ServiceNow', () => {
   it('Submit answers 202 at once with a creating ticket and a State Changes entry; the job creates it assigned, with the work note', async () => {

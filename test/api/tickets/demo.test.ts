@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { seedDemoTickets } from '../../../src/modules/tickets/demo.js';
 import { fullPermissions } from '../../../src/platform/permissions.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { count, newIncident, noWait, runJobs, setUp, startTestSandbox, type Sandbox } from './helpers.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { withSandbox } from '../integrations/helpers.js';
+import { count, newIncident, runJobs, setUp, type Sandbox } from './helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withSandbox((a) => ({ t, sb } = a));
 
 it('the demo seeds tickets in each state against the sandbox, once', async () => {
   await setUp(t, sb);

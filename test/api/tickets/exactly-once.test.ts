@@ -1,24 +1,15 @@
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { createWorker } from '../../../src/background.js';
 import { IN_FLIGHT_MS } from '../../../src/modules/tickets/create-job.js';
 import { adfToText } from '../../../src/connectors/jira-cloud/adf.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { makeJobsDue, newIncident, noWait, runJobs, sandboxTickets, setUp, snNotes, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { makeJobsDue, newIncident, runJobs, sandboxTickets, snNotes, withTicketing, type Sandbox, type World } from './helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
 let w: World;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp({ WFA_TICKET_MARKER_WINDOW_MS: '120000' });
-  noWait(t);
-  w = await setUp(t, sb);
-});
+withTicketing((a) => ({ t, sb, w } = a), { WFA_TICKET_MARKER_WINDOW_MS: '120000' });
 afterEach(() => sb.state.clearFaults());
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
 
 const ticketRow = (id: number) => t.ctx.db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const jobOf = (id: number) =>

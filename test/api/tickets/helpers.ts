@@ -5,9 +5,10 @@ import { systemPrincipal } from '../../../src/platform/principal.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
 import type { Session, TestApp } from '../../helpers/test-app.js';
 import { incident } from '../incidents/helpers.js';
+import { withSandboxApp } from '../integrations/helpers.js';
 import { connectBoth } from '../integration-users/helpers.js';
 
-export { startTestSandbox, noWait, type Sandbox } from '../integration-users/helpers.js';
+export { noWait, sandbox as startTestSandbox, type Sandbox } from '../integrations/helpers.js';
 
 export type World = {
   admin: Session;
@@ -32,6 +33,11 @@ export async function setUp(t: TestApp, sb: Sandbox, admin?: Session): Promise<W
   const sec = projects.find((p) => p.key === 'SEC');
   if (!sec) throw new Error('SEC project not synced');
   return { admin: s, sn, jira, snUser: await add(sn.id), jiraUser: await add(jira.id), sec };
+}
+
+/** withSandboxApp, with setUp's world made before `use` gets it. */
+export function withTicketing(use: (app: { t: TestApp; sb: Sandbox; w: World }) => unknown, overrides: Record<string, string> = {}): void {
+  withSandboxApp(async ({ t, sb, admin }) => use({ t, sb, w: await setUp(t, sb, admin) }), overrides);
 }
 
 /** A new incident in the org (High severity, PCI rule, Jane Doe). */

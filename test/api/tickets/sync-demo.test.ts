@@ -1,23 +1,15 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { seedDemoIntegrations } from '../../../src/modules/integrations/demo.js';
 import { seedDemoTicketSync } from '../../../src/modules/tickets/sync/demo.js';
 import { fullPermissions } from '../../../src/platform/permissions.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { noWait, startTestSandbox, type Sandbox } from './helpers.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { withSandbox, type Sandbox } from '../integrations/helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withSandbox((a) => ({ t, sb } = a));
 
 it('the demo has the sandbox push ticket changes here, signed with the stored secret, on every run', async () => {
   const actor = systemPrincipal(t.orgId, fullPermissions());

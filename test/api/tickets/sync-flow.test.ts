@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { newIncident, noWait, runJobs, setUp, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TestApp } from '../../helpers/test-app.js';
+import { newIncident, runJobs, withTicketing, type Sandbox, type World } from './helpers.js';
 import { rotate } from './sync-helpers.js';
 
 /** Tickets made by the Ticket action, then followed by webhook and by poll, as a user would see them. */
@@ -9,20 +9,13 @@ let sb: Sandbox;
 let w: World;
 let address: string;
 
+withTicketing((a) => ({ t, sb, w } = a));
 beforeAll(async () => {
-  t = await createTestApp();
-  sb = await startTestSandbox();
-  noWait(t);
-  w = await setUp(t, sb);
   for (const id of [w.sn.id, w.jira.id]) {
     const res = await w.admin.patch(`/api/v1/integrations/${id}`, { settings: { syncTicketStatus: true, closeIncidentOnTicketClosed: true } });
     expect(res.statusCode).toBe(200);
   }
   address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
 });
 
 async function createTicket(integrationId: number, integrationUserId: number, projectId?: number) {

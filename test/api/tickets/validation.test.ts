@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { count, newIncident, noWait, runJobs, setUp, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import { expect, it } from 'vitest';
+import type { TestApp } from '../../helpers/test-app.js';
+import { count, newIncident, runJobs, withTicketing, type World } from './helpers.js';
 
 let t: TestApp;
-let sb: Sandbox;
 let w: World;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  w = await setUp(t, sb);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withTicketing((a) => ({ t, w } = a));
 
 async function refused(incidentId: number, body: Record<string, unknown>, status = 400) {
   const res = await w.admin.post(`/api/v1/incidents/${incidentId}/tickets`, body);

@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { executionsOf, incident, noWait, runJobs, setUp, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { TestApp } from '../../helpers/test-app.js';
+import { executionsOf, incident, runJobs, withTicketing, type World } from './helpers.js';
 
 /** Incidents list > Actions > Run workflow: POST /incidents/bulk/run-workflow. */
 let t: TestApp;
-let sb: Sandbox;
 let w: World;
 let workflowId: number;
+withTicketing((a) => ({ t, w } = a));
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  w = await setUp(t, sb);
   const wf = await w.admin.post('/api/v1/workflows', { template: 'auto_close', name: 'Bulk close', settings: { close: { notes: 'closed in bulk' } } });
   expect(wf.statusCode, wf.body).toBe(201);
   workflowId = wf.json().id;
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
 });
 
 async function newIncidents(n: number): Promise<number[]> {

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_WORKFLOW, seedDemoWorkflows } from '../../../src/modules/workflows/demo.js';
 import { fullPermissions } from '../../../src/platform/permissions.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { noWait, runJobs, setUp, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { runJobs, withTicketing, type Sandbox, type World } from './helpers.js';
 
 let t: TestApp;
 let sb: Sandbox;
 let w: World;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  w = await setUp(t, sb);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withTicketing((a) => ({ t, sb, w } = a));
 
 it('the demo maps an Auto Create Tickets workflow by a statement; its new Inline High incidents get one Jira ticket each with no click, once', async () => {
   const actor = systemPrincipal(t.orgId, fullPermissions());

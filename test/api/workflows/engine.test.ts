@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { fullPermissions } from '../../../src/platform/permissions.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
 import type { Job } from '../../../src/platform/jobs/index.js';
 import { STEP_JOB } from '../../../src/modules/workflows/engine.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { incident, noWait, runJobs, sandboxTickets, setUp, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { incident, runJobs, sandboxTickets, withTicketing, type Sandbox, type World } from './helpers.js';
 
 /**
  * The engine's promises under a simulated crash: a step job is claimed by a worker that dies
@@ -17,11 +17,8 @@ let sb: Sandbox;
 let w: World;
 let workflowId: number;
 
+withTicketing((a) => ({ t, sb, w } = a));
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  w = await setUp(t, sb);
   // A two-step workflow (create ticket, then close): an Auto Create Tickets workflow whose next
   // version also closes. Custom workflows are not in this slice, so the version is written here.
   const wf = (
@@ -47,10 +44,6 @@ beforeAll(async () => {
     .execute();
   await t.ctx.db.updateTable('workflows').set({ current_version: 2 }).where('id', '=', wf.id).execute();
   await w.admin.post('/api/v1/workflow-mappings', { workflowId: wf.id, sourceDlpType: 'Any', condition: null });
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
 });
 
 const svc = () => t.ctx.workflows;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { executionsOf, incident, noWait, runJobs, setUp, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { TestApp } from '../../helpers/test-app.js';
+import { executionsOf, incident, runJobs, withTicketing, type World } from './helpers.js';
 
 /**
  * Ingestion's evaluation reads the statements compiled once per set of statements: a change made
@@ -8,20 +8,12 @@ import { executionsOf, incident, noWait, runJobs, setUp, startTestSandbox, type 
  * is evaluated against; the batch's incidents are read with only what the statements read.
  */
 let t: TestApp;
-let sb: Sandbox;
 let w: World;
 let workflowId: number;
+withTicketing((a) => ({ t, w } = a));
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  w = await setUp(t, sb);
   const wf = await w.admin.post('/api/v1/workflows', { template: 'auto_close', name: 'Close by rule', settings: { close: { notes: 'by rule' } } });
   workflowId = wf.json().id;
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
 });
 
 async function ingest(...items: Record<string, unknown>[]): Promise<number[]> {

@@ -1,7 +1,19 @@
 import type { Session, TestApp } from '../../helpers/test-app.js';
 import type { Sandbox, World } from '../tickets/helpers.js';
 
-export { count, makeJobsDue, newIncident, runJobs, sandboxTickets, setUp, startTestSandbox, noWait, type Sandbox, type World } from '../tickets/helpers.js';
+export {
+  count,
+  makeJobsDue,
+  newIncident,
+  runJobs,
+  sandboxTickets,
+  setUp,
+  startTestSandbox,
+  noWait,
+  withTicketing,
+  type Sandbox,
+  type World,
+} from '../tickets/helpers.js';
 export { incident } from '../incidents/helpers.js';
 
 /** An Auto Create Tickets workflow for the Jira sandbox's SEC project, assigned to its user. */

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fullPermissions } from '../../../src/platform/permissions.js';
 import { systemPrincipal } from '../../../src/platform/principal.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
-import { executionsOf, incident, noWait, runJobs, setUp, startTestSandbox, type Sandbox, type World } from './helpers.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { executionsOf, incident, runJobs, withTicketing, type Sandbox, type World } from './helpers.js';
 
 /**
  * Auto Notify and Auto Escalate: a newly ingested incident that their mapping matches gets the
@@ -13,16 +13,7 @@ let t: TestApp;
 let sb: Sandbox;
 let w: World;
 
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  w = await setUp(t, sb);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withTicketing((a) => ({ t, sb, w } = a));
 
 async function ingestOne(over: Parameters<typeof incident>[0] = {}): Promise<number> {
   const res = await t.ctx.incidents.ingestBatch(systemPrincipal(t.orgId, fullPermissions()), [incident(over)]);

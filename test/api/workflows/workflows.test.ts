@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { expect, it } from 'vitest';
+import type { TestApp } from '../../helpers/test-app.js';
 import {
   executionsOf,
   incident,
   jiraTicketsWorkflow,
   mapInlineHigh,
-  noWait,
   runJobs,
   sandboxTickets,
-  setUp,
-  startTestSandbox,
   ticketsOf,
+  withTicketing,
   type Sandbox,
   type World,
 } from './helpers.js';
@@ -18,16 +16,7 @@ import {
 let t: TestApp;
 let sb: Sandbox;
 let w: World;
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  t = await createTestApp();
-  noWait(t);
-  w = await setUp(t, sb);
-});
-afterAll(async () => {
-  await t?.close();
-  await sb?.close();
-});
+withTicketing((a) => ({ t, sb, w } = a));
 
 async function auditCount(resource: string) {
   const rows = await t.ctx.db

@@ -221,5 +221,7 @@ describe('durable job queue', () => {
     expect(backoffMs(50, () => 1)).toBe(3_600_000);
     expect(backoffMs(1, () => 1, 200)).toBe(200);
     expect(backoffMs(3, () => 1, 200)).toBe(800);
+    expect(backoffMs(30, () => 1, 200, 4_000)).toBe(4_000);
+    expect(backoffMs(30, () => 0, 200, 4_000)).toBe(2_000);
   });
 });

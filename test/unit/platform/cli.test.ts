@@ -78,7 +78,7 @@ describe('wfa CLI', () => {
     const second = await run(['migrate'], baseEnv(dir));
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('Database is up to date.');
-  });
+  }, 90_000);
 
   it('admin create makes a working login; refuses bad input with a message', async () => {
     const dir = tmpDir();

@@ -16,7 +16,7 @@ describe('loadConfig', () => {
     expect(c.loginMaxFailures).toBe(5);
     expect(c.loginLockoutMinutes).toBe(15);
     expect(c.runWorker).toBe(true);
-    expect(c.jobs).toEqual({ pollMs: 500, leaseMs: 30_000, backoffBaseMs: 5_000, concurrency: 4 });
+    expect(c.jobs).toEqual({ pollMs: 500, leaseMs: 30_000, backoffBaseMs: 5_000, backoffMaxMs: 3_600_000, concurrency: 4 });
     expect(c.logLevel).toBe('info');
   });
 
@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       WFA_JOB_POLL_MS: '50',
       WFA_JOB_LEASE_SECONDS: '6',
       WFA_JOB_BACKOFF_MS: '200',
+      WFA_JOB_BACKOFF_MAX_MS: '4000',
       WFA_JOB_CONCURRENCY: '8',
       WFA_TICKET_MARKER_WINDOW_MS: '5000',
       WFA_TICKET_CREATE_DEADLINE_MS: '60000',
@@ -52,7 +53,7 @@ describe('loadConfig', () => {
       loginMaxFailures: 3,
       loginLockoutMinutes: 5,
       runWorker: false,
-      jobs: { pollMs: 50, leaseMs: 6_000, backoffBaseMs: 200, concurrency: 8 },
+      jobs: { pollMs: 50, leaseMs: 6_000, backoffBaseMs: 200, backoffMaxMs: 4_000, concurrency: 8 },
       tickets: { markerWindowMs: 5000, createDeadlineMs: 60000 },
       logLevel: 'warn',
     });

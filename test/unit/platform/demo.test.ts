@@ -9,7 +9,7 @@ import { SANDBOX_JIRA_CREDENTIALS, SANDBOX_SERVICENOW_CREDENTIALS } from '../../
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wfa-demo-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** A port nobody listens on right now (and the three after it: the sandbox's Jira, messaging pages and SMTP). */
+/** A port nobody listens on right now (and the four after it: the sandbox's Jira, messaging pages, SMTP and DNS). */
 async function freePortPair(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve) => {
@@ -23,7 +23,7 @@ async function freePortPair(): Promise<number> {
         const s = net.createServer().once('error', () => resolve(false));
         s.listen(p, '127.0.0.1', () => s.close(() => resolve(true)));
       });
-    if (port < 65532 && (await free(port + 1)) && (await free(port + 2)) && (await free(port + 3))) return port;
+    if (port < 65531 && (await free(port + 1)) && (await free(port + 2)) && (await free(port + 3)) && (await free(port + 4))) return port;
   }
 }
 

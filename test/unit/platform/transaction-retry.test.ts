@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/platform/db/database.js';
 import { isRetryableAbort, transactionWithRetry } from '../../../src/platform/db/retry.js';
-import { testDatabasePlace, type TestDatabasePlace } from '../../helpers/test-database.js';
+import { placeDatabaseConfig, testDatabasePlace, type TestDatabasePlace } from '../../helpers/test-database.js';
 
 type Tables = { counters: { id: number; n: number } };
 
@@ -19,10 +19,7 @@ describe('transactionWithRetry', () => {
   let db: Kysely<Tables>;
   beforeAll(async () => {
     place = await testDatabasePlace('retry');
-    const config = place.schema
-      ? ({ kind: 'postgres', url: place.url, schema: place.schema } as const)
-      : ({ kind: 'sqlite', file: place.url.slice('sqlite:'.length) } as const);
-    database = openDatabase(config as never);
+    database = openDatabase(placeDatabaseConfig(place) as never);
     db = database.db as never as Kysely<Tables>;
     await sql`create table counters (id integer primary key, n integer not null)`.execute(db);
     await sql`insert into counters (id, n) values (1, 0), (2, 0)`.execute(db);

@@ -86,6 +86,26 @@ describe('LIKE', () => {
   it('on a list, any item', () => {
     expect(holds(p('rules', 'LIKE', 'hipaa%'))).toBe(true);
   });
+  it('a leading or trailing % leaves that end open and the other anchored', () => {
+    const file = (fileName: string) => ({ ...attrs, fileName });
+    expect(holds(p('fileName', 'LIKE', '%'), file('anything'))).toBe(true);
+    expect(holds(p('fileName', 'LIKE', '%%'), file('x'))).toBe(true);
+    expect(holds(p('fileName', 'LIKE', '%report%'), file('Q3 REPORT.xlsx'))).toBe(true);
+    expect(holds(p('fileName', 'LIKE', '%report%'), file('Q3 repor.xlsx'))).toBe(false);
+    expect(holds(p('fileName', 'LIKE', '%.xlsx'), file('a.xlsx.zip'))).toBe(false);
+    expect(holds(p('fileName', 'LIKE', 'Q3%'), file('A Q3 report'))).toBe(false);
+    expect(holds(p('fileName', 'LIKE', '%2%.xlsx'), file('bench-2 copy.xlsx'))).toBe(true);
+    expect(holds(p('fileName', 'LIKE', '%2%.xlsx'), file('bench-2 copy.xlsxx'))).toBe(false);
+    // Any character, a line break too, and `.` / `*` / `\` stay literal next to an open end.
+    expect(holds(p('fileName', 'LIKE', '%line%'), file('first\nline\nlast'))).toBe(true);
+    expect(holds(p('fileName', 'LIKE', 'a.*'), file('a.*'))).toBe(true);
+    expect(holds(p('fileName', 'LIKE', 'a.*'), file('a.*b'))).toBe(false);
+    expect(holds(p('fileName', 'LIKE', 'a.%'), file('a.b'))).toBe(true);
+    expect(holds(p('fileName', 'LIKE', 'a.%'), file('ab'))).toBe(false);
+    expect(holds(p('fileName', 'LIKE', 'a\\%'), file('a\\b'))).toBe(true);
+    expect(holds(p('fileName', 'LIKE', '%\\'), file('b\\a'))).toBe(false);
+    expect(holds(p('fileName', 'LIKE', '_%'), file(''))).toBe(false);
+  });
 });
 
 describe('LESS_THAN / GREATER_THAN', () => {

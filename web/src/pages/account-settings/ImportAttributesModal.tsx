@@ -1,19 +1,20 @@
 import { useState } from 'react';
-import { Anchor, Badge, Button, FileInput, Group, List, Progress, Stack, Stepper, Text } from '@mantine/core';
+import { Anchor, Button, Group, List, Stack, Stepper, Text } from '@mantine/core';
 import { DataList } from '../../components/DataList';
-import { Dialog } from '../../components/Dialog';
 import { FormError } from '../../components/forms';
-import { useNarrow } from '../../components/table';
-import { importErrorsUrl, importFinished, templateUrl, useAttributeImportProgress, useStartAttributeImport, useValidateAttributes } from './api';
+import { CsvFileInput, ImportDialog, ImportProgress, useCsvFile } from '../../components/ImportCsv';
+import { importErrorsUrl, templateUrl, useAttributeImportProgress, useStartAttributeImport, useValidateAttributes } from './api';
 
-const MAX_BYTES = 4_000_000;
-const COUNT_LABELS = { added: ['Added', 'green'], updated: ['Updated', 'blue'], unchanged: ['Unchanged', 'gray'], error: ['Errors', 'red'] } as const;
+const COUNTS = [
+  { key: 'added', label: 'Added', color: 'green' },
+  { key: 'updated', label: 'Updated', color: 'blue' },
+  { key: 'unchanged', label: 'Unchanged', color: 'gray' },
+  { key: 'error', label: 'Errors', color: 'red' },
+] as const;
 
 /** Import CSV wizard: choose the file (template download), Validate (per-row problems), Import (a background job with progress). */
 export function ImportAttributesModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
-  const narrow = useNarrow();
-  const [file, setFile] = useState<File | null>(null);
-  const [fileError, setFileError] = useState<string | null>(null);
+  const csv = useCsvFile(4_000_000, 'The file is larger than 4 MB; split it into smaller files.');
   const [importId, setImportId] = useState<number | null>(null);
   const validate = useValidateAttributes();
   const start = useStartAttributeImport({ onSuccess: (imp) => setImportId(imp.id) });
@@ -22,8 +23,7 @@ export function ImportAttributesModal({ opened, onClose }: { opened: boolean; on
   const step = importId !== null ? 2 : validate.data ? 1 : 0;
 
   function close() {
-    setFile(null);
-    setFileError(null);
+    csv.reset();
     setImportId(null);
     validate.reset();
     start.reset();
@@ -31,16 +31,13 @@ export function ImportAttributesModal({ opened, onClose }: { opened: boolean; on
   }
 
   function runValidate() {
-    if (!file) return setFileError('Choose a CSV file.');
-    if (file.size > MAX_BYTES) return setFileError('The file is larger than 4 MB; split it into smaller files.');
-    setFileError(null);
-    validate.mutate(file);
+    const file = csv.check();
+    if (file) validate.mutate(file);
   }
 
   const result = validate.data;
-  const pct = imp && imp.total ? Math.round((imp.processed / imp.total) * 100) : 0;
   return (
-    <Dialog opened={opened} onClose={close} title="Import CSV" fullScreen={narrow} centered size="xl">
+    <ImportDialog opened={opened} onClose={close}>
       <Stepper active={step} size="sm" mb="md" allowNextStepsSelect={false}>
         <Stepper.Step label="Choose file" />
         <Stepper.Step label="Validate" />
@@ -60,17 +57,7 @@ export function ImportAttributesModal({ opened, onClose }: { opened: boolean; on
           <Anchor href={templateUrl()} download>
             Download the template (v1)
           </Anchor>
-          <FileInput
-            label="CSV file"
-            placeholder="Choose a file"
-            accept=".csv,text/csv"
-            required
-            value={file}
-            onChange={(f) => (setFile(f), validate.reset())}
-            error={fileError}
-            clearable
-            data-autofocus
-          />
+          <CsvFileInput csv={csv} onChange={() => validate.reset()} />
           <FormError error={validate.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
@@ -113,45 +100,20 @@ export function ImportAttributesModal({ opened, onClose }: { opened: boolean; on
             <Button variant="default" onClick={() => validate.reset()}>
               Back
             </Button>
-            <Button onClick={() => file && start.mutate(file)} loading={start.isPending} disabled={!result.valid}>
+            <Button onClick={() => csv.file && start.mutate(csv.file)} loading={start.isPending} disabled={!result.valid}>
               Import
             </Button>
           </Group>
         </Stack>
       ) : (
-        <Stack>
-          <FormError error={progress.error} />
-          <Text size="sm" aria-live="polite">
-            {!imp
-              ? 'Starting…'
-              : imp.status === 'queued'
-                ? `Waiting to start (${imp.total} people)…`
-                : imp.status === 'running'
-                  ? `Importing: ${imp.processed} of ${imp.total} done`
-                  : imp.status === 'done'
-                    ? `Import finished: ${imp.processed} of ${imp.total} rows processed.`
-                    : `Import stopped: ${imp.error ?? 'unknown error'}`}
-          </Text>
-          <Progress value={pct} size="lg" animated={!importFinished(imp)} aria-label="Import progress" color={imp?.status === 'failed' ? 'red' : undefined} />
-          {imp ? (
-            <Group gap="xs" data-testid="import-counts">
-              {(Object.keys(COUNT_LABELS) as (keyof typeof COUNT_LABELS)[]).map((k) => (
-                <Badge key={k} color={COUNT_LABELS[k][1]} variant="light">
-                  {COUNT_LABELS[k][0]}: {imp.counts[k]}
-                </Badge>
-              ))}
-            </Group>
-          ) : null}
-          <Group justify="flex-end">
-            {imp && imp.counts.error > 0 ? (
-              <Button component="a" variant="light" href={importErrorsUrl(imp.id)} download>
-                Download errors (CSV)
-              </Button>
-            ) : null}
-            <Button onClick={close}>{importFinished(imp) ? 'Done' : 'Close (the import continues)'}</Button>
-          </Group>
-        </Stack>
+        <ImportProgress
+          imp={imp}
+          error={progress.error}
+          counts={COUNTS}
+          download={imp && imp.counts.error > 0 ? { href: importErrorsUrl(imp.id), label: 'Download errors (CSV)' } : null}
+          onClose={close}
+        />
       )}
-    </Dialog>
+    </ImportDialog>
   );
 }

@@ -1,6 +1,5 @@
 /** Account Settings, Approvers and User Attributes for the web app (contract: src/modules/account-settings/schemas.ts). */
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
   AccountSettings,
   AccountSettingsView,
@@ -13,6 +12,7 @@ import type {
 import { apiUrl, del, get, patch, post, put } from '../../api/client';
 import { useInvalidatingMutation, type MutationCallbacks } from '../../api/mutation';
 import type { Paged } from '../../api/types';
+import { importFinished, usePolledImport } from '../../components/ImportCsv';
 
 export type { AccountSettings, AccountSettingsView, ApproverInput, ApproverView, AttributeImportView, UserAttributeView, ValidationResult };
 
@@ -74,7 +74,6 @@ export function useDeleteApprover(cb?: MutationCallbacks<void, ApproverView>) {
 
 export const templateUrl = () => apiUrl('/user-attributes/template.csv');
 export const importErrorsUrl = (id: number) => apiUrl(`/user-attributes/imports/${id}/errors.csv`);
-export const importFinished = (imp: AttributeImportView | undefined) => imp?.status === 'done' || imp?.status === 'failed';
 
 export function useUserAttributes(q: { page: number; pageSize: number; search: string }) {
   return useQuery({
@@ -111,18 +110,14 @@ export function useStartAttributeImport(cb?: MutationCallbacks<AttributeImportVi
   );
 }
 
+/** Everything under the User Attributes key: the people, the imports and the import itself. */
+const ATTRIBUTE_LISTS = accountSettingsKeys.attributes();
+
 /** An import's progress, polled until it is done or failed; then the lists refresh. */
 export function useAttributeImportProgress(importId: number | null) {
-  const qc = useQueryClient();
-  const q = useQuery({
-    queryKey: accountSettingsKeys.import(importId),
-    queryFn: ({ signal }) => get<AttributeImportView>(`/user-attributes/imports/${importId}`, undefined, { signal }),
-    enabled: importId !== null,
-    refetchInterval: (query) => (importFinished(query.state.data) ? false : 700),
-  });
-  const finished = importFinished(q.data);
-  useEffect(() => {
-    if (finished) void qc.invalidateQueries({ queryKey: ['user-attributes'] });
-  }, [finished, qc]);
-  return q;
+  return usePolledImport<AttributeImportView>(
+    accountSettingsKeys.import(importId),
+    importId === null ? null : `/user-attributes/imports/${importId}`,
+    ATTRIBUTE_LISTS,
+  );
 }

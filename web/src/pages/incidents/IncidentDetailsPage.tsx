@@ -12,6 +12,7 @@ import { ActionDialog, type DialogAction } from './ActionDialogs';
 import { PriorityBadge, SeverityBadge, StatusBadge, WRAPPING_BADGE, labelText } from './columns';
 import { Fields, Section, type Field } from './Section';
 import { TicketDialog } from './TicketDialog';
+import { IncidentGroupsDialog } from './IncidentGroupsDialog';
 import { TicketSection } from './TicketSection';
 import { WorkflowSection } from '../workflows/WorkflowSection';
 import { NotifyDialog, type RemediationAction } from '../remediation/NotifyDialog';
@@ -131,6 +132,7 @@ export function IncidentDetailsPage() {
   const [dupsOpen, setDupsOpen] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [ticketing, setTicketing] = useState(false);
+  const [grouping, setGrouping] = useState(false);
   const [remediation, setRemediation] = useState<RemediationAction | null>(null);
 
   // The list's filters and sort travel in the query string; they give Next / Previous Incident.
@@ -235,6 +237,7 @@ export function IncidentDetailsPage() {
                 <Menu.Item onClick={() => setRemediation('notify')}>Notify User</Menu.Item>
                 {!resolved ? <Menu.Item onClick={() => setRemediation('escalate')}>Escalate</Menu.Item> : null}
                 {canTicket ? <Menu.Item onClick={() => setTicketing(true)}>Ticket</Menu.Item> : null}
+                <Menu.Item onClick={() => setGrouping(true)}>Update Incident Group</Menu.Item>
                 {canDelete ? (
                   <>
                     <Menu.Divider />
@@ -445,6 +448,7 @@ export function IncidentDetailsPage() {
       <ActionDialog action={dialog} target={{ mode: 'single', id: inc.id, labels: inc.labels, priority: inc.priority }} onClose={() => setDialog(null)} />
       <NotifyDialog action={remediation} target={{ mode: 'single', id: inc.id }} onClose={() => setRemediation(null)} />
       <TicketDialog incidentId={inc.id} opened={ticketing} onClose={() => setTicketing(false)} />
+      <IncidentGroupsDialog opened={grouping} target={{ mode: 'single', id: inc.id, groups: inc.incidentGroups }} onClose={() => setGrouping(false)} />
       <DuplicatesDialog incident={inc} opened={dupsOpen} onClose={() => setDupsOpen(false)} />
       <ConfirmDialog
         opened={deleting}

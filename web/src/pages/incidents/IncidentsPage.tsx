@@ -28,6 +28,7 @@ import { EmptyState, ErrorState, Loading, PageHeader } from '../../components/co
 import { notifyError } from '../../components/notify';
 import { SortableTh } from '../../components/table';
 import { ActionDialog, type DialogAction } from './ActionDialogs';
+import { IncidentGroupsDialog } from './IncidentGroupsDialog';
 import { NotifyDialog } from '../remediation/NotifyDialog';
 import { BulkRunDialog } from '../workflows/BulkRunDialog';
 import { COLUMNS, defaultColumns, loadColumns, saveColumns, type CellContext, type ColumnKey } from './columns';
@@ -290,6 +291,7 @@ export function IncidentsPage() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [dialog, setDialog] = useState<DialogAction | null>(null);
   const [notifying, setNotifying] = useState(false);
+  const [grouping, setGrouping] = useState(false);
   const [running, setRunning] = useState(false);
   // The workflow choices need Workflows and Mappings view as well as Incidents edit.
   const canRun = canEdit && can('Workflows and Mappings', 'view');
@@ -450,6 +452,7 @@ export function IncidentsPage() {
                   </Menu.Item>
                 ))}
                 <Menu.Item onClick={() => setNotifying(true)}>Notify User</Menu.Item>
+                <Menu.Item onClick={() => setGrouping(true)}>Update Incident Group</Menu.Item>
                 {canRun ? <Menu.Item onClick={() => setRunning(true)}>Run workflow</Menu.Item> : null}
               </Menu.Dropdown>
             </Menu>
@@ -621,6 +624,7 @@ export function IncidentsPage() {
       />
       <ActionDialog action={dialog} target={target} onClose={() => setDialog(null)} onDone={() => setSelected(new Set())} />
       <NotifyDialog action={notifying ? 'notify' : null} target={target} onClose={() => setNotifying(false)} onDone={() => setSelected(new Set())} />
+      <IncidentGroupsDialog opened={grouping} target={target} onClose={() => setGrouping(false)} onDone={() => setSelected(new Set())} />
       {canRun ? <BulkRunDialog ids={target.ids} opened={running} onClose={() => setRunning(false)} onDone={() => setSelected(new Set())} /> : null}
     </>
   );

@@ -27,6 +27,7 @@ import type {
   Status,
   Widget,
 } from '@server/modules/incidents/schemas';
+import type { SetIncidentGroupsBody } from '@server/modules/incident-groups/schemas';
 import type { LabelView } from '../labels/api';
 
 export type {
@@ -232,4 +233,26 @@ export function runBulkAction(ids: number[], body: Exclude<ActionBody, { kind: '
   const rest = strip(body) as Record<string, unknown>;
   delete rest.mode;
   return post<BulkResult>(`/incidents/bulk/${body.kind satisfies BulkAction}`, { ids, ...rest });
+}
+
+/**
+ * Update Incident Group: the incident's groups become exactly `groupIds` (one incident: null
+ * result; the selected ones: the bulk endpoint's per-incident results).
+ */
+export function useUpdateIncidentGroups(
+  target: { mode: 'single'; id: number } | { mode: 'bulk'; ids: number[] },
+  cb?: MutationCallbacks<BulkResult | null, SetIncidentGroupsBody>,
+) {
+  return useInvalidatingMutation(
+    async (body: SetIncidentGroupsBody): Promise<BulkResult | null> => {
+      const payload = { groupIds: body.groupIds, ...(body.notes ? { notes: body.notes } : {}) };
+      if (target.mode === 'single') {
+        await post<IncidentDetail>(`/incidents/${target.id}/incident-groups`, payload);
+        return null;
+      }
+      return post<BulkResult>('/incidents/bulk/incident-groups', { ids: target.ids, ...payload });
+    },
+    [incidentKeys.all],
+    cb,
+  );
 }

@@ -1,22 +1,24 @@
 import { useState, type FormEvent } from 'react';
-import { Anchor, Badge, Button, FileInput, Group, Progress, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Stack, Text } from '@mantine/core';
 import { DataList } from '../../components/DataList';
-import { Dialog } from '../../components/Dialog';
 import { FormButtons, FormError } from '../../components/forms';
-import { useNarrow } from '../../components/table';
-import { IMPORT_RESULT_LABELS, IMPORT_ROW_RESULT_LABELS, importFinished, importResultUrl, useImportProgress, useStartImport } from './api';
+import { CsvFileInput, ImportDialog, ImportProgress, importFinished, useCsvFile } from '../../components/ImportCsv';
+import { IMPORT_RESULT_LABELS, IMPORT_ROW_RESULT_LABELS, importResultUrl, useImportProgress, useStartImport } from './api';
 
 const TEMPLATE = `data:text/csv;charset=utf-8,${encodeURIComponent('email,integration\r\njane.doe@example.com,My ServiceNow\r\n')}`;
 const RESULT_COLORS = { added: 'green', not_found: 'gray', inactive: 'orange', duplicate: 'blue', error: 'red' } as const;
 /** A row's result in the colour of the count it adds to. */
 const rowColor = (result: keyof typeof IMPORT_ROW_RESULT_LABELS) =>
   result in RESULT_COLORS ? RESULT_COLORS[result as keyof typeof RESULT_COLORS] : RESULT_COLORS.error;
+const COUNTS = (Object.keys(IMPORT_RESULT_LABELS) as (keyof typeof IMPORT_RESULT_LABELS)[]).map((key) => ({
+  key,
+  label: IMPORT_RESULT_LABELS[key],
+  color: RESULT_COLORS[key],
+}));
 
 /** Import CSV: uploads the file, then follows the background import with a progress bar and per-row results. */
 export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): void }) {
-  const narrow = useNarrow();
-  const [file, setFile] = useState<File | null>(null);
-  const [fileError, setFileError] = useState<string | null>(null);
+  const csv = useCsvFile(900_000, 'The file is larger than 900 KB; split it into smaller files.');
   const [importId, setImportId] = useState<number | null>(null);
 
   const start = useStartImport({ onSuccess: (imp) => setImportId(imp.id) });
@@ -25,8 +27,7 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
   const finished = importFinished(imp);
 
   function close() {
-    setFile(null);
-    setFileError(null);
+    csv.reset();
     setImportId(null);
     start.reset();
     onClose();
@@ -34,15 +35,12 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (!file) return setFileError('Choose a CSV file.');
-    if (file.size > 900_000) return setFileError('The file is larger than 900 KB; split it into smaller files.');
-    setFileError(null);
-    start.mutate(file);
+    const file = csv.check();
+    if (file) start.mutate(file);
   }
 
-  const pct = imp && imp.total ? Math.round((imp.processed / imp.total) * 100) : 0;
   return (
-    <Dialog opened={opened} onClose={close} title="Import CSV" fullScreen={narrow} centered size="xl">
+    <ImportDialog opened={opened} onClose={close}>
       {importId === null ? (
         <form onSubmit={submit} noValidate aria-label="Import CSV">
           <Stack>
@@ -53,45 +51,19 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
                 Download a template
               </Anchor>
             </Text>
-            <FileInput
-              label="CSV file"
-              placeholder="Choose a file"
-              accept=".csv,text/csv"
-              required
-              value={file}
-              onChange={setFile}
-              error={fileError}
-              clearable
-              data-autofocus
-            />
+            <CsvFileInput csv={csv} />
             <FormError error={start.error} />
             <FormButtons submitLabel="Import" onCancel={close} busy={start.isPending} />
           </Stack>
         </form>
       ) : (
-        <Stack>
-          <FormError error={progress.error} />
-          <Text size="sm" aria-live="polite">
-            {!imp
-              ? 'Starting…'
-              : imp.status === 'queued'
-                ? `Waiting to start (${imp.total} people)…`
-                : imp.status === 'running'
-                  ? `Importing: ${imp.processed} of ${imp.total} done`
-                  : imp.status === 'done'
-                    ? `Import finished: ${imp.processed} of ${imp.total} rows processed.`
-                    : `Import stopped: ${imp.error ?? 'unknown error'}`}
-          </Text>
-          <Progress value={pct} size="lg" animated={!finished} aria-label="Import progress" color={imp?.status === 'failed' ? 'red' : undefined} />
-          {imp ? (
-            <Group gap="xs" data-testid="import-counts">
-              {(Object.keys(IMPORT_RESULT_LABELS) as (keyof typeof IMPORT_RESULT_LABELS)[]).map((k) => (
-                <Badge key={k} color={RESULT_COLORS[k]} variant="light">
-                  {IMPORT_RESULT_LABELS[k]}: {imp.counts[k]}
-                </Badge>
-              ))}
-            </Group>
-          ) : null}
+        <ImportProgress
+          imp={imp}
+          error={progress.error}
+          counts={COUNTS}
+          download={imp ? { href: importResultUrl(imp.id), label: 'Download results (CSV)' } : null}
+          onClose={close}
+        >
           {imp && finished ? (
             <DataList
               label="Import results"
@@ -133,16 +105,8 @@ export function ImportModal({ opened, onClose }: { opened: boolean; onClose(): v
               ]}
             />
           ) : null}
-          <Group justify="flex-end">
-            {imp ? (
-              <Button component="a" variant="light" href={importResultUrl(imp.id)} download>
-                Download results (CSV)
-              </Button>
-            ) : null}
-            <Button onClick={close}>{finished ? 'Done' : 'Close (the import continues)'}</Button>
-          </Group>
-        </Stack>
+        </ImportProgress>
       )}
-    </Dialog>
+    </ImportDialog>
   );
 }

@@ -1,10 +1,10 @@
 /** Integration users API for the web app (contract: src/modules/integration-users/schemas.ts): query keys and data hooks. */
-import { useEffect } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiUrl, del, get, post, type Query } from '../../api/client';
 import { useInvalidatingMutation, type MutationCallbacks } from '../../api/mutation';
 import type { Paged } from '../../api/types';
 import type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult } from '@server/modules/integration-users/schemas';
+import { usePolledImport } from '../../components/ImportCsv';
 export { SYSTEMS, descriptorOf, systemNames } from '@server/connectors/descriptors';
 
 export type { ImportView, IntegrationRefView, LookupResult, UserView, VerifyResult };
@@ -103,22 +103,13 @@ export function useLookupUser(integrationId: string, email: string, enabled: boo
 /** The per-row results of a finished import, as CSV. */
 export const importResultUrl = (importId: number) => apiUrl(`/integration-users/imports/${importId}/result.csv`);
 
-export const importFinished = (imp: ImportView | undefined) => imp?.status === 'done' || imp?.status === 'failed';
-
 /** The progress of a CSV import, polled until it is done or failed; then the lists refresh (the import added people). */
 export function useImportProgress(importId: number | null) {
-  const qc = useQueryClient();
-  const q = useQuery({
-    queryKey: integrationUsersKeys.import(importId),
-    queryFn: ({ signal }) => get<ImportView>(`/integration-users/imports/${importId}`, undefined, { signal }),
-    enabled: importId !== null,
-    refetchInterval: (q) => (importFinished(q.state.data) ? false : 700),
-  });
-  const finished = importFinished(q.data);
-  useEffect(() => {
-    if (finished) void qc.invalidateQueries({ queryKey: integrationUsersKeys.lists });
-  }, [finished, qc]);
-  return q;
+  return usePolledImport<ImportView>(
+    integrationUsersKeys.import(importId),
+    importId === null ? null : `/integration-users/imports/${importId}`,
+    integrationUsersKeys.lists,
+  );
 }
 
 /** Cancels lookups still running (the Add User window closed). */
