@@ -343,10 +343,10 @@ export function IncidentsPage() {
     update({ sort: field, order });
   }
   function toggleWidget(w: Widget) {
-    update({ widget: w === 'all' || state.widget === w ? undefined : w });
+    update((latest) => ({ widget: w === 'all' || latest.widget === w ? undefined : w }));
   }
   function toggleHigh(k: 'priority' | 'severity', on: boolean) {
-    update({ filters: { ...state.filters, [k]: on ? HIGH_ONLY : undefined }, exclude: state.exclude.filter((x) => x !== k) });
+    update((latest) => ({ filters: { ...latest.filters, [k]: on ? HIGH_ONLY : undefined }, exclude: latest.exclude.filter((x) => x !== k) }));
   }
   function refresh() {
     setNonce((n) => n + 1);

@@ -146,10 +146,14 @@ export function useListState() {
     rendered.current = sp;
     latest.current = sp;
   }
-  /** Any change but paging goes back to the first page. */
+  /**
+   * Any change but paging goes back to the first page. A patch given as a function reads the
+   * newest state: a toggle clicked again before the first click has rendered must see it.
+   */
   const update = useCallback(
-    (patch: Partial<ListState>, opts: { keepPage?: boolean; replace?: boolean } = {}) => {
-      const next: ListState = { ...parseListState(latest.current), ...patch };
+    (patch: Partial<ListState> | ((latestState: ListState) => Partial<ListState>), opts: { keepPage?: boolean; replace?: boolean } = {}) => {
+      const current = parseListState(latest.current);
+      const next: ListState = { ...current, ...(typeof patch === 'function' ? patch(current) : patch) };
       if (!opts.keepPage) {
         next.cursor = undefined;
         next.page = 1;
