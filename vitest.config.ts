@@ -39,6 +39,10 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: 'forks',
           fileParallelism: false,
+          // In CI a browser test that fails gets one more try: two submissions were lost to a
+          // timing race seen once in dozens of runs. The race is still reported, not hidden:
+          // .ci/run names every test that passed only on its retry, with its first failure.
+          retry: process.env.CI ? 1 : 0,
         },
       },
       {

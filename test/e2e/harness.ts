@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -245,6 +245,11 @@ export type E2E = {
   /** Waits until the text is visible somewhere on the page (first match). */
   see(page: Page, text: string | RegExp, timeoutMs?: number): Promise<void>;
   /**
+   * Reloads until the locator is visible, giving each load a few seconds to render, for what the
+   * background worker changes (the page does not refresh itself). Bounded: throws after timeoutMs.
+   */
+  reloadUntil(page: Page, target: Locator, timeoutMs?: number): Promise<void>;
+  /**
    * Screenshot to test-results/<name>.png (or an absolute path); full page by default, pass
    * { fullPage: false } while a modal is open (fixed overlays do not stitch into a full page).
    */
@@ -368,6 +373,20 @@ export function describeE2E(name: string, fn: (h: E2E) => void, opts: { env?: Re
       },
       async see(page, text, timeoutMs) {
         await page.getByText(text).first().waitFor({ state: 'visible', timeout: timeoutMs });
+      },
+      async reloadUntil(page, target, timeoutMs = 60_000) {
+        // Checking right after a reload would read the page before its data arrived: wait for it.
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const seen = await target
+            .first()
+            .waitFor({ state: 'visible', timeout: 3_000 })
+            .then(() => true)
+            .catch(() => false);
+          if (seen) return;
+          if (Date.now() > deadline) throw new Error(`still not visible after ${timeoutMs} ms of reloads: ${String(target)}`);
+          await page.reload();
+        }
       },
       async screenshot(page, name, opts = {}) {
         const file = path.isAbsolute(name) ? name : path.join(RESULTS_DIR, `${safeName(name)}.png`);

@@ -266,10 +266,7 @@ describeE2E(
       await run.waitFor({ state: 'hidden' });
 
       // Bounded: the steps run in the background worker.
-      for (let i = 0; i < 150 && !(await section.getByTestId('workflow-waiting').count()); i++) {
-        await admin.waitForTimeout(200);
-        await admin.reload();
-      }
+      await h.reloadUntil(admin, section.getByTestId('workflow-waiting'));
       // "Waiting for response until Dec 5, 2026, 9:04 AM UTC": a date, a time and a zone.
       await expect(section.getByTestId('workflow-waiting').textContent()).resolves.toMatch(
         /^Waiting for response until .+\d{1,2}:\d{2}.*(?:[A-Z]{2,}|GMT[+-]?\d*)$/,
@@ -284,18 +281,10 @@ describeE2E(
       await user.getByRole('button', { name: 'Submit' }).click();
       await h.see(user, 'Your justification has been sent to the security team');
 
-      for (let i = 0; i < 150 && !(await section.getByText('Branch: False Positive').count()); i++) {
-        await admin.waitForTimeout(200);
-        await admin.reload();
-      }
-      await section.getByText('Branch: False Positive').waitFor();
+      await h.reloadUntil(admin, section.getByText('Branch: False Positive'));
       await expect(section.getByTestId('workflow-waiting').count()).resolves.toBe(0);
       // The close step is the next job after the branch: it may run after the last reload.
-      for (let i = 0; i < 150 && !(await admin.getByText('Resolved').count()); i++) {
-        await admin.waitForTimeout(200);
-        await admin.reload();
-      }
-      await h.see(admin, 'Resolved');
+      await h.reloadUntil(admin, admin.getByText('Resolved'));
     });
   },
   {
