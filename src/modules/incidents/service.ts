@@ -30,6 +30,8 @@ import { IncidentPrivacyHooks, maskListItem, type ObfuscatableAttribute } from '
 import type { CursorKey } from '../../platform/http/cursor.js';
 import type { SecretBox } from '../../platform/secrets.js';
 import { IncidentEvidence, type EvidenceFile } from './evidence.js';
+import type { JobQueue } from '../../platform/jobs/index.js';
+import { SearchTextCompaction } from './search-text-compaction.js';
 
 export { CSV_COLUMNS } from './csv-export.js';
 export { PRIORITY_RANK, SEVERITY_RANK } from './incident-view.js';
@@ -57,6 +59,8 @@ export class IncidentsService {
   readonly changeHooks = new IncidentChangeHooks();
   /** What the incident-groups module does to new incidents in their ingestion transaction (priority from groups). */
   readonly groupHooks: IncidentGroupHooks;
+  /** The background rewrite of search texts stored before their compact form (job, migration 0460). */
+  readonly searchTextCompaction: SearchTextCompaction;
   private readonly ingest: IncidentIngest;
   private readonly evidence: IncidentEvidence;
   private readonly queries: IncidentQueries;
@@ -71,8 +75,10 @@ export class IncidentsService {
     cursorKey: CursorKey,
     /** Seals and opens evidence content. */
     secrets: Pick<SecretBox, 'seal' | 'open'>,
+    jobs: Pick<JobQueue, 'enqueue'>,
   ) {
     this.store = new IncidentsStore(db);
+    this.searchTextCompaction = new SearchTextCompaction(db, jobs);
     this.ticketHooks = new IncidentTicketHooks(this.store, this.changeHooks);
     this.remediationHooks = new IncidentRemediationHooks(this.store);
     this.groupHooks = new IncidentGroupHooks(this.store);

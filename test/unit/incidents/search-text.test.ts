@@ -47,4 +47,20 @@ describe('searchText', () => {
       { seed: 20261204, numRuns: 500 },
     );
   });
+
+  it('compacting a stored full text gives the compact text of its parts, and a compact text stays as it is', () => {
+    // What the compaction job (migration 0460) relies on: it has only the stored text, not the parts.
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'C', '.', 'é', 'İ'), maxLength: 5 });
+    const part = fc.array(word, { maxLength: 4 }).map((ws) => ws.join(' '));
+    fc.assert(
+      fc.property(fc.array(fc.option(part, { nil: null }), { maxLength: 8 }), (parts) => {
+        const compact = searchText(parts);
+        expect(searchText([fullText(parts)])).toBe(compact);
+        expect(searchText([compact])).toBe(compact);
+      }),
+      { seed: 20261205, numRuns: 500 },
+    );
+    const many = Array.from({ length: MAX_WORDS_COMPARED + 5 }, (_, i) => `w${i}`);
+    expect(searchText([searchText(many)])).toBe(searchText(many));
+  });
 });
