@@ -75,18 +75,8 @@ describeE2E('accessibility: navigation and dialogs', (h) => {
   });
 
   it('a dialog opened from a menu starts on its field and returns the focus to the menu button after Esc', async () => {
-    const api = await h.api();
-    const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
-    const roleId = roles.find((r) => r.name === 'DLP Super Admin')!.id;
-    const { key } = await api.post<{ key: string }>('/api-keys', { name: 'A11y DLP engine', roleId });
     const now = new Date();
-    const res = await fetch(`${h.server.url}/api/v1/incidents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ incidents: generateBatch({ count: 2, from: new Date(now.getTime() - 3600_000), to: now, prefix: 'A11Y', seed: 5 }) }),
-    });
-    expect(res.status).toBe(200);
-    const { results } = (await res.json()) as { results: { id: number }[] };
+    const results = await h.ingest(generateBatch({ count: 2, from: new Date(now.getTime() - 3600_000), to: now, prefix: 'A11Y', seed: 5 }));
 
     const page = await h.newPage();
     await h.login(page);

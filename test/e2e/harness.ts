@@ -258,6 +258,11 @@ export type E2E = {
   settled(page: Page): Promise<void>;
   /** Signed-in API client (default: the super admin). */
   api(who?: Credentials): Promise<ApiClient>;
+  /**
+   * Sends incidents as a DLP engine does (POST /api/v1/incidents with a DLP Super Admin API key,
+   * made once per server) and expects every one stored; returns the per-item results in order.
+   */
+  ingest(incidents: readonly unknown[]): Promise<{ id: number; transactionId: string }[]>;
   /** `wfa admin create` on this server's database. */
   createAdmin(a: { email: string; name: string; password: string; role?: string }): Promise<void>;
 };
@@ -266,6 +271,11 @@ export type E2E = {
  * `describe` with a running server and browser. Options: `env` for extra server environment
  * variables (e.g. { WFA_LOGIN_MAX_FAILURES: '3' }).
  */
+/** h.ingest's results as transaction id → incident id. */
+export function idsByTransaction(results: readonly { id: number; transactionId: string }[]): Record<string, number> {
+  return Object.fromEntries(results.map((r) => [r.transactionId, r.id]));
+}
+
 export function describeE2E(name: string, fn: (h: E2E) => void, opts: { env?: Record<string, string> } = {}): void {
   if (!chromiumAvailable()) {
     const msg = `\n${'!'.repeat(78)}\n!!  ${CHROMIUM_PATH} not found: browser tests "${name}" ${IN_CI ? 'FAIL (CI is set)' : 'are SKIPPED'}.\n!!  Install it with: apt-get install chromium\n${'!'.repeat(78)}\n`;
@@ -287,6 +297,8 @@ export function describeE2E(name: string, fn: (h: E2E) => void, opts: { env?: Re
     let browser: Browser | undefined;
     let contexts: BrowserContext[] = [];
     let pages: Page[] = [];
+    /** The API key h.ingest sends with, made at its first call. */
+    let engineKey: Promise<string> | undefined;
 
     beforeAll(async () => {
       [server, browser] = await Promise.all([startServer({ env: opts.env }), launchChromium()]);
@@ -403,6 +415,25 @@ export function describeE2E(name: string, fn: (h: E2E) => void, opts: { env?: Re
         })`);
       },
       api: (who = h.server.superAdmin) => apiLogin(h.server.url, who),
+      async ingest(incidents) {
+        engineKey ??= (async () => {
+          const api = await h.api();
+          const roles = await api.get<{ items: { id: number; name: string }[] }>('/roles');
+          const roleId = roles.items.find((r) => r.name === 'DLP Super Admin')!.id;
+          return (await api.post<{ key: string }>('/api-keys', { name: 'E2E DLP engine', roleId })).key;
+        })();
+        const res = await fetch(`${h.server.url}/api/v1/incidents`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${await engineKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ incidents }),
+        });
+        const text = await res.text();
+        if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${text.slice(0, 500)}`);
+        const { results } = JSON.parse(text) as { results: { id: number | null; transactionId: string; result: string }[] };
+        const unstored = results.filter((r) => r.id === null);
+        if (unstored.length) throw new Error(`ingest stored not every incident: ${JSON.stringify(unstored).slice(0, 500)}`);
+        return results as { id: number; transactionId: string }[];
+      },
       createAdmin: (a) => createAdminWithCli(h.server.dataDir, a, opts.env),
     };
     fn(h);

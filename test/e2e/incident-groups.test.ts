@@ -3,7 +3,7 @@
  * it, give it a priority on Setup > Priorities, ingest through the API, and see the incident's
  * group in the Incident Groups column, its derived priority, and the group on Incident Details.
  */
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { describeE2E } from './harness.js';
 
@@ -56,13 +56,8 @@ describeE2E('incident groups', (h) => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await h.see(page, 'Priorities saved');
 
-    const api = await h.api();
-    const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
-    const key = (await api.post<{ key: string }>('/api-keys', { name: 'E2E groups', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id })).key;
-    const res = await fetch(`${h.server.url}/api/v1/incidents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const [{ id }] = await h.ingest([
+      {
         transactionId: 'E2E-GROUPS-1',
         incidentDate: new Date(Date.now() - 5 * 60_000).toISOString(),
         severity: 'Low',
@@ -70,10 +65,8 @@ describeE2E('incident groups', (h) => {
         action: 'Block',
         rules: ['E2E Groups Rule'],
         user: { name: 'Tess Reasury', email: 'tess@corp.example', department: 'Treasury' },
-      }),
-    });
-    expect(res.status).toBe(201);
-    const id = ((await res.json()) as { id: number }).id;
+      },
+    ]);
 
     await h.navigate(page, 'Incidents');
     await page.getByRole('button', { name: 'Modify the table and its columns' }).click();

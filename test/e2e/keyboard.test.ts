@@ -33,32 +33,19 @@ describeE2E(
       const api = await h.api();
       const sn = await connectServiceNow(api, sb, SN);
       await api.post('/integration-users', { integrationId: sn.id, email: 'beth.anglin@example.com' });
-      const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
-      const { key } = await api.post<{ key: string }>('/api-keys', {
-        name: 'Keyboard DLP engine',
-        roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id,
-      });
-      const res = await fetch(`${h.server.url}/api/v1/incidents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          incidents: [
-            {
-              transactionId: 'KEYBOARD-1',
-              incidentDate: new Date(Date.now() - 600_000).toISOString(),
-              severity: 'High',
-              sourceType: 'Inline',
-              dlpType: 'Structured Data',
-              action: 'Block',
-              rules: ['Keyboard Rule'],
-              user: { name: 'Kim Keys', email: 'kim.keys@corp.example', department: 'Finance' },
-            },
-          ],
-        }),
-      });
-      const text = await res.text();
-      expect(res.status, text).toBe(200);
-      incidentId = (JSON.parse(text) as { results: { id: number }[] }).results[0]!.id;
+      const [stored] = await h.ingest([
+        {
+          transactionId: 'KEYBOARD-1',
+          incidentDate: new Date(Date.now() - 600_000).toISOString(),
+          severity: 'High',
+          sourceType: 'Inline',
+          dlpType: 'Structured Data',
+          action: 'Block',
+          rules: ['Keyboard Rule'],
+          user: { name: 'Kim Keys', email: 'kim.keys@corp.example', department: 'Finance' },
+        },
+      ]);
+      incidentId = stored!.id;
     });
     afterAll(async () => {
       await sb?.close();

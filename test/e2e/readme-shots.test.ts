@@ -31,18 +31,8 @@ describeE2E(
       const users: { id: number }[] = [];
       for (const email of ['beth.anglin@example.com', 'abel.tuter@example.com', 'fred.luddy@example.com'])
         users.push(await api.post<{ id: number }>('/integration-users', { integrationId: sn.id, email }));
-      const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
-      const { key } = await api.post<{ key: string }>('/api-keys', { name: 'README DLP engine', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id });
       const now = new Date();
-      const batch = generateBatch({ count: 40, from: new Date(now.getTime() - 20 * 3600_000), to: now, prefix: 'INC', seed: 11 });
-      const res = await fetch(`${h.server.url}/api/v1/incidents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ incidents: batch }),
-      });
-      const text = await res.text();
-      expect(res.status, text).toBe(200);
-      const first = (JSON.parse(text) as { results: { id: number; transactionId: string }[] }).results.at(-1)!;
+      const first = (await h.ingest(generateBatch({ count: 40, from: new Date(now.getTime() - 20 * 3600_000), to: now, prefix: 'INC', seed: 11 }))).at(-1)!;
       incidentId = first.id;
       transactionId = first.transactionId;
       await api.post(`/incidents/${incidentId}/tickets`, {

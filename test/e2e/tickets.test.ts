@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { RESULTS_DIR, describeE2E, type ApiClient, type E2E } from './harness.js';
+import { RESULTS_DIR, describeE2E, idsByTransaction, type ApiClient } from './harness.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 const SN = 'E2E ServiceNow';
@@ -44,17 +44,6 @@ function incident(transactionId: string, minutesAgo: number): Record<string, unk
         .slice(0, 32),
     },
   };
-}
-
-async function ingest(h: E2E, key: string, items: unknown[]): Promise<Record<string, number>> {
-  const res = await fetch(`${h.server.url}/api/v1/incidents`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ incidents: items }),
-  });
-  const body = (await res.json()) as { results: { transactionId: string; id: number }[] };
-  expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
-  return Object.fromEntries(body.results.map((r) => [r.transactionId, r.id]));
 }
 
 /** Picks the <option> whose text matches (labels carry emails whose case the ticketing system decides). */
@@ -126,14 +115,11 @@ describeE2E(
         expect(res.status, await res.text()).toBe(200);
       }
 
-      const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
-      const key = (await api.post<{ key: string }>('/api-keys', { name: 'E2E tickets engine', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id }))
-        .key;
-      ids = await ingest(
-        h,
-        key,
-        ['E2E-TK-SN-HOOK', 'E2E-TK-SN-POLL', 'E2E-TK-JIRA-HOOK', 'E2E-TK-JIRA-POLL', 'E2E-TK-JIRA-REFUSED', 'E2E-TK-BULK-1', 'E2E-TK-BULK-2'].map((t, i) =>
-          incident(t, 30 + i),
+      ids = idsByTransaction(
+        await h.ingest(
+          ['E2E-TK-SN-HOOK', 'E2E-TK-SN-POLL', 'E2E-TK-JIRA-HOOK', 'E2E-TK-JIRA-POLL', 'E2E-TK-JIRA-REFUSED', 'E2E-TK-BULK-1', 'E2E-TK-BULK-2'].map((t, i) =>
+            incident(t, 30 + i),
+          ),
         ),
       );
     });

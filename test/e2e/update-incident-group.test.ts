@@ -7,30 +7,24 @@
 import { expect, it } from 'vitest';
 import { describeE2E } from './harness.js';
 
+/** A Low incident five minutes old; override any field. */
+const incident = (transactionId: string, over: Record<string, unknown>) => ({
+  transactionId,
+  incidentDate: new Date(Date.now() - 5 * 60_000).toISOString(),
+  severity: 'Low',
+  sourceType: 'Inline',
+  action: 'Block',
+  rules: ['E2E Rule'],
+  ...over,
+});
+
 describeE2E('update incident group', (h) => {
   it('moves a group in the dialog, submits, and Incident Details shows the new groups and priority', async () => {
     const api = await h.api();
     const vault = await api.post<{ id: number }>('/incident-groups', { type: 'Team', name: 'E2E Vault' });
     await api.post('/incident-groups', { type: 'Team', name: 'E2E Lobby' });
     await api.put('/priorities', { items: [{ groupId: vault.id, priority: 'Critical' }] });
-    const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
-    const key = (await api.post<{ key: string }>('/api-keys', { name: 'E2E update group', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id })).key;
-    const res = await fetch(`${h.server.url}/api/v1/incidents`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        transactionId: 'E2E-UPDATE-GROUP-1',
-        incidentDate: new Date(Date.now() - 5 * 60_000).toISOString(),
-        severity: 'Low',
-        priority: 'Low',
-        sourceType: 'Inline',
-        action: 'Block',
-        rules: ['E2E Rule'],
-        user: { name: 'Gail Roup', email: 'gail@corp.example' },
-      }),
-    });
-    expect(res.status).toBe(201);
-    const id = ((await res.json()) as { id: number }).id;
+    const [{ id }] = await h.ingest([incident('E2E-UPDATE-GROUP-1', { priority: 'Low', user: { name: 'Gail Roup', email: 'gail@corp.example' } })]);
 
     const page = await h.newPage();
     await h.login(page);
@@ -89,26 +83,8 @@ describeE2E('update incident group', (h) => {
 
   it('bulk: sets the chosen groups on the selected incidents from the Incidents list', async () => {
     const api = await h.api();
-    const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
-    const key = (await api.post<{ key: string }>('/api-keys', { name: 'E2E bulk group', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id })).key;
-    const ids: number[] = [];
-    for (const n of [1, 2]) {
-      const res = await fetch(`${h.server.url}/api/v1/incidents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          transactionId: `E2E-BULK-GROUP-${n}`,
-          incidentDate: new Date(Date.now() - 5 * 60_000).toISOString(),
-          severity: 'Low',
-          sourceType: 'Inline',
-          action: 'Block',
-          rules: ['E2E Rule'],
-          user: { name: 'Bulk Grouper', email: 'bulk@corp.example' },
-        }),
-      });
-      expect(res.status).toBe(201);
-      ids.push(((await res.json()) as { id: number }).id);
-    }
+    const bulkUser = { name: 'Bulk Grouper', email: 'bulk@corp.example' };
+    const ids = (await h.ingest([incident('E2E-BULK-GROUP-1', { user: bulkUser }), incident('E2E-BULK-GROUP-2', { user: bulkUser })])).map((r) => r.id);
 
     const page = await h.newPage();
     await h.login(page);

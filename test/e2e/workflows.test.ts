@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { describeE2E, type ApiClient } from './harness.js';
+import { describeE2E, idsByTransaction, type ApiClient } from './harness.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 const JIRA = 'E2E WF Jira';
@@ -42,18 +42,8 @@ describeE2E(
   'workflows',
   (h) => {
     let api: ApiClient;
-    let key: string;
 
-    async function ingest(items: unknown[]): Promise<Record<string, number>> {
-      const res = await fetch(`${h.server.url}/api/v1/incidents`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ incidents: items }),
-      });
-      const body = (await res.json()) as { results: { transactionId: string; id: number }[] };
-      expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
-      return Object.fromEntries(body.results.map((r) => [r.transactionId, r.id]));
-    }
+    const ingest = async (items: unknown[]) => idsByTransaction(await h.ingest(items));
 
     beforeAll(async () => {
       sb = await startSandbox({ port: 0, host: '127.0.0.1' });
@@ -68,8 +58,6 @@ describeE2E(
       ).id;
       await api.post('/integration-users', { integrationId: jira, email: 'fred@example.com' });
       await api.post(`/integrations/${jira}/projects/sync`);
-      const roles = (await api.get<{ items: { id: number; name: string }[] }>('/roles')).items;
-      key = (await api.post<{ key: string }>('/api-keys', { name: 'E2E workflows engine', roleId: roles.find((r) => r.name === 'DLP Super Admin')!.id })).key;
     });
     afterAll(async () => {
       await sb?.close();
