@@ -251,6 +251,9 @@ describeE2E('incidents', (h) => {
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.getByRole('button', { name: /Sort by Transaction ID/ }).click();
     await page.waitForURL(/sort=transactionId&order=asc/);
+    // Two clicks before the list renders: descending, then ascending again.
+    await page.getByRole('button', { name: /Sort by Transaction ID/ }).dblclick();
+    expect(new URL(page.url()).searchParams.get('order')).toBe('asc');
     await page.getByRole('button', { name: /Unassigned/ }).click();
     await page.waitForURL(/widget=unassigned/);
     await page.getByRole('button', { name: /Unassigned/ }).click();

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { ActionIcon, Menu, Table, UnstyledButton, Group, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { ApiError } from '../api/client';
@@ -25,12 +25,20 @@ export function SortableTh<K extends string>({
 }) {
   const active = sort === field;
   const next: SortOrder = active && order === 'asc' ? 'desc' : 'asc';
+  // The order this header last asked for, until the list shows it: a second click before the
+  // first has rendered toggles from there, not from the order still on screen.
+  const asked = useRef<SortOrder | null>(null);
+  useEffect(() => {
+    asked.current = null;
+  }, [sort, order]);
+  function click() {
+    const from = asked.current ?? (active ? order : null);
+    asked.current = from === 'asc' ? 'desc' : 'asc';
+    onSort(field, asked.current);
+  }
   return (
     <Table.Th aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <UnstyledButton
-        onClick={() => onSort(field, next)}
-        aria-label={`Sort by ${typeof children === 'string' ? children : field} ${next === 'asc' ? 'ascending' : 'descending'}`}
-      >
+      <UnstyledButton onClick={click} aria-label={`Sort by ${typeof children === 'string' ? children : field} ${next === 'asc' ? 'ascending' : 'descending'}`}>
         <Group gap={4} wrap="nowrap">
           <Text fw={700} size="sm">
             {children}
