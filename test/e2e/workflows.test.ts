@@ -192,6 +192,18 @@ describeE2E(
       await page.getByTestId('state-changes').getByRole('row').filter({ hasText: 'Automated test traffic.' }).filter({ hasText: 'System' }).waitFor();
       expect(await status(ids['E2E-WF-HUMAN'])).toBe('New');
 
+      // Run by hand from Incident Details: the page follows the steps, no reload needed.
+      await page.goto(`/incidents/${ids['E2E-WF-HUMAN']}`);
+      const header = page.getByLabel('Status, priority and severity');
+      await header.getByText('New', { exact: true }).waitFor();
+      await page.getByTestId('workflow-section').getByRole('button', { name: 'Run workflow' }).click();
+      const run = page.getByRole('dialog', { name: 'Run workflow' });
+      await pick(page, run, 'Workflow Name', /^Close bot noise/);
+      await run.getByRole('button', { name: 'Run', exact: true }).click();
+      await run.waitFor({ state: 'hidden' });
+      await header.getByText('Resolved', { exact: true }).waitFor({ timeout: 30_000 });
+      await page.getByTestId('state-changes').getByRole('row').filter({ hasText: 'Automated test traffic.' }).first().waitFor();
+
       // Delete is refused while the statement uses the workflow; the dialog says why.
       await h.navigate(page, 'Workflows');
       await page.getByRole('button', { name: 'Delete Close bot noise' }).click();

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
 import { DataList } from '../../components/DataList';
 import { useAuth } from '../../auth';
@@ -7,6 +8,8 @@ import { DateTime, ErrorState, Loading, formatDateTime } from '../../components/
 import { FormError } from '../../components/forms';
 import { notifyError, notifySuccess } from '../../components/notify';
 import { Section } from '../incidents/Section';
+import { incidentKeys } from '../incidents/api';
+import { ticketKeys } from '../tickets/api';
 import { useExecutions, useRunWorkflow, useWorkflows, type ExecutionView } from './api';
 
 const STATUS_COLOR: Record<string, string> = {
@@ -25,6 +28,7 @@ export function WorkflowSection({ incidentId }: { incidentId: number }) {
   const { can } = useAuth();
   const canRun = can('Incidents', 'edit') && can('Workflows and Mappings', 'view');
   const q = useExecutions(incidentId);
+  useIncidentFollowsSteps(incidentId, q.data?.items);
   const [open, setOpen] = useState(false);
   return (
     <Section
@@ -56,6 +60,24 @@ export function WorkflowSection({ incidentId }: { incidentId: number }) {
       {canRun ? <RunDialog incidentId={incidentId} opened={open} onClose={() => setOpen(false)} /> : null}
     </Section>
   );
+}
+
+/**
+ * A step that finishes may have changed the incident (closed it, asked for its ticket, notified its
+ * user): when the steps on screen move on, the rest of Incident Details is read again, so the page
+ * agrees with its Workflow section without a reload.
+ */
+function useIncidentFollowsSteps(incidentId: number, executions: ExecutionView[] | undefined) {
+  const qc = useQueryClient();
+  const progress = executions?.map((e) => `${e.id}:${e.status}:${e.steps.map((s) => s.status).join(',')}`).join('|');
+  const seen = useRef(progress);
+  useEffect(() => {
+    if (seen.current !== undefined && progress !== undefined && progress !== seen.current) {
+      void qc.invalidateQueries({ queryKey: incidentKeys.details(incidentId) });
+      void qc.invalidateQueries({ queryKey: ticketKeys.incident(incidentId) });
+    }
+    seen.current = progress;
+  }, [qc, incidentId, progress]);
 }
 
 function Execution({ e }: { e: ExecutionView }) {
