@@ -246,7 +246,7 @@ export type E2E = {
   see(page: Page, text: string | RegExp, timeoutMs?: number): Promise<void>;
   /**
    * Reloads until the locator is visible, giving each load a few seconds to render, for what the
-   * background worker changes (the page does not refresh itself). Bounded: throws after timeoutMs.
+   * background worker changes on a page that does not poll for it. Bounded: throws after timeoutMs.
    */
   reloadUntil(page: Page, target: Locator, timeoutMs?: number): Promise<void>;
   /**
@@ -267,15 +267,15 @@ export type E2E = {
   createAdmin(a: { email: string; name: string; password: string; role?: string }): Promise<void>;
 };
 
-/**
- * `describe` with a running server and browser. Options: `env` for extra server environment
- * variables (e.g. { WFA_LOGIN_MAX_FAILURES: '3' }).
- */
 /** h.ingest's results as transaction id → incident id. */
 export function idsByTransaction(results: readonly { id: number; transactionId: string }[]): Record<string, number> {
   return Object.fromEntries(results.map((r) => [r.transactionId, r.id]));
 }
 
+/**
+ * `describe` with a running server and browser. Options: `env` for extra server environment
+ * variables (e.g. { WFA_LOGIN_MAX_FAILURES: '3' }).
+ */
 export function describeE2E(name: string, fn: (h: E2E) => void, opts: { env?: Record<string, string> } = {}): void {
   if (!chromiumAvailable()) {
     const msg = `\n${'!'.repeat(78)}\n!!  ${CHROMIUM_PATH} not found: browser tests "${name}" ${IN_CI ? 'FAIL (CI is set)' : 'are SKIPPED'}.\n!!  Install it with: apt-get install chromium\n${'!'.repeat(78)}\n`;
