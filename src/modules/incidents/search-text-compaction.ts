@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Job, JobQueue } from '../../platform/jobs/index.js';
+import type { Dialect, SharedDb } from '../../platform/db/database.js';
+import { JobQueue, type Job } from '../../platform/jobs/index.js';
 import type { IncidentsDb } from './db.js';
 import { searchText } from './search-text.js';
 
@@ -64,11 +65,10 @@ export class SearchTextCompaction {
 }
 
 /** Migration 0460's step: queue the compaction once, if there is anything to compact. */
-export async function queueSearchTextCompaction(db: Kysely<unknown>): Promise<void> {
+export async function queueSearchTextCompaction(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const any = await sql`select 1 from incidents limit 1`.execute(db);
   if (!any.rows.length) return;
-  const now = new Date().toISOString();
-  // The job table as the platform's migrations define it; the module cannot reach the queue here.
-  await sql`insert into jobs (org_id, kind, payload, dedupe_key, status, run_at, lease_owner, lease_expires_at, last_error, created_at, updated_at)
-    values (null, ${COMPACT_SEARCH_TEXT_JOB}, '{}', ${COMPACT_SEARCH_TEXT_JOB}, 'queued', ${now}, null, null, null, ${now}, ${now})`.execute(db);
+  // The platform's queue, as every module enqueues (the service does not exist yet during migrations).
+  const shared = db as SharedDb;
+  await new JobQueue(shared, dialect).enqueue(shared, { kind: COMPACT_SEARCH_TEXT_JOB, orgId: null, payload: {}, dedupeKey: COMPACT_SEARCH_TEXT_JOB });
 }

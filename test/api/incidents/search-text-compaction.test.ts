@@ -4,7 +4,7 @@ import type { IncidentsDb } from '../../../src/modules/incidents/db.js';
 import { createWorker } from '../../../src/background.js';
 import { searchText } from '../../../src/modules/incidents/search-text.js';
 import { COMPACT_SEARCH_TEXT_JOB, SearchTextCompaction, queueSearchTextCompaction } from '../../../src/modules/incidents/search-text-compaction.js';
-import { createTestApp, type Session, type TestApp } from '../../helpers/test-app.js';
+import { createTestApp, testDatabaseKind, type Session, type TestApp } from '../../helpers/test-app.js';
 import { apiKey, incident, WIDE } from './helpers.js';
 
 /**
@@ -75,7 +75,7 @@ describe('compacting search texts stored in the older, longer form', () => {
     expect(before.some((ids) => ids.length > 0)).toBe(true);
 
     // What the migration does on a database that has incidents.
-    await queueSearchTextCompaction(t.ctx.db as unknown as Kysely<unknown>);
+    await queueSearchTextCompaction(t.ctx.db as unknown as Kysely<unknown>, testDatabaseKind());
     expect((await compactionJobs()).map((j) => j.status)).toEqual(['queued']);
 
     // A run reads at most batchSize × batchesPerRun rows, then queues the next run from the last id.
